@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
+import type { SlotReservation } from '../domain/slot-reservation.js';
+import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schema.js';
+
+const DUPLICATE_KEY = 11000;
+
+function toDomain(doc: ReservationDocument): SlotReservation {
+  const { _id, providerId, patientId, serviceId, startTime, endTime, status, expiresAt, version, idempotencyKey, createdAt } = doc;
+  return { id: _id, providerId, patientId, serviceId, startTime, endTime, status, expiresAt, version, idempotencyKey, createdAt };
+}
+
+@Injectable()
+export class ReservationRepository {
+  constructor(
+    @InjectModel(RESERVATION_MODEL) private readonly model: Model<ReservationDocument>,
+    private readonly outbox: OutboxRelay,
+  ) {}
+
+  /**
+   * Stores the reservation and its SlotReserved event in one document write, then publishes at once.
+   * Returns `undefined` when the patient already used this idempotency key.
+   */
+  async insert(reservation: SlotReservation): Promise<SlotReservation | undefined> {
+    const event = buildMessage(
+      Topics.bookingEvents,
+      'SlotReserved',
+      {
+        reservationId: reservation.id,
+        providerId: reservation.providerId,
+        patientId: reservation.patientId,
+        serviceId: reservation.serviceId,
+        startTime: reservation.startTime.toISOString(),
+        endTime: reservation.endTime.toISOString(),
+        expiresAt: reservation.expiresAt.toISOString(),
+      },
+      { id: reservation.id, version: reservation.version },
+    );
+    const { id, ...fields } = reservation;
+    try {
+      await this.model.create({ _id: id, ...fields, ...outboxOnInsert([event]) });
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
+      throw error;
+    }
+    this.outbox.publishSoon(this.model, id);
+    return reservation;
+  }
+
+  async findByIdempotencyKey(patientId: string, idempotencyKey: string): Promise<SlotReservation | undefined> {
+    const doc = await this.model.findOne({ patientId, idempotencyKey }).lean<ReservationDocument>();
+    return doc ? toDomain(doc) : undefined;
+  }
+}

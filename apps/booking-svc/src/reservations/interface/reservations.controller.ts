@@ -1,0 +1,38 @@
+import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
+import { ReserveSlotUseCase } from '../application/reserve-slot/reserve-slot.use-case.js';
+import { toApiError } from './reservation-error.mapper.js';
+import { ReserveSlotRequest } from './reserve-slot.request.js';
+
+@Controller('internal/reservations')
+@UseGuards(InternalAuthGuard)
+export class ReservationsController {
+  constructor(private readonly reserveSlot: ReserveSlotUseCase) {}
+
+  @Post()
+  @HttpCode(201)
+  async reserve(
+    @Body() body: ReserveSlotRequest,
+    @InternalActor() actor: Actor,
+    @IdempotencyKey() idempotencyKey: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (actor.type !== 'patient') throw new ApiError(403, 'FORBIDDEN', 'Only patients reserve slots');
+    try {
+      const { reservation, created } = await this.reserveSlot.execute({
+        patientId: actor.id,
+        providerId: body.providerId,
+        serviceId: body.serviceId,
+        startTime: new Date(body.startTime),
+        endTime: new Date(body.endTime),
+        idempotencyKey,
+      });
+      if (!created) void reply.status(200);
+      const { idempotencyKey: _key, version: _version, ...view } = reservation;
+      return success(view);
+    } catch (error) {
+      throw toApiError(error);
+    }
+  }
+}

@@ -1,0 +1,6 @@
+import { connectKafkaConsumer } from '@bp/messaging';
+import { runService } from '@bp/platform';
+import { AppModule } from './app.module.js';
+import { CalendarConfig } from './config/calendar.config.js';
+
+await runService({ name: 'calendar-svc', configClass: CalendarConfig, rootModule: (config) => AppModule.forRoot(config), connect: connectKafkaConsumer });

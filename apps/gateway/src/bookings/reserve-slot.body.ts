@@ -1,0 +1,20 @@
+import { IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+
+/** What a patient may send; status, price and patient are never taken from the body. */
+export class ReserveSlotBody {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  providerId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  serviceId: string;
+
+  @IsISO8601({ strict: true })
+  startTime: string;
+
+  @IsISO8601({ strict: true })
+  endTime: string;
+}

@@ -1,0 +1,6 @@
+import { connectKafkaConsumer } from '@bp/messaging';
+import { runService } from '@bp/platform';
+import { AppModule } from './app.module.js';
+import { GatewayConfig } from './config/gateway.config.js';
+
+await runService({ name: 'gateway', configClass: GatewayConfig, rootModule: (config) => AppModule.forRoot(config), connect: connectKafkaConsumer });

@@ -1,0 +1,27 @@
+import { Controller, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
+import { filter, interval, map, merge, type Observable } from 'rxjs';
+import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { GatewayConfig } from '../config/gateway.config.js';
+import { BookingStreamHub } from './booking-stream.hub.js';
+import { isVisibleTo } from './booking-update.js';
+
+@Controller('api/bookings')
+@UseGuards(JwtAuthGuard)
+export class BookingStreamController {
+  constructor(
+    private readonly hub: BookingStreamHub,
+    private readonly config: GatewayConfig,
+  ) {}
+
+  /** Server-sent events: the caller's booking updates as they happen, with heartbeats to keep proxies from closing the stream. */
+  @Sse('events')
+  events(@Req() request: AuthenticatedRequest): Observable<MessageEvent> {
+    const user = request.user;
+    const updates = this.hub.stream().pipe(
+      filter((update) => isVisibleTo(update, user)),
+      map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: update })),
+    );
+    const heartbeats = interval(this.config.SSE_HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
+    return merge(updates, heartbeats);
+  }
+}

@@ -1,0 +1,31 @@
+import { Injectable } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
+import { Subject, type Observable } from 'rxjs';
+import { Topics } from '@bp/contracts';
+import { type InboundMessage, OnAnyMessage } from '@bp/messaging';
+import { type BookingUpdate, toBookingUpdate } from './booking-update.js';
+
+/** This replica's fan-out point: every booking event it consumes goes to its connected subscribers. */
+@Injectable()
+export class BookingStreamHub {
+  private readonly updates = new Subject<BookingUpdate>();
+
+  publish(update: BookingUpdate): void {
+    this.updates.next(update);
+  }
+
+  stream(): Observable<BookingUpdate> {
+    return this.updates.asObservable();
+  }
+}
+
+@Controller()
+export class BookingEventsConsumer {
+  constructor(private readonly hub: BookingStreamHub) {}
+
+  @OnAnyMessage(Topics.bookingEvents)
+  onBookingEvent(@Payload() message: InboundMessage) {
+    this.hub.publish(toBookingUpdate(message));
+  }
+}

@@ -1,0 +1,38 @@
+import type { InboundMessage } from '@bp/messaging';
+import type { AuthenticatedUser } from '../auth/authenticated-user.js';
+
+/** What a live-stream subscriber receives: the event as it happened, for the parties it concerns. */
+export interface BookingUpdate {
+  id: string;
+  type: string;
+  occurredAt: string;
+  aggregateId: string;
+  payload: object;
+  patientId?: string;
+  providerId?: string;
+}
+
+export function toBookingUpdate(message: InboundMessage): BookingUpdate {
+  const payload = message.payload as { patientId?: unknown; providerId?: unknown };
+  return {
+    id: message.eventId,
+    type: message.type,
+    occurredAt: message.occurredAt,
+    aggregateId: message.aggregateId,
+    payload: message.payload,
+    ...(typeof payload.patientId === 'string' ? { patientId: payload.patientId } : {}),
+    ...(typeof payload.providerId === 'string' ? { providerId: payload.providerId } : {}),
+  };
+}
+
+/** A patient sees updates to their own bookings, a provider to bookings with them, an admin everything. */
+export function isVisibleTo(update: BookingUpdate, user: AuthenticatedUser): boolean {
+  switch (user.role) {
+    case 'admin':
+      return true;
+    case 'patient':
+      return update.patientId === user.id;
+    case 'provider':
+      return update.providerId === user.id;
+  }
+}

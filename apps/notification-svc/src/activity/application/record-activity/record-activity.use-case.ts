@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { ACTIVITY_MODEL, type ActivityDocument } from '../../infrastructure/activity.schema.js';
+
+export interface RecordActivityCommand {
+  eventId: string;
+  kind: string;
+  subjectId: string;
+  occurredAt: Date;
+  recipients: { id: string; role: 'patient' | 'provider' }[];
+}
+
+/** Records what happened for each recipient. Upserts by (event, recipient): safe to run twice. */
+@Injectable()
+export class RecordActivityUseCase {
+  constructor(@InjectModel(ACTIVITY_MODEL) private readonly activity: Model<ActivityDocument>) {}
+
+  async execute(command: RecordActivityCommand): Promise<void> {
+    const recordedAt = new Date();
+    await this.activity.bulkWrite(
+      command.recipients.map((recipient) => ({
+        updateOne: {
+          filter: { _id: `${command.eventId}:${recipient.id}` },
+          update: {
+            $setOnInsert: {
+              eventId: command.eventId,
+              recipientId: recipient.id,
+              recipientRole: recipient.role,
+              kind: command.kind,
+              subjectId: command.subjectId,
+              occurredAt: command.occurredAt,
+              recordedAt,
+            },
+          },
+          upsert: true,
+        },
+      })),
+    );
+  }
+}

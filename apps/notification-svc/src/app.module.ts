@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { MessagingModule } from '@bp/messaging';
+import { DatabaseModule, PlatformModule } from '@bp/platform';
+import { RecordActivityUseCase } from './activity/application/record-activity/record-activity.use-case.js';
+import { ACTIVITY_MODEL, ActivitySchema } from './activity/infrastructure/activity.schema.js';
+import { BookingEventsConsumer } from './activity/interface/booking-events.consumer.js';
+import type { NotificationConfig } from './config/notification.config.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: NotificationConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        DatabaseModule,
+        MessagingModule.forRoot({ inbox: 'mongo' }),
+        MongooseModule.forFeature([{ name: ACTIVITY_MODEL, schema: ActivitySchema }]),
+      ],
+      controllers: [BookingEventsConsumer],
+      providers: [RecordActivityUseCase],
+    };
+  }
+}

@@ -1,0 +1,6 @@
+import { DatabaseServiceConfig } from '@bp/platform';
+
+export class NotificationConfig extends DatabaseServiceConfig {
+  override PORT = 3004;
+  override MONGO_DB = 'notification';
+}

@@ -1,0 +1,6 @@
+import { connectKafkaConsumer } from '@bp/messaging';
+import { runService } from '@bp/platform';
+import { AppModule } from './app.module.js';
+import { PaymentConfig } from './config/payment.config.js';
+
+await runService({ name: 'payment-svc', configClass: PaymentConfig, rootModule: (config) => AppModule.forRoot(config), connect: connectKafkaConsumer });

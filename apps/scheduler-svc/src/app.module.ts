@@ -1,0 +1,25 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { MessagingModule } from '@bp/messaging';
+import { DatabaseModule, PlatformModule } from '@bp/platform';
+import type { SchedulerConfig } from './config/scheduler.config.js';
+import { ScheduleTimerUseCase } from './timers/application/schedule-timer/schedule-timer.use-case.js';
+import { TIMER_MODEL, TimerSchema } from './timers/infrastructure/timer.schema.js';
+import { BookingEventsConsumer } from './timers/interface/booking-events.consumer.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: SchedulerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.forRoot(config),
+        DatabaseModule,
+        MessagingModule.forRoot({ inbox: 'mongo' }),
+        MongooseModule.forFeature([{ name: TIMER_MODEL, schema: TimerSchema }]),
+      ],
+      controllers: [BookingEventsConsumer],
+      providers: [ScheduleTimerUseCase],
+    };
+  }
+}

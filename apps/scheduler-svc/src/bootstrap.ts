@@ -1,0 +1,6 @@
+import { connectKafkaConsumer } from '@bp/messaging';
+import { runService } from '@bp/platform';
+import { AppModule } from './app.module.js';
+import { SchedulerConfig } from './config/scheduler.config.js';
+
+await runService({ name: 'scheduler-svc', configClass: SchedulerConfig, rootModule: (config) => AppModule.forRoot(config), connect: connectKafkaConsumer });

@@ -1,0 +1,56 @@
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Module boundaries (STYLE.md): apps never import apps; contracts import nothing internal; platform
+ * imports nothing internal but contracts; messaging builds on contracts + platform; outbox on
+ * messaging; the testing library is for specs only; domain folders import no framework.
+ */
+export const depConstraints = [
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
+  { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+  { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
+  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing'] },
+];
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', 'dist/**', 'tmp/**', '.infra/**', '.nx/**', 'coverage/**'] },
+  ...nx.configs['flat/base'],
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Specs may use the testing library besides what their project may use.
+    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        { enforceBuildableLibDependency: false, allow: ['@bp/testing'], depConstraints },
+      ],
+    },
+  },
+  {
+    files: ['**/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*'], message: 'Domain code is plain TypeScript: no framework, no infrastructure.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  prettier,
+);

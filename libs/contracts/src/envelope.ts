@@ -1,0 +1,67 @@
+import { Type } from 'class-transformer';
+import { IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+
+export const ACTOR_TYPES = ['patient', 'provider', 'admin', 'system'] as const;
+export type ActorType = (typeof ACTOR_TYPES)[number];
+
+export class Actor {
+  @IsIn(ACTOR_TYPES)
+  type: ActorType;
+
+  @IsString()
+  @IsNotEmpty()
+  id: string;
+}
+
+/**
+ * Every Kafka message carries this envelope (ARCHITECTURE.md, "Messaging rules"). The payload is
+ * validated separately against the contract class registered for (topic, type).
+ */
+export class MessageEnvelope<P extends object = object> {
+  @IsUUID()
+  eventId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  type: string;
+
+  @IsDateString()
+  occurredAt: string;
+
+  @IsString()
+  @IsNotEmpty()
+  aggregateId: string;
+
+  @IsInt()
+  @Min(0)
+  aggregateVersion: number;
+
+  @IsString()
+  @IsNotEmpty()
+  correlationId: string;
+
+  @IsOptional()
+  @IsString()
+  causationId?: string;
+
+  @ValidateNested()
+  @Type(() => Actor)
+  actor: Actor;
+
+  @IsObject()
+  payload: P;
+}
+
+/** Kafka header names used next to the envelope (the envelope itself travels as the JSON value). */
+export const MessageHeaders = {
+  eventId: 'x-event-id',
+  type: 'x-event-type',
+  correlationId: 'x-correlation-id',
+  deadLetterError: 'x-dead-letter-error',
+  deadLetterReason: 'x-dead-letter-reason',
+  deadLetterOriginalTopic: 'x-dead-letter-original-topic',
+  deadLetterOriginalPartition: 'x-dead-letter-original-partition',
+  deadLetterOriginalOffset: 'x-dead-letter-original-offset',
+  deadLetterConsumerGroup: 'x-dead-letter-consumer-group',
+  deadLetterAttempts: 'x-dead-letter-attempts',
+} as const;

@@ -1,0 +1,45 @@
+import { SlotReserved } from './booking/slot-reserved.event.js';
+import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
+import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
+
+/**
+ * The contract registry: topic → message type → payload class. It is both the runtime table that
+ * inbound validation uses and the source of the compile-time types that make a wrong payload for a
+ * topic a type error. Events go on one topic per producing aggregate; commands on the owning
+ * service's command topic. Names carry a version suffix.
+ */
+export const CONTRACTS = {
+  'booking.events.v1': { SlotReserved },
+  'payment.commands.v1': { ReleasePaymentHold },
+  'calendar.commands.v1': { SyncProviderCalendar },
+} as const;
+
+export type Topic = keyof typeof CONTRACTS;
+export type MessageType<T extends Topic> = keyof (typeof CONTRACTS)[T] & string;
+export type PayloadClass<T extends Topic, M extends MessageType<T>> = (typeof CONTRACTS)[T][M];
+export type PayloadOf<T extends Topic, M extends MessageType<T>> = PayloadClass<T, M> extends new () => infer P ? P : never;
+
+export const Topics = {
+  bookingEvents: 'booking.events.v1',
+  paymentCommands: 'payment.commands.v1',
+  calendarCommands: 'calendar.commands.v1',
+} as const satisfies Record<string, Topic>;
+
+export function isTopic(name: string): name is Topic {
+  return Object.hasOwn(CONTRACTS, name);
+}
+
+export function payloadClassFor(topic: Topic, type: string): (new () => object) | undefined {
+  const byType = CONTRACTS[topic] as Record<string, new () => object>;
+  return Object.hasOwn(byType, type) ? byType[type] : undefined;
+}
+
+/** Poison messages of a consumer group go to its own dead-letter topic, so each service can replay its own. */
+export function deadLetterTopicFor(consumerGroup: string): string {
+  return `${consumerGroup}.dead-letter.v1`;
+}
+
+/** The pattern a handler subscribes to with `@EventPattern(messagePattern(topic, type))`. */
+export function messagePattern<T extends Topic>(topic: T, type: MessageType<T>): string {
+  return `${topic}#${type}`;
+}

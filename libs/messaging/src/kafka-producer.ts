@@ -1,0 +1,71 @@
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { IHeaders, Producer } from 'kafkajs';
+import { MessageHeaders, type MessageEnvelope } from '@bp/contracts';
+import { KafkaClient } from './kafka-client.js';
+
+export interface OutgoingMessage {
+  topic: string;
+  /** Partition key: the aggregate id, so one aggregate's messages stay ordered. */
+  key: string;
+  envelope: MessageEnvelope;
+}
+
+/**
+ * The idempotent producer. Services do not call it for domain events (those go through the outbox,
+ * which calls it); it is the low-level send used by the outbox relay and the dead-letter path.
+ */
+@Injectable()
+export class KafkaProducer implements OnApplicationShutdown {
+  private producer?: Promise<Producer>;
+
+  constructor(private readonly client: KafkaClient) {}
+
+  /** Sends messages in order; all of one call share a topic order per key. Rejects if Kafka did not acknowledge. */
+  async send(messages: OutgoingMessage[], extraHeaders: IHeaders = {}): Promise<void> {
+    const producer = await this.connected();
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
+    await producer.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map(({ key, envelope }) => ({
+          key,
+          value: JSON.stringify(envelope),
+          headers: {
+            [MessageHeaders.eventId]: envelope.eventId,
+            [MessageHeaders.type]: envelope.type,
+            [MessageHeaders.correlationId]: envelope.correlationId,
+            ...extraHeaders,
+          },
+        })),
+      })),
+    });
+  }
+
+  /** Sends an already-encoded record unchanged but for added headers (dead-lettering keeps the original bytes). */
+  async forward(topic: string, record: { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders }): Promise<void> {
+    const producer = await this.connected();
+    await producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+  }
+
+  private connected(): Promise<Producer> {
+    this.producer ??= (async () => {
+      const producer = this.client.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      try {
+        await producer.connect();
+        return producer;
+      } catch (error) {
+        this.producer = undefined;
+        throw error;
+      }
+    })();
+    return this.producer;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const producer = await this.producer?.catch(() => undefined);
+    this.producer = undefined;
+    await producer?.disconnect();
+  }
+}

@@ -1,0 +1,76 @@
+import { type DynamicModule, Injectable, Module, type OnModuleInit, type Provider } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
+import type { Topic } from '@bp/contracts';
+import { ReadinessRegistry, ServiceConfig } from '@bp/platform';
+import { CONSUMER_OPTIONS, type ConsumerOptions } from './consumer-options.js';
+import { INBOX, MongoInbox, NoInbox } from './inbox.js';
+import { KafkaClient } from './kafka-client.js';
+import { KafkaConsumerTransport } from './kafka-consumer.transport.js';
+import { KafkaProducer } from './kafka-producer.js';
+
+@Injectable()
+class KafkaReadiness implements OnModuleInit {
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly transport: KafkaConsumerTransport,
+    private readonly registry: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      name: 'kafka',
+      check: async () => ({ up: true, details: await this.client.describeCluster() }),
+    });
+    this.registry.register({
+      name: 'kafka-consumer',
+      check: async () => {
+        const { running, details } = this.transport.consumerState();
+        const idle = this.transport.subscribedTopics().length === 0;
+        return { up: running || idle, details: idle ? { idle: true } : details };
+      },
+    });
+  }
+}
+
+export interface MessagingOptions {
+  /** 'mongo' for services with a database; 'none' for a stateless consumer (every replica gets every message). */
+  inbox: 'mongo' | 'none';
+  /** Overrides the consumer group derived from config (the gateway gives each replica its own). */
+  groupId?: string;
+  extraTopics?: Topic[];
+}
+
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const consumerOptions: Provider = {
+      provide: CONSUMER_OPTIONS,
+      inject: [ServiceConfig],
+      useFactory: (config: ServiceConfig): ConsumerOptions => ({
+        groupId: options.groupId ?? config.KAFKA_GROUP_ID ?? process.env['SERVICE_NAME'] ?? 'service',
+        fromBeginning: options.inbox === 'none' ? false : config.KAFKA_FROM_BEGINNING,
+        maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+        retryBackoffMs: 200,
+        extraTopics: options.extraTopics ?? [],
+      }),
+    };
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        KafkaClient,
+        KafkaProducer,
+        KafkaConsumerTransport,
+        KafkaReadiness,
+        consumerOptions,
+        { provide: INBOX, useClass: options.inbox === 'mongo' ? MongoInbox : NoInbox },
+      ],
+      exports: [KafkaClient, KafkaProducer, KafkaConsumerTransport],
+    };
+  }
+}
+
+/** Attaches the service's Kafka consumer to the Nest app (a hybrid app: HTTP + Kafka in one process). */
+export function connectKafkaConsumer(app: INestApplication): void {
+  app.connectMicroservice({ strategy: app.get(KafkaConsumerTransport) }, { inheritAppConfig: true });
+}

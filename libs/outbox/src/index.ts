@@ -1,0 +1,3 @@
+export * from './outbox-relay.js';
+export * from './outbox.module.js';
+export * from './outbox.schema.js';

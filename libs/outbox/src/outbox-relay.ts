@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Model } from 'mongoose';
+import { KafkaProducer } from '@bp/messaging';
+import { DatabaseServiceConfig, ReadinessRegistry, counter, gauge } from '@bp/platform';
+import type { OutboxEntry, OutboxFields } from './outbox.schema.js';
+
+export const OUTBOX_MODELS = Symbol('OUTBOX_MODELS');
+
+/** How long one replica may hold a document's outbox while it publishes. */
+const CLAIM_MS = 15_000;
+/** The sweep leaves fresh entries to the immediate publish that follows every write. */
+const SWEEP_GRACE_MS = 2_000;
+const SWEEP_BATCH = 100;
+
+type OutboxModel = Model<OutboxFields & { _id: unknown }>;
+
+const metrics = {
+  published: () => counter('outbox_events_published_total', 'Outbox events published to Kafka', ['collection']),
+  failures: () => counter('outbox_publish_failures_total', 'Failed attempts to publish outbox events', ['collection']),
+  pending: () => gauge('outbox_pending_documents', 'Documents with unpublished outbox events', ['collection']),
+  oldestAge: () => gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest unpublished outbox event', ['collection']),
+};
+
+/**
+ * Publishes outbox entries: right after each write (`publishSoon`), and by a periodic sweep that
+ * picks up whatever a crash left behind. A document is claimed before publishing and its entries are
+ * pulled only after Kafka acknowledged them, so every entry is published at least once and, in normal
+ * operation, exactly once; consumers' inboxes absorb the rare duplicate after a crash mid-publish.
+ */
+@Injectable()
+export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    @Inject(OUTBOX_MODELS) private readonly models: OutboxModel[],
+    private readonly producer: KafkaProducer,
+    private readonly config: DatabaseServiceConfig,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register({ name: 'outbox', check: () => this.readinessCheck() });
+    this.scheduleSweep();
+  }
+
+  /** Called after a write that added outbox entries; returns at once, publishing continues in the background. */
+  publishSoon(model: Model<any>, id: unknown): void {
+    this.track(this.publishDocument(model as OutboxModel, id));
+  }
+
+  /** Publishes everything pending (also used by tests and at startup). Returns how many documents it published. */
+  async sweep(graceMs = SWEEP_GRACE_MS): Promise<number> {
+    let published = 0;
+    for (const model of this.models) {
+      const due = await model
+        .find({ outboxPendingSince: { $lte: new Date(Date.now() - graceMs) } }, { _id: 1 })
+        .sort({ outboxPendingSince: 1 })
+        .limit(SWEEP_BATCH)
+        .lean();
+      for (const doc of due) if (await this.publishDocument(model, doc._id)) published++;
+    }
+    return published;
+  }
+
+  async lag(): Promise<{ pendingDocuments: number; oldestAgeSeconds: number }> {
+    let pendingDocuments = 0;
+    let oldest = Infinity;
+    for (const model of this.models) {
+      const collection = model.collection.collectionName;
+      const pending = await model.countDocuments({ outboxPendingSince: { $exists: true } });
+      const first = await model.findOne({ outboxPendingSince: { $exists: true } }, { outboxPendingSince: 1 }).sort({ outboxPendingSince: 1 }).lean();
+      const age = first?.outboxPendingSince ? (Date.now() - new Date(first.outboxPendingSince).getTime()) / 1000 : 0;
+      metrics.pending().set({ collection }, pending);
+      metrics.oldestAge().set({ collection }, age);
+      pendingDocuments += pending;
+      if (first?.outboxPendingSince) oldest = Math.min(oldest, new Date(first.outboxPendingSince).getTime());
+    }
+    return { pendingDocuments, oldestAgeSeconds: oldest === Infinity ? 0 : Math.round((Date.now() - oldest) / 1000) };
+  }
+
+  private async readinessCheck() {
+    const lag = await this.lag();
+    return { up: lag.oldestAgeSeconds <= this.config.OUTBOX_MAX_LAG_SECONDS, details: { ...lag, maxLagSeconds: this.config.OUTBOX_MAX_LAG_SECONDS } };
+  }
+
+  private async publishDocument(model: OutboxModel, id: unknown): Promise<boolean> {
+    const collection = model.collection.collectionName;
+    const now = new Date();
+    const claimUntil = new Date(now.getTime() + CLAIM_MS);
+    try {
+      const claimed = await model
+        .findOneAndUpdate(
+          { _id: id, outboxPendingSince: { $exists: true }, $or: [{ outboxLockedUntil: { $exists: false } }, { outboxLockedUntil: { $lt: now } }] },
+          { $set: { outboxLockedUntil: claimUntil } },
+          { new: true, projection: { outbox: 1 } },
+        )
+        .lean<{ outbox: OutboxEntry[] }>();
+      if (!claimed) return false;
+      const entries = claimed.outbox ?? [];
+      if (entries.length > 0) await this.producer.send(entries.map(({ topic, key, envelope }) => ({ topic, key, envelope })));
+      const eventIds = entries.map((e) => e.eventId);
+      await model.updateOne({ _id: id, outboxLockedUntil: claimUntil }, { $pull: { outbox: { eventId: { $in: eventIds } } }, $unset: { outboxLockedUntil: 1 } });
+      // Entries written while we published keep the document pending; only an empty outbox clears the marker.
+      await model.updateOne({ _id: id, outbox: { $size: 0 } }, { $unset: { outboxPendingSince: 1 } });
+      metrics.published().inc({ collection }, entries.length);
+      return true;
+    } catch (error) {
+      metrics.failures().inc({ collection });
+      this.logger.warn({ message: 'outbox publish failed; the sweep will retry', collection, id: String(id), error: (error as Error).message });
+      return false;
+    }
+  }
+
+  private scheduleSweep(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      const run = this.sweep().then(
+        () => undefined,
+        (error: unknown) => this.logger.warn({ message: 'outbox sweep failed', error: (error as Error).message }),
+      );
+      this.track(run.finally(() => this.scheduleSweep()));
+    }, this.config.OUTBOX_SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  private track(work: Promise<unknown>): void {
+    const done = work.then(() => undefined);
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+  }
+
+  /** Finishes publishing what is in flight before connections close. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+}

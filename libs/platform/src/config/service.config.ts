@@ -1,0 +1,78 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value);
+
+/** Settings every service shares. Each app extends this with its own class (one per app). */
+export class ServiceConfig {
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT: number;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST: string = '0.0.0.0';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  /** Comma-separated `host:port` list. */
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_BROKERS: string;
+
+  /** Consumer group; defaults to the service name. Tests give each run its own. */
+  @IsOptional()
+  @IsString()
+  KAFKA_GROUP_ID?: string;
+
+  /** Where a new consumer group starts: the whole retained log (true, no event lost on first deploy) or the end. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  KAFKA_FROM_BEGINNING: boolean = true;
+
+  /** Handler attempts before a message goes to the dead-letter topic. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  KAFKA_MAX_ATTEMPTS: number = 3;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Shared secret on internal service-to-service calls (gateway → services). */
+  @IsString()
+  @MinLength(16)
+  INTERNAL_API_TOKEN: string;
+
+  /** Grace period for in-flight work on SIGTERM before the process exits anyway. */
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS: number = 15000;
+}
+
+/** Services that own a database. */
+export class DatabaseServiceConfig extends ServiceConfig {
+  @IsString()
+  @IsNotEmpty()
+  MONGO_URL: string;
+
+  @IsString()
+  @IsNotEmpty()
+  MONGO_DB: string;
+
+  /** Readiness fails when an outbox event has waited longer than this to be published. */
+  @IsInt()
+  @Min(1)
+  OUTBOX_MAX_LAG_SECONDS: number = 60;
+
+  @IsInt()
+  @Min(50)
+  OUTBOX_SWEEP_INTERVAL_MS: number = 1000;
+}
+
+export function brokersOf(config: ServiceConfig): string[] {
+  return config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { ServiceConfig } from '../config/service.config.js';
+import { requestContext } from '../context/request-context.js';
+import { ApiError, type ApiFailure, type ApiSuccess } from './api-envelope.js';
+import { INTERNAL_TOKEN_HEADER } from './internal-auth.guard.js';
+
+export interface InternalCall {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  baseUrl: string;
+  path: string;
+  body?: unknown;
+  idempotencyKey?: string;
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 5000;
+
+/**
+ * Internal HTTP to the owning service: timeout, the caller's request id, idempotency key and actor,
+ * and the internal token. The downstream's error envelope comes back as an ApiError with the same
+ * status and code, so the gateway relays it unchanged.
+ */
+@Injectable()
+export class InternalHttpClient {
+  constructor(private readonly config: ServiceConfig) {}
+
+  async call<T>(call: InternalCall): Promise<T> {
+    const context = requestContext.current();
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      [INTERNAL_TOKEN_HEADER]: this.config.INTERNAL_API_TOKEN,
+      ...(context ? { 'x-request-id': context.requestId } : {}),
+      ...(context?.actor ? { 'x-actor-type': context.actor.type, 'x-actor-id': context.actor.id } : {}),
+      ...(call.idempotencyKey ? { 'x-idempotency-key': call.idempotencyKey } : {}),
+      ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
+    };
+    let response: Response;
+    try {
+      response = await fetch(new URL(call.path, call.baseUrl), {
+        method: call.method,
+        headers,
+        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+        signal: AbortSignal.timeout(call.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+      });
+    } catch (error) {
+      if ((error as Error).name === 'TimeoutError') throw new ApiError(504, 'UPSTREAM_TIMEOUT', 'A dependent service did not answer in time');
+      throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable');
+    }
+    const body = (await response.json().catch(() => null)) as ApiSuccess<T> | ApiFailure | null;
+    if (body?.success === true) return body.data;
+    if (body?.success === false && response.status < 500) throw new ApiError(response.status, body.error.code, body.error.message, body.error.details);
+    throw new ApiError(502, 'UPSTREAM_ERROR', 'A dependent service failed');
+  }
+}

@@ -1,0 +1,22 @@
+import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ApiError } from './api-envelope.js';
+
+function fieldErrors(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
+  return errors.flatMap((e) => {
+    const field = `${prefix}${e.property}`;
+    const own = e.constraints ? [{ field, messages: Object.values(e.constraints) }] : [];
+    return [...own, ...fieldErrors(e.children ?? [], `${field}.`)];
+  });
+}
+
+/** Bodies, queries and params are validated against their DTO classes; unknown fields are refused. */
+export function strictValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new ApiError(400, 'VALIDATION_FAILED', 'The request is invalid', { fields: fieldErrors(errors) }),
+  });
+}
