@@ -91,7 +91,7 @@ async function foreground() {
 async function up() {
   mkdirSync(runDir, { recursive: true });
   const started = Date.now();
-  const launched = [];
+  const launched = new Map();
   for (const service of services) {
     if (runningPid(service.name)) continue;
     const log = openSync(join(runDir, `${service.name}.log`), 'a');
@@ -99,10 +99,10 @@ async function up() {
     closeSync(log);
     writeFileSync(pidFile(service.name), String(child.pid));
     child.unref();
-    launched.push(service);
+    launched.set(service.name, child);
   }
-  await Promise.all(services.map((service) => waitReady(service)));
-  printTable(`services ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${launched.length} started, logs in ${runDir})`);
+  await Promise.all(services.map((service) => waitReady(service, launched.get(service.name))));
+  printTable(`services ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${launched.size} started, logs in ${runDir})`);
 }
 
 async function down() {

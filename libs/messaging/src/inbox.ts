@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
 
@@ -19,7 +19,8 @@ interface InboxRecord {
 }
 
 const DUPLICATE_KEY = 11000;
-const RETENTION_SECONDS = 30 * 24 * 3600;
+const RETENTION_MS = 30 * 24 * 3600 * 1000;
+const PRUNE_INTERVAL_MS = 3600 * 1000;
 
 /**
  * Inbox in the service's own database. A record is written after the handler succeeded, so a crash
@@ -27,15 +28,28 @@ const RETENTION_SECONDS = 30 * 24 * 3600;
  * state (conditional updates, upserts by natural key) and the inbox makes the normal redelivery free.
  */
 @Injectable()
-export class MongoInbox implements Inbox, OnModuleInit {
+export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
   private collection!: Collection<InboxRecord>;
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async onModuleInit(): Promise<void> {
     this.collection = this.connection.collection<InboxRecord>('inbox');
-    // Garbage collection only: correctness never depends on when the TTL monitor runs.
-    await this.collection.createIndex({ processedAt: 1 }, { expireAfterSeconds: RETENTION_SECONDS });
+    // Garbage collection only, by a periodic delete rather than a TTL index: TTL indexes are not
+    // available on every MongoDB-compatible engine we run on (FerretDB v1), and correctness never
+    // depends on when old records go.
+    await this.collection.createIndex({ processedAt: 1 });
+    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  async prune(now = new Date()): Promise<number> {
+    const { deletedCount } = await this.collection.deleteMany({ processedAt: { $lt: new Date(now.getTime() - RETENTION_MS) } });
+    return deletedCount;
   }
 
   async hasProcessed(group: string, eventId: string): Promise<boolean> {

@@ -11,6 +11,13 @@ const CLAIM_MS = 15_000;
 /** The sweep leaves fresh entries to the immediate publish that follows every write. */
 const SWEEP_GRACE_MS = 2_000;
 const SWEEP_BATCH = 100;
+/** Rounds of "publish, then clear if nothing new arrived" before leaving the rest to the sweep. */
+const MAX_ROUNDS_PER_CLAIM = 5;
+
+interface ClaimedOutbox {
+  outbox: OutboxEntry[];
+  outboxRevision: number;
+}
 
 type OutboxModel = Model<OutboxFields & { _id: unknown }>;
 
@@ -62,6 +69,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
         .lean();
       for (const doc of due) if (await this.publishDocument(model, doc._id)) published++;
     }
+    await this.lag(); // keeps the lag gauges current between scrapes of /health/ready
     return published;
   }
 
@@ -88,30 +96,46 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
 
   private async publishDocument(model: OutboxModel, id: unknown): Promise<boolean> {
     const collection = model.collection.collectionName;
-    const now = new Date();
-    const claimUntil = new Date(now.getTime() + CLAIM_MS);
     try {
-      const claimed = await model
-        .findOneAndUpdate(
-          { _id: id, outboxPendingSince: { $exists: true }, $or: [{ outboxLockedUntil: { $exists: false } }, { outboxLockedUntil: { $lt: now } }] },
-          { $set: { outboxLockedUntil: claimUntil } },
-          { new: true, projection: { outbox: 1 } },
-        )
-        .lean<{ outbox: OutboxEntry[] }>();
-      if (!claimed) return false;
-      const entries = claimed.outbox ?? [];
-      if (entries.length > 0) await this.producer.send(entries.map(({ topic, key, envelope }) => ({ topic, key, envelope })));
-      const eventIds = entries.map((e) => e.eventId);
-      await model.updateOne({ _id: id, outboxLockedUntil: claimUntil }, { $pull: { outbox: { eventId: { $in: eventIds } } }, $unset: { outboxLockedUntil: 1 } });
-      // Entries written while we published keep the document pending; only an empty outbox clears the marker.
-      await model.updateOne({ _id: id, outbox: { $size: 0 } }, { $unset: { outboxPendingSince: 1 } });
-      metrics.published().inc({ collection }, entries.length);
+      const claimUntil = new Date(Date.now() + CLAIM_MS);
+      let doc = await this.claim(model, id, claimUntil);
+      if (!doc) return false;
+      const published = new Set<string>();
+      for (let round = 0; round < MAX_ROUNDS_PER_CLAIM; round++) {
+        const unpublished = doc.outbox.filter((entry) => !published.has(entry.eventId));
+        if (unpublished.length > 0) {
+          await this.producer.send(unpublished.map(({ topic, key, envelope }) => ({ topic, key, envelope })));
+          unpublished.forEach((entry) => published.add(entry.eventId));
+          metrics.published().inc({ collection }, unpublished.length);
+        }
+        // Clear the outbox only if nothing was appended meanwhile; otherwise read again and publish the rest.
+        const cleared = await model.updateOne(
+          { _id: id, outboxLockedUntil: claimUntil, outboxRevision: doc.outboxRevision },
+          { $set: { outbox: [] }, $unset: { outboxPendingSince: 1, outboxLockedUntil: 1 } },
+        );
+        if (cleared.matchedCount === 1) return true;
+        doc = await model.findOne({ _id: id, outboxLockedUntil: claimUntil }, { outbox: 1, outboxRevision: 1 }).lean<ClaimedOutbox>();
+        if (!doc) return true; // our claim lapsed; whoever holds it now publishes the rest
+      }
+      await model.updateOne({ _id: id, outboxLockedUntil: claimUntil }, { $unset: { outboxLockedUntil: 1 } });
       return true;
     } catch (error) {
       metrics.failures().inc({ collection });
       this.logger.warn({ message: 'outbox publish failed; the sweep will retry', collection, id: String(id), error: (error as Error).message });
       return false;
     }
+  }
+
+  private claim(model: OutboxModel, id: unknown, claimUntil: Date): Promise<ClaimedOutbox | null> {
+    const now = new Date();
+    return model
+      .findOneAndUpdate(
+        { _id: id, outboxPendingSince: { $exists: true }, $or: [{ outboxLockedUntil: { $exists: false } }, { outboxLockedUntil: { $lt: now } }] },
+        { $set: { outboxLockedUntil: claimUntil } },
+        // No projection: FerretDB v1 does not implement findAndModify's "fields".
+        { returnDocument: 'after' },
+      )
+      .lean<ClaimedOutbox>();
   }
 
   private scheduleSweep(): void {

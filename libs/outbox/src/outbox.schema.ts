@@ -17,6 +17,12 @@ export interface OutboxFields {
   outboxPendingSince?: Date;
   /** A relay replica's claim while it publishes, so two replicas do not publish the same entries. */
   outboxLockedUntil?: Date;
+  /**
+   * Bumped by every write that appends entries. The relay removes what it published only if the
+   * revision it read is still current, so it never drops an entry appended while it was publishing
+   * (portable replacement for `$pull` by condition, which FerretDB v1 does not implement).
+   */
+  outboxRevision: number;
 }
 
 const OutboxEntrySchema = new Schema<OutboxEntry>(
@@ -37,6 +43,7 @@ export function withOutboxFields<S extends Schema<any>>(schema: S): S {
     // No defaults: "absent" means nothing pending, and $min on an absent field sets it (null would win).
     outboxPendingSince: { type: Date },
     outboxLockedUntil: { type: Date },
+    outboxRevision: { type: Number, default: 0 },
   });
   schema.index({ outboxPendingSince: 1 });
   return schema;
@@ -48,13 +55,21 @@ export function toOutboxEntries(messages: OutgoingMessage[]): OutboxEntry[] {
 
 /** The outbox part of an insert: the new document and its events are one write. */
 export function outboxOnInsert(messages: OutgoingMessage[], now: Date = new Date()): OutboxFields {
-  return { outbox: toOutboxEntries(messages), outboxPendingSince: now };
+  return { outbox: toOutboxEntries(messages), outboxPendingSince: now, outboxRevision: 1 };
 }
 
-/** The outbox part of a conditional update: merge into the state change's update document. */
-export function outboxOnUpdate(messages: OutgoingMessage[], now: Date = new Date()) {
+type UpdateOperators = Record<string, Record<string, unknown> | undefined>;
+
+/**
+ * Adds the outbox part to a state change's update document, so the change and its events are one
+ * single-document write: `updateOne(filter, withOutboxUpdate({ $set: {...} }, [event]))`.
+ */
+export function withOutboxUpdate<U extends UpdateOperators>(update: U, messages: OutgoingMessage[], now: Date = new Date()): U {
+  if (messages.length === 0) return update;
   return {
-    $push: { outbox: { $each: toOutboxEntries(messages) } },
-    $min: { outboxPendingSince: now },
+    ...update,
+    $push: { ...update['$push'], outbox: { $each: toOutboxEntries(messages) } },
+    $min: { ...update['$min'], outboxPendingSince: now },
+    $inc: { ...update['$inc'], outboxRevision: 1 },
   };
 }
