@@ -30,6 +30,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   protected override readonly logger = new Logger('KafkaConsumer');
   private consumer?: Consumer;
   private joined = false;
+  /** Set by the first completed fetch: offsets are resolved, so anything produced from now on is consumed. */
+  private positioned = false;
   private crashed?: string;
 
   constructor(
@@ -52,9 +54,12 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     );
   }
 
-  /** Readiness: joined its group and not crashed. */
+  /** Readiness: joined its group, positioned on its partitions, and not crashed. */
   consumerState(): { running: boolean; details: Record<string, unknown> } {
-    return { running: this.joined && !this.crashed, details: { group: this.options.groupId, joined: this.joined, ...(this.crashed ? { crashed: this.crashed } : {}) } };
+    return {
+      running: this.joined && this.positioned && !this.crashed,
+      details: { group: this.options.groupId, joined: this.joined, positioned: this.positioned, ...(this.crashed ? { crashed: this.crashed } : {}) },
+    };
   }
 
   subscribedTopics(): string[] {
@@ -73,6 +78,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       heartbeatInterval: 3000,
       // Never give up for good: after a broker outage the consumer restarts and rejoins.
       retry: { retries: 8, initialRetryTime: 300, restartOnFailure: async () => true },
+      // Bounds how long an idle consumer waits on a fetch, and so how soon readiness sees the first one.
+      maxWaitTimeInMs: 1000,
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.joined = true;
@@ -82,6 +89,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       this.crashed = String(event.payload.error?.message ?? 'crashed');
       this.joined = false;
     });
+    consumer.on(consumer.events.FETCH, () => (this.positioned = true));
     consumer.on(consumer.events.STOP, () => (this.joined = false));
     this.consumer = consumer;
     await consumer.connect();

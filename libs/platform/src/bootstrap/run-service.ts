@@ -29,6 +29,32 @@ function recordHttpMetrics(app: NestFastifyApplication): void {
 }
 
 /**
+ * On the first signal: close the app (consumer first — in-flight message finished, offsets committed —
+ * then HTTP, then shutdown hooks and connections) and exit 0; exit 1 if that outlasts the timeout.
+ */
+function stopGracefullyOn(signals: NodeJS.Signals[], app: INestApplication, logger: Logger, timeoutMs: number): void {
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: draining`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${timeoutMs} ms; exiting`);
+      process.exit(1);
+    }, timeoutMs).unref();
+    try {
+      await app.close();
+      logger.log('stopped');
+      process.exit(0);
+    } catch (error) {
+      logger.error({ message: 'shutdown failed', error: (error as Error).message });
+      process.exit(1);
+    }
+  };
+  for (const signal of signals) process.on(signal, (received) => void stop(received));
+}
+
+/**
  * Boots one service: validated config (refusing to start on bad config), Nest on Fastify with JSON
  * logs, HTTP metrics, its Kafka consumer, and graceful shutdown on SIGTERM/SIGINT: Nest closes the
  * consumer first (in-flight message finished, offsets committed), then HTTP, then connections.
@@ -56,16 +82,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   const logger = app.get(Logger);
   app.useLogger(logger);
   recordHttpMetrics(app);
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      logger.log(`${signal} received: draining`);
-      setTimeout(() => {
-        logger.error(`shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`);
-        process.exit(1);
-      }, config.SHUTDOWN_TIMEOUT_MS).unref();
-    });
-  }
+  stopGracefullyOn(['SIGTERM', 'SIGINT'], app, logger, config.SHUTDOWN_TIMEOUT_MS);
 
   await definition.connect?.(app, config);
   await app.startAllMicroservices();

@@ -1,0 +1,63 @@
+import mongoose from 'mongoose';
+import { type RunningService, infraEnv, startService, uniqueSuffix } from '@bp/testing';
+
+export const SERVICE_NAMES = ['gateway', 'booking-svc', 'payment-svc', 'calendar-svc', 'notification-svc', 'scheduler-svc'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Test ports sit away from the 3000–3005 of a developer's running platform. */
+const TEST_PORT_BASE = 4100;
+
+export interface TestPlatform {
+  suffix: string;
+  services: Partial<Record<ServiceName, RunningService>>;
+  url(name: ServiceName): string;
+  /** The database a service of this platform uses: its own, named for this run. */
+  database(name: Exclude<ServiceName, 'gateway'>): string;
+  /** The consumer group (and so the dead-letter topic prefix) a service of this platform uses. */
+  group(name: ServiceName): string;
+  mongo: mongoose.mongo.MongoClient;
+  stop(): Promise<void>;
+}
+
+export function portOf(name: ServiceName, offset = 0): number {
+  return TEST_PORT_BASE + offset + SERVICE_NAMES.indexOf(name);
+}
+
+/**
+ * Starts real service processes from dist/ on the real infrastructure, isolated from any other run:
+ * each gets its own database and consumer group, named with a suffix unique to this run.
+ */
+export async function startPlatform(names: readonly ServiceName[], options: { portOffset?: number; env?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<TestPlatform> {
+  const suffix = uniqueSuffix();
+  const offset = options.portOffset ?? 0;
+  const database = (name: ServiceName) => `${name.replace(/-svc$/, '')}_${suffix}`;
+  const group = (name: ServiceName) => `${name}-${suffix}`;
+  const envFor = (name: ServiceName): Record<string, string> => ({
+    MONGO_DB: database(name),
+    KAFKA_GROUP_ID: group(name),
+    BOOKING_SVC_URL: `http://127.0.0.1:${portOf('booking-svc', offset)}`,
+    ...options.env?.[name],
+  });
+  const mongo = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
+  const services: TestPlatform['services'] = {};
+  const started = await Promise.allSettled(names.map(async (name) => (services[name] = await startService(name, portOf(name, offset), envFor(name)))));
+  const platform: TestPlatform = {
+    suffix,
+    services,
+    url: (name) => `http://127.0.0.1:${portOf(name, offset)}`,
+    database,
+    group,
+    mongo,
+    stop: async () => {
+      await Promise.all(Object.values(services).map((service) => service.stop()));
+      for (const name of names) if (name !== 'gateway') await mongo.db(database(name)).dropDatabase().catch(() => undefined);
+      await mongo.close();
+    },
+  };
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure) {
+    await platform.stop();
+    throw (failure as PromiseRejectedResult).reason;
+  }
+  return platform;
+}

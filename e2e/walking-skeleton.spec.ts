@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { devToken, subscribeSse, waitFor } from '@bp/testing';
+import { SERVICE_NAMES, type TestPlatform, startPlatform } from './support/test-platform.js';
+
+/**
+ * The walking skeleton on the real infrastructure, all six services as real processes:
+ * gateway → booking-svc (internal HTTP) → MongoDB document + outbox → Kafka → notification-svc and
+ * scheduler-svc (idempotent records) → gateway live stream → SSE subscriber.
+ */
+describe('walking skeleton: reserve a slot through every hop', () => {
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    platform = await startPlatform(SERVICE_NAMES);
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+  }, 60_000);
+
+  async function reserveSlot(token: string, body: object, idempotencyKey: string = randomUUID()) {
+    const response = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-idempotency-key': idempotencyKey },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as { success: boolean; data?: any; error?: { code: string } } };
+  }
+
+  it('streams the reservation to its patient, and notification-svc and scheduler-svc record it once', async () => {
+    const patientId = `patient-${randomUUID()}`;
+    const providerId = `provider-${randomUUID()}`;
+    const patientToken = await devToken('patient', patientId);
+    const patientStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${patientToken}` });
+    const strangerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('patient', `patient-${randomUUID()}`)}` });
+    const providerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('provider', providerId)}` });
+    await Promise.all([patientStream.opened, strangerStream.opened, providerStream.opened]);
+    try {
+      const startTime = new Date(Date.now() + 3 * 24 * 3600_000);
+      startTime.setUTCMinutes(0, 0, 0);
+      const endTime = new Date(startTime.getTime() + 30 * 60_000);
+      const { status, body } = await reserveSlot(patientToken, { providerId, serviceId: 'svc-consult', startTime: startTime.toISOString(), endTime: endTime.toISOString() });
+
+      expect(status).toBe(201);
+      expect(body.success).toBe(true);
+      const reservationId: string = body.data.id;
+      expect(body.data).toMatchObject({ patientId, providerId, status: 'active' });
+
+      const streamed = await waitFor(() => patientStream.events.find((e) => e.event === 'booking-update' && JSON.parse(e.data).aggregateId === reservationId), 20_000, () => 'the SSE update');
+      const update = JSON.parse(streamed.data);
+      expect(update).toMatchObject({ type: 'SlotReserved', patientId, providerId, payload: { reservationId, patientId, providerId } });
+      await waitFor(() => providerStream.events.some((e) => e.data.includes(reservationId)), 10_000, () => 'the provider’s SSE update');
+
+      const notifications = platform.mongo.db(platform.database('notification-svc')).collection('activity');
+      const timers = platform.mongo.db(platform.database('scheduler-svc')).collection('timers');
+      await waitFor(async () => (await notifications.countDocuments({ subjectId: reservationId })) > 0, 20_000, () => 'the notification record');
+      await waitFor(async () => (await timers.countDocuments({ subjectId: reservationId })) > 0, 20_000, () => 'the expiry timer');
+      expect(await notifications.find({ subjectId: reservationId }).toArray()).toEqual([expect.objectContaining({ eventId: update.id, recipientId: patientId, kind: 'slot_reserved' })]);
+      expect(await timers.find({ subjectId: reservationId }).toArray()).toEqual([
+        expect.objectContaining({ kind: 'reservation-expiry', status: 'scheduled', dueAt: new Date(body.data.expiresAt) }),
+      ]);
+
+      const reservation = await platform.mongo.db(platform.database('booking-svc')).collection('slot_reservations').findOne({ _id: reservationId as never });
+      expect(reservation).toMatchObject({ patientId, providerId, outbox: [] });
+      expect(reservation).not.toHaveProperty('outboxPendingSince');
+      // Another patient's stream never carries it.
+      expect(strangerStream.events.some((e) => e.data.includes(reservationId))).toBe(false);
+    } finally {
+      patientStream.close();
+      strangerStream.close();
+      providerStream.close();
+    }
+  }, 60_000);
+
+  it('answers a retry with the same idempotency key with the same reservation', async () => {
+    const patientToken = await devToken('patient', `patient-${randomUUID()}`);
+    const slot = { providerId: `provider-${randomUUID()}`, serviceId: 'svc-consult', startTime: '2030-03-01T09:00:00.000Z', endTime: '2030-03-01T09:30:00.000Z' };
+    const key = `retry-${randomUUID()}`;
+    const first = await reserveSlot(patientToken, slot, key);
+    const second = await reserveSlot(patientToken, slot, key);
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(201);
+    expect(second.body.data.id).toBe(first.body.data.id);
+  });
+
+  it('rejects what a patient may not do with a stable error code', async () => {
+    const slot = { providerId: 'provider-x', serviceId: 'svc-consult', startTime: '2030-03-01T09:00:00.000Z', endTime: '2030-03-01T09:30:00.000Z' };
+    const noToken = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-idempotency-key': randomUUID() }, body: JSON.stringify(slot) });
+    expect(noToken.status).toBe(401);
+    expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+
+    const asProvider = await reserveSlot(await devToken('provider', 'provider-x'), slot);
+    expect(asProvider.status).toBe(403);
+
+    const backwards = await reserveSlot(await devToken('patient', `patient-${randomUUID()}`), { ...slot, endTime: '2030-03-01T08:00:00.000Z' });
+    expect(backwards.status).toBe(422);
+    expect(backwards.body.error?.code).toBe('INVALID_TIME_RANGE');
+  });
+
+  it('stops every service cleanly on SIGTERM', async () => {
+    const codes = await Promise.all(Object.values(platform.services).map((service) => service.stop('SIGTERM')));
+    expect(codes).toEqual(SERVICE_NAMES.map(() => 0));
+  }, 60_000);
+});
