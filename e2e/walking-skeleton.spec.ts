@@ -97,8 +97,11 @@ describe('walking skeleton: reserve a slot through every hop', () => {
     expect(backwards.body.error?.code).toBe('INVALID_TIME_RANGE');
   });
 
-  it('stops every service cleanly on SIGTERM', async () => {
+  it('stops every service cleanly on SIGTERM, ending open live streams', async () => {
+    const stream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('admin', 'admin-1')}` });
+    await stream.opened;
     const codes = await Promise.all(Object.values(platform.services).map((service) => service.stop('SIGTERM')));
     expect(codes).toEqual(SERVICE_NAMES.map(() => 0));
+    stream.close();
   }, 60_000);
 });

@@ -19,6 +19,13 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
+export interface PlatformOptions {
+  /** Names this run's databases and groups; pass one to prepare a database before the services start. */
+  suffix?: string;
+  portOffset?: number;
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
 export function portOf(name: ServiceName, offset = 0): number {
   return TEST_PORT_BASE + offset + SERVICE_NAMES.indexOf(name);
 }
@@ -27,8 +34,8 @@ export function portOf(name: ServiceName, offset = 0): number {
  * Starts real service processes from dist/ on the real infrastructure, isolated from any other run:
  * each gets its own database and consumer group, named with a suffix unique to this run.
  */
-export async function startPlatform(names: readonly ServiceName[], options: { portOffset?: number; env?: Partial<Record<ServiceName, Record<string, string>>> } = {}): Promise<TestPlatform> {
-  const suffix = uniqueSuffix();
+export async function startPlatform(names: readonly ServiceName[], options: PlatformOptions = {}): Promise<TestPlatform> {
+  const suffix = options.suffix ?? uniqueSuffix();
   const offset = options.portOffset ?? 0;
   const database = (name: ServiceName) => `${name.replace(/-svc$/, '')}_${suffix}`;
   const group = (name: ServiceName) => `${name}-${suffix}`;

@@ -1,5 +1,5 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { IHeaders, Producer } from 'kafkajs';
+import { type IHeaders, Partitioners, type Producer } from 'kafkajs';
 import { MessageHeaders, type MessageEnvelope } from '@bp/contracts';
 import { KafkaClient } from './kafka-client.js';
 
@@ -51,7 +51,12 @@ export class KafkaProducer implements OnApplicationShutdown {
 
   private connected(): Promise<Producer> {
     this.producer ??= (async () => {
-      const producer = this.client.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: true });
+      const producer = this.client.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       try {
         await producer.connect();
         return producer;

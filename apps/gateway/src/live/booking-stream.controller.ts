@@ -1,5 +1,5 @@
 import { Controller, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
-import { filter, interval, map, merge, type Observable } from 'rxjs';
+import { filter, interval, map, merge, type Observable, takeUntil } from 'rxjs';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { GatewayConfig } from '../config/gateway.config.js';
 import { BookingStreamHub } from './booking-stream.hub.js';
@@ -22,6 +22,7 @@ export class BookingStreamController {
       map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: update })),
     );
     const heartbeats = interval(this.config.SSE_HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
-    return merge(updates, heartbeats);
+    // Clients reconnect with Last-Event-ID semantics of their own; a closing replica just ends the stream.
+    return merge(updates, heartbeats).pipe(takeUntil(this.hub.shuttingDown()));
   }
 }
