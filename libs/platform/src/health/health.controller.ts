@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiError } from '../http/api-envelope.js';
 import { ReadinessRegistry, withTimeout } from './readiness.js';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -18,9 +19,20 @@ export class HealthController {
     return { status: 'ok' };
   }
 
+  /** Readiness: every registered dependency answers in time. 503 NOT_READY names the ones that do not. */
   @Get('ready')
-  @HealthCheck()
-  ready() {
+  async ready() {
+    try {
+      return await this.checkAll();
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      const result = error.getResponse() as { error?: Record<string, unknown> };
+      const failing = Object.keys(result.error ?? {});
+      throw new ApiError(503, 'NOT_READY', `Not ready: ${failing.join(', ') || 'unknown'}`, result);
+    }
+  }
+
+  private checkAll() {
     return this.health.check(
       this.registry.all().map((readiness) => async () => {
         const indicator = this.indicators.check(readiness.name);

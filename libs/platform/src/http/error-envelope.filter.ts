@@ -33,7 +33,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toEnvelope(error);
-    if (status >= 500) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
+    // An ApiError is an answer we chose (503 NOT_READY, 502 from a dependency), not a failure to log.
+    if (status >= 500 && !(error instanceof ApiError)) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
     void reply.status(status).send(body);
   }
 
