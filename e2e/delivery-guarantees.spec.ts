@@ -70,7 +70,9 @@ describe('delivery guarantees between real services', () => {
     const eventId = crashed.event.envelope.eventId;
     await waitFor(async () => (await activity().countDocuments({ eventId })) > 0, 20_000, () => 'the recovered event at notification-svc');
     await new Promise((resolve) => setTimeout(resolve, 2500)); // two more sweeps: room for a duplicate
-    expect(bookingEvents.records.filter((r) => r.value?.includes(eventId))).toHaveLength(1);
+    const published = bookingEvents.records.filter((r) => r.value?.includes(eventId));
+    expect(published).toHaveLength(1);
+    expect(published[0]?.headers).toMatchObject({ 'x-event-id': eventId, 'x-event-type': 'SlotReserved', traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/) });
     const reservation = await platform.mongo.db(platform.database('booking-svc')).collection('slot_reservations').findOne({ _id: crashed.reservationId as never });
     expect(reservation?.['outbox']).toEqual([]);
   }, 40_000);
