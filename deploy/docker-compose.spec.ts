@@ -151,7 +151,7 @@ describe('docker-compose.yml', () => {
 
     it('listens on its services.json port', () => {
       expect(Number(environmentOf(name)['PORT'])).toBe(port);
-      expect(new (configClasses[name]!)().PORT).toBe(port);
+      expect(new configClasses[name]!().PORT).toBe(port);
     });
 
     it('waits for what it depends on to be healthy', () => {

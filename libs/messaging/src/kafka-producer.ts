@@ -17,11 +17,14 @@ export interface OutgoingMessage {
 @Injectable()
 export class KafkaProducer implements OnApplicationShutdown {
   private producer?: Promise<Producer>;
+  /** Topics known to exist: brokers run with auto-creation off, so the producer creates what it publishes to. */
+  private readonly knownTopics = new Set<string>();
 
   constructor(private readonly client: KafkaClient) {}
 
   /** Sends messages in order; all of one call share a topic order per key. Rejects if Kafka did not acknowledge. */
   async send(messages: OutgoingMessage[], extraHeaders: IHeaders = {}): Promise<void> {
+    await this.ensureTopics(messages.map((m) => m.topic));
     const producer = await this.connected();
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
@@ -45,8 +48,16 @@ export class KafkaProducer implements OnApplicationShutdown {
 
   /** Sends an already-encoded record unchanged but for added headers (dead-lettering keeps the original bytes). */
   async forward(topic: string, record: { key: Buffer | string | null; value: Buffer | string | null; headers: IHeaders }): Promise<void> {
+    await this.ensureTopics([topic]);
     const producer = await this.connected();
     await producer.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, headers: record.headers }] });
+  }
+
+  private async ensureTopics(topics: string[]): Promise<void> {
+    const unknown = [...new Set(topics)].filter((topic) => !this.knownTopics.has(topic));
+    if (unknown.length === 0) return;
+    await this.client.ensureTopics(unknown);
+    unknown.forEach((topic) => this.knownTopics.add(topic));
   }
 
   private connected(): Promise<Producer> {
@@ -54,7 +65,7 @@ export class KafkaProducer implements OnApplicationShutdown {
       const producer = this.client.kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        allowAutoTopicCreation: true,
+        allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       try {
