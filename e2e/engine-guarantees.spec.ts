@@ -27,7 +27,7 @@ describe(`engine guarantees (${infraEnv().MONGO_ENGINE || 'MongoDB-compatible se
     await Promise.all(clients.map((client) => client.close()));
   });
 
-  const collection = (i: number, coll: string) => dbs[i % dbs.length]!.collection<{ _id: string; [key: string]: unknown }>(coll);
+  const collection = (i: number, coll: string) => dbs[i % dbs.length]!.collection<{ _id: string } & Record<string, any>>(coll);
 
   it('lets exactly one of many concurrent conditional updates on (id, version) win', async () => {
     await collection(0, 'transitions').insertOne({ _id: 'b-1', version: 1, status: 'pending' });
