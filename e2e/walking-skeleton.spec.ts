@@ -18,14 +18,16 @@ describe('walking skeleton: reserve a slot through every hop', () => {
     await platform?.stop();
   }, 60_000);
 
-  async function reserveSlot(token: string, body: object, idempotencyKey: string = randomUUID()) {
+  async function reserveSlot(token: string, body: object, idempotencyKey: string = randomUUID(), extraHeaders: Record<string, string> = {}) {
     const response = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-idempotency-key': idempotencyKey },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-idempotency-key': idempotencyKey, ...extraHeaders },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as { success: boolean; data?: any; error?: { code: string } } };
+    return { status: response.status, body: (await response.json()) as { success: boolean; data?: any; error?: { code: string }; meta: { requestId: string } } };
   }
+
+  const jsonLines = (output: string) => output.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
 
   it('streams the reservation to its patient, and notification-svc and scheduler-svc record it once', async () => {
     const patientId = `patient-${randomUUID()}`;
@@ -95,6 +97,36 @@ describe('walking skeleton: reserve a slot through every hop', () => {
     const backwards = await reserveSlot(await devToken('patient', `patient-${randomUUID()}`), { ...slot, endTime: '2030-03-01T08:00:00.000Z' });
     expect(backwards.status).toBe(422);
     expect(backwards.body.error?.code).toBe('INVALID_TIME_RANGE');
+  });
+
+  it('carries the request id through structured logs of every hop and into the event', async () => {
+    const requestId = `req-${randomUUID()}`;
+    const patientId = `patient-${randomUUID()}`;
+    const { status, body } = await reserveSlot(
+      await devToken('patient', patientId),
+      { providerId: 'provider-logs', serviceId: 'svc-consult', startTime: '2030-04-01T09:00:00.000Z', endTime: '2030-04-01T09:30:00.000Z' },
+      randomUUID(),
+      { 'x-request-id': requestId },
+    );
+    expect(status).toBe(201);
+    expect(body.meta.requestId).toBe(requestId);
+    await waitFor(() => jsonLines(platform.services['booking-svc']!.output()).some((l) => l['requestId'] === requestId), 10_000, () => 'booking-svc log line');
+    const gatewayLine = jsonLines(platform.services.gateway!.output()).find((l) => l['requestId'] === requestId);
+    expect(gatewayLine).toMatchObject({ level: expect.any(Number), time: expect.any(Number), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    // The event's correlation id is the request id, so consumers log under it too.
+    const notifications = platform.mongo.db(platform.database('notification-svc')).collection('activity');
+    await waitFor(async () => (await notifications.countDocuments({ recipientId: patientId })) === 1, 20_000, () => 'the notification record');
+    await waitFor(() => jsonLines(platform.services['notification-svc']!.output()).some((l) => l['requestId'] === requestId), 10_000, () => 'notification-svc log line');
+    // Bearer tokens never reach the logs.
+    expect(platform.services.gateway!.output()).not.toMatch(/Bearer ey/);
+  }, 40_000);
+
+  it('exposes default and HTTP request metrics', async () => {
+    const gatewayMetrics = await (await fetch(`${platform.url('gateway')}/metrics`)).text();
+    expect(gatewayMetrics).toMatch(/^process_cpu_user_seconds_total\{[^}]*\} \d/m);
+    expect(gatewayMetrics).toMatch(/^http_server_request_duration_seconds_bucket\{[^}]*route="\/api\/bookings\/reserve-slot"[^}]*status_code="201"/m);
+    const bookingMetrics = await (await fetch(`${platform.url('booking-svc')}/metrics`)).text();
+    expect(bookingMetrics).toMatch(/^outbox_events_published_total\{[^}]*collection="slot_reservations"[^}]*\} [1-9]/m);
   });
 
   it('stops every service cleanly on SIGTERM, ending open live streams', async () => {

@@ -148,6 +148,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       stopTimer();
     }
     await this.inbox.markProcessed(this.options.groupId, envelope.eventId, type);
+    // Logged under the message's correlation id, so one request can be followed across services.
+    this.logger.log({ message: 'message handled', topic, type, eventId: envelope.eventId, requestId: envelope.correlationId });
     return count('handled');
   }
 

@@ -35,8 +35,15 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
   let model: Model<Probe>;
   let probe: { records: ProbedRecord[]; stop: () => Promise<void> };
   const producers: KafkaProducer[] = [];
+  const clients: KafkaClient[] = [];
 
-  function relay(producer: KafkaProducer = new KafkaProducer(new KafkaClient(config))): OutboxRelay {
+  function kafkaClient(): KafkaClient {
+    const client = new KafkaClient(config);
+    clients.push(client);
+    return client;
+  }
+
+  function relay(producer: KafkaProducer = new KafkaProducer(kafkaClient())): OutboxRelay {
     producers.push(producer);
     return new OutboxRelay([model as never], producer, config, new ReadinessRegistry());
   }
@@ -53,6 +60,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
   afterAll(async () => {
     await probe?.stop();
     await Promise.all(producers.map((p) => p.onApplicationShutdown()));
+    await Promise.all(clients.map((c) => c.onApplicationShutdown()));
     await connection?.dropDatabase();
     await connection?.close();
   }, 30_000);
@@ -81,7 +89,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     const first = slotReserved(id);
     const appended = slotReserved(id);
     await model.create({ _id: id, name: 'v1', ...outboxOnInsert([first]) });
-    const producer = new HookedProducer(new KafkaClient(config));
+    const producer = new HookedProducer(kafkaClient());
     producer.beforeSend = async () => {
       await model.updateOne({ _id: id }, withOutboxUpdate({ $set: { name: 'v2' } }, [appended]));
     };
@@ -100,7 +108,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     const id = randomUUID();
     const event = slotReserved(id);
     await model.create({ _id: id, name: 'v1', ...outboxOnInsert([event]) });
-    const producer = new HookedProducer(new KafkaClient(config));
+    const producer = new HookedProducer(kafkaClient());
     producer.beforeSend = () => Promise.reject(new Error('broker unavailable'));
     const flaky = relay(producer);
 

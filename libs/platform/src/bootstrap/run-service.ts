@@ -4,6 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
 import type { ServiceConfig } from '../config/service.config.js';
+import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
@@ -76,7 +77,8 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
 
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule(config),
-    new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 64 * 1024, trustProxy: true }),
+    // Fastify's request id is the X-Request-ID too, so every log line of a request carries the same id.
+    new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 64 * 1024, trustProxy: true, genReqId: requestIdOf }),
     { bufferLogs: true },
   );
   const logger = app.get(Logger);

@@ -1,3 +1,4 @@
+import { RequestMethod } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Module } from '@nestjs/common';
@@ -8,7 +9,7 @@ import { requestContext } from '../context/request-context.js';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's X-Request-ID when it is well-formed, otherwise a new one; written back so every layer reads the same. */
-export function requestIdOf(req: IncomingMessage): string {
+export function requestIdOf(req: Pick<IncomingMessage, 'headers'>): string {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
   req.headers['x-request-id'] = id;
@@ -32,6 +33,8 @@ export const REDACTED_PATHS = [
 @Module({
   imports: [
     LoggerModule.forRoot({
+      // The same route pattern as the request-context middleware (Nest 12 on Fastify).
+      forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
       pinoHttp: {
         level: process.env['LOG_LEVEL'] ?? 'info',
         messageKey: 'message',
