@@ -42,7 +42,13 @@ describe('readiness follows Kafka; liveness does not', () => {
     kafkaEnv = { ...process.env, INFRA_HOME: home, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(controllerPort) };
     brokers = `127.0.0.1:${port}`;
     await infra('up');
-    service = await startService('scheduler-svc', await freePort(), { KAFKA_BROKERS: brokers, MONGO_DB: `scheduler_${suffix}`, KAFKA_GROUP_ID: `scheduler-svc-${suffix}` }, 90_000);
+    // Two services subscribing to the same topics start at once on a cluster that has none yet.
+    const [scheduler, notification] = await Promise.all([
+      startService('scheduler-svc', await freePort(), { KAFKA_BROKERS: brokers, MONGO_DB: `scheduler_${suffix}`, KAFKA_GROUP_ID: `scheduler-svc-${suffix}` }, 90_000),
+      startService('notification-svc', await freePort(), { KAFKA_BROKERS: brokers, MONGO_DB: `notification_${suffix}`, KAFKA_GROUP_ID: `notification-svc-${suffix}` }, 90_000),
+    ]);
+    service = scheduler;
+    await notification.stop();
   }, 180_000);
 
   afterAll(async () => {

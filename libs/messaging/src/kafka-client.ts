@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import { ServiceConfig, brokersOf } from '@bp/platform';
+
+const TOPIC_READY_TIMEOUT_MS = 30_000;
 
 const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -34,13 +37,39 @@ export class KafkaClient implements OnApplicationShutdown {
     });
   }
 
-  /** Creates the topics that do not exist yet (idempotent); used before subscribing and publishing. */
+  /**
+   * Creates the topics that do not exist yet and waits until every partition of every topic has a
+   * leader. Idempotent and safe when several services create the same topic at once on a new cluster.
+   */
   async ensureTopics(topics: string[], options: Partial<ITopicConfig> = {}): Promise<void> {
+    const wanted = [...new Set(topics)];
     const admin = await this.connectedAdmin();
     const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-    if (missing.length === 0) return;
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1, ...options })) });
+    const missing = wanted.filter((t) => !existing.has(t));
+    let createError: unknown;
+    if (missing.length > 0) {
+      try {
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1, ...options })) });
+      } catch (error) {
+        createError = error; // often "already exists": another service won the race; the wait below decides
+      }
+    }
+    await this.waitForLeaders(admin, wanted, createError);
+  }
+
+  private async waitForLeaders(admin: Admin, topics: string[], createError: unknown): Promise<void> {
+    const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+    let lastError: unknown = createError;
+    while (Date.now() < deadline) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        lastError = error; // unknown topic or no leader yet
+      }
+      await sleep(200);
+    }
+    throw new Error(`topics ${topics.join(', ')} have no leaders after ${TOPIC_READY_TIMEOUT_MS} ms: ${(lastError as Error | undefined)?.message ?? 'metadata incomplete'}`);
   }
 
   /** Answers whether a broker responds now (readiness). */
