@@ -111,7 +111,8 @@ describe('walking skeleton: reserve a slot through every hop', () => {
     expect(status).toBe(201);
     expect(body.meta.requestId).toBe(requestId);
     await waitFor(() => jsonLines(platform.services['booking-svc']!.output()).some((l) => l['requestId'] === requestId), 10_000, () => 'booking-svc log line');
-    const gatewayLine = jsonLines(platform.services.gateway!.output()).find((l) => l['requestId'] === requestId);
+    // The gateway writes its request line when the response has gone out, so it may come a moment later.
+    const gatewayLine = await waitFor(() => jsonLines(platform.services.gateway!.output()).find((l) => l['requestId'] === requestId), 10_000, () => 'gateway log line');
     expect(gatewayLine).toMatchObject({ level: expect.any(Number), time: expect.any(Number), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     // The event's correlation id is the request id, so consumers log under it too.
     const notifications = platform.mongo.db(platform.database('notification-svc')).collection('activity');
