@@ -1,5 +1,12 @@
+import { ExpireBookingDeadline } from './booking/booking-commands.js';
+import { BookingStatusChanged } from './booking/booking-status-changed.event.js';
 import { SlotReserved } from './booking/slot-reserved.event.js';
+import { CalendarConnectionChanged } from './calendar/calendar-connection-changed.event.js';
 import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
+import { CapturePayment } from './payment/capture-payment.command.js';
+import { PaymentCaptured, PaymentFailed, PaymentHoldPlaced, PaymentHoldReleased } from './payment/payment-events.js';
+import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
+import { RefundPayment } from './payment/refund-payment.command.js';
 import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
 
 /**
@@ -9,9 +16,12 @@ import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
  * service's command topic. Names carry a version suffix.
  */
 export const CONTRACTS = {
-  'booking.events.v1': { SlotReserved },
-  'payment.commands.v1': { ReleasePaymentHold },
+  'booking.events.v1': { SlotReserved, BookingStatusChanged },
+  'booking.commands.v1': { ExpireBookingDeadline },
+  'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment },
+  'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased },
   'calendar.commands.v1': { SyncProviderCalendar },
+  'calendar.events.v1': { CalendarConnectionChanged },
 } as const;
 
 export type Topic = keyof typeof CONTRACTS;
@@ -21,8 +31,11 @@ export type PayloadOf<T extends Topic, M extends MessageType<T>> = PayloadClass<
 
 export const Topics = {
   bookingEvents: 'booking.events.v1',
+  bookingCommands: 'booking.commands.v1',
   paymentCommands: 'payment.commands.v1',
+  paymentEvents: 'payment.events.v1',
   calendarCommands: 'calendar.commands.v1',
+  calendarEvents: 'calendar.events.v1',
 } as const satisfies Record<string, Topic>;
 
 export function isTopic(name: string): name is Topic {

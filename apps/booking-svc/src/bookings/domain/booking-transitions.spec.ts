@@ -1,0 +1,156 @@
+import { BookingErrorCode } from '../../shared/domain/booking-error.js';
+import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
+import type { Booking } from './booking.js';
+import * as t from './booking-transitions.js';
+import { createBooking } from './create-booking.js';
+
+const t0 = new Date('2030-03-01T10:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+const patient = { type: 'patient' as const, id: 'u1' };
+const provider = { type: 'provider' as const, id: 'p1' };
+const system = { type: 'system' as const, id: 'scheduler-svc' };
+const admin = { type: 'admin' as const, id: 'a1' };
+const rules: t.TransitionRules = { confirmationDeadlineHours: 24, allowReschedule: true, maxRescheduleAttempts: 2, rescheduleNoticeHours: 24, allowCancellation: true, cancellationNoticeHours: 24, cancellationFeePercent: 50 };
+
+const reservation: SlotReservation = {
+  id: 'r1',
+  providerId: 'p1',
+  patientId: 'u1',
+  serviceId: 's1',
+  startTime: new Date('2030-03-10T16:00:00Z'),
+  endTime: new Date('2030-03-10T16:30:00Z'),
+  bufferMinutes: 15,
+  status: 'active',
+  expiresAt: at(5),
+  version: 1,
+  idempotencyKey: 'k',
+  createdAt: t0,
+};
+
+function created(bookingType: 'instant' | 'request' = 'request'): Booking {
+  return createBooking(
+    {
+      id: 'b1',
+      bookingNumber: 'FH-20300301-ABCDE',
+      reservation,
+      service: { serviceId: 's1', name: 'Consult', category: 'general', durationMinutes: 30, priceCents: 10_000, currency: 'usd' },
+      bookingType,
+      providerTimezone: 'America/Denver',
+      patientTimezone: 'Europe/Berlin',
+      maxRescheduleAttempts: 2,
+      feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
+    },
+    { actor: patient, now: at(1) },
+  ).booking;
+}
+
+const pending = () => t.recordHoldPlaced(created(), 'pi_1', rules, { actor: system, now: at(2) }).booking;
+
+describe('booking transitions', () => {
+  it('creates a pending_payment booking with a snapshot, the platform fee and its first audit entry', () => {
+    const booking = created();
+    expect(booking).toMatchObject({ status: 'pending_payment', holdId: 'r1', version: 1, payment: { originalAmountCents: 10_000, platformFee: { calculatedFeeCents: 1150 } } });
+    expect(booking.audit).toEqual([expect.objectContaining({ eventType: 'created', previousStatus: 'slot_reserved', newStatus: 'pending_payment' })]);
+  });
+
+  it('refuses to convert another patient’s or a lapsed reservation', () => {
+    const input = { id: 'b', bookingNumber: 'FH-1', reservation, service: created().service, bookingType: 'request' as const, providerTimezone: 'UTC', patientTimezone: 'UTC', maxRescheduleAttempts: 2, feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 } };
+    expect(() => createBooking(input, { actor: { type: 'patient', id: 'u2' }, now: at(1) })).toThrow(expect.objectContaining({ code: BookingErrorCode.ReservationNotFound }));
+    expect(() => createBooking(input, { actor: patient, now: at(5) })).toThrow(expect.objectContaining({ code: BookingErrorCode.ReservationExpired }));
+  });
+
+  it('runs the request flow: hold → pending_confirmation with a deadline → confirm → confirmed on capture', () => {
+    const waiting = pending();
+    expect(waiting.status).toBe('pending_confirmation');
+    expect(waiting.confirmation.expiresAt).toEqual(new Date(at(2).getTime() + 24 * 3_600_000));
+    const confirmed = t.confirm(waiting, { actor: provider, now: at(60) });
+    expect(confirmed.booking.status).toBe('pending_confirmation');
+    expect(confirmed.effects).toEqual([{ kind: 'capture', amountCents: 10_000, reason: 'provider_confirmed' }]);
+    const captured = t.recordCaptured(confirmed.booking, 10_000, { actor: system, now: at(61) });
+    expect(captured.booking).toMatchObject({ status: 'confirmed', payment: { status: 'captured', capturedAmountCents: 10_000 } });
+    expect(captured.booking.audit.map((a) => a.eventType)).toEqual(['created', 'payment_held', 'confirmed', 'payment_captured']);
+    // One audit entry per change: the version counts them.
+    expect(captured.booking.version).toBe(captured.booking.audit.length);
+  });
+
+  it('runs the instant flow: hold → capture → confirmed', () => {
+    const held = t.recordHoldPlaced(created('instant'), 'pi_1', rules, { actor: system, now: at(2) });
+    expect(held.booking.status).toBe('pending_payment');
+    expect(held.effects).toEqual([{ kind: 'capture', amountCents: 10_000, reason: 'instant_booking' }]);
+    expect(t.recordCaptured(held.booking, 10_000, { actor: system, now: at(3) }).booking.status).toBe('confirmed');
+  });
+
+  it('lets a confirm and an expiry of the same version have one winner', () => {
+    const waiting = pending();
+    const deadline = waiting.confirmation.expiresAt!;
+    // Expiry first: the confirm that read the same version now meets an expired booking.
+    const expired = t.expire(waiting, 'confirmation', { actor: system, now: deadline }).booking;
+    expect(expired.status).toBe('expired');
+    expect(() => t.confirm(expired, { actor: provider, now: deadline })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
+    // Confirm first: the expiry finds an answered request.
+    const answered = t.confirm(waiting, { actor: provider, now: at(100) }).booking;
+    expect(() => t.expire(answered, 'confirmation', { actor: system, now: deadline })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
+    // And a confirm after the deadline, before the expiry command arrived, is refused as expired.
+    expect(() => t.confirm(waiting, { actor: provider, now: deadline })).toThrow(expect.objectContaining({ code: BookingErrorCode.BookingExpired }));
+  });
+
+  it('declines: cancelled_provider, hold released, slot freed', () => {
+    const change = t.decline(pending(), 'fully booked', { actor: provider, now: at(10) });
+    expect(change.booking.status).toBe('cancelled_provider');
+    expect(change.effects).toEqual([{ kind: 'release_hold', reason: 'provider_declined' }, { kind: 'release_slot', holdId: 'r1' }]);
+  });
+
+  it('reschedules within the attempt limit; the patient accepts (moves, captures) or declines (cancels)', () => {
+    const proposal = { start: new Date('2030-03-11T16:00:00Z'), end: new Date('2030-03-11T16:30:00Z'), holdId: 'b1:r1' };
+    const proposed = t.proposeReschedule(pending(), proposal, rules, { actor: provider, now: at(10) });
+    expect(proposed.booking).toMatchObject({ status: 'reschedule_proposed', reschedule: { count: 1 } });
+    expect(proposed.effects).toEqual([{ kind: 'claim_slot', holdId: 'b1:r1', start: proposal.start, end: proposal.end }]);
+
+    const accepted = t.acceptReschedule(proposed.booking, { actor: patient, now: at(20) });
+    expect(accepted.booking).toMatchObject({ holdId: 'b1:r1', dateTime: { confirmedStart: proposal.start }, reschedule: { history: [expect.objectContaining({ accepted: true })] } });
+    expect(accepted.effects.map((e) => e.kind)).toEqual(['make_slot_permanent', 'release_slot', 'capture']);
+    expect(t.recordCaptured(accepted.booking, 10_000, { actor: system, now: at(21) }).booking.status).toBe('confirmed');
+
+    const declined = t.declineReschedule(proposed.booking, { actor: patient, now: at(20) });
+    expect(declined.booking.status).toBe('cancelled_patient');
+    expect(declined.effects).toContainEqual({ kind: 'release_slot', holdId: 'b1:r1' });
+
+    const exhausted: Booking = { ...pending(), reschedule: { count: 2, maxAttempts: 2, history: [] } };
+    expect(() => t.proposeReschedule(exhausted, proposal, rules, { actor: provider, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.RescheduleLimitReached }));
+  });
+
+  it('charges the cancellation fee only to a patient cancelling a confirmed booking inside the notice window', () => {
+    const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    const late = t.cancel(confirmed, 'sick', rules, { actor: patient, now: new Date('2030-03-10T06:00:00Z') });
+    expect(late.booking).toMatchObject({ status: 'cancelled_patient', cancellation: { feeCents: 5000 } });
+    expect(late.effects).toContainEqual({ kind: 'refund', amountCents: 5000, reason: 'cancelled_by_patient' });
+    const early = t.cancel(confirmed, undefined, rules, { actor: patient, now: at(20) });
+    expect(early.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_patient' });
+    const byProvider = t.cancel(confirmed, 'closed', rules, { actor: provider, now: new Date('2030-03-10T06:00:00Z') });
+    expect(byProvider.booking.status).toBe('cancelled_provider');
+    expect(byProvider.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_provider' });
+    expect(t.cancel(pending(), undefined, rules, { actor: patient, now: at(5) }).effects).toContainEqual({ kind: 'release_hold', reason: 'cancelled_by_patient' });
+  });
+
+  it('walks the visit: check-in, start, complete; no-show from confirmed', () => {
+    const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    const done = [t.checkIn, t.startVisit, t.complete].reduce((b, step) => step(b, { actor: provider, now: at(20) }).booking, confirmed);
+    expect(done.status).toBe('completed');
+    expect(t.markNoShow(confirmed, { actor: provider, now: at(20) }).booking.status).toBe('no_show');
+    expect(() => t.checkIn(done, { actor: provider, now: at(30) })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
+  });
+
+  it('keeps others out: a stranger gets not-found, the wrong party forbidden', () => {
+    expect(() => t.confirm(pending(), { actor: { type: 'provider', id: 'p2' }, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.BookingNotFound }));
+    expect(() => t.confirm(pending(), { actor: patient, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.Forbidden }));
+  });
+
+  it('lets an admin override to any status with a reason, audited', () => {
+    const change = t.adminOverride(pending(), 'cancelled_admin', 'fraud check', { actor: admin, now: at(10) });
+    expect(change.booking.status).toBe('cancelled_admin');
+    expect(change.audit).toEqual([expect.objectContaining({ eventType: 'admin_override', data: { reason: 'fraud check' } })]);
+    expect(change.effects).toEqual([{ kind: 'release_slot', holdId: 'r1' }]);
+    expect(() => t.adminOverride(pending(), 'confirmed', ' ', { actor: admin, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.ValidationFailed }));
+    expect(() => t.adminOverride(pending(), 'confirmed', 'x', { actor: provider, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.Forbidden }));
+  });
+});

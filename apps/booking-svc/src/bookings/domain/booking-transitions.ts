@@ -1,0 +1,319 @@
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import type { Booking, BookingActor, BookingAuditEvent } from './booking.js';
+import { currentTimes } from './booking.js';
+import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus } from './booking-status.js';
+import { cancellationFee } from './money.js';
+
+export interface TransitionContext {
+  actor: BookingActor;
+  now: Date;
+  requestId?: string;
+  source?: string;
+}
+
+/** What a change asks of the world besides the booking document: payment commands and slot claims. */
+export type BookingEffect =
+  | { kind: 'place_hold' }
+  | { kind: 'capture'; amountCents: number; reason: string }
+  | { kind: 'release_hold'; reason: string }
+  | { kind: 'refund'; amountCents: number; reason: string }
+  | { kind: 'claim_slot'; holdId: string; start: Date; end: Date }
+  | { kind: 'make_slot_permanent'; holdId: string }
+  | { kind: 'release_slot'; holdId: string };
+
+export interface BookingChange {
+  previous: Booking;
+  booking: Booking;
+  audit: BookingAuditEvent[];
+  effects: BookingEffect[];
+}
+
+/** Provider settings a transition needs. */
+export interface TransitionRules {
+  confirmationDeadlineHours: number;
+  allowReschedule: boolean;
+  maxRescheduleAttempts: number;
+  rescheduleNoticeHours: number;
+  allowCancellation: boolean;
+  cancellationNoticeHours: number;
+  cancellationFeePercent: number;
+}
+
+function auditEntry(ctx: TransitionContext, eventType: string, previous?: BookingStatus, next?: BookingStatus, data?: Record<string, unknown>): BookingAuditEvent {
+  return {
+    eventType,
+    ...(previous ? { previousStatus: previous } : {}),
+    ...(next ? { newStatus: next } : {}),
+    ...(data ? { data } : {}),
+    actor: ctx.actor,
+    context: { ...(ctx.requestId ? { requestId: ctx.requestId } : {}), source: ctx.source ?? (ctx.actor.type === 'system' ? 'system' : 'api') },
+    timestamp: ctx.now,
+  };
+}
+
+/** Builds a change: the next booking (version + 1, one audit entry per event), validated against the state machine. */
+function change(previous: Booking, ctx: TransitionContext, eventType: string, to: BookingStatus | undefined, patch: Partial<Booking>, effects: BookingEffect[] = [], data?: Record<string, unknown>): BookingChange {
+  if (to && to !== previous.status) assertTransition(previous.status, to);
+  const entry = auditEntry(ctx, eventType, previous.status, to ?? previous.status, data);
+  const booking: Booking = { ...previous, ...patch, status: to ?? previous.status, version: previous.version + 1, updatedAt: ctx.now, audit: [...previous.audit, entry] };
+  return { previous, booking, audit: [entry], effects };
+}
+
+/** The caller must be this booking's patient / provider; anyone else learns nothing (404). */
+export function assertParty(booking: Booking, actor: BookingActor, role: 'patient' | 'provider' | 'either'): void {
+  if (actor.type === 'admin' || actor.type === 'system') return;
+  const isPatient = actor.type === 'patient' && booking.patientId === actor.id;
+  const isProvider = actor.type === 'provider' && booking.providerId === actor.id;
+  if (!isPatient && !isProvider) throw new BookingError(BookingErrorCode.BookingNotFound, 'No such booking');
+  const allowed = role === 'either' || (role === 'patient' && isPatient) || (role === 'provider' && isProvider);
+  if (!allowed) throw new BookingError(BookingErrorCode.Forbidden, `Only the booking's ${role} may do this`);
+}
+
+function assertStatus(booking: Booking, expected: readonly BookingStatus[], action: string): void {
+  if (!expected.includes(booking.status)) {
+    throw new BookingError(BookingErrorCode.InvalidTransition, `Cannot ${action} a booking that is ${booking.status}`, { status: booking.status, allowedFrom: expected });
+  }
+}
+
+// ---- payment -------------------------------------------------------------------------------------
+
+/** The card is authorised: a request booking now waits for the provider; an instant one is captured. */
+export function recordHoldPlaced(booking: Booking, paymentIntentId: string, rules: Pick<TransitionRules, 'confirmationDeadlineHours'>, ctx: TransitionContext): BookingChange {
+  assertStatus(booking, ['pending_payment'], 'record a hold for');
+  const payment = { ...booking.payment, status: 'held' as const, paymentIntentId };
+  if (booking.bookingType === 'instant') {
+    return change(booking, ctx, 'payment_held', undefined, { payment: { ...payment, status: 'capture_requested' } }, [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'instant_booking' }], { paymentIntentId });
+  }
+  const expiresAt = new Date(ctx.now.getTime() + rules.confirmationDeadlineHours * 3_600_000);
+  return change(booking, ctx, 'payment_held', 'pending_confirmation', { payment, confirmation: { required: true, requestedAt: ctx.now, expiresAt } }, [], { paymentIntentId, confirmationExpiresAt: expiresAt });
+}
+
+/** The capture went through: the booking is confirmed (instant, confirmed request, or accepted reschedule). */
+export function recordCaptured(booking: Booking, amountCents: number, ctx: TransitionContext): BookingChange {
+  const payment = { ...booking.payment, status: 'captured' as const, capturedAmountCents: amountCents };
+  const awaitingCapture =
+    (booking.status === 'pending_payment' && booking.bookingType === 'instant') ||
+    (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
+    (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
+  if (!awaitingCapture) return change(booking, ctx, 'payment_captured', undefined, { payment }, [], { amountCents });
+  return change(booking, ctx, 'payment_captured', 'confirmed', { payment }, [], { amountCents });
+}
+
+/**
+ * A payment step failed. Before any provider decision the booking goes to payment_failed (the patient
+ * may retry); a failed capture after a decision keeps the booking and flags the payment for an admin.
+ */
+export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture', reason: string, ctx: TransitionContext): BookingChange {
+  const payment = { ...booking.payment, status: 'failed' as const };
+  if (booking.status === 'pending_payment') return change(booking, ctx, 'payment_failed', 'payment_failed', { payment }, [], { stage, reason });
+  return change(booking, ctx, 'payment_failed', undefined, { payment }, [], { stage, reason, needsAdmin: true });
+}
+
+export function retryPayment(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'patient');
+  return change(booking, ctx, 'payment_initiated', 'pending_payment', { payment: { ...booking.payment, status: 'pending' } }, [{ kind: 'place_hold' }]);
+}
+
+// ---- provider decisions --------------------------------------------------------------------------
+
+function assertAwaitingProvider(booking: Booking, now: Date): void {
+  assertStatus(booking, ['pending_confirmation'], 'respond to');
+  if (booking.confirmation.responseType) throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
+  if (booking.confirmation.expiresAt && now.getTime() >= booking.confirmation.expiresAt.getTime()) throw new BookingError(BookingErrorCode.BookingExpired, 'This booking request has expired');
+}
+
+/** The provider accepts: the hold is captured, and the booking is confirmed when the capture lands. */
+export function confirm(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  assertAwaitingProvider(booking, ctx.now);
+  return change(
+    booking,
+    ctx,
+    'confirmed',
+    undefined,
+    { confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'confirmed' }, payment: { ...booking.payment, status: 'capture_requested' } },
+    [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'provider_confirmed' }],
+  );
+}
+
+export function decline(booking: Booking, reason: string | undefined, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  assertAwaitingProvider(booking, ctx.now);
+  return change(
+    booking,
+    ctx,
+    'declined',
+    'cancelled_provider',
+    { confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'declined', ...(reason ? { declineReason: reason } : {}) } },
+    [{ kind: 'release_hold', reason: 'provider_declined' }, { kind: 'release_slot', holdId: booking.holdId }],
+    reason ? { reason } : undefined,
+  );
+}
+
+/** A deadline fired (scheduler command). It applies only if nobody answered in time. */
+export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_response', ctx: TransitionContext): BookingChange {
+  if (deadline === 'confirmation') {
+    assertStatus(booking, ['pending_confirmation'], 'expire');
+    if (booking.confirmation.responseType) throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
+    if (!booking.confirmation.expiresAt || ctx.now < booking.confirmation.expiresAt) throw new BookingError(BookingErrorCode.InvalidTransition, 'The confirmation deadline has not passed');
+    return change(booking, ctx, 'expired', 'expired', { confirmation: { ...booking.confirmation, responseType: 'expired' } }, [
+      { kind: 'release_hold', reason: 'confirmation_expired' },
+      { kind: 'release_slot', holdId: booking.holdId },
+    ]);
+  }
+  assertStatus(booking, ['reschedule_proposed'], 'expire the reschedule of');
+  const proposal = booking.reschedule.current;
+  if (!proposal || booking.confirmation.responseType === 'rescheduled' || ctx.now < proposal.responseDeadline) throw new BookingError(BookingErrorCode.InvalidTransition, 'The reschedule response deadline has not passed');
+  return change(booking, ctx, 'expired', 'expired', { reschedule: closeProposal(booking, ctx.now, false) }, [
+    { kind: 'release_hold', reason: 'reschedule_expired' },
+    { kind: 'release_slot', holdId: booking.holdId },
+    { kind: 'release_slot', holdId: proposal.holdId },
+  ]);
+}
+
+// ---- reschedule ----------------------------------------------------------------------------------
+
+export function proposeReschedule(booking: Booking, proposal: { start: Date; end: Date; holdId: string; message?: string }, rules: TransitionRules, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  assertAwaitingProvider(booking, ctx.now);
+  if (!rules.allowReschedule) throw new BookingError(BookingErrorCode.RescheduleNotAllowed, 'This provider does not offer reschedules');
+  if (booking.reschedule.count >= booking.reschedule.maxAttempts) throw new BookingError(BookingErrorCode.RescheduleLimitReached, `At most ${booking.reschedule.maxAttempts} reschedule proposals`);
+  if (proposal.start.getTime() <= ctx.now.getTime()) throw new BookingError(BookingErrorCode.SlotInPast, 'The proposed time has already started');
+  const deadline = new Date(Math.min(ctx.now.getTime() + rules.rescheduleNoticeHours * 3_600_000, proposal.start.getTime()));
+  const { start, end } = currentTimes(booking);
+  const current = { proposedBy: 'provider' as const, proposedAt: ctx.now, proposedStart: proposal.start, proposedEnd: proposal.end, responseDeadline: deadline, holdId: proposal.holdId, ...(proposal.message ? { message: proposal.message } : {}) };
+  const attempt = { attemptNumber: booking.reschedule.count + 1, fromStart: start, fromEnd: end, toStart: proposal.start, toEnd: proposal.end, proposedBy: 'provider' as const, proposedAt: ctx.now, ...(proposal.message ? { message: proposal.message } : {}) };
+  return change(
+    booking,
+    ctx,
+    'reschedule_proposed',
+    'reschedule_proposed',
+    {
+      confirmation: { ...booking.confirmation, respondedAt: ctx.now },
+      reschedule: { ...booking.reschedule, count: booking.reschedule.count + 1, current, history: [...booking.reschedule.history, attempt] },
+    },
+    [{ kind: 'claim_slot', holdId: proposal.holdId, start: proposal.start, end: proposal.end }],
+    { proposedStart: proposal.start, proposedEnd: proposal.end, responseDeadline: deadline },
+  );
+}
+
+function closeProposal(booking: Booking, now: Date, accepted: boolean): Booking['reschedule'] {
+  const history = booking.reschedule.history.map((h, i, all) => (i === all.length - 1 ? { ...h, respondedAt: now, accepted } : h));
+  const { current: _closed, ...rest } = booking.reschedule;
+  return { ...rest, history };
+}
+
+function assertProposalOpen(booking: Booking, now: Date) {
+  assertStatus(booking, ['reschedule_proposed'], 'answer the reschedule of');
+  const proposal = booking.reschedule.current;
+  if (!proposal || booking.confirmation.responseType === 'rescheduled') throw new BookingError(BookingErrorCode.InvalidTransition, 'There is no open reschedule proposal');
+  if (now.getTime() >= proposal.responseDeadline.getTime()) throw new BookingError(BookingErrorCode.BookingExpired, 'The reschedule proposal has expired');
+  return proposal;
+}
+
+/** The patient takes the new time: the booking moves, the old slot is freed, the hold is captured. */
+export function acceptReschedule(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'patient');
+  const proposal = assertProposalOpen(booking, ctx.now);
+  return change(
+    booking,
+    ctx,
+    'reschedule_accepted',
+    undefined,
+    {
+      holdId: proposal.holdId,
+      dateTime: { ...booking.dateTime, confirmedStart: proposal.proposedStart, confirmedEnd: proposal.proposedEnd },
+      confirmation: { ...booking.confirmation, responseType: 'rescheduled' },
+      reschedule: closeProposal(booking, ctx.now, true),
+      payment: { ...booking.payment, status: 'capture_requested' },
+    },
+    [
+      { kind: 'make_slot_permanent', holdId: proposal.holdId },
+      { kind: 'release_slot', holdId: booking.holdId },
+      { kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'reschedule_accepted' },
+    ],
+    { start: proposal.proposedStart, end: proposal.proposedEnd },
+  );
+}
+
+export function declineReschedule(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'patient');
+  const proposal = assertProposalOpen(booking, ctx.now);
+  return change(booking, ctx, 'reschedule_declined', 'cancelled_patient', { reschedule: closeProposal(booking, ctx.now, false), cancellation: { by: 'patient', reason: 'reschedule_declined', at: ctx.now, feePercent: 0, feeCents: 0 } }, [
+    { kind: 'release_hold', reason: 'reschedule_declined' },
+    { kind: 'release_slot', holdId: booking.holdId },
+    { kind: 'release_slot', holdId: proposal.holdId },
+  ]);
+}
+
+// ---- cancellation and the visit ------------------------------------------------------------------
+
+const PATIENT_CANCELLABLE: readonly BookingStatus[] = ['pending_payment', 'payment_failed', 'pending_confirmation', 'reschedule_proposed', 'confirmed'];
+const PROVIDER_CANCELLABLE: readonly BookingStatus[] = ['pending_confirmation', 'confirmed'];
+
+/**
+ * Cancels for the patient or the provider from the states the spec allows. A patient cancelling a
+ * confirmed booking inside the notice window pays the provider's cancellation fee (kept from the
+ * captured amount); everything else is released or refunded in full.
+ */
+export function cancel(booking: Booking, reason: string | undefined, rules: TransitionRules, ctx: TransitionContext): BookingChange {
+  const byPatient = ctx.actor.type === 'patient';
+  assertParty(booking, ctx.actor, byPatient ? 'patient' : 'provider');
+  assertStatus(booking, byPatient ? PATIENT_CANCELLABLE : PROVIDER_CANCELLABLE, 'cancel');
+  if (byPatient && !rules.allowCancellation && booking.status === 'confirmed') throw new BookingError(BookingErrorCode.CancellationNotAllowed, 'This provider does not allow cancellations');
+  const to: BookingStatus = byPatient ? 'cancelled_patient' : 'cancelled_provider';
+  const captured = booking.payment.status === 'captured' ? (booking.payment.capturedAmountCents ?? booking.payment.originalAmountCents) : 0;
+  const feePercent = byPatient && booking.status === 'confirmed' ? rules.cancellationFeePercent : 0;
+  const feeCents = feePercent > 0 ? cancellationFee(booking.payment.originalAmountCents, feePercent, currentTimes(booking).start, rules.cancellationNoticeHours, ctx.now) : 0;
+  const effects: BookingEffect[] = [];
+  if (captured > 0) {
+    const refund = captured - Math.min(feeCents, captured);
+    if (refund > 0) effects.push({ kind: 'refund', amountCents: refund, reason: `cancelled_by_${ctx.actor.type}` });
+  } else if (booking.payment.status === 'held' || booking.payment.status === 'capture_requested') {
+    effects.push({ kind: 'release_hold', reason: `cancelled_by_${ctx.actor.type}` });
+  }
+  effects.push({ kind: 'release_slot', holdId: booking.holdId });
+  if (booking.reschedule.current) effects.push({ kind: 'release_slot', holdId: booking.reschedule.current.holdId });
+  return change(
+    booking,
+    ctx,
+    'cancelled',
+    to,
+    { cancellation: { by: ctx.actor.type, ...(reason ? { reason } : {}), at: ctx.now, feePercent: feeCents > 0 ? feePercent : 0, feeCents }, notes: { ...booking.notes, ...(reason ? { cancellationReason: reason } : {}) }, payment: { ...booking.payment, cancellationFeeCents: feeCents } },
+    effects,
+    { reason, feeCents },
+  );
+}
+
+export function checkIn(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  return change(booking, ctx, 'status_changed', 'checked_in', {});
+}
+
+export function startVisit(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  return change(booking, ctx, 'status_changed', 'in_progress', { dateTime: { ...booking.dateTime, actualStart: ctx.now } });
+}
+
+export function complete(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  return change(booking, ctx, 'completed', 'completed', { dateTime: { ...booking.dateTime, actualEnd: ctx.now } }, [{ kind: 'release_slot', holdId: booking.holdId }]);
+}
+
+export function markNoShow(booking: Booking, ctx: TransitionContext): BookingChange {
+  assertParty(booking, ctx.actor, 'provider');
+  return change(booking, ctx, 'no_show', 'no_show', {}, [{ kind: 'release_slot', holdId: booking.holdId }]);
+}
+
+// ---- admin ---------------------------------------------------------------------------------------
+
+/** An admin may move a booking to any status, with a reason; leaving the slot-holding states frees the slot. */
+export function adminOverride(booking: Booking, to: string, reason: string, ctx: TransitionContext): BookingChange {
+  if (ctx.actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only an admin may override a booking');
+  if (!isBookingStatus(to)) throw new BookingError(BookingErrorCode.ValidationFailed, `${to} is not a booking status`);
+  if (!reason.trim()) throw new BookingError(BookingErrorCode.ValidationFailed, 'An override needs a reason');
+  const freesSlot = SLOT_HOLDING_STATUSES.includes(booking.status) && !SLOT_HOLDING_STATUSES.includes(to);
+  const entry = auditEntry(ctx, 'admin_override', booking.status, to, { reason });
+  const next: Booking = { ...booking, status: to, version: booking.version + 1, updatedAt: ctx.now, audit: [...booking.audit, entry], notes: { ...booking.notes, adminNotes: reason } };
+  return { previous: booking, booking: next, audit: [entry], effects: freesSlot ? [{ kind: 'release_slot', holdId: booking.holdId }] : [] };
+}

@@ -1,0 +1,113 @@
+import type { BookingMode } from '../../providers/domain/booking-settings.js';
+import type { BookingStatus } from './booking-status.js';
+
+export type ActorType = 'patient' | 'provider' | 'admin' | 'system';
+
+export interface BookingActor {
+  type: ActorType;
+  id: string;
+}
+
+export interface ServiceSnapshot {
+  serviceId: string;
+  name: string;
+  category: string;
+  durationMinutes: number;
+  priceCents: number;
+  currency: string;
+}
+
+export interface PlatformFee {
+  percentage: number;
+  flatFeeCents: number;
+  maxFeeCents: number;
+  calculatedFeeCents: number;
+}
+
+export type PaymentStatus = 'pending' | 'held' | 'capture_requested' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
+
+/** One immutable audit entry (the spec's BookingEvent), kept in order inside the booking it describes. */
+export interface BookingAuditEvent {
+  eventType: string;
+  previousStatus?: BookingStatus;
+  newStatus?: BookingStatus;
+  data?: Record<string, unknown>;
+  actor: BookingActor;
+  context: { requestId?: string; source?: string };
+  timestamp: Date;
+}
+
+export interface RescheduleProposal {
+  proposedBy: 'provider';
+  proposedAt: Date;
+  proposedStart: Date;
+  proposedEnd: Date;
+  responseDeadline: Date;
+  holdId: string;
+  message?: string;
+}
+
+export interface RescheduleAttempt {
+  attemptNumber: number;
+  fromStart: Date;
+  fromEnd: Date;
+  toStart: Date;
+  toEnd: Date;
+  proposedBy: 'provider';
+  proposedAt: Date;
+  respondedAt?: Date;
+  accepted?: boolean;
+  message?: string;
+}
+
+export interface Booking {
+  id: string;
+  bookingNumber: string;
+  patientId: string;
+  providerId: string;
+  /** The slot claims' hold id: the reservation's at first, the accepted proposal's after a reschedule. */
+  holdId: string;
+  reservationId: string;
+  service: ServiceSnapshot;
+  bookingType: BookingMode;
+  status: BookingStatus;
+  dateTime: {
+    requestedStart: Date;
+    requestedEnd: Date;
+    confirmedStart?: Date;
+    confirmedEnd?: Date;
+    actualStart?: Date;
+    actualEnd?: Date;
+    providerTimezone: string;
+    patientTimezone: string;
+    bufferMinutes: number;
+  };
+  confirmation: {
+    required: boolean;
+    requestedAt?: Date;
+    expiresAt?: Date;
+    respondedAt?: Date;
+    responseType?: 'confirmed' | 'rescheduled' | 'declined' | 'expired';
+    declineReason?: string;
+  };
+  reschedule: { count: number; maxAttempts: number; current?: RescheduleProposal; history: RescheduleAttempt[] };
+  payment: {
+    status: PaymentStatus;
+    originalAmountCents: number;
+    capturedAmountCents?: number;
+    cancellationFeeCents?: number;
+    paymentIntentId?: string;
+    platformFee: PlatformFee;
+  };
+  cancellation?: { by: ActorType; reason?: string; at: Date; feePercent: number; feeCents: number };
+  notes: { patientNotes?: string; cancellationReason?: string; adminNotes?: string };
+  audit: BookingAuditEvent[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Where the booking currently sits in time (a reschedule moves it). */
+export function currentTimes(booking: Booking): { start: Date; end: Date } {
+  return { start: booking.dateTime.confirmedStart ?? booking.dateTime.requestedStart, end: booking.dateTime.confirmedEnd ?? booking.dateTime.requestedEnd };
+}

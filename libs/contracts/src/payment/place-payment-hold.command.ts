@@ -1,0 +1,32 @@
+import { IsIn, IsInt, IsNotEmpty, IsString, Length, Min } from 'class-validator';
+
+/** Asks payment-svc to authorise the patient's card for a booking (manual capture: a hold, not a charge). */
+export class PlacePaymentHold {
+  @IsString()
+  @IsNotEmpty()
+  bookingId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  patientId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  providerId: string;
+
+  @IsInt()
+  @Min(0)
+  amountCents: number;
+
+  @IsString()
+  @Length(3, 3)
+  currency: string;
+
+  @IsInt()
+  @Min(0)
+  platformFeeCents: number;
+
+  /** instant bookings are captured right after the hold; request bookings when the provider confirms. */
+  @IsIn(['instant', 'request'])
+  bookingType: 'instant' | 'request';
+}
