@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { devToken, subscribeSse, waitFor } from '@bp/testing';
+import { createProvider, slotStart } from './support/internal-api.js';
 import { SERVICE_NAMES, type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -9,10 +10,18 @@ import { SERVICE_NAMES, type TestPlatform, startPlatform } from './support/test-
  */
 describe('walking skeleton: reserve a slot through every hop', () => {
   let platform: TestPlatform;
+  let providerId: string;
 
   beforeAll(async () => {
     platform = await startPlatform(SERVICE_NAMES);
+    providerId = (await createProvider(platform.url('booking-svc'))).id;
   }, 120_000);
+
+  /** A 30-minute slot with the skeleton's provider, `hoursAhead` from now. */
+  const slot = (hoursAhead: number) => {
+    const start = slotStart(hoursAhead);
+    return { providerId, serviceId: 'svc-consult', startTime: start.toISOString(), endTime: new Date(start.getTime() + 30 * 60_000).toISOString() };
+  };
 
   afterAll(async () => {
     await platform?.stop();
@@ -31,17 +40,13 @@ describe('walking skeleton: reserve a slot through every hop', () => {
 
   it('streams the reservation to its patient, and notification-svc and scheduler-svc record it once', async () => {
     const patientId = `patient-${randomUUID()}`;
-    const providerId = `provider-${randomUUID()}`;
     const patientToken = await devToken('patient', patientId);
     const patientStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${patientToken}` });
     const strangerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('patient', `patient-${randomUUID()}`)}` });
     const providerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('provider', providerId)}` });
     await Promise.all([patientStream.opened, strangerStream.opened, providerStream.opened]);
     try {
-      const startTime = new Date(Date.now() + 3 * 24 * 3600_000);
-      startTime.setUTCMinutes(0, 0, 0);
-      const endTime = new Date(startTime.getTime() + 30 * 60_000);
-      const { status, body } = await reserveSlot(patientToken, { providerId, serviceId: 'svc-consult', startTime: startTime.toISOString(), endTime: endTime.toISOString() });
+      const { status, body } = await reserveSlot(patientToken, slot(72));
 
       expect(status).toBe(201);
       expect(body.success).toBe(true);
@@ -76,25 +81,25 @@ describe('walking skeleton: reserve a slot through every hop', () => {
 
   it('answers a retry with the same idempotency key with the same reservation', async () => {
     const patientToken = await devToken('patient', `patient-${randomUUID()}`);
-    const slot = { providerId: `provider-${randomUUID()}`, serviceId: 'svc-consult', startTime: '2030-03-01T09:00:00.000Z', endTime: '2030-03-01T09:30:00.000Z' };
+    const wanted = slot(96);
     const key = `retry-${randomUUID()}`;
-    const first = await reserveSlot(patientToken, slot, key);
-    const second = await reserveSlot(patientToken, slot, key);
+    const first = await reserveSlot(patientToken, wanted, key);
+    const second = await reserveSlot(patientToken, wanted, key);
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.body.data.id).toBe(first.body.data.id);
   });
 
   it('rejects what a patient may not do with a stable error code', async () => {
-    const slot = { providerId: 'provider-x', serviceId: 'svc-consult', startTime: '2030-03-01T09:00:00.000Z', endTime: '2030-03-01T09:30:00.000Z' };
-    const noToken = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-idempotency-key': randomUUID() }, body: JSON.stringify(slot) });
+    const wanted = slot(120);
+    const noToken = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-idempotency-key': randomUUID() }, body: JSON.stringify(wanted) });
     expect(noToken.status).toBe(401);
     expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
 
-    const asProvider = await reserveSlot(await devToken('provider', 'provider-x'), slot);
+    const asProvider = await reserveSlot(await devToken('provider', providerId), wanted);
     expect(asProvider.status).toBe(403);
 
-    const backwards = await reserveSlot(await devToken('patient', `patient-${randomUUID()}`), { ...slot, endTime: '2030-03-01T08:00:00.000Z' });
+    const backwards = await reserveSlot(await devToken('patient', `patient-${randomUUID()}`), { ...wanted, endTime: new Date(Date.parse(wanted.startTime) - 3_600_000).toISOString() });
     expect(backwards.status).toBe(422);
     expect(backwards.body.error?.code).toBe('INVALID_TIME_RANGE');
   });
@@ -104,7 +109,7 @@ describe('walking skeleton: reserve a slot through every hop', () => {
     const patientId = `patient-${randomUUID()}`;
     const { status, body } = await reserveSlot(
       await devToken('patient', patientId),
-      { providerId: 'provider-logs', serviceId: 'svc-consult', startTime: '2030-04-01T09:00:00.000Z', endTime: '2030-04-01T09:30:00.000Z' },
+      slot(144),
       randomUUID(),
       { 'x-request-id': requestId },
     );

@@ -49,7 +49,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    this.readiness.register({ name: 'outbox', check: () => this.readinessCheck() });
+    // One relay per module that owns outbox collections: each reports its own lag.
+    this.readiness.register({ name: `outbox:${this.models.map((m) => m.collection.collectionName).join(',')}`, check: () => this.readinessCheck() });
     this.scheduleSweep();
   }
 

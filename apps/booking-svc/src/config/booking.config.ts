@@ -10,4 +10,24 @@ export class BookingConfig extends DatabaseServiceConfig {
   @Min(60)
   @Max(3600)
   RESERVATION_TTL_SECONDS = 300;
+
+  /** The abuse guard: how many live reservations one patient may hold at once. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  MAX_ACTIVE_RESERVATIONS_PER_PATIENT = 3;
+
+  /** The platform fee: PERCENT of the price plus FLAT cents, at most MAX cents (spec: 10 % + 150, capped at 3,500). */
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  PLATFORM_FEE_PERCENT = 10;
+
+  @IsInt()
+  @Min(0)
+  PLATFORM_FEE_FLAT_CENTS = 150;
+
+  @IsInt()
+  @Min(0)
+  PLATFORM_FEE_MAX_CENTS = 3500;
 }

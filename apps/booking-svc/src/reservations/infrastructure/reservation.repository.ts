@@ -10,8 +10,8 @@ import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schem
 const DUPLICATE_KEY = 11000;
 
 function toDomain(doc: ReservationDocument): SlotReservation {
-  const { _id, providerId, patientId, serviceId, startTime, endTime, status, expiresAt, version, idempotencyKey, createdAt } = doc;
-  return { id: _id, providerId, patientId, serviceId, startTime, endTime, status, expiresAt, version, idempotencyKey, createdAt };
+  const { _id, providerId, patientId, serviceId, startTime, endTime, bufferMinutes, status, expiresAt, version, idempotencyKey, createdAt } = doc;
+  return { id: _id, providerId, patientId, serviceId, startTime, endTime, bufferMinutes, status, expiresAt, version, idempotencyKey, createdAt };
 }
 
 @Injectable()
@@ -49,6 +49,16 @@ export class ReservationRepository {
     }
     this.outbox.publishSoon(this.model, id);
     return reservation;
+  }
+
+  async findById(id: string): Promise<SlotReservation | undefined> {
+    const doc = await this.model.findById(id).lean<ReservationDocument>();
+    return doc ? toDomain(doc) : undefined;
+  }
+
+  /** The reservation became a booking (its claims now belong to the booking). */
+  async markConverted(id: string, now: Date): Promise<void> {
+    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { status: 'converted', convertedAt: now }, $inc: { version: 1 } });
   }
 
   async findByIdempotencyKey(patientId: string, idempotencyKey: string): Promise<SlotReservation | undefined> {

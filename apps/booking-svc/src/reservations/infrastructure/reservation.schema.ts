@@ -10,6 +10,7 @@ export interface ReservationDocument extends OutboxFields {
   serviceId: string;
   startTime: Date;
   endTime: Date;
+  bufferMinutes: number;
   status: 'active' | 'converted' | 'expired' | 'released';
   expiresAt: Date;
   version: number;
@@ -26,6 +27,7 @@ export const ReservationSchema = withOutboxFields(
       serviceId: { type: String, required: true },
       startTime: { type: Date, required: true },
       endTime: { type: Date, required: true },
+      bufferMinutes: { type: Number, required: true },
       status: { type: String, required: true, enum: ['active', 'converted', 'expired', 'released'] },
       // Expiry is enforced by predicates on expiresAt, never by a TTL index (ARCHITECTURE.md).
       expiresAt: { type: Date, required: true },

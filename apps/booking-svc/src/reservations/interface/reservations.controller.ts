@@ -1,12 +1,13 @@
-import { Body, Controller, HttpCode, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { ReserveSlotUseCase } from '../application/reserve-slot/reserve-slot.use-case.js';
-import { toApiError } from './reservation-error.mapper.js';
+import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { ReserveSlotRequest } from './reserve-slot.request.js';
 
 @Controller('internal/reservations')
 @UseGuards(InternalAuthGuard)
+@UseFilters(BookingErrorFilter)
 export class ReservationsController {
   constructor(private readonly reserveSlot: ReserveSlotUseCase) {}
 
@@ -19,20 +20,16 @@ export class ReservationsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     if (actor.type !== 'patient') throw new ApiError(403, 'FORBIDDEN', 'Only patients reserve slots');
-    try {
-      const { reservation, created } = await this.reserveSlot.execute({
-        patientId: actor.id,
-        providerId: body.providerId,
-        serviceId: body.serviceId,
-        startTime: new Date(body.startTime),
-        endTime: new Date(body.endTime),
-        idempotencyKey,
-      });
-      if (!created) void reply.status(200);
-      const { idempotencyKey: _key, version: _version, ...view } = reservation;
-      return success(view);
-    } catch (error) {
-      throw toApiError(error);
-    }
+    const { reservation, created } = await this.reserveSlot.execute({
+      patientId: actor.id,
+      providerId: body.providerId,
+      serviceId: body.serviceId,
+      startTime: new Date(body.startTime),
+      ...(body.endTime ? { endTime: new Date(body.endTime) } : {}),
+      idempotencyKey,
+    });
+    if (!created) void reply.status(200);
+    const { idempotencyKey: _key, version: _version, ...view } = reservation;
+    return success(view);
   }
 }

@@ -1,4 +1,4 @@
-import { IsISO8601, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class ReserveSlotRequest {
   @IsString()
@@ -14,6 +14,8 @@ export class ReserveSlotRequest {
   @IsISO8601({ strict: true })
   startTime: string;
 
+  /** Optional: the service's duration decides; when given it must agree. */
+  @IsOptional()
   @IsISO8601({ strict: true })
-  endTime: string;
+  endTime?: string;
 }

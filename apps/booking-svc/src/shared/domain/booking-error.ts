@@ -9,6 +9,7 @@ export enum BookingErrorCode {
   ReservationNotFound = 'RESERVATION_NOT_FOUND',
   ReservationExpired = 'RESERVATION_EXPIRED',
   ProviderNotFound = 'PROVIDER_NOT_FOUND',
+  ProviderExists = 'PROVIDER_EXISTS',
   ServiceNotFound = 'SERVICE_NOT_FOUND',
   BookingNotFound = 'BOOKING_NOT_FOUND',
   BookingExpired = 'BOOKING_EXPIRED',
@@ -31,5 +32,10 @@ export class BookingError extends Error {
   ) {
     super(message);
     this.name = 'BookingError';
+  }
+
+  /** Only a lost race is worth retrying as is; every other rule says the same no again. */
+  get retryable(): boolean {
+    return this.code === BookingErrorCode.VersionConflict;
   }
 }

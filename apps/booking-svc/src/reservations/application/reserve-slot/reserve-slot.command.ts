@@ -3,6 +3,6 @@ export interface ReserveSlotCommand {
   providerId: string;
   serviceId: string;
   startTime: Date;
-  endTime: Date;
+  endTime?: Date;
   idempotencyKey: string;
 }

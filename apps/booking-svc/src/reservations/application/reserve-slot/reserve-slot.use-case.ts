@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BookingConfig } from '../../../config/booking.config.js';
-import { ReservationError, ReservationErrorCode } from '../../domain/reservation-error.js';
-import { type SlotReservation, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
+import { scheduleOf } from '../../../providers/domain/provider.js';
+import { ProviderRepository } from '../../../providers/infrastructure/provider.repository.js';
+import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-error.js';
+import { SlotClaimStore } from '../../../slots/infrastructure/slot-claim.store.js';
+import { type ReserveSlotInput, type SlotReservation, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
 import { ReservationRepository } from '../../infrastructure/reservation.repository.js';
 import type { ReserveSlotCommand } from './reserve-slot.command.js';
 
@@ -12,22 +15,53 @@ export interface ReserveSlotResult {
   created: boolean;
 }
 
+/**
+ * Holds a slot: checks it against the provider's rules, takes one of the patient's reservation
+ * places and every granule of the slot (unique keys: the database decides who wins), then stores the
+ * reservation with its SlotReserved event. Any step that fails gives back what was claimed.
+ */
 @Injectable()
 export class ReserveSlotUseCase {
   constructor(
     private readonly reservations: ReservationRepository,
+    private readonly providers: ProviderRepository,
+    private readonly claims: SlotClaimStore,
     private readonly config: BookingConfig,
   ) {}
 
   async execute(command: ReserveSlotCommand, now: Date = new Date()): Promise<ReserveSlotResult> {
-    const input = { id: randomUUID(), ...command };
-    const reservation = reserveSlot(input, now, this.config.RESERVATION_TTL_SECONDS);
-    const stored = await this.reservations.insert(reservation);
-    if (stored) return { reservation: stored, created: true };
+    const input: ReserveSlotInput = { id: randomUUID(), ...command };
+    const earlier = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
+    if (earlier) return this.replay(earlier, input);
 
-    const existing = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
-    if (!existing || !isSameRequest(existing, input)) {
-      throw new ReservationError(ReservationErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for a different request');
+    const provider = await this.providers.findById(command.providerId);
+    if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
+    const service = provider.services.find((s) => s.id === command.serviceId);
+    if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
+    const reservation = reserveSlot(input, { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes }, now, this.config.RESERVATION_TTL_SECONDS);
+
+    await this.claims.claimPatientPlace(reservation.patientId, reservation.id, this.config.MAX_ACTIVE_RESERVATIONS_PER_PATIENT, reservation.expiresAt, now);
+    try {
+      await this.claims.claimSlot(
+        { holdId: reservation.id, providerId: reservation.providerId, start: reservation.startTime, end: reservation.endTime, bufferMinutes: reservation.bufferMinutes, expiresAt: reservation.expiresAt },
+        now,
+      );
+      const stored = await this.reservations.insert(reservation);
+      if (stored) return { reservation: stored, created: true };
+    } catch (error) {
+      await this.claims.release(reservation.id);
+      throw error;
+    }
+    // A concurrent request with the same key stored its reservation first: ours gives way.
+    await this.claims.release(reservation.id);
+    const winner = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
+    if (!winner) throw new Error('reservation with this idempotency key vanished');
+    return this.replay(winner, input);
+  }
+
+  private replay(existing: SlotReservation, input: ReserveSlotInput): ReserveSlotResult {
+    if (!isSameRequest(existing, input)) {
+      throw new BookingError(BookingErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for a different request');
     }
     return { reservation: existing, created: false };
   }

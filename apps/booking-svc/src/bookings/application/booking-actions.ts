@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import type { Actor } from '@bp/platform';
+import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import type { Booking } from '../domain/booking.js';
+import * as transitions from '../domain/booking-transitions.js';
+import { BookingCommands } from './booking-commands.js';
+
+/** The actions callers take on a booking, each one domain transition run by BookingCommands. */
+@Injectable()
+export class BookingActions {
+  constructor(
+    private readonly commands: BookingCommands,
+    private readonly providers: ProviderRepository,
+  ) {}
+
+  confirm(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.confirm(b, this.commands.context(actor)));
+  }
+
+  decline(id: string, actor: Actor, reason?: string): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.decline(b, reason, this.commands.context(actor)));
+  }
+
+  async proposeReschedule(id: string, actor: Actor, start: Date, message?: string): Promise<Booking> {
+    return this.commands.run(id, (b, rules) => {
+      const end = new Date(start.getTime() + b.service.durationMinutes * 60_000);
+      const holdId = `${b.id}:reschedule:${b.reschedule.count + 1}`;
+      return transitions.proposeReschedule(b, { start, end, holdId, ...(message ? { message } : {}) }, rules, this.commands.context(actor));
+    });
+  }
+
+  acceptReschedule(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.acceptReschedule(b, this.commands.context(actor)));
+  }
+
+  declineReschedule(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.declineReschedule(b, this.commands.context(actor)));
+  }
+
+  cancel(id: string, actor: Actor, reason?: string): Promise<Booking> {
+    return this.commands.run(id, (b, rules) => transitions.cancel(b, reason, rules, this.commands.context(actor)));
+  }
+
+  retryPayment(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.retryPayment(b, this.commands.context(actor)));
+  }
+
+  checkIn(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.checkIn(b, this.commands.context(actor)));
+  }
+
+  start(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.startVisit(b, this.commands.context(actor)));
+  }
+
+  complete(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.complete(b, this.commands.context(actor)));
+  }
+
+  noShow(id: string, actor: Actor): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.markNoShow(b, this.commands.context(actor)));
+  }
+
+  override(id: string, actor: Actor, status: string, reason: string): Promise<Booking> {
+    if (actor.type !== 'admin') return Promise.reject(new BookingError(BookingErrorCode.Forbidden, 'Only an admin may override a booking'));
+    return this.commands.run(id, (b) => transitions.adminOverride(b, status, reason, this.commands.context(actor)));
+  }
+
+  // ---- driven by messages (payment-svc, scheduler-svc) -----------------------------------------
+
+  holdPlaced(id: string, paymentIntentId: string): Promise<Booking> {
+    return this.commands.run(id, (b, rules) => transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM)));
+  }
+
+  captured(id: string, amountCents: number): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordCaptured(b, amountCents, this.commands.context(SYSTEM)));
+  }
+
+  paymentFailed(id: string, stage: 'hold' | 'capture', reason: string): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordPaymentFailed(b, stage, reason, this.commands.context(SYSTEM)));
+  }
+
+  expire(id: string, deadline: 'confirmation' | 'reschedule_response'): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.expire(b, deadline, this.commands.context(SYSTEM)));
+  }
+
+  /** Calendar-svc reported a (dis)connection: the provider's mode follows unless an admin fixed it. */
+  async calendarConnectionChanged(providerId: string, connected: boolean): Promise<void> {
+    await this.providers.setCalendarConnected(providerId, connected);
+  }
+}
+
+const SYSTEM = { type: 'system' as const, id: 'booking-svc' };

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { requestContext } from '@bp/platform';
+import { BookingConfig } from '../../config/booking.config.js';
+import { bookingMode } from '../../providers/domain/provider.js';
+import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
+import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import type { Booking, BookingActor } from '../domain/booking.js';
+import { bookingNumber } from '../domain/booking-number.js';
+import type { BookingChange, TransitionContext, TransitionRules } from '../domain/booking-transitions.js';
+import { assertParty } from '../domain/booking-transitions.js';
+import { createBooking } from '../domain/create-booking.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
+import { messagesFor } from './booking-messages.js';
+import { SlotEffects } from './slot-effects.js';
+
+export interface CreateBookingCommand {
+  reservationId: string;
+  patientTimezone: string;
+  patientNotes?: string;
+}
+
+const BOOKING_NUMBER_ATTEMPTS = 5;
+
+/**
+ * Runs booking changes: load, decide (pure domain), take slot claims, write state + audit + outbox
+ * in one conditional update, then settle the claims. Every write path goes through `run`.
+ */
+@Injectable()
+export class BookingCommands {
+  constructor(
+    private readonly bookings: BookingRepository,
+    private readonly reservations: ReservationRepository,
+    private readonly providers: ProviderRepository,
+    private readonly slots: SlotEffects,
+    private readonly config: BookingConfig,
+  ) {}
+
+  context(actor: BookingActor, now: Date = new Date()): TransitionContext {
+    const requestId = requestContext.current()?.requestId;
+    return { actor, now, ...(requestId ? { requestId } : {}) };
+  }
+
+  /** Converts the patient's live reservation into a booking; a retry for the same reservation returns the same booking. */
+  async create(command: CreateBookingCommand, ctx: TransitionContext): Promise<{ booking: Booking; created: boolean }> {
+    const existing = await this.bookings.findByReservation(command.reservationId);
+    if (existing) return { booking: this.visible(existing, ctx.actor), created: false };
+    const reservation = await this.reservations.findById(command.reservationId);
+    if (!reservation) throw new BookingError(BookingErrorCode.ReservationNotFound, 'No such reservation');
+    const provider = await this.providers.findById(reservation.providerId);
+    const service = provider?.services.find((s) => s.id === reservation.serviceId);
+    if (!provider || !service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider no longer offers this service');
+    const id = randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      const change = createBooking(
+        {
+          id,
+          bookingNumber: bookingNumber(ctx.now),
+          reservation,
+          service: { serviceId: service.id, name: service.name, category: service.category, durationMinutes: service.durationMinutes, priceCents: service.priceCents, currency: service.currency },
+          bookingType: bookingMode(provider),
+          providerTimezone: provider.timezone,
+          patientTimezone: command.patientTimezone,
+          maxRescheduleAttempts: provider.settings.maxRescheduleAttempts,
+          feePolicy: { percentage: this.config.PLATFORM_FEE_PERCENT, flatFeeCents: this.config.PLATFORM_FEE_FLAT_CENTS, maxFeeCents: this.config.PLATFORM_FEE_MAX_CENTS },
+          ...(command.patientNotes ? { patientNotes: command.patientNotes } : {}),
+        },
+        ctx,
+      );
+      await this.slots.before(change, ctx.now);
+      const outcome = await this.bookings.insert(change.booking, messagesFor(change));
+      if (outcome.inserted) {
+        await this.slots.after(change);
+        await this.reservations.markConverted(reservation.id, ctx.now);
+        return { booking: change.booking, created: true };
+      }
+      if (outcome.duplicate === 'reservationId') {
+        const first = await this.bookings.findByReservation(reservation.id);
+        if (first) return { booking: first, created: false };
+      }
+      if (attempt >= BOOKING_NUMBER_ATTEMPTS) throw new Error('could not draw a free booking number');
+    }
+  }
+
+  async get(bookingId: string, actor: BookingActor): Promise<Booking> {
+    const booking = await this.bookings.findById(bookingId);
+    if (!booking) throw new BookingError(BookingErrorCode.BookingNotFound, 'No such booking');
+    return this.visible(booking, actor);
+  }
+
+  /** Loads the booking, lets the domain decide the change with the provider's rules, and applies it. */
+  async run(bookingId: string, decide: (booking: Booking, rules: TransitionRules) => BookingChange, now: Date = new Date()): Promise<Booking> {
+    const booking = await this.bookings.findById(bookingId);
+    if (!booking) throw new BookingError(BookingErrorCode.BookingNotFound, 'No such booking');
+    const provider = await this.providers.findById(booking.providerId);
+    const rules: TransitionRules = { ...(provider?.settings ?? this.fallbackRules()) };
+    const change = decide(booking, rules);
+    await this.slots.before(change, now);
+    try {
+      await this.bookings.apply(change, messagesFor(change));
+    } catch (error) {
+      await this.slots.undo(change);
+      throw error;
+    }
+    await this.slots.after(change);
+    return change.booking;
+  }
+
+  private visible(booking: Booking, actor: BookingActor): Booking {
+    assertParty(booking, actor, 'either');
+    return booking;
+  }
+
+  private fallbackRules(): TransitionRules {
+    return { confirmationDeadlineHours: 24, allowReschedule: false, maxRescheduleAttempts: 0, rescheduleNoticeHours: 24, allowCancellation: true, cancellationNoticeHours: 0, cancellationFeePercent: 0 };
+  }
+}

@@ -1,0 +1,74 @@
+import { Topics } from '@bp/contracts';
+import { type OutgoingMessage, buildMessage } from '@bp/messaging';
+import { currentTimes } from '../domain/booking.js';
+import type { Booking } from '../domain/booking.js';
+import type { BookingChange, BookingEffect } from '../domain/booking-transitions.js';
+
+/** The booking's deadline while one runs: the provider's (confirmation) or the patient's (reschedule). */
+function deadlineOf(booking: Booking): Date | undefined {
+  if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) return booking.confirmation.expiresAt;
+  if (booking.status === 'reschedule_proposed') return booking.reschedule.current?.responseDeadline;
+  return undefined;
+}
+
+/** What a change publishes, through the booking's outbox: its status event and its payment commands. */
+export function messagesFor(change: BookingChange): OutgoingMessage[] {
+  const { booking } = change;
+  const aggregate = { id: booking.id, version: booking.version };
+  const { start, end } = currentTimes(booking);
+  const deadline = deadlineOf(booking);
+  const last = change.audit.at(-1);
+  const statusChanged = buildMessage(
+    Topics.bookingEvents,
+    'BookingStatusChanged',
+    {
+      bookingId: booking.id,
+      bookingNumber: booking.bookingNumber,
+      patientId: booking.patientId,
+      providerId: booking.providerId,
+      bookingType: booking.bookingType,
+      ...(last?.previousStatus ? { previousStatus: last.previousStatus } : {}),
+      status: booking.status,
+      reason: last?.eventType ?? 'status_changed',
+      startTime: start.toISOString(),
+      endTime: end.toISOString(),
+      providerTimezone: booking.dateTime.providerTimezone,
+      patientTimezone: booking.dateTime.patientTimezone,
+      ...(deadline ? { deadline: deadline.toISOString() } : {}),
+      priceCents: booking.service.priceCents,
+      currency: booking.service.currency,
+    },
+    aggregate,
+  );
+  return [statusChanged, ...change.effects.flatMap((effect) => paymentCommand(booking, effect, aggregate))];
+}
+
+function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id: string; version: number }): OutgoingMessage[] {
+  switch (effect.kind) {
+    case 'place_hold':
+      return [
+        buildMessage(
+          Topics.paymentCommands,
+          'PlacePaymentHold',
+          {
+            bookingId: booking.id,
+            patientId: booking.patientId,
+            providerId: booking.providerId,
+            amountCents: booking.payment.originalAmountCents,
+            currency: booking.service.currency,
+            platformFeeCents: booking.payment.platformFee.calculatedFeeCents,
+            bookingType: booking.bookingType,
+          },
+          aggregate,
+        ),
+      ];
+    case 'capture':
+      return [buildMessage(Topics.paymentCommands, 'CapturePayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate)];
+    case 'release_hold':
+      return [buildMessage(Topics.paymentCommands, 'ReleasePaymentHold', { bookingId: booking.id, reason: effect.reason }, aggregate)];
+    case 'refund':
+      return [buildMessage(Topics.paymentCommands, 'RefundPayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate)];
+    default:
+      return []; // slot effects are the claim store's
+  }
+}

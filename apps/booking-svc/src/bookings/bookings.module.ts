@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { OutboxModule } from '@bp/outbox';
+import { ProvidersModule } from '../providers/providers.module.js';
+import { ReservationsModule } from '../reservations/reservations.module.js';
+import { SlotsModule } from '../slots/slots.module.js';
+import { IdempotencyStore } from '../shared/infrastructure/idempotency.store.js';
+import { BookingActions } from './application/booking-actions.js';
+import { BookingCommands } from './application/booking-commands.js';
+import { SlotEffects } from './application/slot-effects.js';
+import { BOOKING_MODEL, BookingSchema } from './infrastructure/booking.schema.js';
+import { BookingRepository } from './infrastructure/booking.repository.js';
+import { BookingMessagesConsumer } from './interface/booking-messages.consumer.js';
+import { BookingsController } from './interface/bookings.controller.js';
+
+const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: BookingSchema }]);
+
+/** Bookings: creation from reservations, the state machine's transitions, the audit trail. */
+@Module({
+  imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule],
+  controllers: [BookingsController, BookingMessagesConsumer],
+  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, IdempotencyStore],
+  exports: [BookingRepository],
+})
+export class BookingsModule {}

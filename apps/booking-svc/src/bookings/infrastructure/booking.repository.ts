@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { OutgoingMessage } from '@bp/messaging';
+import { OutboxRelay, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import type { Booking } from '../domain/booking.js';
+import type { BookingChange } from '../domain/booking-transitions.js';
+import { BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
+
+const DUPLICATE_KEY = 11000;
+
+export function toBooking(doc: BookingDocument): Booking {
+  const { _id, outbox: _o, outboxPendingSince: _p, outboxLockedUntil: _l, outboxRevision: _r, ...rest } = doc as BookingDocument & Record<string, unknown>;
+  return { id: _id, ...(rest as Omit<Booking, 'id'>) };
+}
+
+export type InsertOutcome = { inserted: true } | { inserted: false; duplicate: 'bookingNumber' | 'reservationId' };
+
+@Injectable()
+export class BookingRepository {
+  constructor(
+    @InjectModel(BOOKING_MODEL) private readonly model: Model<BookingDocument>,
+    private readonly outbox: OutboxRelay,
+  ) {}
+
+  async findById(id: string): Promise<Booking | null> {
+    const doc = await this.model.findById(id).lean<BookingDocument>();
+    return doc ? toBooking(doc) : null;
+  }
+
+  async findByReservation(reservationId: string): Promise<Booking | null> {
+    const doc = await this.model.findOne({ reservationId }).lean<BookingDocument>();
+    return doc ? toBooking(doc) : null;
+  }
+
+  /** The new booking, its audit entry and its messages in one document write. */
+  async insert(booking: Booking, messages: OutgoingMessage[]): Promise<InsertOutcome> {
+    const { id, ...fields } = booking;
+    try {
+      await this.model.create({ _id: id, ...fields, ...outboxOnInsert(messages) });
+    } catch (error) {
+      const e = error as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
+      if (e.code !== DUPLICATE_KEY) throw error;
+      const onReservation = e.keyPattern ? 'reservationId' in e.keyPattern : String(e.message).includes('reservationId');
+      return { inserted: false, duplicate: onReservation ? 'reservationId' : 'bookingNumber' };
+    }
+    this.outbox.publishSoon(this.model, id);
+    return { inserted: true };
+  }
+
+  /**
+   * Applies a change as a conditional update on (id, version, status): the state, the new audit
+   * entries and the messages land together or not at all. A lost race is VERSION_CONFLICT.
+   */
+  async apply(change: BookingChange, messages: OutgoingMessage[]): Promise<void> {
+    const { id, audit: _audit, ...state } = change.booking;
+    const update = withOutboxUpdate({ $set: state as Record<string, unknown>, $push: { audit: { $each: change.audit } } }, messages);
+    const result = await this.model.updateOne({ _id: id, version: change.previous.version, status: change.previous.status }, update);
+    if (result.matchedCount === 0) {
+      throw new BookingError(BookingErrorCode.VersionConflict, 'The booking changed meanwhile; read it again and retry', { expectedVersion: change.previous.version });
+    }
+    this.outbox.publishSoon(this.model, id);
+  }
+}

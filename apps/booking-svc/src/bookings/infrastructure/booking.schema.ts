@@ -1,0 +1,46 @@
+import { Schema } from 'mongoose';
+import { type OutboxFields, withOutboxFields } from '@bp/outbox';
+import type { Booking } from '../domain/booking.js';
+
+export const BOOKING_MODEL = 'Booking';
+
+export type BookingDocument = Omit<Booking, 'id'> & OutboxFields & { _id: string };
+
+/**
+ * One document per booking: its state, its audit trail (appended in the same conditional update as
+ * each change, so the trail is complete by construction) and its outbox. Nested parts are stored as
+ * given by the domain (Mixed), validated there.
+ */
+export const BookingSchema = withOutboxFields(
+  new Schema<BookingDocument>(
+    {
+      _id: { type: String, required: true },
+      bookingNumber: { type: String, required: true },
+      patientId: { type: String, required: true },
+      providerId: { type: String, required: true },
+      holdId: { type: String, required: true },
+      reservationId: { type: String, required: true },
+      service: { type: Schema.Types.Mixed, required: true },
+      bookingType: { type: String, required: true, enum: ['instant', 'request'] },
+      status: { type: String, required: true },
+      dateTime: { type: Schema.Types.Mixed, required: true },
+      confirmation: { type: Schema.Types.Mixed, required: true },
+      reschedule: { type: Schema.Types.Mixed, required: true },
+      payment: { type: Schema.Types.Mixed, required: true },
+      cancellation: { type: Schema.Types.Mixed },
+      notes: { type: Schema.Types.Mixed, default: {} },
+      audit: { type: Schema.Types.Mixed, default: [] },
+      version: { type: Number, required: true },
+      createdAt: { type: Date, required: true },
+      updatedAt: { type: Date, required: true },
+    },
+    { collection: 'bookings', versionKey: false, minimize: false },
+  ),
+);
+
+BookingSchema.index({ bookingNumber: 1 }, { unique: true });
+// One booking per reservation: a retried or concurrent create finds the first.
+BookingSchema.index({ reservationId: 1 }, { unique: true });
+BookingSchema.index({ providerId: 1, status: 1, 'dateTime.requestedStart': 1 }, { name: 'provider_availability_lookup' });
+BookingSchema.index({ patientId: 1, status: 1, createdAt: -1 });
+BookingSchema.index({ status: 1, 'confirmation.expiresAt': 1 });

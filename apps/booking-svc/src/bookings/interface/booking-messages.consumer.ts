@@ -1,0 +1,53 @@
+import { Controller, Logger } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { type CalendarConnectionChanged, type ExpireBookingDeadline, type PaymentCaptured, type PaymentFailed, type PaymentHoldPlaced, Topics } from '@bp/contracts';
+import { type InboundMessage, OnMessage } from '@bp/messaging';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { BookingActions } from '../application/booking-actions.js';
+
+/** Outcomes that mean "this message no longer applies" (a deadline after an answer, a replay after a move on). */
+const STALE: readonly BookingErrorCode[] = [BookingErrorCode.InvalidTransition, BookingErrorCode.BookingExpired];
+
+@Controller()
+export class BookingMessagesConsumer {
+  private readonly logger = new Logger(BookingMessagesConsumer.name);
+
+  constructor(private readonly actions: BookingActions) {}
+
+  @OnMessage(Topics.paymentEvents, 'PaymentHoldPlaced')
+  onHoldPlaced(@Payload() message: InboundMessage<PaymentHoldPlaced>) {
+    return this.unlessStale(message, () => this.actions.holdPlaced(message.payload.bookingId, message.payload.paymentIntentId));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentCaptured')
+  onCaptured(@Payload() message: InboundMessage<PaymentCaptured>) {
+    return this.unlessStale(message, () => this.actions.captured(message.payload.bookingId, message.payload.amountCents));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentFailed')
+  onPaymentFailed(@Payload() message: InboundMessage<PaymentFailed>) {
+    return this.unlessStale(message, () => this.actions.paymentFailed(message.payload.bookingId, message.payload.stage, message.payload.reason));
+  }
+
+  @OnMessage(Topics.bookingCommands, 'ExpireBookingDeadline')
+  onDeadline(@Payload() message: InboundMessage<ExpireBookingDeadline>) {
+    return this.unlessStale(message, () => this.actions.expire(message.payload.bookingId, message.payload.deadline));
+  }
+
+  @OnMessage(Topics.calendarEvents, 'CalendarConnectionChanged')
+  onCalendarConnection(@Payload() message: InboundMessage<CalendarConnectionChanged>) {
+    return this.actions.calendarConnectionChanged(message.payload.providerId, message.payload.connected);
+  }
+
+  private async unlessStale(message: InboundMessage, handle: () => Promise<unknown>): Promise<void> {
+    try {
+      await handle();
+    } catch (error) {
+      if (error instanceof BookingError && STALE.includes(error.code)) {
+        this.logger.log({ message: 'message no longer applies', type: message.type, eventId: message.eventId, reason: error.message });
+        return;
+      }
+      throw error;
+    }
+  }
+}

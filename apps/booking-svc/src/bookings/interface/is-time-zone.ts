@@ -1,0 +1,14 @@
+import { type ValidationOptions, registerDecorator } from 'class-validator';
+import { isValidTimeZone } from '../../providers/domain/schedule.js';
+
+/** An IANA time zone name (America/Denver), as luxon knows them. */
+export function IsTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isTimeZone',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `${String(propertyName)} must be an IANA time zone`, ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && isValidTimeZone(value) },
+    });
+}

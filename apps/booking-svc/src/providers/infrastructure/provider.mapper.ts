@@ -1,0 +1,88 @@
+import type { BookingSettings } from '../domain/booking-settings.js';
+import type { BookingStats } from '../domain/booking-stats.js';
+import type { Provider } from '../domain/provider.js';
+import type { ProviderService } from '../domain/provider-service.js';
+import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
+import type { ProviderDocument } from './provider.schema.js';
+
+type Stored = Omit<ProviderDocument, 'createdAt' | 'updatedAt'>;
+
+/** Keeps only the fields that are set (the stored document leaves unset optional fields out). */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== null)) as T;
+}
+
+const windows = (list: TimeWindow[] | undefined): TimeWindow[] => (list ?? []).map(({ start, end }) => ({ start, end }));
+
+function weeklyHours(stored: WeeklyHours | undefined): WeeklyHours {
+  return Object.fromEntries(Object.entries(stored ?? {}).flatMap(([day, list]) => (Array.isArray(list) ? [[day, windows(list)]] : []))) as WeeklyHours;
+}
+
+const overrides = (stored: DateOverride[] | undefined): DateOverride[] => (stored ?? []).map((o) => ({ date: o.date, windows: windows(o.windows) }));
+
+function services(stored: ProviderService[] | undefined): ProviderService[] {
+  return (stored ?? []).map(({ id, name, category, durationMinutes, priceCents, currency, description }) =>
+    defined({ id, name, category, durationMinutes, priceCents, currency, description }),
+  );
+}
+
+function settings(s: BookingSettings): BookingSettings {
+  const { mode, modeOverride, autoConfirm, confirmationDeadlineHours, minimumNoticeHours, maximumAdvanceDays, bufferMinutes } = s;
+  const { allowReschedule, maxRescheduleAttempts, rescheduleNoticeHours, allowCancellation, cancellationNoticeHours, cancellationFeePercent, slotDurationMinutes, allowMultipleServices } = s;
+  return {
+    mode,
+    modeOverride,
+    autoConfirm: { enabled: autoConfirm.enabled, maxDailyAutoConfirm: autoConfirm.maxDailyAutoConfirm },
+    confirmationDeadlineHours,
+    minimumNoticeHours,
+    maximumAdvanceDays,
+    bufferMinutes,
+    allowReschedule,
+    maxRescheduleAttempts,
+    rescheduleNoticeHours,
+    allowCancellation,
+    cancellationNoticeHours,
+    cancellationFeePercent,
+    slotDurationMinutes,
+    allowMultipleServices,
+  };
+}
+
+function stats(s: BookingStats): BookingStats {
+  const { totalRequests, totalConfirmed, totalCompleted, totalCancelled, totalExpired, totalNoShow, totalRevenue } = s;
+  const { avgResponseTimeMinutes, medianResponseTimeMinutes, confirmationRate, completionRate, lastBookingAt, lastCompletedAt } = s;
+  return defined({
+    totalRequests,
+    totalConfirmed,
+    totalCompleted,
+    totalCancelled,
+    totalExpired,
+    totalNoShow,
+    avgResponseTimeMinutes,
+    medianResponseTimeMinutes,
+    confirmationRate,
+    completionRate,
+    totalRevenue,
+    lastBookingAt,
+    lastCompletedAt,
+  });
+}
+
+/** The domain provider of a stored document: exactly the domain's fields, nothing mongoose added. */
+export function toProvider(doc: ProviderDocument): Provider {
+  return {
+    id: doc._id,
+    timezone: doc.timezone,
+    settings: settings(doc.settings),
+    schedule: { weeklyHours: weeklyHours(doc.weeklyHours), overrides: overrides(doc.overrides) },
+    services: services(doc.services),
+    calendarConnected: doc.calendarConnected,
+    stats: stats(doc.stats),
+    version: doc.version,
+  };
+}
+
+export function toDocument(provider: Provider): Stored {
+  const { id, schedule, ...rest } = provider;
+  return { _id: id, ...rest, weeklyHours: schedule.weeklyHours, overrides: schedule.overrides };
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model, UpdateQuery } from 'mongoose';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import type { BookingSettings } from '../domain/booking-settings.js';
+import type { Provider } from '../domain/provider.js';
+import type { ProviderService } from '../domain/provider-service.js';
+import type { Schedule } from '../domain/schedule.js';
+import { toDocument, toProvider } from './provider.mapper.js';
+import { PROVIDER_MODEL, type ProviderDocument } from './provider.schema.js';
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Providers in the `providers` collection, one document each, `_id` = provider id. Every change is a
+ * single conditional write that bumps `version`: given an expected version, a write that lost a race
+ * fails with VERSION_CONFLICT instead of overwriting the other writer's change.
+ */
+@Injectable()
+export class ProviderRepository {
+  constructor(@InjectModel(PROVIDER_MODEL) private readonly model: Model<ProviderDocument>) {}
+
+  async findById(id: string): Promise<Provider | undefined> {
+    const doc = await this.model.findById(id).lean<ProviderDocument>();
+    return doc ? toProvider(doc) : undefined;
+  }
+
+  /** Stores a new provider; one that already exists is a conflict (PROVIDER_EXISTS), never overwritten. */
+  async create(provider: Provider): Promise<Provider> {
+    try {
+      await this.model.create(toDocument(provider));
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+        throw new BookingError(BookingErrorCode.ProviderExists, `Provider ${provider.id} already exists`, { providerId: provider.id });
+      }
+      throw error;
+    }
+    return provider;
+  }
+
+  replaceSettings(id: string, expectedVersion: number | undefined, settings: BookingSettings): Promise<Provider> {
+    return this.change(id, expectedVersion, { $set: { settings } });
+  }
+
+  /** The schedule together with its time zone (the provider's top-level `timezone`). */
+  replaceSchedule(id: string, expectedVersion: number | undefined, schedule: Schedule): Promise<Provider> {
+    return this.change(id, expectedVersion, { $set: { timezone: schedule.timezone, weeklyHours: schedule.weeklyHours, overrides: schedule.overrides } });
+  }
+
+  replaceServices(id: string, expectedVersion: number | undefined, services: ProviderService[]): Promise<Provider> {
+    return this.change(id, expectedVersion, { $set: { services } });
+  }
+
+  /** Calendar-svc's news about the provider's calendar; unconditional (the latest fact wins). */
+  setCalendarConnected(id: string, connected: boolean): Promise<Provider> {
+    return this.change(id, undefined, { $set: { calendarConnected: connected } });
+  }
+
+  private async change(id: string, expectedVersion: number | undefined, update: UpdateQuery<ProviderDocument>): Promise<Provider> {
+    const filter = expectedVersion === undefined ? { _id: id } : { _id: id, version: expectedVersion };
+    const doc = await this.model.findOneAndUpdate(filter, { ...update, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ProviderDocument>();
+    if (doc) return toProvider(doc);
+    if (expectedVersion !== undefined && (await this.model.exists({ _id: id }))) {
+      throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${id} was changed by someone else; read it again and retry`, { providerId: id, expectedVersion });
+    }
+    throw new BookingError(BookingErrorCode.ProviderNotFound, `Provider ${id} not found`, { providerId: id });
+  }
+}

@@ -1,0 +1,33 @@
+import type { SettingsChange } from '../domain/provider.js';
+import type { ProviderServiceInput } from '../domain/provider-service.js';
+import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
+import type { DateOverrideRequest, TimeWindowRequest, WeeklyHoursRequest } from './schedule.request.js';
+import type { ServiceRequest } from './service.request.js';
+import type { SettingsRequest } from './settings.request.js';
+
+// Validated request DTOs → plain domain values (no class instances, no keys that were not sent).
+
+const windows = (list: TimeWindowRequest[]): TimeWindow[] => list.map(({ start, end }) => ({ start, end }));
+
+export function toWeeklyHours(request: WeeklyHoursRequest): WeeklyHours {
+  return Object.fromEntries(Object.entries(request).flatMap(([day, list]) => (Array.isArray(list) ? [[day, windows(list)]] : []))) as WeeklyHours;
+}
+
+export const toOverrides = (list: DateOverrideRequest[] = []): DateOverride[] => list.map(({ date, windows: w }) => ({ date, windows: windows(w) }));
+
+export function toServices(list: ServiceRequest[]): ProviderServiceInput[] {
+  return list.map(({ id, name, category, durationMinutes, priceCents, currency, description }) => ({
+    id,
+    name,
+    category,
+    durationMinutes,
+    priceCents,
+    ...(currency === undefined ? {} : { currency }),
+    ...(description === undefined ? {} : { description }),
+  }));
+}
+
+export function toSettingsChange(request: SettingsRequest = {}): SettingsChange {
+  const { autoConfirm, ...rest } = request;
+  return { ...rest, ...(autoConfirm ? { autoConfirm: { ...autoConfirm } } : {}) };
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { ChangeProviderUseCases } from './application/change-provider.use-cases.js';
+import { CreateProviderUseCase } from './application/create-provider.use-case.js';
+import { ReadProviderQueries } from './application/read-provider.queries.js';
+import { ProviderRepository } from './infrastructure/provider.repository.js';
+import { PROVIDER_MODEL, ProviderSchema } from './infrastructure/provider.schema.js';
+import { ProvidersController } from './interface/providers.controller.js';
+
+/** Provider profiles: schedule, services, booking settings. Other modules read providers through ProviderRepository. */
+@Module({
+  imports: [MongooseModule.forFeature([{ name: PROVIDER_MODEL, schema: ProviderSchema }])],
+  controllers: [ProvidersController],
+  providers: [ProviderRepository, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries],
+  exports: [ProviderRepository],
+})
+export class ProvidersModule {}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Collection, Connection } from 'mongoose';
+import { BookingError, BookingErrorCode } from '../domain/booking-error.js';
+
+interface IdempotencyRecord {
+  _id: string;
+  requestHash: string;
+  state: 'in_progress' | 'done';
+  lockedUntil: Date;
+  response?: { status: number; body: unknown };
+  createdAt: Date;
+}
+
+export interface IdempotencyScope {
+  actor: { type: string; id: string };
+  operation: string;
+  key: string;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+const DUPLICATE_KEY = 11000;
+/** A request that died mid-way frees its key after this long. */
+const LOCK_MS = 30_000;
+
+function hashOf(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+}
+
+/**
+ * Idempotency keys scoped by actor and operation. The first request with a key records itself
+ * (a unique _id, so concurrent duplicates cannot both run), runs, and stores its response; a retry
+ * with the same body gets that response replayed, with a different body IDEMPOTENCY_KEY_REUSED, and
+ * while the first still runs IDEMPOTENCY_KEY_IN_PROGRESS. A failed run frees the key.
+ */
+@Injectable()
+export class IdempotencyStore implements OnModuleInit {
+  private records!: Collection<IdempotencyRecord>;
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  onModuleInit(): void {
+    this.records = this.connection.collection<IdempotencyRecord>('idempotency_records');
+  }
+
+  async run(scope: IdempotencyScope, body: unknown, execute: () => Promise<{ status: number; body: unknown }>, now: Date = new Date()): Promise<StoredResponse> {
+    const id = `${scope.actor.type}:${scope.actor.id}:${scope.operation}:${scope.key}`;
+    const requestHash = hashOf(body);
+    const claimed = await this.claim(id, requestHash, now);
+    if (!claimed) return this.replay(id, requestHash, now);
+    try {
+      const response = await execute();
+      await this.records.updateOne({ _id: id }, { $set: { state: 'done', response } });
+      return { ...response, replayed: false };
+    } catch (error) {
+      await this.records.deleteOne({ _id: id, state: 'in_progress' });
+      throw error;
+    }
+  }
+
+  private async claim(id: string, requestHash: string, now: Date): Promise<boolean> {
+    try {
+      await this.records.insertOne({ _id: id, requestHash, state: 'in_progress', lockedUntil: new Date(now.getTime() + LOCK_MS), createdAt: now });
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+    // A run that died holding the key: take it over once its lock lapsed.
+    const takeover = await this.records.updateOne({ _id: id, state: 'in_progress', requestHash, lockedUntil: { $lte: now } }, { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } });
+    return takeover.modifiedCount === 1;
+  }
+
+  private async replay(id: string, requestHash: string, now: Date): Promise<StoredResponse> {
+    const record = await this.records.findOne({ _id: id });
+    if (!record) return Promise.reject(new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'Retry: the first request with this key just failed'));
+    if (record.requestHash !== requestHash) throw new BookingError(BookingErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for a different request');
+    if (record.state !== 'done' || !record.response) {
+      throw new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'A request with this idempotency key is still running', { retryAfterSeconds: Math.max(1, Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 1000)) });
+    }
+    return { ...record.response, replayed: true };
+  }
+}
