@@ -19,7 +19,8 @@ export async function internalCall<T = any>(baseUrl: string, method: string, pat
     headers: {
       'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '',
       ...(actor ? { 'x-actor-type': actor.type, 'x-actor-id': actor.id } : {}),
-      ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID(), 'content-type': 'application/json' }),
+      ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),

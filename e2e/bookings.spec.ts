@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { type MessageType, Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { type ProbedRecord, probeTopic, testKafka, waitFor } from '@bp/testing';
+import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
+import { type TestPlatform, startPlatform } from './support/test-platform.js';
+
+/**
+ * The booking core on booking-svc as a real process on the real database and Kafka: reservations
+ * and their limits, the request and instant flows driven by payment-svc's messages (sent here
+ * directly: payment-svc is its own issue), races, idempotency and the audit trail.
+ */
+describe('booking core', () => {
+  let platform: TestPlatform;
+  let provider: { id: string; actor: TestActor };
+  let paymentCommands: { records: ProbedRecord[]; stop: () => Promise<void> };
+  const kafka = testKafka();
+  const producer = kafka.producer();
+
+  beforeAll(async () => {
+    platform = await startPlatform(['booking-svc'], { portOffset: 60 });
+    provider = await createProvider(platform.url('booking-svc'));
+    paymentCommands = await probeTopic(Topics.paymentCommands, kafka);
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await paymentCommands?.stop();
+    await platform?.stop();
+  }, 60_000);
+
+  const api = <T = any>(method: string, path: string, actor: TestActor, body?: unknown, headers?: Record<string, string>) => internalCall<T>(platform.url('booking-svc'), method, path, actor, body, headers);
+  const newPatient = (): TestActor => ({ type: 'patient', id: `patient-${randomUUID()}` });
+
+  async function reserve(patient: TestActor, start: Date, providerId = provider.id) {
+    return api('POST', '/internal/reservations', patient, { providerId, serviceId: 'svc-consult', startTime: start.toISOString() });
+  }
+
+  async function book(patient: TestActor, hoursAhead: number, providerId = provider.id) {
+    const reservation = await reserve(patient, slotStart(hoursAhead), providerId);
+    expect(reservation.status).toBe(201);
+    const booking = await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'Europe/Berlin' });
+    expect(booking.status).toBe(201);
+    return booking.body.data;
+  }
+
+  async function sendPaymentEvent<M extends MessageType<'payment.events.v1'>>(type: M, payload: any) {
+    const message = buildMessage(Topics.paymentEvents, type, payload, { id: payload.bookingId, version: 1 });
+    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+  }
+
+  const commandFor = (bookingId: string, type: string) => waitFor(() => paymentCommands.records.find((r) => r.value?.includes(`"bookingId":"${bookingId}"`) && r.value.includes(`"type":"${type}"`)), 15_000, () => `${type} for ${bookingId}`);
+  const statusOf = async (bookingId: string, actor: TestActor) => (await api('GET', `/internal/bookings/${bookingId}`, actor)).body.data?.status;
+  const until = (bookingId: string, actor: TestActor, status: string) => waitFor(async () => (await statusOf(bookingId, actor)) === status, 15_000, () => `booking ${bookingId} to be ${status}`);
+
+  it('runs a request booking from reservation to confirmed, with the hold and capture commands and a complete audit trail', async () => {
+    const patient = newPatient();
+    const booking = await book(patient, 30);
+    expect(booking).toMatchObject({ status: 'pending_payment', bookingType: 'request', bookingNumber: expect.stringMatching(/^FH-\d{8}-[0-9A-HJ-NP-Z]{5}$/), payment: { originalAmountCents: 10_000, platformFee: { calculatedFeeCents: 1150 } } });
+    expect(JSON.parse((await commandFor(booking.id, 'PlacePaymentHold')).value!).payload).toMatchObject({ amountCents: 10_000, platformFeeCents: 1150, bookingType: 'request' });
+
+    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_1', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await until(booking.id, patient, 'pending_confirmation');
+    const confirmed = await api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
+    expect(confirmed.status).toBe(200);
+    await commandFor(booking.id, 'CapturePayment');
+    await sendPaymentEvent('PaymentCaptured', { bookingId: booking.id, paymentIntentId: 'pi_test_1', amountCents: 10_000 });
+    await until(booking.id, patient, 'confirmed');
+
+    const trail = await api('GET', `/internal/bookings/${booking.id}/events`, provider.actor);
+    expect(trail.body.data.map((e: any) => [e.eventType, e.previousStatus, e.newStatus])).toEqual([
+      ['created', 'slot_reserved', 'pending_payment'],
+      ['payment_held', 'pending_payment', 'pending_confirmation'],
+      ['confirmed', 'pending_confirmation', 'pending_confirmation'],
+      ['payment_captured', 'pending_confirmation', 'confirmed'],
+    ]);
+    const final = (await api('GET', `/internal/bookings/${booking.id}`, patient)).body.data;
+    expect(final.version).toBe(trail.body.data.length);
+  }, 60_000);
+
+  it('books instantly once calendar-svc reports a connected calendar', async () => {
+    const instant = await createProvider(platform.url('booking-svc'));
+    const event = buildMessage(Topics.calendarEvents, 'CalendarConnectionChanged', { providerId: instant.id, connected: true, calendarProvider: 'google' }, { id: instant.id, version: 1 });
+    await producer.send({ topic: event.topic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+    await waitFor(async () => (await api('GET', `/internal/providers/${instant.id}/profile`, newPatient())).body.data?.mode === 'instant', 15_000, () => 'instant mode');
+
+    const patient = newPatient();
+    const booking = await book(patient, 31, instant.id);
+    expect(booking.bookingType).toBe('instant');
+    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_2', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    expect(JSON.parse((await commandFor(booking.id, 'CapturePayment')).value!).payload).toMatchObject({ amountCents: 10_000, reason: 'instant_booking' });
+    await sendPaymentEvent('PaymentCaptured', { bookingId: booking.id, paymentIntentId: 'pi_test_2', amountCents: 10_000 });
+    await until(booking.id, patient, 'confirmed');
+  }, 60_000);
+
+  it('lets 200 concurrent reservations over overlapping intervals leave no two holds overlapping', async () => {
+    const racer = await createProvider(platform.url('booking-svc'));
+    const base = slotStart(48);
+    // Starts every 5 minutes over 4 hours: 30-minute service + 15-minute buffer, so most overlap.
+    const attempts = Array.from({ length: 200 }, (_, i) => reserve(newPatient(), new Date(base.getTime() + ((i * 37) % 48) * 5 * 60_000), racer.id));
+    const answers = await Promise.all(attempts);
+    const won = answers.filter((a) => a.status === 201).map((a) => a.body.data);
+    const lost = answers.filter((a) => a.status !== 201);
+    expect(lost.every((a) => a.status === 409 && a.body.error?.code === 'SLOT_UNAVAILABLE')).toBe(true);
+    expect(won.length).toBeGreaterThanOrEqual(5); // 4 hours hold at least 5 back-to-back 45-minute blocks
+    const occupied = won.map((r: any) => ({ start: Date.parse(r.startTime), end: Date.parse(r.endTime) + r.bufferMinutes * 60_000 })).sort((a, b) => a.start - b.start);
+    for (let i = 1; i < occupied.length; i++) expect(occupied[i]!.start).toBeGreaterThanOrEqual(occupied[i - 1]!.end);
+  }, 120_000);
+
+  it('caps a patient at three live reservations', async () => {
+    const patient = newPatient();
+    const answers = [];
+    for (const hours of [60, 61, 62, 63]) answers.push(await reserve(patient, slotStart(hours)));
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 429]);
+    expect(answers[3]?.body.error?.code).toBe('RESERVATION_LIMIT_REACHED');
+  });
+
+  it('gives one winner when the provider confirms, declines and the patient cancels at once', async () => {
+    const patient = newPatient();
+    const booking = await book(patient, 34);
+    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_3', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await until(booking.id, patient, 'pending_confirmation');
+    const answers = await Promise.all([
+      api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor),
+      api('POST', `/internal/bookings/${booking.id}/decline`, provider.actor, { reason: 'busy' }),
+      api('POST', `/internal/bookings/${booking.id}/cancel`, patient, {}),
+      api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor),
+    ]);
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    for (const loser of answers.filter((a) => a.status !== 200)) expect(['VERSION_CONFLICT', 'INVALID_TRANSITION']).toContain(loser.body.error?.code);
+    const trail = (await api('GET', `/internal/bookings/${booking.id}/events`, patient)).body.data;
+    expect(trail).toHaveLength(3); // created, payment_held, and the one winner
+  }, 60_000);
+
+  it('expires an unanswered request at its deadline, releasing the slot; a late deadline after an answer changes nothing', async () => {
+    const patient = newPatient();
+    const start = slotStart(36);
+    const reservation = await reserve(patient, start);
+    const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
+    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_4', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await until(booking.id, patient, 'pending_confirmation');
+    // Let the provider's deadline pass without waiting a day.
+    await platform.mongo.db(platform.database('booking-svc')).collection('bookings').updateOne({ _id: booking.id as never }, { $set: { 'confirmation.expiresAt': new Date(Date.now() - 1000) } });
+    const expire = buildMessage(Topics.bookingCommands, 'ExpireBookingDeadline', { bookingId: booking.id, deadline: 'confirmation' }, { id: booking.id, version: 1 });
+    await producer.send({ topic: expire.topic, messages: [{ key: expire.key, value: JSON.stringify(expire.envelope) }] });
+    await until(booking.id, patient, 'expired');
+    expect(JSON.parse((await commandFor(booking.id, 'ReleasePaymentHold')).value!).payload.reason).toBe('confirmation_expired');
+    // The slot is free again.
+    expect((await reserve(newPatient(), start)).status).toBe(201);
+    // The same deadline delivered again is a no-op, not an error.
+    await producer.send({ topic: expire.topic, messages: [{ key: expire.key, value: JSON.stringify({ ...expire.envelope, eventId: randomUUID() }) }] });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await api('GET', `/internal/bookings/${booking.id}/events`, patient)).body.data).toHaveLength(3);
+  }, 60_000);
+
+  it('replays an idempotent request and refuses the key for a different body', async () => {
+    const patient = newPatient();
+    const reservation = await reserve(patient, slotStart(40));
+    const body = { reservationId: reservation.body.data.id, patientTimezone: 'America/New_York' };
+    const key = { 'x-idempotency-key': `create-${randomUUID()}` };
+    const first = await api('POST', '/internal/bookings', patient, body, key);
+    const again = await api('POST', '/internal/bookings', patient, body, key);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.data.id).toBe(first.body.data.id);
+    const different = await api('POST', '/internal/bookings', patient, { ...body, patientTimezone: 'UTC' }, key);
+    expect(different.status).toBe(422);
+    expect(different.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('keeps other people out of a booking', async () => {
+    const patient = newPatient();
+    const booking = await book(patient, 42);
+    expect((await api('GET', `/internal/bookings/${booking.id}`, newPatient())).status).toBe(404);
+    expect((await api('GET', `/internal/bookings/${booking.id}`, { type: 'provider', id: 'someone-else' })).status).toBe(404);
+    expect((await api('POST', `/internal/bookings/${booking.id}/confirm`, patient)).status).toBe(403);
+    expect((await api('GET', `/internal/bookings/${booking.id}`, { type: 'admin', id: 'a' })).status).toBe(200);
+  });
+});
