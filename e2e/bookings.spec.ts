@@ -169,6 +169,29 @@ describe('booking core', () => {
     expect(different.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('lists availability across Denver’s DST changes for a requester in Berlin; a reservation takes its slot and buffer away', async () => {
+    const sunday = [{ start: '00:00', end: '05:00' }];
+    const early = await createProvider(platform.url('booking-svc'), { weeklyHours: { '7': sunday }, settings: { minimumNoticeHours: 1, bufferMinutes: 15, maximumAdvanceDays: 365 } });
+    const availability = async (date: string) => (await api('GET', `/internal/providers/${early.id}/availability?serviceId=svc-consult&from=${date}&to=${date}&timezone=Europe/Berlin`, newPatient())).body.data;
+
+    // Spring forward (2027-03-14): 00:00–05:00 local is four real hours, 02:00–03:00 never happens.
+    const spring = await availability('2027-03-14');
+    expect(spring.providerTimezone).toBe('America/Denver');
+    expect(spring.slots.map((s: any) => s.start.slice(11, 16))).toEqual(['07:00', '07:30', '08:00', '08:30', '09:00', '09:30', '10:00', '10:30']);
+    expect(spring.slots.map((s: any) => s.provider.start.slice(11, 16))).toEqual(['00:00', '00:30', '01:00', '01:30', '03:00', '03:30', '04:00', '04:30']);
+    expect(spring.slots[0].requester).toEqual({ timezone: 'Europe/Berlin', start: '2027-03-14T08:00:00.000+01:00', end: '2027-03-14T08:30:00.000+01:00' });
+    // Fall back (2027-11-07): six real hours, 01:00–02:00 happens twice.
+    const fall = await availability('2027-11-07');
+    expect(fall.slots).toHaveLength(12);
+    expect(fall.slots.filter((s: any) => s.provider.start.slice(11, 16) === '01:00').map((s: any) => s.provider.start.slice(-6))).toEqual(['-06:00', '-07:00']);
+
+    const reserved = await reserve(newPatient(), new Date('2027-03-14T08:00:00.000Z'), early.id);
+    expect(reserved.status).toBe(201);
+    const after = await availability('2027-03-14');
+    // 08:00 is taken; 07:30 would end at 08:00 but its buffer runs to 08:15; 08:30 starts inside 08:00's buffer.
+    expect(after.slots.map((s: any) => s.start.slice(11, 16))).toEqual(['07:00', '09:00', '09:30', '10:00', '10:30']);
+  });
+
   it('keeps other people out of a booking', async () => {
     const patient = newPatient();
     const booking = await book(patient, 42);

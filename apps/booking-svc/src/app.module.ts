@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MessagingModule } from '@bp/messaging';
 import { DatabaseModule, PlatformModule } from '@bp/platform';
+import { AvailabilityModule } from './availability/availability.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import type { BookingConfig } from './config/booking.config.js';
 import { ProvidersModule } from './providers/providers.module.js';
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: BookingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), DatabaseModule, MessagingModule.forRoot({ inbox: 'mongo' }), ProvidersModule, ReservationsModule, BookingsModule],
+      imports: [PlatformModule.forRoot(config), DatabaseModule, MessagingModule.forRoot({ inbox: 'mongo' }), ProvidersModule, ReservationsModule, BookingsModule, AvailabilityModule],
     };
   }
 }

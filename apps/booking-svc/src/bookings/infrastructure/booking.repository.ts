@@ -5,6 +5,7 @@ import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking } from '../domain/booking.js';
+import { SLOT_HOLDING_STATUSES } from '../domain/booking-status.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
 import { BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 
@@ -32,6 +33,18 @@ export class BookingRepository {
   async findByReservation(reservationId: string): Promise<Booking | null> {
     const doc = await this.model.findOne({ reservationId }).lean<BookingDocument>();
     return doc ? toBooking(doc) : null;
+  }
+
+  /** Bookings that hold time (by their status) starting in [from, to), at their original or moved time. */
+  async findHoldingInRange(providerId: string, from: Date, to: Date): Promise<Booking[]> {
+    const docs = await this.model
+      .find({
+        providerId,
+        status: { $in: [...SLOT_HOLDING_STATUSES] },
+        $or: [{ 'dateTime.requestedStart': { $gte: from, $lt: to } }, { 'dateTime.confirmedStart': { $gte: from, $lt: to } }],
+      })
+      .lean<BookingDocument[]>();
+    return docs.map(toBooking);
   }
 
   /** The new booking, its audit entry and its messages in one document write. */

@@ -61,6 +61,12 @@ export class ReservationRepository {
     await this.model.updateOne({ _id: id, status: 'active' }, { $set: { status: 'converted', convertedAt: now }, $inc: { version: 1 } });
   }
 
+  /** Reservations still holding their slot at `now` that start in [from, to). */
+  async findLiveInRange(providerId: string, from: Date, to: Date, now: Date): Promise<SlotReservation[]> {
+    const docs = await this.model.find({ providerId, status: 'active', expiresAt: { $gt: now }, startTime: { $gte: from, $lt: to } }).lean<ReservationDocument[]>();
+    return docs.map(toDomain);
+  }
+
   async findByIdempotencyKey(patientId: string, idempotencyKey: string): Promise<SlotReservation | undefined> {
     const doc = await this.model.findOne({ patientId, idempotencyKey }).lean<ReservationDocument>();
     return doc ? toDomain(doc) : undefined;

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { currentTimes } from '../../bookings/domain/booking.js';
+import { BookingRepository } from '../../bookings/infrastructure/booking.repository.js';
+import { scheduleOf } from '../../providers/domain/provider.js';
+import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
+import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { type AvailableSlot, type BusyInterval, availableSlots, occupiedInterval } from '../domain/availability.js';
+
+export interface AvailabilityParams {
+  providerId: string;
+  serviceId: string;
+  fromDate: string;
+  toDate: string;
+  requesterTimezone: string;
+}
+
+/** The longest range one query may ask for (the spec's maximum advance is 365 days; pages of two months). */
+export const MAX_RANGE_DAYS = 62;
+
+/**
+ * Free slots of a provider for a service: the schedule and rules, minus what bookings, open
+ * reschedule proposals and live reservations hold (buffers included).
+ */
+@Injectable()
+export class AvailabilityQuery {
+  constructor(
+    private readonly providers: ProviderRepository,
+    private readonly bookings: BookingRepository,
+    private readonly reservations: ReservationRepository,
+  ) {}
+
+  async slots(params: AvailabilityParams, now: Date = new Date()): Promise<{ providerTimezone: string; slots: AvailableSlot[] }> {
+    const provider = await this.providers.findById(params.providerId);
+    if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
+    const service = provider.services.find((s) => s.id === params.serviceId);
+    if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
+    const from = DateTime.fromISO(params.fromDate, { zone: provider.timezone });
+    const to = DateTime.fromISO(params.toDate, { zone: provider.timezone });
+    if (!from.isValid || !to.isValid || to < from) throw new BookingError(BookingErrorCode.ValidationFailed, 'from and to are dates (YYYY-MM-DD), from not after to');
+    if (to.diff(from, 'days').days >= MAX_RANGE_DAYS) throw new BookingError(BookingErrorCode.ValidationFailed, `Ask for at most ${MAX_RANGE_DAYS} days at a time`);
+
+    // Anything starting up to a day before the range can still reach into it.
+    const rangeStart = from.minus({ days: 1 }).toJSDate();
+    const rangeEnd = to.plus({ days: 2 }).toJSDate();
+    const [bookings, reservations] = await Promise.all([this.bookings.findHoldingInRange(provider.id, rangeStart, rangeEnd), this.reservations.findLiveInRange(provider.id, rangeStart, rangeEnd, now)]);
+    const busy: BusyInterval[] = [
+      ...bookings.flatMap((b) => {
+        const { start, end } = currentTimes(b);
+        const proposal = b.reschedule.current;
+        return [occupiedInterval(start, end, b.dateTime.bufferMinutes), ...(proposal ? [occupiedInterval(proposal.proposedStart, proposal.proposedEnd, b.dateTime.bufferMinutes)] : [])];
+      }),
+      ...reservations.map((r) => occupiedInterval(r.startTime, r.endTime, r.bufferMinutes)),
+    ];
+    const slots = availableSlots({
+      schedule: scheduleOf(provider),
+      settings: provider.settings,
+      serviceDurationMinutes: service.durationMinutes,
+      fromDate: params.fromDate,
+      toDate: params.toDate,
+      busy,
+      now,
+      requesterTimezone: params.requesterTimezone,
+    });
+    return { providerTimezone: provider.timezone, slots };
+  }
+}
