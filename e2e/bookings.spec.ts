@@ -192,6 +192,27 @@ describe('booking core', () => {
     expect(after.slots.map((s: any) => s.start.slice(11, 16))).toEqual(['07:00', '09:00', '09:30', '10:00', '10:30']);
   });
 
+  it('lists a patient’s bookings page by page and a provider’s pending requests, soonest deadline first', async () => {
+    const patient = newPatient();
+    const lister = await createProvider(platform.url('booking-svc'));
+    const made = [];
+    for (const hours of [50, 51, 52]) made.push(await book(patient, hours, lister.id));
+    const first = await api('GET', '/internal/bookings/mine?limit=2', patient);
+    expect(first.body.data.items.map((b: any) => b.id)).toEqual([made[2].id, made[1].id]);
+    const second = await api('GET', `/internal/bookings/mine?limit=2&cursor=${first.body.data.nextCursor}`, patient);
+    expect(second.body.data).toEqual({ items: [expect.objectContaining({ id: made[0].id })], nextCursor: null });
+    expect((await api('GET', '/internal/bookings/mine?status=confirmed', patient)).body.data.items).toEqual([]);
+    expect((await api('GET', '/internal/bookings/mine?status=bogus', patient)).status).toBe(400);
+
+    for (const booking of [made[1], made[0]]) {
+      await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: `pi_${booking.id}`, amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+      await until(booking.id, patient, 'pending_confirmation');
+    }
+    const pendingList = await api('GET', '/internal/bookings/pending', lister.actor);
+    expect(pendingList.body.data.map((b: any) => b.id)).toEqual([made[1].id, made[0].id]);
+    expect((await api('GET', '/internal/bookings/pending', patient)).status).toBe(403);
+  }, 60_000);
+
   it('keeps other people out of a booking', async () => {
     const patient = newPatient();
     const booking = await book(patient, 42);

@@ -10,6 +10,7 @@ import { BookingCommands } from './application/booking-commands.js';
 import { SlotEffects } from './application/slot-effects.js';
 import { BOOKING_MODEL, BookingSchema } from './infrastructure/booking.schema.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
+import { BookingListsController } from './interface/booking-lists.controller.js';
 import { BookingMessagesConsumer } from './interface/booking-messages.consumer.js';
 import { BookingsController } from './interface/bookings.controller.js';
 
@@ -18,7 +19,7 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 /** Bookings: creation from reservations, the state machine's transitions, the audit trail. */
 @Module({
   imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule],
-  controllers: [BookingsController, BookingMessagesConsumer],
+  controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
   providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, IdempotencyStore],
   exports: [BookingRepository],
 })

@@ -35,6 +35,20 @@ export class BookingRepository {
     return doc ? toBooking(doc) : null;
   }
 
+  /** A party's bookings, newest first, a page at a time (cursor: the last item's createdAt and id). */
+  async listForParty(party: { patientId?: string; providerId?: string }, filter: { statuses?: readonly string[] }, page: { limit: number; after?: { createdAt: Date; id: string } }): Promise<Booking[]> {
+    const query: Record<string, unknown> = { ...party, ...(filter.statuses?.length ? { status: { $in: filter.statuses } } : {}) };
+    if (page.after) query['$or'] = [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }];
+    const docs = await this.model.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit).lean<BookingDocument[]>();
+    return docs.map(toBooking);
+  }
+
+  /** A provider's requests awaiting an answer, the most urgent first. */
+  async pendingForProvider(providerId: string, limit: number): Promise<Booking[]> {
+    const docs = await this.model.find({ providerId, status: 'pending_confirmation', 'confirmation.responseType': { $exists: false } }).sort({ 'confirmation.expiresAt': 1 }).limit(limit).lean<BookingDocument[]>();
+    return docs.map(toBooking);
+  }
+
   /** Bookings that hold time (by their status) starting in [from, to), at their original or moved time. */
   async findHoldingInRange(providerId: string, from: Date, to: Date): Promise<Booking[]> {
     const docs = await this.model

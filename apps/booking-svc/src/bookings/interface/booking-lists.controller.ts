@@ -1,0 +1,36 @@
+import { Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
+import { type Actor, InternalActor, InternalAuthGuard, success } from '@bp/platform';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
+import { BookingListRequest, decodeCursor, encodeCursor } from './booking-list.request.js';
+import { bookingView } from './booking.view.js';
+
+/** The spec's list routes: a patient's bookings, a provider's bookings, a provider's pending requests. */
+@Controller('internal/bookings')
+@UseGuards(InternalAuthGuard)
+@UseFilters(BookingErrorFilter)
+export class BookingListsController {
+  constructor(private readonly bookings: BookingRepository) {}
+
+  /** The caller's own bookings (as patient or as provider), newest first, cursor-paginated. */
+  @Get('mine')
+  async mine(@InternalActor() actor: Actor, @Query() query: BookingListRequest) {
+    if (actor.type !== 'patient' && actor.type !== 'provider') throw new BookingError(BookingErrorCode.Forbidden, 'Only patients and providers have bookings of their own');
+    const limit = query.limit ?? 20;
+    const party = actor.type === 'patient' ? { patientId: actor.id } : { providerId: actor.id };
+    const after = decodeCursor(query.cursor);
+    if (query.cursor && !after) throw new BookingError(BookingErrorCode.ValidationFailed, 'cursor is not one this API gave out');
+    const statuses = query.status === undefined ? undefined : [query.status].flat(); // ?status=a or ?status=a&status=b
+    const page = await this.bookings.listForParty(party, { ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
+    const last = page.at(-1);
+    return success({ items: page.map(bookingView), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+  }
+
+  /** A provider's requests still waiting for an answer, soonest deadline first. */
+  @Get('pending')
+  async pending(@InternalActor() actor: Actor) {
+    if (actor.type !== 'provider') throw new BookingError(BookingErrorCode.Forbidden, 'Only providers have pending requests');
+    return success((await this.bookings.pendingForProvider(actor.id, 100)).map(bookingView));
+  }
+}
