@@ -1,0 +1,116 @@
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { KafkaClient, KafkaProducer } from '@bp/messaging';
+import { OutboxRelay } from '@bp/outbox';
+import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
+import { BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { messagesFor } from '../application/booking-messages.js';
+import type { Booking } from '../domain/booking.js';
+import * as t from '../domain/booking-transitions.js';
+import { createBooking } from '../domain/create-booking.js';
+import { BookingRepository } from './booking.repository.js';
+import { BOOKING_MODEL, type BookingDocument, BookingSchema } from './booking.schema.js';
+
+const rules: t.TransitionRules = { confirmationDeadlineHours: 24, allowReschedule: true, maxRescheduleAttempts: 2, rescheduleNoticeHours: 24, allowCancellation: true, cancellationNoticeHours: 24, cancellationFeePercent: 0 };
+const system = { type: 'system' as const, id: 'test' };
+const provider = { type: 'provider' as const, id: 'p1' };
+
+/**
+ * The conditional update on (id, version, status) is what makes races safe: here a confirm decided
+ * just before the deadline and an expiry decided just after it, both from the same version, are
+ * written at the same moment on the real database, many times over.
+ */
+describe('BookingRepository on the real MongoDB-compatible server', () => {
+  const config = Object.assign(new DatabaseServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS, MONGO_URL: infraEnv().MONGO_URL });
+  const client = new KafkaClient(config);
+  const producer = new KafkaProducer(client);
+  let connection: Connection;
+  let model: Model<BookingDocument>;
+  let repository: BookingRepository;
+  let relay: OutboxRelay;
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(config.MONGO_URL, { dbName: `bookings_${uniqueSuffix()}` }).asPromise();
+    model = connection.model<BookingDocument>(BOOKING_MODEL, BookingSchema);
+    await model.init();
+    relay = new OutboxRelay([model as never], producer, config, new ReadinessRegistry());
+    repository = new BookingRepository(model, relay);
+  }, 60_000);
+
+  afterAll(async () => {
+    await relay.onApplicationShutdown(); // lets the publishes the writes started finish
+    await producer.onApplicationShutdown();
+    await client.onApplicationShutdown();
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  async function pendingBooking(n: number): Promise<Booking> {
+    const now = new Date();
+    const reservation: SlotReservation = {
+      id: `r-${uniqueSuffix()}-${n}`,
+      providerId: 'p1',
+      patientId: 'u1',
+      serviceId: 's1',
+      startTime: new Date(now.getTime() + 86_400_000 * 3),
+      endTime: new Date(now.getTime() + 86_400_000 * 3 + 1_800_000),
+      bufferMinutes: 0,
+      status: 'active',
+      expiresAt: new Date(now.getTime() + 300_000),
+      version: 1,
+      idempotencyKey: 'k',
+      createdAt: now,
+    };
+    const created = createBooking(
+      {
+        id: `b-${uniqueSuffix()}-${n}`,
+        bookingNumber: `FH-TEST-${uniqueSuffix()}-${n}`,
+        reservation,
+        service: { serviceId: 's1', name: 'Consult', category: 'general', durationMinutes: 30, priceCents: 5000, currency: 'usd' },
+        bookingType: 'request',
+        providerTimezone: 'UTC',
+        patientTimezone: 'UTC',
+        maxRescheduleAttempts: 2,
+        feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
+      },
+      { actor: { type: 'patient', id: 'u1' }, now },
+    );
+    expect(await repository.insert(created.booking, messagesFor(created))).toEqual({ inserted: true });
+    const held = t.recordHoldPlaced(created.booking, 'pi', rules, { actor: system, now });
+    await repository.apply(held, messagesFor(held));
+    return held.booking;
+  }
+
+  it('lets exactly one of a confirm and an expiry of the same version win, every time', async () => {
+    const outcomes: string[] = [];
+    for (let n = 0; n < 15; n++) {
+      const booking = await pendingBooking(n);
+      const deadline = booking.confirmation.expiresAt!;
+      const confirm = t.confirm(booking, { actor: provider, now: new Date(deadline.getTime() - 1) });
+      const expire = t.expire(booking, 'confirmation', { actor: system, now: deadline });
+      const results = await Promise.allSettled([repository.apply(confirm, messagesFor(confirm)), repository.apply(expire, messagesFor(expire))]);
+      const winners = results.filter((r) => r.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      const loser = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(loser?.reason).toMatchObject({ code: BookingErrorCode.VersionConflict });
+      const stored = (await repository.findById(booking.id))!;
+      const won = results[0]?.status === 'fulfilled' ? 'confirm' : 'expire';
+      outcomes.push(won);
+      expect(stored.status).toBe(won === 'confirm' ? 'pending_confirmation' : 'expired');
+      expect(stored.confirmation.responseType).toBe(won === 'confirm' ? 'confirmed' : 'expired');
+      // The trail holds the winner's entry only: one entry per applied change.
+      expect(stored.audit.map((a) => a.eventType)).toEqual(['created', 'payment_held', won === 'confirm' ? 'confirmed' : 'expired']);
+      expect(stored.version).toBe(3);
+    }
+  }, 60_000);
+
+  it('refuses a change computed from a stale version', async () => {
+    const booking = await pendingBooking(99);
+    const first = t.decline(booking, 'no', { actor: provider, now: new Date() });
+    await repository.apply(first, messagesFor(first));
+    const stale = t.confirm(booking, { actor: provider, now: new Date() });
+    await expect(repository.apply(stale, messagesFor(stale))).rejects.toMatchObject({ code: BookingErrorCode.VersionConflict });
+    expect((await repository.findById(booking.id))?.status).toBe('cancelled_provider');
+  });
+});
