@@ -103,7 +103,8 @@ describe('booking core', () => {
     const won = answers.filter((a) => a.status === 201).map((a) => a.body.data);
     const lost = answers.filter((a) => a.status !== 201);
     expect(lost.every((a) => a.status === 409 && a.body.error?.code === 'SLOT_UNAVAILABLE')).toBe(true);
-    expect(won.length).toBeGreaterThanOrEqual(5); // 4 hours hold at least 5 back-to-back 45-minute blocks
+    // Any maximal set of 45-minute blocks with starts in a 235-minute span has at least 3 members.
+    expect(won.length).toBeGreaterThanOrEqual(3);
     const occupied = won.map((r: any) => ({ start: Date.parse(r.startTime), end: Date.parse(r.endTime) + r.bufferMinutes * 60_000 })).sort((a, b) => a.start - b.start);
     for (let i = 1; i < occupied.length; i++) expect(occupied[i]!.start).toBeGreaterThanOrEqual(occupied[i - 1]!.end);
   }, 120_000);
@@ -211,6 +212,43 @@ describe('booking core', () => {
     const pendingList = await api('GET', '/internal/bookings/pending', lister.actor);
     expect(pendingList.body.data.map((b: any) => b.id)).toEqual([made[1].id, made[0].id]);
     expect((await api('GET', '/internal/bookings/pending', patient)).status).toBe(403);
+  }, 60_000);
+
+  it('auto-confirms requests up to the provider’s daily cap, then leaves them to the provider', async () => {
+    const auto = await createProvider(platform.url('booking-svc'), { settings: { minimumNoticeHours: 1, bufferMinutes: 0, autoConfirm: { enabled: true, maxDailyAutoConfirm: 1 } } });
+    const patient = newPatient();
+    const [first, second] = [await book(patient, 70, auto.id), await book(patient, 71, auto.id)];
+    for (const booking of [first, second]) {
+      await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: `pi_${booking.id}`, amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+      await until(booking.id, patient, 'pending_confirmation');
+    }
+    await commandFor(first.id, 'CapturePayment');
+    const trails = await Promise.all([first, second].map(async (b) => (await api('GET', `/internal/bookings/${b.id}/events`, patient)).body.data));
+    expect(trails[0].at(-1)).toMatchObject({ eventType: 'confirmed', actor: { type: 'system', id: 'auto-confirm' } });
+    expect(trails[1].map((e: any) => e.eventType)).toEqual(['created', 'payment_held']);
+  }, 60_000);
+
+  it('moves a booking to the time the provider proposes when the patient accepts, freeing the old slot', async () => {
+    const patient = newPatient();
+    const oldStart = slotStart(80);
+    const reservation = await reserve(patient, oldStart);
+    const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
+    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_resched', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await until(booking.id, patient, 'pending_confirmation');
+    const newStart = slotStart(82);
+    const proposed = await api('POST', `/internal/bookings/${booking.id}/reschedule`, provider.actor, { startTime: newStart.toISOString(), message: 'Could you do 2 hours later?' });
+    expect(proposed.status).toBe(200);
+    expect(proposed.body.data).toMatchObject({ status: 'reschedule_proposed', reschedule: { count: 1, current: { proposedStart: newStart.toISOString() } } });
+    // The proposed time is held: nobody else can take it meanwhile.
+    expect((await reserve(newPatient(), newStart)).body.error?.code).toBe('SLOT_UNAVAILABLE');
+
+    const accepted = await api('POST', `/internal/bookings/${booking.id}/accept-reschedule`, patient);
+    expect(accepted.body.data.dateTime.confirmedStart).toBe(newStart.toISOString());
+    await sendPaymentEvent('PaymentCaptured', { bookingId: booking.id, paymentIntentId: 'pi_resched', amountCents: 10_000 });
+    await until(booking.id, patient, 'confirmed');
+    expect((await reserve(newPatient(), oldStart)).status).toBe(201);
+    const history = (await api('GET', `/internal/bookings/${booking.id}`, patient)).body.data.reschedule.history;
+    expect(history).toEqual([expect.objectContaining({ attemptNumber: 1, fromStart: oldStart.toISOString(), toStart: newStart.toISOString(), accepted: true, message: 'Could you do 2 hours later?' })]);
   }, 60_000);
 
   it('keeps other people out of a booking', async () => {

@@ -3,6 +3,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { ChangeProviderUseCases } from './application/change-provider.use-cases.js';
 import { CreateProviderUseCase } from './application/create-provider.use-case.js';
 import { ReadProviderQueries } from './application/read-provider.queries.js';
+import { AutoConfirmCounter } from './infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from './infrastructure/provider.repository.js';
 import { PROVIDER_MODEL, ProviderSchema } from './infrastructure/provider.schema.js';
 import { ProvidersController } from './interface/providers.controller.js';
@@ -11,7 +12,7 @@ import { ProvidersController } from './interface/providers.controller.js';
 @Module({
   imports: [MongooseModule.forFeature([{ name: PROVIDER_MODEL, schema: ProviderSchema }])],
   controllers: [ProvidersController],
-  providers: [ProviderRepository, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries],
-  exports: [ProviderRepository],
+  providers: [ProviderRepository, AutoConfirmCounter, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries],
+  exports: [ProviderRepository, AutoConfirmCounter],
 })
 export class ProvidersModule {}

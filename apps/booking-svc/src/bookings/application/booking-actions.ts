@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '@bp/platform';
+import { DateTime } from 'luxon';
+import { AutoConfirmCounter } from '../../providers/infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking } from '../domain/booking.js';
@@ -12,6 +14,7 @@ export class BookingActions {
   constructor(
     private readonly commands: BookingCommands,
     private readonly providers: ProviderRepository,
+    private readonly autoConfirm: AutoConfirmCounter,
   ) {}
 
   confirm(id: string, actor: Actor): Promise<Booking> {
@@ -69,8 +72,16 @@ export class BookingActions {
 
   // ---- driven by messages (payment-svc, scheduler-svc) -----------------------------------------
 
-  holdPlaced(id: string, paymentIntentId: string): Promise<Booking> {
-    return this.commands.run(id, (b, rules) => transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM)));
+  /** The hold is in place; a request to a provider with auto-confirm on is confirmed at once, up to the daily cap. */
+  async holdPlaced(id: string, paymentIntentId: string): Promise<Booking> {
+    const held = await this.commands.run(id, (b, rules) => transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM)));
+    if (held.status !== 'pending_confirmation') return held;
+    const provider = await this.providers.findById(held.providerId);
+    const auto = provider?.settings.autoConfirm;
+    if (!provider || !auto?.enabled) return held;
+    const today = DateTime.now().setZone(provider.timezone).toISODate() ?? '';
+    if (!(await this.autoConfirm.take(provider.id, today, auto.maxDailyAutoConfirm))) return held;
+    return this.commands.run(id, (b) => transitions.confirm(b, this.commands.context(AUTO_CONFIRM)));
   }
 
   captured(id: string, amountCents: number): Promise<Booking> {
@@ -92,3 +103,4 @@ export class BookingActions {
 }
 
 const SYSTEM = { type: 'system' as const, id: 'booking-svc' };
+const AUTO_CONFIRM = { type: 'system' as const, id: 'auto-confirm' };

@@ -132,6 +132,15 @@ describe('booking transitions', () => {
     expect(t.cancel(pending(), undefined, rules, { actor: patient, now: at(5) }).effects).toContainEqual({ kind: 'release_hold', reason: 'cancelled_by_patient' });
   });
 
+  it('refuses a cancellation while a capture is in flight, and refunds a capture that lands after the end', () => {
+    const answered = t.confirm(pending(), { actor: provider, now: at(10) }).booking;
+    expect(() => t.cancel(answered, undefined, rules, { actor: patient, now: at(11) })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
+    const overridden = t.adminOverride(answered, 'cancelled_admin', 'duplicate booking', { actor: admin, now: at(12) }).booking;
+    const late = t.recordCaptured(overridden, 10_000, { actor: system, now: at(13) });
+    expect(late.booking.status).toBe('cancelled_admin');
+    expect(late.effects).toEqual([{ kind: 'refund', amountCents: 10_000, reason: 'captured_after_end' }]);
+  });
+
   it('walks the visit: check-in, start, complete; no-show from confirmed', () => {
     const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
     const done = [t.checkIn, t.startVisit, t.complete].reduce((b, step) => step(b, { actor: provider, now: at(20) }).booking, confirmed);

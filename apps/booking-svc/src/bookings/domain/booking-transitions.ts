@@ -1,7 +1,7 @@
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingActor, BookingAuditEvent } from './booking.js';
 import { currentTimes } from './booking.js';
-import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus } from './booking-status.js';
+import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus, isTerminal } from './booking-status.js';
 import { cancellationFee } from './money.js';
 
 export interface TransitionContext {
@@ -95,6 +95,10 @@ export function recordCaptured(booking: Booking, amountCents: number, ctx: Trans
     (booking.status === 'pending_payment' && booking.bookingType === 'instant') ||
     (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
     (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
+  if (!awaitingCapture && (isTerminal(booking.status) || booking.status === 'payment_failed')) {
+    // Money arrived for a booking that will not take place (an override, a late capture): give it back.
+    return change(booking, ctx, 'payment_captured', undefined, { payment }, [{ kind: 'refund', amountCents, reason: 'captured_after_end' }], { amountCents, refunded: true });
+  }
   if (!awaitingCapture) return change(booking, ctx, 'payment_captured', undefined, { payment }, [], { amountCents });
   return change(booking, ctx, 'payment_captured', 'confirmed', { payment }, [], { amountCents });
 }
@@ -261,6 +265,8 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
   assertParty(booking, ctx.actor, byPatient ? 'patient' : 'provider');
   assertStatus(booking, byPatient ? PATIENT_CANCELLABLE : PROVIDER_CANCELLABLE, 'cancel');
   if (byPatient && !rules.allowCancellation && booking.status === 'confirmed') throw new BookingError(BookingErrorCode.CancellationNotAllowed, 'This provider does not allow cancellations');
+  // A capture in flight cannot be released, and refunding what is not captured yet is impossible: wait for it.
+  if (booking.payment.status === 'capture_requested') throw new BookingError(BookingErrorCode.InvalidTransition, 'The payment is being captured; cancel once the booking is confirmed', { paymentStatus: 'capture_requested' });
   const to: BookingStatus = byPatient ? 'cancelled_patient' : 'cancelled_provider';
   const captured = booking.payment.status === 'captured' ? (booking.payment.capturedAmountCents ?? booking.payment.originalAmountCents) : 0;
   const feePercent = byPatient && booking.status === 'confirmed' ? rules.cancellationFeePercent : 0;
