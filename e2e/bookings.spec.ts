@@ -251,6 +251,21 @@ describe('booking core', () => {
     expect(history).toEqual([expect.objectContaining({ attemptNumber: 1, fromStart: oldStart.toISOString(), toStart: newStart.toISOString(), accepted: true, message: 'Could you do 2 hours later?' })]);
   }, 60_000);
 
+  it('runs concurrent duplicates of one idempotent request once', async () => {
+    const patient = newPatient();
+    const reservation = await reserve(patient, slotStart(90));
+    const body = { reservationId: reservation.body.data.id, patientTimezone: 'UTC' };
+    const key = { 'x-idempotency-key': `dup-${randomUUID()}` };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => api('POST', '/internal/bookings', patient, body, key)));
+    const ok = answers.filter((a) => a.status === 201);
+    expect(ok.length).toBeGreaterThanOrEqual(1);
+    for (const other of answers.filter((a) => a.status !== 201)) expect(other).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_IN_PROGRESS' } } });
+    expect(new Set(ok.map((a) => a.body.data.id)).size).toBe(1);
+    const mine = (await api('GET', '/internal/bookings/mine', patient)).body.data.items;
+    expect(mine).toHaveLength(1);
+    expect(mine[0].audit).toBeUndefined();
+  }, 30_000);
+
   it('keeps other people out of a booking', async () => {
     const patient = newPatient();
     const booking = await book(patient, 42);

@@ -275,7 +275,7 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
   if (captured > 0) {
     const refund = captured - Math.min(feeCents, captured);
     if (refund > 0) effects.push({ kind: 'refund', amountCents: refund, reason: `cancelled_by_${ctx.actor.type}` });
-  } else if (booking.payment.status === 'held' || booking.payment.status === 'capture_requested') {
+  } else if (booking.payment.status === 'held') {
     effects.push({ kind: 'release_hold', reason: `cancelled_by_${ctx.actor.type}` });
   }
   effects.push({ kind: 'release_slot', holdId: booking.holdId });
