@@ -70,6 +70,7 @@ describe('walking skeleton: reserve a slot through every hop', () => {
       const reservation = await platform.mongo.db(platform.database('booking-svc')).collection('slot_reservations').findOne({ _id: reservationId as never });
       expect(reservation).toMatchObject({ patientId, providerId, outbox: [] });
       expect(reservation).not.toHaveProperty('outboxPendingSince');
+      expect(reservation).not.toHaveProperty('outboxPending');
       // Another patient's stream never carries it.
       expect(strangerStream.events.some((e) => e.data.includes(reservationId))).toBe(false);
     } finally {

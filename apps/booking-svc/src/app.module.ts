@@ -4,6 +4,7 @@ import { DatabaseModule, PlatformModule } from '@bp/platform';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import type { BookingConfig } from './config/booking.config.js';
+import { ProviderStatsModule } from './providers/provider-stats.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 
@@ -12,7 +13,7 @@ export class AppModule {
   static forRoot(config: BookingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), DatabaseModule, MessagingModule.forRoot({ inbox: 'mongo' }), ProvidersModule, ReservationsModule, BookingsModule, AvailabilityModule],
+      imports: [PlatformModule.forRoot(config), DatabaseModule, MessagingModule.forRoot({ inbox: 'mongo' }), ProvidersModule, ReservationsModule, BookingsModule, AvailabilityModule, ProviderStatsModule],
     };
   }
 }

@@ -80,6 +80,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     const document = await model.findById(id).lean();
     expect(document?.outbox).toEqual([]);
     expect(document).not.toHaveProperty('outboxPendingSince');
+    expect(document).not.toHaveProperty('outboxPending');
     expect(document).not.toHaveProperty('outboxLockedUntil');
     expect(await relay().lag()).toEqual({ pendingDocuments: 0, oldestAgeSeconds: 0 });
   }, 30_000);
@@ -116,6 +117,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     const pending = await model.findById(id).lean();
     expect(pending?.outbox.map((e) => e.eventId)).toEqual([event.envelope.eventId]);
     expect(pending?.outboxPendingSince).toBeInstanceOf(Date);
+    expect(pending?.outboxPending).toBe(true);
 
     // The failed attempt's claim must lapse before another sweep may take the document.
     await model.updateOne({ _id: id }, { $unset: { outboxLockedUntil: 1 } });

@@ -24,7 +24,7 @@ type OutboxModel = Model<OutboxFields & { _id: unknown }>;
 const metrics = {
   published: () => counter('outbox_events_published_total', 'Outbox events published to Kafka', ['collection']),
   failures: () => counter('outbox_publish_failures_total', 'Failed attempts to publish outbox events', ['collection']),
-  pending: () => gauge('outbox_pending_documents', 'Documents with unpublished outbox events', ['collection']),
+  pending: () => gauge('outbox_pending_documents', 'Documents with unpublished outbox events (counted up to one sweep batch)', ['collection']),
   oldestAge: () => gauge('outbox_oldest_pending_age_seconds', 'Age of the oldest unpublished outbox event', ['collection']),
 };
 
@@ -63,14 +63,11 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   async sweep(graceMs = SWEEP_GRACE_MS): Promise<number> {
     let published = 0;
     for (const model of this.models) {
-      const due = await model
-        .find({ outboxPendingSince: { $lte: new Date(Date.now() - graceMs) } }, { _id: 1 })
-        .sort({ outboxPendingSince: 1 })
-        .limit(SWEEP_BATCH)
-        .lean();
+      const pending = await this.pendingOf(model);
+      this.recordLag(model, pending);
+      const due = pending.filter((doc) => doc.outboxPendingSince.getTime() <= Date.now() - graceMs);
       for (const doc of due) if (await this.publishDocument(model, doc._id)) published++;
     }
-    await this.lag(); // keeps the lag gauges current between scrapes of /health/ready
     return published;
   }
 
@@ -78,16 +75,24 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     let pendingDocuments = 0;
     let oldest = Infinity;
     for (const model of this.models) {
-      const collection = model.collection.collectionName;
-      const pending = await model.countDocuments({ outboxPendingSince: { $exists: true } });
-      const first = await model.findOne({ outboxPendingSince: { $exists: true } }, { outboxPendingSince: 1 }).sort({ outboxPendingSince: 1 }).lean();
-      const age = first?.outboxPendingSince ? (Date.now() - new Date(first.outboxPendingSince).getTime()) / 1000 : 0;
-      metrics.pending().set({ collection }, pending);
-      metrics.oldestAge().set({ collection }, age);
-      pendingDocuments += pending;
-      if (first?.outboxPendingSince) oldest = Math.min(oldest, new Date(first.outboxPendingSince).getTime());
+      const pending = await this.pendingOf(model);
+      this.recordLag(model, pending);
+      pendingDocuments += pending.length;
+      if (pending[0]) oldest = Math.min(oldest, pending[0].outboxPendingSince.getTime());
     }
     return { pendingDocuments, oldestAgeSeconds: oldest === Infinity ? 0 : Math.round((Date.now() - oldest) / 1000) };
+  }
+
+  /** Pending documents, oldest first (at most a batch: the relay works through a backlog batch by batch). */
+  private async pendingOf(model: OutboxModel): Promise<Array<{ _id: unknown; outboxPendingSince: Date }>> {
+    const docs = await model.find({ outboxPending: true }, { _id: 1, outboxPendingSince: 1 }).sort({ outboxPendingSince: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: unknown; outboxPendingSince?: Date }>>();
+    return docs.map((d) => ({ _id: d._id, outboxPendingSince: new Date(d.outboxPendingSince ?? Date.now()) }));
+  }
+
+  private recordLag(model: OutboxModel, pending: Array<{ outboxPendingSince: Date }>): void {
+    const collection = model.collection.collectionName;
+    metrics.pending().set({ collection }, pending.length);
+    metrics.oldestAge().set({ collection }, pending[0] ? (Date.now() - pending[0].outboxPendingSince.getTime()) / 1000 : 0);
   }
 
   private async readinessCheck() {
@@ -112,7 +117,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
         // Clear the outbox only if nothing was appended meanwhile; otherwise read again and publish the rest.
         const cleared = await model.updateOne(
           { _id: id, outboxLockedUntil: claimUntil, outboxRevision: doc.outboxRevision },
-          { $set: { outbox: [] }, $unset: { outboxPendingSince: 1, outboxLockedUntil: 1 } },
+          { $set: { outbox: [] }, $unset: { outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
         );
         if (cleared.matchedCount === 1) return true;
         doc = await model.findOne({ _id: id, outboxLockedUntil: claimUntil }, { outbox: 1, outboxRevision: 1 }).lean<ClaimedOutbox>();
@@ -131,7 +136,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     const now = new Date();
     return model
       .findOneAndUpdate(
-        { _id: id, outboxPendingSince: { $exists: true }, $or: [{ outboxLockedUntil: { $exists: false } }, { outboxLockedUntil: { $lt: now } }] },
+        { _id: id, outboxPending: true, $or: [{ outboxLockedUntil: { $exists: false } }, { outboxLockedUntil: { $lt: now } }] },
         { $set: { outboxLockedUntil: claimUntil } },
         // No projection: FerretDB v1 does not implement findAndModify's "fields".
         { returnDocument: 'after' },

@@ -15,6 +15,12 @@ export interface OutboxFields {
   outbox: OutboxEntry[];
   /** Set while `outbox` is not empty: the time the oldest entry was written. The relay's index. */
   outboxPendingSince?: Date;
+  /**
+   * True while entries wait: the relay's filter. An equality on a scalar, because engines without
+   * full index support (FerretDB v1 pushes down only equalities) would otherwise decode every
+   * document of the collection on each sweep.
+   */
+  outboxPending?: true;
   /** A relay replica's claim while it publishes, so two replicas do not publish the same entries. */
   outboxLockedUntil?: Date;
   /**
@@ -42,10 +48,11 @@ export function withOutboxFields<S extends Schema<any>>(schema: S): S {
     outbox: { type: [OutboxEntrySchema], default: [] },
     // No defaults: "absent" means nothing pending, and $min on an absent field sets it (null would win).
     outboxPendingSince: { type: Date },
+    outboxPending: { type: Boolean },
     outboxLockedUntil: { type: Date },
     outboxRevision: { type: Number, default: 0 },
   });
-  schema.index({ outboxPendingSince: 1 });
+  schema.index({ outboxPending: 1 }, { sparse: true });
   return schema;
 }
 
@@ -55,7 +62,7 @@ export function toOutboxEntries(messages: OutgoingMessage[]): OutboxEntry[] {
 
 /** The outbox part of an insert: the new document and its events are one write. */
 export function outboxOnInsert(messages: OutgoingMessage[], now: Date = new Date()): OutboxFields {
-  return { outbox: toOutboxEntries(messages), outboxPendingSince: now, outboxRevision: 1 };
+  return { outbox: toOutboxEntries(messages), outboxPendingSince: now, outboxPending: true, outboxRevision: 1 };
 }
 
 type UpdateOperators = Record<string, Record<string, unknown> | undefined>;
@@ -69,6 +76,7 @@ export function withOutboxUpdate<U extends UpdateOperators>(update: U, messages:
   return {
     ...update,
     $push: { ...update['$push'], outbox: { $each: toOutboxEntries(messages) } },
+    $set: { ...update['$set'], outboxPending: true },
     $min: { ...update['$min'], outboxPendingSince: now },
     $inc: { ...update['$inc'], outboxRevision: 1 },
   };

@@ -1,7 +1,18 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
-const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value);
+/**
+ * Reads the raw environment string (implicit conversion has already turned any non-empty string,
+ * "false" included, into true). Anything but the listed words stays a string and fails @IsBoolean.
+ */
+const toBoolean = ({ obj, key, value }: { obj: Record<string, unknown>; key: string; value: unknown }) => {
+  const raw = obj[key];
+  if (typeof raw !== 'string') return value;
+  const word = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(word)) return true;
+  if (['0', 'false', 'no', ''].includes(word)) return false;
+  return raw;
+};
 
 /** Settings every service shares. Each app extends this with its own class (one per app). */
 export class ServiceConfig {

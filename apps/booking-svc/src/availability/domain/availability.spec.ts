@@ -87,6 +87,12 @@ describe('availableSlots', () => {
     expect(advance).toEqual([]);
   });
 
+  it('offers a slot across midnight when the provider works on both sides of it', () => {
+    const schedule = denver({ '1': [{ start: '23:00', end: '24:00' }], '2': [{ start: '00:00', end: '01:00' }] });
+    const slots = availableSlots(request({ schedule, fromDate: '2027-03-15', toDate: '2027-03-16' }));
+    expect(slots.map((s) => s.provider.start.slice(11, 16))).toEqual(['23:00', '23:30', '00:00']);
+  });
+
   it('applies date overrides: a day off, and different hours on a day that is normally off', () => {
     const schedule = denver({ '1': [{ start: '09:00', end: '12:00' }] }, [
       { date: '2027-03-15', windows: [] },

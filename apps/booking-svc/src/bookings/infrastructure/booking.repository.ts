@@ -12,7 +12,7 @@ import { BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 const DUPLICATE_KEY = 11000;
 
 export function toBooking(doc: BookingDocument): Booking {
-  const { _id, outbox: _o, outboxPendingSince: _p, outboxLockedUntil: _l, outboxRevision: _r, ...rest } = doc as BookingDocument & Record<string, unknown>;
+  const { _id, outbox: _o, outboxPending: _pending, outboxPendingSince: _p, outboxLockedUntil: _l, outboxRevision: _r, ...rest } = doc as BookingDocument & Record<string, unknown>;
   return { id: _id, ...(rest as Omit<Booking, 'id'>) };
 }
 

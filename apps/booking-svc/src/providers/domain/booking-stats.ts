@@ -14,8 +14,23 @@ export interface BookingStats {
   completionRate?: number;
   /** In cents. */
   totalRevenue: number;
+  /** totalRevenue / totalCompleted, in cents. */
+  avgBookingValue?: number;
   lastBookingAt?: Date;
   lastCompletedAt?: Date;
+  /** When the figures were last brought up to date (the booking event's time). */
+  lastCalculatedAt?: Date;
+  // Bookkeeping behind the rates and the median (provider-stats.ts), kept with the totals.
+  /** Requests the provider answered: confirmed, declined or proposed another time. */
+  totalResponded: number;
+  /** Instant bookings confirmed: in totalRequests and totalConfirmed, outside the request-flow rates. */
+  totalInstant: number;
+  /** Confirmed bookings the provider cancelled afterwards (count against completionRate). */
+  totalProviderCancelledAfterConfirm: number;
+  /** Answers with a measured response time: the count of avgResponseTimeMinutes' running mean. */
+  responseTimeSamples: number;
+  /** The last 100 response times in minutes, oldest first: the window of medianResponseTimeMinutes. */
+  recentResponseMinutes: number[];
 }
 
 export const EMPTY_BOOKING_STATS: BookingStats = {
@@ -26,6 +41,11 @@ export const EMPTY_BOOKING_STATS: BookingStats = {
   totalExpired: 0,
   totalNoShow: 0,
   totalRevenue: 0,
+  totalResponded: 0,
+  totalInstant: 0,
+  totalProviderCancelledAfterConfirm: 0,
+  responseTimeSamples: 0,
+  recentResponseMinutes: [],
 };
 
 /**

@@ -2,6 +2,7 @@ import { BookingError, BookingErrorCode } from '../../shared/domain/booking-erro
 import { type BookingMode, type BookingSettings, DEFAULT_BOOKING_SETTINGS, effectiveMode, updateSettings } from './booking-settings.js';
 import { type BookingStats, EMPTY_BOOKING_STATS } from './booking-stats.js';
 import { type ProviderService, type ProviderServiceInput, checkServices } from './provider-service.js';
+import type { TrustScore } from './provider-stats.js';
 import { type DateOverride, type Schedule, type WeeklyHours, validateSchedule } from './schedule.js';
 
 /** A provider as booking-svc knows them: where they work, when, what they offer and how they book. */
@@ -14,6 +15,8 @@ export interface Provider {
   services: ProviderService[];
   calendarConnected: boolean;
   stats: BookingStats;
+  /** Kept up to date from booking events (provider-stats.ts); absent until the first one. */
+  trustScore?: TrustScore;
   /** Bumped by every change; writes are conditional on it. */
   version: number;
 }

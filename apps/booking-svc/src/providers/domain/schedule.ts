@@ -75,6 +75,24 @@ export function workingIntervals(schedule: Schedule, localDate: DateTime): Array
 }
 
 /**
+ * The working time of the local dates from `first` to `last` (inclusive) as absolute intervals, with
+ * touching windows merged: 22:00–24:00 followed by 00:00–02:00 the next day is one span, so work across
+ * midnight is bookable like any other.
+ */
+export function workingSpans(schedule: Schedule, first: DateTime, last: DateTime): Array<{ start: DateTime; end: DateTime }> {
+  const spans: Array<{ start: DateTime; end: DateTime }> = [];
+  const lastDay = last.setZone(schedule.timezone).startOf('day');
+  for (let day = first.setZone(schedule.timezone).startOf('day'); day <= lastDay; day = day.plus({ days: 1 })) {
+    for (const window of workingIntervals(schedule, day).sort((a, b) => a.start.toMillis() - b.start.toMillis())) {
+      const previous = spans.at(-1);
+      if (previous && window.start.toMillis() <= previous.end.toMillis()) previous.end = DateTime.max(previous.end, window.end);
+      else spans.push({ ...window });
+    }
+  }
+  return spans;
+}
+
+/**
  * A wall-clock time on a local date. A time skipped by spring-forward moves forward (luxon's rule);
  * a time repeated by fall-back is its first occurrence. "24:00" is the next day's midnight.
  */

@@ -2,6 +2,7 @@ import type { BookingSettings } from '../domain/booking-settings.js';
 import type { BookingStats } from '../domain/booking-stats.js';
 import type { Provider } from '../domain/provider.js';
 import type { ProviderService } from '../domain/provider-service.js';
+import type { TrustScore } from '../domain/provider-stats.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
 import type { ProviderDocument } from './provider.schema.js';
 
@@ -51,6 +52,7 @@ function settings(s: BookingSettings): BookingSettings {
 function stats(s: BookingStats): BookingStats {
   const { totalRequests, totalConfirmed, totalCompleted, totalCancelled, totalExpired, totalNoShow, totalRevenue } = s;
   const { avgResponseTimeMinutes, medianResponseTimeMinutes, confirmationRate, completionRate, lastBookingAt, lastCompletedAt } = s;
+  const { avgBookingValue, lastCalculatedAt, totalResponded, totalInstant, totalProviderCancelledAfterConfirm, responseTimeSamples, recentResponseMinutes } = s;
   return defined({
     totalRequests,
     totalConfirmed,
@@ -63,13 +65,33 @@ function stats(s: BookingStats): BookingStats {
     confirmationRate,
     completionRate,
     totalRevenue,
+    avgBookingValue,
     lastBookingAt,
     lastCompletedAt,
+    lastCalculatedAt,
+    // Absent from documents written before they existed.
+    totalResponded: totalResponded ?? 0,
+    totalInstant: totalInstant ?? 0,
+    totalProviderCancelledAfterConfirm: totalProviderCancelledAfterConfirm ?? 0,
+    responseTimeSamples: responseTimeSamples ?? 0,
+    recentResponseMinutes: [...(recentResponseMinutes ?? [])],
   });
+}
+
+function trustScore(t: TrustScore | undefined): TrustScore | undefined {
+  if (!t) return undefined;
+  const factor = (f: { weight: number; value: number }) => ({ weight: f.weight, value: f.value });
+  const { responseRate, completionRate, noShowRate, reviewScore, accountAge } = t.factors;
+  return {
+    score: t.score,
+    factors: { responseRate: factor(responseRate), completionRate: factor(completionRate), noShowRate: factor(noShowRate), reviewScore: factor(reviewScore), accountAge: factor(accountAge) },
+    lastCalculatedAt: t.lastCalculatedAt,
+  };
 }
 
 /** The domain provider of a stored document: exactly the domain's fields, nothing mongoose added. */
 export function toProvider(doc: ProviderDocument): Provider {
+  const trust = trustScore(doc.trustScore);
   return {
     id: doc._id,
     timezone: doc.timezone,
@@ -78,6 +100,7 @@ export function toProvider(doc: ProviderDocument): Provider {
     services: services(doc.services),
     calendarConnected: doc.calendarConnected,
     stats: stats(doc.stats),
+    ...(trust ? { trustScore: trust } : {}),
     version: doc.version,
   };
 }

@@ -3,13 +3,32 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model, UpdateQuery } from 'mongoose';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { BookingSettings } from '../domain/booking-settings.js';
+import type { BookingStats } from '../domain/booking-stats.js';
 import type { Provider } from '../domain/provider.js';
 import type { ProviderService } from '../domain/provider-service.js';
+import type { TrustScore } from '../domain/provider-stats.js';
 import type { Schedule } from '../domain/schedule.js';
 import { toDocument, toProvider } from './provider.mapper.js';
 import { PROVIDER_MODEL, type ProviderDocument } from './provider.schema.js';
 
 const DUPLICATE_KEY = 11000;
+
+/** What a stats update sees of the provider besides the stats: when the account was opened. */
+export interface StatsAccount {
+  createdAt?: Date;
+}
+
+/** A stats update's result: the new stats and, when given, the new trust score. */
+export interface StatsUpdate {
+  stats: BookingStats;
+  trustScore?: TrustScore;
+}
+
+export type RecordOutcomeResult = { outcome: 'recorded'; provider: Provider } | { outcome: 'duplicate' } | { outcome: 'not_found' };
+
+/** How many booking events a provider remembers as counted (far more than can be in flight for one provider). */
+const REMEMBERED_STATS_EVENTS = 200;
+const STATS_WRITE_ATTEMPTS = 5;
 
 /**
  * Providers in the `providers` collection, one document each, `_id` = provider id. Every change is a
@@ -54,6 +73,36 @@ export class ProviderRepository {
   /** Calendar-svc's news about the provider's calendar; unconditional (the latest fact wins). */
   setCalendarConnected(id: string, connected: boolean): Promise<Provider> {
     return this.change(id, undefined, { $set: { calendarConnected: connected } });
+  }
+
+  /**
+   * Folds a booking event into the provider's stats: reads them, applies `apply`, and writes stats and
+   * trust score on the stats version it read, reading again and re-applying when another writer got
+   * there first (a few times, then VERSION_CONFLICT, which the consumer retries). Stats have their
+   * own version, so they never conflict with the owner's profile edits and do not bump `version`.
+   * Given an `eventId`, an event already folded in is not counted again (`duplicate`).
+   */
+  async recordOutcome(id: string, apply: (stats: BookingStats, account: StatsAccount) => StatsUpdate, options: { eventId?: string } = {}): Promise<RecordOutcomeResult> {
+    const { eventId } = options;
+    for (let attempt = 1; attempt <= STATS_WRITE_ATTEMPTS; attempt++) {
+      const doc = await this.model.findById(id).lean<ProviderDocument>();
+      if (!doc) return { outcome: 'not_found' };
+      const seen = doc.statsEventIds ?? [];
+      if (eventId !== undefined && seen.includes(eventId)) return { outcome: 'duplicate' };
+      const current = toProvider(doc);
+      const update = apply(current.stats, { createdAt: doc.createdAt });
+      const statsVersion = doc.statsVersion ?? 0;
+      const $set: Record<string, unknown> = {
+        stats: update.stats,
+        statsVersion: statsVersion + 1,
+        ...(update.trustScore ? { trustScore: update.trustScore } : {}),
+        ...(eventId !== undefined ? { statsEventIds: [...seen, eventId].slice(-REMEMBERED_STATS_EVENTS) } : {}),
+      };
+      const filter = { _id: id, statsVersion: doc.statsVersion === undefined ? { $exists: false } : statsVersion };
+      const written = await this.model.findOneAndUpdate(filter, { $set }, { returnDocument: 'after', timestamps: false }).lean<ProviderDocument>();
+      if (written) return { outcome: 'recorded', provider: toProvider(written) };
+    }
+    throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${id} stats kept changing under this write; retry`, { providerId: id });
   }
 
   private async change(id: string, expectedVersion: number | undefined, update: UpdateQuery<ProviderDocument>): Promise<Provider> {

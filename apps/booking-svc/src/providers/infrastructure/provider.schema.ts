@@ -2,6 +2,7 @@ import { Schema } from 'mongoose';
 import type { BookingSettings } from '../domain/booking-settings.js';
 import type { BookingStats } from '../domain/booking-stats.js';
 import type { ProviderService } from '../domain/provider-service.js';
+import type { TrustScore } from '../domain/provider-stats.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
 
 export const PROVIDER_MODEL = 'Provider';
@@ -15,6 +16,11 @@ export interface ProviderDocument {
   services: ProviderService[];
   calendarConnected: boolean;
   stats: BookingStats;
+  trustScore?: TrustScore;
+  /** Bumped by every stats write, which is conditional on it (apart from `version`, so stats never conflict with profile edits). */
+  statsVersion?: number;
+  /** The last booking events folded into the stats (bounded): a redelivered event is not counted twice. */
+  statsEventIds?: string[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -78,8 +84,26 @@ const StatsSchema = new Schema<BookingStats>(
     confirmationRate: { type: Number },
     completionRate: { type: Number },
     totalRevenue: { type: Number, required: true },
+    avgBookingValue: { type: Number },
     lastBookingAt: { type: Date },
     lastCompletedAt: { type: Date },
+    lastCalculatedAt: { type: Date },
+    // Not required: documents written before these existed read them as 0 / [] (provider.mapper.ts).
+    totalResponded: { type: Number, default: 0 },
+    totalInstant: { type: Number, default: 0 },
+    totalProviderCancelledAfterConfirm: { type: Number, default: 0 },
+    responseTimeSamples: { type: Number, default: 0 },
+    recentResponseMinutes: { type: [Number], default: [] },
+  },
+  plain,
+);
+
+const factor = { weight: { type: Number, required: true }, value: { type: Number, required: true } };
+const TrustScoreSchema = new Schema<TrustScore>(
+  {
+    score: { type: Number, required: true, min: 0, max: 100 },
+    factors: { responseRate: factor, completionRate: factor, noShowRate: factor, reviewScore: factor, accountAge: factor },
+    lastCalculatedAt: { type: Date, required: true },
   },
   plain,
 );
@@ -94,6 +118,9 @@ export const ProviderSchema = new Schema<ProviderDocument>(
     services: { type: [ServiceSchema], default: [] },
     calendarConnected: { type: Boolean, required: true },
     stats: { type: StatsSchema, required: true },
+    trustScore: { type: TrustScoreSchema },
+    statsVersion: { type: Number },
+    statsEventIds: { type: [String], default: undefined },
     version: { type: Number, required: true },
   },
   { collection: 'providers', versionKey: false, timestamps: true, minimize: false },

@@ -35,6 +35,12 @@ describe('reserveSlot', () => {
     expect(() => reserveSlot({ ...input, startTime: new Date('2030-03-06T16:00:00Z') }, rules, now, 300)).toThrow(expect.objectContaining({ code: BookingErrorCode.SlotUnavailable }));
   });
 
+  it('accepts a slot across midnight when the provider works on both sides of it', () => {
+    const nights: SlotRules = { ...rules, schedule: { ...rules.schedule, weeklyHours: { '1': [{ start: '22:00', end: '24:00' }], '2': [{ start: '00:00', end: '02:00' }] } } };
+    // Monday 23:45 to Tuesday 00:15 in Denver.
+    expect(reserveSlot({ ...input, startTime: new Date('2030-03-05T06:45:00Z') }, nights, now, 300).endTime).toEqual(new Date('2030-03-05T07:15:00Z'));
+  });
+
   it('recognises a retry of the same request and a different request under the same key', () => {
     const existing = reserveSlot(input, rules, now, 300);
     expect(isSameRequest(existing, input)).toBe(true);

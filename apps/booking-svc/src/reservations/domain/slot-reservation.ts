@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { bookingWindow } from '../../availability/domain/availability.js';
 import type { BookingSettings } from '../../providers/domain/booking-settings.js';
-import { type Schedule, workingIntervals } from '../../providers/domain/schedule.js';
+import { type Schedule, workingSpans } from '../../providers/domain/schedule.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 
 export type ReservationStatus = 'active' | 'converted' | 'expired' | 'released';
@@ -63,7 +63,7 @@ export function reserveSlot(input: ReserveSlotInput, rules: SlotRules, now: Date
 
 function withinWorkingHours(schedule: Schedule, start: Date, end: Date): boolean {
   const localDay = DateTime.fromJSDate(start, { zone: schedule.timezone }).startOf('day');
-  return workingIntervals(schedule, localDay).some((w) => w.start.toMillis() <= start.getTime() && end.getTime() <= w.end.toMillis());
+  return workingSpans(schedule, localDay.minus({ days: 1 }), localDay.plus({ days: 1 })).some((w) => w.start.toMillis() <= start.getTime() && end.getTime() <= w.end.toMillis());
 }
 
 /** Whether a reservation still holds its slot at `now`. */

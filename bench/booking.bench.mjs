@@ -1,0 +1,304 @@
+// Booking-svc benchmark against the running platform (`npm run up && npm run bench:booking`); see
+// bench/README.md. Measured from this process over HTTP (Node's fetch, keep-alive), as the gateway
+// calls booking-svc's internal API. Every run makes fresh providers and patients (bench-<run id>-…),
+// so runs never collide; the data stays in the database.
+//
+//   a) availability: GET 60 days of a 24/7 provider that has BENCH_SEED_BOOKINGS (1000) bookings,
+//      BENCH_AVAILABILITY_REQUESTS (200) times at concurrency BENCH_AVAILABILITY_CONCURRENCY (4)
+//   b) reservation → booking pairs: BENCH_BOOKINGS (300) pairs by distinct patients at distinct slots
+//      of another fresh provider, concurrency BENCH_CONCURRENCY (16)
+// Percentiles are nearest-rank over all samples. The last line of output is one JSON object.
+import { randomUUID } from 'node:crypto';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DateTime } from 'luxon';
+import { infraHome, parseEnvFile, serviceEnv, services } from '../scripts/lib/env.mjs';
+
+const int = (name, fallback) => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
+  return value;
+};
+const cfg = {
+  seedBookings: int('BENCH_SEED_BOOKINGS', 1000),
+  seedConcurrency: int('BENCH_SEED_CONCURRENCY', 16),
+  availabilityRequests: int('BENCH_AVAILABILITY_REQUESTS', 200),
+  availabilityConcurrency: int('BENCH_AVAILABILITY_CONCURRENCY', 4),
+  availabilityWarmup: int('BENCH_AVAILABILITY_WARMUP', 5),
+  bookings: int('BENCH_BOOKINGS', 300),
+  concurrency: int('BENCH_CONCURRENCY', 16),
+  settleMs: Number(process.env.BENCH_SETTLE_MS ?? 3000),
+};
+
+const env = serviceEnv();
+const BOOKING_URL = env.BOOKING_SVC_URL ?? `http://127.0.0.1:${services.find((s) => s.name === 'booking-svc')?.port ?? 3001}`;
+const ZONE = 'America/Denver';
+const SERVICE_ID = 'svc-bench-30';
+const ADMIN = { type: 'admin', id: 'bench-admin' };
+const RUN = `${DateTime.utc().toFormat('yyyyMMddHHmmss')}-${randomUUID().slice(0, 4)}`;
+const ROUND_THE_CLOCK = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]));
+
+// ---------------------------------------------------------------- HTTP and statistics
+
+/** One internal call; `ms` is from sending the request to having read the whole response body. */
+async function call(method, path, actor, body) {
+  const started = performance.now();
+  try {
+    const response = await fetch(`${BOOKING_URL}${path}`, {
+      method,
+      headers: {
+        'x-internal-token': env.INTERNAL_API_TOKEN ?? '',
+        'x-actor-type': actor.type,
+        'x-actor-id': actor.id,
+        ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const ms = performance.now() - started;
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { raw: text.slice(0, 200) };
+    }
+    return { status: response.status, body: json, ms };
+  } catch (error) {
+    return { status: 0, body: { error: { code: 'NETWORK', message: error.cause?.code ?? error.message } }, ms: performance.now() - started };
+  }
+}
+
+const ok = (answer) => answer.status >= 200 && answer.status < 300;
+
+/** Runs task(0..count-1) with at most `concurrency` in flight; returns results in index order. */
+async function pool(count, concurrency, task) {
+  const results = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return results;
+}
+
+/** Nearest-rank percentile: the smallest sample with at least p % of the samples at or below it. */
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const round = (x) => Math.round(x * 100) / 100;
+  const mean = sorted.reduce((sum, x) => sum + x, 0) / (sorted.length || 1);
+  return {
+    n: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    mean: round(mean),
+    min: round(sorted[0] ?? NaN),
+    max: round(sorted.at(-1) ?? NaN),
+  };
+}
+
+const fmt = (s) => `p50 ${s.p50} ms  p95 ${s.p95} ms  p99 ${s.p99} ms  mean ${s.mean} ms  (min ${s.min}, max ${s.max}, n=${s.n})`;
+const statusCounts = (answers) => answers.reduce((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {});
+const firstError = (answers) => answers.find((a) => !ok(a))?.body?.error;
+
+// ---------------------------------------------------------------- the platform side
+
+/**
+ * booking-svc's /health/ready must answer 200. Nothing listening: exit at once with the hint to start
+ * the platform. Answering 503 (a check failing, e.g. a slow database): retry for up to 30 s first.
+ */
+async function ensureReady() {
+  const deadline = Date.now() + 30_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${BOOKING_URL}/health/ready`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return;
+      const body = await response.json().catch(() => ({}));
+      last = `HTTP ${response.status}: ${body?.error?.message ?? 'not ready'}`;
+    } catch (error) {
+      if (error.cause?.code === 'ECONNREFUSED') {
+        last = undefined;
+        break;
+      }
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (last) console.error(`booking-svc at ${BOOKING_URL} answers but is not ready (${last}); see .infra/services/booking-svc.log.`);
+  else console.error(`booking-svc does not answer at ${BOOKING_URL}/health/ready.`);
+  console.error('Start the platform first:  npm run up');
+  process.exit(69);
+}
+
+async function createProvider(id) {
+  const answer = await call('PUT', `/internal/providers/${id}`, ADMIN, {
+    timezone: ZONE,
+    services: [{ id: SERVICE_ID, name: 'Bench consultation', category: 'bench', durationMinutes: 30, priceCents: 10_000 }],
+    weeklyHours: ROUND_THE_CLOCK,
+    overrides: [],
+    settings: { minimumNoticeHours: 1, maximumAdvanceDays: 365, bufferMinutes: 0 },
+  });
+  if (answer.status !== 201) throw new Error(`provider ${id} not created: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return id;
+}
+
+/**
+ * `count` distinct 30-minute slot starts spread evenly over [now + 2 h, end of local day today+days-1):
+ * the 30-minute grid from local midnight (Denver's offsets are whole hours, so it is the UTC half-hour grid).
+ */
+function spreadSlots(count, days) {
+  const now = DateTime.now().setZone(ZONE);
+  const first = DateTime.fromMillis(Math.ceil((now.toMillis() + 2 * 3_600_000) / 1_800_000) * 1_800_000, { zone: ZONE });
+  const end = now.startOf('day').plus({ days }); // exclusive: local midnight after the last day
+  const total = Math.floor(end.diff(first, 'minutes').minutes / 30); // slots that end by `end`
+  if (total < count) throw new Error(`only ${total} half-hour slots in ${days} days, cannot place ${count} bookings`);
+  return Array.from({ length: count }, (_, i) =>
+    first
+      .plus({ minutes: 30 * Math.floor((i * total) / count) })
+      .toUTC()
+      .toISO(),
+  );
+}
+
+/** Reservation by a new patient, then its booking; latencies of both and of the pair. */
+async function reserveAndBook(providerId, startTime, patientId) {
+  const patient = { type: 'patient', id: patientId };
+  const started = performance.now();
+  const reservation = await call('POST', '/internal/reservations', patient, { providerId, serviceId: SERVICE_ID, startTime });
+  if (!ok(reservation)) return { reservation, booking: undefined, pairMs: performance.now() - started };
+  const booking = await call('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'Europe/Berlin' });
+  return { reservation, booking, pairMs: performance.now() - started };
+}
+
+// ---------------------------------------------------------------- run
+
+await ensureReady();
+const infra = parseEnvFile(join(infraHome, 'env'));
+const environment = {
+  node: process.version,
+  mongoEngine: infra.MONGO_ENGINE ?? process.env.MONGO_ENGINE ?? 'unknown (no .infra/env)',
+  cpus: availableParallelism(),
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
+  bookingSvc: BOOKING_URL,
+  run: RUN,
+};
+console.log('booking-svc benchmark');
+console.log(
+  `  node ${environment.node}, MONGO_ENGINE ${environment.mongoEngine}, ${environment.cpus} CPUs (${environment.cpuModel}), load average ${environment.loadAverage1m} at start`,
+);
+console.log(`  target ${BOOKING_URL}, run id ${RUN}`);
+console.log('  (client, services, Kafka and the database share this machine: numbers are for comparison on it, not capacity planning)\n');
+
+// a) availability over 60 days with 1,000 bookings
+console.log(`[a] availability, 60 days, provider with ${cfg.seedBookings} bookings`);
+const availProvider = await createProvider(`bench-${RUN}-avail`);
+const seedSlots = spreadSlots(cfg.seedBookings, 60);
+console.log(`  seeding ${cfg.seedBookings} reservation → booking pairs…`);
+const seedStarted = performance.now();
+const seeded = await pool(cfg.seedBookings, cfg.seedConcurrency, (i) => reserveAndBook(availProvider, seedSlots[i], `bench-${RUN}-a-${i}`));
+const seedSeconds = (performance.now() - seedStarted) / 1000;
+const seededOk = seeded.filter((r) => r.booking && ok(r.booking)).length;
+const seedFailures = seeded.filter((r) => !(r.booking && ok(r.booking)));
+console.log(
+  `  seeded: ${seededOk}/${cfg.seedBookings} bookings in ${seedSeconds.toFixed(1)} s (${(seededOk / seedSeconds).toFixed(1)}/s, concurrency ${cfg.seedConcurrency})`,
+);
+if (seedFailures.length > 0) {
+  console.log(
+    `  seeding failures: ${seedFailures.length}, statuses ${JSON.stringify(statusCounts(seedFailures.map((r) => r.booking ?? r.reservation)))}, first ${JSON.stringify(firstError(seedFailures.map((r) => r.booking ?? r.reservation)))}`,
+  );
+}
+if (cfg.settleMs > 0) await sleep(cfg.settleMs); // let the bookings' messages leave the outbox before measuring
+
+const today = DateTime.now().setZone(ZONE).startOf('day');
+const from = today.toISODate();
+const to = today.plus({ days: 59 }).toISODate();
+const availabilityPath = `/internal/providers/${availProvider}/availability?serviceId=${SERVICE_ID}&from=${from}&to=${to}&timezone=Europe/Berlin`;
+const viewer = { type: 'patient', id: `bench-${RUN}-viewer` };
+console.log(
+  `  measuring GET …/availability from=${from} to=${to} (${ZONE}): ${cfg.availabilityRequests} requests, concurrency ${cfg.availabilityConcurrency}, after ${cfg.availabilityWarmup} warm-up requests…`,
+);
+for (let i = 0; i < cfg.availabilityWarmup; i++) await call('GET', availabilityPath, viewer);
+const availStarted = performance.now();
+const availability = await pool(cfg.availabilityRequests, cfg.availabilityConcurrency, () => call('GET', availabilityPath, viewer));
+const availSeconds = (performance.now() - availStarted) / 1000;
+const availOk = availability.filter(ok);
+const slotCounts = [...new Set(availOk.map((a) => a.body.data.slots.length))];
+const responseKb = availOk.length ? Math.round(JSON.stringify(availOk[0].body).length / 1024) : 0;
+const availStats = stats(availability.map((a) => a.ms));
+console.log(`  latency: ${fmt(availStats)}`);
+console.log(
+  `  ${(cfg.availabilityRequests / availSeconds).toFixed(1)} requests/s; slots returned: ${slotCounts.join(', ') || '-'} (~${responseKb} KB per answer); non-2xx: ${availability.length - availOk.length}`,
+);
+if (availOk.length < availability.length)
+  console.log(`  statuses ${JSON.stringify(statusCounts(availability))}, first error ${JSON.stringify(firstError(availability))}`);
+
+// b) reservation → booking pairs
+console.log(`\n[b] reservation → booking, ${cfg.bookings} pairs by distinct patients, concurrency ${cfg.concurrency}`);
+const pairProvider = await createProvider(`bench-${RUN}-pairs`);
+const pairSlots = spreadSlots(cfg.bookings, 30);
+const pairsStarted = performance.now();
+const pairs = await pool(cfg.bookings, cfg.concurrency, (i) => reserveAndBook(pairProvider, pairSlots[i], `bench-${RUN}-b-${i}`));
+const pairsSeconds = (performance.now() - pairsStarted) / 1000;
+const completed = pairs.filter((p) => p.booking && ok(p.booking));
+const answers = pairs.flatMap((p) => (p.booking ? [p.reservation, p.booking] : [p.reservation]));
+const non2xx = answers.filter((a) => !ok(a)).length;
+const reservationStats = stats(pairs.map((p) => p.reservation.ms));
+const bookingStats = stats(pairs.filter((p) => p.booking).map((p) => p.booking.ms));
+const pairStats = stats(completed.map((p) => p.pairMs));
+const pairsPerSecond = Math.round((completed.length / pairsSeconds) * 10) / 10;
+console.log(
+  `  ${completed.length}/${cfg.bookings} pairs in ${pairsSeconds.toFixed(2)} s: ${pairsPerSecond} pairs/s (${((2 * completed.length) / pairsSeconds).toFixed(1)} requests/s)`,
+);
+console.log(`  reservation: ${fmt(reservationStats)}`);
+console.log(`  booking:     ${fmt(bookingStats)}`);
+console.log(`  pair:        ${fmt(pairStats)}`);
+console.log(
+  `  non-2xx answers: ${non2xx}${non2xx ? ` ${JSON.stringify(statusCounts(answers.filter((a) => !ok(a))))}, first ${JSON.stringify(firstError(answers))}` : ''}`,
+);
+
+const result = {
+  environment,
+  config: cfg,
+  availability: {
+    providerId: availProvider,
+    seedBookings: cfg.seedBookings,
+    seededOk,
+    seedSeconds: Math.round(seedSeconds * 100) / 100,
+    from,
+    to,
+    timezone: ZONE,
+    requests: cfg.availabilityRequests,
+    concurrency: cfg.availabilityConcurrency,
+    latencyMs: availStats,
+    requestsPerSecond: Math.round((cfg.availabilityRequests / availSeconds) * 10) / 10,
+    slotCounts,
+    non2xx: availability.length - availOk.length,
+  },
+  bookings: {
+    providerId: pairProvider,
+    pairs: cfg.bookings,
+    completed: completed.length,
+    concurrency: cfg.concurrency,
+    seconds: Math.round(pairsSeconds * 100) / 100,
+    pairsPerSecond,
+    reservationMs: reservationStats,
+    bookingMs: bookingStats,
+    pairMs: pairStats,
+    non2xx,
+  },
+};
+console.log(`\n${JSON.stringify(result)}`);
+process.exitCode = availOk.length === availability.length && non2xx === 0 && seededOk === cfg.seedBookings ? 0 : 1;
