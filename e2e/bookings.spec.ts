@@ -266,6 +266,32 @@ describe('booking core', () => {
     expect(mine[0].audit).toBeUndefined();
   }, 30_000);
 
+  it('keeps a provider’s external calendar busy times out of availability and reservations, until calendar-svc clears them', async () => {
+    const busyProvider = await createProvider(platform.url('booking-svc'), { settings: { minimumNoticeHours: 1, bufferMinutes: 0, maximumAdvanceDays: 365 } });
+    const date = '2027-02-02';
+    const from = new Date('2027-02-02T00:00:00.000Z');
+    const to = new Date('2027-02-04T00:00:00.000Z');
+    const meeting = { start: '2027-02-02T17:00:00.000Z', end: '2027-02-02T18:00:00.000Z' }; // 10:00–11:00 in Denver
+    const update = (busy: Array<{ start: string; end: string }>) =>
+      buildMessage(Topics.calendarEvents, 'ProviderBusyTimesUpdated', { providerId: busyProvider.id, from: from.toISOString(), to: to.toISOString(), busy }, { id: busyProvider.id, version: 1 });
+    const starts = async () => ((await api('GET', `/internal/providers/${busyProvider.id}/availability?serviceId=svc-consult&from=${date}&to=${date}`, newPatient())).body.data.slots as any[]).map((s) => s.start);
+
+    let message = update([meeting]);
+    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+    await waitFor(async () => !(await starts()).includes('2027-02-02T17:00:00.000Z'), 15_000, () => 'the busy time to apply');
+    const during = await starts();
+    expect(during).not.toContain('2027-02-02T17:30:00.000Z');
+    expect(during).toContain('2027-02-02T16:30:00.000Z');
+    expect(during).toContain('2027-02-02T18:00:00.000Z');
+    const refused = await reserve(newPatient(), new Date(meeting.start), busyProvider.id);
+    expect(refused).toMatchObject({ status: 409, body: { error: { code: 'SLOT_UNAVAILABLE', details: { reason: 'calendar_busy' } } } });
+
+    message = update([]);
+    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+    await waitFor(async () => (await starts()).includes('2027-02-02T17:00:00.000Z'), 15_000, () => 'the busy time to clear');
+    expect((await reserve(newPatient(), new Date(meeting.start), busyProvider.id)).status).toBe(201);
+  }, 60_000);
+
   it('keeps other people out of a booking', async () => {
     const patient = newPatient();
     const booking = await book(patient, 42);

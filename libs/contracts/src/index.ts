@@ -10,3 +10,4 @@ export * from './payment/place-payment-hold.command.js';
 export * from './payment/capture-payment.command.js';
 export * from './payment/payment-events.js';
 export * from './payment/refund-payment.command.js';
+export * from './calendar/provider-busy-times.event.js';

@@ -2,6 +2,7 @@ import { ExpireBookingDeadline } from './booking/booking-commands.js';
 import { BookingStatusChanged } from './booking/booking-status-changed.event.js';
 import { SlotReserved } from './booking/slot-reserved.event.js';
 import { CalendarConnectionChanged } from './calendar/calendar-connection-changed.event.js';
+import { ProviderBusyTimesUpdated } from './calendar/provider-busy-times.event.js';
 import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
 import { CapturePayment } from './payment/capture-payment.command.js';
 import { PaymentCaptured, PaymentFailed, PaymentHoldPlaced, PaymentHoldReleased } from './payment/payment-events.js';
@@ -21,7 +22,7 @@ export const CONTRACTS = {
   'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment },
   'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased },
   'calendar.commands.v1': { SyncProviderCalendar },
-  'calendar.events.v1': { CalendarConnectionChanged },
+  'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
 } as const;
 
 export type Topic = keyof typeof CONTRACTS;

@@ -7,6 +7,7 @@ import { ProviderRepository } from '../../providers/infrastructure/provider.repo
 import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { type AvailableSlot, type BusyInterval, availableSlots, occupiedInterval } from '../domain/availability.js';
+import { CalendarBusyStore } from '../../slots/infrastructure/calendar-busy.store.js';
 
 export interface AvailabilityParams {
   providerId: string;
@@ -21,7 +22,8 @@ export const MAX_RANGE_DAYS = 62;
 
 /**
  * Free slots of a provider for a service: the schedule and rules, minus what bookings, open
- * reschedule proposals and live reservations hold (buffers included).
+ * reschedule proposals and live reservations hold (buffers included) and the busy times of the
+ * provider's external calendar (as calendar-svc reported them).
  */
 @Injectable()
 export class AvailabilityQuery {
@@ -29,6 +31,7 @@ export class AvailabilityQuery {
     private readonly providers: ProviderRepository,
     private readonly bookings: BookingRepository,
     private readonly reservations: ReservationRepository,
+    private readonly calendarBusy: CalendarBusyStore,
   ) {}
 
   async slots(params: AvailabilityParams, now: Date = new Date()): Promise<{ providerTimezone: string; slots: AvailableSlot[] }> {
@@ -44,7 +47,11 @@ export class AvailabilityQuery {
     // Anything starting up to a day before the range can still reach into it.
     const rangeStart = from.minus({ days: 1 }).toJSDate();
     const rangeEnd = to.plus({ days: 2 }).toJSDate();
-    const [bookings, reservations] = await Promise.all([this.bookings.findHoldingInRange(provider.id, rangeStart, rangeEnd), this.reservations.findLiveInRange(provider.id, rangeStart, rangeEnd, now)]);
+    const [bookings, reservations, external] = await Promise.all([
+      this.bookings.findHoldingInRange(provider.id, rangeStart, rangeEnd),
+      this.reservations.findLiveInRange(provider.id, rangeStart, rangeEnd, now),
+      this.calendarBusy.inRange(provider.id, rangeStart, rangeEnd),
+    ]);
     const busy: BusyInterval[] = [
       ...bookings.flatMap((b) => {
         const { start, end } = currentTimes(b);
@@ -52,6 +59,7 @@ export class AvailabilityQuery {
         return [occupiedInterval(start, end, b.dateTime.bufferMinutes), ...(proposal ? [occupiedInterval(proposal.proposedStart, proposal.proposedEnd, b.dateTime.bufferMinutes)] : [])];
       }),
       ...reservations.map((r) => occupiedInterval(r.startTime, r.endTime, r.bufferMinutes)),
+      ...external,
     ];
     const slots = availableSlots({
       schedule: scheduleOf(provider),

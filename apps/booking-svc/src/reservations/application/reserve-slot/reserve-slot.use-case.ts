@@ -4,6 +4,7 @@ import { BookingConfig } from '../../../config/booking.config.js';
 import { scheduleOf } from '../../../providers/domain/provider.js';
 import { ProviderRepository } from '../../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-error.js';
+import { CalendarBusyStore } from '../../../slots/infrastructure/calendar-busy.store.js';
 import { SlotClaimStore } from '../../../slots/infrastructure/slot-claim.store.js';
 import { type ReserveSlotInput, type SlotReservation, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
 import { ReservationRepository } from '../../infrastructure/reservation.repository.js';
@@ -26,6 +27,7 @@ export class ReserveSlotUseCase {
     private readonly reservations: ReservationRepository,
     private readonly providers: ProviderRepository,
     private readonly claims: SlotClaimStore,
+    private readonly calendarBusy: CalendarBusyStore,
     private readonly config: BookingConfig,
   ) {}
 
@@ -40,6 +42,10 @@ export class ReserveSlotUseCase {
     if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
     const reservation = reserveSlot(input, { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes }, now, this.config.RESERVATION_TTL_SECONDS);
 
+    const occupiedUntil = new Date(reservation.endTime.getTime() + reservation.bufferMinutes * 60_000);
+    if ((await this.calendarBusy.inRange(reservation.providerId, reservation.startTime, occupiedUntil)).length > 0) {
+      throw new BookingError(BookingErrorCode.SlotUnavailable, 'The provider is busy at this time', { reason: 'calendar_busy' });
+    }
     await this.claims.claimPatientPlace(reservation.patientId, reservation.id, this.config.MAX_ACTIVE_RESERVATIONS_PER_PATIENT, reservation.expiresAt, now);
     try {
       await this.claims.claimSlot(
