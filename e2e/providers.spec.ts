@@ -69,6 +69,17 @@ describe('booking-svc provider profiles', () => {
     expect((await call('GET', id, actor)).body.data.timezone).toBe('America/Denver');
   });
 
+  it('replays a retried create with the same idempotency key, and refuses the key for another body', async () => {
+    const provider = newProvider();
+    const key = { 'x-idempotency-key': `create-${randomUUID()}` };
+    const first = await call('PUT', provider.id, provider.actor, profile(), key);
+    const retry = await call('PUT', provider.id, provider.actor, profile(), key);
+    expect(first.status).toBe(201);
+    expect(retry).toEqual({ status: 201, body: { ...first.body, meta: expect.any(Object) } });
+    const other = await call('PUT', provider.id, provider.actor, { ...profile(), timezone: 'Europe/Paris' }, key);
+    expect(other.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('lets only the provider themselves and admins change or read the full profile', async () => {
     const { id, actor } = await created();
     const other = newProvider().actor;

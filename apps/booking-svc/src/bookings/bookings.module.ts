@@ -4,7 +4,7 @@ import { OutboxModule } from '@bp/outbox';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { ReservationsModule } from '../reservations/reservations.module.js';
 import { SlotsModule } from '../slots/slots.module.js';
-import { IdempotencyStore } from '../shared/infrastructure/idempotency.store.js';
+import { SharedModule } from '../shared/shared.module.js';
 import { BookingActions } from './application/booking-actions.js';
 import { BookingCommands } from './application/booking-commands.js';
 import { SlotEffects } from './application/slot-effects.js';
@@ -18,9 +18,9 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 
 /** Bookings: creation from reservations, the state machine's transitions, the audit trail. */
 @Module({
-  imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule],
+  imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, SharedModule],
   controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
-  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, IdempotencyStore],
+  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects],
   exports: [BookingRepository],
 })
 export class BookingsModule {}
