@@ -33,10 +33,7 @@ export default tseslint.config(
     // Specs may use the testing library besides what their project may use.
     files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        { enforceBuildableLibDependency: false, allow: ['@bp/testing'], depConstraints },
-      ],
+      '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['@bp/testing'], depConstraints }],
     },
   },
   {
@@ -44,7 +41,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*'], message: 'Domain code is plain TypeScript: no framework, no infrastructure.' }] },
+        {
+          patterns: [
+            { group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*'], message: 'Domain code is plain TypeScript: no framework, no infrastructure.' },
+          ],
+        },
       ],
     },
   },

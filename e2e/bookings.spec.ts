@@ -30,7 +30,8 @@ describe('booking core', () => {
     await platform?.stop();
   }, 60_000);
 
-  const api = <T = any>(method: string, path: string, actor: TestActor, body?: unknown, headers?: Record<string, string>) => internalCall<T>(platform.url('booking-svc'), method, path, actor, body, headers);
+  const api = <T = any>(method: string, path: string, actor: TestActor, body?: unknown, headers?: Record<string, string>) =>
+    internalCall<T>(platform.url('booking-svc'), method, path, actor, body, headers);
   const newPatient = (): TestActor => ({ type: 'patient', id: `patient-${randomUUID()}` });
 
   async function reserve(patient: TestActor, start: Date, providerId = provider.id) {
@@ -50,17 +51,41 @@ describe('booking core', () => {
     await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
   }
 
-  const commandFor = (bookingId: string, type: string) => waitFor(() => paymentCommands.records.find((r) => r.value?.includes(`"bookingId":"${bookingId}"`) && r.value.includes(`"type":"${type}"`)), 15_000, () => `${type} for ${bookingId}`);
+  const commandFor = (bookingId: string, type: string) =>
+    waitFor(
+      () => paymentCommands.records.find((r) => r.value?.includes(`"bookingId":"${bookingId}"`) && r.value.includes(`"type":"${type}"`)),
+      15_000,
+      () => `${type} for ${bookingId}`,
+    );
   const statusOf = async (bookingId: string, actor: TestActor) => (await api('GET', `/internal/bookings/${bookingId}`, actor)).body.data?.status;
-  const until = (bookingId: string, actor: TestActor, status: string) => waitFor(async () => (await statusOf(bookingId, actor)) === status, 15_000, () => `booking ${bookingId} to be ${status}`);
+  const until = (bookingId: string, actor: TestActor, status: string) =>
+    waitFor(
+      async () => (await statusOf(bookingId, actor)) === status,
+      15_000,
+      () => `booking ${bookingId} to be ${status}`,
+    );
 
   it('runs a request booking from reservation to confirmed, with the hold and capture commands and a complete audit trail', async () => {
     const patient = newPatient();
     const booking = await book(patient, 30);
-    expect(booking).toMatchObject({ status: 'pending_payment', bookingType: 'request', bookingNumber: expect.stringMatching(/^FH-\d{8}-[0-9A-HJ-NP-Z]{5}$/), payment: { originalAmountCents: 10_000, platformFee: { calculatedFeeCents: 1150 } } });
-    expect(JSON.parse((await commandFor(booking.id, 'PlacePaymentHold')).value!).payload).toMatchObject({ amountCents: 10_000, platformFeeCents: 1150, bookingType: 'request' });
+    expect(booking).toMatchObject({
+      status: 'pending_payment',
+      bookingType: 'request',
+      bookingNumber: expect.stringMatching(/^FH-\d{8}-[0-9A-HJ-NP-Z]{5}$/),
+      payment: { originalAmountCents: 10_000, platformFee: { calculatedFeeCents: 1150 } },
+    });
+    expect(JSON.parse((await commandFor(booking.id, 'PlacePaymentHold')).value!).payload).toMatchObject({
+      amountCents: 10_000,
+      platformFeeCents: 1150,
+      bookingType: 'request',
+    });
 
-    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_1', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await sendPaymentEvent('PaymentHoldPlaced', {
+      bookingId: booking.id,
+      paymentIntentId: 'pi_test_1',
+      amountCents: 10_000,
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    });
     await until(booking.id, patient, 'pending_confirmation');
     const confirmed = await api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
     expect(confirmed.status).toBe(200);
@@ -81,14 +106,28 @@ describe('booking core', () => {
 
   it('books instantly once calendar-svc reports a connected calendar', async () => {
     const instant = await createProvider(platform.url('booking-svc'));
-    const event = buildMessage(Topics.calendarEvents, 'CalendarConnectionChanged', { providerId: instant.id, connected: true, calendarProvider: 'google' }, { id: instant.id, version: 1 });
+    const event = buildMessage(
+      Topics.calendarEvents,
+      'CalendarConnectionChanged',
+      { providerId: instant.id, connected: true, calendarProvider: 'google' },
+      { id: instant.id, version: 1 },
+    );
     await producer.send({ topic: event.topic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
-    await waitFor(async () => (await api('GET', `/internal/providers/${instant.id}/profile`, newPatient())).body.data?.mode === 'instant', 15_000, () => 'instant mode');
+    await waitFor(
+      async () => (await api('GET', `/internal/providers/${instant.id}/profile`, newPatient())).body.data?.mode === 'instant',
+      15_000,
+      () => 'instant mode',
+    );
 
     const patient = newPatient();
     const booking = await book(patient, 31, instant.id);
     expect(booking.bookingType).toBe('instant');
-    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_2', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await sendPaymentEvent('PaymentHoldPlaced', {
+      bookingId: booking.id,
+      paymentIntentId: 'pi_test_2',
+      amountCents: 10_000,
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    });
     expect(JSON.parse((await commandFor(booking.id, 'CapturePayment')).value!).payload).toMatchObject({ amountCents: 10_000, reason: 'instant_booking' });
     await sendPaymentEvent('PaymentCaptured', { bookingId: booking.id, paymentIntentId: 'pi_test_2', amountCents: 10_000 });
     await until(booking.id, patient, 'confirmed');
@@ -105,7 +144,9 @@ describe('booking core', () => {
     expect(lost.every((a) => a.status === 409 && a.body.error?.code === 'SLOT_UNAVAILABLE')).toBe(true);
     // Any maximal set of 45-minute blocks with starts in a 235-minute span has at least 3 members.
     expect(won.length).toBeGreaterThanOrEqual(3);
-    const occupied = won.map((r: any) => ({ start: Date.parse(r.startTime), end: Date.parse(r.endTime) + r.bufferMinutes * 60_000 })).sort((a, b) => a.start - b.start);
+    const occupied = won
+      .map((r: any) => ({ start: Date.parse(r.startTime), end: Date.parse(r.endTime) + r.bufferMinutes * 60_000 }))
+      .sort((a, b) => a.start - b.start);
     for (let i = 1; i < occupied.length; i++) expect(occupied[i]!.start).toBeGreaterThanOrEqual(occupied[i - 1]!.end);
   }, 120_000);
 
@@ -120,7 +161,12 @@ describe('booking core', () => {
   it('gives one winner when the provider confirms, declines and the patient cancels at once', async () => {
     const patient = newPatient();
     const booking = await book(patient, 34);
-    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_3', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await sendPaymentEvent('PaymentHoldPlaced', {
+      bookingId: booking.id,
+      paymentIntentId: 'pi_test_3',
+      amountCents: 10_000,
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    });
     await until(booking.id, patient, 'pending_confirmation');
     const answers = await Promise.all([
       api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor),
@@ -139,11 +185,24 @@ describe('booking core', () => {
     const start = slotStart(36);
     const reservation = await reserve(patient, start);
     const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
-    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_test_4', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await sendPaymentEvent('PaymentHoldPlaced', {
+      bookingId: booking.id,
+      paymentIntentId: 'pi_test_4',
+      amountCents: 10_000,
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    });
     await until(booking.id, patient, 'pending_confirmation');
     // Let the provider's deadline pass without waiting a day.
-    await platform.mongo.db(platform.database('booking-svc')).collection('bookings').updateOne({ _id: booking.id as never }, { $set: { 'confirmation.expiresAt': new Date(Date.now() - 1000) } });
-    const expire = buildMessage(Topics.bookingCommands, 'ExpireBookingDeadline', { bookingId: booking.id, deadline: 'confirmation' }, { id: booking.id, version: 1 });
+    await platform.mongo
+      .db(platform.database('booking-svc'))
+      .collection('bookings')
+      .updateOne({ _id: booking.id as never }, { $set: { 'confirmation.expiresAt': new Date(Date.now() - 1000) } });
+    const expire = buildMessage(
+      Topics.bookingCommands,
+      'ExpireBookingDeadline',
+      { bookingId: booking.id, deadline: 'confirmation' },
+      { id: booking.id, version: 1 },
+    );
     await producer.send({ topic: expire.topic, messages: [{ key: expire.key, value: JSON.stringify(expire.envelope) }] });
     await until(booking.id, patient, 'expired');
     expect(JSON.parse((await commandFor(booking.id, 'ReleasePaymentHold')).value!).payload.reason).toBe('confirmation_expired');
@@ -172,8 +231,13 @@ describe('booking core', () => {
 
   it('lists availability across Denver’s DST changes for a requester in Berlin; a reservation takes its slot and buffer away', async () => {
     const sunday = [{ start: '00:00', end: '05:00' }];
-    const early = await createProvider(platform.url('booking-svc'), { weeklyHours: { '7': sunday }, settings: { minimumNoticeHours: 1, bufferMinutes: 15, maximumAdvanceDays: 365 } });
-    const availability = async (date: string) => (await api('GET', `/internal/providers/${early.id}/availability?serviceId=svc-consult&from=${date}&to=${date}&timezone=Europe/Berlin`, newPatient())).body.data;
+    const early = await createProvider(platform.url('booking-svc'), {
+      weeklyHours: { '7': sunday },
+      settings: { minimumNoticeHours: 1, bufferMinutes: 15, maximumAdvanceDays: 365 },
+    });
+    const availability = async (date: string) =>
+      (await api('GET', `/internal/providers/${early.id}/availability?serviceId=svc-consult&from=${date}&to=${date}&timezone=Europe/Berlin`, newPatient())).body
+        .data;
 
     // Spring forward (2027-03-14): 00:00–05:00 local is four real hours, 02:00–03:00 never happens.
     const spring = await availability('2027-03-14');
@@ -206,7 +270,12 @@ describe('booking core', () => {
     expect((await api('GET', '/internal/bookings/mine?status=bogus', patient)).status).toBe(400);
 
     for (const booking of [made[1], made[0]]) {
-      await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: `pi_${booking.id}`, amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+      await sendPaymentEvent('PaymentHoldPlaced', {
+        bookingId: booking.id,
+        paymentIntentId: `pi_${booking.id}`,
+        amountCents: 10_000,
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      });
       await until(booking.id, patient, 'pending_confirmation');
     }
     const pendingList = await api('GET', '/internal/bookings/pending', lister.actor);
@@ -215,11 +284,18 @@ describe('booking core', () => {
   }, 60_000);
 
   it('auto-confirms requests up to the provider’s daily cap, then leaves them to the provider', async () => {
-    const auto = await createProvider(platform.url('booking-svc'), { settings: { minimumNoticeHours: 1, bufferMinutes: 0, autoConfirm: { enabled: true, maxDailyAutoConfirm: 1 } } });
+    const auto = await createProvider(platform.url('booking-svc'), {
+      settings: { minimumNoticeHours: 1, bufferMinutes: 0, autoConfirm: { enabled: true, maxDailyAutoConfirm: 1 } },
+    });
     const patient = newPatient();
     const [first, second] = [await book(patient, 70, auto.id), await book(patient, 71, auto.id)];
     for (const booking of [first, second]) {
-      await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: `pi_${booking.id}`, amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+      await sendPaymentEvent('PaymentHoldPlaced', {
+        bookingId: booking.id,
+        paymentIntentId: `pi_${booking.id}`,
+        amountCents: 10_000,
+        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      });
       await until(booking.id, patient, 'pending_confirmation');
     }
     await commandFor(first.id, 'CapturePayment');
@@ -233,10 +309,18 @@ describe('booking core', () => {
     const oldStart = slotStart(80);
     const reservation = await reserve(patient, oldStart);
     const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
-    await sendPaymentEvent('PaymentHoldPlaced', { bookingId: booking.id, paymentIntentId: 'pi_resched', amountCents: 10_000, expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString() });
+    await sendPaymentEvent('PaymentHoldPlaced', {
+      bookingId: booking.id,
+      paymentIntentId: 'pi_resched',
+      amountCents: 10_000,
+      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+    });
     await until(booking.id, patient, 'pending_confirmation');
     const newStart = slotStart(82);
-    const proposed = await api('POST', `/internal/bookings/${booking.id}/reschedule`, provider.actor, { startTime: newStart.toISOString(), message: 'Could you do 2 hours later?' });
+    const proposed = await api('POST', `/internal/bookings/${booking.id}/reschedule`, provider.actor, {
+      startTime: newStart.toISOString(),
+      message: 'Could you do 2 hours later?',
+    });
     expect(proposed.status).toBe(200);
     expect(proposed.body.data).toMatchObject({ status: 'reschedule_proposed', reschedule: { count: 1, current: { proposedStart: newStart.toISOString() } } });
     // The proposed time is held: nobody else can take it meanwhile.
@@ -248,7 +332,15 @@ describe('booking core', () => {
     await until(booking.id, patient, 'confirmed');
     expect((await reserve(newPatient(), oldStart)).status).toBe(201);
     const history = (await api('GET', `/internal/bookings/${booking.id}`, patient)).body.data.reschedule.history;
-    expect(history).toEqual([expect.objectContaining({ attemptNumber: 1, fromStart: oldStart.toISOString(), toStart: newStart.toISOString(), accepted: true, message: 'Could you do 2 hours later?' })]);
+    expect(history).toEqual([
+      expect.objectContaining({
+        attemptNumber: 1,
+        fromStart: oldStart.toISOString(),
+        toStart: newStart.toISOString(),
+        accepted: true,
+        message: 'Could you do 2 hours later?',
+      }),
+    ]);
   }, 60_000);
 
   it('runs concurrent duplicates of one idempotent request once', async () => {
@@ -259,7 +351,8 @@ describe('booking core', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => api('POST', '/internal/bookings', patient, body, key)));
     const ok = answers.filter((a) => a.status === 201);
     expect(ok.length).toBeGreaterThanOrEqual(1);
-    for (const other of answers.filter((a) => a.status !== 201)) expect(other).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_IN_PROGRESS' } } });
+    for (const other of answers.filter((a) => a.status !== 201))
+      expect(other).toMatchObject({ status: 409, body: { error: { code: 'IDEMPOTENCY_KEY_IN_PROGRESS' } } });
     expect(new Set(ok.map((a) => a.body.data.id)).size).toBe(1);
     const mine = (await api('GET', '/internal/bookings/mine', patient)).body.data.items;
     expect(mine).toHaveLength(1);
@@ -273,12 +366,25 @@ describe('booking core', () => {
     const to = new Date('2027-02-04T00:00:00.000Z');
     const meeting = { start: '2027-02-02T17:00:00.000Z', end: '2027-02-02T18:00:00.000Z' }; // 10:00–11:00 in Denver
     const update = (busy: Array<{ start: string; end: string }>) =>
-      buildMessage(Topics.calendarEvents, 'ProviderBusyTimesUpdated', { providerId: busyProvider.id, from: from.toISOString(), to: to.toISOString(), busy }, { id: busyProvider.id, version: 1 });
-    const starts = async () => ((await api('GET', `/internal/providers/${busyProvider.id}/availability?serviceId=svc-consult&from=${date}&to=${date}`, newPatient())).body.data.slots as any[]).map((s) => s.start);
+      buildMessage(
+        Topics.calendarEvents,
+        'ProviderBusyTimesUpdated',
+        { providerId: busyProvider.id, from: from.toISOString(), to: to.toISOString(), busy },
+        { id: busyProvider.id, version: 1 },
+      );
+    const starts = async () =>
+      (
+        (await api('GET', `/internal/providers/${busyProvider.id}/availability?serviceId=svc-consult&from=${date}&to=${date}`, newPatient())).body.data
+          .slots as any[]
+      ).map((s) => s.start);
 
     let message = update([meeting]);
     await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
-    await waitFor(async () => !(await starts()).includes('2027-02-02T17:00:00.000Z'), 15_000, () => 'the busy time to apply');
+    await waitFor(
+      async () => !(await starts()).includes('2027-02-02T17:00:00.000Z'),
+      15_000,
+      () => 'the busy time to apply',
+    );
     const during = await starts();
     expect(during).not.toContain('2027-02-02T17:30:00.000Z');
     expect(during).toContain('2027-02-02T16:30:00.000Z');
@@ -288,7 +394,11 @@ describe('booking core', () => {
 
     message = update([]);
     await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
-    await waitFor(async () => (await starts()).includes('2027-02-02T17:00:00.000Z'), 15_000, () => 'the busy time to clear');
+    await waitFor(
+      async () => (await starts()).includes('2027-02-02T17:00:00.000Z'),
+      15_000,
+      () => 'the busy time to clear',
+    );
     expect((await reserve(newPatient(), new Date(meeting.start), busyProvider.id)).status).toBe(201);
   }, 60_000);
 

@@ -7,14 +7,22 @@ describe('boot-time configuration validation', () => {
   it('lists every problem at once, exits with EX_CONFIG, and never echoes a value', () => {
     const leakedSecret = 'short-secret';
     const result = spawnSync(process.execPath, [join(workspaceRoot, 'dist/apps/gateway/src/main.js')], {
-      env: { PATH: process.env['PATH'], KAFKA_BROKERS: '', INTERNAL_API_TOKEN: leakedSecret, JWT_SECRET: leakedSecret, PORT: 'eighty', BOOKING_SVC_URL: 'not a url' },
+      env: {
+        PATH: process.env['PATH'],
+        KAFKA_BROKERS: '',
+        INTERNAL_API_TOKEN: leakedSecret,
+        JWT_SECRET: leakedSecret,
+        PORT: 'eighty',
+        BOOKING_SVC_URL: 'not a url',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
 
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('gateway: invalid configuration');
-    for (const variable of ['KAFKA_BROKERS', 'INTERNAL_API_TOKEN', 'JWT_SECRET', 'PORT', 'BOOKING_SVC_URL']) expect(result.stderr).toMatch(new RegExp(`- ${variable}: `));
+    for (const variable of ['KAFKA_BROKERS', 'INTERNAL_API_TOKEN', 'JWT_SECRET', 'PORT', 'BOOKING_SVC_URL'])
+      expect(result.stderr).toMatch(new RegExp(`- ${variable}: `));
     expect(result.stderr).not.toContain(leakedSecret);
     expect(result.stdout).not.toContain('listening');
   });

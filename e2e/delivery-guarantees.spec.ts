@@ -53,7 +53,15 @@ describe('delivery guarantees between real services', () => {
     await mongo
       .db(`booking_${suffix}`)
       .collection('slot_reservations')
-      .insertOne({ _id: crashed.reservationId as never, ...payload, status: 'active', version: 1, idempotencyKey: randomUUID(), createdAt: new Date(), ...outboxOnInsert([crashed.event]) });
+      .insertOne({
+        _id: crashed.reservationId as never,
+        ...payload,
+        status: 'active',
+        version: 1,
+        idempotencyKey: randomUUID(),
+        createdAt: new Date(),
+        ...outboxOnInsert([crashed.event]),
+      });
     await mongo.close();
     platform = await startPlatform(['booking-svc', 'notification-svc'], { suffix, portOffset: 20 });
   }, 120_000);
@@ -68,12 +76,23 @@ describe('delivery guarantees between real services', () => {
 
   it('publishes the event of a write whose process died before publishing, exactly once, and it is consumed', async () => {
     const eventId = crashed.event.envelope.eventId;
-    await waitFor(async () => (await activity().countDocuments({ eventId })) > 0, 20_000, () => 'the recovered event at notification-svc');
+    await waitFor(
+      async () => (await activity().countDocuments({ eventId })) > 0,
+      20_000,
+      () => 'the recovered event at notification-svc',
+    );
     await new Promise((resolve) => setTimeout(resolve, 2500)); // two more sweeps: room for a duplicate
     const published = bookingEvents.records.filter((r) => r.value?.includes(eventId));
     expect(published).toHaveLength(1);
-    expect(published[0]?.headers).toMatchObject({ 'x-event-id': eventId, 'x-event-type': 'SlotReserved', traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/) });
-    const reservation = await platform.mongo.db(platform.database('booking-svc')).collection('slot_reservations').findOne({ _id: crashed.reservationId as never });
+    expect(published[0]?.headers).toMatchObject({
+      'x-event-id': eventId,
+      'x-event-type': 'SlotReserved',
+      traceparent: expect.stringMatching(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/),
+    });
+    const reservation = await platform.mongo
+      .db(platform.database('booking-svc'))
+      .collection('slot_reservations')
+      .findOne({ _id: crashed.reservationId as never });
     expect(reservation?.['outbox']).toEqual([]);
   }, 40_000);
 
@@ -87,7 +106,11 @@ describe('delivery guarantees between real services', () => {
     await send(event);
     await send(event); // a redelivery: same eventId, a new offset
 
-    await waitFor(async () => (await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'duplicate' })) > duplicatesBefore, 20_000, () => 'the duplicate to be seen');
+    await waitFor(
+      async () => (await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'duplicate' })) > duplicatesBefore,
+      20_000,
+      () => 'the duplicate to be seen',
+    );
     expect(await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'handled' })).toBe(handledBefore + 1);
     expect(await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'duplicate' })).toBe(duplicatesBefore + 1);
     expect(await activity().countDocuments({ eventId: event.envelope.eventId })).toBe(1);
@@ -106,16 +129,28 @@ describe('delivery guarantees between real services', () => {
       const next = slotReserved(randomUUID());
       await send(next);
 
-      const dead = await waitFor(() => deadLetters.records.find((r) => r.value === invalidValue), 20_000, () => 'the dead letter');
+      const dead = await waitFor(
+        () => deadLetters.records.find((r) => r.value === invalidValue),
+        20_000,
+        () => 'the dead letter',
+      );
       expect(dead.headers[MessageHeaders.deadLetterReason]).toBe('invalid-payload');
       expect(dead.headers[MessageHeaders.deadLetterError]).toContain('patientId');
       expect(dead.headers[MessageHeaders.deadLetterOriginalTopic]).toBe(Topics.bookingEvents);
       expect(dead.headers[MessageHeaders.deadLetterConsumerGroup]).toBe(platform.group('notification-svc'));
       expect(dead.key).toBe(broken.key);
-      const unparseable = await waitFor(() => deadLetters.records.find((r) => r.value === 'not json at all'), 20_000, () => 'the unparseable dead letter');
+      const unparseable = await waitFor(
+        () => deadLetters.records.find((r) => r.value === 'not json at all'),
+        20_000,
+        () => 'the unparseable dead letter',
+      );
       expect(unparseable.headers[MessageHeaders.deadLetterReason]).toBe('unparseable');
 
-      await waitFor(async () => (await activity().countDocuments({ eventId: next.envelope.eventId })) === 1, 20_000, () => 'the message after the broken ones');
+      await waitFor(
+        async () => (await activity().countDocuments({ eventId: next.envelope.eventId })) === 1,
+        20_000,
+        () => 'the message after the broken ones',
+      );
       expect(await activity().countDocuments({ eventId: broken.envelope.eventId })).toBe(0);
     } finally {
       await deadLetters.stop();

@@ -32,7 +32,9 @@ describe(`engine guarantees (${infraEnv().MONGO_ENGINE || 'MongoDB-compatible se
   it('lets exactly one of many concurrent conditional updates on (id, version) win', async () => {
     await collection(0, 'transitions').insertOne({ _id: 'b-1', version: 1, status: 'pending' });
     const results = await Promise.all(
-      Array.from({ length: CONCURRENCY }, (_, i) => collection(i, 'transitions').updateOne({ _id: 'b-1', version: 1, status: 'pending' }, { $set: { status: `confirmed-by-${i}` }, $inc: { version: 1 } })),
+      Array.from({ length: CONCURRENCY }, (_, i) =>
+        collection(i, 'transitions').updateOne({ _id: 'b-1', version: 1, status: 'pending' }, { $set: { status: `confirmed-by-${i}` }, $inc: { version: 1 } }),
+      ),
     );
     expect(results.reduce((sum, r) => sum + r.modifiedCount, 0)).toBe(1);
     expect(await collection(0, 'transitions').findOne({ _id: 'b-1' })).toMatchObject({ version: 2, status: expect.stringMatching(/^confirmed-by-\d+$/) });

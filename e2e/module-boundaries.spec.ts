@@ -15,20 +15,53 @@ describe('module boundaries', () => {
   }
 
   it.each([
-    ['an app imports another app', 'apps/gateway/src/probe.ts', "import { AppModule as used } from '../../booking-svc/src/app.module.js';", '@nx/enforce-module-boundaries'],
-    ['an app imports the testing library outside a spec', 'apps/booking-svc/src/probe.ts', "import { startService as used } from '@bp/testing';", '@nx/enforce-module-boundaries'],
-    ['contracts import the platform library', 'libs/contracts/src/probe.ts', "import { ApiError as used } from '@bp/platform';", '@nx/enforce-module-boundaries'],
+    [
+      'an app imports another app',
+      'apps/gateway/src/probe.ts',
+      "import { AppModule as used } from '../../booking-svc/src/app.module.js';",
+      '@nx/enforce-module-boundaries',
+    ],
+    [
+      'an app imports the testing library outside a spec',
+      'apps/booking-svc/src/probe.ts',
+      "import { startService as used } from '@bp/testing';",
+      '@nx/enforce-module-boundaries',
+    ],
+    [
+      'contracts import the platform library',
+      'libs/contracts/src/probe.ts',
+      "import { ApiError as used } from '@bp/platform';",
+      '@nx/enforce-module-boundaries',
+    ],
     ['platform imports messaging', 'libs/platform/src/probe.ts', "import { KafkaProducer as used } from '@bp/messaging';", '@nx/enforce-module-boundaries'],
-    ['domain code imports mongoose', 'apps/booking-svc/src/reservations/domain/probe.ts', "import { Schema as used } from 'mongoose';", 'no-restricted-imports'],
-    ['domain code imports NestJS', 'apps/booking-svc/src/reservations/domain/probe.ts', "import { Injectable as used } from '@nestjs/common';", 'no-restricted-imports'],
+    [
+      'domain code imports mongoose',
+      'apps/booking-svc/src/reservations/domain/probe.ts',
+      "import { Schema as used } from 'mongoose';",
+      'no-restricted-imports',
+    ],
+    [
+      'domain code imports NestJS',
+      'apps/booking-svc/src/reservations/domain/probe.ts',
+      "import { Injectable as used } from '@nestjs/common';",
+      'no-restricted-imports',
+    ],
   ])('rejects: %s', async (_case, filePath, code, rule) => {
     expect(await violations(filePath, code)).toContain(rule);
   });
 
   it.each([
-    ['an app imports contracts and messaging', 'apps/booking-svc/src/probe.ts', "import { Topics as used } from '@bp/contracts';\nimport { KafkaProducer } from '@bp/messaging';\nvoid KafkaProducer;"],
+    [
+      'an app imports contracts and messaging',
+      'apps/booking-svc/src/probe.ts',
+      "import { Topics as used } from '@bp/contracts';\nimport { KafkaProducer } from '@bp/messaging';\nvoid KafkaProducer;",
+    ],
     ['a spec imports the testing library', 'apps/booking-svc/src/probe.spec.ts', "import { startService as used } from '@bp/testing';"],
-    ['domain code imports other domain code', 'apps/booking-svc/src/reservations/domain/probe.ts', "import { reserveSlot as used } from './slot-reservation.js';"],
+    [
+      'domain code imports other domain code',
+      'apps/booking-svc/src/reservations/domain/probe.ts',
+      "import { reserveSlot as used } from './slot-reservation.js';",
+    ],
   ])('allows: %s', async (_case, filePath, code) => {
     expect(await violations(filePath, code)).toEqual([]);
   });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { type TestActor, internalCall } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
-
 /**
  * Provider profiles on booking-svc's internal API, booking-svc running as a real process on the real
  * database: who may create and change a profile, the bounds the domain enforces, and the public view.
@@ -57,7 +56,10 @@ describe('booking-svc provider profiles', () => {
       settings: { mode: 'request', modeOverride: false, bufferMinutes: 10, minimumNoticeHours: 24 },
       stats: { totalRequests: 0, totalRevenue: 0 },
     });
-    const stored = await platform.mongo.db(platform.database('booking-svc')).collection('providers').findOne({ _id: id as never });
+    const stored = await platform.mongo
+      .db(platform.database('booking-svc'))
+      .collection('providers')
+      .findOne({ _id: id as never });
     expect(stored).toMatchObject({ version: 1, timezone: 'America/Denver', createdAt: expect.any(Date) });
   });
 
@@ -99,7 +101,9 @@ describe('booking-svc provider profiles', () => {
     const byAdmin = await call('PATCH', `${id}/settings`, admin, { bufferMinutes: 0 });
     expect(byAdmin.status).toBe(200);
     expect(byAdmin.body.data).toMatchObject({ version: 2, settings: { bufferMinutes: 0 } });
-    const byOwner = await call('PUT', `${id}/services`, actor, { services: [{ id: 'intro', name: 'Intro call', category: 'therapy', durationMinutes: 15, priceCents: 0, currency: 'eur' }] });
+    const byOwner = await call('PUT', `${id}/services`, actor, {
+      services: [{ id: 'intro', name: 'Intro call', category: 'therapy', durationMinutes: 15, priceCents: 0, currency: 'eur' }],
+    });
     expect(byOwner.status).toBe(200);
     expect(byOwner.body.data).toMatchObject({ version: 3, services: [{ id: 'intro', currency: 'eur' }] });
     expect((await call('GET', id, admin)).body.data.version).toBe(3);
@@ -155,7 +159,12 @@ describe('booking-svc provider profiles', () => {
 
     const existing = await created();
     const overlap = await call('PUT', `${existing.id}/schedule`, existing.actor, {
-      weeklyHours: { '2': [{ start: '09:00', end: '12:00' }, { start: '11:30', end: '14:00' }] },
+      weeklyHours: {
+        '2': [
+          { start: '09:00', end: '12:00' },
+          { start: '11:30', end: '14:00' },
+        ],
+      },
       overrides: [{ date: '2030-02-30', windows: [] }],
     });
     expect(overlap.status).toBe(422);
@@ -163,9 +172,16 @@ describe('booking-svc provider profiles', () => {
     expect(overlap.body.error?.details.problems).toEqual(['weeklyHours.2: windows overlap', 'overrides: 2030-02-30 is not a YYYY-MM-DD date']);
     expect((await call('PUT', `${existing.id}/schedule`, existing.actor, { timezone: 'Etc/Nowhere', weeklyHours: {} })).status).toBe(422);
 
-    const moved = await call('PUT', `${existing.id}/schedule`, existing.actor, { timezone: 'Europe/Lisbon', weeklyHours: { '5': [{ start: '10:00', end: '16:00' }] } });
+    const moved = await call('PUT', `${existing.id}/schedule`, existing.actor, {
+      timezone: 'Europe/Lisbon',
+      weeklyHours: { '5': [{ start: '10:00', end: '16:00' }] },
+    });
     expect(moved.status).toBe(200);
-    expect(moved.body.data).toMatchObject({ timezone: 'Europe/Lisbon', schedule: { weeklyHours: { '5': [{ start: '10:00', end: '16:00' }] }, overrides: [] }, version: 2 });
+    expect(moved.body.data).toMatchObject({
+      timezone: 'Europe/Lisbon',
+      schedule: { weeklyHours: { '5': [{ start: '10:00', end: '16:00' }] }, overrides: [] },
+      version: 2,
+    });
   });
 
   it('lets only an admin change the booking mode', async () => {

@@ -44,8 +44,18 @@ describe('readiness follows Kafka; liveness does not', () => {
     await infra('up');
     // Two services subscribing to the same topics start at once on a cluster that has none yet.
     const [scheduler, notification] = await Promise.all([
-      startService('scheduler-svc', await freePort(), { KAFKA_BROKERS: brokers, MONGO_DB: `scheduler_${suffix}`, KAFKA_GROUP_ID: `scheduler-svc-${suffix}` }, 90_000),
-      startService('notification-svc', await freePort(), { KAFKA_BROKERS: brokers, MONGO_DB: `notification_${suffix}`, KAFKA_GROUP_ID: `notification-svc-${suffix}` }, 90_000),
+      startService(
+        'scheduler-svc',
+        await freePort(),
+        { KAFKA_BROKERS: brokers, MONGO_DB: `scheduler_${suffix}`, KAFKA_GROUP_ID: `scheduler-svc-${suffix}` },
+        90_000,
+      ),
+      startService(
+        'notification-svc',
+        await freePort(),
+        { KAFKA_BROKERS: brokers, MONGO_DB: `notification_${suffix}`, KAFKA_GROUP_ID: `notification-svc-${suffix}` },
+        90_000,
+      ),
     ]);
     service = scheduler;
     await notification.stop();
@@ -74,7 +84,11 @@ describe('readiness follows Kafka; liveness does not', () => {
     expect(await health(service, 'live')).toMatchObject({ status: 200 });
 
     await infra('up');
-    await waitFor(async () => (await health(service, 'ready')).status === 200, 120_000, () => `readiness to return:\n${service.output().slice(-3000)}`);
+    await waitFor(
+      async () => (await health(service, 'ready')).status === 200,
+      120_000,
+      () => `readiness to return:\n${service.output().slice(-3000)}`,
+    );
     expect(await health(service, 'live')).toMatchObject({ status: 200 });
 
     // And it consumes again: an event sent now becomes a timer.
@@ -82,10 +96,19 @@ describe('readiness follows Kafka; liveness does not', () => {
     await producer.connect();
     const reservationId = `res-${suffix}`;
     const at = new Date(Date.now() + 600_000).toISOString();
-    const event = buildMessage(Topics.bookingEvents, 'SlotReserved', { reservationId, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at }, { id: reservationId, version: 1 });
+    const event = buildMessage(
+      Topics.bookingEvents,
+      'SlotReserved',
+      { reservationId, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
+      { id: reservationId, version: 1 },
+    );
     await producer.send({ topic: event.topic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
     await producer.disconnect();
-    await waitFor(() => timerExists(reservationId), 30_000, () => 'the timer after recovery');
+    await waitFor(
+      () => timerExists(reservationId),
+      30_000,
+      () => 'the timer after recovery',
+    );
   }, 300_000);
 
   async function timerExists(reservationId: string): Promise<boolean> {

@@ -33,7 +33,10 @@ describe('walking skeleton: reserve a slot through every hop', () => {
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-idempotency-key': idempotencyKey, ...extraHeaders },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as { success: boolean; data?: any; error?: { code: string }; meta: { requestId: string } } };
+    return {
+      status: response.status,
+      body: (await response.json()) as { success: boolean; data?: any; error?: { code: string }; meta: { requestId: string } },
+    };
   }
 
   const jsonLines = (output: string) => output.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
@@ -42,8 +45,12 @@ describe('walking skeleton: reserve a slot through every hop', () => {
     const patientId = `patient-${randomUUID()}`;
     const patientToken = await devToken('patient', patientId);
     const patientStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${patientToken}` });
-    const strangerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('patient', `patient-${randomUUID()}`)}` });
-    const providerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${await devToken('provider', providerId)}` });
+    const strangerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, {
+      authorization: `Bearer ${await devToken('patient', `patient-${randomUUID()}`)}`,
+    });
+    const providerStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, {
+      authorization: `Bearer ${await devToken('provider', providerId)}`,
+    });
     await Promise.all([patientStream.opened, strangerStream.opened, providerStream.opened]);
     try {
       const { status, body } = await reserveSlot(patientToken, slot(72));
@@ -53,21 +60,42 @@ describe('walking skeleton: reserve a slot through every hop', () => {
       const reservationId: string = body.data.id;
       expect(body.data).toMatchObject({ patientId, providerId, status: 'active' });
 
-      const streamed = await waitFor(() => patientStream.events.find((e) => e.event === 'booking-update' && JSON.parse(e.data).aggregateId === reservationId), 20_000, () => 'the SSE update');
+      const streamed = await waitFor(
+        () => patientStream.events.find((e) => e.event === 'booking-update' && JSON.parse(e.data).aggregateId === reservationId),
+        20_000,
+        () => 'the SSE update',
+      );
       const update = JSON.parse(streamed.data);
       expect(update).toMatchObject({ type: 'SlotReserved', patientId, providerId, payload: { reservationId, patientId, providerId } });
-      await waitFor(() => providerStream.events.some((e) => e.data.includes(reservationId)), 10_000, () => 'the provider’s SSE update');
+      await waitFor(
+        () => providerStream.events.some((e) => e.data.includes(reservationId)),
+        10_000,
+        () => 'the provider’s SSE update',
+      );
 
       const notifications = platform.mongo.db(platform.database('notification-svc')).collection('activity');
       const timers = platform.mongo.db(platform.database('scheduler-svc')).collection('timers');
-      await waitFor(async () => (await notifications.countDocuments({ subjectId: reservationId })) > 0, 20_000, () => 'the notification record');
-      await waitFor(async () => (await timers.countDocuments({ subjectId: reservationId })) > 0, 20_000, () => 'the expiry timer');
-      expect(await notifications.find({ subjectId: reservationId }).toArray()).toEqual([expect.objectContaining({ eventId: update.id, recipientId: patientId, kind: 'slot_reserved' })]);
+      await waitFor(
+        async () => (await notifications.countDocuments({ subjectId: reservationId })) > 0,
+        20_000,
+        () => 'the notification record',
+      );
+      await waitFor(
+        async () => (await timers.countDocuments({ subjectId: reservationId })) > 0,
+        20_000,
+        () => 'the expiry timer',
+      );
+      expect(await notifications.find({ subjectId: reservationId }).toArray()).toEqual([
+        expect.objectContaining({ eventId: update.id, recipientId: patientId, kind: 'slot_reserved' }),
+      ]);
       expect(await timers.find({ subjectId: reservationId }).toArray()).toEqual([
         expect.objectContaining({ kind: 'reservation-expiry', status: 'scheduled', dueAt: new Date(body.data.expiresAt) }),
       ]);
 
-      const reservation = await platform.mongo.db(platform.database('booking-svc')).collection('slot_reservations').findOne({ _id: reservationId as never });
+      const reservation = await platform.mongo
+        .db(platform.database('booking-svc'))
+        .collection('slot_reservations')
+        .findOne({ _id: reservationId as never });
       expect(reservation).toMatchObject({ patientId, providerId, outbox: [] });
       expect(reservation).not.toHaveProperty('outboxPendingSince');
       expect(reservation).not.toHaveProperty('outboxPending');
@@ -93,14 +121,21 @@ describe('walking skeleton: reserve a slot through every hop', () => {
 
   it('rejects what a patient may not do with a stable error code', async () => {
     const wanted = slot(120);
-    const noToken = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-idempotency-key': randomUUID() }, body: JSON.stringify(wanted) });
+    const noToken = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-idempotency-key': randomUUID() },
+      body: JSON.stringify(wanted),
+    });
     expect(noToken.status).toBe(401);
     expect(((await noToken.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
 
     const asProvider = await reserveSlot(await devToken('provider', providerId), wanted);
     expect(asProvider.status).toBe(403);
 
-    const backwards = await reserveSlot(await devToken('patient', `patient-${randomUUID()}`), { ...wanted, endTime: new Date(Date.parse(wanted.startTime) - 3_600_000).toISOString() });
+    const backwards = await reserveSlot(await devToken('patient', `patient-${randomUUID()}`), {
+      ...wanted,
+      endTime: new Date(Date.parse(wanted.startTime) - 3_600_000).toISOString(),
+    });
     expect(backwards.status).toBe(422);
     expect(backwards.body.error?.code).toBe('INVALID_TIME_RANGE');
   });
@@ -108,22 +143,33 @@ describe('walking skeleton: reserve a slot through every hop', () => {
   it('carries the request id through structured logs of every hop and into the event', async () => {
     const requestId = `req-${randomUUID()}`;
     const patientId = `patient-${randomUUID()}`;
-    const { status, body } = await reserveSlot(
-      await devToken('patient', patientId),
-      slot(144),
-      randomUUID(),
-      { 'x-request-id': requestId },
-    );
+    const { status, body } = await reserveSlot(await devToken('patient', patientId), slot(144), randomUUID(), { 'x-request-id': requestId });
     expect(status).toBe(201);
     expect(body.meta.requestId).toBe(requestId);
-    await waitFor(() => jsonLines(platform.services['booking-svc']!.output()).some((l) => l['requestId'] === requestId), 10_000, () => 'booking-svc log line');
+    await waitFor(
+      () => jsonLines(platform.services['booking-svc']!.output()).some((l) => l['requestId'] === requestId),
+      10_000,
+      () => 'booking-svc log line',
+    );
     // The gateway writes its request line when the response has gone out, so it may come a moment later.
-    const gatewayLine = await waitFor(() => jsonLines(platform.services.gateway!.output()).find((l) => l['requestId'] === requestId), 10_000, () => 'gateway log line');
+    const gatewayLine = await waitFor(
+      () => jsonLines(platform.services.gateway!.output()).find((l) => l['requestId'] === requestId),
+      10_000,
+      () => 'gateway log line',
+    );
     expect(gatewayLine).toMatchObject({ level: expect.any(Number), time: expect.any(Number), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
     // The event's correlation id is the request id, so consumers log under it too.
     const notifications = platform.mongo.db(platform.database('notification-svc')).collection('activity');
-    await waitFor(async () => (await notifications.countDocuments({ recipientId: patientId })) === 1, 20_000, () => 'the notification record');
-    await waitFor(() => jsonLines(platform.services['notification-svc']!.output()).some((l) => l['requestId'] === requestId), 10_000, () => 'notification-svc log line');
+    await waitFor(
+      async () => (await notifications.countDocuments({ recipientId: patientId })) === 1,
+      20_000,
+      () => 'the notification record',
+    );
+    await waitFor(
+      () => jsonLines(platform.services['notification-svc']!.output()).some((l) => l['requestId'] === requestId),
+      10_000,
+      () => 'notification-svc log line',
+    );
     // Bearer tokens never reach the logs.
     expect(platform.services.gateway!.output()).not.toMatch(/Bearer ey/);
   }, 40_000);

@@ -122,7 +122,8 @@ async function down() {
 
 function printTable(title) {
   console.log(`\n${title}`);
-  for (const service of services) console.log(`  ${service.name.padEnd(17)} ${url(service)}   (health: ${url(service)}/health/ready, metrics: ${url(service)}/metrics)`);
+  for (const service of services)
+    console.log(`  ${service.name.padEnd(17)} ${url(service)}   (health: ${url(service)}/health/ready, metrics: ${url(service)}/metrics)`);
 }
 
 function status() {

@@ -9,5 +9,6 @@ scripts/infra up
 npx tsc -p tsconfig.json
 npx nx show projects >/dev/null
 npx eslint .
+npx prettier --check --log-level warn apps libs e2e scripts bench deploy
 node scripts/build.mjs
 NODE_OPTIONS="--experimental-vm-modules --no-warnings" npx jest --runInBand "$@"

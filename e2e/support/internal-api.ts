@@ -13,7 +13,14 @@ export interface Answer<T = any> {
 }
 
 /** A call to a service's internal API as the gateway makes it: internal token, actor, idempotency key. */
-export async function internalCall<T = any>(baseUrl: string, method: string, path: string, actor: TestActor | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<Answer<T>> {
+export async function internalCall<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  actor: TestActor | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Answer<T>> {
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -34,14 +41,20 @@ export const ROUND_THE_CLOCK = Object.fromEntries(['1', '2', '3', '4', '5', '6',
 export async function createProvider(bookingSvcUrl: string, overrides: Record<string, unknown> = {}): Promise<{ id: string; actor: TestActor }> {
   const id = `provider-${randomUUID()}`;
   const actor = { type: 'provider' as const, id };
-  const answer = await internalCall(bookingSvcUrl, 'PUT', `/internal/providers/${id}`, { type: 'admin', id: 'test-admin' }, {
-    timezone: 'America/Denver',
-    services: [{ id: 'svc-consult', name: 'Consultation', category: 'general', durationMinutes: 30, priceCents: 10_000 }],
-    weeklyHours: ROUND_THE_CLOCK,
-    overrides: [],
-    settings: { minimumNoticeHours: 1, bufferMinutes: 15 },
-    ...overrides,
-  });
+  const answer = await internalCall(
+    bookingSvcUrl,
+    'PUT',
+    `/internal/providers/${id}`,
+    { type: 'admin', id: 'test-admin' },
+    {
+      timezone: 'America/Denver',
+      services: [{ id: 'svc-consult', name: 'Consultation', category: 'general', durationMinutes: 30, priceCents: 10_000 }],
+      weeklyHours: ROUND_THE_CLOCK,
+      overrides: [],
+      settings: { minimumNoticeHours: 1, bufferMinutes: 15 },
+      ...overrides,
+    },
+  );
   if (answer.status !== 201) throw new Error(`provider not created: ${answer.status} ${JSON.stringify(answer.body)}`);
   return { id, actor };
 }

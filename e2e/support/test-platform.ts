@@ -57,7 +57,12 @@ export async function startPlatform(names: readonly ServiceName[], options: Plat
     mongo,
     stop: async () => {
       await Promise.all(Object.values(services).map((service) => service.stop()));
-      for (const name of names) if (name !== 'gateway') await mongo.db(database(name)).dropDatabase().catch(() => undefined);
+      for (const name of names)
+        if (name !== 'gateway')
+          await mongo
+            .db(database(name))
+            .dropDatabase()
+            .catch(() => undefined);
       await mongo.close();
     },
   };

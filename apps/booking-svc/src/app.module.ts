@@ -13,7 +13,16 @@ export class AppModule {
   static forRoot(config: BookingConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), DatabaseModule, MessagingModule.forRoot({ inbox: 'mongo' }), ProvidersModule, ReservationsModule, BookingsModule, AvailabilityModule, ProviderStatsModule],
+      imports: [
+        PlatformModule.forRoot(config),
+        DatabaseModule,
+        MessagingModule.forRoot({ inbox: 'mongo' }),
+        ProvidersModule,
+        ReservationsModule,
+        BookingsModule,
+        AvailabilityModule,
+        ProviderStatsModule,
+      ],
     };
   }
 }

@@ -21,7 +21,15 @@ describe('buildMessage', () => {
     expect(message).toMatchObject({
       topic: 'booking.events.v1',
       key: 'r-1',
-      envelope: { type: 'SlotReserved', aggregateId: 'r-1', aggregateVersion: 3, correlationId: 'req-1', actor: { type: 'patient', id: 'u-1' }, occurredAt: '2030-01-01T00:00:00.000Z', payload },
+      envelope: {
+        type: 'SlotReserved',
+        aggregateId: 'r-1',
+        aggregateVersion: 3,
+        correlationId: 'req-1',
+        actor: { type: 'patient', id: 'u-1' },
+        occurredAt: '2030-01-01T00:00:00.000Z',
+        payload,
+      },
     });
     expect(message.envelope.eventId).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -4,7 +4,10 @@ export const consumerMetrics = {
   handled: () => counter('kafka_messages_consumed_total', 'Messages consumed, by topic, type and outcome', ['topic', 'type', 'outcome']),
   deadLettered: () => counter('kafka_messages_dead_lettered_total', 'Messages sent to a dead-letter topic, by reason', ['topic', 'reason']),
   duration: () =>
-    histogram('kafka_message_handling_duration_seconds', 'Time to handle one message, retries included', ['topic', 'type'], [
-      0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-    ]),
+    histogram(
+      'kafka_message_handling_duration_seconds',
+      'Time to handle one message, retries included',
+      ['topic', 'type'],
+      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ),
 };

@@ -69,7 +69,9 @@ export class KafkaClient implements OnApplicationShutdown {
       }
       await sleep(200);
     }
-    throw new Error(`topics ${topics.join(', ')} have no leaders after ${TOPIC_READY_TIMEOUT_MS} ms: ${(lastError as Error | undefined)?.message ?? 'metadata incomplete'}`);
+    throw new Error(
+      `topics ${topics.join(', ')} have no leaders after ${TOPIC_READY_TIMEOUT_MS} ms: ${(lastError as Error | undefined)?.message ?? 'metadata incomplete'}`,
+    );
   }
 
   /** Answers whether a broker responds now (readiness). */

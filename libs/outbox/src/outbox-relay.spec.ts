@@ -14,7 +14,12 @@ interface Probe extends OutboxFields {
 
 function slotReserved(id: string): OutgoingMessage {
   const at = new Date().toISOString();
-  return buildMessage(Topics.bookingEvents, 'SlotReserved', { reservationId: id, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at }, { id, version: 1 });
+  return buildMessage(
+    Topics.bookingEvents,
+    'SlotReserved',
+    { reservationId: id, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
+    { id, version: 1 },
+  );
 }
 
 /** The real producer with a hook that runs just before each send: where a crash or a concurrent writer would strike. */
@@ -74,7 +79,11 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     const [first, second] = await Promise.all([relay().sweep(0), relay().sweep(0)]);
 
     expect(first + second).toBe(1);
-    await waitFor(() => published(event.envelope.eventId).length > 0, 15_000, () => 'the recovered event');
+    await waitFor(
+      () => published(event.envelope.eventId).length > 0,
+      15_000,
+      () => 'the recovered event',
+    );
     await new Promise((resolve) => setTimeout(resolve, 1500)); // room for a duplicate to show up
     expect(published(event.envelope.eventId)).toHaveLength(1);
     const document = await model.findById(id).lean();
@@ -97,7 +106,11 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
 
     await relay(producer).sweep(0);
 
-    await waitFor(() => published(appended.envelope.eventId).length > 0, 15_000, () => 'the appended event');
+    await waitFor(
+      () => published(appended.envelope.eventId).length > 0,
+      15_000,
+      () => 'the appended event',
+    );
     expect(published(first.envelope.eventId)).toHaveLength(1);
     expect(published(appended.envelope.eventId)).toHaveLength(1);
     const document = await model.findById(id).lean();
@@ -122,7 +135,11 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     // The failed attempt's claim must lapse before another sweep may take the document.
     await model.updateOne({ _id: id }, { $unset: { outboxLockedUntil: 1 } });
     await flaky.sweep(0);
-    await waitFor(() => published(event.envelope.eventId).length > 0, 15_000, () => 'the retried event');
+    await waitFor(
+      () => published(event.envelope.eventId).length > 0,
+      15_000,
+      () => 'the retried event',
+    );
     expect((await model.findById(id).lean())?.outbox).toEqual([]);
   }, 30_000);
 });

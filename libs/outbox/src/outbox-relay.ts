@@ -85,7 +85,11 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
 
   /** Pending documents, oldest first (at most a batch: the relay works through a backlog batch by batch). */
   private async pendingOf(model: OutboxModel): Promise<Array<{ _id: unknown; outboxPendingSince: Date }>> {
-    const docs = await model.find({ outboxPending: true }, { _id: 1, outboxPendingSince: 1 }).sort({ outboxPendingSince: 1 }).limit(SWEEP_BATCH).lean<Array<{ _id: unknown; outboxPendingSince?: Date }>>();
+    const docs = await model
+      .find({ outboxPending: true }, { _id: 1, outboxPendingSince: 1 })
+      .sort({ outboxPendingSince: 1 })
+      .limit(SWEEP_BATCH)
+      .lean<Array<{ _id: unknown; outboxPendingSince?: Date }>>();
     return docs.map((d) => ({ _id: d._id, outboxPendingSince: new Date(d.outboxPendingSince ?? Date.now()) }));
   }
 

@@ -50,7 +50,11 @@ export async function startService(name: string, port: number, env: Record<strin
 }
 
 /** Polls until `check` is truthy; a thrown error ends the wait at once. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000, describe: () => string = () => 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 20_000,
+  describe: () => string = () => 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -3,5 +3,10 @@ import { localEnv } from './infra.js';
 
 /** A bearer token signed with the local development secret, as `npm run token` prints. */
 export async function devToken(role: 'patient' | 'provider' | 'admin', sub: string, secret = localEnv()['JWT_SECRET'] ?? ''): Promise<string> {
-  return new SignJWT({ role }).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode(secret));
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime('1h')
+    .sign(new TextEncoder().encode(secret));
 }

@@ -8,5 +8,9 @@ import { AvailabilityController } from './interface/availability.controller.js';
 import { CalendarBusyConsumer } from './interface/calendar-busy.consumer.js';
 
 /** Free slots, computed from the schedule and what bookings, reservations and external calendars hold. */
-@Module({ imports: [ProvidersModule, BookingsModule, ReservationsModule, SlotsModule], controllers: [AvailabilityController, CalendarBusyConsumer], providers: [AvailabilityQuery] })
+@Module({
+  imports: [ProvidersModule, BookingsModule, ReservationsModule, SlotsModule],
+  controllers: [AvailabilityController, CalendarBusyConsumer],
+  providers: [AvailabilityQuery],
+})
 export class AvailabilityModule {}

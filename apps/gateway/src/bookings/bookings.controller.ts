@@ -17,7 +17,13 @@ export class BookingsController {
   @Roles('patient')
   @HttpCode(201)
   async reserveSlot(@Body() body: ReserveSlotBody, @IdempotencyKey() idempotencyKey: string) {
-    const reservation = await this.internal.call({ method: 'POST', baseUrl: this.config.BOOKING_SVC_URL, path: '/internal/reservations', body, idempotencyKey });
+    const reservation = await this.internal.call({
+      method: 'POST',
+      baseUrl: this.config.BOOKING_SVC_URL,
+      path: '/internal/reservations',
+      body,
+      idempotencyKey,
+    });
     return success(reservation);
   }
 }

@@ -85,5 +85,7 @@ export class DatabaseServiceConfig extends ServiceConfig {
 }
 
 export function brokersOf(config: ServiceConfig): string[] {
-  return config.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean);
+  return config.KAFKA_BROKERS.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }

@@ -21,7 +21,12 @@ const CODES_BY_STATUS: Record<number, string> = {
 
 /** Fastify's own errors (body parsing, size limit) carry a status code and an FST_* code. */
 function isFastifyError(error: unknown): error is { statusCode: number; code: string; message: string } {
-  return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number' && String((error as { code?: unknown }).code).startsWith('FST_');
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { statusCode?: unknown }).statusCode === 'number' &&
+    String((error as { code?: unknown }).code).startsWith('FST_')
+  );
 }
 
 /** Every error leaves the service in the spec's envelope with a stable code; only a real bug is a 500. */
@@ -34,7 +39,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.toEnvelope(error);
     // An ApiError is an answer we chose (503 NOT_READY, 502 from a dependency), not a failure to log.
-    if (status >= 500 && !(error instanceof ApiError)) this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
+    if (status >= 500 && !(error instanceof ApiError))
+      this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
     void reply.status(status).send(body);
   }
 
@@ -44,7 +50,13 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
       const status = error.getStatus();
       const response = error.getResponse();
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
-      return { status, body: failure(CODES_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'), Array.isArray(message) ? message.join('; ') : String(message)) };
+      return {
+        status,
+        body: failure(
+          CODES_BY_STATUS[status] ?? (status >= 500 ? 'INTERNAL_ERROR' : 'BAD_REQUEST'),
+          Array.isArray(message) ? message.join('; ') : String(message),
+        ),
+      };
     }
     if (isFastifyError(error) && error.statusCode < 500) {
       const code = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'PAYLOAD_TOO_LARGE' : (CODES_BY_STATUS[error.statusCode] ?? 'BAD_REQUEST');

@@ -41,8 +41,10 @@ export class AvailabilityQuery {
     if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
     const from = DateTime.fromISO(params.fromDate, { zone: provider.timezone });
     const to = DateTime.fromISO(params.toDate, { zone: provider.timezone });
-    if (!from.isValid || !to.isValid || to < from) throw new BookingError(BookingErrorCode.ValidationFailed, 'from and to are dates (YYYY-MM-DD), from not after to');
-    if (to.diff(from, 'days').days >= MAX_RANGE_DAYS) throw new BookingError(BookingErrorCode.ValidationFailed, `Ask for at most ${MAX_RANGE_DAYS} days at a time`);
+    if (!from.isValid || !to.isValid || to < from)
+      throw new BookingError(BookingErrorCode.ValidationFailed, 'from and to are dates (YYYY-MM-DD), from not after to');
+    if (to.diff(from, 'days').days >= MAX_RANGE_DAYS)
+      throw new BookingError(BookingErrorCode.ValidationFailed, `Ask for at most ${MAX_RANGE_DAYS} days at a time`);
 
     // Anything starting up to a day before the range can still reach into it.
     const rangeStart = from.minus({ days: 1 }).toJSDate();
@@ -56,7 +58,10 @@ export class AvailabilityQuery {
       ...bookings.flatMap((b) => {
         const { start, end } = currentTimes(b);
         const proposal = b.reschedule.current;
-        return [occupiedInterval(start, end, b.dateTime.bufferMinutes), ...(proposal ? [occupiedInterval(proposal.proposedStart, proposal.proposedEnd, b.dateTime.bufferMinutes)] : [])];
+        return [
+          occupiedInterval(start, end, b.dateTime.bufferMinutes),
+          ...(proposal ? [occupiedInterval(proposal.proposedStart, proposal.proposedEnd, b.dateTime.bufferMinutes)] : []),
+        ];
       }),
       ...reservations.map((r) => occupiedInterval(r.startTime, r.endTime, r.bufferMinutes)),
       ...external,

@@ -1,7 +1,11 @@
 import type { Schedule } from '../../providers/domain/schedule.js';
 import { type AvailabilityRequest, availableSlots } from './availability.js';
 
-const denver = (weeklyHours: Schedule['weeklyHours'], overrides: Schedule['overrides'] = []): Schedule => ({ timezone: 'America/Denver', weeklyHours, overrides });
+const denver = (weeklyHours: Schedule['weeklyHours'], overrides: Schedule['overrides'] = []): Schedule => ({
+  timezone: 'America/Denver',
+  weeklyHours,
+  overrides,
+});
 
 function request(overrides: Partial<AvailabilityRequest>): AvailabilityRequest {
   return {
@@ -83,7 +87,9 @@ describe('availableSlots', () => {
     const now = new Date('2027-03-15T14:30:00Z'); // 08:30 in Denver
     const notice = availableSlots(request({ now, settings: { minimumNoticeHours: 2, maximumAdvanceDays: 365, bufferMinutes: 0, slotDurationMinutes: 30 } }));
     expect(notice.map((s) => s.provider.start.slice(11, 16))).toEqual(['10:30', '11:00']);
-    const advance = availableSlots(request({ now: new Date('2027-03-01T00:00:00Z'), settings: { minimumNoticeHours: 1, maximumAdvanceDays: 7, bufferMinutes: 0, slotDurationMinutes: 30 } }));
+    const advance = availableSlots(
+      request({ now: new Date('2027-03-01T00:00:00Z'), settings: { minimumNoticeHours: 1, maximumAdvanceDays: 7, bufferMinutes: 0, slotDurationMinutes: 30 } }),
+    );
     expect(advance).toEqual([]);
   });
 

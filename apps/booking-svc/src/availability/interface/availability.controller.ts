@@ -34,7 +34,19 @@ export class AvailabilityController {
   /** Free slots between two local dates of the provider, inclusive, in UTC and both time zones. */
   @Get(':id/availability')
   async get(@Param('id') providerId: string, @Query() query: AvailabilityRequest) {
-    const result = await this.availability.slots({ providerId, serviceId: query.serviceId, fromDate: query.from, toDate: query.to, requesterTimezone: query.timezone ?? 'UTC' });
-    return success({ providerId, serviceId: query.serviceId, providerTimezone: result.providerTimezone, requesterTimezone: query.timezone ?? result.providerTimezone, slots: result.slots });
+    const result = await this.availability.slots({
+      providerId,
+      serviceId: query.serviceId,
+      fromDate: query.from,
+      toDate: query.to,
+      requesterTimezone: query.timezone ?? 'UTC',
+    });
+    return success({
+      providerId,
+      serviceId: query.serviceId,
+      providerTimezone: result.providerTimezone,
+      requesterTimezone: query.timezone ?? result.providerTimezone,
+      slots: result.slots,
+    });
   }
 }

@@ -58,12 +58,23 @@ export class BookingCommands {
           id,
           bookingNumber: bookingNumber(ctx.now),
           reservation,
-          service: { serviceId: service.id, name: service.name, category: service.category, durationMinutes: service.durationMinutes, priceCents: service.priceCents, currency: service.currency },
+          service: {
+            serviceId: service.id,
+            name: service.name,
+            category: service.category,
+            durationMinutes: service.durationMinutes,
+            priceCents: service.priceCents,
+            currency: service.currency,
+          },
           bookingType: bookingMode(provider),
           providerTimezone: provider.timezone,
           patientTimezone: command.patientTimezone,
           maxRescheduleAttempts: provider.settings.maxRescheduleAttempts,
-          feePolicy: { percentage: this.config.PLATFORM_FEE_PERCENT, flatFeeCents: this.config.PLATFORM_FEE_FLAT_CENTS, maxFeeCents: this.config.PLATFORM_FEE_MAX_CENTS },
+          feePolicy: {
+            percentage: this.config.PLATFORM_FEE_PERCENT,
+            flatFeeCents: this.config.PLATFORM_FEE_FLAT_CENTS,
+            maxFeeCents: this.config.PLATFORM_FEE_MAX_CENTS,
+          },
           ...(command.patientNotes ? { patientNotes: command.patientNotes } : {}),
         },
         ctx,
@@ -113,6 +124,14 @@ export class BookingCommands {
   }
 
   private fallbackRules(): TransitionRules {
-    return { confirmationDeadlineHours: 24, allowReschedule: false, maxRescheduleAttempts: 0, rescheduleNoticeHours: 24, allowCancellation: true, cancellationNoticeHours: 0, cancellationFeePercent: 0 };
+    return {
+      confirmationDeadlineHours: 24,
+      allowReschedule: false,
+      maxRescheduleAttempts: 0,
+      rescheduleNoticeHours: 24,
+      allowCancellation: true,
+      cancellationNoticeHours: 0,
+      cancellationFeePercent: 0,
+    };
   }
 }

@@ -63,11 +63,15 @@ function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id
         ),
       ];
     case 'capture':
-      return [buildMessage(Topics.paymentCommands, 'CapturePayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate)];
+      return [
+        buildMessage(Topics.paymentCommands, 'CapturePayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate),
+      ];
     case 'release_hold':
       return [buildMessage(Topics.paymentCommands, 'ReleasePaymentHold', { bookingId: booking.id, reason: effect.reason }, aggregate)];
     case 'refund':
-      return [buildMessage(Topics.paymentCommands, 'RefundPayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate)];
+      return [
+        buildMessage(Topics.paymentCommands, 'RefundPayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate),
+      ];
     default:
       return []; // slot effects are the claim store's
   }

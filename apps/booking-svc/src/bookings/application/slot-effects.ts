@@ -21,7 +21,17 @@ export class SlotEffects {
     for (const effect of change.effects) {
       if (effect.kind === 'claim_slot') {
         const deadline = change.booking.reschedule.current?.responseDeadline ?? until;
-        await this.claims.claimSlot({ holdId: effect.holdId, providerId: change.booking.providerId, start: effect.start, end: effect.end, bufferMinutes: change.booking.dateTime.bufferMinutes, expiresAt: deadline }, now);
+        await this.claims.claimSlot(
+          {
+            holdId: effect.holdId,
+            providerId: change.booking.providerId,
+            start: effect.start,
+            end: effect.end,
+            bufferMinutes: change.booking.dateTime.bufferMinutes,
+            expiresAt: deadline,
+          },
+          now,
+        );
       }
       if (effect.kind === 'make_slot_permanent' && !(await this.claims.extend(effect.holdId, until, now))) {
         throw new BookingError(BookingErrorCode.ReservationExpired, 'The held slot lapsed before it could be booked; reserve it again');

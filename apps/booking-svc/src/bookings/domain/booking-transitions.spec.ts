@@ -10,7 +10,15 @@ const patient = { type: 'patient' as const, id: 'u1' };
 const provider = { type: 'provider' as const, id: 'p1' };
 const system = { type: 'system' as const, id: 'scheduler-svc' };
 const admin = { type: 'admin' as const, id: 'a1' };
-const rules: t.TransitionRules = { confirmationDeadlineHours: 24, allowReschedule: true, maxRescheduleAttempts: 2, rescheduleNoticeHours: 24, allowCancellation: true, cancellationNoticeHours: 24, cancellationFeePercent: 50 };
+const rules: t.TransitionRules = {
+  confirmationDeadlineHours: 24,
+  allowReschedule: true,
+  maxRescheduleAttempts: 2,
+  rescheduleNoticeHours: 24,
+  allowCancellation: true,
+  cancellationNoticeHours: 24,
+  cancellationFeePercent: 50,
+};
 
 const reservation: SlotReservation = {
   id: 'r1',
@@ -49,13 +57,30 @@ const pending = () => t.recordHoldPlaced(created(), 'pi_1', rules, { actor: syst
 describe('booking transitions', () => {
   it('creates a pending_payment booking with a snapshot, the platform fee and its first audit entry', () => {
     const booking = created();
-    expect(booking).toMatchObject({ status: 'pending_payment', holdId: 'r1', version: 1, payment: { originalAmountCents: 10_000, platformFee: { calculatedFeeCents: 1150 } } });
+    expect(booking).toMatchObject({
+      status: 'pending_payment',
+      holdId: 'r1',
+      version: 1,
+      payment: { originalAmountCents: 10_000, platformFee: { calculatedFeeCents: 1150 } },
+    });
     expect(booking.audit).toEqual([expect.objectContaining({ eventType: 'created', previousStatus: 'slot_reserved', newStatus: 'pending_payment' })]);
   });
 
   it('refuses to convert another patient’s or a lapsed reservation', () => {
-    const input = { id: 'b', bookingNumber: 'FH-1', reservation, service: created().service, bookingType: 'request' as const, providerTimezone: 'UTC', patientTimezone: 'UTC', maxRescheduleAttempts: 2, feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 } };
-    expect(() => createBooking(input, { actor: { type: 'patient', id: 'u2' }, now: at(1) })).toThrow(expect.objectContaining({ code: BookingErrorCode.ReservationNotFound }));
+    const input = {
+      id: 'b',
+      bookingNumber: 'FH-1',
+      reservation,
+      service: created().service,
+      bookingType: 'request' as const,
+      providerTimezone: 'UTC',
+      patientTimezone: 'UTC',
+      maxRescheduleAttempts: 2,
+      feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
+    };
+    expect(() => createBooking(input, { actor: { type: 'patient', id: 'u2' }, now: at(1) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.ReservationNotFound }),
+    );
     expect(() => createBooking(input, { actor: patient, now: at(5) })).toThrow(expect.objectContaining({ code: BookingErrorCode.ReservationExpired }));
   });
 
@@ -89,7 +114,9 @@ describe('booking transitions', () => {
     expect(() => t.confirm(expired, { actor: provider, now: deadline })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
     // Confirm first: the expiry finds an answered request.
     const answered = t.confirm(waiting, { actor: provider, now: at(100) }).booking;
-    expect(() => t.expire(answered, 'confirmation', { actor: system, now: deadline })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
+    expect(() => t.expire(answered, 'confirmation', { actor: system, now: deadline })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
     // And a confirm after the deadline, before the expiry command arrived, is refused as expired.
     expect(() => t.confirm(waiting, { actor: provider, now: deadline })).toThrow(expect.objectContaining({ code: BookingErrorCode.BookingExpired }));
   });
@@ -97,7 +124,10 @@ describe('booking transitions', () => {
   it('declines: cancelled_provider, hold released, slot freed', () => {
     const change = t.decline(pending(), 'fully booked', { actor: provider, now: at(10) });
     expect(change.booking.status).toBe('cancelled_provider');
-    expect(change.effects).toEqual([{ kind: 'release_hold', reason: 'provider_declined' }, { kind: 'release_slot', holdId: 'r1' }]);
+    expect(change.effects).toEqual([
+      { kind: 'release_hold', reason: 'provider_declined' },
+      { kind: 'release_slot', holdId: 'r1' },
+    ]);
   });
 
   it('reschedules within the attempt limit; the patient accepts (moves, captures) or declines (cancels)', () => {
@@ -107,7 +137,11 @@ describe('booking transitions', () => {
     expect(proposed.effects).toEqual([{ kind: 'claim_slot', holdId: 'b1:r1', start: proposal.start, end: proposal.end }]);
 
     const accepted = t.acceptReschedule(proposed.booking, { actor: patient, now: at(20) });
-    expect(accepted.booking).toMatchObject({ holdId: 'b1:r1', dateTime: { confirmedStart: proposal.start }, reschedule: { history: [expect.objectContaining({ accepted: true })] } });
+    expect(accepted.booking).toMatchObject({
+      holdId: 'b1:r1',
+      dateTime: { confirmedStart: proposal.start },
+      reschedule: { history: [expect.objectContaining({ accepted: true })] },
+    });
     expect(accepted.effects.map((e) => e.kind)).toEqual(['make_slot_permanent', 'release_slot', 'capture']);
     expect(t.recordCaptured(accepted.booking, 10_000, { actor: system, now: at(21) }).booking.status).toBe('confirmed');
 
@@ -116,7 +150,9 @@ describe('booking transitions', () => {
     expect(declined.effects).toContainEqual({ kind: 'release_slot', holdId: 'b1:r1' });
 
     const exhausted: Booking = { ...pending(), reschedule: { count: 2, maxAttempts: 2, history: [] } };
-    expect(() => t.proposeReschedule(exhausted, proposal, rules, { actor: provider, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.RescheduleLimitReached }));
+    expect(() => t.proposeReschedule(exhausted, proposal, rules, { actor: provider, now: at(10) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.RescheduleLimitReached }),
+    );
   });
 
   it('charges the cancellation fee only to a patient cancelling a confirmed booking inside the notice window', () => {
@@ -129,12 +165,17 @@ describe('booking transitions', () => {
     const byProvider = t.cancel(confirmed, 'closed', rules, { actor: provider, now: new Date('2030-03-10T06:00:00Z') });
     expect(byProvider.booking.status).toBe('cancelled_provider');
     expect(byProvider.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_provider' });
-    expect(t.cancel(pending(), undefined, rules, { actor: patient, now: at(5) }).effects).toContainEqual({ kind: 'release_hold', reason: 'cancelled_by_patient' });
+    expect(t.cancel(pending(), undefined, rules, { actor: patient, now: at(5) }).effects).toContainEqual({
+      kind: 'release_hold',
+      reason: 'cancelled_by_patient',
+    });
   });
 
   it('refuses a cancellation while a capture is in flight, and refunds a capture that lands after the end', () => {
     const answered = t.confirm(pending(), { actor: provider, now: at(10) }).booking;
-    expect(() => t.cancel(answered, undefined, rules, { actor: patient, now: at(11) })).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));
+    expect(() => t.cancel(answered, undefined, rules, { actor: patient, now: at(11) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
     const overridden = t.adminOverride(answered, 'cancelled_admin', 'duplicate booking', { actor: admin, now: at(12) }).booking;
     const late = t.recordCaptured(overridden, 10_000, { actor: system, now: at(13) });
     expect(late.booking.status).toBe('cancelled_admin');
@@ -150,7 +191,9 @@ describe('booking transitions', () => {
   });
 
   it('keeps others out: a stranger gets not-found, the wrong party forbidden', () => {
-    expect(() => t.confirm(pending(), { actor: { type: 'provider', id: 'p2' }, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.BookingNotFound }));
+    expect(() => t.confirm(pending(), { actor: { type: 'provider', id: 'p2' }, now: at(10) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.BookingNotFound }),
+    );
     expect(() => t.confirm(pending(), { actor: patient, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.Forbidden }));
   });
 
@@ -159,7 +202,11 @@ describe('booking transitions', () => {
     expect(change.booking.status).toBe('cancelled_admin');
     expect(change.audit).toEqual([expect.objectContaining({ eventType: 'admin_override', data: { reason: 'fraud check' } })]);
     expect(change.effects).toEqual([{ kind: 'release_slot', holdId: 'r1' }]);
-    expect(() => t.adminOverride(pending(), 'confirmed', ' ', { actor: admin, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.ValidationFailed }));
-    expect(() => t.adminOverride(pending(), 'confirmed', 'x', { actor: provider, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.Forbidden }));
+    expect(() => t.adminOverride(pending(), 'confirmed', ' ', { actor: admin, now: at(10) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.ValidationFailed }),
+    );
+    expect(() => t.adminOverride(pending(), 'confirmed', 'x', { actor: provider, now: at(10) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.Forbidden }),
+    );
   });
 });

@@ -39,7 +39,13 @@ export interface TransitionRules {
   cancellationFeePercent: number;
 }
 
-function auditEntry(ctx: TransitionContext, eventType: string, previous?: BookingStatus, next?: BookingStatus, data?: Record<string, unknown>): BookingAuditEvent {
+function auditEntry(
+  ctx: TransitionContext,
+  eventType: string,
+  previous?: BookingStatus,
+  next?: BookingStatus,
+  data?: Record<string, unknown>,
+): BookingAuditEvent {
   return {
     eventType,
     ...(previous ? { previousStatus: previous } : {}),
@@ -52,10 +58,25 @@ function auditEntry(ctx: TransitionContext, eventType: string, previous?: Bookin
 }
 
 /** Builds a change: the next booking (version + 1, one audit entry per event), validated against the state machine. */
-function change(previous: Booking, ctx: TransitionContext, eventType: string, to: BookingStatus | undefined, patch: Partial<Booking>, effects: BookingEffect[] = [], data?: Record<string, unknown>): BookingChange {
+function change(
+  previous: Booking,
+  ctx: TransitionContext,
+  eventType: string,
+  to: BookingStatus | undefined,
+  patch: Partial<Booking>,
+  effects: BookingEffect[] = [],
+  data?: Record<string, unknown>,
+): BookingChange {
   if (to && to !== previous.status) assertTransition(previous.status, to);
   const entry = auditEntry(ctx, eventType, previous.status, to ?? previous.status, data);
-  const booking: Booking = { ...previous, ...patch, status: to ?? previous.status, version: previous.version + 1, updatedAt: ctx.now, audit: [...previous.audit, entry] };
+  const booking: Booking = {
+    ...previous,
+    ...patch,
+    status: to ?? previous.status,
+    version: previous.version + 1,
+    updatedAt: ctx.now,
+    audit: [...previous.audit, entry],
+  };
   return { previous, booking, audit: [entry], effects };
 }
 
@@ -71,21 +92,40 @@ export function assertParty(booking: Booking, actor: BookingActor, role: 'patien
 
 function assertStatus(booking: Booking, expected: readonly BookingStatus[], action: string): void {
   if (!expected.includes(booking.status)) {
-    throw new BookingError(BookingErrorCode.InvalidTransition, `Cannot ${action} a booking that is ${booking.status}`, { status: booking.status, allowedFrom: expected });
+    throw new BookingError(BookingErrorCode.InvalidTransition, `Cannot ${action} a booking that is ${booking.status}`, {
+      status: booking.status,
+      allowedFrom: expected,
+    });
   }
 }
 
 // ---- payment -------------------------------------------------------------------------------------
 
 /** The card is authorised: a request booking now waits for the provider; an instant one is captured. */
-export function recordHoldPlaced(booking: Booking, paymentIntentId: string, rules: Pick<TransitionRules, 'confirmationDeadlineHours'>, ctx: TransitionContext): BookingChange {
+export function recordHoldPlaced(
+  booking: Booking,
+  paymentIntentId: string,
+  rules: Pick<TransitionRules, 'confirmationDeadlineHours'>,
+  ctx: TransitionContext,
+): BookingChange {
   assertStatus(booking, ['pending_payment'], 'record a hold for');
   const payment = { ...booking.payment, status: 'held' as const, paymentIntentId };
   if (booking.bookingType === 'instant') {
-    return change(booking, ctx, 'payment_held', undefined, { payment: { ...payment, status: 'capture_requested' } }, [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'instant_booking' }], { paymentIntentId });
+    return change(
+      booking,
+      ctx,
+      'payment_held',
+      undefined,
+      { payment: { ...payment, status: 'capture_requested' } },
+      [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'instant_booking' }],
+      { paymentIntentId },
+    );
   }
   const expiresAt = new Date(ctx.now.getTime() + rules.confirmationDeadlineHours * 3_600_000);
-  return change(booking, ctx, 'payment_held', 'pending_confirmation', { payment, confirmation: { required: true, requestedAt: ctx.now, expiresAt } }, [], { paymentIntentId, confirmationExpiresAt: expiresAt });
+  return change(booking, ctx, 'payment_held', 'pending_confirmation', { payment, confirmation: { required: true, requestedAt: ctx.now, expiresAt } }, [], {
+    paymentIntentId,
+    confirmationExpiresAt: expiresAt,
+  });
 }
 
 /** The capture went through: the booking is confirmed (instant, confirmed request, or accepted reschedule). */
@@ -97,7 +137,10 @@ export function recordCaptured(booking: Booking, amountCents: number, ctx: Trans
     (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
   if (!awaitingCapture && (isTerminal(booking.status) || booking.status === 'payment_failed')) {
     // Money arrived for a booking that will not take place (an override, a late capture): give it back.
-    return change(booking, ctx, 'payment_captured', undefined, { payment }, [{ kind: 'refund', amountCents, reason: 'captured_after_end' }], { amountCents, refunded: true });
+    return change(booking, ctx, 'payment_captured', undefined, { payment }, [{ kind: 'refund', amountCents, reason: 'captured_after_end' }], {
+      amountCents,
+      refunded: true,
+    });
   }
   if (!awaitingCapture) return change(booking, ctx, 'payment_captured', undefined, { payment }, [], { amountCents });
   return change(booking, ctx, 'payment_captured', 'confirmed', { payment }, [], { amountCents });
@@ -122,8 +165,10 @@ export function retryPayment(booking: Booking, ctx: TransitionContext): BookingC
 
 function assertAwaitingProvider(booking: Booking, now: Date): void {
   assertStatus(booking, ['pending_confirmation'], 'respond to');
-  if (booking.confirmation.responseType) throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
-  if (booking.confirmation.expiresAt && now.getTime() >= booking.confirmation.expiresAt.getTime()) throw new BookingError(BookingErrorCode.BookingExpired, 'This booking request has expired');
+  if (booking.confirmation.responseType)
+    throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
+  if (booking.confirmation.expiresAt && now.getTime() >= booking.confirmation.expiresAt.getTime())
+    throw new BookingError(BookingErrorCode.BookingExpired, 'This booking request has expired');
 }
 
 /** The provider accepts: the hold is captured, and the booking is confirmed when the capture lands. */
@@ -135,7 +180,10 @@ export function confirm(booking: Booking, ctx: TransitionContext): BookingChange
     ctx,
     'confirmed',
     undefined,
-    { confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'confirmed' }, payment: { ...booking.payment, status: 'capture_requested' } },
+    {
+      confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'confirmed' },
+      payment: { ...booking.payment, status: 'capture_requested' },
+    },
     [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'provider_confirmed' }],
   );
 }
@@ -149,7 +197,10 @@ export function decline(booking: Booking, reason: string | undefined, ctx: Trans
     'declined',
     'cancelled_provider',
     { confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'declined', ...(reason ? { declineReason: reason } : {}) } },
-    [{ kind: 'release_hold', reason: 'provider_declined' }, { kind: 'release_slot', holdId: booking.holdId }],
+    [
+      { kind: 'release_hold', reason: 'provider_declined' },
+      { kind: 'release_slot', holdId: booking.holdId },
+    ],
     reason ? { reason } : undefined,
   );
 }
@@ -158,8 +209,10 @@ export function decline(booking: Booking, reason: string | undefined, ctx: Trans
 export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_response', ctx: TransitionContext): BookingChange {
   if (deadline === 'confirmation') {
     assertStatus(booking, ['pending_confirmation'], 'expire');
-    if (booking.confirmation.responseType) throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
-    if (!booking.confirmation.expiresAt || ctx.now < booking.confirmation.expiresAt) throw new BookingError(BookingErrorCode.InvalidTransition, 'The confirmation deadline has not passed');
+    if (booking.confirmation.responseType)
+      throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
+    if (!booking.confirmation.expiresAt || ctx.now < booking.confirmation.expiresAt)
+      throw new BookingError(BookingErrorCode.InvalidTransition, 'The confirmation deadline has not passed');
     return change(booking, ctx, 'expired', 'expired', { confirmation: { ...booking.confirmation, responseType: 'expired' } }, [
       { kind: 'release_hold', reason: 'confirmation_expired' },
       { kind: 'release_slot', holdId: booking.holdId },
@@ -167,7 +220,8 @@ export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_
   }
   assertStatus(booking, ['reschedule_proposed'], 'expire the reschedule of');
   const proposal = booking.reschedule.current;
-  if (!proposal || booking.confirmation.responseType === 'rescheduled' || ctx.now < proposal.responseDeadline) throw new BookingError(BookingErrorCode.InvalidTransition, 'The reschedule response deadline has not passed');
+  if (!proposal || booking.confirmation.responseType === 'rescheduled' || ctx.now < proposal.responseDeadline)
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'The reschedule response deadline has not passed');
   return change(booking, ctx, 'expired', 'expired', { reschedule: closeProposal(booking, ctx.now, false) }, [
     { kind: 'release_hold', reason: 'reschedule_expired' },
     { kind: 'release_slot', holdId: booking.holdId },
@@ -177,16 +231,39 @@ export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_
 
 // ---- reschedule ----------------------------------------------------------------------------------
 
-export function proposeReschedule(booking: Booking, proposal: { start: Date; end: Date; holdId: string; message?: string }, rules: TransitionRules, ctx: TransitionContext): BookingChange {
+export function proposeReschedule(
+  booking: Booking,
+  proposal: { start: Date; end: Date; holdId: string; message?: string },
+  rules: TransitionRules,
+  ctx: TransitionContext,
+): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
   assertAwaitingProvider(booking, ctx.now);
   if (!rules.allowReschedule) throw new BookingError(BookingErrorCode.RescheduleNotAllowed, 'This provider does not offer reschedules');
-  if (booking.reschedule.count >= booking.reschedule.maxAttempts) throw new BookingError(BookingErrorCode.RescheduleLimitReached, `At most ${booking.reschedule.maxAttempts} reschedule proposals`);
+  if (booking.reschedule.count >= booking.reschedule.maxAttempts)
+    throw new BookingError(BookingErrorCode.RescheduleLimitReached, `At most ${booking.reschedule.maxAttempts} reschedule proposals`);
   if (proposal.start.getTime() <= ctx.now.getTime()) throw new BookingError(BookingErrorCode.SlotInPast, 'The proposed time has already started');
   const deadline = new Date(Math.min(ctx.now.getTime() + rules.rescheduleNoticeHours * 3_600_000, proposal.start.getTime()));
   const { start, end } = currentTimes(booking);
-  const current = { proposedBy: 'provider' as const, proposedAt: ctx.now, proposedStart: proposal.start, proposedEnd: proposal.end, responseDeadline: deadline, holdId: proposal.holdId, ...(proposal.message ? { message: proposal.message } : {}) };
-  const attempt = { attemptNumber: booking.reschedule.count + 1, fromStart: start, fromEnd: end, toStart: proposal.start, toEnd: proposal.end, proposedBy: 'provider' as const, proposedAt: ctx.now, ...(proposal.message ? { message: proposal.message } : {}) };
+  const current = {
+    proposedBy: 'provider' as const,
+    proposedAt: ctx.now,
+    proposedStart: proposal.start,
+    proposedEnd: proposal.end,
+    responseDeadline: deadline,
+    holdId: proposal.holdId,
+    ...(proposal.message ? { message: proposal.message } : {}),
+  };
+  const attempt = {
+    attemptNumber: booking.reschedule.count + 1,
+    fromStart: start,
+    fromEnd: end,
+    toStart: proposal.start,
+    toEnd: proposal.end,
+    proposedBy: 'provider' as const,
+    proposedAt: ctx.now,
+    ...(proposal.message ? { message: proposal.message } : {}),
+  };
   return change(
     booking,
     ctx,
@@ -210,7 +287,8 @@ function closeProposal(booking: Booking, now: Date, accepted: boolean): Booking[
 function assertProposalOpen(booking: Booking, now: Date) {
   assertStatus(booking, ['reschedule_proposed'], 'answer the reschedule of');
   const proposal = booking.reschedule.current;
-  if (!proposal || booking.confirmation.responseType === 'rescheduled') throw new BookingError(BookingErrorCode.InvalidTransition, 'There is no open reschedule proposal');
+  if (!proposal || booking.confirmation.responseType === 'rescheduled')
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'There is no open reschedule proposal');
   if (now.getTime() >= proposal.responseDeadline.getTime()) throw new BookingError(BookingErrorCode.BookingExpired, 'The reschedule proposal has expired');
   return proposal;
 }
@@ -243,11 +321,21 @@ export function acceptReschedule(booking: Booking, ctx: TransitionContext): Book
 export function declineReschedule(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'patient');
   const proposal = assertProposalOpen(booking, ctx.now);
-  return change(booking, ctx, 'reschedule_declined', 'cancelled_patient', { reschedule: closeProposal(booking, ctx.now, false), cancellation: { by: 'patient', reason: 'reschedule_declined', at: ctx.now, feePercent: 0, feeCents: 0 } }, [
-    { kind: 'release_hold', reason: 'reschedule_declined' },
-    { kind: 'release_slot', holdId: booking.holdId },
-    { kind: 'release_slot', holdId: proposal.holdId },
-  ]);
+  return change(
+    booking,
+    ctx,
+    'reschedule_declined',
+    'cancelled_patient',
+    {
+      reschedule: closeProposal(booking, ctx.now, false),
+      cancellation: { by: 'patient', reason: 'reschedule_declined', at: ctx.now, feePercent: 0, feeCents: 0 },
+    },
+    [
+      { kind: 'release_hold', reason: 'reschedule_declined' },
+      { kind: 'release_slot', holdId: booking.holdId },
+      { kind: 'release_slot', holdId: proposal.holdId },
+    ],
+  );
 }
 
 // ---- cancellation and the visit ------------------------------------------------------------------
@@ -264,13 +352,18 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
   const byPatient = ctx.actor.type === 'patient';
   assertParty(booking, ctx.actor, byPatient ? 'patient' : 'provider');
   assertStatus(booking, byPatient ? PATIENT_CANCELLABLE : PROVIDER_CANCELLABLE, 'cancel');
-  if (byPatient && !rules.allowCancellation && booking.status === 'confirmed') throw new BookingError(BookingErrorCode.CancellationNotAllowed, 'This provider does not allow cancellations');
+  if (byPatient && !rules.allowCancellation && booking.status === 'confirmed')
+    throw new BookingError(BookingErrorCode.CancellationNotAllowed, 'This provider does not allow cancellations');
   // A capture in flight cannot be released, and refunding what is not captured yet is impossible: wait for it.
-  if (booking.payment.status === 'capture_requested') throw new BookingError(BookingErrorCode.InvalidTransition, 'The payment is being captured; cancel once the booking is confirmed', { paymentStatus: 'capture_requested' });
+  if (booking.payment.status === 'capture_requested')
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'The payment is being captured; cancel once the booking is confirmed', {
+      paymentStatus: 'capture_requested',
+    });
   const to: BookingStatus = byPatient ? 'cancelled_patient' : 'cancelled_provider';
   const captured = booking.payment.status === 'captured' ? (booking.payment.capturedAmountCents ?? booking.payment.originalAmountCents) : 0;
   const feePercent = byPatient && booking.status === 'confirmed' ? rules.cancellationFeePercent : 0;
-  const feeCents = feePercent > 0 ? cancellationFee(booking.payment.originalAmountCents, feePercent, currentTimes(booking).start, rules.cancellationNoticeHours, ctx.now) : 0;
+  const feeCents =
+    feePercent > 0 ? cancellationFee(booking.payment.originalAmountCents, feePercent, currentTimes(booking).start, rules.cancellationNoticeHours, ctx.now) : 0;
   const effects: BookingEffect[] = [];
   if (captured > 0) {
     const refund = captured - Math.min(feeCents, captured);
@@ -285,7 +378,11 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
     ctx,
     'cancelled',
     to,
-    { cancellation: { by: ctx.actor.type, ...(reason ? { reason } : {}), at: ctx.now, feePercent: feeCents > 0 ? feePercent : 0, feeCents }, notes: { ...booking.notes, ...(reason ? { cancellationReason: reason } : {}) }, payment: { ...booking.payment, cancellationFeeCents: feeCents } },
+    {
+      cancellation: { by: ctx.actor.type, ...(reason ? { reason } : {}), at: ctx.now, feePercent: feeCents > 0 ? feePercent : 0, feeCents },
+      notes: { ...booking.notes, ...(reason ? { cancellationReason: reason } : {}) },
+      payment: { ...booking.payment, cancellationFeeCents: feeCents },
+    },
     effects,
     { reason, feeCents },
   );
@@ -303,7 +400,9 @@ export function startVisit(booking: Booking, ctx: TransitionContext): BookingCha
 
 export function complete(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
-  return change(booking, ctx, 'completed', 'completed', { dateTime: { ...booking.dateTime, actualEnd: ctx.now } }, [{ kind: 'release_slot', holdId: booking.holdId }]);
+  return change(booking, ctx, 'completed', 'completed', { dateTime: { ...booking.dateTime, actualEnd: ctx.now } }, [
+    { kind: 'release_slot', holdId: booking.holdId },
+  ]);
 }
 
 export function markNoShow(booking: Booking, ctx: TransitionContext): BookingChange {
@@ -320,6 +419,13 @@ export function adminOverride(booking: Booking, to: string, reason: string, ctx:
   if (!reason.trim()) throw new BookingError(BookingErrorCode.ValidationFailed, 'An override needs a reason');
   const freesSlot = SLOT_HOLDING_STATUSES.includes(booking.status) && !SLOT_HOLDING_STATUSES.includes(to);
   const entry = auditEntry(ctx, 'admin_override', booking.status, to, { reason });
-  const next: Booking = { ...booking, status: to, version: booking.version + 1, updatedAt: ctx.now, audit: [...booking.audit, entry], notes: { ...booking.notes, adminNotes: reason } };
+  const next: Booking = {
+    ...booking,
+    status: to,
+    version: booking.version + 1,
+    updatedAt: ctx.now,
+    audit: [...booking.audit, entry],
+    notes: { ...booking.notes, adminNotes: reason },
+  };
   return { previous: booking, booking: next, audit: [entry], effects: freesSlot ? [{ kind: 'release_slot', holdId: booking.holdId }] : [] };
 }

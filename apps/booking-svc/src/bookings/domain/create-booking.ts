@@ -25,8 +25,10 @@ export interface CreateBookingInput {
  */
 export function createBooking(input: CreateBookingInput, ctx: TransitionContext): BookingChange {
   const { reservation } = input;
-  if (ctx.actor.type !== 'patient' || reservation.patientId !== ctx.actor.id) throw new BookingError(BookingErrorCode.ReservationNotFound, 'No such reservation');
-  if (!isLive(reservation, ctx.now)) throw new BookingError(BookingErrorCode.ReservationExpired, 'The reservation has expired or was already used; reserve the slot again');
+  if (ctx.actor.type !== 'patient' || reservation.patientId !== ctx.actor.id)
+    throw new BookingError(BookingErrorCode.ReservationNotFound, 'No such reservation');
+  if (!isLive(reservation, ctx.now))
+    throw new BookingError(BookingErrorCode.ReservationExpired, 'The reservation has expired or was already used; reserve the slot again');
   const booking: Booking = {
     id: input.id,
     bookingNumber: input.bookingNumber,

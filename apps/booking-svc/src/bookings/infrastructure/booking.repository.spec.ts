@@ -12,7 +12,15 @@ import { createBooking } from '../domain/create-booking.js';
 import { BookingRepository } from './booking.repository.js';
 import { BOOKING_MODEL, type BookingDocument, BookingSchema } from './booking.schema.js';
 
-const rules: t.TransitionRules = { confirmationDeadlineHours: 24, allowReschedule: true, maxRescheduleAttempts: 2, rescheduleNoticeHours: 24, allowCancellation: true, cancellationNoticeHours: 24, cancellationFeePercent: 0 };
+const rules: t.TransitionRules = {
+  confirmationDeadlineHours: 24,
+  allowReschedule: true,
+  maxRescheduleAttempts: 2,
+  rescheduleNoticeHours: 24,
+  allowCancellation: true,
+  cancellationNoticeHours: 24,
+  cancellationFeePercent: 0,
+};
 const system = { type: 'system' as const, id: 'test' };
 const provider = { type: 'provider' as const, id: 'p1' };
 

@@ -12,7 +12,15 @@ import { BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 const DUPLICATE_KEY = 11000;
 
 export function toBooking(doc: BookingDocument): Booking {
-  const { _id, outbox: _o, outboxPending: _pending, outboxPendingSince: _p, outboxLockedUntil: _l, outboxRevision: _r, ...rest } = doc as BookingDocument & Record<string, unknown>;
+  const {
+    _id,
+    outbox: _o,
+    outboxPending: _pending,
+    outboxPendingSince: _p,
+    outboxLockedUntil: _l,
+    outboxRevision: _r,
+    ...rest
+  } = doc as BookingDocument & Record<string, unknown>;
   return { id: _id, ...(rest as Omit<Booking, 'id'>) };
 }
 
@@ -36,7 +44,11 @@ export class BookingRepository {
   }
 
   /** A party's bookings, newest first, a page at a time (cursor: the last item's createdAt and id). */
-  async listForParty(party: { patientId?: string; providerId?: string }, filter: { statuses?: readonly string[] }, page: { limit: number; after?: { createdAt: Date; id: string } }): Promise<Booking[]> {
+  async listForParty(
+    party: { patientId?: string; providerId?: string },
+    filter: { statuses?: readonly string[] },
+    page: { limit: number; after?: { createdAt: Date; id: string } },
+  ): Promise<Booking[]> {
     const query: Record<string, unknown> = { ...party, ...(filter.statuses?.length ? { status: { $in: filter.statuses } } : {}) };
     if (page.after) query['$or'] = [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }];
     const docs = await this.model.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit).lean<BookingDocument[]>();
@@ -45,7 +57,11 @@ export class BookingRepository {
 
   /** A provider's requests awaiting an answer, the most urgent first. */
   async pendingForProvider(providerId: string, limit: number): Promise<Booking[]> {
-    const docs = await this.model.find({ providerId, status: 'pending_confirmation', 'confirmation.responseType': { $exists: false } }).sort({ 'confirmation.expiresAt': 1 }).limit(limit).lean<BookingDocument[]>();
+    const docs = await this.model
+      .find({ providerId, status: 'pending_confirmation', 'confirmation.responseType': { $exists: false } })
+      .sort({ 'confirmation.expiresAt': 1 })
+      .limit(limit)
+      .lean<BookingDocument[]>();
     return docs.map(toBooking);
   }
 
@@ -85,7 +101,9 @@ export class BookingRepository {
     const update = withOutboxUpdate({ $set: state as Record<string, unknown>, $push: { audit: { $each: change.audit } } }, messages);
     const result = await this.model.updateOne({ _id: id, version: change.previous.version, status: change.previous.status }, update);
     if (result.matchedCount === 0) {
-      throw new BookingError(BookingErrorCode.VersionConflict, 'The booking changed meanwhile; read it again and retry', { expectedVersion: change.previous.version });
+      throw new BookingError(BookingErrorCode.VersionConflict, 'The booking changed meanwhile; read it again and retry', {
+        expectedVersion: change.previous.version,
+      });
     }
     this.outbox.publishSoon(this.model, id);
   }

@@ -16,7 +16,8 @@ export class BookingListsController {
   /** The caller's own bookings (as patient or as provider), newest first, cursor-paginated. */
   @Get('mine')
   async mine(@InternalActor() actor: Actor, @Query() query: BookingListRequest) {
-    if (actor.type !== 'patient' && actor.type !== 'provider') throw new BookingError(BookingErrorCode.Forbidden, 'Only patients and providers have bookings of their own');
+    if (actor.type !== 'patient' && actor.type !== 'provider')
+      throw new BookingError(BookingErrorCode.Forbidden, 'Only patients and providers have bookings of their own');
     const limit = query.limit ?? 20;
     const party = actor.type === 'patient' ? { patientId: actor.id } : { providerId: actor.id };
     const after = decodeCursor(query.cursor);

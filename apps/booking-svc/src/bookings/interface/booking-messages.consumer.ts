@@ -1,6 +1,13 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { type CalendarConnectionChanged, type ExpireBookingDeadline, type PaymentCaptured, type PaymentFailed, type PaymentHoldPlaced, Topics } from '@bp/contracts';
+import {
+  type CalendarConnectionChanged,
+  type ExpireBookingDeadline,
+  type PaymentCaptured,
+  type PaymentFailed,
+  type PaymentHoldPlaced,
+  Topics,
+} from '@bp/contracts';
 import { type InboundMessage, OnMessage } from '@bp/messaging';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { BookingActions } from '../application/booking-actions.js';

@@ -9,7 +9,6 @@ import type { Booking } from '../domain/booking.js';
 import { CreateBookingRequest, OverrideRequest, ReasonRequest, RescheduleRequest } from './booking.requests.js';
 import { bookingView } from './booking.view.js';
 
-
 @Controller('internal/bookings')
 @UseGuards(InternalAuthGuard)
 @UseFilters(BookingErrorFilter)
@@ -21,7 +20,12 @@ export class BookingsController {
   ) {}
 
   @Post()
-  async create(@Body() body: CreateBookingRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(
+    @Body() body: CreateBookingRequest,
+    @InternalActor() actor: Actor,
+    @IdempotencyKey() key: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const result = await this.idempotency.run({ actor, operation: 'create-booking', key }, body, async () => {
       const { booking, created } = await this.commands.create(body, this.commands.context(actor));
       return { status: created ? 201 : 200, body: success(bookingView(booking)) };
@@ -113,9 +117,18 @@ export class BookingsController {
     return this.act('override', id, actor, key, body, (b, a) => this.actions.override(b, a, body.status, body.reason));
   }
 
-  private async act(operation: string, bookingId: string, actor: Actor, key: string, body: object, action: (bookingId: string, actor: Actor) => Promise<Booking>) {
-    const result = await this.idempotency.run({ actor, operation: `${operation}:${bookingId}`, key }, body, async () => ({ status: 200, body: success(bookingView(await action(bookingId, actor))) }));
+  private async act(
+    operation: string,
+    bookingId: string,
+    actor: Actor,
+    key: string,
+    body: object,
+    action: (bookingId: string, actor: Actor) => Promise<Booking>,
+  ) {
+    const result = await this.idempotency.run({ actor, operation: `${operation}:${bookingId}`, key }, body, async () => ({
+      status: 200,
+      body: success(bookingView(await action(bookingId, actor))),
+    }));
     return result.body;
   }
 }
-

@@ -40,7 +40,16 @@ export const DEFAULT_BOOKING_SETTINGS: BookingSettings = {
   allowMultipleServices: false,
 };
 
-type NumericSetting = 'confirmationDeadlineHours' | 'minimumNoticeHours' | 'maximumAdvanceDays' | 'bufferMinutes' | 'maxRescheduleAttempts' | 'rescheduleNoticeHours' | 'cancellationNoticeHours' | 'cancellationFeePercent' | 'slotDurationMinutes';
+type NumericSetting =
+  | 'confirmationDeadlineHours'
+  | 'minimumNoticeHours'
+  | 'maximumAdvanceDays'
+  | 'bufferMinutes'
+  | 'maxRescheduleAttempts'
+  | 'rescheduleNoticeHours'
+  | 'cancellationNoticeHours'
+  | 'cancellationFeePercent'
+  | 'slotDurationMinutes';
 
 /** Inclusive integer bounds: the spec's where it gives them, sensible ones where it does not (written in docs/booking-core.md). */
 export const SETTING_BOUNDS: Readonly<Record<NumericSetting, readonly [number, number]>> = {

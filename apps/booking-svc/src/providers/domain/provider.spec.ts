@@ -8,7 +8,12 @@ const input: DefineProviderInput = {
   id: 'provider-1',
   timezone: 'America/Denver',
   services: [{ id: 'consult', name: 'Consultation', category: 'therapy', durationMinutes: 50, priceCents: 12000 }],
-  weeklyHours: { '1': [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00' }] },
+  weeklyHours: {
+    '1': [
+      { start: '09:00', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ],
+  },
   overrides: [{ date: '2027-12-25', windows: [] }],
 };
 
@@ -55,7 +60,12 @@ describe('defineProvider', () => {
         ...input,
         id: 'no spaces allowed',
         timezone: 'Mars/Olympus_Mons',
-        weeklyHours: { '2': [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }] },
+        weeklyHours: {
+          '2': [
+            { start: '09:00', end: '12:00' },
+            { start: '11:00', end: '13:00' },
+          ],
+        },
         services: [
           { id: 'a', name: '', category: 'therapy', durationMinutes: 7, priceCents: -1, currency: 'xyz' },
           { id: 'a', name: 'Long', category: 'therapy', durationMinutes: 485, priceCents: 10.5 },
@@ -105,7 +115,9 @@ describe('changes to an existing provider', () => {
   });
 
   it('checks a replacement schedule with its time zone, and a replacement service list', () => {
-    expect(problemsOf(() => checkSchedule({ timezone: 'Nowhere/Land', weeklyHours: {}, overrides: [] }))).toEqual(['timezone: Nowhere/Land is not an IANA time zone']);
+    expect(problemsOf(() => checkSchedule({ timezone: 'Nowhere/Land', weeklyHours: {}, overrides: [] }))).toEqual([
+      'timezone: Nowhere/Land is not an IANA time zone',
+    ]);
     expect(problemsOf(() => checkServiceList([{ id: 'x', name: 'X', category: 'c', durationMinutes: 0, priceCents: 0 }]))).toEqual([
       'services[0].durationMinutes must be a multiple of 5 from 5 to 480',
     ]);

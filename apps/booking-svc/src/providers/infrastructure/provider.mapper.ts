@@ -29,7 +29,16 @@ function services(stored: ProviderService[] | undefined): ProviderService[] {
 
 function settings(s: BookingSettings): BookingSettings {
   const { mode, modeOverride, autoConfirm, confirmationDeadlineHours, minimumNoticeHours, maximumAdvanceDays, bufferMinutes } = s;
-  const { allowReschedule, maxRescheduleAttempts, rescheduleNoticeHours, allowCancellation, cancellationNoticeHours, cancellationFeePercent, slotDurationMinutes, allowMultipleServices } = s;
+  const {
+    allowReschedule,
+    maxRescheduleAttempts,
+    rescheduleNoticeHours,
+    allowCancellation,
+    cancellationNoticeHours,
+    cancellationFeePercent,
+    slotDurationMinutes,
+    allowMultipleServices,
+  } = s;
   return {
     mode,
     modeOverride,
@@ -84,7 +93,13 @@ function trustScore(t: TrustScore | undefined): TrustScore | undefined {
   const { responseRate, completionRate, noShowRate, reviewScore, accountAge } = t.factors;
   return {
     score: t.score,
-    factors: { responseRate: factor(responseRate), completionRate: factor(completionRate), noShowRate: factor(noShowRate), reviewScore: factor(reviewScore), accountAge: factor(accountAge) },
+    factors: {
+      responseRate: factor(responseRate),
+      completionRate: factor(completionRate),
+      noShowRate: factor(noShowRate),
+      reviewScore: factor(reviewScore),
+      accountAge: factor(accountAge),
+    },
     lastCalculatedAt: t.lastCalculatedAt,
   };
 }

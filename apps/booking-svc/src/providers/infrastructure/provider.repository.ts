@@ -82,7 +82,11 @@ export class ProviderRepository {
    * own version, so they never conflict with the owner's profile edits and do not bump `version`.
    * Given an `eventId`, an event already folded in is not counted again (`duplicate`).
    */
-  async recordOutcome(id: string, apply: (stats: BookingStats, account: StatsAccount) => StatsUpdate, options: { eventId?: string } = {}): Promise<RecordOutcomeResult> {
+  async recordOutcome(
+    id: string,
+    apply: (stats: BookingStats, account: StatsAccount) => StatsUpdate,
+    options: { eventId?: string } = {},
+  ): Promise<RecordOutcomeResult> {
     const { eventId } = options;
     for (let attempt = 1; attempt <= STATS_WRITE_ATTEMPTS; attempt++) {
       const doc = await this.model.findById(id).lean<ProviderDocument>();
@@ -110,7 +114,10 @@ export class ProviderRepository {
     const doc = await this.model.findOneAndUpdate(filter, { ...update, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ProviderDocument>();
     if (doc) return toProvider(doc);
     if (expectedVersion !== undefined && (await this.model.exists({ _id: id }))) {
-      throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${id} was changed by someone else; read it again and retry`, { providerId: id, expectedVersion });
+      throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${id} was changed by someone else; read it again and retry`, {
+        providerId: id,
+        expectedVersion,
+      });
     }
     throw new BookingError(BookingErrorCode.ProviderNotFound, `Provider ${id} not found`, { providerId: id });
   }

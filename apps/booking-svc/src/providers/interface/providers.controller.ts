@@ -50,18 +50,28 @@ export class ProvidersController {
 
   @Patch(':id/settings')
   async changeSettings(@Param() { id }: ProviderIdParams, @Body() body: SettingsRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
-    return this.once(actor, `provider-settings:${id}`, key, body, async () => success(providerView(await this.changeProvider.changeSettings(actor, id, toSettingsChange(body)))));
+    return this.once(actor, `provider-settings:${id}`, key, body, async () =>
+      success(providerView(await this.changeProvider.changeSettings(actor, id, toSettingsChange(body)))),
+    );
   }
 
   @Put(':id/schedule')
   async replaceSchedule(@Param() { id }: ProviderIdParams, @Body() body: ReplaceScheduleRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
-    const change = { weeklyHours: toWeeklyHours(body.weeklyHours), overrides: toOverrides(body.overrides), ...(body.timezone === undefined ? {} : { timezone: body.timezone }) };
-    return this.once(actor, `provider-schedule:${id}`, key, body, async () => success(providerView(await this.changeProvider.replaceSchedule(actor, id, change))));
+    const change = {
+      weeklyHours: toWeeklyHours(body.weeklyHours),
+      overrides: toOverrides(body.overrides),
+      ...(body.timezone === undefined ? {} : { timezone: body.timezone }),
+    };
+    return this.once(actor, `provider-schedule:${id}`, key, body, async () =>
+      success(providerView(await this.changeProvider.replaceSchedule(actor, id, change))),
+    );
   }
 
   @Put(':id/services')
   async replaceServices(@Param() { id }: ProviderIdParams, @Body() body: ReplaceServicesRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
-    return this.once(actor, `provider-services:${id}`, key, body, async () => success(providerView(await this.changeProvider.replaceServices(actor, id, toServices(body.services)))));
+    return this.once(actor, `provider-services:${id}`, key, body, async () =>
+      success(providerView(await this.changeProvider.replaceServices(actor, id, toServices(body.services)))),
+    );
   }
 
   @Get(':id')

@@ -15,7 +15,14 @@ export class TimeWindowRequest {
 }
 
 /** A weekday's optional list of windows. */
-const DayWindows = () => applyDecorators(IsOptional(), IsArray(), ArrayMaxSize(48), ValidateNested({ each: true }), Type(() => TimeWindowRequest));
+const DayWindows = () =>
+  applyDecorators(
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(48),
+    ValidateNested({ each: true }),
+    Type(() => TimeWindowRequest),
+  );
 
 /** ISO weekday (1 = Monday … 7 = Sunday) → windows; any other key is refused. */
 export class WeeklyHoursRequest {

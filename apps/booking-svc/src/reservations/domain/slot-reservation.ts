@@ -47,23 +47,40 @@ export interface SlotRules {
 export function reserveSlot(input: ReserveSlotInput, rules: SlotRules, now: Date, ttlSeconds: number): SlotReservation {
   const endTime = new Date(input.startTime.getTime() + rules.serviceDurationMinutes * 60_000);
   if (input.endTime && input.endTime.getTime() !== endTime.getTime()) {
-    throw new BookingError(BookingErrorCode.InvalidTimeRange, `This service lasts ${rules.serviceDurationMinutes} minutes: endTime must be ${endTime.toISOString()}`, { expectedEndTime: endTime.toISOString() });
+    throw new BookingError(
+      BookingErrorCode.InvalidTimeRange,
+      `This service lasts ${rules.serviceDurationMinutes} minutes: endTime must be ${endTime.toISOString()}`,
+      { expectedEndTime: endTime.toISOString() },
+    );
   }
   if (input.startTime.getTime() <= now.getTime()) throw new BookingError(BookingErrorCode.SlotInPast, 'The slot has already started');
   const { earliest, latest } = bookingWindow(rules.settings, now);
   if (input.startTime < earliest || input.startTime > latest) {
-    throw new BookingError(BookingErrorCode.OutsideBookingWindow, 'The slot is outside the provider’s booking window', { earliest: earliest.toISOString(), latest: latest.toISOString() });
+    throw new BookingError(BookingErrorCode.OutsideBookingWindow, 'The slot is outside the provider’s booking window', {
+      earliest: earliest.toISOString(),
+      latest: latest.toISOString(),
+    });
   }
   if (!withinWorkingHours(rules.schedule, input.startTime, endTime)) {
     throw new BookingError(BookingErrorCode.SlotUnavailable, 'The provider does not work at this time', { reason: 'outside_working_hours' });
   }
   const { endTime: _given, ...rest } = input;
-  return { ...rest, endTime, bufferMinutes: rules.settings.bufferMinutes, status: 'active', expiresAt: new Date(now.getTime() + ttlSeconds * 1000), version: 1, createdAt: now };
+  return {
+    ...rest,
+    endTime,
+    bufferMinutes: rules.settings.bufferMinutes,
+    status: 'active',
+    expiresAt: new Date(now.getTime() + ttlSeconds * 1000),
+    version: 1,
+    createdAt: now,
+  };
 }
 
 function withinWorkingHours(schedule: Schedule, start: Date, end: Date): boolean {
   const localDay = DateTime.fromJSDate(start, { zone: schedule.timezone }).startOf('day');
-  return workingSpans(schedule, localDay.minus({ days: 1 }), localDay.plus({ days: 1 })).some((w) => w.start.toMillis() <= start.getTime() && end.getTime() <= w.end.toMillis());
+  return workingSpans(schedule, localDay.minus({ days: 1 }), localDay.plus({ days: 1 })).some(
+    (w) => w.start.toMillis() <= start.getTime() && end.getTime() <= w.end.toMillis(),
+  );
 }
 
 /** Whether a reservation still holds its slot at `now`. */

@@ -63,7 +63,9 @@ export class ReservationRepository {
 
   /** Reservations still holding their slot at `now` that start in [from, to). */
   async findLiveInRange(providerId: string, from: Date, to: Date, now: Date): Promise<SlotReservation[]> {
-    const docs = await this.model.find({ providerId, status: 'active', expiresAt: { $gt: now }, startTime: { $gte: from, $lt: to } }).lean<ReservationDocument[]>();
+    const docs = await this.model
+      .find({ providerId, status: 'active', expiresAt: { $gt: now }, startTime: { $gte: from, $lt: to } })
+      .lean<ReservationDocument[]>();
     return docs.map(toDomain);
   }
 

@@ -30,7 +30,9 @@ const DUPLICATE_KEY = 11000;
 const LOCK_MS = 30_000;
 
 function hashOf(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(body ?? null))
+    .digest('hex');
 }
 
 /**
@@ -49,7 +51,12 @@ export class IdempotencyStore implements OnModuleInit {
     this.records = this.connection.collection<IdempotencyRecord>('idempotency_records');
   }
 
-  async run(scope: IdempotencyScope, body: unknown, execute: () => Promise<{ status: number; body: unknown }>, now: Date = new Date()): Promise<StoredResponse> {
+  async run(
+    scope: IdempotencyScope,
+    body: unknown,
+    execute: () => Promise<{ status: number; body: unknown }>,
+    now: Date = new Date(),
+  ): Promise<StoredResponse> {
     const id = `${scope.actor.type}:${scope.actor.id}:${scope.operation}:${scope.key}`;
     const requestHash = hashOf(body);
     const claimed = await this.claim(id, requestHash, now);
@@ -72,16 +79,22 @@ export class IdempotencyStore implements OnModuleInit {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }
     // A run that died holding the key: take it over once its lock lapsed.
-    const takeover = await this.records.updateOne({ _id: id, state: 'in_progress', requestHash, lockedUntil: { $lte: now } }, { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } });
+    const takeover = await this.records.updateOne(
+      { _id: id, state: 'in_progress', requestHash, lockedUntil: { $lte: now } },
+      { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } },
+    );
     return takeover.modifiedCount === 1;
   }
 
   private async replay(id: string, requestHash: string, now: Date): Promise<StoredResponse> {
     const record = await this.records.findOne({ _id: id });
     if (!record) return Promise.reject(new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'Retry: the first request with this key just failed'));
-    if (record.requestHash !== requestHash) throw new BookingError(BookingErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for a different request');
+    if (record.requestHash !== requestHash)
+      throw new BookingError(BookingErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for a different request');
     if (record.state !== 'done' || !record.response) {
-      throw new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'A request with this idempotency key is still running', { retryAfterSeconds: Math.max(1, Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 1000)) });
+      throw new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'A request with this idempotency key is still running', {
+        retryAfterSeconds: Math.max(1, Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 1000)),
+      });
     }
     return { ...record.response, replayed: true };
   }

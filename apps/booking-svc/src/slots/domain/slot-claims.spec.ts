@@ -3,7 +3,11 @@ import { granulesOf, slotClaimId } from './slot-claims.js';
 
 const minute = 60_000;
 const base = Date.UTC(2030, 0, 1, 8, 0);
-const interval = fc.record({ startMin: fc.integer({ min: 0, max: 600 }), lengthMin: fc.integer({ min: 1, max: 180 }), bufferMin: fc.integer({ min: 0, max: 60 }) });
+const interval = fc.record({
+  startMin: fc.integer({ min: 0, max: 600 }),
+  lengthMin: fc.integer({ min: 1, max: 180 }),
+  bufferMin: fc.integer({ min: 0, max: 60 }),
+});
 
 describe('granulesOf', () => {
   it('covers the interval and its buffer with 5-minute granules', () => {
@@ -17,7 +21,10 @@ describe('granulesOf', () => {
         const occupied = (i: typeof a) => ({ start: base + i.startMin * minute, end: base + (i.startMin + i.lengthMin + i.bufferMin) * minute });
         const [oa, ob] = [occupied(a), occupied(b)];
         const overlap = oa.start < ob.end && ob.start < oa.end;
-        const keys = (i: typeof a) => new Set(granulesOf(new Date(base + i.startMin * minute), new Date(base + (i.startMin + i.lengthMin) * minute), i.bufferMin).map((g) => slotClaimId('p', g)));
+        const keys = (i: typeof a) =>
+          new Set(
+            granulesOf(new Date(base + i.startMin * minute), new Date(base + (i.startMin + i.lengthMin) * minute), i.bufferMin).map((g) => slotClaimId('p', g)),
+          );
         const shared = [...keys(a)].some((k) => keys(b).has(k));
         // Overlap always collides (no double booking); on 5-minute-aligned times nothing else does.
         if (overlap) expect(shared).toBe(true);

@@ -65,7 +65,12 @@ export class SlotClaimStore implements OnModuleInit {
       await this.insertAll(docs, hold.holdId, now);
     } catch (error) {
       await this.release(hold.holdId, 'slot');
-      if (isDuplicateKey(error)) throw new BookingError(BookingErrorCode.SlotUnavailable, 'This time is no longer available', { providerId: hold.providerId, start: hold.start, end: hold.end });
+      if (isDuplicateKey(error))
+        throw new BookingError(BookingErrorCode.SlotUnavailable, 'This time is no longer available', {
+          providerId: hold.providerId,
+          start: hold.start,
+          end: hold.end,
+        });
       throw error;
     }
   }

@@ -40,7 +40,12 @@ export class ReserveSlotUseCase {
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
     const service = provider.services.find((s) => s.id === command.serviceId);
     if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
-    const reservation = reserveSlot(input, { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes }, now, this.config.RESERVATION_TTL_SECONDS);
+    const reservation = reserveSlot(
+      input,
+      { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes },
+      now,
+      this.config.RESERVATION_TTL_SECONDS,
+    );
 
     const occupiedUntil = new Date(reservation.endTime.getTime() + reservation.bufferMinutes * 60_000);
     if ((await this.calendarBusy.inRange(reservation.providerId, reservation.startTime, occupiedUntil)).length > 0) {
@@ -49,7 +54,14 @@ export class ReserveSlotUseCase {
     await this.claims.claimPatientPlace(reservation.patientId, reservation.id, this.config.MAX_ACTIVE_RESERVATIONS_PER_PATIENT, reservation.expiresAt, now);
     try {
       await this.claims.claimSlot(
-        { holdId: reservation.id, providerId: reservation.providerId, start: reservation.startTime, end: reservation.endTime, bufferMinutes: reservation.bufferMinutes, expiresAt: reservation.expiresAt },
+        {
+          holdId: reservation.id,
+          providerId: reservation.providerId,
+          start: reservation.startTime,
+          end: reservation.endTime,
+          bufferMinutes: reservation.bufferMinutes,
+          expiresAt: reservation.expiresAt,
+        },
         now,
       );
       const stored = await this.reservations.insert(reservation);

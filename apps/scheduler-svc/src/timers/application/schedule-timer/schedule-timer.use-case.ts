@@ -23,7 +23,14 @@ export class ScheduleTimerUseCase {
     await this.timers.updateOne(
       { _id: id, status: { $in: [null, 'scheduled'] } },
       {
-        $set: { kind: command.kind, subjectId: command.subjectId, dueAt: command.dueAt, status: 'scheduled', sourceEventId: command.sourceEventId, updatedAt: new Date() },
+        $set: {
+          kind: command.kind,
+          subjectId: command.subjectId,
+          dueAt: command.dueAt,
+          status: 'scheduled',
+          sourceEventId: command.sourceEventId,
+          updatedAt: new Date(),
+        },
       },
       { upsert: !existing },
     );
