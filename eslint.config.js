@@ -5,16 +5,18 @@ import tseslint from 'typescript-eslint';
 /**
  * Module boundaries (STYLE.md): apps never import apps; contracts import nothing internal; platform
  * imports nothing internal but contracts; messaging builds on contracts + platform; outbox on
- * messaging; the testing library is for specs only; domain folders import no framework.
+ * messaging; the testing library is for specs only; domain folders import no framework (pricing,
+ * plain functions on money, is the one library they may use).
  */
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:pricing', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
   { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
-  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing'] },
+  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing'] },
 ];
 
 export default tseslint.config(
@@ -42,8 +44,12 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          // @bp/pricing is plain functions on money, shared by the services' domains.
           patterns: [
-            { group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*'], message: 'Domain code is plain TypeScript: no framework, no infrastructure.' },
+            {
+              group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*', '!@bp/pricing'],
+              message: 'Domain code is plain TypeScript: no framework, no infrastructure.',
+            },
           ],
         },
       ],

@@ -57,6 +57,7 @@ describe('module boundaries', () => {
       "import { Topics as used } from '@bp/contracts';\nimport { KafkaProducer } from '@bp/messaging';\nvoid KafkaProducer;",
     ],
     ['a spec imports the testing library', 'apps/booking-svc/src/probe.spec.ts', "import { startService as used } from '@bp/testing';"],
+    ['domain code imports the pricing library', 'apps/booking-svc/src/bookings/domain/probe.ts', "import { platformFee as used } from '@bp/pricing';"],
     [
       'domain code imports other domain code',
       'apps/booking-svc/src/reservations/domain/probe.ts',

@@ -2,7 +2,7 @@ import { BookingError, BookingErrorCode } from '../../shared/domain/booking-erro
 import type { Booking, BookingActor, BookingAuditEvent } from './booking.js';
 import { currentTimes } from './booking.js';
 import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus, isTerminal } from './booking-status.js';
-import { cancellationFee } from './money.js';
+import { cancellationFee } from '@bp/pricing';
 
 export interface TransitionContext {
   actor: BookingActor;

@@ -1,3 +1,4 @@
+import type { PlatformFee } from '@bp/pricing';
 import type { BookingMode } from '../../providers/domain/booking-settings.js';
 import type { BookingStatus } from './booking-status.js';
 
@@ -15,13 +16,6 @@ export interface ServiceSnapshot {
   durationMinutes: number;
   priceCents: number;
   currency: string;
-}
-
-export interface PlatformFee {
-  percentage: number;
-  flatFeeCents: number;
-  maxFeeCents: number;
-  calculatedFeeCents: number;
 }
 
 export type PaymentStatus = 'pending' | 'held' | 'capture_requested' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';

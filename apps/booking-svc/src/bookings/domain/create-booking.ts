@@ -4,7 +4,7 @@ import type { SlotReservation } from '../../reservations/domain/slot-reservation
 import { isLive } from '../../reservations/domain/slot-reservation.js';
 import type { Booking, ServiceSnapshot } from './booking.js';
 import type { BookingChange, TransitionContext } from './booking-transitions.js';
-import { type FeePolicy, platformFee } from './money.js';
+import { type FeePolicy, platformFee } from '@bp/pricing';
 
 export interface CreateBookingInput {
   id: string;

@@ -1,0 +1,2 @@
+export * from './platform-fee.js';
+export * from './cancellation-fee.js';
