@@ -1,0 +1,20 @@
+export enum PaymentErrorCode {
+  InvalidPaymentTransition = 'INVALID_PAYMENT_TRANSITION',
+  RefundExceedsCaptured = 'REFUND_EXCEEDS_CAPTURED',
+  CaptureExceedsHold = 'CAPTURE_EXCEEDS_HOLD',
+  ValidationFailed = 'VALIDATION_FAILED',
+}
+
+/** A payment rule said no; retrying the same input cannot succeed. */
+export class PaymentError extends Error {
+  readonly retryable = false;
+
+  constructor(
+    readonly code: PaymentErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'PaymentError';
+  }
+}

@@ -1,0 +1,147 @@
+import { type FeePolicy, type PlatformFee, platformFee, providerPayout } from '@bp/pricing';
+import { PaymentError, PaymentErrorCode } from './payment-error.js';
+
+export type PaymentStatus = 'pending' | 'held' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
+export type CaptureMode = 'automatic' | 'manual';
+export type RefundInitiator = 'patient' | 'provider' | 'admin' | 'system';
+
+/** Stripe's limit on an uncaptured card authorisation when it does not say otherwise. */
+export const DEFAULT_HOLD_DAYS = 7;
+
+export interface Refund {
+  refundId?: string;
+  amountCents: number;
+  reason: string;
+  initiatedBy: RefundInitiator;
+  createdAt: Date;
+}
+
+/** payment-svc's record of one booking's money (the spec's Booking.payment, owned here). */
+export interface Payment {
+  bookingId: string;
+  patientId: string;
+  providerId: string;
+  currency: string;
+  captureMode: CaptureMode;
+  status: PaymentStatus;
+  amountCents: number;
+  capturedCents: number;
+  refundedCents: number;
+  fee: PlatformFee;
+  paymentIntentId?: string;
+  hold?: { createdAt: Date; expiresAt: Date; capturedAt?: Date; cancelledAt?: Date; cancelReason?: string };
+  refunds: Refund[];
+  failure?: { stage: 'hold' | 'capture'; code: string; message: string };
+  /** Counts attempts per operation: part of the Stripe idempotency key, so a retry after a failure is a new request. */
+  attempts: Record<string, number>;
+  version: number;
+}
+
+export interface NewPayment {
+  bookingId: string;
+  patientId: string;
+  providerId: string;
+  amountCents: number;
+  currency: string;
+  captureMode: CaptureMode;
+  feePolicy: FeePolicy;
+}
+
+export function newPayment(input: NewPayment): Payment {
+  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
+    throw new PaymentError(PaymentErrorCode.ValidationFailed, 'amount must be a positive number of cents');
+  const { feePolicy, ...rest } = input;
+  return {
+    ...rest,
+    status: 'pending',
+    capturedCents: 0,
+    refundedCents: 0,
+    fee: platformFee(input.amountCents, feePolicy),
+    refunds: [],
+    attempts: {},
+    version: 1,
+  };
+}
+
+/**
+ * The key Stripe deduplicates a call by: the booking, the operation and its attempt. Persisted before
+ * the call, so a crash between Stripe's answer and our write repeats the same request (Stripe replays
+ * its first answer) instead of holding or charging twice; a deliberate retry after a failure bumps
+ * the attempt.
+ */
+export function stripeIdempotencyKey(payment: Pick<Payment, 'bookingId' | 'attempts'>, operation: string): string {
+  return `booking:${payment.bookingId}:${operation}:${payment.attempts[operation] ?? 1}`;
+}
+
+/** The next attempt of an operation (after a failure the patient may retry). */
+export function nextAttempt(payment: Payment, operation: string): Payment {
+  return { ...payment, attempts: { ...payment.attempts, [operation]: (payment.attempts[operation] ?? 1) + 1 } };
+}
+
+function assertStatus(payment: Payment, allowed: readonly PaymentStatus[], action: string): void {
+  if (!allowed.includes(payment.status)) {
+    throw new PaymentError(PaymentErrorCode.InvalidPaymentTransition, `Cannot ${action} a payment that is ${payment.status}`, {
+      status: payment.status,
+      allowedFrom: allowed,
+    });
+  }
+}
+
+function bump(payment: Payment, patch: Partial<Payment>): Payment {
+  return { ...payment, ...patch, version: payment.version + 1 };
+}
+
+/** Stripe authorised the card: a manual-capture hold until Stripe's capture_before, or 7 days. */
+export function recordHold(payment: Payment, paymentIntentId: string, now: Date, captureBefore?: Date): Payment {
+  assertStatus(payment, ['pending', 'failed'], 'record a hold for');
+  const expiresAt = captureBefore ?? new Date(now.getTime() + DEFAULT_HOLD_DAYS * 86_400_000);
+  const { failure: _cleared, ...rest } = payment;
+  return bump(rest, { status: 'held', paymentIntentId, hold: { createdAt: now, expiresAt } });
+}
+
+export function recordCapture(payment: Payment, capturedCents: number, now: Date): Payment {
+  if (payment.status === 'captured' && payment.capturedCents === capturedCents) return payment; // a replayed answer
+  assertStatus(payment, payment.captureMode === 'automatic' ? ['pending', 'held'] : ['held'], 'capture');
+  const limit = payment.amountCents;
+  if (capturedCents > limit) throw new PaymentError(PaymentErrorCode.CaptureExceedsHold, `Cannot capture ${capturedCents} of a ${limit} hold`, { limit });
+  return bump(payment, { status: 'captured', capturedCents, ...(payment.hold ? { hold: { ...payment.hold, capturedAt: now } } : {}) });
+}
+
+export function recordCancelled(payment: Payment, reason: string, now: Date): Payment {
+  if (payment.status === 'cancelled') return payment;
+  assertStatus(payment, ['pending', 'held', 'failed'], 'cancel');
+  return bump(payment, { status: 'cancelled', ...(payment.hold ? { hold: { ...payment.hold, cancelledAt: now, cancelReason: reason } } : {}) });
+}
+
+export function recordFailure(payment: Payment, stage: 'hold' | 'capture', code: string, message: string): Payment {
+  assertStatus(payment, stage === 'hold' ? ['pending', 'failed'] : ['held'], `record a ${stage} failure of`);
+  return bump(payment, { status: stage === 'hold' ? 'failed' : payment.status, failure: { stage, code, message } });
+}
+
+/** A refund of part or all of what was captured; never more than what remains. */
+export function refund(payment: Payment, amountCents: number, reason: string, initiatedBy: RefundInitiator, now: Date, refundId?: string): Payment {
+  assertStatus(payment, ['captured', 'partial_refund'], 'refund');
+  const remaining = payment.capturedCents - payment.refundedCents;
+  if (!Number.isInteger(amountCents) || amountCents <= 0) throw new PaymentError(PaymentErrorCode.ValidationFailed, 'A refund is a positive number of cents');
+  if (amountCents > remaining)
+    throw new PaymentError(PaymentErrorCode.RefundExceedsCaptured, `Only ${remaining} cents of the captured amount remain to refund`, {
+      remainingCents: remaining,
+      requestedCents: amountCents,
+    });
+  const refundedCents = payment.refundedCents + amountCents;
+  return bump(payment, {
+    status: refundedCents === payment.capturedCents ? 'refunded' : 'partial_refund',
+    refundedCents,
+    refunds: [...payment.refunds, { amountCents, reason, initiatedBy, createdAt: now, ...(refundId ? { refundId } : {}) }],
+  });
+}
+
+/** What the provider's Connect account receives for this payment now: captured, less refunds, less the platform fee. */
+export function transferableCents(payment: Payment): number {
+  return providerPayout(payment.capturedCents - payment.refundedCents, payment.fee);
+}
+
+/** A hold close to lapsing (within `withinMs`), for the hold monitor. */
+export function holdExpiringSoon(payment: Payment, now: Date, withinMs = 24 * 3_600_000): boolean {
+  return payment.status === 'held' && !!payment.hold && payment.hold.expiresAt.getTime() - now.getTime() <= withinMs;
+}
