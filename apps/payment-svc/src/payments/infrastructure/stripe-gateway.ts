@@ -1,0 +1,118 @@
+import { Injectable } from '@nestjs/common';
+import Stripe from 'stripe';
+import { PaymentConfig } from '../../config/payment.config.js';
+
+/** The Stripe API version this code was written and tested against; the SDK sends it on every call. */
+export const STRIPE_API_VERSION = '2026-10-28.endive';
+
+export type StripeOutcome<T> = { ok: true; value: T } | { ok: false; declined: true; code: string; message: string };
+
+export interface HoldRequest {
+  bookingId: string;
+  bookingNumber?: string;
+  amountCents: number;
+  currency: string;
+  customerId?: string;
+  paymentMethodId?: string;
+  captureMethod: 'automatic' | 'manual';
+  idempotencyKey: string;
+}
+
+export interface HoldResult {
+  paymentIntentId: string;
+  status: string;
+  captureBefore?: Date;
+}
+
+/**
+ * payment-svc's one door to Stripe, through the official SDK: pinned API version, keys from config,
+ * every call with the caller's idempotency key, network errors and 5xx retried by the SDK with that
+ * same key. A card decline is an answer, not an error: it comes back as `{ ok: false, declined }`.
+ */
+@Injectable()
+export class StripeGateway {
+  readonly stripe: Stripe;
+
+  constructor(config: PaymentConfig) {
+    const base = config.STRIPE_API_BASE ? new URL(config.STRIPE_API_BASE) : undefined;
+    this.stripe = new Stripe(config.STRIPE_SECRET_KEY, {
+      apiVersion: STRIPE_API_VERSION as Stripe.LatestApiVersion,
+      maxNetworkRetries: 3,
+      timeout: 20_000,
+      telemetry: false,
+      ...(base
+        ? {
+            host: base.hostname,
+            port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)),
+            protocol: base.protocol.replace(':', '') as 'http' | 'https',
+          }
+        : {}),
+    });
+  }
+
+  placeHold(request: HoldRequest): Promise<StripeOutcome<HoldResult>> {
+    return this.declineAware(async () => {
+      const intent = await this.stripe.paymentIntents.create(
+        {
+          amount: request.amountCents,
+          currency: request.currency,
+          capture_method: request.captureMethod,
+          confirm: true,
+          ...(request.customerId ? { customer: request.customerId } : {}),
+          ...(request.paymentMethodId ? { payment_method: request.paymentMethodId } : {}),
+          metadata: { bookingId: request.bookingId, ...(request.bookingNumber ? { bookingNumber: request.bookingNumber } : {}) },
+          ...(request.bookingNumber ? { transfer_group: request.bookingNumber } : {}),
+        },
+        { idempotencyKey: request.idempotencyKey },
+      );
+      const captureBefore =
+        intent.latest_charge && typeof intent.latest_charge === 'object' ? intent.latest_charge.payment_method_details?.card?.capture_before : undefined;
+      return { paymentIntentId: intent.id, status: intent.status, ...(captureBefore ? { captureBefore: new Date(captureBefore * 1000) } : {}) };
+    });
+  }
+
+  capture(paymentIntentId: string, amountCents: number, idempotencyKey: string): Promise<StripeOutcome<{ status: string; amountReceived: number }>> {
+    return this.declineAware(async () => {
+      const intent = await this.stripe.paymentIntents.capture(paymentIntentId, { amount_to_capture: amountCents }, { idempotencyKey });
+      return { status: intent.status, amountReceived: intent.amount_received };
+    });
+  }
+
+  async cancel(
+    paymentIntentId: string,
+    reason: 'abandoned' | 'requested_by_customer' | 'duplicate' | 'fraudulent',
+    idempotencyKey: string,
+  ): Promise<{ status: string }> {
+    const intent = await this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: reason }, { idempotencyKey });
+    return { status: intent.status };
+  }
+
+  async refund(paymentIntentId: string, amountCents: number, idempotencyKey: string): Promise<{ refundId: string; status: string | null }> {
+    const refund = await this.stripe.refunds.create(
+      { payment_intent: paymentIntentId, amount: amountCents, reason: 'requested_by_customer' },
+      { idempotencyKey },
+    );
+    return { refundId: refund.id, status: refund.status };
+  }
+
+  /** The provider's share to their Connect account, grouped with the booking's charge. */
+  async transfer(amountCents: number, currency: string, destination: string, transferGroup: string, idempotencyKey: string): Promise<{ transferId: string }> {
+    const transfer = await this.stripe.transfers.create({ amount: amountCents, currency, destination, transfer_group: transferGroup }, { idempotencyKey });
+    return { transferId: transfer.id };
+  }
+
+  /** Verifies a webhook's Stripe-Signature (at most 5 minutes old) and parses the event; throws if it does not verify. */
+  verifyWebhook(rawBody: string | Buffer, signature: string, secret: string, toleranceSeconds = 300): Stripe.Event {
+    return this.stripe.webhooks.constructEvent(rawBody, signature, secret, Math.min(toleranceSeconds, 300));
+  }
+
+  private async declineAware<T>(call: () => Promise<T>): Promise<StripeOutcome<T>> {
+    try {
+      return { ok: true, value: await call() };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeCardError)
+        return { ok: false, declined: true, code: error.decline_code ?? error.code ?? 'card_declined', message: error.message };
+      throw error;
+    }
+  }
+}
