@@ -5,7 +5,7 @@ import { CalendarConnectionChanged } from './calendar/calendar-connection-change
 import { ProviderBusyTimesUpdated } from './calendar/provider-busy-times.event.js';
 import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
 import { CapturePayment } from './payment/capture-payment.command.js';
-import { PaymentCaptured, PaymentFailed, PaymentHoldPlaced, PaymentHoldReleased } from './payment/payment-events.js';
+import { PaymentCaptured, PaymentFailed, PaymentHoldPlaced, PaymentHoldReleased, PaymentRefunded } from './payment/payment-events.js';
 import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
 import { RefundPayment } from './payment/refund-payment.command.js';
 import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
@@ -20,7 +20,7 @@ export const CONTRACTS = {
   'booking.events.v1': { SlotReserved, BookingStatusChanged },
   'booking.commands.v1': { ExpireBookingDeadline },
   'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment },
-  'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased },
+  'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased, PaymentRefunded },
   'calendar.commands.v1': { SyncProviderCalendar },
   'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
 } as const;

@@ -198,6 +198,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
 }
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error) return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
   return String(error);
 }

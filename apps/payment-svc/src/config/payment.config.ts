@@ -18,7 +18,11 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   STRIPE_API_BASE?: string;
 
+  /**
+   * Test mode only: the card used when a hold request carries none (stripe-mock's `pm_card_visa`), so
+   * flows can run before the client apps collect cards. Ignored with a live key.
+   */
   @IsOptional()
   @IsString()
-  STRIPE_CONNECT_DEFAULT_ACCOUNT?: string;
+  STRIPE_TEST_PAYMENT_METHOD?: string;
 }

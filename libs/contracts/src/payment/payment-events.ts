@@ -54,3 +54,22 @@ export class PaymentHoldReleased {
   @IsNotEmpty()
   paymentIntentId: string;
 }
+
+export class PaymentRefunded {
+  @IsString()
+  @IsNotEmpty()
+  bookingId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  refundId: string;
+
+  @IsInt()
+  @Min(1)
+  amountCents: number;
+
+  /** Everything refunded so far for the booking. */
+  @IsInt()
+  @Min(0)
+  totalRefundedCents: number;
+}

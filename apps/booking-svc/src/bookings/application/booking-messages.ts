@@ -58,6 +58,7 @@ function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id
             currency: booking.service.currency,
             platformFeeCents: booking.payment.platformFee.calculatedFeeCents,
             bookingType: booking.bookingType,
+            bookingNumber: booking.bookingNumber,
           },
           aggregate,
         ),

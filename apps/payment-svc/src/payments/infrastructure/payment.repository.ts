@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { OutgoingMessage } from '@bp/messaging';
+import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import type { Payment } from '../domain/payment.js';
+import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
+
+const DUPLICATE_KEY = 11000;
+
+function toPayment(doc: PaymentDocument): Payment {
+  const {
+    _id,
+    outbox: _o,
+    outboxPending: _p,
+    outboxPendingSince: _s,
+    outboxLockedUntil: _l,
+    outboxRevision: _r,
+    ...rest
+  } = doc as PaymentDocument & Record<string, unknown>;
+  delete (rest as Record<string, unknown>)['createdAt'];
+  delete (rest as Record<string, unknown>)['updatedAt'];
+  return { bookingId: _id, ...(rest as Omit<Payment, 'bookingId'>) };
+}
+
+/** A write lost to a concurrent one: the caller reads again (the message is redelivered). */
+export class PaymentVersionConflict extends Error {
+  readonly retryable = true;
+}
+
+@Injectable()
+export class PaymentRepository {
+  constructor(
+    @InjectModel(PAYMENT_MODEL) private readonly model: Model<PaymentDocument>,
+    private readonly outbox: OutboxRelay,
+  ) {}
+
+  async find(bookingId: string): Promise<Payment | null> {
+    const doc = await this.model.findById(bookingId).lean<PaymentDocument>();
+    return doc ? toPayment(doc) : null;
+  }
+
+  /** Stores a new payment, or returns the one already there for this booking. */
+  async createOrGet(payment: Payment): Promise<Payment> {
+    const { bookingId, ...fields } = payment;
+    try {
+      await this.model.create({ _id: bookingId, ...fields });
+      return payment;
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return (await this.find(bookingId)) as Payment;
+    }
+  }
+
+  /** Writes the next state if nobody else did since `previous`, with its messages, in one update. */
+  async save(previous: Payment, next: Payment, messages: OutgoingMessage[] = []): Promise<void> {
+    if (next === previous) return;
+    const { bookingId, ...state } = next;
+    const result = await this.model.updateOne(
+      { _id: bookingId, version: previous.version },
+      withOutboxUpdate({ $set: state as Record<string, unknown> }, messages),
+    );
+    if (result.matchedCount === 0) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
+    if (messages.length > 0) this.outbox.publishSoon(this.model, bookingId);
+  }
+}

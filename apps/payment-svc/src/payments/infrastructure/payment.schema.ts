@@ -1,0 +1,35 @@
+import { Schema } from 'mongoose';
+import { type OutboxFields, withOutboxFields } from '@bp/outbox';
+import type { Payment } from '../domain/payment.js';
+
+export const PAYMENT_MODEL = 'Payment';
+
+/** One document per booking (`_id` = booking id): the payment's state, its attempts and its outbox. */
+export type PaymentDocument = Omit<Payment, 'bookingId'> & OutboxFields & { _id: string };
+
+export const PaymentSchema = withOutboxFields(
+  new Schema<PaymentDocument>(
+    {
+      _id: { type: String, required: true },
+      patientId: { type: String, required: true },
+      providerId: { type: String, required: true },
+      currency: { type: String, required: true },
+      captureMode: { type: String, required: true, enum: ['automatic', 'manual'] },
+      status: { type: String, required: true },
+      amountCents: { type: Number, required: true },
+      capturedCents: { type: Number, required: true },
+      refundedCents: { type: Number, required: true },
+      fee: { type: Schema.Types.Mixed, required: true },
+      paymentIntentId: { type: String },
+      hold: { type: Schema.Types.Mixed },
+      refunds: { type: Schema.Types.Mixed, default: [] },
+      failure: { type: Schema.Types.Mixed },
+      attempts: { type: Schema.Types.Mixed, default: {} },
+      version: { type: Number, required: true },
+    },
+    { collection: 'payments', versionKey: false, minimize: false, timestamps: true },
+  ),
+);
+
+PaymentSchema.index({ paymentIntentId: 1 }, { sparse: true });
+PaymentSchema.index({ status: 1, 'hold.expiresAt': 1 });
