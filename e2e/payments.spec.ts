@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { type ProbedRecord, probeTopic, testKafka, waitFor } from '@bp/testing';
+import Stripe from 'stripe';
+import { type ProbedRecord, localEnv, probeTopic, testKafka, waitFor } from '@bp/testing';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -107,4 +108,58 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(events.records.filter((r) => r.value?.includes(bookingId) && r.value.includes('"PaymentHoldPlaced"'))).toHaveLength(1);
   }, 60_000);
+
+  describe('Stripe webhooks', () => {
+    const secret = localEnv()['STRIPE_WEBHOOK_SECRET'] ?? '';
+    const signer = new Stripe('sk_test_signer');
+    const webhook = async (event: object, options: { tamper?: boolean; ageSeconds?: number } = {}) => {
+      const payload = JSON.stringify(event);
+      const signature = signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0) });
+      const response = await fetch(`${platform.url('payment-svc')}/webhooks/stripe`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: options.tamper ? payload.replace('"amount_refunded":2000', '"amount_refunded":9000') : payload,
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    const stripeEvent = (id: string, type: string, object: object) => ({ id, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object } });
+
+    it('verifies, stores once, and applies a refund made at Stripe; refuses tampered and stale deliveries', async () => {
+      const bookingId = `b-${randomUUID()}`;
+      await hold(bookingId);
+      const placed = await eventFor(bookingId, 'PaymentHoldPlaced');
+      await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
+      await eventFor(bookingId, 'PaymentCaptured');
+      const refunded = stripeEvent(`evt_${randomUUID()}`, 'charge.refunded', {
+        id: 'ch_1',
+        object: 'charge',
+        payment_intent: placed.payload.paymentIntentId,
+        amount_refunded: 2000,
+        metadata: { bookingId },
+      });
+
+      expect(await webhook(refunded, { tamper: true })).toMatchObject({ status: 400, body: { error: { code: 'WEBHOOK_SIGNATURE_INVALID' } } });
+      expect(await webhook(refunded, { ageSeconds: 400 })).toMatchObject({ status: 400, body: { error: { code: 'WEBHOOK_SIGNATURE_INVALID' } } });
+      expect(await webhook(refunded)).toMatchObject({ status: 200, body: { data: { received: true, duplicate: false } } });
+      expect(await webhook(refunded)).toMatchObject({ status: 200, body: { data: { duplicate: true } } });
+
+      expect((await eventFor(bookingId, 'PaymentRefunded')).payload).toMatchObject({ amountCents: 2000, totalRefundedCents: 2000 });
+      await waitFor(
+        async () => (await stored(bookingId))?.['refundedCents'] === 2000,
+        10_000,
+        () => 'the refund recorded',
+      );
+      // An event from before the capture, arriving late, changes nothing.
+      const late = stripeEvent(`evt_${randomUUID()}`, 'payment_intent.amount_capturable_updated', {
+        id: placed.payload.paymentIntentId,
+        object: 'payment_intent',
+        metadata: { bookingId },
+      });
+      expect((await webhook(late)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect(await stored(bookingId)).toMatchObject({ status: 'partial_refund', capturedCents: 10_000, refundedCents: 2000 });
+      expect(events.records.filter((r) => r.value?.includes(bookingId) && r.value.includes('"PaymentRefunded"'))).toHaveLength(1);
+      expect(events.records.filter((r) => r.value?.includes(bookingId) && r.value.includes('"PaymentHoldPlaced"'))).toHaveLength(1);
+    }, 60_000);
+  });
 });

@@ -3,4 +3,10 @@ import { runService } from '@bp/platform';
 import { AppModule } from './app.module.js';
 import { PaymentConfig } from './config/payment.config.js';
 
-await runService({ name: 'payment-svc', configClass: PaymentConfig, rootModule: (config) => AppModule.forRoot(config), connect: connectKafkaConsumer });
+await runService({
+  name: 'payment-svc',
+  configClass: PaymentConfig,
+  rootModule: (config) => AppModule.forRoot(config),
+  connect: connectKafkaConsumer,
+  rawBody: true,
+});

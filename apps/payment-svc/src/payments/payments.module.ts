@@ -14,5 +14,6 @@ const models = MongooseModule.forFeature([{ name: PAYMENT_MODEL, schema: Payment
   imports: [models, OutboxModule.forModels([PAYMENT_MODEL], [models])],
   controllers: [PaymentCommandsConsumer],
   providers: [PaymentRepository, PaymentCommands, StripeGateway],
+  exports: [PaymentRepository, StripeGateway],
 })
 export class PaymentsModule {}

@@ -14,6 +14,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   /** Connects the service's transports (its Kafka consumer) before the HTTP server starts listening. */
   connect?: (app: INestApplication, config: C) => Promise<void> | void;
   bodyLimitBytes?: number;
+  /** Keep each request's raw body (`request.rawBody`), for signatures computed over the exact bytes (webhooks). */
+  rawBody?: boolean;
 }
 
 function recordHttpMetrics(app: NestFastifyApplication): void {
@@ -79,7 +81,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
     definition.rootModule(config),
     // Fastify's request id is the X-Request-ID too, so every log line of a request carries the same id.
     new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 64 * 1024, trustProxy: true, genReqId: requestIdOf }),
-    { bufferLogs: true },
+    { bufferLogs: true, rawBody: definition.rawBody ?? false },
   );
   const logger = app.get(Logger);
   app.useLogger(logger);

@@ -1,0 +1,142 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import * as payments from '../../payments/domain/payment.js';
+import { PaymentRepository } from '../../payments/infrastructure/payment.repository.js';
+import { type StoredStripeEvent, StripeEventStore } from '../infrastructure/stripe-event.store.js';
+
+const SWEEP_MS = 2_000;
+
+/**
+ * Applies stored Stripe events to payments, after the webhook has answered. Each event only moves a
+ * payment forward from the state it expects, so an event that arrives late or twice changes nothing;
+ * what the saga already recorded (from Stripe's API answers) is confirmed, and what it missed (a hold
+ * that succeeded after a timeout, a refund made in the dashboard) is caught up.
+ */
+@Injectable()
+export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(StripeEventProcessor.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly store: StripeEventStore,
+    private readonly payments: PaymentRepository,
+  ) {}
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => this.processSoon(), SWEEP_MS).unref();
+  }
+
+  /** Runs a pass now unless one is running (the webhook calls this after storing an event). */
+  processSoon(): void {
+    this.running ??= this.processPending()
+      .catch((error: unknown) => this.logger.warn({ message: 'stripe event processing failed; will retry', error: (error as Error).message }))
+      .finally(() => (this.running = undefined));
+  }
+
+  async processPending(): Promise<void> {
+    for (const event of await this.store.unprocessed()) {
+      const outcome = await this.apply(event);
+      await this.store.markProcessed(event._id, outcome);
+    }
+  }
+
+  private async apply(event: StoredStripeEvent): Promise<string> {
+    const object = event.object as {
+      id?: string;
+      metadata?: { bookingId?: string };
+      amount_received?: number;
+      amount_refunded?: number;
+      payment_intent?: string;
+    };
+    const bookingId = object.metadata?.bookingId;
+    if (!bookingId) return 'ignored: no booking';
+    const payment = await this.payments.find(bookingId);
+    if (!payment) return 'ignored: unknown booking';
+    const now = new Date();
+    switch (event.type) {
+      case 'payment_intent.amount_capturable_updated':
+        if (payment.status !== 'pending' || !object.id) return 'already recorded';
+        return this.save(payment, payments.recordHold(payment, object.id, now), 'PaymentHoldPlaced');
+      case 'payment_intent.succeeded':
+        if (payment.status !== 'held') return 'already recorded';
+        return this.save(payment, payments.recordCapture(payment, object.amount_received ?? payment.amountCents, now), 'PaymentCaptured');
+      case 'payment_intent.payment_failed':
+        if (payment.status !== 'pending') return 'already recorded';
+        return this.save(payment, payments.recordFailure(payment, 'hold', 'payment_failed', 'Stripe reported the payment failed'), 'PaymentFailed');
+      case 'payment_intent.canceled':
+        if (!['pending', 'held'].includes(payment.status)) return 'already recorded';
+        return this.save(payment, payments.recordCancelled(payment, 'canceled_at_stripe', now), 'PaymentHoldReleased');
+      case 'charge.refunded': {
+        const missing = (object.amount_refunded ?? 0) - payment.refundedCents;
+        if (missing <= 0) return 'already recorded';
+        return this.save(payment, payments.refund(payment, missing, 'refunded_at_stripe', 'system', now), 'PaymentRefunded');
+      }
+      case 'charge.dispute.created':
+        this.logger.error({ message: 'payment disputed', bookingId, paymentIntentId: payment.paymentIntentId });
+        return 'dispute flagged';
+      default:
+        return `ignored: ${event.type}`;
+    }
+  }
+
+  private async save(
+    previous: payments.Payment,
+    next: payments.Payment,
+    type: 'PaymentHoldPlaced' | 'PaymentCaptured' | 'PaymentFailed' | 'PaymentHoldReleased' | 'PaymentRefunded',
+  ): Promise<string> {
+    const aggregate = { id: next.bookingId, version: next.version };
+    const message = (() => {
+      switch (type) {
+        case 'PaymentHoldPlaced':
+          return buildMessage(
+            Topics.paymentEvents,
+            type,
+            {
+              bookingId: next.bookingId,
+              paymentIntentId: next.paymentIntentId ?? '',
+              amountCents: next.amountCents,
+              expiresAt: next.hold!.expiresAt.toISOString(),
+            },
+            aggregate,
+          );
+        case 'PaymentCaptured':
+          return buildMessage(
+            Topics.paymentEvents,
+            type,
+            { bookingId: next.bookingId, paymentIntentId: next.paymentIntentId ?? '', amountCents: next.capturedCents },
+            aggregate,
+          );
+        case 'PaymentFailed':
+          return buildMessage(
+            Topics.paymentEvents,
+            type,
+            { bookingId: next.bookingId, stage: 'hold', reason: next.failure?.code ?? 'payment_failed' },
+            aggregate,
+          );
+        case 'PaymentHoldReleased':
+          return buildMessage(Topics.paymentEvents, type, { bookingId: next.bookingId, paymentIntentId: next.paymentIntentId ?? '' }, aggregate);
+        case 'PaymentRefunded':
+          return buildMessage(
+            Topics.paymentEvents,
+            type,
+            {
+              bookingId: next.bookingId,
+              refundId: 'dashboard',
+              amountCents: next.refundedCents - previous.refundedCents,
+              totalRefundedCents: next.refundedCents,
+            },
+            aggregate,
+          );
+      }
+    })();
+    await this.payments.save(previous, next, [message]);
+    return `applied: ${type}`;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

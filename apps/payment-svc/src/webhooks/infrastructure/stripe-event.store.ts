@@ -1,0 +1,55 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Collection, Connection } from 'mongoose';
+
+export interface StoredStripeEvent {
+  _id: string;
+  type: string;
+  created: Date;
+  object: Record<string, unknown>;
+  receivedAt: Date;
+  processedAt?: Date;
+  outcome?: string;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/** Stripe's events by id: a redelivered event is recognised and not processed again. */
+@Injectable()
+export class StripeEventStore implements OnModuleInit {
+  private events!: Collection<StoredStripeEvent>;
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  async onModuleInit(): Promise<void> {
+    this.events = this.connection.collection<StoredStripeEvent>('stripe_events');
+    await this.events.createIndex({ processedAt: 1 });
+  }
+
+  /** False when this event id was stored before (a duplicate delivery). */
+  async add(event: Omit<StoredStripeEvent, 'processedAt' | 'outcome'>): Promise<boolean> {
+    try {
+      await this.events.insertOne(event);
+      return true;
+    } catch (error) {
+      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  unprocessed(limit = 50): Promise<StoredStripeEvent[]> {
+    return this.events
+      .find({ processedAt: { $exists: false } })
+      .sort({ created: 1 })
+      .limit(limit)
+      .toArray();
+  }
+
+  async markProcessed(id: string, outcome: string): Promise<void> {
+    await this.events.updateOne({ _id: id }, { $set: { processedAt: new Date(), outcome } });
+  }
+
+  find(id: string): Promise<StoredStripeEvent | null> {
+    return this.events.findOne({ _id: id });
+  }
+}
