@@ -98,6 +98,11 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
     await command('ReleasePaymentHold', { bookingId, reason: 'provider_declined' });
     await eventFor(bookingId, 'PaymentHoldReleased');
     expect(await stored(bookingId)).toMatchObject({ status: 'cancelled', hold: { cancelReason: 'provider_declined' } });
+    const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
+    for (const name of ['booking_payment_hold_created_total', 'booking_payment_hold_cancelled_total']) {
+      expect(metrics).toMatch(new RegExp(`^${name}\\{[^}]*currency="usd"[^}]*\\} [1-9]`, 'm'));
+    }
+    expect(metrics).toMatch(/^# TYPE booking_payment_holds_active_amount_cents gauge$/m);
   }, 60_000);
 
   it('treats a repeated hold command for the same booking as done', async () => {

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxModule } from '@bp/outbox';
 import { PaymentCommands } from './application/payment-commands.js';
+import { ActiveHoldsGauge } from './infrastructure/active-holds.gauge.js';
 import { PAYMENT_MODEL, PaymentSchema } from './infrastructure/payment.schema.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 import { StripeGateway } from './infrastructure/stripe-gateway.js';
@@ -13,7 +14,7 @@ const models = MongooseModule.forFeature([{ name: PAYMENT_MODEL, schema: Payment
 @Module({
   imports: [models, OutboxModule.forModels([PAYMENT_MODEL], [models])],
   controllers: [PaymentCommandsConsumer],
-  providers: [PaymentRepository, PaymentCommands, StripeGateway],
-  exports: [PaymentRepository, StripeGateway],
+  providers: [PaymentRepository, PaymentCommands, StripeGateway, ActiveHoldsGauge],
+  exports: [PaymentRepository, StripeGateway, ActiveHoldsGauge],
 })
 export class PaymentsModule {}

@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
 import type { Payment } from '../domain/payment.js';
+import { countTransition } from './payment.metrics.js';
 import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
 
 const DUPLICATE_KEY = 11000;
@@ -61,6 +62,7 @@ export class PaymentRepository {
       withOutboxUpdate({ $set: state as Record<string, unknown> }, messages),
     );
     if (result.matchedCount === 0) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
+    countTransition(previous.status, next.status, next.currency);
     if (messages.length > 0) this.outbox.publishSoon(this.model, bookingId);
   }
 }
