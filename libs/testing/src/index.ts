@@ -3,3 +3,4 @@ export * from './kafka-probe.js';
 export * from './service-process.js';
 export * from './sse-client.js';
 export * from './tokens.js';
+export * from './stripe-fake.js';

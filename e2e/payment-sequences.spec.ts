@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { DECLINED_CARD, type ProbedRecord, StripeFake, probeTopic, testKafka, waitFor } from '@bp/testing';
+import { type TestPlatform, startPlatform } from './support/test-platform.js';
+
+/**
+ * Sequences stripe-mock cannot show, against a stateful Stripe fake the real SDK talks to: a crash
+ * between Stripe's answer and the write, a decline and the patient's retry, hold → capture → refund.
+ */
+describe('payment sequences on a stateful Stripe', () => {
+  const fake = new StripeFake();
+  let stripeBase: URL;
+  let platform: TestPlatform;
+  let events: { records: ProbedRecord[]; stop: () => Promise<void> };
+  const kafka = testKafka();
+  const producer = kafka.producer();
+
+  beforeAll(async () => {
+    stripeBase = new URL(await fake.start());
+    platform = await startPlatform(['payment-svc'], { portOffset: 140, env: { 'payment-svc': { STRIPE_API_BASE: stripeBase.origin } } });
+    events = await probeTopic(Topics.paymentEvents, kafka);
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await events?.stop();
+    await platform?.stop();
+    await fake.stop();
+  }, 60_000);
+
+  async function command<M extends MessageType<'payment.commands.v1'>>(type: M, payload: PayloadOf<'payment.commands.v1', M>) {
+    const message = buildMessage(Topics.paymentCommands, type, payload, { id: (payload as { bookingId: string }).bookingId, version: 1 });
+    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+  }
+  const eventsFor = (bookingId: string, type: string) =>
+    events.records.map((r) => JSON.parse(r.value ?? '{}')).filter((e) => e.type === type && e.payload?.bookingId === bookingId);
+  const eventFor = (bookingId: string, type: string) =>
+    waitFor(
+      () => eventsFor(bookingId, type)[0],
+      20_000,
+      () => `${type} for ${bookingId}`,
+    );
+  const hold = (bookingId: string, paymentMethodId = 'pm_card_visa') =>
+    command('PlacePaymentHold', {
+      bookingId,
+      patientId: 'u1',
+      providerId: 'p1',
+      amountCents: 10_000,
+      currency: 'usd',
+      platformFeeCents: 1150,
+      bookingType: 'request',
+      paymentMethodId,
+    });
+
+  it('holds exactly once when the process died after Stripe answered and before it wrote', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    // The crashed process's call: Stripe placed the hold, the answer was lost with the process.
+    const crashed = new Stripe('sk_test_crashed', { host: stripeBase.hostname, port: Number(stripeBase.port), protocol: 'http' });
+    const lost = await crashed.paymentIntents.create(
+      { amount: 10_000, currency: 'usd', capture_method: 'manual', confirm: true, payment_method: 'pm_card_visa', metadata: { bookingId } },
+      { idempotencyKey: `booking:${bookingId}:hold:1` },
+    );
+    await hold(bookingId); // redelivered: the handler runs again
+    expect((await eventFor(bookingId, 'PaymentHoldPlaced')).payload.paymentIntentId).toBe(lost.id);
+    expect(fake.intentsFor(bookingId)).toHaveLength(1);
+  }, 40_000);
+
+  it('answers a decline with PaymentFailed and the decline code, and holds on the patient’s retry with a new attempt', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    await hold(bookingId, DECLINED_CARD);
+    expect((await eventFor(bookingId, 'PaymentFailed')).payload).toMatchObject({ stage: 'hold', reason: 'generic_decline' });
+    await hold(bookingId);
+    await eventFor(bookingId, 'PaymentHoldPlaced');
+    expect(fake.intentsFor(bookingId).map((i) => i.status)).toEqual(['requires_payment_method', 'requires_capture']);
+    expect(fake.requests.filter((r) => r.idempotencyKey?.startsWith(`booking:${bookingId}:hold:`)).map((r) => r.idempotencyKey)).toEqual([
+      `booking:${bookingId}:hold:1`,
+      `booking:${bookingId}:hold:2`,
+    ]);
+  }, 40_000);
+
+  it('captures once however often it is asked, then refunds part of it', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    await hold(bookingId);
+    await eventFor(bookingId, 'PaymentHoldPlaced');
+    await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
+    await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
+    await eventFor(bookingId, 'PaymentCaptured');
+    await command('RefundPayment', { bookingId, amountCents: 2_500, reason: 'partial' });
+    await eventFor(bookingId, 'PaymentRefunded');
+    const [intent] = fake.intentsFor(bookingId);
+    expect(intent).toMatchObject({ status: 'succeeded', amount_received: 10_000 });
+    expect(fake.requests.filter((r) => r.path === `/v1/payment_intents/${intent?.id}/capture`)).toHaveLength(1);
+    expect(fake.refunds.filter((r) => r.payment_intent === intent?.id).map((r) => r.amount)).toEqual([2_500]);
+    expect(eventsFor(bookingId, 'PaymentCaptured')).toHaveLength(1);
+  }, 40_000);
+});
