@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
-import { infraHome, parseEnvFile, serviceEnv, services } from '../scripts/lib/env.mjs';
+import { BOOKING_URL, callBookingSvc as call, ensureBookingSvcReady as ensureReady } from '../scripts/lib/booking-api.mjs';
+import { infraHome, parseEnvFile } from '../scripts/lib/env.mjs';
 
 const int = (name, fallback) => {
   const value = Number(process.env[name] ?? fallback);
@@ -32,8 +33,6 @@ const cfg = {
   settleMs: Number(process.env.BENCH_SETTLE_MS ?? 3000),
 };
 
-const env = serviceEnv();
-const BOOKING_URL = env.BOOKING_SVC_URL ?? `http://127.0.0.1:${services.find((s) => s.name === 'booking-svc')?.port ?? 3001}`;
 const ZONE = 'America/Denver';
 const SERVICE_ID = 'svc-bench-30';
 const ADMIN = { type: 'admin', id: 'bench-admin' };
@@ -41,35 +40,6 @@ const RUN = `${DateTime.utc().toFormat('yyyyMMddHHmmss')}-${randomUUID().slice(0
 const ROUND_THE_CLOCK = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]));
 
 // ---------------------------------------------------------------- HTTP and statistics
-
-/** One internal call; `ms` is from sending the request to having read the whole response body. */
-async function call(method, path, actor, body) {
-  const started = performance.now();
-  try {
-    const response = await fetch(`${BOOKING_URL}${path}`, {
-      method,
-      headers: {
-        'x-internal-token': env.INTERNAL_API_TOKEN ?? '',
-        'x-actor-type': actor.type,
-        'x-actor-id': actor.id,
-        ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    const ms = performance.now() - started;
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = { raw: text.slice(0, 200) };
-    }
-    return { status: response.status, body: json, ms };
-  } catch (error) {
-    return { status: 0, body: { error: { code: 'NETWORK', message: error.cause?.code ?? error.message } }, ms: performance.now() - started };
-  }
-}
 
 const ok = (answer) => answer.status >= 200 && answer.status < 300;
 
@@ -113,34 +83,6 @@ const statusCounts = (answers) => answers.reduce((counts, a) => ({ ...counts, [a
 const firstError = (answers) => answers.find((a) => !ok(a))?.body?.error;
 
 // ---------------------------------------------------------------- the platform side
-
-/**
- * booking-svc's /health/ready must answer 200. Nothing listening: exit at once with the hint to start
- * the platform. Answering 503 (a check failing, e.g. a slow database): retry for up to 30 s first.
- */
-async function ensureReady() {
-  const deadline = Date.now() + 30_000;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${BOOKING_URL}/health/ready`, { signal: AbortSignal.timeout(5000) });
-      if (response.ok) return;
-      const body = await response.json().catch(() => ({}));
-      last = `HTTP ${response.status}: ${body?.error?.message ?? 'not ready'}`;
-    } catch (error) {
-      if (error.cause?.code === 'ECONNREFUSED') {
-        last = undefined;
-        break;
-      }
-      last = error.cause?.code ?? error.message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  if (last) console.error(`booking-svc at ${BOOKING_URL} answers but is not ready (${last}); see .infra/services/booking-svc.log.`);
-  else console.error(`booking-svc does not answer at ${BOOKING_URL}/health/ready.`);
-  console.error('Start the platform first:  npm run up');
-  process.exit(69);
-}
 
 async function createProvider(id) {
   const answer = await call('PUT', `/internal/providers/${id}`, ADMIN, {

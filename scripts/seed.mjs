@@ -10,68 +10,15 @@
 // Each has three services, weekly hours, a day off (an override with no windows) on a working day a
 // few days after the first seeding, and its own booking settings. Talks to booking-svc's internal API
 // as the gateway would (x-internal-token from config/local.env, actor headers, idempotency keys).
-import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import { serviceEnv, services } from './lib/env.mjs';
+import { BOOKING_URL, callBookingSvc as call, ensureBookingSvcReady as ensureReady } from './lib/booking-api.mjs';
+import { services } from './lib/env.mjs';
 
 const { values: args } = parseArgs({ options: { fresh: { type: 'boolean', default: false } } });
-const env = serviceEnv();
-const bookingPort = services.find((s) => s.name === 'booking-svc')?.port ?? 3001;
 const gatewayPort = services.find((s) => s.name === 'gateway')?.port ?? 3000;
-const BOOKING_URL = env.BOOKING_SVC_URL ?? `http://127.0.0.1:${bookingPort}`;
 const GATEWAY_URL = `http://127.0.0.1:${gatewayPort}`;
 const ADMIN = { type: 'admin', id: 'demo-admin' };
-
-async function call(method, path, actor, body) {
-  const response = await fetch(`${BOOKING_URL}${path}`, {
-    method,
-    headers: {
-      'x-internal-token': env.INTERNAL_API_TOKEN ?? '',
-      'x-actor-type': actor.type,
-      'x-actor-id': actor.id,
-      ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = { raw: text };
-  }
-  return { status: response.status, body: json };
-}
-
-/**
- * booking-svc's /health/ready must answer 200. Nothing listening: exit at once with the hint to start
- * the platform. Answering 503 (a check failing, e.g. a slow database): retry for up to 30 s first.
- */
-async function ensureReady() {
-  const deadline = Date.now() + 30_000;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(`${BOOKING_URL}/health/ready`, { signal: AbortSignal.timeout(5000) });
-      if (response.ok) return;
-      const body = await response.json().catch(() => ({}));
-      last = `HTTP ${response.status}: ${body?.error?.message ?? 'not ready'}`;
-    } catch (error) {
-      if (error.cause?.code === 'ECONNREFUSED') {
-        last = undefined;
-        break;
-      }
-      last = error.cause?.code ?? error.message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  if (last) console.error(`booking-svc at ${BOOKING_URL} answers but is not ready (${last}); see .infra/services/booking-svc.log.`);
-  else console.error(`booking-svc does not answer at ${BOOKING_URL}/health/ready.`);
-  console.error('Start the platform first:  npm run up');
-  process.exit(69);
-}
 
 /** The first date ≥ today + 3 days (in the zone) whose ISO weekday has working hours: the day off. */
 function dayOff(zone, weeklyHours) {

@@ -1,0 +1,65 @@
+// booking-svc's internal API for the project's scripts (seed, benchmark), called as the gateway calls
+// it: x-internal-token from the local config, the actor's headers, a fresh idempotency key per mutation.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { serviceEnv, services } from './env.mjs';
+
+const env = serviceEnv();
+export const BOOKING_URL = env.BOOKING_SVC_URL ?? `http://127.0.0.1:${services.find((s) => s.name === 'booking-svc')?.port ?? 3001}`;
+
+/** One internal call; `ms` is from sending the request to having read the whole response body. Network failures answer status 0. */
+export async function callBookingSvc(method, path, actor, body) {
+  const started = performance.now();
+  try {
+    const response = await fetch(`${BOOKING_URL}${path}`, {
+      method,
+      headers: {
+        'x-internal-token': env.INTERNAL_API_TOKEN ?? '',
+        'x-actor-type': actor.type,
+        'x-actor-id': actor.id,
+        ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const ms = performance.now() - started;
+    let json;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { raw: text.slice(0, 200) };
+    }
+    return { status: response.status, body: json, ms };
+  } catch (error) {
+    return { status: 0, body: { error: { code: 'NETWORK', message: error.cause?.code ?? error.message } }, ms: performance.now() - started };
+  }
+}
+
+/**
+ * booking-svc's /health/ready must answer 200. Nothing listening: exit at once with the hint to start
+ * the platform. Answering 503 (a check failing, e.g. a slow database): retry for up to 30 s first.
+ */
+export async function ensureBookingSvcReady() {
+  const deadline = Date.now() + 30_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${BOOKING_URL}/health/ready`, { signal: AbortSignal.timeout(5000) });
+      if (response.ok) return;
+      const body = await response.json().catch(() => ({}));
+      last = `HTTP ${response.status}: ${body?.error?.message ?? 'not ready'}`;
+    } catch (error) {
+      if (error.cause?.code === 'ECONNREFUSED') {
+        last = undefined;
+        break;
+      }
+      last = error.cause?.code ?? error.message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  if (last) console.error(`booking-svc at ${BOOKING_URL} answers but is not ready (${last}); see .infra/services/booking-svc.log.`);
+  else console.error(`booking-svc does not answer at ${BOOKING_URL}/health/ready.`);
+  console.error('Start the platform first:  npm run up');
+  process.exit(69);
+}
