@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type MessageType, Topics } from '@bp/contracts';
+import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { type ProbedRecord, probeTopic, testKafka, waitFor } from '@bp/testing';
+import { holdPlaced, type ProbedRecord, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -46,10 +46,8 @@ describe('booking core', () => {
     return booking.body.data;
   }
 
-  async function sendPaymentEvent<M extends MessageType<'payment.events.v1'>>(type: M, payload: any) {
-    const message = buildMessage(Topics.paymentEvents, type, payload, { id: payload.bookingId, version: 1 });
-    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
-  }
+  const sendPaymentEvent = <M extends MessageType<'payment.events.v1'>>(type: M, payload: PayloadOf<'payment.events.v1', M> & { bookingId: string }) =>
+    publish(producer, Topics.paymentEvents, type, payload, payload.bookingId);
 
   const commandFor = (bookingId: string, type: string) =>
     waitFor(
@@ -80,12 +78,7 @@ describe('booking core', () => {
       bookingType: 'request',
     });
 
-    await sendPaymentEvent('PaymentHoldPlaced', {
-      bookingId: booking.id,
-      paymentIntentId: 'pi_test_1',
-      amountCents: 10_000,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    });
+    await holdPlaced(producer, booking.id, 'pi_test_1');
     await until(booking.id, patient, 'pending_confirmation');
     const confirmed = await api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
     expect(confirmed.status).toBe(200);
@@ -112,7 +105,7 @@ describe('booking core', () => {
       { providerId: instant.id, connected: true, calendarProvider: 'google' },
       { id: instant.id, version: 1 },
     );
-    await producer.send({ topic: event.topic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+    await publishMessage(producer, event);
     await waitFor(
       async () => (await api('GET', `/internal/providers/${instant.id}/profile`, newPatient())).body.data?.mode === 'instant',
       15_000,
@@ -122,12 +115,7 @@ describe('booking core', () => {
     const patient = newPatient();
     const booking = await book(patient, 31, instant.id);
     expect(booking.bookingType).toBe('instant');
-    await sendPaymentEvent('PaymentHoldPlaced', {
-      bookingId: booking.id,
-      paymentIntentId: 'pi_test_2',
-      amountCents: 10_000,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    });
+    await holdPlaced(producer, booking.id, 'pi_test_2');
     expect(JSON.parse((await commandFor(booking.id, 'CapturePayment')).value!).payload).toMatchObject({ amountCents: 10_000, reason: 'instant_booking' });
     await sendPaymentEvent('PaymentCaptured', { bookingId: booking.id, paymentIntentId: 'pi_test_2', amountCents: 10_000 });
     await until(booking.id, patient, 'confirmed');
@@ -161,12 +149,7 @@ describe('booking core', () => {
   it('gives one winner when the provider confirms, declines and the patient cancels at once', async () => {
     const patient = newPatient();
     const booking = await book(patient, 34);
-    await sendPaymentEvent('PaymentHoldPlaced', {
-      bookingId: booking.id,
-      paymentIntentId: 'pi_test_3',
-      amountCents: 10_000,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    });
+    await holdPlaced(producer, booking.id, 'pi_test_3');
     await until(booking.id, patient, 'pending_confirmation');
     const answers = await Promise.all([
       api('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor),
@@ -185,12 +168,7 @@ describe('booking core', () => {
     const start = slotStart(36);
     const reservation = await reserve(patient, start);
     const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
-    await sendPaymentEvent('PaymentHoldPlaced', {
-      bookingId: booking.id,
-      paymentIntentId: 'pi_test_4',
-      amountCents: 10_000,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    });
+    await holdPlaced(producer, booking.id, 'pi_test_4');
     await until(booking.id, patient, 'pending_confirmation');
     // Let the provider's deadline pass without waiting a day.
     await platform.mongo
@@ -203,7 +181,7 @@ describe('booking core', () => {
       { bookingId: booking.id, deadline: 'confirmation' },
       { id: booking.id, version: 1 },
     );
-    await producer.send({ topic: expire.topic, messages: [{ key: expire.key, value: JSON.stringify(expire.envelope) }] });
+    await publishMessage(producer, expire);
     await until(booking.id, patient, 'expired');
     expect(JSON.parse((await commandFor(booking.id, 'ReleasePaymentHold')).value!).payload.reason).toBe('confirmation_expired');
     // The slot is free again.
@@ -270,12 +248,7 @@ describe('booking core', () => {
     expect((await api('GET', '/internal/bookings/mine?status=bogus', patient)).status).toBe(400);
 
     for (const booking of [made[1], made[0]]) {
-      await sendPaymentEvent('PaymentHoldPlaced', {
-        bookingId: booking.id,
-        paymentIntentId: `pi_${booking.id}`,
-        amountCents: 10_000,
-        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      });
+      await holdPlaced(producer, booking.id, `pi_${booking.id}`);
       await until(booking.id, patient, 'pending_confirmation');
     }
     const pendingList = await api('GET', '/internal/bookings/pending', lister.actor);
@@ -290,12 +263,7 @@ describe('booking core', () => {
     const patient = newPatient();
     const [first, second] = [await book(patient, 70, auto.id), await book(patient, 71, auto.id)];
     for (const booking of [first, second]) {
-      await sendPaymentEvent('PaymentHoldPlaced', {
-        bookingId: booking.id,
-        paymentIntentId: `pi_${booking.id}`,
-        amountCents: 10_000,
-        expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-      });
+      await holdPlaced(producer, booking.id, `pi_${booking.id}`);
       await until(booking.id, patient, 'pending_confirmation');
     }
     await commandFor(first.id, 'CapturePayment');
@@ -309,12 +277,7 @@ describe('booking core', () => {
     const oldStart = slotStart(80);
     const reservation = await reserve(patient, oldStart);
     const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
-    await sendPaymentEvent('PaymentHoldPlaced', {
-      bookingId: booking.id,
-      paymentIntentId: 'pi_resched',
-      amountCents: 10_000,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    });
+    await holdPlaced(producer, booking.id, 'pi_resched');
     await until(booking.id, patient, 'pending_confirmation');
     const newStart = slotStart(82);
     const proposed = await api('POST', `/internal/bookings/${booking.id}/reschedule`, provider.actor, {
@@ -379,7 +342,7 @@ describe('booking core', () => {
       ).map((s) => s.start);
 
     let message = update([meeting]);
-    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+    await publishMessage(producer, message);
     await waitFor(
       async () => !(await starts()).includes('2027-02-02T17:00:00.000Z'),
       15_000,
@@ -393,7 +356,7 @@ describe('booking core', () => {
     expect(refused).toMatchObject({ status: 409, body: { error: { code: 'SLOT_UNAVAILABLE', details: { reason: 'calendar_busy' } } } });
 
     message = update([]);
-    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+    await publishMessage(producer, message);
     await waitFor(
       async () => (await starts()).includes('2027-02-02T17:00:00.000Z'),
       15_000,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import { buildMessage } from '@bp/messaging';
-import { DECLINED_CARD, type ProbedRecord, StripeFake, probeTopic, testKafka, waitFor } from '@bp/testing';
+import { DECLINED_CARD, type ProbedRecord, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -32,8 +31,7 @@ describe('payment sequences on a stateful Stripe', () => {
   }, 60_000);
 
   async function command<M extends MessageType<'payment.commands.v1'>>(type: M, payload: PayloadOf<'payment.commands.v1', M>) {
-    const message = buildMessage(Topics.paymentCommands, type, payload, { id: (payload as { bookingId: string }).bookingId, version: 1 });
-    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+    await publish(producer, Topics.paymentCommands, type, payload, (payload as { bookingId: string }).bookingId);
   }
   const eventsFor = (bookingId: string, type: string) =>
     events.records.map((r) => JSON.parse(r.value ?? '{}')).filter((e) => e.type === type && e.payload?.bookingId === bookingId);

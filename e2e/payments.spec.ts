@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import { buildMessage } from '@bp/messaging';
 import Stripe from 'stripe';
-import { type ProbedRecord, localEnv, probeTopic, testKafka, waitFor } from '@bp/testing';
+import { localEnv, type ProbedRecord, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -28,8 +27,7 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
   }, 60_000);
 
   async function command<M extends MessageType<'payment.commands.v1'>>(type: M, payload: PayloadOf<'payment.commands.v1', M>) {
-    const message = buildMessage(Topics.paymentCommands, type, payload, { id: (payload as { bookingId: string }).bookingId, version: 1 });
-    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
+    await publish(producer, Topics.paymentCommands, type, payload, (payload as { bookingId: string }).bookingId);
   }
 
   const eventFor = (bookingId: string, type: string) =>

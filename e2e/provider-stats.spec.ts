@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type MessageType, Topics } from '@bp/contracts';
-import { buildMessage } from '@bp/messaging';
-import { type ProbedRecord, probeTopic, testKafka, waitFor } from '@bp/testing';
+import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
+import { holdPlaced, type ProbedRecord, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -36,10 +35,8 @@ describe('provider statistics and trust score', () => {
   const newPatient = (): TestActor => ({ type: 'patient', id: `patient-${randomUUID()}` });
   const providerView = async () => (await api('GET', `/internal/providers/${provider.id}`, admin)).body.data;
 
-  async function sendPaymentEvent<M extends MessageType<'payment.events.v1'>>(type: M, payload: any) {
-    const message = buildMessage(Topics.paymentEvents, type, payload, { id: payload.bookingId, version: 1 });
-    await producer.send({ topic: message.topic, messages: [{ key: message.key, value: JSON.stringify(message.envelope) }] });
-  }
+  const sendPaymentEvent = <M extends MessageType<'payment.events.v1'>>(type: M, payload: PayloadOf<'payment.events.v1', M> & { bookingId: string }) =>
+    publish(producer, Topics.paymentEvents, type, payload, payload.bookingId);
 
   const until = (bookingId: string, actor: TestActor, status: string) =>
     waitFor(
@@ -59,12 +56,7 @@ describe('provider statistics and trust score', () => {
     expect(reservation.status).toBe(201);
     const booking = (await api('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'Europe/Berlin' })).body.data;
     expect(booking.bookingType).toBe('request');
-    await sendPaymentEvent('PaymentHoldPlaced', {
-      bookingId: booking.id,
-      paymentIntentId: `pi_${booking.id}`,
-      amountCents: 10_000,
-      expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    });
+    await holdPlaced(producer, booking.id, `pi_${booking.id}`);
     await until(booking.id, patient, 'pending_confirmation');
     return { booking, patient };
   }

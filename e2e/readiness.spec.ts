@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import mongoose from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { type RunningService, infraEnv, startService, testKafka, uniqueSuffix, waitFor, workspaceRoot } from '@bp/testing';
+import { infraEnv, publishMessage, type RunningService, startService, testKafka, uniqueSuffix, waitFor, workspaceRoot } from '@bp/testing';
 
 const run = promisify(execFile);
 
@@ -102,7 +102,7 @@ describe('readiness follows Kafka; liveness does not', () => {
       { reservationId, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
       { id: reservationId, version: 1 },
     );
-    await producer.send({ topic: event.topic, messages: [{ key: event.key, value: JSON.stringify(event.envelope) }] });
+    await publishMessage(producer, event);
     await producer.disconnect();
     await waitFor(
       () => timerExists(reservationId),

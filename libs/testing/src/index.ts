@@ -4,3 +4,4 @@ export * from './service-process.js';
 export * from './sse-client.js';
 export * from './tokens.js';
 export * from './stripe-fake.js';
+export * from './kafka-publish.js';
