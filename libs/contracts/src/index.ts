@@ -11,3 +11,5 @@ export * from './payment/capture-payment.command.js';
 export * from './payment/payment-events.js';
 export * from './payment/refund-payment.command.js';
 export * from './calendar/provider-busy-times.event.js';
+export * from './platform/feature-flag-names.js';
+export * from './platform/feature-flag-changed.event.js';

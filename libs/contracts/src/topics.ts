@@ -5,9 +5,10 @@ import { CalendarConnectionChanged } from './calendar/calendar-connection-change
 import { ProviderBusyTimesUpdated } from './calendar/provider-busy-times.event.js';
 import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
 import { CapturePayment } from './payment/capture-payment.command.js';
-import { PaymentCaptured, PaymentFailed, PaymentHoldPlaced, PaymentHoldReleased, PaymentRefunded } from './payment/payment-events.js';
+import { PaymentCaptured, PaymentFailed, PaymentHoldExpiring, PaymentHoldPlaced, PaymentHoldReleased, PaymentRefunded } from './payment/payment-events.js';
 import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
 import { RefundPayment } from './payment/refund-payment.command.js';
+import { FeatureFlagChanged } from './platform/feature-flag-changed.event.js';
 import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
 
 /**
@@ -20,9 +21,10 @@ export const CONTRACTS = {
   'booking.events.v1': { SlotReserved, BookingStatusChanged },
   'booking.commands.v1': { ExpireBookingDeadline },
   'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment },
-  'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased, PaymentRefunded },
+  'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased, PaymentHoldExpiring, PaymentRefunded },
   'calendar.commands.v1': { SyncProviderCalendar },
   'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
+  'platform.feature-flags.v1': { FeatureFlagChanged },
 } as const;
 
 export type Topic = keyof typeof CONTRACTS;
@@ -37,7 +39,16 @@ export const Topics = {
   paymentEvents: 'payment.events.v1',
   calendarCommands: 'calendar.commands.v1',
   calendarEvents: 'calendar.events.v1',
+  featureFlags: 'platform.feature-flags.v1',
 } as const satisfies Record<string, Topic>;
+
+/**
+ * Topics that differ from the default (3 partitions, delete after retention). Flags are state, not
+ * history: one partition keeps their order, compaction keeps the latest setting of each for ever.
+ */
+export const TOPIC_SETTINGS: Partial<Record<Topic, { numPartitions: number; configEntries: { name: string; value: string }[] }>> = {
+  'platform.feature-flags.v1': { numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+};
 
 export function isTopic(name: string): name is Topic {
   return Object.hasOwn(CONTRACTS, name);

@@ -8,3 +8,5 @@ export * from './kafka-message.context.js';
 export * from './kafka-producer.js';
 export * from './messaging.module.js';
 export * from './on-message.decorator.js';
+export * from './feature-flags/evaluate-flag.js';
+export * from './feature-flags/feature-flags.js';

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
+import { TOPIC_SETTINGS, isTopic } from '@bp/contracts';
 import { ServiceConfig, brokersOf } from '@bp/platform';
 
 const TOPIC_READY_TIMEOUT_MS = 30_000;
@@ -49,7 +50,16 @@ export class KafkaClient implements OnApplicationShutdown {
     let createError: unknown;
     if (missing.length > 0) {
       try {
-        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: 3, replicationFactor: -1, ...options })) });
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: 3,
+            replicationFactor: -1,
+            ...(isTopic(topic) ? TOPIC_SETTINGS[topic] : {}),
+            ...options,
+          })),
+        });
       } catch (error) {
         createError = error; // often "already exists": another service won the race; the wait below decides
       }
@@ -72,6 +82,13 @@ export class KafkaClient implements OnApplicationShutdown {
     throw new Error(
       `topics ${topics.join(', ')} have no leaders after ${TOPIC_READY_TIMEOUT_MS} ms: ${(lastError as Error | undefined)?.message ?? 'metadata incomplete'}`,
     );
+  }
+
+  /** The next offset to be written on each partition of a topic (where a reader that wants everything must get to). */
+  async endOffsets(topic: string): Promise<Map<number, bigint>> {
+    const admin = await this.connectedAdmin();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
   /** Answers whether a broker responds now (readiness). */

@@ -2,6 +2,7 @@ import { type DynamicModule, Injectable, Module, type OnModuleInit, type Provide
 import type { INestApplication } from '@nestjs/common';
 import type { Topic } from '@bp/contracts';
 import { ReadinessRegistry, ServiceConfig } from '@bp/platform';
+import { FeatureFlags } from './feature-flags/feature-flags.js';
 import { CONSUMER_OPTIONS, type ConsumerOptions } from './consumer-options.js';
 import { INBOX, MongoInbox, NoInbox } from './inbox.js';
 import { KafkaClient } from './kafka-client.js';
@@ -62,10 +63,11 @@ export class MessagingModule {
         KafkaProducer,
         KafkaConsumerTransport,
         KafkaReadiness,
+        FeatureFlags,
         consumerOptions,
         { provide: INBOX, useClass: options.inbox === 'mongo' ? MongoInbox : NoInbox },
       ],
-      exports: [KafkaClient, KafkaProducer, KafkaConsumerTransport],
+      exports: [KafkaClient, KafkaProducer, KafkaConsumerTransport, FeatureFlags],
     };
   }
 }

@@ -12,3 +12,4 @@ export * from './http/internal-auth.guard.js';
 export * from './http/validation.pipe.js';
 export * from './http/actor.js';
 export * from './http/internal-client.js';
+export * from './http/idempotency.store.js';

@@ -11,7 +11,19 @@ export interface FakeIntent {
   status: string;
   metadata: Record<string, string>;
   transfer_group?: string;
-  latest_charge: null;
+  cancellation_reason?: string;
+  latest_charge: string | null;
+}
+
+export interface FakeTransfer {
+  id: string;
+  object: 'transfer';
+  amount: number;
+  amount_reversed: number;
+  currency: string;
+  destination: string;
+  transfer_group?: string;
+  metadata: Record<string, string>;
 }
 
 /** The card that stripe's test mode declines; any other payment method authorises. */
@@ -26,6 +38,11 @@ export const DECLINED_CARD = 'pm_card_chargeDeclined';
 export class StripeFake {
   readonly intents = new Map<string, FakeIntent>();
   readonly refunds: Array<{ id: string; payment_intent: string; amount: number }> = [];
+  readonly transfers: FakeTransfer[] = [];
+  readonly reversals: Array<{ id: string; transfer: string; amount: number }> = [];
+  /** How long a card authorisation lasts (Stripe: about 7 days); a test shortens it to watch holds lapse. */
+  holdLifetimeMs = 7 * 86_400_000;
+  private readonly captureBefore = new Map<string, number>();
   /** Every request as received (path and idempotency key), for assertions. */
   readonly requests: Array<{ method: string; path: string; idempotencyKey?: string }> = [];
   private readonly replies = new Map<string, { status: number; body: unknown }>();
@@ -46,7 +63,13 @@ export class StripeFake {
     return [...this.intents.values()].filter((i) => i.metadata['bookingId'] === bookingId);
   }
 
+  /** Ends an authorisation now, as the card network does when it lapses: Stripe cancels the intent. */
+  lapse(paymentIntentId: string): void {
+    this.captureBefore.set(paymentIntentId, Date.now() - 1000);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.lapseDue();
     let raw = '';
     for await (const chunk of req) raw += chunk;
     const params = new URLSearchParams(raw);
@@ -64,7 +87,30 @@ export class StripeFake {
     res.end(JSON.stringify(reply.body));
   }
 
-  private route(method: string, path: string, params: URLSearchParams): { status: number; body: unknown } {
+  private lapseDue(): void {
+    for (const intent of this.intents.values()) {
+      const deadline = this.captureBefore.get(intent.id);
+      if (intent.status === 'requires_capture' && deadline !== undefined && deadline <= Date.now()) {
+        intent.status = 'canceled';
+        intent.cancellation_reason = 'automatic';
+      }
+    }
+  }
+
+  /** The intent as Stripe shows it, with its charge expanded when asked (capture_before is on the charge). */
+  private view(intent: FakeIntent, expand: boolean): unknown {
+    const deadline = this.captureBefore.get(intent.id);
+    if (!expand || deadline === undefined) return intent;
+    const chargeId = `ch_${intent.id.slice(3)}`;
+    return {
+      ...intent,
+      latest_charge: { id: chargeId, object: 'charge', payment_method_details: { type: 'card', card: { capture_before: Math.floor(deadline / 1000) } } },
+    };
+  }
+
+  private route(method: string, rawPath: string, params: URLSearchParams): { status: number; body: unknown } {
+    const [path = '', query = ''] = rawPath.split('?');
+    const expand = [...params, ...new URLSearchParams(query)].some(([key, value]) => /^expand\[\d*\]$/.test(key) && value === 'latest_charge');
     const metadata = Object.fromEntries([...params].filter(([k]) => k.startsWith('metadata[')).map(([k, v]) => [k.slice(9, -1), v]));
     if (method === 'POST' && path === '/v1/payment_intents') {
       const intent: FakeIntent = {
@@ -90,7 +136,39 @@ export class StripeFake {
       }
       intent.status = intent.capture_method === 'manual' ? 'requires_capture' : 'succeeded';
       if (intent.status === 'succeeded') intent.amount_received = intent.amount;
-      return { status: 200, body: intent };
+      else this.captureBefore.set(intent.id, Date.now() + this.holdLifetimeMs);
+      intent.latest_charge = `ch_${intent.id.slice(3)}`;
+      return { status: 200, body: this.view(intent, expand) };
+    }
+    const read = path.match(/^\/v1\/payment_intents\/([^/]+)$/);
+    if (method === 'GET' && read) {
+      const intent = this.intents.get(read[1] ?? '');
+      return intent ? { status: 200, body: this.view(intent, expand) } : this.invalid(`No such payment_intent: '${read[1]}'`, 404);
+    }
+    if (method === 'POST' && path === '/v1/transfers') {
+      const transfer: FakeTransfer = {
+        id: `tr_fake_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
+        object: 'transfer',
+        amount: Number(params.get('amount')),
+        amount_reversed: 0,
+        currency: params.get('currency') ?? 'usd',
+        destination: params.get('destination') ?? '',
+        ...(params.get('transfer_group') ? { transfer_group: params.get('transfer_group') ?? '' } : {}),
+        metadata,
+      };
+      this.transfers.push(transfer);
+      return { status: 200, body: transfer };
+    }
+    const reversal = path.match(/^\/v1\/transfers\/([^/]+)\/reversals$/);
+    if (method === 'POST' && reversal) {
+      const transfer = this.transfers.find((t) => t.id === reversal[1]);
+      const amount = Number(params.get('amount'));
+      if (!transfer) return this.invalid(`No such transfer: '${reversal[1]}'`, 404);
+      if (amount > transfer.amount - transfer.amount_reversed) return this.invalid('Reversal exceeds the transfer', 400);
+      transfer.amount_reversed += amount;
+      const created = { id: `trr_fake_${randomUUID().replaceAll('-', '').slice(0, 16)}`, object: 'transfer_reversal', transfer: transfer.id, amount };
+      this.reversals.push(created);
+      return { status: 200, body: created };
     }
     const action = path.match(/^\/v1\/payment_intents\/([^/]+)\/(capture|cancel)$/);
     if (method === 'POST' && action) {
@@ -101,7 +179,7 @@ export class StripeFake {
         intent.amount_received = Number(params.get('amount_to_capture') ?? intent.amount);
         intent.status = 'succeeded';
       } else intent.status = 'canceled';
-      return { status: 200, body: intent };
+      return { status: 200, body: this.view(intent, expand) };
     }
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = this.intents.get(params.get('payment_intent') ?? '');

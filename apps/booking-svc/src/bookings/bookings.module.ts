@@ -4,7 +4,7 @@ import { OutboxModule } from '@bp/outbox';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { ReservationsModule } from '../reservations/reservations.module.js';
 import { SlotsModule } from '../slots/slots.module.js';
-import { SharedModule } from '../shared/shared.module.js';
+import { IdempotencyModule } from '@bp/platform';
 import { BookingActions } from './application/booking-actions.js';
 import { BookingCommands } from './application/booking-commands.js';
 import { SlotEffects } from './application/slot-effects.js';
@@ -18,7 +18,7 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 
 /** Bookings: creation from reservations, the state machine's transitions, the audit trail. */
 @Module({
-  imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, SharedModule],
+  imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, IdempotencyModule],
   controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
   providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects],
   exports: [BookingRepository],

@@ -7,11 +7,11 @@ import { AutoConfirmCounter } from './infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from './infrastructure/provider.repository.js';
 import { PROVIDER_MODEL, ProviderSchema } from './infrastructure/provider.schema.js';
 import { ProvidersController } from './interface/providers.controller.js';
-import { SharedModule } from '../shared/shared.module.js';
+import { IdempotencyModule } from '@bp/platform';
 
 /** Provider profiles: schedule, services, booking settings. Other modules read providers through ProviderRepository. */
 @Module({
-  imports: [MongooseModule.forFeature([{ name: PROVIDER_MODEL, schema: ProviderSchema }]), SharedModule],
+  imports: [MongooseModule.forFeature([{ name: PROVIDER_MODEL, schema: ProviderSchema }]), IdempotencyModule],
   controllers: [ProvidersController],
   providers: [ProviderRepository, AutoConfirmCounter, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries],
   exports: [ProviderRepository, AutoConfirmCounter],

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { DatabaseServiceConfig } from '@bp/platform';
 
 export class PaymentConfig extends DatabaseServiceConfig {
@@ -25,4 +25,10 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @IsOptional()
   @IsString()
   STRIPE_TEST_PAYMENT_METHOD?: string;
+
+  /** How often the hold monitor, deferred captures, interrupted refunds and due payouts are swept. */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  PAYMENT_SWEEP_INTERVAL_MS: number = 30_000;
 }

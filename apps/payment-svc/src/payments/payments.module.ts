@@ -1,20 +1,25 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxModule } from '@bp/outbox';
+import { IdempotencyModule } from '@bp/platform';
+import { HoldMonitor } from './application/hold-monitor.js';
 import { PaymentCommands } from './application/payment-commands.js';
-import { ActiveHoldsGauge } from './infrastructure/active-holds.gauge.js';
+import { PaymentSweeper } from './application/payment-sweeper.js';
+import { Payouts } from './application/payouts.js';
 import { PAYMENT_MODEL, PaymentSchema } from './infrastructure/payment.schema.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
+import { PayoutAccountRepository } from './infrastructure/payout-account.repository.js';
 import { StripeGateway } from './infrastructure/stripe-gateway.js';
 import { PaymentCommandsConsumer } from './interface/payment-commands.consumer.js';
+import { PaymentsController } from './interface/payments.controller.js';
 
 const models = MongooseModule.forFeature([{ name: PAYMENT_MODEL, schema: PaymentSchema }]);
 
-/** Payments: holds, captures, releases and refunds through Stripe, answering booking-svc's commands. */
+/** Payments: holds, captures, releases, refunds and payouts through Stripe, answering booking-svc's commands; the hold monitor and sweeps. */
 @Module({
-  imports: [models, OutboxModule.forModels([PAYMENT_MODEL], [models])],
-  controllers: [PaymentCommandsConsumer],
-  providers: [PaymentRepository, PaymentCommands, StripeGateway, ActiveHoldsGauge],
-  exports: [PaymentRepository, StripeGateway, ActiveHoldsGauge],
+  imports: [models, OutboxModule.forModels([PAYMENT_MODEL], [models]), IdempotencyModule],
+  controllers: [PaymentCommandsConsumer, PaymentsController],
+  providers: [PaymentRepository, PayoutAccountRepository, PaymentCommands, Payouts, HoldMonitor, PaymentSweeper, StripeGateway],
+  exports: [PaymentRepository, StripeGateway],
 })
 export class PaymentsModule {}

@@ -1,4 +1,5 @@
-import { IsDateString, IsIn, IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
+import { REFUND_INITIATORS, type RefundInitiator } from './refund-payment.command.js';
 
 /** The card is authorised for the booking's amount; the hold lapses at `expiresAt` (Stripe: 7 days). */
 export class PaymentHoldPlaced {
@@ -53,6 +54,25 @@ export class PaymentHoldReleased {
   @IsString()
   @IsNotEmpty()
   paymentIntentId: string;
+
+  /** Why: the release booking-svc asked for, or `expired` when the card authorisation lapsed. */
+  @IsOptional()
+  @IsString()
+  reason?: string;
+}
+
+/** A hold lapses within 24 hours (hold monitor): booking-svc expires a request still waiting, or escalates. */
+export class PaymentHoldExpiring {
+  @IsString()
+  @IsNotEmpty()
+  bookingId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  paymentIntentId: string;
+
+  @IsDateString()
+  expiresAt: string;
 }
 
 export class PaymentRefunded {
@@ -72,4 +92,16 @@ export class PaymentRefunded {
   @IsInt()
   @Min(0)
   totalRefundedCents: number;
+
+  /** Whether everything captured has now been refunded. */
+  @IsIn(['partial_refund', 'refunded'])
+  paymentStatus: 'partial_refund' | 'refunded';
+
+  @IsOptional()
+  @IsIn(REFUND_INITIATORS)
+  initiatedBy?: RefundInitiator;
+
+  @IsOptional()
+  @IsString()
+  reason?: string;
 }

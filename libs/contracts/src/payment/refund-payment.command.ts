@@ -1,4 +1,7 @@
-import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
+
+export const REFUND_INITIATORS = ['patient', 'provider', 'admin', 'system'] as const;
+export type RefundInitiator = (typeof REFUND_INITIATORS)[number];
 
 /** Asks payment-svc to refund part or all of a booking's captured payment. */
 export class RefundPayment {
@@ -13,4 +16,9 @@ export class RefundPayment {
   @IsString()
   @IsNotEmpty()
   reason: string;
+
+  /** Whose decision the refund is (the spec's refunds[].initiatedBy); `system` when absent. */
+  @IsOptional()
+  @IsIn(REFUND_INITIATORS)
+  initiatedBy?: RefundInitiator;
 }

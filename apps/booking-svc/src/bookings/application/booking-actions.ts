@@ -92,6 +92,18 @@ export class BookingActions {
     return this.commands.run(id, (b) => transitions.recordPaymentFailed(b, stage, reason, this.commands.context(SYSTEM)));
   }
 
+  refunded(id: string, refund: Parameters<typeof transitions.recordRefunded>[1]): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordRefunded(b, refund, this.commands.context(SYSTEM)));
+  }
+
+  holdReleased(id: string, reason: string | undefined): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordHoldReleased(b, reason, this.commands.context(SYSTEM)));
+  }
+
+  holdExpiring(id: string, expiresAt: Date): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.holdExpiring(b, expiresAt, this.commands.context(SYSTEM)));
+  }
+
   expire(id: string, deadline: 'confirmation' | 'reschedule_response'): Promise<Booking> {
     return this.commands.run(id, (b) => transitions.expire(b, deadline, this.commands.context(SYSTEM)));
   }

@@ -71,7 +71,12 @@ function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id
       return [buildMessage(Topics.paymentCommands, 'ReleasePaymentHold', { bookingId: booking.id, reason: effect.reason }, aggregate)];
     case 'refund':
       return [
-        buildMessage(Topics.paymentCommands, 'RefundPayment', { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason }, aggregate),
+        buildMessage(
+          Topics.paymentCommands,
+          'RefundPayment',
+          { bookingId: booking.id, amountCents: effect.amountCents, reason: effect.reason, initiatedBy: effect.initiatedBy },
+          aggregate,
+        ),
       ];
     default:
       return []; // slot effects are the claim store's

@@ -159,12 +159,12 @@ describe('booking transitions', () => {
     const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
     const late = t.cancel(confirmed, 'sick', rules, { actor: patient, now: new Date('2030-03-10T06:00:00Z') });
     expect(late.booking).toMatchObject({ status: 'cancelled_patient', cancellation: { feeCents: 5000 } });
-    expect(late.effects).toContainEqual({ kind: 'refund', amountCents: 5000, reason: 'cancelled_by_patient' });
+    expect(late.effects).toContainEqual({ kind: 'refund', amountCents: 5000, reason: 'cancelled_by_patient', initiatedBy: 'patient' });
     const early = t.cancel(confirmed, undefined, rules, { actor: patient, now: at(20) });
-    expect(early.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_patient' });
+    expect(early.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_patient', initiatedBy: 'patient' });
     const byProvider = t.cancel(confirmed, 'closed', rules, { actor: provider, now: new Date('2030-03-10T06:00:00Z') });
     expect(byProvider.booking.status).toBe('cancelled_provider');
-    expect(byProvider.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_provider' });
+    expect(byProvider.effects).toContainEqual({ kind: 'refund', amountCents: 10_000, reason: 'cancelled_by_provider', initiatedBy: 'provider' });
     expect(t.cancel(pending(), undefined, rules, { actor: patient, now: at(5) }).effects).toContainEqual({
       kind: 'release_hold',
       reason: 'cancelled_by_patient',
@@ -179,7 +179,51 @@ describe('booking transitions', () => {
     const overridden = t.adminOverride(answered, 'cancelled_admin', 'duplicate booking', { actor: admin, now: at(12) }).booking;
     const late = t.recordCaptured(overridden, 10_000, { actor: system, now: at(13) });
     expect(late.booking.status).toBe('cancelled_admin');
-    expect(late.effects).toEqual([{ kind: 'refund', amountCents: 10_000, reason: 'captured_after_end' }]);
+    expect(late.effects).toEqual([{ kind: 'refund', amountCents: 10_000, reason: 'captured_after_end', initiatedBy: 'system' }]);
+  });
+
+  it('records refunds as payment-svc reports them, once', () => {
+    const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    const refund = { amountCents: 4_000, totalRefundedCents: 4_000, paymentStatus: 'partial_refund' as const, initiatedBy: 'admin', reason: 'goodwill' };
+    const partly = t.recordRefunded(confirmed, refund, { actor: system, now: at(12) });
+    expect(partly.booking.payment).toMatchObject({ status: 'partial_refund', refundedAmountCents: 4_000 });
+    expect(partly.audit[0]).toMatchObject({ eventType: 'payment_refunded', data: refund });
+    expect(() => t.recordRefunded(partly.booking, refund, { actor: system, now: at(13) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
+  });
+
+  it('expires a request whose hold lapses within a day, and escalates a booking whose capture still waits', () => {
+    const expiresAt = at(60 * 20);
+    const waiting = t.holdExpiring(pending(), expiresAt, { actor: system, now: at(30) });
+    expect(waiting.booking).toMatchObject({ status: 'expired', confirmation: { responseType: 'expired' } });
+    expect(waiting.effects).toEqual([
+      { kind: 'release_hold', reason: 'payment_hold_expiring' },
+      { kind: 'release_slot', holdId: 'r1' },
+    ]);
+
+    const answered = t.confirm(pending(), { actor: provider, now: at(10) }).booking; // capture requested, held back by the kill switch
+    const escalated = t.holdExpiring(answered, expiresAt, { actor: system, now: at(30) });
+    expect(escalated.booking.status).toBe('pending_confirmation');
+    expect(escalated.effects).toEqual([]);
+    expect(escalated.audit[0]).toMatchObject({ eventType: 'payment_hold_expiring', data: { needsAdmin: true } });
+
+    // Then the hold lapses at Stripe: the booking cannot be paid, so it expires and frees its slot.
+    const lapsed = t.recordHoldReleased(escalated.booking, 'expired', { actor: system, now: at(60 * 21) });
+    expect(lapsed.booking).toMatchObject({ status: 'expired', payment: { status: 'cancelled' } });
+    expect(lapsed.effects).toEqual([{ kind: 'release_slot', holdId: 'r1' }]);
+
+    const confirmed = t.recordCaptured(answered, 10_000, { actor: system, now: at(11) }).booking;
+    expect(() => t.holdExpiring(confirmed, expiresAt, { actor: system, now: at(30) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
+  });
+
+  it('records a release it asked for without touching the booking’s status', () => {
+    const declined = t.decline(pending(), 'busy', { actor: provider, now: at(10) }).booking;
+    const released = t.recordHoldReleased(declined, 'provider_declined', { actor: system, now: at(11) });
+    expect(released.booking).toMatchObject({ status: declined.status, payment: { status: 'cancelled' } });
+    expect(released.audit[0]?.eventType).toBe('payment_released');
   });
 
   it('walks the visit: check-in, start, complete; no-show from confirmed', () => {

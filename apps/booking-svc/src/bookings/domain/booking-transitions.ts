@@ -16,7 +16,7 @@ export type BookingEffect =
   | { kind: 'place_hold' }
   | { kind: 'capture'; amountCents: number; reason: string }
   | { kind: 'release_hold'; reason: string }
-  | { kind: 'refund'; amountCents: number; reason: string }
+  | { kind: 'refund'; amountCents: number; reason: string; initiatedBy: 'patient' | 'provider' | 'admin' | 'system' }
   | { kind: 'claim_slot'; holdId: string; start: Date; end: Date }
   | { kind: 'make_slot_permanent'; holdId: string }
   | { kind: 'release_slot'; holdId: string };
@@ -137,10 +137,18 @@ export function recordCaptured(booking: Booking, amountCents: number, ctx: Trans
     (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
   if (!awaitingCapture && (isTerminal(booking.status) || booking.status === 'payment_failed')) {
     // Money arrived for a booking that will not take place (an override, a late capture): give it back.
-    return change(booking, ctx, 'payment_captured', undefined, { payment }, [{ kind: 'refund', amountCents, reason: 'captured_after_end' }], {
-      amountCents,
-      refunded: true,
-    });
+    return change(
+      booking,
+      ctx,
+      'payment_captured',
+      undefined,
+      { payment },
+      [{ kind: 'refund', amountCents, reason: 'captured_after_end', initiatedBy: 'system' }],
+      {
+        amountCents,
+        refunded: true,
+      },
+    );
   }
   if (!awaitingCapture) return change(booking, ctx, 'payment_captured', undefined, { payment }, [], { amountCents });
   return change(booking, ctx, 'payment_captured', 'confirmed', { payment }, [], { amountCents });
@@ -159,6 +167,93 @@ export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture',
 export function retryPayment(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'patient');
   return change(booking, ctx, 'payment_initiated', 'pending_payment', { payment: { ...booking.payment, status: 'pending' } }, [{ kind: 'place_hold' }]);
+}
+
+/** payment-svc refunded money (a cancellation, an admin, or Stripe's dashboard): the booking shows what is refunded so far. */
+export function recordRefunded(
+  booking: Booking,
+  refund: { amountCents: number; totalRefundedCents: number; paymentStatus: 'partial_refund' | 'refunded'; initiatedBy?: string; reason?: string },
+  ctx: TransitionContext,
+): BookingChange {
+  if ((booking.payment.refundedAmountCents ?? 0) >= refund.totalRefundedCents)
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'This refund is already recorded');
+  const payment = { ...booking.payment, status: refund.paymentStatus, refundedAmountCents: refund.totalRefundedCents };
+  return change(booking, ctx, 'payment_refunded', undefined, { payment }, [], refund);
+}
+
+/**
+ * The card hold was let go: a release we asked for, or the authorisation lapsed at Stripe. If the
+ * booking still needed that money (a capture was waiting, e.g. behind the kill switch), it cannot
+ * go ahead unpaid: an instant booking goes to payment_failed (the patient may pay again), a request
+ * or reschedule expires with its slots freed; the audit entry flags it for an admin.
+ */
+export function recordHoldReleased(booking: Booking, reason: string | undefined, ctx: TransitionContext): BookingChange {
+  if (booking.payment.status === 'cancelled') throw new BookingError(BookingErrorCode.InvalidTransition, 'The hold release is already recorded');
+  const payment = { ...booking.payment, status: 'cancelled' as const };
+  const data = { ...(reason ? { reason } : {}) };
+  const stillNeeded = booking.payment.status === 'held' || booking.payment.status === 'capture_requested';
+  if (stillNeeded && booking.status === 'pending_payment')
+    return change(booking, ctx, 'payment_failed', 'payment_failed', { payment }, [], { ...data, stage: 'hold' });
+  if (stillNeeded && (booking.status === 'pending_confirmation' || booking.status === 'reschedule_proposed')) {
+    const proposal = booking.reschedule.current;
+    return change(
+      booking,
+      ctx,
+      'expired',
+      'expired',
+      {
+        payment,
+        confirmation: { ...booking.confirmation, responseType: booking.confirmation.responseType ?? 'expired' },
+        ...(proposal ? { reschedule: closeProposal(booking, ctx.now, false) } : {}),
+      },
+      [{ kind: 'release_slot', holdId: booking.holdId }, ...(proposal ? [{ kind: 'release_slot' as const, holdId: proposal.holdId }] : [])],
+      { ...data, needsAdmin: true },
+    );
+  }
+  return change(booking, ctx, 'payment_released', undefined, { payment }, [], reason ? data : undefined);
+}
+
+/**
+ * The hold lapses within 24 hours (payment-svc's hold monitor). A request still waiting for the
+ * provider, or a reschedule still waiting for the patient, cannot be captured after that: it expires
+ * now, hold and slot released. Anything else that still needs the hold (a capture held back by the
+ * kill switch) is escalated: an audit entry an admin sees, the booking untouched.
+ */
+export function holdExpiring(booking: Booking, expiresAt: Date, ctx: TransitionContext): BookingChange {
+  const data = { reason: 'payment_hold_expiring', holdExpiresAt: expiresAt };
+  if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) {
+    return change(
+      booking,
+      ctx,
+      'expired',
+      'expired',
+      { confirmation: { ...booking.confirmation, responseType: 'expired' } },
+      [
+        { kind: 'release_hold', reason: 'payment_hold_expiring' },
+        { kind: 'release_slot', holdId: booking.holdId },
+      ],
+      data,
+    );
+  }
+  const proposal = booking.reschedule.current;
+  if (booking.status === 'reschedule_proposed' && proposal && booking.confirmation.responseType !== 'rescheduled') {
+    return change(
+      booking,
+      ctx,
+      'expired',
+      'expired',
+      { reschedule: closeProposal(booking, ctx.now, false) },
+      [
+        { kind: 'release_hold', reason: 'payment_hold_expiring' },
+        { kind: 'release_slot', holdId: booking.holdId },
+        { kind: 'release_slot', holdId: proposal.holdId },
+      ],
+      data,
+    );
+  }
+  if (booking.payment.status !== 'held' && booking.payment.status !== 'capture_requested')
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'The booking no longer relies on this hold');
+  return change(booking, ctx, 'payment_hold_expiring', undefined, {}, [], { ...data, needsAdmin: true });
 }
 
 // ---- provider decisions --------------------------------------------------------------------------
@@ -367,7 +462,8 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
   const effects: BookingEffect[] = [];
   if (captured > 0) {
     const refund = captured - Math.min(feeCents, captured);
-    if (refund > 0) effects.push({ kind: 'refund', amountCents: refund, reason: `cancelled_by_${ctx.actor.type}` });
+    if (refund > 0)
+      effects.push({ kind: 'refund', amountCents: refund, reason: `cancelled_by_${ctx.actor.type}`, initiatedBy: byPatient ? 'patient' : 'provider' });
   } else if (booking.payment.status === 'held') {
     effects.push({ kind: 'release_hold', reason: `cancelled_by_${ctx.actor.type}` });
   }

@@ -89,6 +89,7 @@ export interface Booking {
     status: PaymentStatus;
     originalAmountCents: number;
     capturedAmountCents?: number;
+    refundedAmountCents?: number;
     cancellationFeeCents?: number;
     paymentIntentId?: string;
     platformFee: PlatformFee;

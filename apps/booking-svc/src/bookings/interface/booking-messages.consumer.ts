@@ -5,7 +5,10 @@ import {
   type ExpireBookingDeadline,
   type PaymentCaptured,
   type PaymentFailed,
+  type PaymentHoldExpiring,
   type PaymentHoldPlaced,
+  type PaymentHoldReleased,
+  type PaymentRefunded,
   Topics,
 } from '@bp/contracts';
 import { type InboundMessage, OnMessage } from '@bp/messaging';
@@ -34,6 +37,22 @@ export class BookingMessagesConsumer {
   @OnMessage(Topics.paymentEvents, 'PaymentFailed')
   onPaymentFailed(@Payload() message: InboundMessage<PaymentFailed>) {
     return this.unlessStale(message, () => this.actions.paymentFailed(message.payload.bookingId, message.payload.stage, message.payload.reason));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentRefunded')
+  onRefunded(@Payload() message: InboundMessage<PaymentRefunded>) {
+    const { bookingId, refundId: _refundId, ...refund } = message.payload;
+    return this.unlessStale(message, () => this.actions.refunded(bookingId, refund));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentHoldReleased')
+  onHoldReleased(@Payload() message: InboundMessage<PaymentHoldReleased>) {
+    return this.unlessStale(message, () => this.actions.holdReleased(message.payload.bookingId, message.payload.reason));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentHoldExpiring')
+  onHoldExpiring(@Payload() message: InboundMessage<PaymentHoldExpiring>) {
+    return this.unlessStale(message, () => this.actions.holdExpiring(message.payload.bookingId, new Date(message.payload.expiresAt)));
   }
 
   @OnMessage(Topics.bookingCommands, 'ExpireBookingDeadline')

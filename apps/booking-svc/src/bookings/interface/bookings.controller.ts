@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { type Actor, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
+import { type Actor, IdempotencyKey, IdempotencyStore, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
-import { IdempotencyStore } from '../../shared/infrastructure/idempotency.store.js';
 import { BookingCommands } from '../application/booking-commands.js';
 import { BookingActions } from '../application/booking-actions.js';
 import type { Booking } from '../domain/booking.js';

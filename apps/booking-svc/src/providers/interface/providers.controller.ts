@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Put, UseFilters, UseGuards } from '@nestjs/common';
-import { type Actor, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
-import { IdempotencyStore } from '../../shared/infrastructure/idempotency.store.js';
+import { type Actor, IdempotencyKey, IdempotencyStore, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { ChangeProviderUseCases } from '../application/change-provider.use-cases.js';
 import { CreateProviderUseCase } from '../application/create-provider.use-case.js';

@@ -19,7 +19,6 @@ export enum BookingErrorCode {
   RescheduleNotAllowed = 'RESCHEDULE_NOT_ALLOWED',
   CancellationNotAllowed = 'CANCELLATION_NOT_ALLOWED',
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
-  IdempotencyKeyInProgress = 'IDEMPOTENCY_KEY_IN_PROGRESS',
   Forbidden = 'FORBIDDEN',
 }
 

@@ -23,7 +23,6 @@ const STATUS: Record<BookingErrorCode, number> = {
   [BookingErrorCode.RescheduleNotAllowed]: 409,
   [BookingErrorCode.CancellationNotAllowed]: 409,
   [BookingErrorCode.IdempotencyKeyReused]: 422,
-  [BookingErrorCode.IdempotencyKeyInProgress]: 409,
   [BookingErrorCode.Forbidden]: 403,
 };
 

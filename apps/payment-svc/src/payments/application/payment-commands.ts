@@ -1,13 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { CapturePayment, MessageType, PayloadOf, PlacePaymentHold, RefundPayment, ReleasePaymentHold } from '@bp/contracts';
-import { Topics } from '@bp/contracts';
-import { type OutgoingMessage, buildMessage } from '@bp/messaging';
+import type { CapturePayment, PlacePaymentHold, RefundPayment, ReleasePaymentHold } from '@bp/contracts';
+import { FeatureFlags } from '@bp/messaging';
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import { PaymentConfig } from '../../config/payment.config.js';
 import * as payments from '../domain/payment.js';
 import type { Payment } from '../domain/payment.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { StripeGateway } from '../infrastructure/stripe-gateway.js';
+import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
+import { paymentEvents } from './payment-events.js';
+import { Payouts } from './payouts.js';
 
 /**
  * The payment side of the booking saga: each command from booking-svc becomes one Stripe call with
@@ -23,12 +25,15 @@ export class PaymentCommands {
     private readonly repository: PaymentRepository,
     private readonly stripe: StripeGateway,
     private readonly config: PaymentConfig,
+    private readonly flags: FeatureFlags,
+    private readonly payouts: Payouts,
   ) {}
 
   async placeHold(command: PlacePaymentHold, now: Date = new Date()): Promise<Payment> {
     let payment = await this.repository.createOrGet(
       payments.newPayment({
         bookingId: command.bookingId,
+        ...(command.bookingNumber ? { bookingNumber: command.bookingNumber } : {}),
         patientId: command.patientId,
         providerId: command.providerId,
         amountCents: command.amountCents,
@@ -56,41 +61,52 @@ export class PaymentCommands {
     });
     if (!outcome.ok) {
       const failed = payments.recordFailure(payment, 'hold', outcome.code, outcome.message);
-      await this.repository.save(payment, failed, [this.event(failed, 'PaymentFailed', { bookingId: failed.bookingId, stage: 'hold', reason: outcome.code })]);
+      await this.repository.save(payment, failed, [paymentEvents.failed(failed)]);
       return failed;
     }
     const held = payments.recordHold(payment, outcome.value.paymentIntentId, now, outcome.value.captureBefore);
-    await this.repository.save(payment, held, [
-      this.event(held, 'PaymentHoldPlaced', {
-        bookingId: held.bookingId,
-        paymentIntentId: outcome.value.paymentIntentId,
-        amountCents: held.amountCents,
-        expiresAt: held.hold!.expiresAt.toISOString(),
-      }),
-    ]);
+    await this.repository.save(payment, held, [paymentEvents.holdPlaced(held)]);
     return held;
   }
 
+  /** Captures the hold, unless the `payment.disable_captures` kill switch is on: then the capture waits (see runDeferredCaptures). */
   async capture(command: CapturePayment, now: Date = new Date()): Promise<Payment> {
     const payment = await this.required(command.bookingId);
-    if (payment.status === 'captured') return payment;
+    if (payment.status === 'captured') return this.payouts.settle(payment);
     if (payment.status !== 'held' || !payment.paymentIntentId) {
       this.logger.warn({ message: 'capture asked for a payment that is not held', bookingId: payment.bookingId, status: payment.status });
       return payment;
     }
-    const outcome = await this.stripe.capture(payment.paymentIntentId, command.amountCents, payments.stripeIdempotencyKey(payment, 'capture'));
+    if (await this.flags.isEnabled('payment.disable_captures')) {
+      const deferred = payments.deferCapture(payment, command.amountCents, command.reason, now);
+      await this.repository.save(payment, deferred);
+      this.logger.warn({ message: 'capture deferred: payment.disable_captures is on', bookingId: payment.bookingId });
+      return deferred;
+    }
+    return this.runCapture(payment, command.amountCents, now);
+  }
+
+  /** Runs the captures the kill switch held back, once it is off again. Returns how many ran. */
+  async runDeferredCaptures(now: Date = new Date()): Promise<number> {
+    if (await this.flags.isEnabled('payment.disable_captures')) return 0;
+    const waiting = await this.repository.list({ captureWaiting: true });
+    for (const payment of waiting) {
+      if (payment.status !== 'held' || !payment.deferredCapture) continue;
+      await this.runCapture(payment, payment.deferredCapture.amountCents, now);
+    }
+    return waiting.length;
+  }
+
+  private async runCapture(payment: Payment, amountCents: number, now: Date): Promise<Payment> {
+    const outcome = await this.stripe.capture(payment.paymentIntentId!, amountCents, payments.stripeIdempotencyKey(payment, 'capture'));
     if (!outcome.ok) {
       const failed = payments.recordFailure(payment, 'capture', outcome.code, outcome.message);
-      await this.repository.save(payment, failed, [
-        this.event(failed, 'PaymentFailed', { bookingId: failed.bookingId, stage: 'capture', reason: outcome.code }),
-      ]);
+      await this.repository.save(payment, failed, [paymentEvents.failed(failed)]);
       return failed;
     }
-    const captured = payments.recordCapture(payment, outcome.value.amountReceived || command.amountCents, now);
-    await this.repository.save(payment, captured, [
-      this.event(captured, 'PaymentCaptured', { bookingId: captured.bookingId, paymentIntentId: payment.paymentIntentId, amountCents: captured.capturedCents }),
-    ]);
-    return captured;
+    const captured = payments.recordCapture(payment, outcome.value.amountReceived || amountCents, now);
+    await this.repository.save(payment, captured, [paymentEvents.captured(captured)]);
+    return this.payouts.settle(captured);
   }
 
   async release(command: ReleasePaymentHold, now: Date = new Date()): Promise<Payment> {
@@ -102,29 +118,53 @@ export class PaymentCommands {
     }
     if (payment.paymentIntentId) await this.stripe.cancel(payment.paymentIntentId, 'requested_by_customer', payments.stripeIdempotencyKey(payment, 'cancel'));
     const cancelled = payments.recordCancelled(payment, command.reason, now);
-    const messages = payment.paymentIntentId
-      ? [this.event(cancelled, 'PaymentHoldReleased', { bookingId: cancelled.bookingId, paymentIntentId: payment.paymentIntentId })]
-      : [];
+    const messages = payment.paymentIntentId ? [paymentEvents.holdReleased(cancelled)] : [];
     await this.repository.save(payment, cancelled, messages);
     return cancelled;
   }
 
-  async refund(command: RefundPayment, now: Date = new Date()): Promise<Payment> {
-    const payment = await this.required(command.bookingId);
-    // Checked before Stripe is asked: a refund above what remains is refused, never attempted.
-    payments.refund(payment, command.amountCents, command.reason, 'system', now);
-    const key = payments.stripeIdempotencyKey(payment, `refund-${payment.refunds.length + 1}`);
-    const { refundId } = await this.stripe.refund(payment.paymentIntentId ?? '', command.amountCents, key);
-    const refunded = payments.refund(payment, command.amountCents, command.reason, 'system', now, refundId);
-    await this.repository.save(payment, refunded, [
-      this.event(refunded, 'PaymentRefunded', {
-        bookingId: refunded.bookingId,
-        refundId,
-        amountCents: command.amountCents,
-        totalRefundedCents: refunded.refundedCents,
-      }),
-    ]);
-    return refunded;
+  /**
+   * booking-svc's refund (its cancellation policy decided the amount). `requestId` (the command's
+   * event id) makes a redelivered command a no-op even after a crash between our write and the
+   * inbox's; above what remains the refund is refused before Stripe is asked.
+   */
+  refund(command: RefundPayment, requestId: string, now: Date = new Date()): Promise<Payment> {
+    return this.refundOnce(
+      command.bookingId,
+      requestId,
+      () => ({ amountCents: command.amountCents, reason: command.reason, initiatedBy: command.initiatedBy ?? 'system' }),
+      now,
+    );
+  }
+
+  /** An admin's refund: the given amount, or everything that remains. `requestId` comes from the caller's idempotency key. */
+  adminRefund(bookingId: string, requestId: string, amountCents: number | undefined, reason: string, now: Date = new Date()): Promise<Payment> {
+    return this.refundOnce(bookingId, requestId, (p) => ({ amountCents: amountCents ?? p.capturedCents - p.refundedCents, reason, initiatedBy: 'admin' }), now);
+  }
+
+  private async refundOnce(
+    bookingId: string,
+    requestId: string,
+    decide: (payment: Payment) => { amountCents: number; reason: string; initiatedBy: payments.RefundInitiator },
+    now: Date,
+  ): Promise<Payment> {
+    const payment = await this.repository.find(bookingId);
+    if (!payment) throw new PaymentError(PaymentErrorCode.PaymentNotFound, `No payment for booking ${bookingId}`);
+    if (payment.refunds.some((r) => r.requestId === requestId)) return payment; // already done
+    const { amountCents, reason, initiatedBy } = decide(payment);
+    const started = payments.startRefund(payment, amountCents, reason, initiatedBy, requestId);
+    await this.repository.save(payment, started);
+    return this.finishRefund(started, now);
+  }
+
+  /** Asks Stripe for the refund in flight (its stored key: a repeat is answered, not refunded twice) and records it. */
+  async finishRefund(payment: Payment, now: Date = new Date()): Promise<Payment> {
+    const pending = payment.refundInFlight;
+    if (!pending) return payment;
+    const { refundId } = await this.stripe.refund(payment.paymentIntentId ?? '', pending.amountCents, pending.stripeKey);
+    const refunded = payments.refund(payment, pending.amountCents, pending.reason, pending.initiatedBy, now, { requestId: pending.requestId, refundId });
+    await this.repository.save(payment, refunded, [paymentEvents.refunded(refunded)]);
+    return this.payouts.settle(refunded);
   }
 
   private async required(bookingId: string): Promise<Payment> {
@@ -137,9 +177,5 @@ export class PaymentCommands {
     if (command.paymentMethodId) return { paymentMethodId: command.paymentMethodId };
     const testCard = this.config.STRIPE_TEST_PAYMENT_METHOD;
     return testCard && this.config.STRIPE_SECRET_KEY.startsWith('sk_test_') ? { paymentMethodId: testCard } : {};
-  }
-
-  private event<M extends MessageType<'payment.events.v1'>>(payment: Payment, type: M, payload: PayloadOf<'payment.events.v1', M>): OutgoingMessage {
-    return buildMessage(Topics.paymentEvents, type, payload, { id: payment.bookingId, version: payment.version });
   }
 }

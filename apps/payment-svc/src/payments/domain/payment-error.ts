@@ -3,6 +3,8 @@ export enum PaymentErrorCode {
   RefundExceedsCaptured = 'REFUND_EXCEEDS_CAPTURED',
   CaptureExceedsHold = 'CAPTURE_EXCEEDS_HOLD',
   ValidationFailed = 'VALIDATION_FAILED',
+  PaymentNotFound = 'PAYMENT_NOT_FOUND',
+  RefundInProgress = 'REFUND_IN_PROGRESS',
 }
 
 /** A payment rule said no; retrying the same input cannot succeed. */

@@ -10,15 +10,28 @@ export const DEFAULT_HOLD_DAYS = 7;
 
 export interface Refund {
   refundId?: string;
+  /** The command or API request that asked for it: the same request never refunds twice. */
+  requestId?: string;
   amountCents: number;
   reason: string;
   initiatedBy: RefundInitiator;
   createdAt: Date;
 }
 
+/** What the provider's Connect account has received for this payment (see payout.ts). */
+export interface Payout {
+  status: 'due' | 'awaiting_account' | 'sent' | 'none_owed';
+  destination?: string;
+  transferId?: string;
+  transferredCents: number;
+  reversals: { reversalId: string; amountCents: number; createdAt: Date }[];
+}
+
 /** payment-svc's record of one booking's money (the spec's Booking.payment, owned here). */
 export interface Payment {
   bookingId: string;
+  /** The booking number: Stripe's transfer group for the charge and the payout. */
+  bookingNumber?: string;
   patientId: string;
   providerId: string;
   currency: string;
@@ -29,7 +42,18 @@ export interface Payment {
   refundedCents: number;
   fee: PlatformFee;
   paymentIntentId?: string;
-  hold?: { createdAt: Date; expiresAt: Date; capturedAt?: Date; cancelledAt?: Date; cancelReason?: string };
+  hold?: { createdAt: Date; expiresAt: Date; expiringNotifiedAt?: Date; capturedAt?: Date; cancelledAt?: Date; cancelReason?: string };
+  /** A capture booking-svc asked for while `payment.disable_captures` was on; it runs when the switch is off. */
+  deferredCapture?: { amountCents: number; reason: string; requestedAt: Date };
+  /** Set while a capture waits (an equality the database can index and filter on). */
+  captureWaiting?: true;
+  /** A refund asked of Stripe and not yet recorded: its key is kept so a retry repeats it, never doubles it. */
+  refundInFlight?: { requestId: string; amountCents: number; reason: string; initiatedBy: RefundInitiator; stripeKey: string };
+  /** Set while a refund is in flight (an equality the sweeper finds it by). */
+  refundPending?: true;
+  payout?: Payout;
+  /** Set while the provider's payout has something left to do. */
+  payoutDue?: true;
   refunds: Refund[];
   failure?: { stage: 'hold' | 'capture'; code: string; message: string };
   /** Counts attempts per operation: part of the Stripe idempotency key, so a retry after a failure is a new request. */
@@ -39,6 +63,7 @@ export interface Payment {
 
 export interface NewPayment {
   bookingId: string;
+  bookingNumber?: string;
   patientId: string;
   providerId: string;
   amountCents: number;
@@ -99,18 +124,34 @@ export function recordHold(payment: Payment, paymentIntentId: string, now: Date,
   return bump(rest, { status: 'held', paymentIntentId, hold: { createdAt: now, expiresAt } });
 }
 
+/** The kill switch is on: the capture is remembered, not sent, and runs once captures are allowed again. */
+export function deferCapture(payment: Payment, amountCents: number, reason: string, now: Date): Payment {
+  if (payment.captureWaiting) return payment;
+  assertStatus(payment, ['held'], 'defer the capture of');
+  return bump(payment, { deferredCapture: { amountCents, reason, requestedAt: now }, captureWaiting: true });
+}
+
+/** The money is taken; the provider's share is now due to their Connect account. */
 export function recordCapture(payment: Payment, capturedCents: number, now: Date): Payment {
   if (payment.status === 'captured' && payment.capturedCents === capturedCents) return payment; // a replayed answer
   assertStatus(payment, payment.captureMode === 'automatic' ? ['pending', 'held'] : ['held'], 'capture');
   const limit = payment.amountCents;
   if (capturedCents > limit) throw new PaymentError(PaymentErrorCode.CaptureExceedsHold, `Cannot capture ${capturedCents} of a ${limit} hold`, { limit });
-  return bump(payment, { status: 'captured', capturedCents, ...(payment.hold ? { hold: { ...payment.hold, capturedAt: now } } : {}) });
+  const { captureWaiting: _done, ...rest } = payment;
+  return bump(rest, {
+    status: 'captured',
+    capturedCents,
+    ...(payment.hold ? { hold: { ...payment.hold, capturedAt: now } } : {}),
+    payout: { status: 'due', transferredCents: 0, reversals: [] },
+    payoutDue: true,
+  });
 }
 
 export function recordCancelled(payment: Payment, reason: string, now: Date): Payment {
   if (payment.status === 'cancelled') return payment;
   assertStatus(payment, ['pending', 'held', 'failed'], 'cancel');
-  return bump(payment, { status: 'cancelled', ...(payment.hold ? { hold: { ...payment.hold, cancelledAt: now, cancelReason: reason } } : {}) });
+  const { captureWaiting: _dropped, ...rest } = payment;
+  return bump(rest, { status: 'cancelled', ...(payment.hold ? { hold: { ...payment.hold, cancelledAt: now, cancelReason: reason } } : {}) });
 }
 
 export function recordFailure(payment: Payment, stage: 'hold' | 'capture', code: string, message: string): Payment {
@@ -118,8 +159,20 @@ export function recordFailure(payment: Payment, stage: 'hold' | 'capture', code:
   return bump(payment, { status: stage === 'hold' ? 'failed' : payment.status, failure: { stage, code, message } });
 }
 
-/** A refund of part or all of what was captured; never more than what remains. */
-export function refund(payment: Payment, amountCents: number, reason: string, initiatedBy: RefundInitiator, now: Date, refundId?: string): Payment {
+/**
+ * A refund about to be asked of Stripe, written first: a crash after Stripe's answer repeats the same
+ * request (same key, same amount) instead of refunding again. Never more than what remains.
+ */
+export function startRefund(payment: Payment, amountCents: number, reason: string, initiatedBy: RefundInitiator, requestId: string): Payment {
+  if (payment.refundInFlight?.requestId === requestId) return payment;
+  if (payment.refundInFlight)
+    throw new PaymentError(PaymentErrorCode.RefundInProgress, 'Another refund of this payment is in progress', { requestId: payment.refundInFlight.requestId });
+  assertRefundable(payment, amountCents);
+  const stripeKey = stripeIdempotencyKey(payment, `refund-${payment.refunds.length + 1}`);
+  return bump(payment, { refundInFlight: { requestId, amountCents, reason, initiatedBy, stripeKey }, refundPending: true });
+}
+
+function assertRefundable(payment: Payment, amountCents: number): void {
   assertStatus(payment, ['captured', 'partial_refund'], 'refund');
   const remaining = payment.capturedCents - payment.refundedCents;
   if (!Number.isInteger(amountCents) || amountCents <= 0) throw new PaymentError(PaymentErrorCode.ValidationFailed, 'A refund is a positive number of cents');
@@ -128,11 +181,26 @@ export function refund(payment: Payment, amountCents: number, reason: string, in
       remainingCents: remaining,
       requestedCents: amountCents,
     });
+}
+
+/** A refund Stripe made: part or all of what was captured, never more than what remains. */
+export function refund(
+  payment: Payment,
+  amountCents: number,
+  reason: string,
+  initiatedBy: RefundInitiator,
+  now: Date,
+  ids: { refundId?: string; requestId?: string } = {},
+): Payment {
+  assertRefundable(payment, amountCents);
   const refundedCents = payment.refundedCents + amountCents;
-  return bump(payment, {
+  const { refundInFlight: _recorded, refundPending: _done, ...rest } = payment;
+  return bump(rest, {
     status: refundedCents === payment.capturedCents ? 'refunded' : 'partial_refund',
     refundedCents,
-    refunds: [...payment.refunds, { amountCents, reason, initiatedBy, createdAt: now, ...(refundId ? { refundId } : {}) }],
+    refunds: [...payment.refunds, { amountCents, reason, initiatedBy, createdAt: now, ...ids }],
+    // Less is owed to the provider now: a payout already sent is partly reversed (payout.ts).
+    ...(payment.payout ? { payoutDue: true as const } : {}),
   });
 }
 
@@ -142,6 +210,22 @@ export function transferableCents(payment: Payment): number {
 }
 
 /** A hold close to lapsing (within `withinMs`), for the hold monitor. */
-export function holdExpiringSoon(payment: Payment, now: Date, withinMs = 24 * 3_600_000): boolean {
+export function holdExpiringSoon(payment: Payment, now: Date, withinMs = HOLD_WARNING_MS): boolean {
   return payment.status === 'held' && !!payment.hold && payment.hold.expiresAt.getTime() - now.getTime() <= withinMs;
+}
+
+/** How long before a hold lapses the monitor raises PaymentHoldExpiring. */
+export const HOLD_WARNING_MS = 24 * 3_600_000;
+
+/** The monitor told booking-svc once that this hold lapses soon. */
+export function markHoldExpiringNotified(payment: Payment, now: Date): Payment {
+  assertStatus(payment, ['held'], 'warn about the hold of');
+  return bump(payment, { hold: { ...payment.hold!, expiringNotifiedAt: now } });
+}
+
+/** Stripe kept the card authorised longer than we thought (its capture_before moved): keep watching until then. */
+export function extendHold(payment: Payment, expiresAt: Date): Payment {
+  assertStatus(payment, ['held'], 'extend the hold of');
+  const { expiringNotifiedAt: _reset, ...hold } = payment.hold!;
+  return bump(payment, { hold: { ...hold, expiresAt } });
 }

@@ -9,6 +9,11 @@ export const paymentMetrics = {
   holdsActiveAmount: () =>
     gauge('booking_payment_holds_active_amount_cents', 'Amount held on cards and not yet captured or released, in minor units', ['currency']),
   holdsActive: () => gauge('booking_payment_holds_active', 'Holds not yet captured or released', ['currency']),
+  holdsExpiringSoon: () => gauge('booking_payment_holds_expiring_soon', 'Holds that lapse within 24 hours and are not captured or released yet', ['currency']),
+  capturesDeferred: () => gauge('booking_payment_captures_deferred', 'Captures waiting because payment.disable_captures is on'),
+  holdsReconciled: () => counter('booking_payment_holds_reconciled_total', 'Holds past their expiry checked with Stripe, by what Stripe said', ['outcome']),
+  payoutsDue: () =>
+    gauge('booking_payment_payouts_due', 'Captured payments whose provider payout is not settled yet (no Connect account, or a failed transfer)'),
 };
 
 /** Counts a status change of a payment in the hold metrics. */

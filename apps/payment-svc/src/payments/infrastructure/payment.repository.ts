@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import type { Payment } from '../domain/payment.js';
+import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { countTransition } from './payment.metrics.js';
 import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
 
@@ -41,6 +41,19 @@ export class PaymentRepository {
     return doc ? toPayment(doc) : null;
   }
 
+  /**
+   * Payments matching scalar equalities only: the sweeps' flags (`captureWaiting`, `payoutDue`,
+   * `refundPending`) and `status` are set only while there is work, so these stay small, and
+   * equality is what FerretDB evaluates in the database.
+   */
+  async list(
+    filter: { status?: PaymentStatus; providerId?: string; captureWaiting?: true; payoutDue?: true; refundPending?: true },
+    limit = 500,
+  ): Promise<Payment[]> {
+    const docs = await this.model.find(filter).limit(limit).lean<PaymentDocument[]>();
+    return docs.map(toPayment);
+  }
+
   /** Stores a new payment, or returns the one already there for this booking. */
   async createOrGet(payment: Payment): Promise<Payment> {
     const { bookingId, ...fields } = payment;
@@ -57,9 +70,14 @@ export class PaymentRepository {
   async save(previous: Payment, next: Payment, messages: OutgoingMessage[] = []): Promise<void> {
     if (next === previous) return;
     const { bookingId, ...state } = next;
+    // Fields the next state dropped (a flag whose work is done) are removed from the document.
+    const dropped = Object.keys(previous).filter((key) => !(key in next));
     const result = await this.model.updateOne(
       { _id: bookingId, version: previous.version },
-      withOutboxUpdate({ $set: state as Record<string, unknown> }, messages),
+      withOutboxUpdate(
+        { $set: state as Record<string, unknown>, ...(dropped.length ? { $unset: Object.fromEntries(dropped.map((k) => [k, 1])) } : {}) },
+        messages,
+      ),
     );
     if (result.matchedCount === 0) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
     countTransition(previous.status, next.status, next.currency);

@@ -11,6 +11,7 @@ export const PaymentSchema = withOutboxFields(
   new Schema<PaymentDocument>(
     {
       _id: { type: String, required: true },
+      bookingNumber: { type: String },
       patientId: { type: String, required: true },
       providerId: { type: String, required: true },
       currency: { type: String, required: true },
@@ -25,6 +26,12 @@ export const PaymentSchema = withOutboxFields(
       refunds: { type: Schema.Types.Mixed, default: [] },
       failure: { type: Schema.Types.Mixed },
       attempts: { type: Schema.Types.Mixed, default: {} },
+      deferredCapture: { type: Schema.Types.Mixed },
+      captureWaiting: { type: Boolean },
+      refundInFlight: { type: Schema.Types.Mixed },
+      refundPending: { type: Boolean },
+      payout: { type: Schema.Types.Mixed },
+      payoutDue: { type: Boolean },
       version: { type: Number, required: true },
     },
     { collection: 'payments', versionKey: false, minimize: false, timestamps: true },
@@ -33,3 +40,6 @@ export const PaymentSchema = withOutboxFields(
 
 PaymentSchema.index({ paymentIntentId: 1 }, { sparse: true });
 PaymentSchema.index({ status: 1, 'hold.expiresAt': 1 });
+PaymentSchema.index({ captureWaiting: 1 }, { sparse: true });
+PaymentSchema.index({ refundPending: 1 }, { sparse: true });
+PaymentSchema.index({ payoutDue: 1, providerId: 1 }, { sparse: true });

@@ -16,7 +16,7 @@ describe('StripeGateway against stripe-mock', () => {
   });
   const gateway = new StripeGateway(config);
 
-  it('places a manual-capture hold, captures it, refunds part, and transfers the provider’s share', async () => {
+  it('places a manual-capture hold, captures it, refunds part, transfers the provider’s share and reverses part of it, and reads the intent back', async () => {
     const hold = await gateway.placeHold({
       bookingId: 'b1',
       bookingNumber: 'FH-20300101-ABCDE',
@@ -31,9 +31,19 @@ describe('StripeGateway against stripe-mock', () => {
     const id = hold.ok ? hold.value.paymentIntentId : '';
     expect(await gateway.capture(id, 10_000, 'booking:b1:capture:1')).toMatchObject({ ok: true });
     expect(await gateway.refund(id, 5_000, 'booking:b1:refund:1')).toMatchObject({ refundId: expect.stringMatching(/^re_/) });
-    expect(await gateway.transfer(3_850, 'usd', 'acct_1', 'FH-20300101-ABCDE', 'booking:b1:transfer:1')).toMatchObject({
-      transferId: expect.stringMatching(/^tr_/),
+    const transfer = await gateway.transfer({
+      bookingId: 'b1',
+      amountCents: 3_850,
+      currency: 'usd',
+      destination: 'acct_1',
+      transferGroup: 'FH-20300101-ABCDE',
+      idempotencyKey: 'booking:b1:transfer:1',
     });
+    expect(transfer).toMatchObject({ transferId: expect.stringMatching(/^tr_/) });
+    expect(await gateway.reverseTransfer(transfer.transferId, 1_000, 'booking:b1:transfer-reversal-1:1')).toMatchObject({
+      reversalId: expect.stringMatching(/^trr_/),
+    });
+    expect(await gateway.paymentIntent(id)).toMatchObject({ status: expect.any(String), amountReceived: expect.any(Number) });
     expect(await gateway.cancel(id, 'requested_by_customer', 'booking:b1:cancel:1')).toMatchObject({ status: expect.any(String) });
   });
 

@@ -18,6 +18,15 @@ export interface HoldRequest {
   idempotencyKey: string;
 }
 
+export interface TransferRequest {
+  bookingId: string;
+  amountCents: number;
+  currency: string;
+  destination: string;
+  transferGroup: string;
+  idempotencyKey: string;
+}
+
 export interface HoldResult {
   paymentIntentId: string;
   status: string;
@@ -58,6 +67,7 @@ export class StripeGateway {
           currency: request.currency,
           capture_method: request.captureMethod,
           confirm: true,
+          expand: ['latest_charge'], // capture_before (when the authorisation lapses) is on the charge
           ...(request.customerId ? { customer: request.customerId } : {}),
           ...(request.paymentMethodId ? { payment_method: request.paymentMethodId } : {}),
           metadata: { bookingId: request.bookingId, ...(request.bookingNumber ? { bookingNumber: request.bookingNumber } : {}) },
@@ -96,9 +106,32 @@ export class StripeGateway {
   }
 
   /** The provider's share to their Connect account, grouped with the booking's charge. */
-  async transfer(amountCents: number, currency: string, destination: string, transferGroup: string, idempotencyKey: string): Promise<{ transferId: string }> {
-    const transfer = await this.stripe.transfers.create({ amount: amountCents, currency, destination, transfer_group: transferGroup }, { idempotencyKey });
+  async transfer(request: TransferRequest): Promise<{ transferId: string }> {
+    const transfer = await this.stripe.transfers.create(
+      {
+        amount: request.amountCents,
+        currency: request.currency,
+        destination: request.destination,
+        transfer_group: request.transferGroup,
+        metadata: { bookingId: request.bookingId },
+      },
+      { idempotencyKey: request.idempotencyKey },
+    );
     return { transferId: transfer.id };
+  }
+
+  /** Takes part of a transfer back from the provider's account (after a refund lowered what they are owed). */
+  async reverseTransfer(transferId: string, amountCents: number, idempotencyKey: string): Promise<{ reversalId: string }> {
+    const reversal = await this.stripe.transfers.createReversal(transferId, { amount: amountCents }, { idempotencyKey });
+    return { reversalId: reversal.id };
+  }
+
+  /** Stripe's current view of a PaymentIntent, for reconciling holds that should have lapsed. */
+  async paymentIntent(paymentIntentId: string): Promise<{ status: string; amountReceived: number; captureBefore?: Date }> {
+    const intent = await this.stripe.paymentIntents.retrieve(paymentIntentId, { expand: ['latest_charge'] });
+    const captureBefore =
+      intent.latest_charge && typeof intent.latest_charge === 'object' ? intent.latest_charge.payment_method_details?.card?.capture_before : undefined;
+    return { status: intent.status, amountReceived: intent.amount_received, ...(captureBefore ? { captureBefore: new Date(captureBefore * 1000) } : {}) };
   }
 
   /** Verifies a webhook's Stripe-Signature (at most 5 minutes old) and parses the event; throws if it does not verify. */

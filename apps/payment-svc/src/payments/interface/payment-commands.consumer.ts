@@ -26,6 +26,6 @@ export class PaymentCommandsConsumer {
 
   @OnMessage(Topics.paymentCommands, 'RefundPayment')
   onRefund(@Payload() message: InboundMessage<RefundPayment>) {
-    return this.payments.refund(message.payload);
+    return this.payments.refund(message.payload, message.eventId);
   }
 }

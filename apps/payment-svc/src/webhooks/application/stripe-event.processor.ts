@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { Topics } from '@bp/contracts';
-import { buildMessage } from '@bp/messaging';
+import { paymentEvents } from '../../payments/application/payment-events.js';
 import * as payments from '../../payments/domain/payment.js';
 import { PaymentRepository } from '../../payments/infrastructure/payment.repository.js';
 import { type StoredStripeEvent, StripeEventStore } from '../infrastructure/stripe-event.store.js';
 
 const SWEEP_MS = 2_000;
+/** Left for a later pass: our own refund is in flight, and its record will account for what this event reports. */
+const WAIT = 'wait';
 
 /**
  * Applies stored Stripe events to payments, after the webhook has answered. Each event only moves a
@@ -38,7 +39,7 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
   async processPending(): Promise<void> {
     for (const event of await this.store.unprocessed()) {
       const outcome = await this.apply(event);
-      await this.store.markProcessed(event._id, outcome);
+      if (outcome !== WAIT) await this.store.markProcessed(event._id, outcome);
     }
   }
 
@@ -49,6 +50,7 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
       amount_received?: number;
       amount_refunded?: number;
       payment_intent?: string;
+      refunds?: { data?: Array<{ id?: string }> };
     };
     const bookingId = object.metadata?.bookingId;
     if (!bookingId) return 'ignored: no booking';
@@ -58,20 +60,22 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
     switch (event.type) {
       case 'payment_intent.amount_capturable_updated':
         if (payment.status !== 'pending' || !object.id) return 'already recorded';
-        return this.save(payment, payments.recordHold(payment, object.id, now), 'PaymentHoldPlaced');
+        return this.save(payment, payments.recordHold(payment, object.id, now), 'holdPlaced');
       case 'payment_intent.succeeded':
         if (payment.status !== 'held') return 'already recorded';
-        return this.save(payment, payments.recordCapture(payment, object.amount_received ?? payment.amountCents, now), 'PaymentCaptured');
+        return this.save(payment, payments.recordCapture(payment, object.amount_received ?? payment.amountCents, now), 'captured');
       case 'payment_intent.payment_failed':
         if (payment.status !== 'pending') return 'already recorded';
-        return this.save(payment, payments.recordFailure(payment, 'hold', 'payment_failed', 'Stripe reported the payment failed'), 'PaymentFailed');
+        return this.save(payment, payments.recordFailure(payment, 'hold', 'payment_failed', 'Stripe reported the payment failed'), 'failed');
       case 'payment_intent.canceled':
         if (!['pending', 'held'].includes(payment.status)) return 'already recorded';
-        return this.save(payment, payments.recordCancelled(payment, 'canceled_at_stripe', now), 'PaymentHoldReleased');
+        return this.save(payment, payments.recordCancelled(payment, 'canceled_at_stripe', now), 'holdReleased');
       case 'charge.refunded': {
+        if (payment.refundInFlight) return WAIT;
         const missing = (object.amount_refunded ?? 0) - payment.refundedCents;
         if (missing <= 0) return 'already recorded';
-        return this.save(payment, payments.refund(payment, missing, 'refunded_at_stripe', 'system', now), 'PaymentRefunded');
+        const refundId = object.refunds?.data?.[0]?.id;
+        return this.save(payment, payments.refund(payment, missing, 'refunded_at_stripe', 'system', now, refundId ? { refundId } : {}), 'refunded');
       }
       case 'charge.dispute.created':
         this.logger.error({ message: 'payment disputed', bookingId, paymentIntentId: payment.paymentIntentId });
@@ -81,57 +85,8 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
     }
   }
 
-  private async save(
-    previous: payments.Payment,
-    next: payments.Payment,
-    type: 'PaymentHoldPlaced' | 'PaymentCaptured' | 'PaymentFailed' | 'PaymentHoldReleased' | 'PaymentRefunded',
-  ): Promise<string> {
-    const aggregate = { id: next.bookingId, version: next.version };
-    const message = (() => {
-      switch (type) {
-        case 'PaymentHoldPlaced':
-          return buildMessage(
-            Topics.paymentEvents,
-            type,
-            {
-              bookingId: next.bookingId,
-              paymentIntentId: next.paymentIntentId ?? '',
-              amountCents: next.amountCents,
-              expiresAt: next.hold!.expiresAt.toISOString(),
-            },
-            aggregate,
-          );
-        case 'PaymentCaptured':
-          return buildMessage(
-            Topics.paymentEvents,
-            type,
-            { bookingId: next.bookingId, paymentIntentId: next.paymentIntentId ?? '', amountCents: next.capturedCents },
-            aggregate,
-          );
-        case 'PaymentFailed':
-          return buildMessage(
-            Topics.paymentEvents,
-            type,
-            { bookingId: next.bookingId, stage: 'hold', reason: next.failure?.code ?? 'payment_failed' },
-            aggregate,
-          );
-        case 'PaymentHoldReleased':
-          return buildMessage(Topics.paymentEvents, type, { bookingId: next.bookingId, paymentIntentId: next.paymentIntentId ?? '' }, aggregate);
-        case 'PaymentRefunded':
-          return buildMessage(
-            Topics.paymentEvents,
-            type,
-            {
-              bookingId: next.bookingId,
-              refundId: 'dashboard',
-              amountCents: next.refundedCents - previous.refundedCents,
-              totalRefundedCents: next.refundedCents,
-            },
-            aggregate,
-          );
-      }
-    })();
-    await this.payments.save(previous, next, [message]);
+  private async save(previous: payments.Payment, next: payments.Payment, type: keyof typeof paymentEvents): Promise<string> {
+    await this.payments.save(previous, next, [paymentEvents[type](next)]);
     return `applied: ${type}`;
   }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { BookingError, BookingErrorCode } from '../domain/booking-error.js';
+import { ApiError } from './api-envelope.js';
 
 interface IdempotencyRecord {
   _id: string;
@@ -26,6 +26,11 @@ export interface StoredResponse {
 }
 
 const DUPLICATE_KEY = 11000;
+
+export enum IdempotencyErrorCode {
+  Reused = 'IDEMPOTENCY_KEY_REUSED',
+  InProgress = 'IDEMPOTENCY_KEY_IN_PROGRESS',
+}
 /** A request that died mid-way frees its key after this long. */
 const LOCK_MS = 30_000;
 
@@ -88,14 +93,18 @@ export class IdempotencyStore implements OnModuleInit {
 
   private async replay(id: string, requestHash: string, now: Date): Promise<StoredResponse> {
     const record = await this.records.findOne({ _id: id });
-    if (!record) return Promise.reject(new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'Retry: the first request with this key just failed'));
+    if (!record) throw new ApiError(409, IdempotencyErrorCode.InProgress, 'Retry: the first request with this key just failed');
     if (record.requestHash !== requestHash)
-      throw new BookingError(BookingErrorCode.IdempotencyKeyReused, 'This idempotency key was already used for a different request');
+      throw new ApiError(422, IdempotencyErrorCode.Reused, 'This idempotency key was already used for a different request');
     if (record.state !== 'done' || !record.response) {
-      throw new BookingError(BookingErrorCode.IdempotencyKeyInProgress, 'A request with this idempotency key is still running', {
+      throw new ApiError(409, IdempotencyErrorCode.InProgress, 'A request with this idempotency key is still running', {
         retryAfterSeconds: Math.max(1, Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 1000)),
       });
     }
     return { ...record.response, replayed: true };
   }
 }
+
+/** The idempotency records of a service's mutating calls, in its own database. */
+@Module({ providers: [IdempotencyStore], exports: [IdempotencyStore] })
+export class IdempotencyModule {}

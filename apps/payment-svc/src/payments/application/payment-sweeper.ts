@@ -1,0 +1,58 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { FeatureFlags } from '@bp/messaging';
+import { PaymentConfig } from '../../config/payment.config.js';
+import { paymentMetrics } from '../infrastructure/payment.metrics.js';
+import { PaymentRepository } from '../infrastructure/payment.repository.js';
+import { HoldMonitor } from './hold-monitor.js';
+import { PaymentCommands } from './payment-commands.js';
+import { Payouts } from './payouts.js';
+
+/**
+ * The background passes that make sure nothing started is left half done: the hold monitor, the
+ * captures the kill switch held back, refunds interrupted between our write and Stripe's answer,
+ * and payouts still due. Every step is a conditional write with a stored Stripe key, so replicas
+ * sweeping at once are harmless (one write wins, Stripe answers the other's repeat).
+ */
+@Injectable()
+export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PaymentSweeper.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopListening?: () => void;
+
+  constructor(
+    private readonly config: PaymentConfig,
+    private readonly flags: FeatureFlags,
+    private readonly holds: HoldMonitor,
+    private readonly commands: PaymentCommands,
+    private readonly payouts: Payouts,
+    private readonly repository: PaymentRepository,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.sweepSoon(), this.config.PAYMENT_SWEEP_INTERVAL_MS).unref();
+    // Switching captures back on runs the waiting ones at once, not at the next tick.
+    this.stopListening = this.flags.onChange((name) => (name === 'payment.disable_captures' ? this.sweepSoon() : undefined));
+    this.sweepSoon();
+  }
+
+  sweepSoon(): void {
+    this.running ??= this.sweep()
+      .catch((error: unknown) => this.logger.warn({ message: 'payment sweep failed; the next one retries', error: (error as Error).message }))
+      .finally(() => (this.running = undefined));
+  }
+
+  async sweep(now: Date = new Date()): Promise<void> {
+    await this.holds.scan(now);
+    await this.commands.runDeferredCaptures(now);
+    for (const payment of await this.repository.list({ refundPending: true })) await this.commands.finishRefund(payment, now);
+    await this.payouts.settleDue();
+    paymentMetrics.payoutsDue().set((await this.repository.list({ payoutDue: true })).length);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.stopListening?.();
+    await this.running;
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Payment } from '../domain/payment.js';
+import { stripeIdempotencyKey } from '../domain/payment.js';
+import * as payouts from '../domain/payout.js';
+import { PaymentRepository } from '../infrastructure/payment.repository.js';
+import { PayoutAccountRepository } from '../infrastructure/payout-account.repository.js';
+import { StripeGateway } from '../infrastructure/stripe-gateway.js';
+
+/**
+ * The provider's share through Stripe Connect: a transfer of what they are owed once the payment is
+ * captured (transfer group = booking number), and a reversal of the excess after each refund. Each
+ * step's key comes from the payment's stored state, so a repeat after a crash is answered by Stripe,
+ * not paid twice. A failure leaves the payout due; the sweeper tries again.
+ */
+@Injectable()
+export class Payouts {
+  private readonly logger = new Logger(Payouts.name);
+
+  constructor(
+    private readonly repository: PaymentRepository,
+    private readonly accounts: PayoutAccountRepository,
+    private readonly stripe: StripeGateway,
+  ) {}
+
+  /** Brings the payout in line with what the provider is owed; never throws (a failure is retried by the sweeper). */
+  async settle(payment: Payment): Promise<Payment> {
+    if (!payment.payoutDue) return payment;
+    try {
+      return await this.settleOrThrow(payment);
+    } catch (error) {
+      this.logger.warn({ message: 'payout step failed; it stays due', bookingId: payment.bookingId, error: (error as Error).message });
+      return payment;
+    }
+  }
+
+  /** Settles every due payout, or those of one provider (after their Connect account was registered). */
+  async settleDue(providerId?: string): Promise<number> {
+    const due = await this.repository.list({ payoutDue: true, ...(providerId ? { providerId } : {}) });
+    let settled = 0;
+    for (const payment of due) if (!(await this.settle(payment)).payoutDue) settled++;
+    return settled;
+  }
+
+  private async settleOrThrow(payment: Payment): Promise<Payment> {
+    const account = await this.accounts.find(payment.providerId);
+    const step = payouts.nextPayoutStep(payment, account?.stripeAccountId);
+    let next: Payment;
+    switch (step.kind) {
+      case 'transfer': {
+        const { transferId } = await this.stripe.transfer({
+          bookingId: payment.bookingId,
+          amountCents: step.amountCents,
+          currency: payment.currency,
+          destination: step.destination,
+          transferGroup: payment.bookingNumber ?? payment.bookingId,
+          idempotencyKey: stripeIdempotencyKey(payment, 'transfer'),
+        });
+        next = payouts.recordTransfer(payment, transferId, step.destination, step.amountCents);
+        break;
+      }
+      case 'reverse': {
+        // Keyed by the refunds it answers and its place: a repeat asks for the same amount, so Stripe replays it.
+        const key = stripeIdempotencyKey(payment, `transfer-reversal-${payment.refunds.length}-${payment.payout!.reversals.length + 1}`);
+        const { reversalId } = await this.stripe.reverseTransfer(step.transferId, step.amountCents, key);
+        next = payouts.recordReversal(payment, reversalId, step.amountCents, new Date());
+        break;
+      }
+      case 'await_account':
+        next = payouts.recordAwaitingAccount(payment);
+        break;
+      case 'settled':
+        next = payouts.recordPayoutSettled(payment);
+        break;
+    }
+    await this.repository.save(payment, next);
+    return next;
+  }
+}

@@ -1,0 +1,81 @@
+import { DEFAULT_FEE_POLICY } from '@bp/pricing';
+import { type Payment, deferCapture, newPayment, recordCapture, recordHold, refund, startRefund } from './payment.js';
+import { PaymentErrorCode } from './payment-error.js';
+import { nextPayoutStep, paidOutCents, recordAwaitingAccount, recordPayoutSettled, recordReversal, recordTransfer } from './payout.js';
+
+const now = new Date('2030-01-01T10:00:00Z');
+const held = (): Payment =>
+  recordHold(
+    newPayment({
+      bookingId: 'b1',
+      patientId: 'u1',
+      providerId: 'p1',
+      amountCents: 10_000,
+      currency: 'usd',
+      captureMode: 'manual',
+      feePolicy: DEFAULT_FEE_POLICY,
+    }),
+    'pi_1',
+    now,
+  );
+const captured = () => recordCapture(held(), 10_000, now);
+
+describe('capture kill switch', () => {
+  it('remembers a capture it may not run, once, and clears the flag when the capture lands', () => {
+    const deferred = deferCapture(held(), 10_000, 'provider_confirmed', now);
+    expect(deferred).toMatchObject({ captureWaiting: true, deferredCapture: { amountCents: 10_000, reason: 'provider_confirmed' } });
+    expect(deferCapture(deferred, 10_000, 'again', now)).toBe(deferred);
+    expect(recordCapture(deferred, 10_000, now)).not.toHaveProperty('captureWaiting');
+  });
+});
+
+describe('refunds in flight', () => {
+  it('writes the refund with its Stripe key before the call, repeats it for the same request and refuses another meanwhile', () => {
+    const started = startRefund(captured(), 3_000, 'goodwill', 'admin', 'req-1');
+    expect(started).toMatchObject({ refundPending: true, refundInFlight: { requestId: 'req-1', amountCents: 3_000, stripeKey: 'booking:b1:refund-1:1' } });
+    expect(startRefund(started, 3_000, 'goodwill', 'admin', 'req-1')).toBe(started);
+    expect(() => startRefund(started, 1_000, 'other', 'admin', 'req-2')).toThrow(expect.objectContaining({ code: PaymentErrorCode.RefundInProgress }));
+    const done = refund(started, 3_000, 'goodwill', 'admin', now, { requestId: 'req-1', refundId: 're_1' });
+    expect(done).not.toHaveProperty('refundInFlight');
+    expect(done).not.toHaveProperty('refundPending');
+    expect(done.refunds).toEqual([expect.objectContaining({ requestId: 'req-1', refundId: 're_1', initiatedBy: 'admin' })]);
+  });
+
+  it('refuses a refund above what remains before anything is written', () => {
+    const partly = refund(captured(), 6_000, 'first', 'patient', now);
+    expect(() => startRefund(partly, 4_001, 'too much', 'admin', 'req-9')).toThrow(expect.objectContaining({ code: PaymentErrorCode.RefundExceedsCaptured }));
+  });
+});
+
+describe('provider payouts', () => {
+  it('transfers the captured amount less the platform fee once the provider has a Connect account', () => {
+    const due = captured();
+    expect(due).toMatchObject({ payoutDue: true, payout: { status: 'due' } });
+    expect(nextPayoutStep(due, undefined)).toEqual({ kind: 'await_account' });
+    const waiting = recordAwaitingAccount(due);
+    expect(waiting).toMatchObject({ payoutDue: true, payout: { status: 'awaiting_account' } });
+    expect(nextPayoutStep(waiting, 'acct_1')).toEqual({ kind: 'transfer', destination: 'acct_1', amountCents: 8_850 });
+    const sent = recordTransfer(waiting, 'tr_1', 'acct_1', 8_850);
+    expect(sent).not.toHaveProperty('payoutDue');
+    expect(nextPayoutStep(sent, 'acct_1')).toEqual({ kind: 'settled' });
+  });
+
+  it('reverses what a later refund takes back from the provider, and nothing when the fee absorbs it', () => {
+    const sent = recordTransfer(captured(), 'tr_1', 'acct_1', 8_850);
+    const afterRefund = refund(sent, 5_000, 'late cancellation', 'patient', now);
+    expect(afterRefund.payoutDue).toBe(true);
+    expect(nextPayoutStep(afterRefund, 'acct_1')).toEqual({ kind: 'reverse', transferId: 'tr_1', amountCents: 5_000 });
+    const reversed = recordReversal(afterRefund, 'trr_1', 5_000, now);
+    expect(paidOutCents(reversed.payout!)).toBe(3_850);
+    expect(nextPayoutStep(reversed, 'acct_1')).toEqual({ kind: 'settled' });
+    const rest = refund(reversed, 5_000, 'the rest', 'admin', now);
+    expect(nextPayoutStep(rest, 'acct_1')).toEqual({ kind: 'reverse', transferId: 'tr_1', amountCents: 3_850 });
+  });
+
+  it('owes nothing after a full refund before the transfer, and settles without calling Stripe', () => {
+    const refunded = refund(captured(), 10_000, 'cancelled', 'provider', now);
+    expect(nextPayoutStep(refunded, 'acct_1')).toEqual({ kind: 'settled' });
+    expect(recordPayoutSettled(refunded)).toMatchObject({ payout: { status: 'none_owed' } });
+    expect(recordPayoutSettled(refunded)).not.toHaveProperty('payoutDue');
+  });
+});

@@ -1,0 +1,32 @@
+import type { Payment } from '../domain/payment.js';
+
+/** What callers see of a payment: amounts, status, hold, refunds, fee and payout; never attempts, keys or outbox state. */
+export function paymentView(payment: Payment) {
+  return {
+    bookingId: payment.bookingId,
+    ...(payment.bookingNumber ? { bookingNumber: payment.bookingNumber } : {}),
+    patientId: payment.patientId,
+    providerId: payment.providerId,
+    status: payment.status,
+    currency: payment.currency,
+    amountCents: payment.amountCents,
+    capturedCents: payment.capturedCents,
+    refundedCents: payment.refundedCents,
+    platformFee: payment.fee,
+    ...(payment.paymentIntentId ? { paymentIntentId: payment.paymentIntentId } : {}),
+    ...(payment.hold ? { hold: payment.hold } : {}),
+    captureDeferred: payment.captureWaiting === true,
+    refunds: payment.refunds.map(({ requestId: _internal, ...refund }) => refund),
+    ...(payment.failure ? { failure: payment.failure } : {}),
+    ...(payment.payout
+      ? {
+          payout: {
+            status: payment.payout.status,
+            transferredCents: payment.payout.transferredCents,
+            reversedCents: payment.payout.reversals.reduce((sum, r) => sum + r.amountCents, 0),
+            ...(payment.payout.transferId ? { transferId: payment.payout.transferId } : {}),
+          },
+        }
+      : {}),
+  };
+}
