@@ -6,7 +6,8 @@ import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
  * Sequences stripe-mock cannot show, against a stateful Stripe fake the real SDK talks to: a crash
- * between Stripe's answer and the write, a decline and the patient's retry, hold → capture → refund.
+ * between Stripe's answer and the write, a decline and the patient's retry, hold → capture → refund,
+ * and hold → expiry.
  */
 describe('payment sequences on a stateful Stripe', () => {
   const fake = new StripeFake();
@@ -18,7 +19,10 @@ describe('payment sequences on a stateful Stripe', () => {
 
   beforeAll(async () => {
     stripeBase = new URL(await fake.start());
-    platform = await startPlatform(['payment-svc'], { portOffset: 140, env: { 'payment-svc': { STRIPE_API_BASE: stripeBase.origin } } });
+    platform = await startPlatform(['payment-svc'], {
+      portOffset: 140,
+      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase.origin, PAYMENT_SWEEP_INTERVAL_MS: '300' } },
+    });
     events = await probeTopic(Topics.paymentEvents, kafka);
     await producer.connect();
   }, 120_000);
@@ -93,5 +97,62 @@ describe('payment sequences on a stateful Stripe', () => {
     expect(fake.requests.filter((r) => r.path === `/v1/payment_intents/${intent?.id}/capture`)).toHaveLength(1);
     expect(fake.refunds.filter((r) => r.payment_intent === intent?.id).map((r) => r.amount)).toEqual([2_500]);
     expect(eventsFor(bookingId, 'PaymentCaptured')).toHaveLength(1);
+  }, 40_000);
+
+  it('warns before a hold lapses, and records a lapsed hold as Stripe has it: released, never captured', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    fake.holdLifetimeMs = 2_000;
+    try {
+      await hold(bookingId);
+      await eventFor(bookingId, 'PaymentHoldPlaced');
+    } finally {
+      fake.holdLifetimeMs = 7 * 86_400_000;
+    }
+    const expiring = await eventFor(bookingId, 'PaymentHoldExpiring');
+    expect(new Date(expiring.payload.expiresAt).getTime()).toBeLessThanOrEqual(Date.now() + 2_000);
+    const released = await eventFor(bookingId, 'PaymentHoldReleased');
+    expect(released.payload).toMatchObject({ reason: 'expired' });
+    const [intent] = fake.intentsFor(bookingId);
+    expect(intent).toMatchObject({ status: 'canceled', cancellation_reason: 'automatic' });
+    expect(fake.requests.filter((r) => r.path.startsWith(`/v1/payment_intents/${intent?.id}/`))).toHaveLength(0); // Stripe let it go, not us
+    expect(eventsFor(bookingId, 'PaymentHoldExpiring')).toHaveLength(1);
+    const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
+    expect(metrics).toMatch(/^booking_payment_holds_reconciled_total\{[^}]*outcome="canceled"[^}]*\} [1-9]/m);
+  }, 40_000);
+
+  it('refunds exactly once when the process died after Stripe refunded and before it recorded the refund', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    await hold(bookingId);
+    await eventFor(bookingId, 'PaymentHoldPlaced');
+    await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
+    await eventFor(bookingId, 'PaymentCaptured');
+    const [intent] = fake.intentsFor(bookingId);
+    // The crashed process had written its refund (with its Stripe key) and Stripe had refunded; the answer was lost.
+    const stripeKey = `booking:${bookingId}:refund-1:1`;
+    const payments = platform.mongo.db(platform.database('payment-svc')).collection('payments');
+    await waitFor(
+      async () => (await payments.findOne({ _id: bookingId as never }))?.['status'] === 'captured',
+      10_000,
+      () => 'capture stored',
+    );
+    await payments.updateOne(
+      { _id: bookingId as never },
+      {
+        $set: {
+          refundInFlight: { requestId: 'crashed-request', amountCents: 3_000, reason: 'late_cancellation', initiatedBy: 'patient', stripeKey },
+          refundPending: true,
+        },
+        $inc: { version: 1 },
+      },
+    );
+    const crashed = new Stripe('sk_test_crashed', { host: stripeBase.hostname, port: Number(stripeBase.port), protocol: 'http' });
+    await crashed.refunds.create({ payment_intent: intent!.id, amount: 3_000 }, { idempotencyKey: stripeKey });
+
+    // The sweep finishes it with the same key: Stripe answers with the refund it already made.
+    expect((await eventFor(bookingId, 'PaymentRefunded')).payload).toMatchObject({ amountCents: 3_000, totalRefundedCents: 3_000, initiatedBy: 'patient' });
+    expect(fake.refunds.filter((r) => r.payment_intent === intent?.id)).toHaveLength(1);
+    const stored = await payments.findOne({ _id: bookingId as never });
+    expect(stored).toMatchObject({ status: 'partial_refund', refundedCents: 3_000, refunds: [expect.objectContaining({ requestId: 'crashed-request' })] });
+    expect(stored).not.toHaveProperty('refundPending');
   }, 40_000);
 });

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Topic } from '@bp/contracts';
 import { ReadinessRegistry, ServiceConfig } from '@bp/platform';
 import { FeatureFlags } from './feature-flags/feature-flags.js';
+import { FeatureFlagsController } from './feature-flags/feature-flags.controller.js';
 import { CONSUMER_OPTIONS, type ConsumerOptions } from './consumer-options.js';
 import { INBOX, MongoInbox, NoInbox } from './inbox.js';
 import { KafkaClient } from './kafka-client.js';
@@ -58,6 +59,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      controllers: [FeatureFlagsController],
       providers: [
         KafkaClient,
         KafkaProducer,

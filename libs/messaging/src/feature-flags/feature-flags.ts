@@ -51,8 +51,11 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
   /** The flag's value for this context, once the flags have been read (rejects after a timeout, so the caller retries). */
   async isEnabled(name: FeatureFlagName, context: FlagContext = {}): Promise<boolean> {
     if (!this.loaded) {
-      const timeout = sleep(LOAD_TIMEOUT_MS).then(() => Promise.reject(new Error('feature flags not loaded yet')));
-      await Promise.race([this.whenLoaded, timeout]);
+      const stop = new AbortController();
+      const timedOut = sleep(LOAD_TIMEOUT_MS, true, { signal: stop.signal }).catch(() => false);
+      const loaded = await Promise.race([this.whenLoaded.then(() => false), timedOut]);
+      stop.abort();
+      if (loaded !== false || !this.loaded) throw new Error('feature flags not loaded yet');
     }
     return evaluateFlag(name, this.settings, context);
   }

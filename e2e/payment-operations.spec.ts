@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@bp/contracts';
+import { StripeFake, publish, testKafka, waitFor } from '@bp/testing';
+import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
+import { type TestPlatform, startPlatform } from './support/test-platform.js';
+
+const ADMIN: TestActor = { type: 'admin', id: 'admin-ops' };
+
+/**
+ * booking-svc and payment-svc together on a stateful Stripe: the capture kill switch, the provider's
+ * Connect payout and its reversal after a refund, an admin refund through the API, and a request
+ * whose card hold lapses within a day.
+ */
+describe('payment operations across booking-svc and payment-svc', () => {
+  const fake = new StripeFake();
+  let platform: TestPlatform;
+  const kafka = testKafka();
+  const producer = kafka.producer();
+
+  beforeAll(async () => {
+    const stripeBase = await fake.start();
+    platform = await startPlatform(['booking-svc', 'payment-svc'], {
+      portOffset: 160,
+      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase, PAYMENT_SWEEP_INTERVAL_MS: '300' } },
+    });
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await setCapturesDisabled(false).catch(() => undefined); // the flag topic outlives this test
+    await producer.disconnect();
+    await platform?.stop();
+    await fake.stop();
+  }, 60_000);
+
+  const bookings = (method: string, path: string, actor: TestActor, body?: unknown) => internalCall(platform.url('booking-svc'), method, path, actor, body);
+  const payments = (method: string, path: string, actor: TestActor, body?: unknown, headers?: Record<string, string>) =>
+    internalCall(platform.url('payment-svc'), method, path, actor, body, headers);
+  const newPatient = (): TestActor => ({ type: 'patient', id: `patient-${randomUUID()}` });
+
+  async function setCapturesDisabled(enabled: boolean): Promise<void> {
+    await publish(producer, Topics.featureFlags, 'FeatureFlagChanged', { name: 'payment.disable_captures', enabled }, 'payment.disable_captures');
+    await waitFor(
+      async () => (await payments('GET', '/internal/feature-flags', ADMIN)).body.data?.values['payment.disable_captures'] === enabled,
+      10_000,
+      () => `payment-svc to see payment.disable_captures = ${enabled}`,
+    );
+  }
+
+  async function requestBooking(providerId: string, patient: TestActor, hoursAhead: number) {
+    const reservation = await bookings('POST', '/internal/reservations', patient, {
+      providerId,
+      serviceId: 'svc-consult',
+      startTime: slotStart(hoursAhead).toISOString(),
+    });
+    expect(reservation.status).toBe(201);
+    const booking = await bookings('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' });
+    expect(booking.status).toBe(201);
+    await bookingState(booking.body.data.id, patient, (b) => b.status === 'pending_confirmation');
+    return booking.body.data as { id: string; bookingNumber: string };
+  }
+
+  const bookingState = (id: string, actor: TestActor, check: (booking: any) => boolean) =>
+    waitFor(
+      async () => {
+        const booking = (await bookings('GET', `/internal/bookings/${id}`, actor)).body.data;
+        return booking && check(booking) ? booking : undefined;
+      },
+      20_000,
+      () => `booking ${id} in the expected state`,
+    );
+  const paymentState = (bookingId: string, check: (payment: any) => boolean) =>
+    waitFor(
+      async () => {
+        const payment = (await payments('GET', `/internal/payments/${bookingId}`, ADMIN)).body.data;
+        return payment && check(payment) ? payment : undefined;
+      },
+      20_000,
+      () => `payment of ${bookingId} in the expected state`,
+    );
+  const capturesOf = (paymentIntentId: string) => fake.requests.filter((r) => r.path === `/v1/payment_intents/${paymentIntentId}/capture`);
+
+  it('holds captures while payment.disable_captures is on and runs them when it is off; pays the provider and reverses after an admin refund', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const account = await payments('PUT', `/internal/providers/${provider.id}/payout-account`, provider.actor, { stripeAccountId: 'acct_opsprovider1' });
+    expect(account).toMatchObject({ status: 200, body: { data: { stripeAccountId: 'acct_opsprovider1', payoutsSent: 0 } } });
+    const patient = newPatient();
+    const booking = await requestBooking(provider.id, patient, 30);
+
+    await setCapturesDisabled(true);
+    try {
+      expect((await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor)).status).toBe(200);
+      const deferred = await paymentState(booking.id, (p) => p.captureDeferred === true);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // several sweeps pass: still nothing captured
+      expect(capturesOf(deferred.paymentIntentId)).toHaveLength(0);
+      expect((await bookings('GET', `/internal/bookings/${booking.id}`, patient)).body.data).toMatchObject({
+        status: 'pending_confirmation',
+        payment: { status: 'capture_requested' },
+      });
+      const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
+      expect(metrics).toMatch(/^booking_payment_captures_deferred(\{[^}]*\})? [1-9]/m);
+    } finally {
+      await setCapturesDisabled(false);
+    }
+
+    await bookingState(booking.id, patient, (b) => b.status === 'confirmed');
+    const captured = await paymentState(booking.id, (p) => p.payout?.status === 'sent');
+    expect(capturesOf(captured.paymentIntentId)).toHaveLength(1);
+    expect(captured).toMatchObject({ status: 'captured', capturedCents: 10_000, captureDeferred: false, payout: { transferredCents: 8_850 } });
+    expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toEqual([
+      expect.objectContaining({ amount: 8_850, destination: 'acct_opsprovider1', transfer_group: booking.bookingNumber }),
+    ]);
+
+    // An admin refunds half: the patient gets 5,000 back, and 5,000 comes back from the provider's transfer.
+    const key = { 'x-idempotency-key': `refund-${randomUUID()}` };
+    const refund = await payments('POST', `/internal/payments/${booking.id}/refunds`, ADMIN, { amountCents: 5_000, reason: 'goodwill' }, key);
+    expect(refund).toMatchObject({ status: 201, body: { data: { status: 'partial_refund', refundedCents: 5_000 } } });
+    expect(refund.body.data.refunds).toEqual([expect.objectContaining({ amountCents: 5_000, initiatedBy: 'admin', reason: 'goodwill' })]);
+    const replay = await payments('POST', `/internal/payments/${booking.id}/refunds`, ADMIN, { amountCents: 5_000, reason: 'goodwill' }, key);
+    expect(replay.status).toBe(201);
+    expect(fake.refunds.filter((r) => r.payment_intent === captured.paymentIntentId)).toHaveLength(1);
+    await paymentState(booking.id, (p) => p.payout?.reversedCents === 5_000);
+    expect(fake.reversals).toContainEqual(
+      expect.objectContaining({ transfer: fake.transfers.find((t) => t.metadata['bookingId'] === booking.id)?.id, amount: 5_000 }),
+    );
+    await bookingState(booking.id, patient, (b) => b.payment.status === 'partial_refund' && b.payment.refundedAmountCents === 5_000);
+
+    // More than what remains is refused with a clear code; only an admin may refund; strangers see nothing.
+    expect(await payments('POST', `/internal/payments/${booking.id}/refunds`, ADMIN, { amountCents: 6_000, reason: 'too much' })).toMatchObject({
+      status: 422,
+      body: { success: false, error: { code: 'REFUND_EXCEEDS_CAPTURED', details: { remainingCents: 5_000 } } },
+    });
+    expect((await payments('POST', `/internal/payments/${booking.id}/refunds`, patient, { reason: 'me' })).status).toBe(403);
+    expect((await payments('GET', `/internal/payments/${booking.id}`, patient)).status).toBe(200);
+    expect((await payments('GET', `/internal/payments/${booking.id}`, newPatient())).status).toBe(404);
+    expect((await payments('GET', `/internal/payments/${booking.id}`, { type: 'provider', id: 'someone-else' })).status).toBe(404);
+    expect((await payments('POST', `/internal/payments/${booking.id}/refunds`, ADMIN, { amountCents: 10, reason: 'x', status: 'refunded' })).status).toBe(400);
+  }, 90_000);
+
+  it('keeps a provider’s payout due until their Connect account is registered, then sends it', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const booking = await requestBooking(provider.id, patient, 32);
+    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
+    await bookingState(booking.id, patient, (b) => b.status === 'confirmed');
+    await paymentState(booking.id, (p) => p.payout?.status === 'awaiting_account');
+    expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toHaveLength(0);
+
+    expect((await payments('PUT', `/internal/providers/${provider.id}/payout-account`, newPatient(), { stripeAccountId: 'acct_x' })).status).toBe(403);
+    expect((await payments('PUT', `/internal/providers/${provider.id}/payout-account`, provider.actor, { stripeAccountId: 'not-an-account' })).status).toBe(
+      400,
+    );
+    const registered = await payments('PUT', `/internal/providers/${provider.id}/payout-account`, provider.actor, { stripeAccountId: 'acct_lateprovider' });
+    expect(registered).toMatchObject({ status: 200, body: { data: { payoutsSent: 1 } } });
+    expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toEqual([
+      expect.objectContaining({ amount: 8_850, destination: 'acct_lateprovider', transfer_group: booking.bookingNumber }),
+    ]);
+  }, 90_000);
+
+  it('expires a request whose card hold lapses within a day and releases the hold', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    fake.holdLifetimeMs = 3 * 3_600_000; // this card's authorisation ends in 3 hours
+    let booking: { id: string };
+    try {
+      const reservation = await bookings('POST', '/internal/reservations', patient, {
+        providerId: provider.id,
+        serviceId: 'svc-consult',
+        startTime: slotStart(34).toISOString(),
+      });
+      booking = (await bookings('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' })).body.data;
+      await waitFor(
+        () => fake.intentsFor(booking.id).length > 0,
+        20_000,
+        () => 'the hold at Stripe',
+      );
+    } finally {
+      fake.holdLifetimeMs = 7 * 86_400_000;
+    }
+    const expired = await bookingState(booking.id, patient, (b) => b.status === 'expired' && b.payment.status === 'cancelled');
+    expect(expired.confirmation.responseType).toBe('expired');
+    const trail = (await bookings('GET', `/internal/bookings/${booking.id}/events`, patient)).body.data.map((e: any) => [e.eventType, e.data?.reason]);
+    expect(trail).toContainEqual(['expired', 'payment_hold_expiring']);
+    expect(trail).toContainEqual(['payment_released', 'payment_hold_expiring']);
+    const [intent] = fake.intentsFor(booking.id);
+    expect(intent?.status).toBe('canceled');
+    const payment = await paymentState(booking.id, (p) => p.status === 'cancelled');
+    expect(payment.hold).toMatchObject({ expiringNotifiedAt: expect.any(String), cancelReason: 'payment_hold_expiring' });
+  }, 90_000);
+});
