@@ -155,4 +155,14 @@ describe('payment sequences on a stateful Stripe', () => {
     expect(stored).toMatchObject({ status: 'partial_refund', refundedCents: 3_000, refunds: [expect.objectContaining({ requestId: 'crashed-request' })] });
     expect(stored).not.toHaveProperty('refundPending');
   }, 40_000);
+
+  it('retries Stripe 500s with the same key and backoff, and holds once', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    fake.failNext(2, 'POST', '/v1/payment_intents');
+    await hold(bookingId);
+    await eventFor(bookingId, 'PaymentHoldPlaced');
+    const attempts = fake.requests.filter((r) => r.idempotencyKey === `booking:${bookingId}:hold:1`);
+    expect(attempts).toHaveLength(3); // two 500s, then the call that went through, all with the same key
+    expect(fake.intentsFor(bookingId)).toHaveLength(1);
+  }, 40_000);
 });

@@ -40,6 +40,7 @@ export class StripeFake {
   readonly refunds: Array<{ id: string; payment_intent: string; amount: number }> = [];
   readonly transfers: FakeTransfer[] = [];
   readonly reversals: Array<{ id: string; transfer: string; amount: number }> = [];
+  private failures?: { count: number; method: string; path: string };
   /** How long a card authorisation lasts (Stripe: about 7 days); a test shortens it to watch holds lapse. */
   holdLifetimeMs = 7 * 86_400_000;
   private readonly captureBefore = new Map<string, number>();
@@ -63,6 +64,11 @@ export class StripeFake {
     return [...this.intents.values()].filter((i) => i.metadata['bookingId'] === bookingId);
   }
 
+  /** The next `count` requests to this endpoint fail with a 500 before doing anything, as Stripe does in an incident. */
+  failNext(count: number, method: string, path: string): void {
+    this.failures = { count, method, path };
+  }
+
   /** Ends an authorisation now, as the card network does when it lapses: Stripe cancels the intent. */
   lapse(paymentIntentId: string): void {
     this.captureBefore.set(paymentIntentId, Date.now() - 1000);
@@ -76,6 +82,12 @@ export class StripeFake {
     const key = req.headers['idempotency-key'];
     const idempotencyKey = typeof key === 'string' ? key : undefined;
     this.requests.push({ method: req.method ?? '', path: req.url ?? '', ...(idempotencyKey ? { idempotencyKey } : {}) });
+    if (this.failures && this.failures.count > 0 && req.method === this.failures.method && req.url === this.failures.path) {
+      this.failures.count--;
+      res.writeHead(500, { 'content-type': 'application/json', 'request-id': `req_${randomUUID()}` });
+      res.end(JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred' } }));
+      return;
+    }
     const replay = idempotencyKey ? this.replies.get(idempotencyKey) : undefined;
     const reply = replay ?? this.route(req.method ?? '', req.url ?? '', params);
     if (idempotencyKey && !replay) this.replies.set(idempotencyKey, reply);
