@@ -1,20 +1,51 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@bp/messaging';
 import { InternalHttpClient, PlatformModule } from '@bp/platform';
+import { AdminBookingsController } from './admin/admin-bookings.controller.js';
+import { FeatureFlagsAdminController } from './admin/feature-flags.controller.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
+import { TokenVerifier } from './auth/token-verifier.js';
+import { BookingActionsController } from './bookings/booking-actions.controller.js';
 import { BookingsController } from './bookings/bookings.controller.js';
 import type { GatewayConfig } from './config/gateway.config.js';
+import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
 import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.hub.js';
+import { ProvidersController } from './providers/providers.controller.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
+import { Upstreams } from './upstream/upstreams.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), MessagingModule.forRoot({ inbox: 'none', groupId: `gateway-live-${config.GATEWAY_INSTANCE_ID}` })],
-      controllers: [BookingsController, BookingStreamController, BookingEventsConsumer],
-      providers: [InternalHttpClient, JwtAuthGuard, BookingStreamHub],
+      imports: [
+        PlatformModule.forRoot(config),
+        MessagingModule.forRoot({ inbox: 'none', groupId: `gateway-live-${config.GATEWAY_INSTANCE_ID}` }),
+        RateLimitModule,
+      ],
+      controllers: [
+        BookingStreamController,
+        BookingsController,
+        BookingActionsController,
+        ProvidersController,
+        AdminBookingsController,
+        FeatureFlagsAdminController,
+        BookingEventsConsumer,
+      ],
+      providers: [
+        // Order matters: rate limits (per IP, and per user once the token verifies) before the header checks.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_GUARD, useClass: ClientHeadersGuard },
+        InternalHttpClient,
+        TokenVerifier,
+        JwtAuthGuard,
+        Upstreams,
+        BookingStreamHub,
+      ],
     };
   }
 }

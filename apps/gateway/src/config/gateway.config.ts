@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Min, MinLength } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { ServiceConfig } from '@bp/platform';
 
 export class GatewayConfig extends ServiceConfig {
@@ -8,7 +8,24 @@ export class GatewayConfig extends ServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   BOOKING_SVC_URL = 'http://127.0.0.1:3001';
 
-  /** HS256 signing secret for bearer tokens (RS256 via JWKS arrives with the public API issue). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  PAYMENT_SVC_URL = 'http://127.0.0.1:3002';
+
+  /** How long the gateway waits for an owning service. */
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  UPSTREAM_TIMEOUT_MS = 5000;
+
+  /**
+   * Bearer tokens are RS256/ES256 verified against this JWKS URL when it is set (an identity
+   * provider's keys), otherwise HS256 with JWT_SECRET (development and single-issuer setups).
+   */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  JWT_JWKS_URL?: string;
+
+  @ValidateIf((config: GatewayConfig) => !config.JWT_JWKS_URL)
   @IsString()
   @MinLength(32)
   JWT_SECRET: string;
@@ -29,4 +46,23 @@ export class GatewayConfig extends ServiceConfig {
   @IsString()
   @IsNotEmpty()
   GATEWAY_INSTANCE_ID = randomUUID();
+
+  /** Redis for rate-limit counters shared by every replica. */
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  /** Requests per minute per client IP (every /api route), and per authenticated user. */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_IP_PER_MINUTE = 600;
+
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_USER_PER_MINUTE = 300;
+
+  /** Oldest client app version still served (426 UPGRADE_REQUIRED below it); unset serves every version. */
+  @IsOptional()
+  @Matches(/^\d+\.\d+\.\d+$/, { message: 'MIN_CLIENT_VERSION must be a version like 2.3.0' })
+  MIN_CLIENT_VERSION?: string;
 }

@@ -25,6 +25,11 @@ export class InternalHttpClient {
   constructor(private readonly config: ServiceConfig) {}
 
   async call<T>(call: InternalCall): Promise<T> {
+    return (await this.exchange<T>(call)).data;
+  }
+
+  /** Like `call`, with the downstream's status (201 for a creation, 200 for its replay). */
+  async exchange<T>(call: InternalCall): Promise<{ status: number; data: T }> {
     const context = requestContext.current();
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -47,7 +52,7 @@ export class InternalHttpClient {
       throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable');
     }
     const body = (await response.json().catch(() => null)) as ApiSuccess<T> | ApiFailure | null;
-    if (body?.success === true) return body.data;
+    if (body?.success === true) return { status: response.status, data: body.data };
     if (body?.success === false && response.status < 500) throw new ApiError(response.status, body.error.code, body.error.message, body.error.details);
     throw new ApiError(502, 'UPSTREAM_ERROR', 'A dependent service failed');
   }

@@ -45,7 +45,11 @@ export const REDACTED_PATHS = [
           res.setHeader('X-Request-ID', id);
           return id;
         },
-        customProps: () => ({}),
+        // The client app's version (X-Client-Version) on every request log line, bounded and plain.
+        customProps: (req: IncomingMessage) => {
+          const version = req.headers['x-client-version'];
+          return typeof version === 'string' && /^[\w.+-]{1,32}$/.test(version) ? { clientVersion: version } : {};
+        },
         mixin: () => {
           const span = trace.getActiveSpan()?.spanContext();
           const ctx = requestContext.current();

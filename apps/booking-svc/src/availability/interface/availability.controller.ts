@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { InternalAuthGuard, success } from '@bp/platform';
-import { IsTimeZone } from '../../shared/interface/is-time-zone.js';
+import { IsTimeZone } from '@bp/platform';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { AvailabilityQuery } from '../application/availability.query.js';
 

@@ -24,6 +24,15 @@ export function toBooking(doc: BookingDocument): Booking {
   return { id: _id, ...(rest as Omit<Booking, 'id'>) };
 }
 
+export interface BookingCriteria {
+  patientId?: string;
+  providerId?: string;
+  bookingType?: 'instant' | 'request';
+  statuses?: readonly string[];
+  startFrom?: Date;
+  startTo?: Date;
+}
+
 export type InsertOutcome = { inserted: true } | { inserted: false; duplicate: 'bookingNumber' | 'reservationId' };
 
 @Injectable()
@@ -43,14 +52,24 @@ export class BookingRepository {
     return doc ? toBooking(doc) : null;
   }
 
-  /** A party's bookings, newest first, a page at a time (cursor: the last item's createdAt and id). */
-  async listForParty(
-    party: { patientId?: string; providerId?: string },
-    filter: { statuses?: readonly string[] },
-    page: { limit: number; after?: { createdAt: Date; id: string } },
-  ): Promise<Booking[]> {
-    const query: Record<string, unknown> = { ...party, ...(filter.statuses?.length ? { status: { $in: filter.statuses } } : {}) };
-    if (page.after) query['$or'] = [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }];
+  /**
+   * Bookings matching the criteria, newest first, a page at a time (cursor: the last item's createdAt
+   * and id). `startFrom`/`startTo` bound the appointment's start, original or moved.
+   */
+  async list(criteria: BookingCriteria, page: { limit: number; after?: { createdAt: Date; id: string } }): Promise<Booking[]> {
+    const and: Record<string, unknown>[] = [];
+    const query: Record<string, unknown> = {
+      ...(criteria.patientId ? { patientId: criteria.patientId } : {}),
+      ...(criteria.providerId ? { providerId: criteria.providerId } : {}),
+      ...(criteria.bookingType ? { bookingType: criteria.bookingType } : {}),
+      ...(criteria.statuses?.length ? { status: { $in: criteria.statuses } } : {}),
+    };
+    if (criteria.startFrom || criteria.startTo) {
+      const range = { ...(criteria.startFrom ? { $gte: criteria.startFrom } : {}), ...(criteria.startTo ? { $lt: criteria.startTo } : {}) };
+      and.push({ $or: [{ 'dateTime.confirmedStart': range }, { 'dateTime.confirmedStart': { $exists: false }, 'dateTime.requestedStart': range }] });
+    }
+    if (page.after) and.push({ $or: [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }] });
+    if (and.length > 0) query['$and'] = and;
     const docs = await this.model.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit).lean<BookingDocument[]>();
     return docs.map(toBooking);
   }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BOOKING_STATUSES } from '../domain/booking-status.js';
 
 export class BookingListRequest {
@@ -19,6 +19,33 @@ export class BookingListRequest {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+}
+
+/** The admin list's filters on top of status and paging. */
+export class AdminBookingListRequest extends BookingListRequest {
+  @IsOptional()
+  @IsIn(['instant', 'request'])
+  type?: 'instant' | 'request';
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  providerId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  patientId?: string;
+
+  /** Appointments starting at or after this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  /** Appointments starting before this instant. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
 }
 
 export function encodeCursor(createdAt: Date, id: string): string {

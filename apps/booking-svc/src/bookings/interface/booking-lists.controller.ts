@@ -2,8 +2,8 @@ import { Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { type Actor, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
-import { BookingRepository } from '../infrastructure/booking.repository.js';
-import { BookingListRequest, decodeCursor, encodeCursor } from './booking-list.request.js';
+import { type BookingCriteria, BookingRepository } from '../infrastructure/booking.repository.js';
+import { AdminBookingListRequest, BookingListRequest, decodeCursor, encodeCursor } from './booking-list.request.js';
 import { bookingView } from './booking.view.js';
 
 /** The spec's list routes: a patient's bookings, a provider's bookings, a provider's pending requests. */
@@ -15,15 +15,34 @@ export class BookingListsController {
 
   /** The caller's own bookings (as patient or as provider), newest first, cursor-paginated. */
   @Get('mine')
-  async mine(@InternalActor() actor: Actor, @Query() query: BookingListRequest) {
+  mine(@InternalActor() actor: Actor, @Query() query: BookingListRequest) {
     if (actor.type !== 'patient' && actor.type !== 'provider')
       throw new BookingError(BookingErrorCode.Forbidden, 'Only patients and providers have bookings of their own');
+    return this.page(actor.type === 'patient' ? { patientId: actor.id } : { providerId: actor.id }, query);
+  }
+
+  /** Every booking, for admins: by status, type, provider, patient and appointment time range, newest first. */
+  @Get()
+  all(@InternalActor() actor: Actor, @Query() query: AdminBookingListRequest) {
+    if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins may list all bookings');
+    return this.page(
+      {
+        ...(query.providerId ? { providerId: query.providerId } : {}),
+        ...(query.patientId ? { patientId: query.patientId } : {}),
+        ...(query.type ? { bookingType: query.type } : {}),
+        ...(query.from ? { startFrom: new Date(query.from) } : {}),
+        ...(query.to ? { startTo: new Date(query.to) } : {}),
+      },
+      query,
+    );
+  }
+
+  private async page(criteria: BookingCriteria, query: BookingListRequest) {
     const limit = query.limit ?? 20;
-    const party = actor.type === 'patient' ? { patientId: actor.id } : { providerId: actor.id };
     const after = decodeCursor(query.cursor);
     if (query.cursor && !after) throw new BookingError(BookingErrorCode.ValidationFailed, 'cursor is not one this API gave out');
     const statuses = query.status === undefined ? undefined : [query.status].flat(); // ?status=a or ?status=a&status=b
-    const page = await this.bookings.listForParty(party, { ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
+    const page = await this.bookings.list({ ...criteria, ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
     const last = page.at(-1);
     return success({ items: page.map(bookingView), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
   }

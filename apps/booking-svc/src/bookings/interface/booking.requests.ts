@@ -1,5 +1,5 @@
 import { IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsTimeZone } from '../../shared/interface/is-time-zone.js';
+import { IsTimeZone } from '@bp/platform';
 
 export class CreateBookingRequest {
   @IsString()

@@ -1,5 +1,4 @@
-import { Body, Controller, HttpCode, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs/common';
 import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { ReserveSlotUseCase } from '../application/reserve-slot/reserve-slot.use-case.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
@@ -13,14 +12,10 @@ export class ReservationsController {
 
   @Post()
   @HttpCode(201)
-  async reserve(
-    @Body() body: ReserveSlotRequest,
-    @InternalActor() actor: Actor,
-    @IdempotencyKey() idempotencyKey: string,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  async reserve(@Body() body: ReserveSlotRequest, @InternalActor() actor: Actor, @IdempotencyKey() idempotencyKey: string) {
     if (actor.type !== 'patient') throw new ApiError(403, 'FORBIDDEN', 'Only patients reserve slots');
-    const { reservation, created } = await this.reserveSlot.execute({
+    // A replay (same key, same body) answers exactly as the first request did: 201 with the same reservation.
+    const { reservation } = await this.reserveSlot.execute({
       patientId: actor.id,
       providerId: body.providerId,
       serviceId: body.serviceId,
@@ -28,7 +23,6 @@ export class ReservationsController {
       ...(body.endTime ? { endTime: new Date(body.endTime) } : {}),
       idempotencyKey,
     });
-    if (!created) void reply.status(200);
     const { idempotencyKey: _key, version: _version, ...view } = reservation;
     return success(view);
   }

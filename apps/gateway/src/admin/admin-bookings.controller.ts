@@ -1,0 +1,47 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { IdempotencyKey, success } from '@bp/platform';
+import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
+import { Upstreams } from '../upstream/upstreams.js';
+
+/** The spec's admin routes: every booking, its audit trail and payment, overrides and refunds. */
+@Controller('api/admin/bookings')
+@UseGuards(JwtAuthGuard)
+@Roles('admin')
+export class AdminBookingsController {
+  constructor(private readonly upstreams: Upstreams) {}
+
+  /** Filters: status (repeatable), type, providerId, patientId, from/to (appointment start); cursor pagination. */
+  @Get()
+  list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings', query });
+  }
+
+  /** The booking with its full audit trail and its payment as payment-svc records it. */
+  @Get(':id')
+  async get(@Param('id') id: string) {
+    const path = `/internal/bookings/${encodeURIComponent(id)}`;
+    const [booking, audit] = await Promise.all([
+      this.upstreams.fetch<object>('booking', { method: 'GET', path }),
+      this.upstreams.fetch<unknown[]>('booking', { method: 'GET', path: `${path}/events` }),
+    ]);
+    const payment = await this.upstreams
+      .fetch<object>('payment', { method: 'GET', path: `/internal/payments/${encodeURIComponent(id)}` })
+      .then((answer) => answer.data)
+      .catch(() => null); // no payment yet (or payment-svc unreachable): the booking and its trail still answer
+    return success({ ...booking.data, audit: audit.data, paymentRecord: payment });
+  }
+
+  /** Forces a status, with a required reason (audited as admin_override). */
+  @Post(':id/override')
+  @HttpCode(200)
+  override(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', { method: 'POST', path: `/internal/bookings/${encodeURIComponent(id)}/override`, body, idempotencyKey: key });
+  }
+
+  /** Refunds part or all of what remains captured (payment-svc owns the money; above it: 422 REFUND_EXCEEDS_CAPTURED). */
+  @Post(':id/refund')
+  refund(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'payment', { method: 'POST', path: `/internal/payments/${encodeURIComponent(id)}/refunds`, body, idempotencyKey: key });
+  }
+}

@@ -1,0 +1,44 @@
+import { Injectable } from '@nestjs/common';
+import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
+import { ApiError } from '@bp/platform';
+import { GatewayConfig } from '../config/gateway.config.js';
+import { type AuthenticatedUser, ROLES, type Role } from './authenticated-user.js';
+
+/**
+ * Verifies bearer tokens: asymmetric (RS256/ES256) against the identity provider's JWKS when
+ * JWT_JWKS_URL is set (keys fetched and cached by jose, refreshed on an unknown key id), otherwise
+ * HS256 with JWT_SECRET. A token must carry `sub` and a `role` of patient, provider or admin.
+ */
+@Injectable()
+export class TokenVerifier {
+  private readonly key: Uint8Array | JWTVerifyGetKey;
+  private readonly algorithms: string[];
+
+  constructor(private readonly config: GatewayConfig) {
+    if (config.JWT_JWKS_URL) {
+      this.key = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+      this.algorithms = ['RS256', 'ES256'];
+    } else {
+      this.key = new TextEncoder().encode(config.JWT_SECRET);
+      this.algorithms = ['HS256'];
+    }
+  }
+
+  async verify(header: string | undefined): Promise<AuthenticatedUser> {
+    const token = header?.match(/^Bearer ([A-Za-z0-9._-]+)$/)?.[1];
+    if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'A bearer token is required');
+    try {
+      const options = {
+        algorithms: this.algorithms,
+        ...(this.config.JWT_ISSUER ? { issuer: this.config.JWT_ISSUER } : {}),
+        ...(this.config.JWT_AUDIENCE ? { audience: this.config.JWT_AUDIENCE } : {}),
+      };
+      const { payload } = this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options); // two overloads of jose
+      const role = payload['role'];
+      if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) throw new Error('missing sub or role');
+      return { id: payload.sub, role: role as Role };
+    } catch {
+      throw new ApiError(401, 'UNAUTHENTICATED', 'The bearer token is invalid or expired');
+    }
+  }
+}
