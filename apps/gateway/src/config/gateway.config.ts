@@ -15,7 +15,7 @@ export class GatewayConfig extends ServiceConfig {
   @IsInt()
   @Min(100)
   @Max(60_000)
-  UPSTREAM_TIMEOUT_MS = 5000;
+  UPSTREAM_TIMEOUT_MS: number = 5000;
 
   /**
    * Bearer tokens are RS256/ES256 verified against this JWKS URL when it is set (an identity
@@ -40,7 +40,7 @@ export class GatewayConfig extends ServiceConfig {
 
   @IsInt()
   @Min(1000)
-  SSE_HEARTBEAT_MS = 15000;
+  SSE_HEARTBEAT_MS: number = 15000;
 
   /** Each replica consumes the live stream in its own consumer group, so every replica sees every event. */
   @IsString()
@@ -55,11 +55,11 @@ export class GatewayConfig extends ServiceConfig {
   /** Requests per minute per client IP (every /api route), and per authenticated user. */
   @IsInt()
   @Min(1)
-  RATE_LIMIT_PER_IP_PER_MINUTE = 600;
+  RATE_LIMIT_PER_IP_PER_MINUTE: number = 600;
 
   @IsInt()
   @Min(1)
-  RATE_LIMIT_PER_USER_PER_MINUTE = 300;
+  RATE_LIMIT_PER_USER_PER_MINUTE: number = 300;
 
   /** Oldest client app version still served (426 UPGRADE_REQUIRED below it); unset serves every version. */
   @IsOptional()

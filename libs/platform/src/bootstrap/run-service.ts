@@ -18,6 +18,10 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   rawBody?: boolean;
 }
 
+function trustProxyOf(setting: string): boolean | string {
+  return setting === 'true' ? true : setting === 'false' ? false : setting;
+}
+
 function recordHttpMetrics(app: NestFastifyApplication): void {
   const duration = httpRequestDuration();
   app
@@ -80,7 +84,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule(config),
     // Fastify's request id is the X-Request-ID too, so every log line of a request carries the same id.
-    new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 64 * 1024, trustProxy: true, genReqId: requestIdOf }),
+    new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 64 * 1024, trustProxy: trustProxyOf(config.TRUST_PROXY), genReqId: requestIdOf }),
     { bufferLogs: true, rawBody: definition.rawBody ?? false },
   );
   const logger = app.get(Logger);

@@ -28,6 +28,15 @@ export class ServiceConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /**
+   * Which peers' X-Forwarded-For is believed for the client address (rate limits, logs): `true`,
+   * `false`, or addresses/CIDRs/named ranges. The default trusts proxies on private networks (an
+   * ingress in the cluster), not the open internet, so a client cannot pick its own address.
+   */
+  @IsString()
+  @IsNotEmpty()
+  TRUST_PROXY: string = 'loopback,linklocal,uniquelocal';
+
   /** Comma-separated `host:port` list. */
   @IsString()
   @IsNotEmpty()

@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { type RunningService, devToken, startService, waitFor } from '@bp/testing';
+import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
+import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
+
+const ENVELOPE_META = { requestId: expect.any(String), timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/), version: '1.0' };
+
+/** The public API's contract on the real gateway: envelopes, headers, idempotency, rate limits and the all-bookings kill switch. */
+describe('gateway public API', () => {
+  let platform: TestPlatform;
+  let limited: RunningService;
+  const providerId = `provider-${randomUUID()}`;
+  const patient = `patient-${randomUUID()}`;
+  let patientToken: string;
+  let adminToken: string;
+
+  async function call(
+    method: string,
+    path: string,
+    options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string; base?: string } = {},
+  ) {
+    const response = await fetch(`${options.base ?? platform.url('gateway')}${path}`, {
+      method,
+      headers: {
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        ...(options.body !== undefined || options.raw !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
+      },
+      ...(options.raw !== undefined ? { body: options.raw } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+    return { status: response.status, headers: response.headers, body: (await response.json().catch(() => null)) as any };
+  }
+  const mutate = (path: string, token: string, body: unknown, key: string = `k-${randomUUID()}`, headers: Record<string, string> = {}) =>
+    call('POST', path, { token, body, headers: { 'x-idempotency-key': key, ...headers } });
+  const reserveBody = (hoursAhead: number) => ({ providerId, serviceId: 'svc-consult', startTime: slotStart(hoursAhead).toISOString() });
+
+  beforeAll(async () => {
+    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc'], { portOffset: 200 });
+    patientToken = await devToken('patient', patient);
+    adminToken = await devToken('admin', `admin-${randomUUID()}`);
+    const created = await call('PUT', `/api/providers/${providerId}`, {
+      token: adminToken,
+      headers: { 'x-idempotency-key': `k-${randomUUID()}` },
+      body: {
+        timezone: 'America/Denver',
+        services: [{ id: 'svc-consult', name: 'Consultation', category: 'general', durationMinutes: 30, priceCents: 10_000 }],
+        weeklyHours: ROUND_THE_CLOCK,
+        overrides: [],
+        settings: { minimumNoticeHours: 1, bufferMinutes: 15 },
+      },
+    });
+    expect(created.status).toBe(201);
+    // A second gateway replica with tight limits and a minimum app version, sharing Redis with the first.
+    limited = await startService('gateway', portOf('gateway', 210), {
+      BOOKING_SVC_URL: platform.url('booking-svc'),
+      PAYMENT_SVC_URL: platform.url('payment-svc'),
+      KAFKA_GROUP_ID: `gateway-limited-${platform.suffix}`,
+      RATE_LIMIT_PER_USER_PER_MINUTE: '5',
+      RATE_LIMIT_PER_IP_PER_MINUTE: '8',
+      MIN_CLIENT_VERSION: '2.0.0',
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await call('PUT', '/api/admin/feature-flags/booking.disable_all_bookings', {
+      token: adminToken,
+      body: { enabled: false },
+      headers: { 'x-idempotency-key': `k-${randomUUID()}` },
+    }).catch(() => undefined);
+    await limited?.stop();
+    await platform?.stop();
+  }, 60_000);
+
+  it('answers success in the spec envelope and carries the request id through', async () => {
+    const requestId = `req-${randomUUID()}`;
+    const answer = await call('GET', '/api/bookings/patient', { token: patientToken, headers: { 'x-request-id': requestId } });
+    expect(answer).toMatchObject({ status: 200, body: { success: true, data: { items: [] }, meta: { ...ENVELOPE_META, requestId } } });
+    expect(answer.headers.get('x-request-id')).toBe(requestId);
+    const generated = await call('GET', '/api/bookings/patient', { token: patientToken });
+    expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(generated.body.meta.requestId).toBe(generated.headers.get('x-request-id'));
+  });
+
+  it('answers every error class in the error envelope with a stable code and the right status', async () => {
+    const failures = {
+      unauthenticated: await call('GET', '/api/bookings/patient'),
+      badToken: await call('GET', '/api/bookings/patient', { token: 'not.a.token' }),
+      forbidden: await call('GET', '/api/bookings/provider', { token: patientToken }),
+      notFound: await call('GET', `/api/bookings/${randomUUID()}`, { token: patientToken }),
+      noRoute: await call('GET', '/api/nothing-here', { token: patientToken }),
+      validation: await mutate('/api/bookings/reserve-slot', patientToken, { providerId, serviceId: '', startTime: 'tomorrow' }),
+      unknownField: await mutate('/api/bookings/reserve-slot', patientToken, { ...reserveBody(30), price: 1 }),
+      malformedJson: await call('POST', '/api/bookings/reserve-slot', {
+        token: patientToken,
+        raw: '{"providerId":',
+        headers: { 'x-idempotency-key': `k-${randomUUID()}` },
+      }),
+      tooLarge: await mutate('/api/bookings/reserve-slot', patientToken, { ...reserveBody(30), padding: 'x'.repeat(200_000) }),
+      noIdempotencyKey: await call('POST', '/api/bookings/reserve-slot', { token: patientToken, body: reserveBody(30) }),
+      badTimezone: await call('GET', '/api/bookings/patient', { token: patientToken, headers: { 'x-timezone': 'Mars/Olympus' } }),
+    };
+    const expected: Record<keyof typeof failures, [number, string]> = {
+      unauthenticated: [401, 'UNAUTHENTICATED'],
+      badToken: [401, 'UNAUTHENTICATED'],
+      forbidden: [403, 'FORBIDDEN'],
+      notFound: [404, 'BOOKING_NOT_FOUND'],
+      noRoute: [404, 'NOT_FOUND'],
+      validation: [400, 'VALIDATION_FAILED'],
+      unknownField: [400, 'VALIDATION_FAILED'],
+      malformedJson: [400, 'BAD_REQUEST'],
+      tooLarge: [413, 'PAYLOAD_TOO_LARGE'],
+      noIdempotencyKey: [400, 'IDEMPOTENCY_KEY_REQUIRED'],
+      badTimezone: [400, 'INVALID_TIMEZONE'],
+    };
+    for (const [name, answer] of Object.entries(failures)) {
+      const [status, code] = expected[name as keyof typeof failures];
+      expect({ name, status: answer.status, body: answer.body }).toEqual({
+        name,
+        status,
+        body: { success: false, error: expect.objectContaining({ code, message: expect.any(String) }), meta: ENVELOPE_META },
+      });
+    }
+    // Validation lists each bad field.
+    expect(failures.validation.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['serviceId', 'startTime']);
+  });
+
+  it('requires an idempotency key on mutations, replays a retry, and refuses the key for a different body', async () => {
+    const key = `reserve-${randomUUID()}`;
+    const first = await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(31), key);
+    const again = await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(31), key);
+    expect(first.status).toBe(201);
+    expect(again).toMatchObject({ status: 201, body: { data: { id: first.body.data.id } } });
+    const booking = await mutate('/api/bookings', patientToken, { reservationId: first.body.data.id, patientTimezone: 'UTC' }, `create-${key}`);
+    const replay = await mutate('/api/bookings', patientToken, { reservationId: first.body.data.id, patientTimezone: 'UTC' }, `create-${key}`);
+    expect(replay).toMatchObject({ status: 201, body: { data: { id: booking.body.data.id } } });
+    const reused = await mutate('/api/bookings', patientToken, { reservationId: first.body.data.id, patientTimezone: 'Europe/Paris' }, `create-${key}`);
+    expect(reused).toMatchObject({ status: 422, body: { error: { code: 'IDEMPOTENCY_KEY_REUSED' } } });
+  });
+
+  it('renders booking times in the caller’s X-Timezone', async () => {
+    const reservation = await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(33));
+    const booking = await mutate('/api/bookings', patientToken, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' }, undefined, {
+      'x-timezone': 'Asia/Kolkata',
+    });
+    expect(booking.body.data.localTimes).toMatchObject({ timezone: 'Asia/Kolkata', start: expect.stringMatching(/\+05:30$/) });
+    expect(new Date(booking.body.data.localTimes.start).getTime()).toBe(new Date(reservation.body.data.startTime).getTime());
+  });
+
+  it('limits each user and each client address, answering 429 with Retry-After', async () => {
+    const base = limited.url;
+    const user = await devToken('patient', `patient-${randomUUID()}`);
+    const byUser: number[] = [];
+    for (let i = 0; i < 6; i++)
+      byUser.push((await call('GET', '/api/bookings/patient', { base, token: user, headers: { 'x-forwarded-for': `10.9.${i}.1` } })).status);
+    expect(byUser).toEqual([200, 200, 200, 200, 200, 429]);
+
+    const address = `192.168.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const byAddress: Array<{ status: number; retryAfter: string | null; code?: string }> = [];
+    for (let i = 0; i < 9; i++) {
+      const answer = await call('GET', '/api/bookings/patient', { base, headers: { 'x-forwarded-for': address } });
+      byAddress.push({ status: answer.status, retryAfter: answer.headers.get('retry-after'), code: answer.body?.error?.code });
+    }
+    expect(byAddress.slice(0, 8).map((a) => a.status)).toEqual(Array(8).fill(401));
+    expect(byAddress[8]).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfter: expect.stringMatching(/^\d+$/) });
+  });
+
+  it('asks clients below the minimum version to upgrade (426)', async () => {
+    const old = await call('GET', '/api/bookings/patient', {
+      base: limited.url,
+      token: patientToken,
+      headers: { 'x-client-version': '1.9.9', 'x-forwarded-for': '10.1.1.1' },
+    });
+    expect(old).toMatchObject({ status: 426, body: { error: { code: 'CLIENT_UPGRADE_REQUIRED', details: { minimumVersion: '2.0.0' } } } });
+    const current = await call('GET', '/api/bookings/patient', {
+      base: limited.url,
+      token: patientToken,
+      headers: { 'x-client-version': '2.4.0', 'x-forwarded-for': '10.1.1.2' },
+    });
+    expect(current.status).toBe(200);
+  });
+
+  it('answers 503 BOOKINGS_DISABLED on new bookings while booking.disable_all_bookings is on, within seconds of the switch', async () => {
+    const set = (enabled: boolean) =>
+      call('PUT', '/api/admin/feature-flags/booking.disable_all_bookings', {
+        token: adminToken,
+        body: { enabled },
+        headers: { 'x-idempotency-key': `k-${randomUUID()}` },
+      });
+    expect((await set(true)).status).toBe(200);
+    try {
+      const refused = await waitFor(
+        async () => {
+          const answer = await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(35));
+          return answer.status === 503 ? answer : undefined;
+        },
+        10_000,
+        () => 'the kill switch to apply',
+      );
+      expect(refused.body).toMatchObject({ success: false, error: { code: 'BOOKINGS_DISABLED' } });
+      expect((await call('GET', '/api/bookings/patient', { token: patientToken })).status).toBe(200); // reading still works
+      expect(
+        (
+          await call('PUT', '/api/admin/feature-flags/no.such.flag', {
+            token: adminToken,
+            body: { enabled: true },
+            headers: { 'x-idempotency-key': `k-${randomUUID()}` },
+          })
+        ).status,
+      ).toBe(404);
+    } finally {
+      expect((await set(false)).status).toBe(200);
+    }
+    await waitFor(
+      async () => (await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(36))).status === 201,
+      10_000,
+      () => 'bookings to open again',
+    );
+  });
+});
