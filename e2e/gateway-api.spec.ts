@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { type RunningService, devToken, startService, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
@@ -214,6 +215,50 @@ describe('gateway public API', () => {
       async () => (await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(36))).status === 201,
       10_000,
       () => 'bookings to open again',
+    );
+  });
+
+  it('publishes a valid OpenAPI 3 document covering every route the gateway serves, with envelopes and request schemas', async () => {
+    const document = (await (await fetch(`${platform.url('gateway')}/docs-json`)).json()) as any;
+    const validation = await new Validator().validate(document);
+    expect(validation).toEqual({ valid: true });
+    expect((await fetch(`${platform.url('gateway')}/docs`)).status).toBe(200);
+
+    // Every /api route Nest mapped at startup is documented, and nothing else.
+    const mapped = [...platform.services['gateway']!.output().matchAll(/Mapped \{(\/api\/[^,]+), (\w+)\} route/g)].map(
+      ([, path, method]) => `${method} ${path!.replace(/:(\w+)/g, '{$1}')}`,
+    );
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations as object).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(mapped.length).toBeGreaterThan(30);
+    expect(new Set(documented)).toEqual(new Set(mapped));
+
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations as Record<string, any>)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        if (path !== '/api/bookings/events') {
+          const ok = Object.entries(operation.responses).find(([status]) => status.startsWith('2')) as [string, any];
+          expect({ where, success: ok[1].content['application/json'].schema.properties.data }).toEqual({
+            where,
+            success: { $ref: expect.stringMatching(/^#\/components\/schemas\//) },
+          });
+          expect({ where, unauthenticated: operation.responses['401']?.content['application/json'].schema }).toEqual({
+            where,
+            unauthenticated: { $ref: '#/components/schemas/ErrorEnvelope' },
+          });
+        }
+        if (method !== 'get') {
+          expect({ where, key: operation.parameters.some((p: any) => p.name === 'X-Idempotency-Key' && p.required) }).toEqual({ where, key: true });
+        }
+      }
+    }
+    expect(document.paths['/api/bookings/reserve-slot'].post.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ReserveSlotRequest',
+    });
+    expect(document.components.schemas.ReserveSlotRequest).toMatchObject({ required: ['providerId', 'serviceId', 'startTime'], additionalProperties: false });
+    expect(document.paths['/api/admin/bookings'].get.parameters.map((p: any) => p.name)).toEqual(
+      expect.arrayContaining(['status', 'type', 'providerId', 'patientId', 'from', 'to', 'cursor', 'limit']),
     );
   });
 });

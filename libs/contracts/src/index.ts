@@ -13,3 +13,5 @@ export * from './payment/refund-payment.command.js';
 export * from './calendar/provider-busy-times.event.js';
 export * from './platform/feature-flag-names.js';
 export * from './platform/feature-flag-changed.event.js';
+export * from './booking/booking-statuses.js';
+export * from './api/index.js';

@@ -13,4 +13,3 @@ export * from './http/validation.pipe.js';
 export * from './http/actor.js';
 export * from './http/internal-client.js';
 export * from './http/idempotency.store.js';
-export * from './http/time-zone.js';

@@ -1,24 +1,34 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AdminBookingListRequest, AdminRefundRequest, OverrideRequest } from '@bp/contracts';
 import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
+import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
 
 /** The spec's admin routes: every booking, its audit trail and payment, overrides and refunds. */
 @Controller('api/admin/bookings')
 @UseGuards(JwtAuthGuard)
 @Roles('admin')
+@ApiTags('admin')
+@ApiPublicRoute()
+@ApiFailures(403)
 export class AdminBookingsController {
   constructor(private readonly upstreams: Upstreams) {}
 
   /** Filters: status (repeatable), type, providerId, patientId, from/to (appointment start); cursor pagination. */
   @Get()
-  list(@Query() query: Record<string, unknown>, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings', query });
+  @ApiQueryFrom(AdminBookingListRequest)
+  @ApiData(200, 'BookingPage', 'Bookings matching the filters, newest first')
+  list(@Query() query: AdminBookingListRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings', query: { ...query } });
   }
 
   /** The booking with its full audit trail and its payment as payment-svc records it. */
   @Get(':id')
+  @ApiData(200, 'AdminBooking', 'The booking with its audit trail and payment record')
+  @ApiFailures(404)
   async get(@Param('id') id: string) {
     const path = `/internal/bookings/${encodeURIComponent(id)}`;
     const [booking, audit] = await Promise.all([
@@ -35,13 +45,19 @@ export class AdminBookingsController {
   /** Forces a status, with a required reason (audited as admin_override). */
   @Post(':id/override')
   @HttpCode(200)
-  override(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking in its new status')
+  @ApiFailures(404, 409)
+  override(@Param('id') id: string, @Body() body: OverrideRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'POST', path: `/internal/bookings/${encodeURIComponent(id)}/override`, body, idempotencyKey: key });
   }
 
   /** Refunds part or all of what remains captured (payment-svc owns the money; above it: 422 REFUND_EXCEEDS_CAPTURED). */
   @Post(':id/refund')
-  refund(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiMutation()
+  @ApiData(201, 'Payment', 'The payment after the refund')
+  @ApiFailures(404, 409)
+  refund(@Param('id') id: string, @Body() body: AdminRefundRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'payment', { method: 'POST', path: `/internal/payments/${encodeURIComponent(id)}/refunds`, body, idempotencyKey: key });
   }
 }

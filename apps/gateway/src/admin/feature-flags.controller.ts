@@ -1,35 +1,23 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
-import { IsBoolean, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
-import { FEATURE_FLAGS, FEATURE_FLAG_NAMES, type FeatureFlagName } from '@bp/contracts';
+import { FEATURE_FLAGS, FEATURE_FLAG_NAMES, FeatureFlagBody, type FeatureFlagName } from '@bp/contracts';
+import { ApiTags } from '@nestjs/swagger';
 import { FeatureFlags } from '@bp/messaging';
 import { ApiError, IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
-
-export class FeatureFlagBody {
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  percentage?: number;
-
-  /** Provider id → on/off, overriding the global value for that provider. */
-  @IsOptional()
-  @IsObject()
-  providerOverrides?: Record<string, boolean>;
-}
+import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute } from '../openapi/api-docs.decorators.js';
 
 /** Feature flags and kill switches: read and set by admins, published to every service (platform.feature-flags.v1). */
 @Controller('api/admin/feature-flags')
 @UseGuards(JwtAuthGuard)
 @Roles('admin')
+@ApiTags('admin')
+@ApiPublicRoute()
+@ApiFailures(403)
 export class FeatureFlagsAdminController {
   constructor(private readonly flags: FeatureFlags) {}
 
   @Get()
+  @ApiData(200, 'FeatureFlagList', 'Every flag with its definition, current global value and setting')
   async list() {
     const settings = this.flags.snapshot();
     const flags = await Promise.all(
@@ -45,6 +33,9 @@ export class FeatureFlagsAdminController {
 
   /** Replaces a flag's setting; every replica of every service applies it within seconds. */
   @Put(':name')
+  @ApiMutation()
+  @ApiData(200, 'FeatureFlagAccepted', 'The new setting, published to every service')
+  @ApiFailures(404)
   async set(@Param('name') name: string, @Body() body: FeatureFlagBody, @IdempotencyKey() _key: string) {
     if (!FEATURE_FLAG_NAMES.includes(name as FeatureFlagName)) throw new ApiError(404, 'FEATURE_FLAG_NOT_FOUND', `No feature flag named ${name}`);
     const flag = name as FeatureFlagName;

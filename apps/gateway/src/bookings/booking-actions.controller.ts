@@ -1,12 +1,17 @@
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { ReasonRequest, RescheduleRequest } from '@bp/contracts';
 import { IdempotencyKey } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
+import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
 
 /** The spec's confirmation and action routes: who may call each is checked here (403), whose booking it is by booking-svc (404). */
 @Controller('api/bookings/:id')
 @UseGuards(JwtAuthGuard)
+@ApiTags('booking actions')
+@ApiPublicRoute()
 export class BookingActionsController {
   constructor(private readonly upstreams: Upstreams) {}
 
@@ -22,6 +27,9 @@ export class BookingActionsController {
   @Post('confirm')
   @Roles('provider')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   confirm(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('confirm', id, key, {}, reply);
   }
@@ -29,20 +37,29 @@ export class BookingActionsController {
   @Post('decline')
   @Roles('provider')
   @HttpCode(200)
-  decline(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
+  decline(@Param('id') id: string, @Body() body: ReasonRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('decline', id, key, body ?? {}, reply);
   }
 
   @Post('reschedule')
   @Roles('provider')
   @HttpCode(200)
-  reschedule(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
+  reschedule(@Param('id') id: string, @Body() body: RescheduleRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('reschedule', id, key, body, reply);
   }
 
   @Post('accept-reschedule')
   @Roles('patient')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   acceptReschedule(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('accept-reschedule', id, key, {}, reply);
   }
@@ -50,6 +67,9 @@ export class BookingActionsController {
   @Post('decline-reschedule')
   @Roles('patient')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   declineReschedule(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('decline-reschedule', id, key, {}, reply);
   }
@@ -57,6 +77,9 @@ export class BookingActionsController {
   @Post('retry-payment')
   @Roles('patient')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   retryPayment(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('retry-payment', id, key, {}, reply);
   }
@@ -64,13 +87,19 @@ export class BookingActionsController {
   @Post('cancel')
   @Roles('patient', 'provider')
   @HttpCode(200)
-  cancel(@Param('id') id: string, @Body() body: unknown, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
+  cancel(@Param('id') id: string, @Body() body: ReasonRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('cancel', id, key, body ?? {}, reply);
   }
 
   @Post('check-in')
   @Roles('provider')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   checkIn(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('check-in', id, key, {}, reply);
   }
@@ -78,6 +107,9 @@ export class BookingActionsController {
   @Post('start')
   @Roles('provider')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   start(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('start', id, key, {}, reply);
   }
@@ -85,6 +117,9 @@ export class BookingActionsController {
   @Post('complete')
   @Roles('provider')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   complete(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('complete', id, key, {}, reply);
   }
@@ -92,6 +127,9 @@ export class BookingActionsController {
   @Post('no-show')
   @Roles('provider')
   @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking after the action')
+  @ApiFailures(403, 404, 409, 410)
   noShow(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.act('no-show', id, key, {}, reply);
   }

@@ -1,14 +1,19 @@
 import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
+import { ApiTags } from '@nestjs/swagger';
+import { BookingListRequest, CreateBookingRequest, ReserveSlotRequest } from '@bp/contracts';
 import { FeatureFlags } from '@bp/messaging';
 import { ApiError, IdempotencyKey } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
+import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
 import { pageWithLocalTimes, withLocalTimes } from './local-times.js';
 
 /** The spec's booking routes for patients and providers; booking-svc owns the bookings and checks who may see which. */
 @Controller('api/bookings')
 @UseGuards(JwtAuthGuard)
+@ApiTags('bookings')
+@ApiPublicRoute()
 export class BookingsController {
   constructor(
     private readonly upstreams: Upstreams,
@@ -18,7 +23,10 @@ export class BookingsController {
   /** Holds a slot during checkout. */
   @Post('reserve-slot')
   @Roles('patient')
-  async reserveSlot(@Body() body: unknown, @IdempotencyKey() idempotencyKey: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiMutation()
+  @ApiData(201, 'Reservation', 'The slot is held for this patient for a few minutes')
+  @ApiFailures(403, 404, 409)
+  async reserveSlot(@Body() body: ReserveSlotRequest, @IdempotencyKey() idempotencyKey: string, @Res({ passthrough: true }) reply: FastifyReply) {
     await this.assertBookingsEnabled();
     return this.upstreams.relay(reply, 'booking', { method: 'POST', path: '/internal/reservations', body, idempotencyKey });
   }
@@ -26,8 +34,11 @@ export class BookingsController {
   /** Creates the booking from the patient's reservation (instant or request, by the provider's mode). */
   @Post()
   @Roles('patient')
+  @ApiMutation()
+  @ApiData(201, 'Booking', 'The booking, pending payment (then confirmed or pending the provider’s confirmation)')
+  @ApiFailures(403, 404, 409, 410)
   async create(
-    @Body() body: unknown,
+    @Body() body: CreateBookingRequest,
     @IdempotencyKey() idempotencyKey: string,
     @Headers('x-timezone') zone: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -38,22 +49,30 @@ export class BookingsController {
 
   @Get('patient')
   @Roles('patient')
-  listForPatient(@Query() query: Record<string, unknown>, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/mine', query }, (page: { items: unknown[] }) =>
+  @ApiQueryFrom(BookingListRequest)
+  @ApiData(200, 'BookingPage', 'The patient’s bookings, newest first')
+  @ApiFailures(403)
+  listForPatient(@Query() query: BookingListRequest, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/mine', query: { ...query } }, (page: { items: unknown[] }) =>
       pageWithLocalTimes(page, zone),
     );
   }
 
   @Get('provider')
   @Roles('provider')
-  listForProvider(@Query() query: Record<string, unknown>, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/mine', query }, (page: { items: unknown[] }) =>
+  @ApiQueryFrom(BookingListRequest)
+  @ApiData(200, 'BookingPage', 'The provider’s bookings, newest first')
+  @ApiFailures(403)
+  listForProvider(@Query() query: BookingListRequest, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/mine', query: { ...query } }, (page: { items: unknown[] }) =>
       pageWithLocalTimes(page, zone),
     );
   }
 
   @Get('provider/pending')
   @Roles('provider')
+  @ApiData(200, 'BookingList', 'Requests waiting for this provider’s answer, soonest deadline first')
+  @ApiFailures(403)
   pending(@Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/pending' }, (items: unknown[]) =>
       items.map((b) => withLocalTimes(b, zone)),
@@ -62,6 +81,8 @@ export class BookingsController {
 
   /** One booking: its patient, its provider, or an admin; anyone else gets 404. */
   @Get(':id')
+  @ApiData(200, 'Booking', 'The booking')
+  @ApiFailures(404)
   get(@Param('id') id: string, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: `/internal/bookings/${encodeURIComponent(id)}` }, (b) => withLocalTimes(b, zone));
   }

@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiError, isIanaTimeZone } from '@bp/platform';
+import { isIanaTimeZone } from '@bp/contracts';
+import { ApiError } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
 
 function versionParts(version: string): number[] | undefined {

@@ -1,4 +1,5 @@
 import { Controller, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { filter, interval, map, merge, type Observable, takeUntil } from 'rxjs';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { GatewayConfig } from '../config/gateway.config.js';
@@ -7,6 +8,8 @@ import { isVisibleTo } from './booking-update.js';
 
 @Controller('api/bookings')
 @UseGuards(JwtAuthGuard)
+@ApiTags('live updates')
+@ApiBearerAuth()
 export class BookingStreamController {
   constructor(
     private readonly hub: BookingStreamHub,
@@ -15,6 +18,13 @@ export class BookingStreamController {
 
   /** Server-sent events: the caller's booking updates as they happen, with heartbeats to keep proxies from closing the stream. */
   @Sse('events')
+  @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 200,
+    description: 'Server-sent events: `booking-update` (id = event id) and `heartbeat`',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 401, description: 'No valid bearer token', schema: { $ref: '#/components/schemas/ErrorEnvelope' } })
   events(@Req() request: AuthenticatedRequest): Observable<MessageEvent> {
     const user = request.user;
     const updates = this.hub.stream().pipe(

@@ -14,6 +14,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   /** Connects the service's transports (its Kafka consumer) before the HTTP server starts listening. */
   connect?: (app: INestApplication, config: C) => Promise<void> | void;
   bodyLimitBytes?: number;
+  /** Last touches on the app before it listens (the gateway serves its OpenAPI document here). */
+  beforeListen?: (app: INestApplication, config: C) => Promise<void> | void;
   /** Keep each request's raw body (`request.rawBody`), for signatures computed over the exact bytes (webhooks). */
   rawBody?: boolean;
 }
@@ -94,6 +96,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
 
   await definition.connect?.(app, config);
   await app.startAllMicroservices();
+  await definition.beforeListen?.(app, config);
   await app.listen(config.PORT, config.HOST);
   logger.log(`${definition.name} listening on http://${config.HOST}:${config.PORT}`);
   return app;

@@ -1,29 +1,8 @@
 import { Controller, Get, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
-import { IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { InternalAuthGuard, success } from '@bp/platform';
-import { IsTimeZone } from '@bp/platform';
+import { AvailabilityRequest } from '@bp/contracts';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { AvailabilityQuery } from '../application/availability.query.js';
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-export class AvailabilityRequest {
-  @IsString()
-  @IsNotEmpty()
-  @MaxLength(64)
-  serviceId: string;
-
-  @Matches(DATE, { message: 'from must be a date (YYYY-MM-DD)' })
-  from: string;
-
-  @Matches(DATE, { message: 'to must be a date (YYYY-MM-DD)' })
-  to: string;
-
-  /** The requester's zone for the third rendering of each slot; the provider's when absent. */
-  @IsOptional()
-  @IsTimeZone()
-  timezone?: string;
-}
 
 @Controller('internal/providers')
 @UseGuards(InternalAuthGuard)

@@ -3,7 +3,8 @@ import { type Actor, InternalActor, InternalAuthGuard, success } from '@bp/platf
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { type BookingCriteria, BookingRepository } from '../infrastructure/booking.repository.js';
-import { AdminBookingListRequest, BookingListRequest, decodeCursor, encodeCursor } from './booking-list.request.js';
+import { AdminBookingListRequest, BookingListRequest } from '@bp/contracts';
+import { decodeCursor, encodeCursor } from './booking-cursor.js';
 import { bookingView } from './booking.view.js';
 
 /** The spec's list routes: a patient's bookings, a provider's bookings, a provider's pending requests. */

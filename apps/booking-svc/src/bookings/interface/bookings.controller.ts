@@ -5,7 +5,7 @@ import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.
 import { BookingCommands } from '../application/booking-commands.js';
 import { BookingActions } from '../application/booking-actions.js';
 import type { Booking } from '../domain/booking.js';
-import { CreateBookingRequest, OverrideRequest, ReasonRequest, RescheduleRequest } from './booking.requests.js';
+import { CreateBookingRequest, OverrideRequest, ReasonRequest, RescheduleRequest } from '@bp/contracts';
 import { bookingView } from './booking.view.js';
 
 @Controller('internal/bookings')

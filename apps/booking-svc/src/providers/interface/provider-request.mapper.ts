@@ -1,9 +1,7 @@
 import type { SettingsChange } from '../domain/provider.js';
 import type { ProviderServiceInput } from '../domain/provider-service.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
-import type { DateOverrideRequest, TimeWindowRequest, WeeklyHoursRequest } from './schedule.request.js';
-import type { ServiceRequest } from './service.request.js';
-import type { SettingsRequest } from './settings.request.js';
+import type { DateOverrideRequest, ServiceRequest, SettingsRequest, TimeWindowRequest, WeeklyHoursRequest } from '@bp/contracts';
 
 // Validated request DTOs → plain domain values (no class instances, no keys that were not sent).
 

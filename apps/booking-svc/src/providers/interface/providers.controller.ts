@@ -4,13 +4,10 @@ import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.
 import { ChangeProviderUseCases } from '../application/change-provider.use-cases.js';
 import { CreateProviderUseCase } from '../application/create-provider.use-case.js';
 import { ReadProviderQueries } from '../application/read-provider.queries.js';
-import { CreateProviderRequest } from './create-provider.request.js';
+import { CreateProviderRequest, ReplaceScheduleRequest, ReplaceServicesRequest, SettingsRequest } from '@bp/contracts';
 import { ProviderIdParams } from './provider-id.params.js';
 import { toOverrides, toServices, toSettingsChange, toWeeklyHours } from './provider-request.mapper.js';
 import { providerView } from './provider.view.js';
-import { ReplaceScheduleRequest } from './schedule.request.js';
-import { ReplaceServicesRequest } from './service.request.js';
-import { SettingsRequest } from './settings.request.js';
 
 /**
  * Provider profiles (the gateway's callers: the provider, admins, anyone booking). Mutations need an

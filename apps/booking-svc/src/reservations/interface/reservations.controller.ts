@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs
 import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { ReserveSlotUseCase } from '../application/reserve-slot/reserve-slot.use-case.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
-import { ReserveSlotRequest } from './reserve-slot.request.js';
+import { ReserveSlotRequest } from '@bp/contracts';
 
 @Controller('internal/reservations')
 @UseGuards(InternalAuthGuard)

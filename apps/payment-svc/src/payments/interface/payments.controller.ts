@@ -7,7 +7,7 @@ import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { PayoutAccountRepository } from '../infrastructure/payout-account.repository.js';
 import { PaymentErrorFilter } from './payment-error.filter.js';
-import { AdminRefundRequest, PayoutAccountRequest } from './payment.requests.js';
+import { AdminRefundRequest, PayoutAccountRequest } from '@bp/contracts';
 import { paymentView } from './payment.view.js';
 
 function requireAdmin(actor: Actor): void {

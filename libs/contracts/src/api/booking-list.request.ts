@@ -1,10 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { BOOKING_STATUSES } from '../domain/booking-status.js';
+import { BOOKING_STATUS_VALUES } from '../booking/booking-statuses.js';
 
 export class BookingListRequest {
   @IsOptional()
-  @IsIn(BOOKING_STATUSES, { each: true })
+  @IsIn(BOOKING_STATUS_VALUES, { each: true })
   @Type(() => String)
   status?: string[];
 
@@ -46,19 +46,4 @@ export class AdminBookingListRequest extends BookingListRequest {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-}
-
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    return Number.isNaN(date.getTime()) || typeof id !== 'string' ? undefined : { createdAt: date, id };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,5 +1,5 @@
 import { IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsTimeZone } from '@bp/platform';
+import { IsTimeZone } from './time-zone.js';
 
 export class CreateBookingRequest {
   @IsString()

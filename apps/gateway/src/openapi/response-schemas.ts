@@ -1,0 +1,229 @@
+import { BOOKING_STATUS_VALUES } from '@bp/contracts';
+
+type Schema = Record<string, unknown>;
+
+const string = { type: 'string' };
+const dateTime = { type: 'string', format: 'date-time' };
+const integer = { type: 'integer' };
+const openObject = { type: 'object', additionalProperties: true };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/**
+ * The response bodies' `data`, as JSON Schema components of the OpenAPI document. They describe what
+ * the owning services return (bookingView, providerView, paymentView, …); nested parts a client
+ * does not need to model exactly stay open objects.
+ */
+export const RESPONSE_SCHEMAS: Record<string, Schema> = {
+  Reservation: {
+    type: 'object',
+    required: ['id', 'providerId', 'patientId', 'serviceId', 'startTime', 'endTime', 'status', 'expiresAt'],
+    properties: {
+      id: string,
+      providerId: string,
+      patientId: string,
+      serviceId: string,
+      startTime: dateTime,
+      endTime: dateTime,
+      bufferMinutes: integer,
+      status: { type: 'string', enum: ['active', 'converted', 'expired', 'released'] },
+      expiresAt: dateTime,
+      createdAt: dateTime,
+    },
+  },
+  Booking: {
+    type: 'object',
+    required: ['id', 'bookingNumber', 'patientId', 'providerId', 'bookingType', 'status', 'service', 'dateTime', 'payment', 'version'],
+    properties: {
+      id: string,
+      bookingNumber: { type: 'string', pattern: '^FH-\\d{8}-[0-9A-Z]{5}$' },
+      patientId: string,
+      providerId: string,
+      reservationId: string,
+      bookingType: { type: 'string', enum: ['instant', 'request'] },
+      status: { type: 'string', enum: [...BOOKING_STATUS_VALUES] },
+      service: {
+        type: 'object',
+        required: ['serviceId', 'name', 'durationMinutes', 'priceCents', 'currency'],
+        properties: { serviceId: string, name: string, category: string, durationMinutes: integer, priceCents: integer, currency: string },
+      },
+      dateTime: {
+        type: 'object',
+        required: ['requestedStart', 'requestedEnd', 'providerTimezone', 'patientTimezone'],
+        properties: {
+          requestedStart: dateTime,
+          requestedEnd: dateTime,
+          confirmedStart: dateTime,
+          confirmedEnd: dateTime,
+          providerTimezone: string,
+          patientTimezone: string,
+          actualStart: dateTime,
+          actualEnd: dateTime,
+        },
+      },
+      localTimes: { type: 'object', description: 'Present when X-Timezone was sent', properties: { timezone: string, start: dateTime, end: dateTime } },
+      confirmation: openObject,
+      reschedule: openObject,
+      payment: {
+        type: 'object',
+        required: ['status', 'originalAmountCents', 'platformFee'],
+        properties: {
+          status: { type: 'string', enum: ['pending', 'held', 'capture_requested', 'captured', 'refunded', 'partial_refund', 'failed', 'cancelled'] },
+          originalAmountCents: integer,
+          capturedAmountCents: integer,
+          refundedAmountCents: integer,
+          cancellationFeeCents: integer,
+          paymentIntentId: string,
+          platformFee: openObject,
+        },
+      },
+      cancellation: openObject,
+      notes: openObject,
+      version: integer,
+      createdAt: dateTime,
+      updatedAt: dateTime,
+    },
+  },
+  BookingPage: {
+    type: 'object',
+    required: ['items', 'nextCursor'],
+    properties: { items: { type: 'array', items: ref('Booking') }, nextCursor: { type: 'string', nullable: true, description: 'null on the last page' } },
+  },
+  BookingList: { type: 'array', items: ref('Booking') },
+  AuditEvent: {
+    type: 'object',
+    required: ['eventType', 'actor', 'timestamp'],
+    properties: {
+      eventType: string,
+      previousStatus: string,
+      newStatus: string,
+      data: openObject,
+      actor: { type: 'object', properties: { type: string, id: string } },
+      context: openObject,
+      timestamp: dateTime,
+    },
+  },
+  AdminBooking: {
+    allOf: [
+      ref('Booking'),
+      {
+        type: 'object',
+        properties: {
+          audit: { type: 'array', items: ref('AuditEvent') },
+          paymentRecord: { allOf: [ref('Payment')], nullable: true, description: 'null before payment-svc has one' },
+        },
+      },
+    ],
+  },
+  Payment: {
+    type: 'object',
+    required: ['bookingId', 'status', 'currency', 'amountCents', 'capturedCents', 'refundedCents', 'refunds'],
+    properties: {
+      bookingId: string,
+      bookingNumber: string,
+      patientId: string,
+      providerId: string,
+      status: { type: 'string', enum: ['pending', 'held', 'captured', 'refunded', 'partial_refund', 'failed', 'cancelled'] },
+      currency: string,
+      amountCents: integer,
+      capturedCents: integer,
+      refundedCents: integer,
+      platformFee: openObject,
+      paymentIntentId: string,
+      hold: openObject,
+      captureDeferred: { type: 'boolean' },
+      refunds: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            refundId: string,
+            amountCents: integer,
+            reason: string,
+            initiatedBy: { type: 'string', enum: ['patient', 'provider', 'admin', 'system'] },
+            createdAt: dateTime,
+          },
+        },
+      },
+      failure: openObject,
+      payout: openObject,
+    },
+  },
+  PayoutAccount: {
+    type: 'object',
+    required: ['providerId', 'stripeAccountId'],
+    properties: { providerId: string, stripeAccountId: string, updatedAt: dateTime, payoutsSent: integer },
+  },
+  Provider: {
+    type: 'object',
+    required: ['id', 'timezone', 'services', 'weeklyHours', 'settings', 'mode'],
+    properties: {
+      id: string,
+      timezone: string,
+      services: { type: 'array', items: openObject },
+      weeklyHours: openObject,
+      overrides: { type: 'array', items: openObject },
+      settings: openObject,
+      stats: openObject,
+      trustScore: openObject,
+      mode: { type: 'string', enum: ['instant', 'request'] },
+    },
+  },
+  ProviderProfile: {
+    type: 'object',
+    required: ['id', 'mode'],
+    properties: { id: string, mode: { type: 'string', enum: ['instant', 'request'] } },
+    additionalProperties: true,
+  },
+  Availability: {
+    type: 'object',
+    required: ['providerId', 'serviceId', 'providerTimezone', 'requesterTimezone', 'slots'],
+    properties: {
+      providerId: string,
+      serviceId: string,
+      providerTimezone: string,
+      requesterTimezone: string,
+      slots: {
+        type: 'array',
+        items: { type: 'object', required: ['start', 'end'], properties: { start: dateTime, end: dateTime, provider: openObject, requester: openObject } },
+      },
+    },
+  },
+  FeatureFlag: {
+    type: 'object',
+    required: ['name', 'kind', 'default', 'description', 'value'],
+    properties: {
+      name: string,
+      kind: { type: 'string', enum: ['boolean', 'percentage'] },
+      default: { oneOf: [{ type: 'boolean' }, { type: 'integer' }] },
+      description: string,
+      value: { type: 'boolean', description: 'The global value (no provider context)' },
+      setting: openObject,
+    },
+  },
+  FeatureFlagList: { type: 'array', items: ref('FeatureFlag') },
+  FeatureFlagAccepted: {
+    type: 'object',
+    required: ['name', 'accepted'],
+    properties: { name: string, enabled: { type: 'boolean' }, percentage: integer, accepted: { type: 'boolean' } },
+  },
+};
+
+export const ERROR_ENVELOPE: Schema = {
+  type: 'object',
+  required: ['success', 'error', 'meta'],
+  properties: {
+    success: { type: 'boolean', enum: [false] },
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string', description: 'Stable machine-readable code' }, message: string, details: {} },
+    },
+    meta: ref('Meta'),
+  },
+};
+
+export const META: Schema = {
+  type: 'object',
+  required: ['requestId', 'timestamp', 'version'],
+  properties: { requestId: string, timestamp: dateTime, version: string },
+};
