@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { type RunningService, devToken, startService, waitFor } from '@bp/testing';
+import { type RunningService, devToken, startService, subscribeSse, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
@@ -260,5 +260,52 @@ describe('gateway public API', () => {
     expect(document.paths['/api/admin/bookings'].get.parameters.map((p: any) => p.name)).toEqual(
       expect.arrayContaining(['status', 'type', 'providerId', 'patientId', 'from', 'to', 'cursor', 'limit']),
     );
+  });
+
+  it('resumes a live stream from Last-Event-ID with what the client missed, and asks for a resync when it cannot', async () => {
+    const streamUrl = `${platform.url('gateway')}/api/bookings/events`;
+    const watcher = subscribeSse(streamUrl, { authorization: `Bearer ${adminToken}` }); // sees everything: tells us when the gateway has an event
+    const first = subscribeSse(streamUrl, { authorization: `Bearer ${patientToken}` });
+    await Promise.all([watcher.opened, first.opened]);
+    const reservationEvent = (events: typeof first.events, reservationId: string) =>
+      events.find((e) => e.event === 'booking-update' && JSON.parse(e.data).aggregateId === reservationId);
+    try {
+      const one = await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(37));
+      const seen = await waitFor(
+        () => reservationEvent(first.events, one.body.data.id),
+        15_000,
+        () => 'the first update',
+      );
+      first.close(); // the app goes to the background
+      const two = await mutate('/api/bookings/reserve-slot', patientToken, reserveBody(38));
+      await waitFor(
+        () => reservationEvent(watcher.events, two.body.data.id),
+        15_000,
+        () => 'the gateway to receive the missed update',
+      );
+
+      const resumed = subscribeSse(streamUrl, { authorization: `Bearer ${patientToken}`, 'last-event-id': seen.id! });
+      await resumed.opened;
+      await waitFor(
+        () => reservationEvent(resumed.events, two.body.data.id),
+        15_000,
+        () => 'the missed update replayed',
+      );
+      expect(reservationEvent(resumed.events, one.body.data.id)).toBeUndefined();
+      resumed.close();
+
+      const lost = subscribeSse(streamUrl, { authorization: `Bearer ${patientToken}`, 'last-event-id': randomUUID() });
+      await lost.opened;
+      const resync = await waitFor(
+        () => lost.events.find((e) => e.event === 'resync'),
+        10_000,
+        () => 'a resync event',
+      );
+      expect(JSON.parse(resync.data)).toMatchObject({ reason: expect.any(String) });
+      lost.close();
+    } finally {
+      first.close();
+      watcher.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { Controller, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { filter, interval, map, merge, type Observable, takeUntil } from 'rxjs';
+import { Controller, Headers, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { EMPTY, concat, filter, interval, map, merge, type Observable, of, takeUntil } from 'rxjs';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { GatewayConfig } from '../config/gateway.config.js';
 import { BookingStreamHub } from './booking-stream.hub.js';
@@ -19,20 +19,31 @@ export class BookingStreamController {
   /** Server-sent events: the caller's booking updates as they happen, with heartbeats to keep proxies from closing the stream. */
   @Sse('events')
   @ApiProduces('text/event-stream')
+  @ApiHeader({
+    name: 'Last-Event-ID',
+    required: false,
+    description: 'Resume after this event (replayed if this replica still has it; otherwise a `resync` event)',
+  })
   @ApiResponse({
     status: 200,
-    description: 'Server-sent events: `booking-update` (id = event id) and `heartbeat`',
+    description: 'Server-sent events: `booking-update` (id = event id), `heartbeat`, and `resync` when a Last-Event-ID could not be resumed',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiResponse({ status: 401, description: 'No valid bearer token', schema: { $ref: '#/components/schemas/ErrorEnvelope' } })
-  events(@Req() request: AuthenticatedRequest): Observable<MessageEvent> {
+  events(@Req() request: AuthenticatedRequest, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
     const user = request.user;
-    const updates = this.hub.stream().pipe(
+    const stream = this.hub.stream(lastEventId);
+    const updates = stream.updates.pipe(
       filter((update) => isVisibleTo(update, user)),
       map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: update })),
     );
+    // Resuming from an event this replica no longer has: tell the client to reload rather than miss updates silently.
+    const resync =
+      lastEventId && !stream.resumed
+        ? of<MessageEvent>({ type: 'resync', data: { lastEventId, reason: 'Last-Event-ID is older than this stream keeps' } })
+        : EMPTY;
     const heartbeats = interval(this.config.SSE_HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
-    // Clients reconnect with Last-Event-ID semantics of their own; a closing replica just ends the stream.
-    return merge(updates, heartbeats).pipe(takeUntil(this.hub.shuttingDown()));
+    // A closing replica ends the stream; the client reconnects (to any replica) with Last-Event-ID.
+    return concat(resync, merge(updates, heartbeats)).pipe(takeUntil(this.hub.shuttingDown()));
   }
 }

@@ -1,23 +1,44 @@
 import { type BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { Controller } from '@nestjs/common';
-import { Subject, type Observable } from 'rxjs';
+import { Observable, Subject } from 'rxjs';
 import { Topics } from '@bp/contracts';
 import { type InboundMessage, OnAnyMessage } from '@bp/messaging';
 import { type BookingUpdate, toBookingUpdate } from './booking-update.js';
 
-/** This replica's fan-out point: every booking event it consumes goes to its connected subscribers. */
+/** How many recent updates a replica keeps for clients resuming with Last-Event-ID. */
+const RECENT_UPDATES = 2000;
+
+/**
+ * This replica's fan-out point: every booking event it consumes goes to its connected subscribers,
+ * and the most recent ones are kept so a client that reconnects with Last-Event-ID (to this or any
+ * other replica: each consumes every event) gets what it missed.
+ */
 @Injectable()
 export class BookingStreamHub implements BeforeApplicationShutdown {
   private readonly updates = new Subject<BookingUpdate>();
   private readonly closing = new Subject<void>();
+  private readonly recent: BookingUpdate[] = [];
 
   publish(update: BookingUpdate): void {
+    this.recent.push(update);
+    if (this.recent.length > RECENT_UPDATES) this.recent.splice(0, this.recent.length - RECENT_UPDATES);
     this.updates.next(update);
   }
 
-  stream(): Observable<BookingUpdate> {
-    return this.updates.asObservable();
+  /**
+   * The live updates, preceded by those after `lastEventId` when that id is still in the recent
+   * window (replay and live join in one tick, so nothing falls between them). `resumed` says whether
+   * the id was found; if not, the client should reload its state.
+   */
+  stream(lastEventId?: string): { resumed: boolean; updates: Observable<BookingUpdate> } {
+    const index = lastEventId ? this.recent.findIndex((u) => u.id === lastEventId) : -1;
+    const missed = index >= 0 ? this.recent.slice(index + 1) : [];
+    const updates = new Observable<BookingUpdate>((subscriber) => {
+      for (const update of missed) subscriber.next(update);
+      return this.updates.subscribe(subscriber);
+    });
+    return { resumed: index >= 0, updates };
   }
 
   /** Emits once when the replica shuts down; open streams end then, so the HTTP server can close. */
