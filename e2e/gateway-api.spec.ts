@@ -308,4 +308,29 @@ describe('gateway public API', () => {
       watcher.close();
     }
   });
+
+  it('shows booking health as the admin dashboard does: waiting requests, holds by amount and age, the provider leaderboard', async () => {
+    const someone = await devToken('patient', `patient-${randomUUID()}`); // a patient may hold only three live reservations
+    const reservation = await mutate('/api/bookings/reserve-slot', someone, reserveBody(39));
+    const booking = await mutate('/api/bookings', someone, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' });
+    await waitFor(
+      async () => (await call('GET', `/api/bookings/${booking.body.data.id}`, { token: someone })).body.data.status === 'pending_confirmation',
+      20_000,
+      () => 'the request to wait for the provider',
+    );
+    const health = await call('GET', '/api/admin/bookings/health', { token: adminToken });
+    expect(health.status).toBe(200);
+    expect(health.body.data).toMatchObject({
+      pendingCount: expect.any(Number),
+      expiringSoonCount: expect.any(Number),
+      expiredToday: expect.any(Number),
+      activeHoldsCount: expect.any(Number),
+      holdsAging: { under24h: expect.any(Number), days1to3: 0, days3to5: 0, days5to7: 0, over7days: 0 },
+      criticalAlerts: expect.any(Array),
+    });
+    expect(health.body.data.pendingCount).toBeGreaterThanOrEqual(1);
+    expect(health.body.data.activeHoldsCount).toBeGreaterThanOrEqual(1);
+    expect(health.body.data.activeHoldsAmountCents.usd).toBeGreaterThanOrEqual(10_000);
+    expect(health.body.data.providerStats).toContainEqual(expect.objectContaining({ providerId, pendingCount: expect.any(Number), expiredCount30d: 0 }));
+  });
 });

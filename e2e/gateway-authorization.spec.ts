@@ -118,6 +118,7 @@ describe('gateway authorization matrix', () => {
       path: (i: Ids) => `/api/bookings/${i.booking}/${action}`,
       expect: forBooking(409, 404, 403, 403, 403),
     })),
+    { name: 'admin health', method: 'GET', path: () => '/api/admin/bookings/health', expect: forBooking(403, 403, 403, 403, 200) },
     { name: 'admin list', method: 'GET', path: () => '/api/admin/bookings', expect: forBooking(403, 403, 403, 403, 200) },
     { name: 'admin booking', method: 'GET', path: (i) => `/api/admin/bookings/${i.booking}`, expect: forBooking(403, 403, 403, 403, 200) },
     // The hold is not captured yet: even an admin's refund is refused by payment-svc (409).

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { BookingHealthQuery } from './application/booking-health.query.js';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxModule } from '@bp/outbox';
 import { ProvidersModule } from '../providers/providers.module.js';
@@ -20,7 +21,7 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 @Module({
   imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, IdempotencyModule],
   controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
-  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects],
+  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, BookingHealthQuery],
   exports: [BookingRepository],
 })
 export class BookingsModule {}

@@ -6,6 +6,7 @@ import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
+import { type BookingSide, type PaymentSide, criticalAlerts } from './booking-health.js';
 
 /** The spec's admin routes: every booking, its audit trail and payment, overrides and refunds. */
 @Controller('api/admin/bookings')
@@ -23,6 +24,17 @@ export class AdminBookingsController {
   @ApiData(200, 'BookingPage', 'Bookings matching the filters, newest first')
   list(@Query() query: AdminBookingListRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings', query: { ...query } });
+  }
+
+  /** The spec's booking health dashboard: waiting and expiring requests, holds by amount and age, the provider leaderboard, critical alerts. */
+  @Get('health')
+  @ApiData(200, 'BookingHealth', 'Booking health metrics')
+  async health() {
+    const [bookings, payments] = await Promise.all([
+      this.upstreams.fetch<BookingSide>('booking', { method: 'GET', path: '/internal/bookings/health' }),
+      this.upstreams.fetch<PaymentSide>('payment', { method: 'GET', path: '/internal/payments/holds/summary' }),
+    ]);
+    return success({ ...bookings.data, ...payments.data, criticalAlerts: criticalAlerts(bookings.data, payments.data), generatedAt: new Date().toISOString() });
   }
 
   /** The booking with its full audit trail and its payment as payment-svc records it. */

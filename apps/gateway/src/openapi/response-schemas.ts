@@ -200,6 +200,47 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       setting: openObject,
     },
   },
+  BookingHealth: {
+    type: 'object',
+    required: [
+      'pendingCount',
+      'expiringSoonCount',
+      'expiredToday',
+      'activeHoldsCount',
+      'activeHoldsAmountCents',
+      'holdsAging',
+      'providerStats',
+      'criticalAlerts',
+    ],
+    properties: {
+      pendingCount: integer,
+      expiringSoonCount: { type: 'integer', description: 'Requests whose confirmation deadline is within 4 hours' },
+      expiredToday: integer,
+      activeHoldsCount: integer,
+      activeHoldsAmountCents: { type: 'object', additionalProperties: { type: 'integer' }, description: 'Per currency' },
+      holdsAging: {
+        type: 'object',
+        properties: { under24h: integer, days1to3: integer, days3to5: integer, days5to7: integer, over7days: integer },
+      },
+      capturesDeferred: integer,
+      expiringWithin24h: integer,
+      providerStats: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            providerId: string,
+            pendingCount: integer,
+            avgResponseTimeMinutes: { type: 'number', nullable: true },
+            confirmationRate: { type: 'number', nullable: true },
+            expiredCount30d: integer,
+          },
+        },
+      },
+      criticalAlerts: { type: 'array', items: string },
+      generatedAt: dateTime,
+    },
+  },
   FeatureFlagList: { type: 'array', items: ref('FeatureFlag') },
   FeatureFlagAccepted: {
     type: 'object',

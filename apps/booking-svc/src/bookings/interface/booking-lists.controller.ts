@@ -2,6 +2,7 @@ import { Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { type Actor, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
+import { BookingHealthQuery } from '../application/booking-health.query.js';
 import { type BookingCriteria, BookingRepository } from '../infrastructure/booking.repository.js';
 import { AdminBookingListRequest, BookingListRequest } from '@bp/contracts';
 import { decodeCursor, encodeCursor } from './booking-cursor.js';
@@ -12,7 +13,10 @@ import { bookingView } from './booking.view.js';
 @UseGuards(InternalAuthGuard)
 @UseFilters(BookingErrorFilter)
 export class BookingListsController {
-  constructor(private readonly bookings: BookingRepository) {}
+  constructor(
+    private readonly bookings: BookingRepository,
+    private readonly health: BookingHealthQuery,
+  ) {}
 
   /** The caller's own bookings (as patient or as provider), newest first, cursor-paginated. */
   @Get('mine')
@@ -46,6 +50,13 @@ export class BookingListsController {
     const page = await this.bookings.list({ ...criteria, ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
     const last = page.at(-1);
     return success({ items: page.map(bookingView), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+  }
+
+  /** The booking side of the admin health dashboard. */
+  @Get('health')
+  async healthSummary(@InternalActor() actor: Actor) {
+    if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins see booking health');
+    return success(await this.health.summary());
   }
 
   /** A provider's requests still waiting for an answer, soonest deadline first. */

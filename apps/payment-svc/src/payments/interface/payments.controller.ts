@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { type Actor, ApiError, IdempotencyKey, IdempotencyStore, InternalActor, InternalAuthGuard, success } from '@bp/platform';
+import { summarizeHolds } from '../application/hold-aging.js';
 import { PaymentCommands } from '../application/payment-commands.js';
 import { Payouts } from '../application/payouts.js';
 import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
@@ -26,6 +27,13 @@ export class PaymentsController {
     private readonly payouts: Payouts,
     private readonly idempotency: IdempotencyStore,
   ) {}
+
+  /** Open holds by amount and age, for the admin health dashboard. */
+  @Get('payments/holds/summary')
+  async holdsSummary(@InternalActor() actor: Actor) {
+    requireAdmin(actor);
+    return success(summarizeHolds(await this.repository.list({ status: 'held' }, 10_000), new Date()));
+  }
 
   /** A booking's payment: its patient, its provider and admins may read it; anyone else learns nothing (404). */
   @Get('payments/:bookingId')

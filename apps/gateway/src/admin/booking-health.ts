@@ -1,0 +1,26 @@
+export interface BookingSide {
+  pendingCount: number;
+  expiringSoonCount: number;
+  expiredToday: number;
+  providerStats: unknown[];
+}
+
+export interface PaymentSide {
+  activeHoldsCount: number;
+  activeHoldsAmountCents: Record<string, number>;
+  holdsAging: { under24h: number; days1to3: number; days3to5: number; days5to7: number; over7days: number };
+  capturesDeferred: number;
+  expiringWithin24h: number;
+}
+
+/** The spec's dashboard thresholds, as the alerts the banner lists. */
+export function criticalAlerts(bookings: BookingSide, payments: PaymentSide): string[] {
+  return [
+    bookings.pendingCount > 50 && `${bookings.pendingCount} requests are waiting for providers (over 50)`,
+    bookings.expiringSoonCount > 10 && `${bookings.expiringSoonCount} requests expire within 4 hours (over 10)`,
+    bookings.expiredToday > 5 && `${bookings.expiredToday} requests expired today (over 5)`,
+    payments.holdsAging.days5to7 > 0 && `${payments.holdsAging.days5to7} payment holds are 5–7 days old and lapse soon`,
+    payments.holdsAging.over7days > 0 && `${payments.holdsAging.over7days} payment holds are older than 7 days`,
+    payments.capturesDeferred > 0 && `${payments.capturesDeferred} captures are waiting: payment.disable_captures is on`,
+  ].filter((alert): alert is string => typeof alert === 'string');
+}
