@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { type Server, createServer } from 'node:http';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { type RunningService, devToken, startService, subscribeSse, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
@@ -333,4 +335,40 @@ describe('gateway public API', () => {
     expect(health.body.data.activeHoldsAmountCents.usd).toBeGreaterThanOrEqual(10_000);
     expect(health.body.data.providerStats).toContainEqual(expect.objectContaining({ providerId, pendingCount: expect.any(Number), expiredCount30d: 0 }));
   });
+
+  it('verifies RS256 tokens against an identity provider’s JWKS when configured, and refuses HS256 ones there', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'test-key-1', alg: 'RS256', use: 'sig' };
+    const jwks: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
+    const gateway = await startService('gateway', portOf('gateway', 220), {
+      BOOKING_SVC_URL: platform.url('booking-svc'),
+      PAYMENT_SVC_URL: platform.url('payment-svc'),
+      KAFKA_GROUP_ID: `gateway-jwks-${platform.suffix}`,
+      JWT_JWKS_URL: jwksUrl,
+    });
+    try {
+      const sign = (key: CryptoKey, alg: string, kid?: string) =>
+        new SignJWT({ role: 'patient' })
+          .setProtectedHeader({ alg, ...(kid ? { kid } : {}) })
+          .setSubject(`patient-${randomUUID()}`)
+          .setIssuedAt()
+          .setExpirationTime('5m')
+          .sign(key);
+      const rs256 = await sign(privateKey as CryptoKey, 'RS256', 'test-key-1');
+      expect((await call('GET', '/api/bookings/patient', { base: gateway.url, token: rs256 })).status).toBe(200);
+      expect((await call('GET', '/api/bookings/patient', { base: gateway.url, token: patientToken })).status).toBe(401); // HS256 is not accepted there
+      const stranger = (await generateKeyPair('RS256')).privateKey;
+      expect((await call('GET', '/api/bookings/patient', { base: gateway.url, token: await sign(stranger as CryptoKey, 'RS256', 'test-key-1') })).status).toBe(
+        401,
+      );
+    } finally {
+      await gateway.stop();
+      await new Promise((resolve) => jwks.close(resolve));
+    }
+  }, 60_000);
 });
