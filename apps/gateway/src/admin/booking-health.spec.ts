@@ -22,6 +22,8 @@ describe('criticalAlerts', () => {
       { ...quiet.payments, holdsAging: { ...quiet.payments.holdsAging, days5to7: 1, over7days: 2 }, capturesDeferred: 4 },
     );
     expect(alerts).toHaveLength(6);
-    expect(alerts.join('\n')).toMatch(/51 requests are waiting[\s\S]*11 requests expire[\s\S]*6 requests expired[\s\S]*5–7 days[\s\S]*older than 7 days[\s\S]*4 captures are waiting/);
+    expect(alerts.join('\n')).toMatch(
+      /51 requests are waiting[\s\S]*11 requests expire[\s\S]*6 requests expired[\s\S]*5–7 days[\s\S]*older than 7 days[\s\S]*4 captures are waiting/,
+    );
   });
 });
