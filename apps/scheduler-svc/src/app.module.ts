@@ -1,11 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MessagingModule } from '@bp/messaging';
+import { OutboxModule } from '@bp/outbox';
 import { DatabaseModule, PlatformModule } from '@bp/platform';
 import type { SchedulerConfig } from './config/scheduler.config.js';
+import { TimerFirer } from './timers/application/fire-timers/timer-firer.js';
 import { ScheduleTimerUseCase } from './timers/application/schedule-timer/schedule-timer.use-case.js';
 import { TIMER_MODEL, TimerSchema } from './timers/infrastructure/timer.schema.js';
 import { BookingEventsConsumer } from './timers/interface/booking-events.consumer.js';
+
+const timerModels = MongooseModule.forFeature([{ name: TIMER_MODEL, schema: TimerSchema }]);
 
 @Module({})
 export class AppModule {
@@ -16,10 +20,11 @@ export class AppModule {
         PlatformModule.forRoot(config),
         DatabaseModule,
         MessagingModule.forRoot({ inbox: 'mongo' }),
-        MongooseModule.forFeature([{ name: TIMER_MODEL, schema: TimerSchema }]),
+        timerModels,
+        OutboxModule.forModels([TIMER_MODEL], [timerModels]),
       ],
       controllers: [BookingEventsConsumer],
-      providers: [ScheduleTimerUseCase],
+      providers: [ScheduleTimerUseCase, TimerFirer],
     };
   }
 }

@@ -6,6 +6,8 @@ export interface ProbedRecord {
   key: string | null;
   value: string | null;
   headers: Record<string, string>;
+  /** When the probe received it (ms since the epoch). */
+  receivedAt: number;
 }
 
 export function testKafka(brokers = infraEnv().KAFKA_BROKERS): Kafka {
@@ -32,7 +34,13 @@ export async function probeTopic(topic: string, kafka = testKafka()): Promise<{ 
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      records.push({ topic, key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, headers: headersToStrings(message.headers) });
+      records.push({
+        topic,
+        key: message.key?.toString() ?? null,
+        value: message.value?.toString() ?? null,
+        headers: headersToStrings(message.headers),
+        receivedAt: Date.now(),
+      });
     },
   });
   await ready;

@@ -1,27 +1,36 @@
 import { Schema } from 'mongoose';
+import { type OutboxFields, withOutboxFields } from '@bp/outbox';
 
 export const TIMER_MODEL = 'Timer';
 
-export interface TimerDocument {
+export type TimerDocument = {
   _id: string;
   kind: string;
   subjectId: string;
   dueAt: Date;
   status: 'scheduled' | 'fired' | 'cancelled';
   sourceEventId: string;
+  /** The event time that set the timer: an older event arriving late does not move it back. */
+  sourceOccurredAt?: Date;
+  firedAt?: Date;
   updatedAt: Date;
-}
+} & OutboxFields;
 
-export const TimerSchema = new Schema<TimerDocument>(
-  {
-    _id: { type: String, required: true },
-    kind: { type: String, required: true },
-    subjectId: { type: String, required: true },
-    dueAt: { type: Date, required: true },
-    status: { type: String, required: true, enum: ['scheduled', 'fired', 'cancelled'] },
-    sourceEventId: { type: String, required: true },
-    updatedAt: { type: Date, required: true },
-  },
-  { collection: 'timers', versionKey: false },
+/** One document per deadline, carrying the command it fires in its own outbox (one atomic write fires it). */
+export const TimerSchema = withOutboxFields(
+  new Schema<TimerDocument>(
+    {
+      _id: { type: String, required: true },
+      kind: { type: String, required: true },
+      subjectId: { type: String, required: true },
+      dueAt: { type: Date, required: true },
+      status: { type: String, required: true, enum: ['scheduled', 'fired', 'cancelled'] },
+      sourceEventId: { type: String, required: true },
+      sourceOccurredAt: { type: Date },
+      firedAt: { type: Date },
+      updatedAt: { type: Date, required: true },
+    },
+    { collection: 'timers', versionKey: false },
+  ),
 );
 TimerSchema.index({ status: 1, dueAt: 1 });

@@ -9,30 +9,52 @@ export interface ScheduleTimerCommand {
   subjectId: string;
   dueAt: Date;
   sourceEventId: string;
+  /** When the event that set it happened: a late, older event never overrides a newer one. */
+  occurredAt?: Date;
 }
 
-/** Creates the timer for a deadline, or moves it if it has not fired. Idempotent: the id is the deadline's identity. */
+/**
+ * Creates a deadline's timer, moves it, or cancels it. Idempotent: the id is the deadline's identity,
+ * and an event older than the one that last set the timer changes nothing. A fired timer stays fired.
+ */
 @Injectable()
 export class ScheduleTimerUseCase {
   constructor(@InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>) {}
 
   async execute(command: ScheduleTimerCommand): Promise<void> {
     const id = timerId(command.kind, command.subjectId);
-    const existing = await this.timers.findById(id).lean();
-    if (existing && existing.status !== 'scheduled') return;
+    const existing = await this.timers.findById(id).lean<TimerDocument>();
+    if (existing && (existing.status === 'fired' || this.isOlder(command, existing))) return;
+    const fields = {
+      kind: command.kind,
+      subjectId: command.subjectId,
+      dueAt: command.dueAt,
+      status: 'scheduled' as const,
+      sourceEventId: command.sourceEventId,
+      ...(command.occurredAt ? { sourceOccurredAt: command.occurredAt } : {}),
+      updatedAt: new Date(),
+    };
+    if (!existing) {
+      await this.timers.create({ _id: id, ...fields, outbox: [], outboxRevision: 0 }).catch((error: { code?: number }) => {
+        if (error.code !== 11000) throw error; // created meanwhile by a redelivery: it is there
+      });
+      return;
+    }
+    await this.timers.updateOne({ _id: id, status: { $ne: 'fired' }, updatedAt: existing.updatedAt }, { $set: fields });
+  }
+
+  /** Ends a deadline that no longer applies (the booking moved on); a fired one stays as it was. */
+  async cancel(kind: TimerKind, subjectId: string, occurredAt?: Date): Promise<void> {
+    const existing = await this.timers.findById(timerId(kind, subjectId)).lean<TimerDocument>();
+    if (!existing || existing.status !== 'scheduled') return;
+    if (occurredAt && existing.sourceOccurredAt && occurredAt < existing.sourceOccurredAt) return;
     await this.timers.updateOne(
-      { _id: id, status: { $in: [null, 'scheduled'] } },
-      {
-        $set: {
-          kind: command.kind,
-          subjectId: command.subjectId,
-          dueAt: command.dueAt,
-          status: 'scheduled',
-          sourceEventId: command.sourceEventId,
-          updatedAt: new Date(),
-        },
-      },
-      { upsert: !existing },
+      { _id: existing._id, status: 'scheduled', updatedAt: existing.updatedAt },
+      { $set: { status: 'cancelled', updatedAt: new Date() } },
     );
+  }
+
+  private isOlder(command: ScheduleTimerCommand, existing: TimerDocument): boolean {
+    return Boolean(command.occurredAt && existing.sourceOccurredAt && command.occurredAt < existing.sourceOccurredAt);
   }
 }

@@ -1,0 +1,86 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Topics } from '@bp/contracts';
+import { type OutgoingMessage, buildMessage } from '@bp/messaging';
+import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import { counter, histogram } from '@bp/platform';
+import { SchedulerConfig } from '../../../config/scheduler.config.js';
+import { DEADLINE_OF, type TimerKind } from '../../domain/timer.js';
+import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
+
+const BATCH = 200;
+
+const metrics = {
+  lateness: () =>
+    histogram('scheduler_timer_lateness_seconds', 'How long after its due time a timer fired', ['kind'], [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60]),
+  fired: () => counter('scheduler_timers_fired_total', 'Timers fired, by kind', ['kind']),
+};
+
+/**
+ * Fires due timers: every TIMER_POLL_INTERVAL_MS it takes the timers whose time has come and, for
+ * each, in one conditional write marks it fired and puts its command (ExpireBookingDeadline) in the
+ * timer's own outbox. Only the write that finds the timer still `scheduled` wins, so with several
+ * replicas polling at once each timer fires exactly once; the outbox relay publishes the command, and
+ * booking-svc applies it only if the deadline still holds (idempotent on its side too).
+ */
+@Injectable()
+export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(TimerFirer.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    @InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>,
+    private readonly outbox: OutboxRelay,
+    private readonly config: SchedulerConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.fireSoon(), this.config.TIMER_POLL_INTERVAL_MS).unref();
+  }
+
+  fireSoon(): void {
+    this.running ??= this.fireDue()
+      .then(() => undefined)
+      .catch((error: unknown) => this.logger.warn({ message: 'firing timers failed; the next poll retries', error: (error as Error).message }))
+      .finally(() => (this.running = undefined));
+  }
+
+  /** Fires what is due now; returns how many this replica fired. */
+  async fireDue(now: Date = new Date()): Promise<number> {
+    const due = await this.timers
+      .find({ status: 'scheduled', dueAt: { $lte: now } }, { outbox: 0 })
+      .sort({ dueAt: 1 })
+      .limit(BATCH)
+      .lean<TimerDocument[]>();
+    let fired = 0;
+    for (const timer of due) if (await this.fire(timer, new Date())) fired++;
+    return fired;
+  }
+
+  private async fire(timer: TimerDocument, now: Date): Promise<boolean> {
+    const messages = this.commandsFor(timer);
+    const result = await this.timers.updateOne(
+      { _id: timer._id, status: 'scheduled', dueAt: timer.dueAt },
+      withOutboxUpdate({ $set: { status: 'fired', firedAt: now, updatedAt: now } }, messages, now),
+    );
+    if (result.modifiedCount !== 1) return false; // another replica fired it, or an event moved or cancelled it
+    if (messages.length > 0) this.outbox.publishSoon(this.timers, timer._id);
+    const kind = timer.kind as TimerKind;
+    metrics.fired().inc({ kind });
+    metrics.lateness().observe({ kind }, Math.max(0, (now.getTime() - timer.dueAt.getTime()) / 1000));
+    return true;
+  }
+
+  private commandsFor(timer: TimerDocument): OutgoingMessage[] {
+    const deadline = DEADLINE_OF[timer.kind as TimerKind];
+    if (!deadline) return []; // a reservation lapses by itself in booking-svc; its timer is a record
+    return [buildMessage(Topics.bookingCommands, 'ExpireBookingDeadline', { bookingId: timer.subjectId, deadline }, { id: timer.subjectId, version: 1 })];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+}

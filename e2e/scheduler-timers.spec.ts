@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { Topics } from '@bp/contracts';
+import { type ProbedRecord, type RunningService, probeTopic, publish, startService, testKafka, waitFor } from '@bp/testing';
+import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
+
+/**
+ * Booking deadlines on the real scheduler: two replicas share the timers, each deadline fires its
+ * ExpireBookingDeadline exactly once and on time, and a booking that moves on ends or moves its timer.
+ */
+describe('scheduler-svc deadline timers', () => {
+  let platform: TestPlatform;
+  let second: RunningService;
+  let commands: { records: ProbedRecord[]; stop: () => Promise<void> };
+  const kafka = testKafka();
+  const producer = kafka.producer();
+
+  beforeAll(async () => {
+    platform = await startPlatform(['scheduler-svc'], { portOffset: 230, env: { 'scheduler-svc': { TIMER_POLL_INTERVAL_MS: '500' } } });
+    second = await startService('scheduler-svc', portOf('scheduler-svc', 240), {
+      MONGO_DB: platform.database('scheduler-svc'),
+      KAFKA_GROUP_ID: platform.group('scheduler-svc'),
+      TIMER_POLL_INTERVAL_MS: '500',
+    });
+    commands = await probeTopic(Topics.bookingCommands, kafka);
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await commands?.stop();
+    await second?.stop();
+    await platform?.stop();
+  }, 60_000);
+
+  const statusChanged = (bookingId: string, status: string, deadline?: Date) =>
+    publish(
+      producer,
+      Topics.bookingEvents,
+      'BookingStatusChanged',
+      {
+        bookingId,
+        bookingNumber: 'FH-20300101-AAAAA',
+        patientId: 'patient-1',
+        providerId: 'provider-1',
+        bookingType: 'request',
+        status,
+        reason: 'status_changed',
+        startTime: new Date(Date.now() + 86_400_000).toISOString(),
+        endTime: new Date(Date.now() + 86_400_000 + 1_800_000).toISOString(),
+        providerTimezone: 'UTC',
+        patientTimezone: 'UTC',
+        ...(deadline ? { deadline: deadline.toISOString() } : {}),
+        priceCents: 10_000,
+        currency: 'usd',
+      },
+      bookingId,
+    );
+  const commandsFor = (bookingId: string) =>
+    commands.records.filter((r) => r.value?.includes(`"bookingId":"${bookingId}"`)).map((r) => ({ ...JSON.parse(r.value!), receivedAt: r.receivedAt }));
+  const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+  it('fires each confirmation deadline once, within seconds of its time, with two replicas polling', async () => {
+    const start = Date.now();
+    const deadlines = Array.from({ length: 30 }, (_, i) => ({ bookingId: `b-${randomUUID()}`, dueAt: new Date(start + 3_000 + i * 150) }));
+    for (const { bookingId, dueAt } of deadlines) await statusChanged(bookingId, 'pending_confirmation', dueAt);
+    await waitFor(
+      () => deadlines.every(({ bookingId }) => commandsFor(bookingId).length > 0),
+      30_000,
+      () => 'every deadline to fire',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // a second firing would show up by now
+    const lateness: number[] = [];
+    for (const { bookingId, dueAt } of deadlines) {
+      const fired = commandsFor(bookingId);
+      expect(fired).toHaveLength(1);
+      expect(fired[0]).toMatchObject({ type: 'ExpireBookingDeadline', payload: { bookingId, deadline: 'confirmation' } });
+      expect(fired[0].receivedAt).toBeGreaterThanOrEqual(dueAt.getTime());
+      lateness.push(fired[0].receivedAt - dueAt.getTime());
+    }
+    lateness.sort((a, b) => a - b);
+    const [p50, p99] = [percentile(lateness, 50), percentile(lateness, 99)];
+    process.stdout.write(
+      `scheduler timer lateness over ${lateness.length} timers, 2 replicas, 500 ms poll: p50 ${p50} ms, p99 ${p99} ms, max ${lateness.at(-1)} ms\n`,
+    );
+    expect(p99).toBeLessThan(5_000);
+    // Both replicas took part in the firing (each counts what it fired).
+    const fired = await Promise.all(
+      [platform.url('scheduler-svc'), second.url].map(async (url) => {
+        const metrics = await (await fetch(`${url}/metrics`)).text();
+        return Number(metrics.match(/^scheduler_timers_fired_total\{[^}]*kind="confirmation-deadline"[^}]*\} (\d+)/m)?.[1] ?? 0);
+      }),
+    );
+    expect(fired[0]! + fired[1]!).toBe(deadlines.length);
+  }, 60_000);
+
+  it('ends the timer when the provider answers in time, and moves to the reschedule deadline when a new time is proposed', async () => {
+    const answered = `b-${randomUUID()}`;
+    const moved = `b-${randomUUID()}`;
+    await statusChanged(answered, 'pending_confirmation', new Date(Date.now() + 2_000));
+    await statusChanged(moved, 'pending_confirmation', new Date(Date.now() + 2_000));
+    await statusChanged(answered, 'confirmed');
+    await statusChanged(moved, 'reschedule_proposed', new Date(Date.now() + 3_500));
+    await waitFor(
+      () => commandsFor(moved).length > 0,
+      15_000,
+      () => 'the reschedule deadline',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(commandsFor(moved).map((c) => c.payload.deadline)).toEqual(['reschedule_response']);
+    expect(commandsFor(answered)).toEqual([]);
+  }, 60_000);
+});
