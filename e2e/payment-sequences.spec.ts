@@ -165,4 +165,18 @@ describe('payment sequences on a stateful Stripe', () => {
     expect(attempts).toHaveLength(3); // two 500s, then the call that went through, all with the same key
     expect(fake.intentsFor(bookingId)).toHaveLength(1);
   }, 40_000);
+
+  it('retries a declined capture as a new attempt with a new key, and captures then', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    await hold(bookingId);
+    const placed = await eventFor(bookingId, 'PaymentHoldPlaced');
+    fake.declineNext('POST', `/v1/payment_intents/${placed.payload.paymentIntentId}/capture`);
+    await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
+    expect((await eventFor(bookingId, 'PaymentFailed')).payload).toMatchObject({ stage: 'capture', reason: 'insufficient_funds' });
+    await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'admin_retry' });
+    expect((await eventFor(bookingId, 'PaymentCaptured')).payload).toMatchObject({ amountCents: 10_000 });
+    expect(
+      fake.requests.filter((r) => r.path.endsWith('/capture') && r.idempotencyKey?.startsWith(`booking:${bookingId}:`)).map((r) => r.idempotencyKey),
+    ).toEqual([`booking:${bookingId}:capture:1`, `booking:${bookingId}:capture:2`]);
+  }, 40_000);
 });

@@ -41,6 +41,7 @@ export class StripeFake {
   readonly transfers: FakeTransfer[] = [];
   readonly reversals: Array<{ id: string; transfer: string; amount: number }> = [];
   private failures?: { count: number; method: string; path: string };
+  private declines?: { method: string; path: string };
   /** How long a card authorisation lasts (Stripe: about 7 days); a test shortens it to watch holds lapse. */
   holdLifetimeMs = 7 * 86_400_000;
   private readonly captureBefore = new Map<string, number>();
@@ -69,6 +70,11 @@ export class StripeFake {
     this.failures = { count, method, path };
   }
 
+  /** The next new request to this endpoint is declined by the card network (402 card_error), remembered under its key as Stripe does. */
+  declineNext(method: string, path: string): void {
+    this.declines = { method, path };
+  }
+
   /** Ends an authorisation now, as the card network does when it lapses: Stripe cancels the intent. */
   lapse(paymentIntentId: string): void {
     this.captureBefore.set(paymentIntentId, Date.now() - 1000);
@@ -89,7 +95,9 @@ export class StripeFake {
       return;
     }
     const replay = idempotencyKey ? this.replies.get(idempotencyKey) : undefined;
-    const reply = replay ?? this.route(req.method ?? '', req.url ?? '', params);
+    const declined = !replay && this.declines?.method === req.method && this.declines?.path === req.url;
+    if (declined) this.declines = undefined;
+    const reply = replay ?? (declined ? this.decline() : this.route(req.method ?? '', req.url ?? '', params));
     if (idempotencyKey && !replay) this.replies.set(idempotencyKey, reply);
     res.writeHead(reply.status, {
       'content-type': 'application/json',
@@ -207,6 +215,13 @@ export class StripeFake {
       return { status: 200, body: refund };
     }
     return this.invalid(`Unrecognized request URL (${method}: ${path})`, 404);
+  }
+
+  private decline() {
+    return {
+      status: 402,
+      body: { error: { type: 'card_error', code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' } },
+    };
   }
 
   private invalid(message: string, status: number) {

@@ -97,7 +97,14 @@ export class PaymentCommands {
     return waiting.length;
   }
 
-  private async runCapture(payment: Payment, amountCents: number, now: Date): Promise<Payment> {
+  private async runCapture(current: Payment, amountCents: number, now: Date): Promise<Payment> {
+    let payment = current;
+    if (payment.failure?.stage === 'capture') {
+      // Asked again after a failed capture: a new attempt and key (written first), or Stripe would replay the failure.
+      const retry = { ...payments.nextAttempt(payment, 'capture'), version: payment.version + 1 };
+      await this.repository.save(payment, retry);
+      payment = retry;
+    }
     const outcome = await this.stripe.capture(payment.paymentIntentId!, amountCents, payments.stripeIdempotencyKey(payment, 'capture'));
     if (!outcome.ok) {
       const failed = payments.recordFailure(payment, 'capture', outcome.code, outcome.message);

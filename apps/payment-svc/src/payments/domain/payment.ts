@@ -137,7 +137,7 @@ export function recordCapture(payment: Payment, capturedCents: number, now: Date
   assertStatus(payment, payment.captureMode === 'automatic' ? ['pending', 'held'] : ['held'], 'capture');
   const limit = payment.amountCents;
   if (capturedCents > limit) throw new PaymentError(PaymentErrorCode.CaptureExceedsHold, `Cannot capture ${capturedCents} of a ${limit} hold`, { limit });
-  const { captureWaiting: _done, ...rest } = payment;
+  const { captureWaiting: _done, failure: _recovered, ...rest } = payment;
   return bump(rest, {
     status: 'captured',
     capturedCents,
