@@ -11,28 +11,35 @@ describe('scheduler-svc deadline timers', () => {
   let platform: TestPlatform;
   let second: RunningService;
   let commands: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let events: { records: ProbedRecord[]; stop: () => Promise<void> };
   const kafka = testKafka();
   const producer = kafka.producer();
 
   beforeAll(async () => {
-    platform = await startPlatform(['scheduler-svc'], { portOffset: 230, env: { 'scheduler-svc': { TIMER_POLL_INTERVAL_MS: '500' } } });
+    platform = await startPlatform(['scheduler-svc'], {
+      portOffset: 230,
+      env: { 'scheduler-svc': { TIMER_POLL_INTERVAL_MS: '500', CONFIRMATION_WARNING_HOURS: '1' } },
+    });
     second = await startService('scheduler-svc', portOf('scheduler-svc', 240), {
       MONGO_DB: platform.database('scheduler-svc'),
       KAFKA_GROUP_ID: platform.group('scheduler-svc'),
       TIMER_POLL_INTERVAL_MS: '500',
+      CONFIRMATION_WARNING_HOURS: '1',
     });
     commands = await probeTopic(Topics.bookingCommands, kafka);
+    events = await probeTopic(Topics.schedulerEvents, kafka);
     await producer.connect();
   }, 120_000);
 
   afterAll(async () => {
     await producer.disconnect();
     await commands?.stop();
+    await events?.stop();
     await second?.stop();
     await platform?.stop();
   }, 60_000);
 
-  const statusChanged = (bookingId: string, status: string, deadline?: Date) =>
+  const statusChanged = (bookingId: string, status: string, deadline?: Date, startTime = new Date(Date.now() + 86_400_000)) =>
     publish(
       producer,
       Topics.bookingEvents,
@@ -45,8 +52,8 @@ describe('scheduler-svc deadline timers', () => {
         bookingType: 'request',
         status,
         reason: 'status_changed',
-        startTime: new Date(Date.now() + 86_400_000).toISOString(),
-        endTime: new Date(Date.now() + 86_400_000 + 1_800_000).toISOString(),
+        startTime: startTime.toISOString(),
+        endTime: new Date(startTime.getTime() + 1_800_000).toISOString(),
         providerTimezone: 'UTC',
         patientTimezone: 'UTC',
         ...(deadline ? { deadline: deadline.toISOString() } : {}),
@@ -108,5 +115,33 @@ describe('scheduler-svc deadline timers', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(commandsFor(moved).map((c) => c.payload.deadline)).toEqual(['reschedule_response']);
     expect(commandsFor(answered)).toEqual([]);
+  }, 60_000);
+
+  it('warns the provider before a request’s deadline and reminds both parties before a confirmed appointment', async () => {
+    const waiting = `b-${randomUUID()}`;
+    const confirmed = `b-${randomUUID()}`;
+    const soon = Date.now() + 3_600_000 + 2_000; // an hour and two seconds away
+    await statusChanged(waiting, 'pending_confirmation', new Date(soon)); // the 1-hour warning is due in 2 s
+    await statusChanged(confirmed, 'confirmed', undefined, new Date(soon)); // the 1-hour reminder is due in 2 s; the 24-hour one is past
+    const eventsFor = (bookingId: string) => events.records.filter((r) => r.value?.includes(`"bookingId":"${bookingId}"`)).map((r) => JSON.parse(r.value!));
+    await waitFor(
+      () => eventsFor(waiting).length > 0 && eventsFor(confirmed).length > 0,
+      15_000,
+      () => 'the warning and the reminder',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(eventsFor(waiting)).toEqual([
+      expect.objectContaining({
+        type: 'ConfirmationDeadlineApproaching',
+        payload: { bookingId: waiting, providerId: 'provider-1', patientId: 'patient-1', deadline: new Date(soon).toISOString() },
+      }),
+    ]);
+    expect(eventsFor(confirmed)).toEqual([
+      expect.objectContaining({
+        type: 'AppointmentReminderDue',
+        payload: { bookingId: confirmed, providerId: 'provider-1', patientId: 'patient-1', startTime: new Date(soon).toISOString(), hoursBefore: 1 },
+      }),
+    ]);
+    expect(commandsFor(waiting)).toEqual([]); // the deadline itself is an hour away
   }, 60_000);
 });

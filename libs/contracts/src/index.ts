@@ -15,3 +15,4 @@ export * from './platform/feature-flag-names.js';
 export * from './platform/feature-flag-changed.event.js';
 export * from './booking/booking-statuses.js';
 export * from './api/index.js';
+export * from './scheduler/scheduler-events.js';

@@ -9,6 +9,7 @@ import { PaymentCaptured, PaymentFailed, PaymentHoldExpiring, PaymentHoldPlaced,
 import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
 import { RefundPayment } from './payment/refund-payment.command.js';
 import { FeatureFlagChanged } from './platform/feature-flag-changed.event.js';
+import { AppointmentReminderDue, ConfirmationDeadlineApproaching } from './scheduler/scheduler-events.js';
 import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
 
 /**
@@ -25,6 +26,7 @@ export const CONTRACTS = {
   'calendar.commands.v1': { SyncProviderCalendar },
   'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
   'platform.feature-flags.v1': { FeatureFlagChanged },
+  'scheduler.events.v1': { ConfirmationDeadlineApproaching, AppointmentReminderDue },
 } as const;
 
 export type Topic = keyof typeof CONTRACTS;
@@ -40,6 +42,7 @@ export const Topics = {
   calendarCommands: 'calendar.commands.v1',
   calendarEvents: 'calendar.events.v1',
   featureFlags: 'platform.feature-flags.v1',
+  schedulerEvents: 'scheduler.events.v1',
 } as const satisfies Record<string, Topic>;
 
 /**

@@ -10,4 +10,10 @@ export class SchedulerConfig extends DatabaseServiceConfig {
   @Min(100)
   @Max(60_000)
   TIMER_POLL_INTERVAL_MS: number = 1000;
+
+  /** How long before a request's confirmation deadline the provider is warned (the spec: 4 hours). */
+  @IsInt()
+  @Min(1)
+  @Max(72)
+  CONFIRMATION_WARNING_HOURS: number = 4;
 }

@@ -1,16 +1,42 @@
-import { deadlineTimersFor } from './timer.js';
+import { timersFor } from './timer.js';
 
-describe('deadlineTimersFor', () => {
-  const at = new Date('2030-01-01T12:00:00Z');
+const now = new Date('2030-01-01T00:00:00Z');
+const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
+const ALL = ['confirmation-deadline', 'confirmation-warning', 'reschedule-deadline', 'reminder-24h', 'reminder-1h'];
 
-  it('runs the confirmation deadline while the provider must answer, the reschedule one while the patient must', () => {
-    expect(deadlineTimersFor('pending_confirmation', at)).toEqual({ schedule: { kind: 'confirmation-deadline', dueAt: at }, cancel: ['reschedule-deadline'] });
-    expect(deadlineTimersFor('reschedule_proposed', at)).toEqual({ schedule: { kind: 'reschedule-deadline', dueAt: at }, cancel: ['confirmation-deadline'] });
+describe('timersFor', () => {
+  it('runs the confirmation deadline and, 4 hours before it, the provider’s warning while the provider must answer', () => {
+    expect(timersFor({ status: 'pending_confirmation', deadline: hours(24), startTime: hours(72) }, now, 4)).toEqual({
+      schedule: [
+        { kind: 'confirmation-deadline', dueAt: hours(24) },
+        { kind: 'confirmation-warning', dueAt: hours(20) },
+      ],
+      cancel: ['reschedule-deadline', 'reminder-24h', 'reminder-1h'],
+    });
+    // A deadline closer than the warning period: no warning in the past.
+    expect(timersFor({ status: 'pending_confirmation', deadline: hours(3), startTime: hours(72) }, now, 4).schedule).toEqual([
+      { kind: 'confirmation-deadline', dueAt: hours(3) },
+    ]);
   });
 
-  it('ends both once nobody must answer (or no deadline is given)', () => {
-    for (const status of ['confirmed', 'cancelled_patient', 'expired', 'pending_payment'])
-      expect(deadlineTimersFor(status, at)).toEqual({ cancel: ['confirmation-deadline', 'reschedule-deadline'] });
-    expect(deadlineTimersFor('pending_confirmation', undefined)).toEqual({ cancel: ['confirmation-deadline', 'reschedule-deadline'] });
+  it('runs the reschedule deadline while the patient must answer', () => {
+    expect(timersFor({ status: 'reschedule_proposed', deadline: hours(12), startTime: hours(72) }, now, 4)).toEqual({
+      schedule: [{ kind: 'reschedule-deadline', dueAt: hours(12) }],
+      cancel: ['confirmation-deadline', 'confirmation-warning', 'reminder-24h', 'reminder-1h'],
+    });
+  });
+
+  it('reminds 24 h and 1 h before a confirmed appointment, skipping what is already past', () => {
+    expect(timersFor({ status: 'confirmed', startTime: hours(48) }, now, 4).schedule).toEqual([
+      { kind: 'reminder-24h', dueAt: hours(24) },
+      { kind: 'reminder-1h', dueAt: hours(47) },
+    ]);
+    expect(timersFor({ status: 'confirmed', startTime: hours(5) }, now, 4).schedule).toEqual([{ kind: 'reminder-1h', dueAt: hours(4) }]);
+  });
+
+  it('ends everything once nobody has to answer or turn up', () => {
+    for (const status of ['cancelled_patient', 'expired', 'completed', 'checked_in', 'pending_payment'])
+      expect(timersFor({ status, startTime: hours(48) }, now, 4)).toEqual({ schedule: [], cancel: ALL });
+    expect(timersFor({ status: 'pending_confirmation', startTime: hours(48) }, now, 4)).toEqual({ schedule: [], cancel: ALL });
   });
 });

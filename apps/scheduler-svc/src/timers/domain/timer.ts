@@ -1,5 +1,5 @@
-/** Deadlines scheduler-svc keeps for other services; each fires a command when due. */
-export type TimerKind = 'reservation-expiry' | 'confirmation-deadline' | 'reschedule-deadline';
+/** Deadlines and reminders scheduler-svc keeps for other services; each fires a message when due. */
+export type TimerKind = 'reservation-expiry' | 'confirmation-deadline' | 'confirmation-warning' | 'reschedule-deadline' | 'reminder-24h' | 'reminder-1h';
 
 export interface Timer {
   /** `${kind}:${subjectId}`: one timer per deadline, so a later event moves it instead of adding another. */
@@ -9,6 +9,14 @@ export interface Timer {
   dueAt: Date;
   status: 'scheduled' | 'fired' | 'cancelled';
   sourceEventId: string;
+}
+
+/** What a fired timer tells: the parties and the moment it is about. */
+export interface TimerData {
+  providerId: string;
+  patientId: string;
+  /** The deadline (warnings) or the appointment start (reminders). */
+  at: string;
 }
 
 export function timerId(kind: TimerKind, subjectId: string): string {
@@ -21,13 +29,44 @@ export const DEADLINE_OF: Partial<Record<TimerKind, 'confirmation' | 'reschedule
   'reschedule-deadline': 'reschedule_response',
 };
 
+/** Reminders before the appointment, in hours. */
+export const REMINDER_HOURS: Partial<Record<TimerKind, 24 | 1>> = { 'reminder-24h': 24, 'reminder-1h': 1 };
+
+const BOOKING_TIMERS: TimerKind[] = ['confirmation-deadline', 'confirmation-warning', 'reschedule-deadline', 'reminder-24h', 'reminder-1h'];
+const HOUR_MS = 3_600_000;
+
+export interface BookingSnapshot {
+  status: string;
+  deadline?: Date;
+  startTime: Date;
+}
+
+export interface TimerPlan {
+  schedule: Array<{ kind: TimerKind; dueAt: Date }>;
+  cancel: TimerKind[];
+}
+
 /**
- * What a booking's new status means for its deadline timers: waiting for the provider runs the
- * confirmation deadline, waiting for the patient's answer to a new time runs the reschedule deadline;
- * any other status (answered, cancelled, expired…) ends both.
+ * What a booking's new status means for its timers. Waiting for the provider runs the confirmation
+ * deadline and, `warningHours` before it, the provider's "expiring soon" warning; waiting for the
+ * patient's answer to a new time runs the reschedule deadline; a confirmed booking runs reminders 24 h
+ * and 1 h before it starts (moved when it is rescheduled). Whatever the status no longer needs ends.
+ * Times already past are not scheduled (a reminder for an appointment in 30 minutes is not sent late).
  */
-export function deadlineTimersFor(status: string, deadline: Date | undefined): { schedule?: { kind: TimerKind; dueAt: Date }; cancel: TimerKind[] } {
-  if (status === 'pending_confirmation' && deadline) return { schedule: { kind: 'confirmation-deadline', dueAt: deadline }, cancel: ['reschedule-deadline'] };
-  if (status === 'reschedule_proposed' && deadline) return { schedule: { kind: 'reschedule-deadline', dueAt: deadline }, cancel: ['confirmation-deadline'] };
-  return { cancel: ['confirmation-deadline', 'reschedule-deadline'] };
+export function timersFor(booking: BookingSnapshot, now: Date, warningHours: number): TimerPlan {
+  const schedule: TimerPlan['schedule'] = [];
+  const future = (kind: TimerKind, dueAt: Date) => {
+    if (dueAt.getTime() > now.getTime()) schedule.push({ kind, dueAt });
+  };
+  if (booking.status === 'pending_confirmation' && booking.deadline) {
+    schedule.push({ kind: 'confirmation-deadline', dueAt: booking.deadline });
+    future('confirmation-warning', new Date(booking.deadline.getTime() - warningHours * HOUR_MS));
+  } else if (booking.status === 'reschedule_proposed' && booking.deadline) {
+    schedule.push({ kind: 'reschedule-deadline', dueAt: booking.deadline });
+  } else if (booking.status === 'confirmed') {
+    future('reminder-24h', new Date(booking.startTime.getTime() - 24 * HOUR_MS));
+    future('reminder-1h', new Date(booking.startTime.getTime() - HOUR_MS));
+  }
+  const kept = new Set(schedule.map((s) => s.kind));
+  return { schedule, cancel: BOOKING_TIMERS.filter((kind) => !kept.has(kind)) };
 }

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { type OutboxFields, withOutboxFields } from '@bp/outbox';
+import type { TimerData } from '../domain/timer.js';
 
 export const TIMER_MODEL = 'Timer';
 
@@ -10,6 +11,8 @@ export type TimerDocument = {
   dueAt: Date;
   status: 'scheduled' | 'fired' | 'cancelled';
   sourceEventId: string;
+  /** What the fired message says (parties, the deadline or appointment time). */
+  data?: TimerData;
   /** The event time that set the timer: an older event arriving late does not move it back. */
   sourceOccurredAt?: Date;
   firedAt?: Date;
@@ -27,6 +30,7 @@ export const TimerSchema = withOutboxFields(
       status: { type: String, required: true, enum: ['scheduled', 'fired', 'cancelled'] },
       sourceEventId: { type: String, required: true },
       sourceOccurredAt: { type: Date },
+      data: { type: Schema.Types.Mixed },
       firedAt: { type: Date },
       updatedAt: { type: Date, required: true },
     },

@@ -3,11 +3,15 @@ import { Payload } from '@nestjs/microservices';
 import { type BookingStatusChanged, type SlotReserved, Topics } from '@bp/contracts';
 import { type InboundMessage, OnMessage } from '@bp/messaging';
 import { ScheduleTimerUseCase } from '../application/schedule-timer/schedule-timer.use-case.js';
-import { deadlineTimersFor } from '../domain/timer.js';
+import { SchedulerConfig } from '../../config/scheduler.config.js';
+import { timersFor } from '../domain/timer.js';
 
 @Controller()
 export class BookingEventsConsumer {
-  constructor(private readonly scheduleTimer: ScheduleTimerUseCase) {}
+  constructor(
+    private readonly scheduleTimer: ScheduleTimerUseCase,
+    private readonly config: SchedulerConfig,
+  ) {}
 
   @OnMessage(Topics.bookingEvents, 'SlotReserved')
   onSlotReserved(@Payload() message: InboundMessage<SlotReserved>) {
@@ -19,13 +23,20 @@ export class BookingEventsConsumer {
     });
   }
 
-  /** A booking's deadlines follow its status: set or moved while someone must answer, ended once nobody must. */
+  /** A booking's deadlines, warning and reminders follow its status: set or moved while they apply, ended once they do not. */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
   async onStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>) {
-    const { bookingId, status, deadline } = message.payload;
+    const { bookingId, status, deadline, startTime, providerId, patientId } = message.payload;
     const occurredAt = new Date(message.occurredAt);
-    const plan = deadlineTimersFor(status, deadline ? new Date(deadline) : undefined);
+    const plan = timersFor(
+      { status, startTime: new Date(startTime), ...(deadline ? { deadline: new Date(deadline) } : {}) },
+      new Date(),
+      this.config.CONFIRMATION_WARNING_HOURS,
+    );
     for (const kind of plan.cancel) await this.scheduleTimer.cancel(kind, bookingId, occurredAt);
-    if (plan.schedule) await this.scheduleTimer.execute({ ...plan.schedule, subjectId: bookingId, sourceEventId: message.eventId, occurredAt });
+    for (const timer of plan.schedule) {
+      const at = timer.kind.startsWith('reminder') ? startTime : (deadline ?? startTime);
+      await this.scheduleTimer.execute({ ...timer, subjectId: bookingId, sourceEventId: message.eventId, occurredAt, data: { providerId, patientId, at } });
+    }
   }
 }

@@ -6,7 +6,7 @@ import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
 import { counter, histogram } from '@bp/platform';
 import { SchedulerConfig } from '../../../config/scheduler.config.js';
-import { DEADLINE_OF, type TimerKind } from '../../domain/timer.js';
+import { DEADLINE_OF, REMINDER_HOURS, type TimerKind } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
 const BATCH = 200;
@@ -19,8 +19,8 @@ const metrics = {
 
 /**
  * Fires due timers: every TIMER_POLL_INTERVAL_MS it takes the timers whose time has come and, for
- * each, in one conditional write marks it fired and puts its command (ExpireBookingDeadline) in the
- * timer's own outbox. Only the write that finds the timer still `scheduled` wins, so with several
+ * each, in one conditional write marks it fired and puts its message (ExpireBookingDeadline, or a
+ * warning or reminder event) in the timer's own outbox. Only the write that finds the timer still `scheduled` wins, so with several
  * replicas polling at once each timer fires exactly once; the outbox relay publishes the command, and
  * booking-svc applies it only if the deadline still holds (idempotent on its side too).
  */
@@ -73,10 +73,20 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
     return true;
   }
 
+  /** The message a fired timer sends: booking-svc's deadline command, or an event for notification-svc. */
   private commandsFor(timer: TimerDocument): OutgoingMessage[] {
-    const deadline = DEADLINE_OF[timer.kind as TimerKind];
-    if (!deadline) return []; // a reservation lapses by itself in booking-svc; its timer is a record
-    return [buildMessage(Topics.bookingCommands, 'ExpireBookingDeadline', { bookingId: timer.subjectId, deadline }, { id: timer.subjectId, version: 1 })];
+    const kind = timer.kind as TimerKind;
+    const aggregate = { id: timer.subjectId, version: 1 };
+    const deadline = DEADLINE_OF[kind];
+    if (deadline) return [buildMessage(Topics.bookingCommands, 'ExpireBookingDeadline', { bookingId: timer.subjectId, deadline }, aggregate)];
+    const data = timer.data;
+    if (!data) return []; // a reservation lapses by itself in booking-svc; its timer is a record
+    const parties = { bookingId: timer.subjectId, providerId: data.providerId, patientId: data.patientId };
+    if (kind === 'confirmation-warning')
+      return [buildMessage(Topics.schedulerEvents, 'ConfirmationDeadlineApproaching', { ...parties, deadline: data.at }, aggregate)];
+    const hoursBefore = REMINDER_HOURS[kind];
+    if (hoursBefore) return [buildMessage(Topics.schedulerEvents, 'AppointmentReminderDue', { ...parties, startTime: data.at, hoursBefore }, aggregate)];
+    return [];
   }
 
   async onApplicationShutdown(): Promise<void> {

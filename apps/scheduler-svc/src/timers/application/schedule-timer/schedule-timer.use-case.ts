@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { type TimerKind, timerId } from '../../domain/timer.js';
+import { type TimerData, type TimerKind, timerId } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
 export interface ScheduleTimerCommand {
@@ -9,6 +9,7 @@ export interface ScheduleTimerCommand {
   subjectId: string;
   dueAt: Date;
   sourceEventId: string;
+  data?: TimerData;
   /** When the event that set it happened: a late, older event never overrides a newer one. */
   occurredAt?: Date;
 }
@@ -31,6 +32,7 @@ export class ScheduleTimerUseCase {
       dueAt: command.dueAt,
       status: 'scheduled' as const,
       sourceEventId: command.sourceEventId,
+      ...(command.data ? { data: command.data } : {}),
       ...(command.occurredAt ? { sourceOccurredAt: command.occurredAt } : {}),
       updatedAt: new Date(),
     };
