@@ -1,0 +1,59 @@
+import { DateTime } from 'luxon';
+import { EN, type MessageTexts } from './messages.en.js';
+import type { PlannedNotification } from './notification-types.js';
+
+const CATALOGS: Record<string, typeof EN> = { en: EN };
+
+export interface LinkSettings {
+  /** The app's web host for universal links (`https://<host>/booking/:id`). */
+  appHost: string;
+  /** The app's URL scheme for deep links (`<scheme>://booking/:id`). */
+  appScheme: string;
+}
+
+export interface RenderedNotification extends MessageTexts {
+  /** The universal link the message points at, and the same place in the app's own scheme. */
+  link: string;
+  appLink: string;
+}
+
+/** The spec's deep links: the booking, or its reschedule answer screen. */
+export function deepLinks(notification: PlannedNotification, links: LinkSettings): { link: string; appLink: string } {
+  const path = `booking/${encodeURIComponent(notification.facts.bookingId)}${notification.template === 'reschedule_proposed' ? '/reschedule' : ''}`;
+  return { link: `https://${links.appHost}/${path}`, appLink: `${links.appScheme}://${path}` };
+}
+
+function moment(iso: string | undefined, zone: string, locale: string): string {
+  if (!iso) return '';
+  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale(locale).toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ");
+}
+
+function money(cents: number | undefined, currency: string | undefined, locale: string): string {
+  if (cents === undefined) return '';
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: (currency ?? 'usd').toUpperCase() }).format(cents / 100);
+}
+
+/** Fills a notification's texts for its recipient: their language (English when missing), their time zone, its link. */
+export function render(notification: PlannedNotification, links: LinkSettings, locale = 'en'): RenderedNotification {
+  const catalog = CATALOGS[locale.split('-')[0] ?? 'en'] ?? EN;
+  const texts = catalog[notification.recipient.role][notification.template] ?? EN[notification.recipient.role][notification.template];
+  if (!texts) throw new Error(`no ${notification.recipient.role} text for ${notification.template}`);
+  const { link, appLink } = deepLinks(notification, links);
+  const { facts, recipient } = notification;
+  const values: Record<string, string> = {
+    bookingNumber: facts.bookingNumber ?? facts.bookingId,
+    when: moment(facts.startTime, recipient.timezone, locale),
+    deadline: moment(facts.deadline, recipient.timezone, locale),
+    amount: money(facts.amountCents, facts.currency, locale),
+    link,
+  };
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  return {
+    subject: fill(texts.subject),
+    body: fill(texts.body),
+    push: { title: fill(texts.push.title), body: fill(texts.push.body) },
+    sms: fill(texts.sms),
+    link,
+    appLink,
+  };
+}
