@@ -5,6 +5,13 @@ import { DatabaseModule, PlatformModule } from '@bp/platform';
 import { RecordActivityUseCase } from './activity/application/record-activity/record-activity.use-case.js';
 import { ACTIVITY_MODEL, ActivitySchema } from './activity/infrastructure/activity.schema.js';
 import { BookingEventsConsumer } from './activity/interface/booking-events.consumer.js';
+import { Notifier } from './notifications/application/notifier.js';
+import { BookingDirectory } from './notifications/infrastructure/booking-directory.js';
+import { DeliveryRepository } from './notifications/infrastructure/delivery.repository.js';
+import { EmailChannel } from './notifications/infrastructure/email.channel.js';
+import { NotificationEventsConsumer } from './notifications/interface/notification-events.consumer.js';
+import { RecipientRepository } from './recipients/infrastructure/recipient.repository.js';
+import { PreferencesController } from './recipients/interface/preferences.controller.js';
 import type { NotificationConfig } from './config/notification.config.js';
 
 @Module({})
@@ -18,8 +25,8 @@ export class AppModule {
         MessagingModule.forRoot({ inbox: 'mongo' }),
         MongooseModule.forFeature([{ name: ACTIVITY_MODEL, schema: ActivitySchema }]),
       ],
-      controllers: [BookingEventsConsumer],
-      providers: [RecordActivityUseCase],
+      controllers: [BookingEventsConsumer, NotificationEventsConsumer, PreferencesController],
+      providers: [RecordActivityUseCase, Notifier, BookingDirectory, DeliveryRepository, EmailChannel, RecipientRepository],
     };
   }
 }

@@ -11,3 +11,4 @@ export * from './schedule.request.js';
 export * from './service.request.js';
 export * from './settings.request.js';
 export * from './time-zone.js';
+export * from './notification-preferences.request.js';

@@ -82,6 +82,7 @@ export interface BookingParties {
   providerId: string;
   patientTimezone: string;
   providerTimezone: string;
+  currency?: string;
 }
 
 function to(parties: BookingParties, role: RecipientRole, template: TemplateKey, facts: Partial<NotificationFacts>): PlannedNotification {

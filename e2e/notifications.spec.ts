@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { type ParsedMail, simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { publishMessage, testKafka, waitFor } from '@bp/testing';
+import { internalCall } from './support/internal-api.js';
+import { type TestPlatform, startPlatform } from './support/test-platform.js';
+
+/** notification-svc on a real SMTP server: preferences, the emails a booking change sends, no duplicates on redelivery, retries after a refusal. */
+describe('notification-svc email', () => {
+  let platform: TestPlatform;
+  let smtp: SMTPServer;
+  const received: ParsedMail[] = [];
+  /** Recipients the server refuses once (a temporary failure), to show the retry. */
+  const refuseOnce = new Set<string>();
+  const kafka = testKafka();
+  const producer = kafka.producer();
+
+  beforeAll(async () => {
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onRcptTo(address, _session, callback) {
+        if (refuseOnce.delete(address.address)) return callback(Object.assign(new Error('Mailbox busy, try again later'), { responseCode: 451 }));
+        callback();
+      },
+      onData(stream, _session, callback) {
+        simpleParser(stream).then((mail) => {
+          received.push(mail);
+          callback();
+        }, callback);
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    const port = (smtp.server.address() as { port: number }).port;
+    platform = await startPlatform(['notification-svc'], {
+      portOffset: 250,
+      env: { 'notification-svc': { SMTP_URL: `smtp://127.0.0.1:${port}`, APP_HOST: 'app.example.health', APP_SCHEME: 'examplehealth' } },
+    });
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await platform?.stop();
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  }, 60_000);
+
+  const preferences = (role: 'patient' | 'provider', id: string, body: object) =>
+    internalCall(platform.url('notification-svc'), 'PUT', '/internal/notification-preferences/me', { type: role, id }, body);
+  const statusChanged = (bookingId: string, patientId: string, providerId: string) =>
+    buildMessage(
+      Topics.bookingEvents,
+      'BookingStatusChanged',
+      {
+        bookingId,
+        bookingNumber: 'FH-20300310-7KQ2M',
+        patientId,
+        providerId,
+        bookingType: 'request',
+        previousStatus: 'pending_payment',
+        status: 'pending_confirmation',
+        reason: 'payment_held',
+        startTime: '2030-03-10T16:00:00.000Z',
+        endTime: '2030-03-10T16:30:00.000Z',
+        providerTimezone: 'America/Denver',
+        patientTimezone: 'Europe/Berlin',
+        deadline: '2030-03-02T10:00:00.000Z',
+        priceCents: 10_000,
+        currency: 'usd',
+      },
+      { id: bookingId, version: 2 },
+    );
+  const mailTo = (address: string) => received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === address);
+
+  it('emails the patient and the provider of a new request, with its deep link, and nothing twice when the event comes again', async () => {
+    const [patientId, providerId, bookingId] = [`patient-${randomUUID()}`, `provider-${randomUUID()}`, `b-${randomUUID()}`];
+    const patientEmail = `${patientId}@example.test`;
+    const providerEmail = `${providerId}@example.test`;
+    expect((await preferences('patient', patientId, { email: patientEmail })).status).toBe(200);
+    expect((await preferences('provider', providerId, { email: providerEmail })).status).toBe(200);
+    const event = statusChanged(bookingId, patientId, providerId);
+    await publishMessage(producer, event);
+    await waitFor(
+      () => mailTo(patientEmail).length === 1 && mailTo(providerEmail).length === 1,
+      20_000,
+      () => 'both emails',
+    );
+    const [toPatient] = mailTo(patientEmail);
+    const [toProvider] = mailTo(providerEmail);
+    expect(toPatient!.subject).toBe('Booking request sent: FH-20300310-7KQ2M');
+    expect(toPatient!.text).toContain('Sunday 10 March 2030 at 17:00');
+    expect(toPatient!.text).toContain(`https://app.example.health/booking/${bookingId}`);
+    expect(toPatient!.headers.get('x-app-link')).toBe(`examplehealth://booking/${bookingId}`);
+    expect(toProvider!.subject).toBe('New booking request - action required: FH-20300310-7KQ2M');
+    expect(toProvider!.text).toContain('10:00 MDT');
+
+    await publishMessage(producer, event); // delivered again (a replay, a rebalance)
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(mailTo(patientEmail)).toHaveLength(1);
+    expect(mailTo(providerEmail)).toHaveLength(1);
+  }, 60_000);
+
+  it('sends only on the channels a person chose, and retries a send the mail server refused', async () => {
+    const [patientId, providerId, bookingId] = [`patient-${randomUUID()}`, `provider-${randomUUID()}`, `b-${randomUUID()}`];
+    const patientEmail = `${patientId}@example.test`;
+    const providerEmail = `${providerId}@example.test`;
+    await preferences('patient', patientId, { email: patientEmail, channels: { email: false } }); // email turned off
+    await preferences('provider', providerId, { email: providerEmail });
+    refuseOnce.add(providerEmail);
+    await publishMessage(producer, statusChanged(bookingId, patientId, providerId));
+    await waitFor(
+      () => mailTo(providerEmail).length === 1,
+      20_000,
+      () => 'the provider’s email after the retry',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(mailTo(providerEmail)).toHaveLength(1);
+    expect(mailTo(patientEmail)).toHaveLength(0);
+    const delivery = await platform.mongo
+      .db(platform.database('notification-svc'))
+      .collection('deliveries')
+      .findOne({ bookingId, 'recipient.role': 'provider' });
+    expect(delivery).toMatchObject({ status: 'sent', attempts: 2, template: 'new_request', channel: 'email' });
+    const metrics = await (await fetch(`${platform.url('notification-svc')}/metrics`)).text();
+    expect(metrics).toMatch(/^notification_failed_total\{[^}]*channel="email"[^}]*\} [1-9]/m);
+  }, 60_000);
+
+  it('keeps preferences per person, validated', async () => {
+    const id = `patient-${randomUUID()}`;
+    expect(await preferences('patient', id, { quietHours: { enabled: true, start: '22:00', end: '07:00', timezone: 'Europe/Berlin' } })).toMatchObject({
+      status: 200,
+      body: { data: { channels: { email: true, push: true, sms: false }, quietHours: { enabled: true, start: '22:00' } } },
+    });
+    expect((await preferences('patient', id, { phone: '0176 123' })).status).toBe(400);
+    expect((await preferences('patient', id, { channels: { fax: true } })).status).toBe(400);
+    const other = await internalCall(platform.url('notification-svc'), 'GET', '/internal/notification-preferences/me', {
+      type: 'patient',
+      id: `patient-${randomUUID()}`,
+    });
+    expect(other.body.data.quietHours).toEqual({ enabled: false }); // someone else's are the defaults, not these
+  }, 30_000);
+});
