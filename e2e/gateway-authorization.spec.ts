@@ -66,7 +66,7 @@ describe('gateway authorization matrix', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc'], { portOffset: 180 });
+    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'notification-svc'], { portOffset: 180 });
     for (const [who, user] of Object.entries(users)) tokens[who as Who] = await devToken(user.role, user.id);
     tokens.anonymous = undefined;
     for (const provider of ['providerX', 'providerY'] as const) {
@@ -128,6 +128,14 @@ describe('gateway authorization matrix', () => {
       path: (i) => `/api/admin/bookings/${i.booking}/refund`,
       body: () => ({ reason: 'r' }),
       expect: forBooking(403, 403, 403, 403, 409),
+    },
+    { name: 'notification preferences', method: 'GET', path: () => '/api/notifications/preferences', expect: forBooking(200, 200, 200, 200, 403) },
+    {
+      name: 'change notification preferences',
+      method: 'PUT',
+      path: () => '/api/notifications/preferences',
+      body: () => ({ locale: 'en' }),
+      expect: forBooking(200, 200, 200, 200, 403),
     },
     { name: 'feature flags', method: 'GET', path: () => '/api/admin/feature-flags', expect: forBooking(403, 403, 403, 403, 200) },
     {

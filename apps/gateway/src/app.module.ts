@@ -12,6 +12,7 @@ import type { GatewayConfig } from './config/gateway.config.js';
 import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
 import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.hub.js';
+import { NotificationPreferencesController } from './notifications/notification-preferences.controller.js';
 import { ProvidersController } from './providers/providers.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         ProvidersController,
         AdminBookingsController,
         FeatureFlagsAdminController,
+        NotificationPreferencesController,
         BookingEventsConsumer,
       ],
       providers: [

@@ -11,6 +11,9 @@ export class GatewayConfig extends ServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   PAYMENT_SVC_URL = 'http://127.0.0.1:3002';
 
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  NOTIFICATION_SVC_URL = 'http://127.0.0.1:3004';
+
   /** How long the gateway waits for an owning service. */
   @IsInt()
   @Min(100)

@@ -241,6 +241,22 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       generatedAt: dateTime,
     },
   },
+  NotificationPreferences: {
+    type: 'object',
+    required: ['pushTokens', 'locale', 'channels', 'quietHours', 'frequency'],
+    properties: {
+      email: string,
+      phone: string,
+      pushTokens: { type: 'array', items: string },
+      locale: string,
+      channels: { type: 'object', properties: { email: { type: 'boolean' }, push: { type: 'boolean' }, sms: { type: 'boolean' } } },
+      quietHours: { type: 'object', properties: { enabled: { type: 'boolean' }, start: string, end: string, timezone: string } },
+      frequency: {
+        type: 'object',
+        properties: { newBookingRequest: { type: 'string', enum: ['immediate', 'hourly', 'daily'] }, expiringReminder: { type: 'boolean' } },
+      },
+    },
+  },
   FeatureFlagList: { type: 'array', items: ref('FeatureFlag') },
   FeatureFlagAccepted: {
     type: 'object',
