@@ -36,7 +36,14 @@ describe('notification-svc email', () => {
     const port = (smtp.server.address() as { port: number }).port;
     platform = await startPlatform(['notification-svc'], {
       portOffset: 250,
-      env: { 'notification-svc': { SMTP_URL: `smtp://127.0.0.1:${port}`, APP_HOST: 'app.example.health', APP_SCHEME: 'examplehealth' } },
+      env: {
+        'notification-svc': {
+          SMTP_URL: `smtp://127.0.0.1:${port}`,
+          APP_HOST: 'app.example.health',
+          APP_SCHEME: 'examplehealth',
+          DEFERRED_SWEEP_INTERVAL_MS: '500',
+        },
+      },
     });
     await producer.connect();
   }, 120_000);
@@ -141,4 +148,36 @@ describe('notification-svc email', () => {
     });
     expect(other.body.data.quietHours).toEqual({ enabled: false }); // someone else's are the defaults, not these
   }, 30_000);
+
+  it('holds a non-urgent email during the recipient’s quiet hours and sends it when they end', async () => {
+    const [patientId, providerId, bookingId] = [`patient-${randomUUID()}`, `provider-${randomUUID()}`, `b-${randomUUID()}`];
+    const patientEmail = `${patientId}@example.test`;
+    const providerEmail = `${providerId}@example.test`;
+    const clock = (date: Date) => date.toISOString().slice(11, 16);
+    const now = new Date();
+    const end = new Date(Math.floor(now.getTime() / 60_000) * 60_000 + (now.getUTCSeconds() > 45 ? 120_000 : 60_000)); // the window ends at the next minute or so
+    await preferences('patient', patientId, {
+      email: patientEmail,
+      quietHours: { enabled: true, start: clock(new Date(now.getTime() - 3_600_000)), end: clock(end), timezone: 'UTC' },
+    });
+    await preferences('provider', providerId, { email: providerEmail });
+    await publishMessage(producer, statusChanged(bookingId, patientId, providerId));
+    await waitFor(
+      () => mailTo(providerEmail).length === 1,
+      20_000,
+      () => 'the provider’s email, outside quiet hours',
+    );
+    const deliveries = platform.mongo.db(platform.database('notification-svc')).collection('deliveries');
+    const held = await deliveries.findOne({ bookingId, 'recipient.role': 'patient' });
+    expect(held).toMatchObject({ status: 'deferred', notBefore: end });
+    expect(mailTo(patientEmail)).toHaveLength(0);
+    await waitFor(
+      () => mailTo(patientEmail).length === 1,
+      150_000,
+      () => 'the held email once quiet hours end',
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(end.getTime());
+    expect(mailTo(patientEmail)[0]!.subject).toBe('Booking request sent: FH-20300310-7KQ2M');
+    expect(await deliveries.findOne({ bookingId, 'recipient.role': 'patient' })).toMatchObject({ status: 'sent', attempts: 1 });
+  }, 180_000);
 });

@@ -5,6 +5,7 @@ import { DatabaseModule, PlatformModule } from '@bp/platform';
 import { RecordActivityUseCase } from './activity/application/record-activity/record-activity.use-case.js';
 import { ACTIVITY_MODEL, ActivitySchema } from './activity/infrastructure/activity.schema.js';
 import { BookingEventsConsumer } from './activity/interface/booking-events.consumer.js';
+import { DeferredSender } from './notifications/application/deferred-sender.js';
 import { Notifier } from './notifications/application/notifier.js';
 import { BookingDirectory } from './notifications/infrastructure/booking-directory.js';
 import { DeliveryRepository } from './notifications/infrastructure/delivery.repository.js';
@@ -26,7 +27,7 @@ export class AppModule {
         MongooseModule.forFeature([{ name: ACTIVITY_MODEL, schema: ActivitySchema }]),
       ],
       controllers: [BookingEventsConsumer, NotificationEventsConsumer, PreferencesController],
-      providers: [RecordActivityUseCase, Notifier, BookingDirectory, DeliveryRepository, EmailChannel, RecipientRepository],
+      providers: [RecordActivityUseCase, Notifier, DeferredSender, BookingDirectory, DeliveryRepository, EmailChannel, RecipientRepository],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { IsEmail, IsOptional, IsString, Matches } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { DatabaseServiceConfig } from '@bp/platform';
 
 export class NotificationConfig extends DatabaseServiceConfig {
@@ -20,4 +20,10 @@ export class NotificationConfig extends DatabaseServiceConfig {
   /** The app's URL scheme for deep links (<scheme>://booking/:id). */
   @Matches(/^[a-z][a-z0-9+.-]*$/, { message: 'APP_SCHEME must be a URL scheme' })
   APP_SCHEME = 'examplehealth';
+
+  /** How often notifications held by quiet hours are checked for sending. */
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  DEFERRED_SWEEP_INTERVAL_MS: number = 30_000;
 }

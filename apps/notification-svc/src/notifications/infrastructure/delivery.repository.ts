@@ -9,7 +9,11 @@ export interface Delivery {
   template: string;
   channel: string;
   recipient: { role: string; id: string };
-  status: 'sending' | 'sent' | 'failed';
+  status: 'deferred' | 'sending' | 'sent' | 'failed';
+  /** Deferred by the recipient's quiet hours: not before this time, to this address, with these texts. */
+  notBefore?: Date;
+  address?: string;
+  message?: { subject: string; body: string; link: string; appLink: string; push: { title: string; body: string }; sms: string };
   attempts: number;
   lastError?: string;
   providerMessageId?: string;
@@ -47,6 +51,41 @@ export class DeliveryRepository implements OnModuleInit {
       { $set: { status: 'sending', updatedAt: now }, $inc: { attempts: 1 } },
     );
     return retried.modifiedCount === 1;
+  }
+
+  /** Records a delivery held by quiet hours (once per event, recipient and channel). */
+  async defer(delivery: Omit<Delivery, 'status' | 'attempts' | 'updatedAt'>, now: Date = new Date()): Promise<void> {
+    try {
+      await this.deliveries.insertOne({ ...delivery, status: 'deferred', attempts: 0, updatedAt: now });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // deferred (or sent) already
+    }
+  }
+
+  /** Deferred deliveries whose time has come (status is an equality the database filters on). */
+  async dueDeferred(now: Date, limit = 100): Promise<Delivery[]> {
+    return (
+      await this.deliveries
+        .find({ status: 'deferred' })
+        .limit(limit * 10)
+        .toArray()
+    )
+      .filter((d) => !d.notBefore || d.notBefore <= now)
+      .slice(0, limit);
+  }
+
+  /** Takes a due deferred delivery to send it; false when another replica took it. */
+  async claimDeferred(delivery: Delivery, now: Date = new Date()): Promise<boolean> {
+    const taken = await this.deliveries.updateOne(
+      { _id: delivery._id, status: 'deferred', updatedAt: delivery.updatedAt },
+      { $set: { status: 'sending', updatedAt: now }, $inc: { attempts: 1 } },
+    );
+    return taken.modifiedCount === 1;
+  }
+
+  /** A deferred send that failed waits for a later sweep. */
+  async deferAgain(id: string, notBefore: Date, error: string): Promise<void> {
+    await this.deliveries.updateOne({ _id: id }, { $set: { status: 'deferred', notBefore, lastError: error.slice(0, 500), updatedAt: new Date() } });
   }
 
   async markSent(id: string, providerMessageId: string): Promise<void> {
