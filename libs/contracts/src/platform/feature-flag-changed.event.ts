@@ -1,26 +1,13 @@
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
+import { IsIn } from 'class-validator';
+import { FeatureFlagBody } from '../api/feature-flag.request.js';
 import { FEATURE_FLAG_NAMES, type FeatureFlagName } from './feature-flag-names.js';
 
 /**
  * The whole current setting of one flag (keyed by its name on a compacted topic, so the latest
- * setting of every flag is what a new reader finds). Boolean flags use `enabled`, rollout flags
- * `percentage`; `providerOverrides` pins the flag on or off for single providers.
+ * setting of every flag is what a new reader finds): the admin's setting (`enabled` for on/off flags,
+ * `percentage` for rollouts, `providerOverrides` for single providers) and the flag's name.
  */
-export class FeatureFlagChanged {
+export class FeatureFlagChanged extends FeatureFlagBody {
   @IsIn(FEATURE_FLAG_NAMES)
   name: FeatureFlagName;
-
-  @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
-
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  percentage?: number;
-
-  @IsOptional()
-  @IsObject()
-  providerOverrides?: Record<string, boolean>;
 }

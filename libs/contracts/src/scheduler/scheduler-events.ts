@@ -1,7 +1,7 @@
 import { IsDateString, IsIn, IsNotEmpty, IsString } from 'class-validator';
 
-/** A request's confirmation deadline is near (the spec's provider "expiring soon" warning, 4 h before by default). */
-export class ConfirmationDeadlineApproaching {
+/** The booking a scheduler event is about, and the two people it concerns. */
+class BookingPartiesEvent {
   @IsString()
   @IsNotEmpty()
   bookingId: string;
@@ -13,25 +13,16 @@ export class ConfirmationDeadlineApproaching {
   @IsString()
   @IsNotEmpty()
   patientId: string;
+}
 
+/** A request's confirmation deadline is near (the spec's provider "expiring soon" warning, 4 h before by default). */
+export class ConfirmationDeadlineApproaching extends BookingPartiesEvent {
   @IsDateString()
   deadline: string;
 }
 
 /** An appointment starts in 24 hours or in 1 hour: time to remind its patient and provider. */
-export class AppointmentReminderDue {
-  @IsString()
-  @IsNotEmpty()
-  bookingId: string;
-
-  @IsString()
-  @IsNotEmpty()
-  providerId: string;
-
-  @IsString()
-  @IsNotEmpty()
-  patientId: string;
-
+export class AppointmentReminderDue extends BookingPartiesEvent {
   @IsDateString()
   startTime: string;
 
