@@ -265,6 +265,8 @@ describe('gateway public API', () => {
   });
 
   it('resumes a live stream from Last-Event-ID with what the client missed, and asks for a resync when it cannot', async () => {
+    // A patient of its own: earlier tests may have left this file's patient at the live-reservation limit.
+    const patientToken = await devToken('patient', `patient-${randomUUID()}`);
     const streamUrl = `${platform.url('gateway')}/api/bookings/events`;
     const watcher = subscribeSse(streamUrl, { authorization: `Bearer ${adminToken}` }); // sees everything: tells us when the gateway has an event
     const first = subscribeSse(streamUrl, { authorization: `Bearer ${patientToken}` });
