@@ -16,3 +16,4 @@ export * from './platform/feature-flag-changed.event.js';
 export * from './booking/booking-statuses.js';
 export * from './api/index.js';
 export * from './scheduler/scheduler-events.js';
+export * from './scheduler/job-commands.js';

@@ -10,6 +10,7 @@ import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
 import { RefundPayment } from './payment/refund-payment.command.js';
 import { FeatureFlagChanged } from './platform/feature-flag-changed.event.js';
 import { AppointmentReminderDue, ConfirmationDeadlineApproaching } from './scheduler/scheduler-events.js';
+import { CleanUpBookingHolds, RecomputeProviderStats, RetryFailedCalendarSyncs, RunPaymentHoldMonitor } from './scheduler/job-commands.js';
 import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
 
 /**
@@ -20,10 +21,10 @@ import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
  */
 export const CONTRACTS = {
   'booking.events.v1': { SlotReserved, BookingStatusChanged },
-  'booking.commands.v1': { ExpireBookingDeadline },
-  'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment },
+  'booking.commands.v1': { ExpireBookingDeadline, RecomputeProviderStats, CleanUpBookingHolds },
+  'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment, RunPaymentHoldMonitor },
   'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased, PaymentHoldExpiring, PaymentRefunded },
-  'calendar.commands.v1': { SyncProviderCalendar },
+  'calendar.commands.v1': { SyncProviderCalendar, RetryFailedCalendarSyncs },
   'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
   'platform.feature-flags.v1': { FeatureFlagChanged },
   'scheduler.events.v1': { ConfirmationDeadlineApproaching, AppointmentReminderDue },
