@@ -17,3 +17,4 @@ export * from './booking/booking-statuses.js';
 export * from './api/index.js';
 export * from './scheduler/scheduler-events.js';
 export * from './scheduler/job-commands.js';
+export * from './notifications/index.js';

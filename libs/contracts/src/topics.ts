@@ -12,6 +12,7 @@ import { FeatureFlagChanged } from './platform/feature-flag-changed.event.js';
 import { AppointmentReminderDue, ConfirmationDeadlineApproaching } from './scheduler/scheduler-events.js';
 import { CleanUpBookingHolds, RecomputeProviderStats, RetryFailedCalendarSyncs, RunPaymentHoldMonitor } from './scheduler/job-commands.js';
 import { ReleasePaymentHold } from './payment/release-payment-hold.command.js';
+import { NotificationFailed } from './notifications/notification-failed.event.js';
 
 /**
  * The contract registry: topic → message type → payload class. It is both the runtime table that
@@ -28,6 +29,7 @@ export const CONTRACTS = {
   'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
   'platform.feature-flags.v1': { FeatureFlagChanged },
   'scheduler.events.v1': { ConfirmationDeadlineApproaching, AppointmentReminderDue },
+  'notification.events.v1': { NotificationFailed },
 } as const;
 
 export type Topic = keyof typeof CONTRACTS;
@@ -44,6 +46,7 @@ export const Topics = {
   calendarEvents: 'calendar.events.v1',
   featureFlags: 'platform.feature-flags.v1',
   schedulerEvents: 'scheduler.events.v1',
+  notificationEvents: 'notification.events.v1',
 } as const satisfies Record<string, Topic>;
 
 /**

@@ -1,0 +1,2 @@
+export * from './device-token.request.js';
+export * from './notification-failed.event.js';
