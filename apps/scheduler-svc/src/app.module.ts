@@ -4,6 +4,7 @@ import { MessagingModule } from '@bp/messaging';
 import { OutboxModule } from '@bp/outbox';
 import { DatabaseModule, PlatformModule } from '@bp/platform';
 import type { SchedulerConfig } from './config/scheduler.config.js';
+import { JobsModule } from './jobs/jobs.module.js';
 import { TimerFirer } from './timers/application/fire-timers/timer-firer.js';
 import { ScheduleTimerUseCase } from './timers/application/schedule-timer/schedule-timer.use-case.js';
 import { TIMER_MODEL, TimerSchema } from './timers/infrastructure/timer.schema.js';
@@ -22,6 +23,7 @@ export class AppModule {
         MessagingModule.forRoot({ inbox: 'mongo' }),
         timerModels,
         OutboxModule.forModels([TIMER_MODEL], [timerModels]),
+        JobsModule,
       ],
       controllers: [BookingEventsConsumer],
       providers: [ScheduleTimerUseCase, TimerFirer],

@@ -1,5 +1,6 @@
 import { IsInt, Max, Min } from 'class-validator';
 import { DatabaseServiceConfig } from '@bp/platform';
+import { IsCronExpression } from './cron-expression.validator.js';
 
 export class SchedulerConfig extends DatabaseServiceConfig {
   override PORT = 3005;
@@ -16,4 +17,29 @@ export class SchedulerConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(72)
   CONFIRMATION_WARNING_HOURS: number = 4;
+
+  // The periodic jobs' schedules (UTC; 6 fields put seconds first). Defaults are the spec's.
+  @IsCronExpression()
+  JOB_PROVIDER_STATS_CRON = '0 */6 * * *';
+
+  @IsCronExpression()
+  JOB_CLEANUP_CRON = '* * * * *';
+
+  @IsCronExpression()
+  JOB_CALENDAR_SYNC_RETRY_CRON = '*/15 * * * *';
+
+  @IsCronExpression()
+  JOB_PAYMENT_HOLD_MONITOR_CRON = '0 * * * *';
+
+  /** How long a run holds its job's lease: a replica that dies mid-run blocks the job at most this long. */
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  JOB_LEASE_SECONDS: number = 60;
+
+  /** Added to two intervals of a job's schedule to give how long it may go without a success and still be fresh. */
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  JOB_FRESHNESS_GRACE_SECONDS: number = 60;
 }

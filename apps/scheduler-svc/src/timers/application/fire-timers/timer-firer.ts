@@ -6,6 +6,7 @@ import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
 import { counter, histogram } from '@bp/platform';
 import { SchedulerConfig } from '../../../config/scheduler.config.js';
+import { TimerPollHeartbeat } from '../../../jobs/application/timer-poll-heartbeat.js';
 import { DEADLINE_OF, REMINDER_HOURS, type TimerKind } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
@@ -34,6 +35,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
     @InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>,
     private readonly outbox: OutboxRelay,
     private readonly config: SchedulerConfig,
+    private readonly heartbeat: TimerPollHeartbeat,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -41,9 +43,13 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   fireSoon(): void {
+    const startedAt = new Date();
     this.running ??= this.fireDue()
-      .then(() => undefined)
-      .catch((error: unknown) => this.logger.warn({ message: 'firing timers failed; the next poll retries', error: (error as Error).message }))
+      .then(() => this.heartbeat.polled(startedAt))
+      .catch((error: unknown) => {
+        this.logger.warn({ message: 'firing timers failed; the next poll retries', error: (error as Error).message });
+        return this.heartbeat.polled(startedAt, error as Error);
+      })
       .finally(() => (this.running = undefined));
   }
 
