@@ -30,4 +30,10 @@ export class BookingConfig extends DatabaseServiceConfig {
   @IsInt()
   @Min(0)
   PLATFORM_FEE_MAX_CENTS = 3500;
+
+  /** How long a finished request's idempotency record is kept (a retry after that runs again); the cleanup job prunes older ones. */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  IDEMPOTENCY_RETENTION_HOURS: number = 24;
 }

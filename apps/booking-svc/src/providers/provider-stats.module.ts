@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { BookingsModule } from '../bookings/bookings.module.js';
+import { RecomputeProviderStatsUseCase } from './application/recompute-stats/recompute-provider-stats.use-case.js';
 import { ProviderStatsConsumer } from './interface/provider-stats.consumer.js';
+import { RecomputeStatsConsumer } from './interface/recompute-stats.consumer.js';
 import { ProvidersModule } from './providers.module.js';
 
 /**
@@ -9,6 +11,7 @@ import { ProvidersModule } from './providers.module.js';
  */
 @Module({
   imports: [BookingsModule, ProvidersModule],
-  controllers: [ProviderStatsConsumer],
+  controllers: [ProviderStatsConsumer, RecomputeStatsConsumer],
+  providers: [RecomputeProviderStatsUseCase],
 })
 export class ProviderStatsModule {}

@@ -10,6 +10,7 @@ import { PAYMENT_MODEL, PaymentSchema } from './infrastructure/payment.schema.js
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 import { PayoutAccountRepository } from './infrastructure/payout-account.repository.js';
 import { StripeGateway } from './infrastructure/stripe-gateway.js';
+import { HoldMonitorConsumer } from './interface/hold-monitor.consumer.js';
 import { PaymentCommandsConsumer } from './interface/payment-commands.consumer.js';
 import { PaymentsController } from './interface/payments.controller.js';
 
@@ -18,7 +19,7 @@ const models = MongooseModule.forFeature([{ name: PAYMENT_MODEL, schema: Payment
 /** Payments: holds, captures, releases, refunds and payouts through Stripe, answering booking-svc's commands; the hold monitor and sweeps. */
 @Module({
   imports: [models, OutboxModule.forModels([PAYMENT_MODEL], [models]), IdempotencyModule],
-  controllers: [PaymentCommandsConsumer, PaymentsController],
+  controllers: [PaymentCommandsConsumer, HoldMonitorConsumer, PaymentsController],
   providers: [PaymentRepository, PayoutAccountRepository, PaymentCommands, Payouts, HoldMonitor, PaymentSweeper, StripeGateway],
   exports: [PaymentRepository, StripeGateway],
 })

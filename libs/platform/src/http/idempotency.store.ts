@@ -76,6 +76,17 @@ export class IdempotencyStore implements OnModuleInit {
     }
   }
 
+  /** Deletes records created before `cutoff` (finished ones, and runs that died long ago); returns how many. */
+  async pruneBefore(cutoff: Date): Promise<number> {
+    const old = await this.records.find({ createdAt: { $lt: cutoff } }, { projection: { _id: 1, state: 1, lockedUntil: 1 } }).toArray();
+    let pruned = 0;
+    for (const record of old) {
+      if (record.state === 'in_progress' && record.lockedUntil.getTime() > Date.now()) continue; // still running
+      pruned += (await this.records.deleteOne({ _id: record._id, state: record.state, lockedUntil: record.lockedUntil })).deletedCount;
+    }
+    return pruned;
+  }
+
   private async claim(id: string, requestHash: string, now: Date): Promise<boolean> {
     try {
       await this.records.insertOne({ _id: id, requestHash, state: 'in_progress', lockedUntil: new Date(now.getTime() + LOCK_MS), createdAt: now });

@@ -128,6 +128,11 @@ function withDerived(stats: BookingStats): BookingStats {
   };
 }
 
+/** The stats with their derived figures worked out again from the counters, as of `now` (the periodic recompute). */
+export function recomputeStats(stats: BookingStats, now: Date): BookingStats {
+  return withDerived({ ...stats, recentResponseMinutes: [...stats.recentResponseMinutes], lastCalculatedAt: now });
+}
+
 /** Folds one outcome into the stats: a new object, counters only ever going up. */
 export function applyBookingOutcome(stats: BookingStats, outcome: BookingOutcome, now: Date): BookingStats {
   const next: BookingStats = { ...stats, recentResponseMinutes: [...stats.recentResponseMinutes], lastCalculatedAt: now };

@@ -44,6 +44,16 @@ export class ProviderRepository {
     return doc ? toProvider(doc) : undefined;
   }
 
+  /** Provider ids in id order after `after`, a page at a time (for jobs that visit every provider). */
+  async listIds(after: string | undefined, limit: number): Promise<string[]> {
+    const docs = await this.model
+      .find(after === undefined ? {} : { _id: { $gt: after } }, { _id: 1 })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<Array<{ _id: string }>>();
+    return docs.map((doc) => doc._id);
+  }
+
   /** Stores a new provider; one that already exists is a conflict (PROVIDER_EXISTS), never overwritten. */
   async create(provider: Provider): Promise<Provider> {
     try {

@@ -69,6 +69,21 @@ export class ReservationRepository {
     return docs.map(toDomain);
   }
 
+  /** Active reservations whose time ran out by `now` (the filter FerretDB pushes down is the status; expiry is checked here). */
+  async findLapsed(now: Date, limit: number): Promise<SlotReservation[]> {
+    const docs = await this.model.find({ status: 'active' }, { outbox: 0 }).sort({ expiresAt: 1 }).limit(limit).lean<ReservationDocument[]>();
+    return docs.filter((doc) => doc.expiresAt.getTime() <= now.getTime()).map(toDomain);
+  }
+
+  /** Marks a lapsed reservation expired, on the version read; false if it changed meanwhile (converted, or already expired). */
+  async markExpired(reservation: SlotReservation, now: Date): Promise<boolean> {
+    const result = await this.model.updateOne(
+      { _id: reservation.id, status: 'active', version: reservation.version },
+      { $set: { status: 'expired', expiredAt: now }, $inc: { version: 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+
   async findByIdempotencyKey(patientId: string, idempotencyKey: string): Promise<SlotReservation | undefined> {
     const doc = await this.model.findOne({ patientId, idempotencyKey }).lean<ReservationDocument>();
     return doc ? toDomain(doc) : undefined;

@@ -111,6 +111,20 @@ export class SlotClaimStore implements OnModuleInit {
     await this.claims.deleteMany({ holdId, ...(kind ? { kind } : {}) });
   }
 
+  /**
+   * Deletes claims whose hold lapsed by `now` (they already count as free; this only tidies up).
+   * Each delete is conditional on the claim read, so a key taken over meanwhile by a new hold stays.
+   */
+  async deleteLapsed(now: Date, limit: number): Promise<number> {
+    const lapsed = await this.claims
+      .find({ expiresAt: { $lte: now } })
+      .limit(limit)
+      .toArray();
+    let deleted = 0;
+    for (const claim of lapsed) deleted += (await this.claims.deleteOne({ _id: claim._id, holdId: claim.holdId, expiresAt: claim.expiresAt! })).deletedCount;
+    return deleted;
+  }
+
   /** Inserts, taking over keys whose holds have lapsed; throws the duplicate-key error when a live hold has one. */
   private async insertAll(docs: ClaimDocument[], holdId: string, now: Date): Promise<void> {
     for (let round = 0; ; round++) {
