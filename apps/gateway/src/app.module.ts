@@ -3,12 +3,14 @@ import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@bp/messaging';
 import { InternalHttpClient, PlatformModule } from '@bp/platform';
 import { AdminBookingsController } from './admin/admin-bookings.controller.js';
+import { BookingHealthSources } from './admin/booking-health.sources.js';
 import { FeatureFlagsAdminController } from './admin/feature-flags.controller.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { BookingActionsController } from './bookings/booking-actions.controller.js';
 import { BookingsController } from './bookings/bookings.controller.js';
 import type { GatewayConfig } from './config/gateway.config.js';
+import { HealthBookingController } from './health-booking/health-booking.controller.js';
 import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
 import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.hub.js';
@@ -36,6 +38,7 @@ export class AppModule {
         AdminBookingsController,
         FeatureFlagsAdminController,
         NotificationPreferencesController,
+        HealthBookingController,
         BookingEventsConsumer,
       ],
       providers: [
@@ -46,6 +49,7 @@ export class AppModule {
         TokenVerifier,
         JwtAuthGuard,
         Upstreams,
+        BookingHealthSources,
         BookingStreamHub,
       ],
     };

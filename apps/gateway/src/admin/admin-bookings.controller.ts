@@ -6,7 +6,8 @@ import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
-import { type BookingSide, type PaymentSide, criticalAlerts } from './booking-health.js';
+import { criticalAlerts } from './booking-health.js';
+import { BookingHealthSources } from './booking-health.sources.js';
 
 /** The spec's admin routes: every booking, its audit trail and payment, overrides and refunds. */
 @Controller('api/admin/bookings')
@@ -16,7 +17,10 @@ import { type BookingSide, type PaymentSide, criticalAlerts } from './booking-he
 @ApiPublicRoute()
 @ApiFailures(403)
 export class AdminBookingsController {
-  constructor(private readonly upstreams: Upstreams) {}
+  constructor(
+    private readonly upstreams: Upstreams,
+    private readonly healthSources: BookingHealthSources,
+  ) {}
 
   /** Filters: status (repeatable), type, providerId, patientId, from/to (appointment start); cursor pagination. */
   @Get()
@@ -30,11 +34,8 @@ export class AdminBookingsController {
   @Get('health')
   @ApiData(200, 'BookingHealth', 'Booking health metrics')
   async health() {
-    const [bookings, payments] = await Promise.all([
-      this.upstreams.fetch<BookingSide>('booking', { method: 'GET', path: '/internal/bookings/health' }),
-      this.upstreams.fetch<PaymentSide>('payment', { method: 'GET', path: '/internal/payments/holds/summary' }),
-    ]);
-    return success({ ...bookings.data, ...payments.data, criticalAlerts: criticalAlerts(bookings.data, payments.data), generatedAt: new Date().toISOString() });
+    const [bookings, payments] = await Promise.all([this.healthSources.bookings(), this.healthSources.payments()]);
+    return success({ ...bookings, ...payments, criticalAlerts: criticalAlerts(bookings, payments), generatedAt: new Date().toISOString() });
   }
 
   /** The booking with its full audit trail and its payment as payment-svc records it. */

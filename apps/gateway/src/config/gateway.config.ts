@@ -14,6 +14,24 @@ export class GatewayConfig extends ServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   NOTIFICATION_SVC_URL = 'http://127.0.0.1:3004';
 
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  SCHEDULER_SVC_URL = 'http://127.0.0.1:3005';
+
+  /** /health/booking warns (degraded) at this many requests waiting for providers (the spec: 100). */
+  @IsInt()
+  @Min(1)
+  HEALTH_PENDING_WARN_COUNT: number = 100;
+
+  /** … at this many requests whose deadline is within 4 hours (the spec: 20). */
+  @IsInt()
+  @Min(1)
+  HEALTH_EXPIRING_SOON_WARN_COUNT: number = 20;
+
+  /** … at this much held on cards, in minor units of any one currency (the spec: $10,000). */
+  @IsInt()
+  @Min(1)
+  HEALTH_HOLDS_WARN_AMOUNT_CENTS: number = 1_000_000;
+
   /** How long the gateway waits for an owning service. */
   @IsInt()
   @Min(100)

@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { InternalHttpClient, success } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
 
-export type Upstream = 'booking' | 'payment' | 'notification';
+export type Upstream = 'booking' | 'payment' | 'notification' | 'scheduler';
 
 export interface Forward {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -38,7 +38,12 @@ export class Upstreams {
   async fetch<T>(upstream: Upstream, forward: Forward): Promise<{ status: number; data: T }> {
     return this.internal.exchange<T>({
       method: forward.method,
-      baseUrl: { booking: this.config.BOOKING_SVC_URL, payment: this.config.PAYMENT_SVC_URL, notification: this.config.NOTIFICATION_SVC_URL }[upstream],
+      baseUrl: {
+        booking: this.config.BOOKING_SVC_URL,
+        payment: this.config.PAYMENT_SVC_URL,
+        notification: this.config.NOTIFICATION_SVC_URL,
+        scheduler: this.config.SCHEDULER_SVC_URL,
+      }[upstream],
       path: `${forward.path}${queryString(forward.query)}`,
       ...(forward.body === undefined ? {} : { body: forward.body }),
       ...(forward.idempotencyKey ? { idempotencyKey: forward.idempotencyKey } : {}),

@@ -52,10 +52,10 @@ export class BookingListsController {
     return success({ items: page.map(bookingView), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
   }
 
-  /** The booking side of the admin health dashboard. */
+  /** The booking side of the admin health dashboard, and of the gateway's /health/booking (a system caller). */
   @Get('health')
   async healthSummary(@InternalActor() actor: Actor) {
-    if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins see booking health');
+    if (actor.type !== 'admin' && actor.type !== 'system') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins see booking health');
     return success(await this.health.summary());
   }
 
