@@ -1,4 +1,4 @@
-import { counter, histogram } from '@bp/platform';
+import { counter, gauge, histogram } from '@bp/platform';
 
 export const consumerMetrics = {
   handled: () => counter('kafka_messages_consumed_total', 'Messages consumed, by topic, type and outcome', ['topic', 'type', 'outcome']),
@@ -10,4 +10,15 @@ export const consumerMetrics = {
       ['topic', 'type'],
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     ),
+  lag: () =>
+    gauge(
+      'kafka_consumer_group_lag',
+      "Messages on a topic not yet committed by this service's consumer group (end offsets minus committed offsets, summed over partitions)",
+      ['group', 'topic'],
+    ),
 };
+
+/** Registers the consumer metrics before the first message, so they are scraped (and alertable) from startup. */
+export function declareConsumerMetrics(): void {
+  for (const declare of Object.values(consumerMetrics)) declare();
+}

@@ -91,6 +91,31 @@ export class KafkaClient implements OnApplicationShutdown {
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
+  /** How far a consumer group is behind on each topic: the sum over partitions of end offset minus committed offset. */
+  async groupLag(groupId: string, topics: string[], fromBeginning: boolean): Promise<Map<string, number>> {
+    try {
+      const admin = await this.connectedAdmin();
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      const lag = new Map<string, number>();
+      for (const { topic, partitions } of committed) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, o]));
+        let behind = 0n;
+        for (const { partition, offset } of partitions) {
+          const end = ends.get(partition);
+          if (!end) continue;
+          // Nothing committed yet: the group starts at the beginning or at the end, as it was configured.
+          const position = BigInt(offset) >= 0n ? BigInt(offset) : fromBeginning ? BigInt(end.low) : BigInt(end.high);
+          if (BigInt(end.high) > position) behind += BigInt(end.high) - position;
+        }
+        lag.set(topic, Number(behind));
+      }
+      return lag;
+    } catch (error) {
+      await this.resetAdmin();
+      throw error;
+    }
+  }
+
   /** Answers whether a broker responds now (readiness). */
   async describeCluster(): Promise<{ brokers: number; controller: number | null }> {
     try {

@@ -6,7 +6,7 @@ import { lastValueFrom } from 'rxjs';
 import { MessageHeaders, deadLetterTopicFor } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
 import { CONSUMER_OPTIONS, type ConsumerOptions, isCommandTopic, isRetryable } from './consumer-options.js';
-import { consumerMetrics } from './consumer-metrics.js';
+import { consumerMetrics, declareConsumerMetrics } from './consumer-metrics.js';
 import { INBOX, type Inbox } from './inbox.js';
 import { type InboundMessage, validateInbound } from './inbound-validation.js';
 import { KafkaClient } from './kafka-client.js';
@@ -17,6 +17,9 @@ import { KafkaProducer } from './kafka-producer.js';
 const ANY_TYPE = '*';
 
 type Outcome = 'handled' | 'duplicate' | 'ignored' | 'dead-lettered';
+
+/** How often the group's lag is measured (two admin requests per subscribed topic). */
+const LAG_INTERVAL_MS = 10_000;
 
 /**
  * A Nest transport on kafkajs with what the built-in one lacks: manual offset commits after the
@@ -33,6 +36,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   /** Set by the first completed fetch: offsets are resolved, so anything produced from now on is consumed. */
   private positioned = false;
   private crashed?: string;
+  private lagTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly client: KafkaClient,
@@ -41,6 +45,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     @Inject(CONSUMER_OPTIONS) private readonly options: ConsumerOptions,
   ) {
     super();
+    declareConsumerMetrics();
   }
 
   get deadLetterTopic(): string {
@@ -96,6 +101,18 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning });
     await consumer.run({ autoCommit: false, eachMessage: (payload) => this.process(payload) });
     this.logger.log(`consuming ${topics.join(', ')} as ${this.options.groupId}`);
+    void this.measureLag(topics);
+    this.lagTimer = setInterval(() => void this.measureLag(topics), LAG_INTERVAL_MS).unref();
+  }
+
+  /** Every replica of a group reports the same lag; dashboards and alerts take the max per group and topic. */
+  private async measureLag(topics: string[]): Promise<void> {
+    try {
+      const lag = await this.client.groupLag(this.options.groupId, topics, this.options.fromBeginning);
+      for (const [topic, behind] of lag) consumerMetrics.lag().set({ group: this.options.groupId, topic }, behind);
+    } catch (error) {
+      this.logger.warn({ message: 'could not measure consumer lag', group: this.options.groupId, error: describeError(error) });
+    }
   }
 
   private async process({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
@@ -182,6 +199,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
 
   /** Stops fetching, lets the message in flight finish (its offset is committed), then leaves the group. */
   async close(): Promise<void> {
+    clearInterval(this.lagTimer);
     const consumer = this.consumer;
     this.consumer = undefined;
     this.joined = false;

@@ -49,6 +49,10 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
+    // Zero series from the start, so the relay's metrics are scraped (and alertable) before any event.
+    for (const { collection } of this.models) {
+      for (const count of [metrics.published(), metrics.failures()]) count.inc({ collection: collection.collectionName }, 0);
+    }
     // One relay per module that owns outbox collections: each reports its own lag.
     this.readiness.register({ name: `outbox:${this.models.map((m) => m.collection.collectionName).join(',')}`, check: () => this.readinessCheck() });
     this.scheduleSweep();

@@ -8,6 +8,7 @@ import { SlotsModule } from '../slots/slots.module.js';
 import { IdempotencyModule } from '@bp/platform';
 import { BookingActions } from './application/booking-actions.js';
 import { BookingCommands } from './application/booking-commands.js';
+import { BookingGauges } from './application/booking-metrics.js';
 import { SlotEffects } from './application/slot-effects.js';
 import { BOOKING_MODEL, BookingSchema } from './infrastructure/booking.schema.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
@@ -21,7 +22,7 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 @Module({
   imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, IdempotencyModule],
   controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
-  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, BookingHealthQuery],
+  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, BookingHealthQuery, BookingGauges],
   exports: [BookingRepository],
 })
 export class BookingsModule {}

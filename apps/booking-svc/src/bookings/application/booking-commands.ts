@@ -13,6 +13,7 @@ import { assertParty } from '../domain/booking-transitions.js';
 import { createBooking } from '../domain/create-booking.js';
 import { BookingRepository } from '../infrastructure/booking.repository.js';
 import { messagesFor } from './booking-messages.js';
+import { countBookingChange, countBookingCreated } from './booking-metrics.js';
 import { SlotEffects } from './slot-effects.js';
 
 export interface CreateBookingCommand {
@@ -84,6 +85,7 @@ export class BookingCommands {
       if (outcome.inserted) {
         await this.slots.after(change);
         await this.reservations.markConverted(reservation.id, ctx.now);
+        countBookingCreated(change.booking);
         return { booking: change.booking, created: true };
       }
       if (outcome.duplicate === 'reservationId') {
@@ -115,6 +117,7 @@ export class BookingCommands {
       throw error;
     }
     await this.slots.after(change);
+    countBookingChange(change.previous, change.booking);
     return change.booking;
   }
 

@@ -16,6 +16,8 @@ const metrics = {
   sent: () => counter('notification_sent_total', 'Notifications delivered, by channel and template', ['channel', 'template']),
   failed: () => counter('notification_failed_total', 'Notification sends that failed (retried by redelivery), by channel', ['channel']),
 };
+// Registered when the service loads, so both are scraped (and alertable) before the first send.
+for (const declare of Object.values(metrics)) declare();
 
 /**
  * Sends planned notifications on the channels each recipient chose and can be reached by. Each

@@ -4,6 +4,7 @@ import type { Payment } from '../domain/payment.js';
 import { paymentMetrics } from '../infrastructure/payment.metrics.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { StripeGateway } from '../infrastructure/stripe-gateway.js';
+import { summarizeHolds } from './hold-aging.js';
 import { paymentEvents } from './payment-events.js';
 import { Payouts } from './payouts.js';
 
@@ -79,5 +80,6 @@ export class HoldMonitor {
       expiring.inc(labels, payments.holdExpiringSoon(payment, now) ? 1 : 0);
     }
     paymentMetrics.capturesDeferred().set(held.filter((p) => p.captureWaiting).length);
+    for (const [age, count] of Object.entries(summarizeHolds(held, now).holdsAging)) paymentMetrics.holdsByAge().set({ age }, count);
   }
 }

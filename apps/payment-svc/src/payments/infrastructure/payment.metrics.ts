@@ -12,9 +12,13 @@ export const paymentMetrics = {
   holdsExpiringSoon: () => gauge('booking_payment_holds_expiring_soon', 'Holds that lapse within 24 hours and are not captured or released yet', ['currency']),
   capturesDeferred: () => gauge('booking_payment_captures_deferred', 'Captures waiting because payment.disable_captures is on'),
   holdsReconciled: () => counter('booking_payment_holds_reconciled_total', 'Holds past their expiry checked with Stripe, by what Stripe said', ['outcome']),
+  holdsByAge: () => gauge('booking_payment_holds_by_age', "Open holds by age, in the admin dashboard's aging buckets", ['age']),
   payoutsDue: () =>
     gauge('booking_payment_payouts_due', 'Captured payments whose provider payout is not settled yet (no Connect account, or a failed transfer)'),
 };
+
+// Registered when the service loads, so every payment metric is scraped (and alertable) before the first hold.
+for (const declare of Object.values(paymentMetrics)) declare();
 
 /** Counts a status change of a payment in the hold metrics. */
 export function countTransition(from: PaymentStatus, to: PaymentStatus, currency: string): void {

@@ -7,6 +7,7 @@ import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-e
 import { CalendarBusyStore } from '../../../slots/infrastructure/calendar-busy.store.js';
 import { SlotClaimStore } from '../../../slots/infrastructure/slot-claim.store.js';
 import { type ReserveSlotInput, type SlotReservation, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
+import { bookingMetrics } from '../../../bookings/application/booking-metrics.js';
 import { ReservationRepository } from '../../infrastructure/reservation.repository.js';
 import type { ReserveSlotCommand } from './reserve-slot.command.js';
 
@@ -65,7 +66,10 @@ export class ReserveSlotUseCase {
         now,
       );
       const stored = await this.reservations.insert(reservation);
-      if (stored) return { reservation: stored, created: true };
+      if (stored) {
+        bookingMetrics.slotReserved().inc();
+        return { reservation: stored, created: true };
+      }
     } catch (error) {
       await this.claims.release(reservation.id);
       throw error;
