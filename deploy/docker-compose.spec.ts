@@ -21,12 +21,13 @@ const exists = (path: string) => existsSync(fileURLToPath(new URL(path, root)));
 
 interface ComposeService {
   image?: string;
-  build?: { context?: string; dockerfile?: string; args?: Record<string, string> };
+  build?: { context?: string; dockerfile?: string; target?: string };
   command?: string | string[];
   environment?: Record<string, string | number | boolean | null>;
   ports?: (string | number | Record<string, unknown>)[];
   depends_on?: Record<string, { condition?: string }> | string[];
   healthcheck?: { test?: string | string[] };
+  volumes?: string[];
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, ComposeService> };
@@ -131,11 +132,16 @@ describe('docker-compose.yml', () => {
   describe.each(apps)('$name', ({ name, port }) => {
     const service = compose.services[name]!;
 
-    it('builds from deploy/docker/Dockerfile with SERVICE set to its name', () => {
+    it("builds deploy/docker/Dockerfile's target named after it", () => {
       expect(service.build?.context ?? '.').toBe('.');
       expect(service.build?.dockerfile).toBe('deploy/docker/Dockerfile');
-      expect(service.build?.args?.['SERVICE']).toBe(name);
-      expect(exists(`apps/${name}/src/main.ts`)).toBe(true); // compiled to dist/apps/<name>/src/main.js
+      expect(service.build?.target).toBe(name);
+      expect(dockerfile).toMatch(new RegExp(`^FROM runtime AS ${name}$`, 'm'));
+    });
+
+    it('is healthy once ready (the image has no HEALTHCHECK of its own)', () => {
+      const check = [service.healthcheck?.test ?? []].flat().join(' ');
+      expect(check).toContain("process.env.PORT + '/health/ready'");
     });
 
     it("sets every variable its config class requires, and passes that class's validation", () => {
@@ -159,10 +165,10 @@ describe('docker-compose.yml', () => {
       expect(Array.isArray(service.depends_on)).toBe(false);
       for (const [dependency, { condition }] of Object.entries(service.depends_on as Record<string, { condition?: string }>)) {
         expect({ dependency, condition }).toEqual({ dependency, condition: 'service_healthy' });
-        // A dependency is healthy only if it has a healthcheck: its own in compose, or the image's.
+        // A dependency is healthy only if it has a healthcheck (the images have none of their own).
         const target = compose.services[dependency];
         expect(target).toBeDefined();
-        if (!apps.some((a) => a.name === dependency)) expect(target?.healthcheck?.test).toBeDefined();
+        expect(target?.healthcheck?.test).toBeDefined();
       }
       expect(dependencies(service)).toContain('kafka');
     });
@@ -182,46 +188,120 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it("points the gateway's service URLs at the compose services and waits for them", () => {
-    const env = environmentOf('gateway');
-    const urlKeys = Object.keys(new GatewayConfig()).filter((key) => key.endsWith('_SVC_URL'));
-    expect(urlKeys).not.toHaveLength(0);
+  // Every <SERVICE>_SVC_URL a config class reads is a call to that service.
+  it.each(apps.map((a) => a.name))("points %s's service URLs at the compose services and waits for them", (name) => {
+    const env = environmentOf(name);
+    const urlKeys = Object.keys(new configClasses[name]!()).filter((key) => key.endsWith('_SVC_URL'));
     for (const key of urlKeys) {
       const target = key.replace(/_URL$/, '').toLowerCase().replace(/_/g, '-');
       const port = apps.find((a) => a.name === target)?.port;
       expect(port).toBeDefined();
       expect(env[key]).toBe(`http://${target}:${port}`);
-      expect(dependencies(compose.services['gateway']!)).toContain(target);
+      expect(dependencies(compose.services[name]!)).toContain(target);
     }
+  });
+});
+
+describe('docker-compose.yml observability', () => {
+  const chartFiles = 'deploy/helm/booking-platform/files';
+  /** The container path a host path (relative to the repository) is mounted at, read-only. */
+  const mountOf = (service: string, hostPath: string) => {
+    const volume = (compose.services[service]?.volumes ?? []).find((v) => v.startsWith(`./${hostPath}:`));
+    expect(volume).toMatch(/:ro$/);
+    return volume!.split(':')[1]!;
+  };
+  const prometheusConfig = parse(read('deploy/prometheus/prometheus.yml')) as {
+    rule_files: string[];
+    scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+  };
+
+  it('runs Prometheus with the scrape config and the chart’s alert rules', () => {
+    expect(compose.services['prometheus']?.image).toMatch(/^prom\/prometheus:v3\./);
+    expect(mountOf('prometheus', 'deploy/prometheus/prometheus.yml')).toBe('/etc/prometheus/prometheus.yml');
+    const rules = mountOf('prometheus', `${chartFiles}/prometheus/rules`);
+    expect(prometheusConfig.rule_files).toEqual([`${rules}/*.yml`]);
+    expect(exists(`${chartFiles}/prometheus/rules`)).toBe(true);
+    expect(compose.services['prometheus']?.healthcheck?.test).toBeDefined();
+  });
+
+  it.each(apps)('scrapes $name at its port as job $name', ({ name, port }) => {
+    const job = prometheusConfig.scrape_configs.find((c) => c.job_name === name);
+    expect(job?.metrics_path ?? '/metrics').toBe('/metrics');
+    expect(job?.static_configs.flatMap((c) => c.targets)).toEqual([`${name}:${port}`]);
+  });
+
+  it('runs Grafana provisioned with Prometheus as data source and the chart’s dashboards', () => {
+    expect(compose.services['grafana']?.image).toMatch(/^grafana\/grafana:/);
+    expect(mountOf('grafana', 'deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');
+    const dashboards = mountOf('grafana', `${chartFiles}/grafana/dashboards`);
+    const datasources = parse(read('deploy/grafana/provisioning/datasources/prometheus.yml')) as { datasources: { type: string; url: string; uid: string }[] };
+    expect(datasources.datasources).toEqual([expect.objectContaining({ type: 'prometheus', uid: 'prometheus', url: 'http://prometheus:9090' })]);
+    const providers = parse(read('deploy/grafana/provisioning/dashboards/booking-platform.yml')) as {
+      providers: { type: string; options: { path: string } }[];
+    };
+    expect(providers.providers).toEqual([expect.objectContaining({ type: 'file', options: expect.objectContaining({ path: dashboards }) })]);
+    expect(Object.keys(compose.services['grafana']?.depends_on ?? {})).toEqual(['prometheus']);
   });
 });
 
 describe('deploy/docker/Dockerfile', () => {
   const stages = dockerStages();
-  const final = stages.at(-1)!;
+  const stage = (name: string) => stages.find((s) => s.name === name);
+  /** A stage's lines preceded by those of the stages it is built FROM (what is in effect in it). */
+  const chain = (name: string): string[] => {
+    const own = stage(name);
+    if (!own) return [];
+    return [...chain(own.from), ...own.lines];
+  };
 
   it('builds on node:20-bookworm-slim: npm ci + build, then runtime dependencies only, NODE_ENV=production', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
-    expect(dockerfile).toMatch(/^ENV NODE_ENV=production$/m);
-    const build = stages.find((s) => s.name === 'build')!;
+    expect(stage('runtime')?.lines.find((l) => l.startsWith('ENV'))).toMatch(/^ENV NODE_ENV=production\s+TMPDIR=\/tmp$/);
+    const build = stage('build')!;
     expect(build.lines.join('\n')).toMatch(/npm ci\b/);
     expect(build.lines.join('\n')).toContain('node scripts/build.mjs');
-    expect(stages.some((s) => s.lines.some((l) => /npm ci\b.*--omit=dev.*--ignore-scripts/.test(l)))).toBe(true);
+    expect(stage('deps')?.lines.some((l) => /npm ci\b.*--omit=dev.*--ignore-scripts/.test(l))).toBe(true);
+    expect(stage('runtime')?.lines).toEqual(expect.arrayContaining(['COPY --from=deps /app/node_modules ./node_modules']));
+    // Nothing of the full install (dev dependencies, sources) reaches an image but the compiled output.
+    const runtimeCopies = stages.filter((s) => !['build', 'deps'].includes(s.name ?? '')).flatMap((s) => s.lines.filter((l) => l.startsWith('COPY')));
+    for (const copy of runtimeCopies) expect(copy).toMatch(/^COPY --from=(deps \/app\/(node_modules|package\.json)|build \/app\/dist\/)/);
   });
 
-  it('picks the service with the SERVICE build argument and runs it as node, with a liveness healthcheck', () => {
-    expect(final.from).toBe('port-${SERVICE}');
-    expect(final.lines).toContain('ARG SERVICE');
-    expect(final.lines).toContain('USER node');
-    const userAt = final.lines.indexOf('USER node');
-    expect(final.lines.findIndex((l) => l.startsWith('CMD'))).toBeGreaterThan(userAt);
-    expect(final.lines.find((l) => l.startsWith('HEALTHCHECK'))).toContain('/health/live');
-    expect(final.lines.find((l) => l.startsWith('CMD'))).toMatch(/^CMD \[/); // exec form: node is PID 1
-    expect(final.lines.join('\n')).toContain('apps/${SERVICE}/src/main.js');
+  it('has exactly one final stage per service, each built on the shared runtime', () => {
+    const finals = stages.filter((s) => s.from === 'runtime').map((s) => s.name);
+    expect(finals.sort()).toEqual(apps.map((a) => a.name).sort());
   });
 
-  it.each(apps)('gives $name its services.json port', ({ name, port }) => {
-    const stage = stages.find((s) => s.name === `port-${name}`);
-    expect(stage?.lines).toEqual(expect.arrayContaining([`ENV PORT=${port}`, `EXPOSE ${port}`]));
+  it('leaves health to the orchestrator and declares no volume (read-only root friendly)', () => {
+    for (const s of stages) {
+      expect(s.lines.filter((l) => /^(HEALTHCHECK|VOLUME)\b/.test(l))).toEqual([]);
+    }
+  });
+
+  describe.each(apps)('target $name', ({ name, port }) => {
+    const lines = chain(name);
+
+    it('runs as a numeric non-root user', () => {
+      const user = lines.filter((l) => l.startsWith('USER')).at(-1);
+      expect(user).toMatch(/^USER [0-9]+(:[0-9]+)?$/);
+      expect(Number(user!.slice(5).split(':')[0])).toBeGreaterThan(0);
+    });
+
+    it('starts its own compiled main with node as PID 1 (exec form)', () => {
+      const cmd = stage(name)!.lines.filter((l) => l.startsWith('CMD'));
+      expect(cmd).toHaveLength(1);
+      expect(JSON.parse(cmd[0]!.slice(4))).toEqual(['node', '--enable-source-maps', `dist/apps/${name}/src/main.js`]);
+      expect(lines.some((l) => l.startsWith('ENTRYPOINT'))).toBe(false);
+      expect(exists(`apps/${name}/src/main.ts`)).toBe(true); // compiled to dist/apps/<name>/src/main.js
+    });
+
+    it('carries only its own compiled code besides the shared libraries', () => {
+      const appCopies = lines.filter((l) => l.startsWith('COPY --from=build /app/dist/apps/'));
+      expect(appCopies).toEqual([`COPY --from=build /app/dist/apps/${name} ./dist/apps/${name}`]);
+    });
+
+    it('has its services.json port', () => {
+      expect(stage(name)?.lines).toEqual(expect.arrayContaining([`ENV PORT=${port}`, `EXPOSE ${port}`]));
+    });
   });
 });

@@ -1,0 +1,410 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse, parseAllDocuments } from 'yaml';
+import { loadConfig, type ServiceConfig } from '@bp/platform';
+import { BookingConfig } from '../apps/booking-svc/src/config/booking.config.js';
+import { CalendarConfig } from '../apps/calendar-svc/src/config/calendar.config.js';
+import { GatewayConfig } from '../apps/gateway/src/config/gateway.config.js';
+import { NotificationConfig } from '../apps/notification-svc/src/config/notification.config.js';
+import { PaymentConfig } from '../apps/payment-svc/src/config/payment.config.js';
+import { SchedulerConfig } from '../apps/scheduler-svc/src/config/scheduler.config.js';
+
+/**
+ * deploy/helm/booking-platform, with the real helm (built by scripts/tools on first use): lint
+ * --strict, render with the default and the production values, validate every rendered object
+ * against the Kubernetes schemas offline (kubernetes-models, and the Prometheus Operator's for
+ * ServiceMonitor/PrometheusRule), and check what the chart promises: probes on the health endpoints,
+ * the locked-down security context, default-deny network policies with explicit allows, settings
+ * each service's own config class accepts, migration hooks, and a schema that refuses unknown keys.
+ */
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const chart = join(root, 'deploy/helm/booking-platform');
+const productionValues = join(chart, 'values-production.yaml');
+const apps = (JSON.parse(readFileSync(join(root, 'services.json'), 'utf8')) as { services: { name: string; port: number }[] }).services;
+const configClasses: Record<string, new () => ServiceConfig> = {
+  gateway: GatewayConfig,
+  'booking-svc': BookingConfig,
+  'payment-svc': PaymentConfig,
+  'calendar-svc': CalendarConfig,
+  'notification-svc': NotificationConfig,
+  'scheduler-svc': SchedulerConfig,
+};
+const databaseServices = apps.map((a) => a.name).filter((name) => name !== 'gateway');
+const release = 'bp';
+const fullname = `${release}-booking-platform`;
+
+// ---- the rendered objects, loosely typed (their shape is what kubernetes-models validates) ----------
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+type Rendered = { objects: K8sObject[]; find: (kind: string, name: string) => K8sObject; all: (kind: string) => K8sObject[] };
+
+let helm: string;
+
+async function helmRun(args: string[]) {
+  return run(helm, args, { cwd: root, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 });
+}
+
+async function render(args: string[] = []): Promise<Rendered> {
+  const { stdout } = await helmRun(['template', release, chart, '--namespace', 'booking', ...args]);
+  const objects = parseAllDocuments(stdout)
+    .map((doc) => doc.toJS() as K8sObject | null)
+    .filter((o): o is K8sObject => o !== null);
+  const all = (kind: string) => objects.filter((o) => o.kind === kind);
+  const find = (kind: string, name: string) => {
+    const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+    if (!found) throw new Error(`no ${kind} ${name} rendered`);
+    return found;
+  };
+  return { objects, find, all };
+}
+
+/** Why `helm template` refused (its stderr), or a failure when it did not. */
+async function renderError(args: string[]): Promise<string> {
+  try {
+    await helmRun(['template', release, chart, ...args]);
+  } catch (error) {
+    return (error as { stderr: string }).stderr;
+  }
+  throw new Error(`helm template ${args.join(' ')} succeeded`);
+}
+
+/** The kubernetes-models class for an object's apiVersion and kind (core, apps, …; Prometheus Operator). */
+async function modelOf(object: K8sObject): Promise<new (data: unknown) => { validate(): void }> {
+  const [group, version] = object.apiVersion.includes('/') ? object.apiVersion.split('/') : ['', object.apiVersion];
+  const path =
+    group === 'monitoring.coreos.com'
+      ? `@kubernetes-models/prometheus-operator/${group}/${version}/${object.kind}`
+      : `kubernetes-models/${group ? `${group}/` : ''}${version}/${object.kind}`;
+  const module = (await import(path)) as Record<string, new (data: unknown) => { validate(): void }>;
+  const model = module[object.kind];
+  if (!model) throw new Error(`no schema for ${object.apiVersion} ${object.kind}`);
+  return model;
+}
+
+const serviceName = (name: string) => `${fullname}-${name}`;
+const podSpecs = (r: Rendered) =>
+  [...r.all('Deployment'), ...r.all('Job')].map((o) => ({
+    object: o,
+    pod: o.spec.template.spec,
+    labels: o.spec.template.metadata.labels as Record<string, string>,
+  }));
+const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** Who may send traffic to a policy's pods: the pod selectors of its ingress rules. */
+const sourcesOf = (policy: K8sObject): Record<string, string>[] =>
+  policy.spec.ingress.flatMap((rule: { from: { podSelector: { matchLabels: Record<string, string> } }[] }) =>
+    rule.from.map((peer) => peer.podSelector.matchLabels),
+  );
+
+/** Service-to-service HTTP calls, read off the config classes (BookingConfig.CALENDAR_SVC_URL: booking-svc calls calendar-svc). */
+const serviceCalls = apps.flatMap(({ name: caller }) =>
+  Object.keys(new configClasses[caller]!())
+    .filter((key) => key.endsWith('_SVC_URL'))
+    .map((key) => ({ caller, key, target: key.replace(/_URL$/, '').toLowerCase().replace(/_/g, '-') })),
+);
+
+let defaults: Rendered;
+let production: Rendered;
+
+beforeAll(async () => {
+  // The first run on a machine builds helm from its Go module (a few minutes); later runs reuse it.
+  helm = (await run(join(root, 'scripts/tools'), ['path', 'helm'], { timeout: 1_200_000 })).stdout.trim();
+  [defaults, production] = await Promise.all([render(), render(['-f', productionValues])]);
+}, 1_300_000);
+
+describe.each([
+  ['default values', [] as string[]],
+  ['production values', ['-f', productionValues]],
+])('with %s', (_label, args) => {
+  const rendered = () => (args.length ? production : defaults);
+
+  it('passes helm lint --strict', async () => {
+    const { stdout } = await helmRun(['lint', '--strict', chart, ...args]);
+    expect(stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+  });
+
+  it('renders only objects that validate against the Kubernetes schemas', async () => {
+    const { objects } = rendered();
+    expect(objects.length).toBeGreaterThan(30);
+    for (const object of objects) {
+      const Model = await modelOf(object);
+      expect({ object: `${object.kind}/${object.metadata.name}`, error: validationError(Model, object) }).toEqual({
+        object: `${object.kind}/${object.metadata.name}`,
+        error: null,
+      });
+    }
+  });
+
+  it.each(apps)('has a Deployment, Service, ConfigMap, NetworkPolicy and PodDisruptionBudget for $name on its services.json port', ({ name, port }) => {
+    const r = rendered();
+    for (const kind of ['Deployment', 'Service', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget']) expect(r.find(kind, serviceName(name))).toBeDefined();
+    const container = r.find('Deployment', serviceName(name)).spec.template.spec.containers[0];
+    expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    expect(container.image).toMatch(new RegExp(`/${name}:[^/]+$`));
+    expect(r.find('Service', serviceName(name)).spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }]);
+    expect(r.find('ConfigMap', serviceName(name)).data?.['PORT']).toBe(String(port));
+  });
+
+  it.each(apps)('probes $name: startup and liveness on /health/live, readiness on /health/ready', ({ name }) => {
+    const container = rendered().find('Deployment', serviceName(name)).spec.template.spec.containers[0];
+    expect(container.startupProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(container.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(container.resources.requests).toEqual(expect.objectContaining({ cpu: expect.anything(), memory: expect.anything() }));
+    expect(container.resources.limits.memory).toBeDefined();
+  });
+
+  it('runs every pod (services and migration jobs) non-root, read-only, without capabilities, seccomp RuntimeDefault', () => {
+    const pods = podSpecs(rendered());
+    expect(pods.length).toBe(apps.length + databaseServices.length);
+    for (const { pod } of pods) {
+      expect(pod.securityContext).toEqual(expect.objectContaining({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }));
+      expect(pod.automountServiceAccountToken).toBe(false);
+      for (const container of pod.containers) {
+        expect(container.securityContext).toEqual({
+          runAsNonRoot: true,
+          runAsUser: expect.any(Number),
+          runAsGroup: expect.any(Number),
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(container.securityContext.runAsUser).toBeGreaterThan(0);
+        // The only writable path is an emptyDir at /tmp.
+        expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+        expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: expect.any(Object) }]);
+      }
+    }
+  });
+
+  it('denies all traffic to and from every pod of the release by default', () => {
+    const r = rendered();
+    const deny = r.find('NetworkPolicy', `${fullname}-default-deny`);
+    expect(deny.spec.policyTypes.sort()).toEqual(['Egress', 'Ingress']);
+    expect(deny.spec.ingress ?? []).toEqual([]);
+    expect(deny.spec.egress ?? []).toEqual([]);
+    for (const { object, labels } of podSpecs(r)) {
+      expect({ pod: object.metadata.name, denied: matches(deny.spec.podSelector.matchLabels, labels) }).toEqual({ pod: object.metadata.name, denied: true });
+    }
+  });
+
+  it('lets the gateway be called only by the ingress controller and scraped by Prometheus', () => {
+    const sources = sourcesOf(rendered().find('NetworkPolicy', serviceName('gateway')));
+    expect(sources).toEqual(expect.arrayContaining([{ 'app.kubernetes.io/name': 'ingress-nginx' }, { 'app.kubernetes.io/name': 'prometheus' }]));
+    expect(sources).toHaveLength(2);
+  });
+
+  it.each(databaseServices)('lets %s be scraped by Prometheus, and reach DNS, Kafka and MongoDB', (name) => {
+    const policy = rendered().find('NetworkPolicy', serviceName(name));
+    expect(sourcesOf(policy)).toContainEqual({ 'app.kubernetes.io/name': 'prometheus' });
+    const ports = policy.spec.egress.flatMap((rule: { ports: { port: number; protocol: string }[] }) => rule.ports);
+    expect(ports).toEqual(
+      expect.arrayContaining([
+        { port: 53, protocol: 'UDP' },
+        { port: 53, protocol: 'TCP' },
+        { port: 9092, protocol: 'TCP' },
+        { port: 27017, protocol: 'TCP' },
+      ]),
+    );
+    const cidrRules = policy.spec.egress.filter((rule: { to: { ipBlock?: unknown }[] }) => rule.to.some((peer) => peer.ipBlock));
+    for (const rule of cidrRules) expect(rule.ports.length).toBeGreaterThan(0);
+  });
+
+  // Derived from the config classes: every <SERVICE>_SVC_URL a service reads is a call it makes.
+  it.each(serviceCalls)('lets $caller call $target: $key set to its Service, allowed out of one and into the other', ({ caller, target, key }) => {
+    const r = rendered();
+    const port = apps.find((a) => a.name === target)!.port;
+    expect(r.find('ConfigMap', serviceName(caller)).data?.[key]).toBe(`http://${serviceName(target)}:${port}`);
+    expect(r.find('NetworkPolicy', serviceName(caller)).spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/component': target }) } }],
+      ports: [{ port, protocol: 'TCP' }],
+    });
+    expect(sourcesOf(r.find('NetworkPolicy', serviceName(target)))).toContainEqual(expect.objectContaining({ 'app.kubernetes.io/component': caller }));
+  });
+
+  it.each(apps)('lets $name be called only by the services that call it, the ingress controller (if public) and Prometheus', ({ name }) => {
+    const r = rendered();
+    const callers = serviceCalls.filter((c) => c.target === name).map((c) => c.caller);
+    const sources = sourcesOf(r.find('NetworkPolicy', serviceName(name)));
+    const isPublic = name === 'gateway' || r.all('Ingress').some((i) => JSON.stringify(i.spec).includes(`"${serviceName(name)}"`));
+    expect(sources).toHaveLength(callers.length + 1 + (isPublic ? 1 : 0));
+    for (const caller of callers) expect(sources).toContainEqual(expect.objectContaining({ 'app.kubernetes.io/component': caller }));
+  });
+
+  it.each(databaseServices)('migrates %s in a pre-install/pre-upgrade hook job with its image and settings', (name) => {
+    const r = rendered();
+    const job = r.find('Job', `${serviceName(name)}-migrate`);
+    expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    const container = job.spec.template.spec.containers[0];
+    expect(container.image).toBe(r.find('Deployment', serviceName(name)).spec.template.spec.containers[0].image);
+    expect(container.command).toEqual(['node', '--enable-source-maps', `dist/apps/${name}/src/migrate.js`, 'up']);
+    const env = Object.fromEntries(container.env.map((e: { name: string; value?: string }) => [e.name, e.value ?? 'from-secret']));
+    expect(env).toEqual(expect.objectContaining({ MONGO_DB: name.replace(/-svc$/, ''), MONGO_URL: 'from-secret', KAFKA_BROKERS: expect.any(String) }));
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+  });
+});
+
+/** The validation error of an object, or null. */
+function validationError(Model: new (data: unknown) => { validate(): void }, object: K8sObject): string | null {
+  try {
+    new Model(object).validate();
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+describe('default values', () => {
+  /** A service's environment in a pod: its ConfigMap plus the secret keys it references. */
+  function environment(name: string): Record<string, string> {
+    const secret = defaults.find('Secret', `${fullname}-secrets`).stringData ?? {};
+    const container = defaults.find('Deployment', serviceName(name)).spec.template.spec.containers[0];
+    const env: Record<string, string> = { ...defaults.find('ConfigMap', serviceName(name)).data };
+    for (const entry of container.env as { name: string; valueFrom: { secretKeyRef: { name: string; key: string; optional?: boolean } } }[]) {
+      const ref = entry.valueFrom.secretKeyRef;
+      expect(ref.name).toBe(`${fullname}-secrets`);
+      if (!ref.optional) expect(secret).toHaveProperty([ref.key]);
+      if (secret[ref.key] !== undefined) env[entry.name] = secret[ref.key]!;
+    }
+    return env;
+  }
+
+  it.each(apps)('gives $name settings its own config class accepts', ({ name }) => {
+    expect(() => loadConfig(name, configClasses[name]!, environment(name))).not.toThrow();
+  });
+
+  it('gives the migration jobs a hook copy of the Secret, created before them', () => {
+    const copy = defaults.find('Secret', `${fullname}-migration-secrets`);
+    expect(copy.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    expect(Number(copy.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(0);
+    expect(copy.stringData).toEqual(defaults.find('Secret', `${fullname}-secrets`).stringData);
+    for (const job of defaults.all('Job')) {
+      const refs = job.spec.template.spec.containers[0].env.filter((e: { valueFrom?: unknown }) => e.valueFrom);
+      for (const ref of refs) expect(ref.valueFrom.secretKeyRef.name).toBe(`${fullname}-migration-secrets`);
+    }
+  });
+
+  it('renders no Prometheus Operator objects, no autoscalers and no Ingress', () => {
+    for (const kind of ['ServiceMonitor', 'PrometheusRule', 'HorizontalPodAutoscaler', 'Ingress']) expect(defaults.all(kind)).toEqual([]);
+  });
+});
+
+describe('production values', () => {
+  it('runs at least two replicas of everything and autoscales each service', () => {
+    for (const { name } of apps) {
+      const hpa = production.find('HorizontalPodAutoscaler', serviceName(name));
+      expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
+      expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: serviceName(name) });
+      expect(production.find('Deployment', serviceName(name)).spec.replicas).toBeUndefined(); // the HPA owns it
+    }
+  });
+
+  it('reads secrets from the existing Secret and renders none', () => {
+    expect(production.all('Secret')).toEqual([]);
+    for (const { pod } of podSpecs(production)) {
+      for (const entry of pod.containers[0].env.filter((e: { valueFrom?: unknown }) => e.valueFrom)) {
+        expect(entry.valueFrom.secretKeyRef.name).toBe('booking-platform-secrets');
+      }
+    }
+  });
+
+  it('serves the API and the Stripe webhook over TLS, and lets the ingress controller reach payment-svc', () => {
+    const [ingress] = production.all('Ingress');
+    expect(ingress?.spec.tls).toEqual([{ hosts: ['api.example.health'], secretName: 'api-example-health-tls' }]);
+    const paths = ingress!.spec.rules[0].http.paths.map((p: { path: string; backend: { service: { name: string } } }) => [p.path, p.backend.service.name]);
+    expect(paths).toEqual([
+      ['/', serviceName('gateway')],
+      ['/webhooks/stripe', serviceName('payment-svc')],
+    ]);
+    expect(sourcesOf(production.find('NetworkPolicy', serviceName('payment-svc')))).toContainEqual({ 'app.kubernetes.io/name': 'ingress-nginx' });
+  });
+
+  it("scrapes every service's /metrics with a ServiceMonitor that keeps the services' own labels", () => {
+    const [monitor] = production.all('ServiceMonitor');
+    for (const { name } of apps) expect(matches(monitor!.spec.selector.matchLabels, production.find('Service', serviceName(name)).metadata.labels!)).toBe(true);
+    expect(monitor!.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics', honorLabels: true })]);
+  });
+
+  it('ships the rule groups of files/prometheus/rules as a PrometheusRule', () => {
+    const rulesDir = join(chart, 'files/prometheus/rules');
+    const groups = readdirSync(rulesDir)
+      .filter((file) => file.endsWith('.yml'))
+      .sort()
+      .flatMap((file) => (parse(readFileSync(join(rulesDir, file), 'utf8')) as { groups: unknown[] }).groups);
+    const [rule] = production.all('PrometheusRule');
+    expect(rule!.spec.groups).toEqual(groups);
+  });
+
+  it('ships files/grafana/dashboards as a ConfigMap labelled for the Grafana sidecar', () => {
+    const dir = join(chart, 'files/grafana/dashboards');
+    const files = readdirSync(dir).filter((file) => file.endsWith('.json'));
+    const maps = production.all('ConfigMap').filter((map) => map.metadata.labels?.['grafana_dashboard'] === '1');
+    if (files.length === 0) {
+      expect(maps).toEqual([]);
+      return;
+    }
+    expect(maps).toHaveLength(1);
+    expect(Object.keys(maps[0]!.data ?? {}).sort()).toEqual(files.sort());
+    for (const file of files) expect(JSON.parse(maps[0]!.data![file]!)).toEqual(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+  });
+});
+
+describe('values.schema.json', () => {
+  const schema = JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8')) as Record<string, unknown>;
+
+  it('closes every object level with additionalProperties: false', () => {
+    const open: string[] = [];
+    const walk = (node: unknown, path: string) => {
+      if (Array.isArray(node)) return node.forEach((item, i) => walk(item, `${path}/${i}`));
+      if (!node || typeof node !== 'object') return;
+      const record = node as Record<string, unknown>;
+      if (record['type'] === 'object' && record['additionalProperties'] !== false) open.push(path || '/');
+      for (const [key, value] of Object.entries(record)) walk(value, `${path}/${key}`);
+    };
+    walk(schema, '');
+    expect(open).toEqual([]);
+  });
+
+  it.each([
+    ['an unknown top-level key', ['--set', 'replicaCount=3'], "additional properties 'replicaCount' not allowed"],
+    ['a misspelt service setting', ['--set', 'services.gateway.replica=2'], "additional properties 'replica' not allowed"],
+    ['an unknown service', ['--set', 'services.search-svc.enabled=true'], "additional properties 'search-svc' not allowed"],
+    ['a CIDR that is not one', ['--set-json', 'networkPolicy.egress.kafka.cidrs=["kafka.local"]'], '/networkPolicy/egress/kafka/cidrs/0'],
+    ['a lower-case secret name', ['--set', 'secrets.values.jwt_secret=x'], "additional properties 'jwt_secret' not allowed"],
+  ])('refuses %s', async (_label, args, message) => {
+    expect(await renderError(args)).toContain(message);
+  });
+
+  it('refuses to render without a secret a service requires (unless existingSecret is set)', async () => {
+    expect(await renderError(['--set', 'secrets.values.JWT_SECRET='])).toContain(
+      'secrets.values.JWT_SECRET is required by gateway (or set secrets.existingSecret)',
+    );
+    await expect(render(['--set', 'secrets.values.JWT_SECRET=', '--set', 'secrets.existingSecret=platform'])).resolves.toBeDefined();
+  });
+
+  it('refuses an egress name networkPolicy.egress does not define', async () => {
+    expect(await renderError(['--set-json', 'services.gateway.egress=["kafka","elastic"]'])).toContain('services.gateway.egress names "elastic"');
+  });
+
+  it('takes the migration command from values, {service} replaced by each service', async () => {
+    const r = await render(['--set-json', 'migrations.command=["node","dist/apps/{service}/src/migrate.js","latest"]']);
+    expect(r.find('Job', `${serviceName('booking-svc')}-migrate`).spec.template.spec.containers[0].command).toEqual([
+      'node',
+      'dist/apps/booking-svc/src/migrate.js',
+      'latest',
+    ]);
+  });
+});
