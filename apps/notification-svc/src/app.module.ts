@@ -1,19 +1,31 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MessagingModule } from '@bp/messaging';
+import { OutboxModule } from '@bp/outbox';
 import { DatabaseModule, PlatformModule } from '@bp/platform';
 import { RecordActivityUseCase } from './activity/application/record-activity/record-activity.use-case.js';
 import { ACTIVITY_MODEL, ActivitySchema } from './activity/infrastructure/activity.schema.js';
 import { BookingEventsConsumer } from './activity/interface/booking-events.consumer.js';
-import { DeferredSender } from './notifications/application/deferred-sender.js';
+import type { NotificationConfig } from './config/notification.config.js';
+import { DeliveryDispatcher } from './notifications/application/delivery-dispatcher.js';
+import { DigestSender } from './notifications/application/digest-sender.js';
+import { NotificationSweeps } from './notifications/application/notification-sweeps.js';
 import { Notifier } from './notifications/application/notifier.js';
 import { BookingDirectory } from './notifications/infrastructure/booking-directory.js';
 import { DeliveryRepository } from './notifications/infrastructure/delivery.repository.js';
+import { DELIVERY_MODEL, DeliverySchema } from './notifications/infrastructure/delivery.schema.js';
+import { DigestRepository } from './notifications/infrastructure/digest.repository.js';
 import { EmailChannel } from './notifications/infrastructure/email.channel.js';
+import { NotificationChannels } from './notifications/infrastructure/notification-channels.js';
+import { PushChannel } from './notifications/infrastructure/push.channel.js';
+import { SmsChannel } from './notifications/infrastructure/sms.channel.js';
+import { BookingNotificationsController } from './notifications/interface/booking-notifications.controller.js';
 import { NotificationEventsConsumer } from './notifications/interface/notification-events.consumer.js';
 import { RecipientRepository } from './recipients/infrastructure/recipient.repository.js';
+import { DevicesController } from './recipients/interface/devices.controller.js';
 import { PreferencesController } from './recipients/interface/preferences.controller.js';
-import type { NotificationConfig } from './config/notification.config.js';
+
+const deliveryModels = MongooseModule.forFeature([{ name: DELIVERY_MODEL, schema: DeliverySchema }]);
 
 @Module({})
 export class AppModule {
@@ -25,9 +37,25 @@ export class AppModule {
         DatabaseModule,
         MessagingModule.forRoot({ inbox: 'mongo' }),
         MongooseModule.forFeature([{ name: ACTIVITY_MODEL, schema: ActivitySchema }]),
+        deliveryModels,
+        OutboxModule.forModels([DELIVERY_MODEL], [deliveryModels]),
       ],
-      controllers: [BookingEventsConsumer, NotificationEventsConsumer, PreferencesController],
-      providers: [RecordActivityUseCase, Notifier, DeferredSender, BookingDirectory, DeliveryRepository, EmailChannel, RecipientRepository],
+      controllers: [BookingEventsConsumer, NotificationEventsConsumer, PreferencesController, DevicesController, BookingNotificationsController],
+      providers: [
+        RecordActivityUseCase,
+        Notifier,
+        DeliveryDispatcher,
+        DigestSender,
+        NotificationSweeps,
+        BookingDirectory,
+        DeliveryRepository,
+        DigestRepository,
+        EmailChannel,
+        PushChannel,
+        SmsChannel,
+        NotificationChannels,
+        RecipientRepository,
+      ],
     };
   }
 }

@@ -4,4 +4,7 @@ export * from './service-process.js';
 export * from './sse-client.js';
 export * from './tokens.js';
 export * from './stripe-fake.js';
+export * from './calendar-fakes.js';
 export * from './kafka-publish.js';
+export * from './fcm-fake.js';
+export * from './twilio-fake.js';

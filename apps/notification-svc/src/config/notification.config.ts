@@ -1,4 +1,4 @@
-import { IsEmail, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsEmail, IsInt, IsJSON, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { DatabaseServiceConfig } from '@bp/platform';
 
 export class NotificationConfig extends DatabaseServiceConfig {
@@ -21,9 +21,58 @@ export class NotificationConfig extends DatabaseServiceConfig {
   @Matches(/^[a-z][a-z0-9+.-]*$/, { message: 'APP_SCHEME must be a URL scheme' })
   APP_SCHEME = 'examplehealth';
 
-  /** How often notifications held by quiet hours are checked for sending. */
+  /** How often notifications held by quiet hours, or waiting for a retry, are checked for sending. */
   @IsInt()
   @Min(200)
   @Max(3_600_000)
   DEFERRED_SWEEP_INTERVAL_MS: number = 30_000;
+
+  /**
+   * The Firebase service account key (the JSON file Google issues: project_id, client_email,
+   * private_key, token_uri) that push notifications are sent with; push is off when unset. A secret.
+   */
+  @IsOptional()
+  @IsJSON({ message: 'FCM_SERVICE_ACCOUNT_JSON must be the service account key file as JSON' })
+  FCM_SERVICE_ACCOUNT_JSON?: string;
+
+  /** Where FCM's HTTP v1 API is (tests point it at a local server). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  FCM_BASE_URL = 'https://fcm.googleapis.com';
+
+  /** Twilio account SID (AC…); SMS is off unless the SID, the auth token and a sender are set. */
+  @IsOptional()
+  @Matches(/^AC[0-9a-fA-F]{32}$/, { message: 'TWILIO_ACCOUNT_SID must look like AC followed by 32 hex digits' })
+  TWILIO_ACCOUNT_SID?: string;
+
+  /** Twilio auth token. A secret. */
+  @IsOptional()
+  @IsString()
+  TWILIO_AUTH_TOKEN?: string;
+
+  /** The sender: an E.164 number, or a Messaging Service SID (MG…). */
+  @IsOptional()
+  @Matches(/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32})$/, { message: 'TWILIO_FROM must be an E.164 number or a Messaging Service SID' })
+  TWILIO_FROM?: string;
+
+  /** Where Twilio's REST API is (tests point it at a local server). */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  TWILIO_API_BASE = 'https://api.twilio.com';
+
+  /** Attempts per delivery (the first send included) before it is marked failed and NotificationFailed is emitted. */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  NOTIFICATION_MAX_ATTEMPTS: number = 5;
+
+  /** Wait before the first retry of a failed send; it doubles with each further attempt (capped at one hour). */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  NOTIFICATION_RETRY_BASE_MS: number = 10_000;
+
+  /** How often hourly and daily new-request digests whose period has ended are checked for sending. */
+  @IsInt()
+  @Min(200)
+  @Max(3_600_000)
+  DIGEST_SWEEP_INTERVAL_MS: number = 60_000;
 }

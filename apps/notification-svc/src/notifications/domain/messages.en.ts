@@ -127,3 +127,16 @@ export const EN: Record<'patient' | 'provider', Partial<Record<TemplateKey, Mess
     },
   },
 };
+
+/**
+ * A provider's hourly or daily digest of new requests. Placeholders: {count}, {link} (the provider's
+ * list of bookings); {items} is one line per request, each from `item` ({bookingNumber}, {when},
+ * {deadline}, {link} of that booking).
+ */
+export const EN_DIGEST = {
+  subject: '{count} new booking requests - action required',
+  body: 'You have {count} new booking requests waiting for your answer:\n\n{items}\n\nSee them all: {link}',
+  item: '- {bookingNumber}: {when}, answer by {deadline}: {link}',
+  push: { title: '{count} new booking requests', body: 'Please confirm, decline or propose another time' },
+  sms: '{count} new booking requests are waiting for your answer: {link}',
+};

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { EN, type MessageTexts } from './messages.en.js';
-import type { PlannedNotification } from './notification-types.js';
+import { EN, EN_DIGEST, type MessageTexts } from './messages.en.js';
+import type { NotificationFacts, PlannedNotification } from './notification-types.js';
 
 const CATALOGS: Record<string, typeof EN> = { en: EN };
 
@@ -55,5 +55,37 @@ export function render(notification: PlannedNotification, links: LinkSettings, l
     sms: fill(texts.sms),
     link,
     appLink,
+  };
+}
+
+/** The new requests one digest lists, and the provider's zone and language. */
+export interface DigestContents {
+  items: Array<Pick<NotificationFacts, 'bookingId' | 'bookingNumber' | 'startTime' | 'deadline'>>;
+  timezone: string;
+}
+
+/** A provider's digest of new requests: one line per request with its own link; the message links to their bookings list. */
+export function renderDigest(digest: DigestContents, links: LinkSettings, locale = 'en'): RenderedNotification {
+  const bookingLink = (bookingId: string) => `https://${links.appHost}/booking/${encodeURIComponent(bookingId)}`;
+  const fillWith = (values: Record<string, string>) => (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  const items = digest.items
+    .map((item) =>
+      fillWith({
+        bookingNumber: item.bookingNumber ?? item.bookingId,
+        when: moment(item.startTime, digest.timezone, locale),
+        deadline: moment(item.deadline, digest.timezone, locale),
+        link: bookingLink(item.bookingId),
+      })(EN_DIGEST.item),
+    )
+    .join('\n');
+  const link = `https://${links.appHost}/bookings`;
+  const fill = fillWith({ count: String(digest.items.length), items, link });
+  return {
+    subject: fill(EN_DIGEST.subject),
+    body: fill(EN_DIGEST.body),
+    push: { title: fill(EN_DIGEST.push.title), body: fill(EN_DIGEST.push.body) },
+    sms: fill(EN_DIGEST.sms),
+    link,
+    appLink: `${links.appScheme}://bookings`,
   };
 }

@@ -1,103 +1,140 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { InjectConnection } from '@nestjs/mongoose';
-import type { Collection, Connection } from 'mongoose';
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import type { ChannelError } from './channel.port.js';
+import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
 
-export interface Delivery {
-  /** `${eventId}:${role}:${recipientId}:${channel}`: one delivery per event, recipient and channel. */
-  _id: string;
-  bookingId: string;
-  template: string;
-  channel: string;
-  recipient: { role: string; id: string };
-  status: 'deferred' | 'sending' | 'sent' | 'failed';
-  /** Deferred by the recipient's quiet hours: not before this time, to this address, with these texts. */
-  notBefore?: Date;
-  address?: string;
-  message?: { subject: string; body: string; link: string; appLink: string; push: { title: string; body: string }; sms: string };
-  attempts: number;
-  lastError?: string;
-  providerMessageId?: string;
-  updatedAt: Date;
-}
+export type { Delivery } from './delivery.schema.js';
+export type NewDelivery = Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 
 const DUPLICATE_KEY = 11000;
-/** A send that died mid-way may be taken over after this long. */
+/** A send that died mid-way (a crash) may be taken over after this long. */
 const SENDING_LEASE_MS = 60_000;
+const BATCH = 100;
 
 /** The delivery records: a redelivered event finds its deliveries and sends nothing twice. */
 @Injectable()
-export class DeliveryRepository implements OnModuleInit {
-  private deliveries!: Collection<Delivery>;
+export class DeliveryRepository {
+  constructor(
+    @InjectModel(DELIVERY_MODEL) private readonly model: Model<DeliveryDocument>,
+    private readonly outbox: OutboxRelay,
+  ) {}
 
-  constructor(@InjectConnection() private readonly connection: Connection) {}
-
-  onModuleInit(): void {
-    this.deliveries = this.connection.collection<Delivery>('deliveries');
+  /** The collection itself, for the conditional writes (the model serves the outbox relay). */
+  private get deliveries() {
+    return this.model.db.collection<DeliveryDocument>(this.model.collection.collectionName);
   }
 
-  /** Takes the delivery to send it; false when it was sent already or another send of it is in progress. */
-  async claim(delivery: Omit<Delivery, 'status' | 'attempts' | 'updatedAt'>, now: Date = new Date()): Promise<boolean> {
+  /** Takes a new delivery to send it now; false when it exists already (sent, being sent, or waiting for the sweep). */
+  async claim(delivery: NewDelivery, now: Date = new Date()): Promise<Delivery | undefined> {
+    const record: Delivery = { ...delivery, status: 'sending', attempts: 1, createdAt: now, updatedAt: now };
     try {
-      await this.deliveries.insertOne({ ...delivery, status: 'sending', attempts: 1, updatedAt: now });
-      return true;
+      await this.deliveries.insertOne({ ...record, outbox: [], outboxRevision: 0 });
+      return record;
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      return undefined;
     }
-    const existing = await this.deliveries.findOne({ _id: delivery._id });
-    if (!existing || existing.status === 'sent') return false;
-    if (existing.status === 'sending' && now.getTime() - existing.updatedAt.getTime() < SENDING_LEASE_MS) return false;
-    const retried = await this.deliveries.updateOne(
-      { _id: delivery._id, status: existing.status, updatedAt: existing.updatedAt },
-      { $set: { status: 'sending', updatedAt: now }, $inc: { attempts: 1 } },
-    );
-    return retried.modifiedCount === 1;
   }
 
-  /** Records a delivery held by quiet hours (once per event, recipient and channel). */
-  async defer(delivery: Omit<Delivery, 'status' | 'attempts' | 'updatedAt'>, now: Date = new Date()): Promise<void> {
+  /** Records a delivery to be sent by the sweep at `notBefore` (quiet hours); once per id. */
+  async defer(delivery: NewDelivery, notBefore: Date, now: Date = new Date()): Promise<void> {
     try {
-      await this.deliveries.insertOne({ ...delivery, status: 'deferred', attempts: 0, updatedAt: now });
+      await this.deliveries.insertOne({
+        ...delivery,
+        status: 'deferred',
+        notBefore,
+        attempts: 0,
+        createdAt: now,
+        updatedAt: now,
+        outbox: [],
+        outboxRevision: 0,
+      });
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // deferred (or sent) already
     }
   }
 
-  /** Deferred deliveries whose time has come (status is an equality the database filters on). */
-  async dueDeferred(now: Date, limit = 100): Promise<Delivery[]> {
-    return (
-      await this.deliveries
-        .find({ status: 'deferred' })
-        .limit(limit * 10)
-        .toArray()
-    )
-      .filter((d) => !d.notBefore || d.notBefore <= now)
-      .slice(0, limit);
+  /** Deliveries the sweep should send now: held or retrying ones whose time has come, and sends abandoned mid-way. */
+  async due(now: Date, limit = BATCH): Promise<Delivery[]> {
+    // Status is an equality the database filters on; the time is checked here (FerretDB v1 pushes down equalities only).
+    const waiting = async (status: DeliveryStatus, isDue: (d: Delivery) => boolean) =>
+      (
+        await this.deliveries
+          .find<Delivery>({ status }, { projection: { outbox: 0 } })
+          .limit(limit * 10)
+          .toArray()
+      ).filter(isDue);
+    const [deferred, retrying, abandoned] = await Promise.all([
+      waiting('deferred', (d) => !d.notBefore || d.notBefore <= now),
+      waiting('retrying', (d) => !d.notBefore || d.notBefore <= now),
+      waiting('sending', (d) => now.getTime() - d.updatedAt.getTime() >= SENDING_LEASE_MS),
+    ]);
+    return [...deferred, ...retrying, ...abandoned].slice(0, limit);
   }
 
-  /** Takes a due deferred delivery to send it; false when another replica took it. */
-  async claimDeferred(delivery: Delivery, now: Date = new Date()): Promise<boolean> {
+  /** Takes a due delivery for one more attempt; undefined when another replica took it first. */
+  async claimDue(delivery: Delivery, now: Date = new Date()): Promise<Delivery | undefined> {
     const taken = await this.deliveries.updateOne(
-      { _id: delivery._id, status: 'deferred', updatedAt: delivery.updatedAt },
+      { _id: delivery._id, status: delivery.status, updatedAt: delivery.updatedAt },
       { $set: { status: 'sending', updatedAt: now }, $inc: { attempts: 1 } },
     );
-    return taken.modifiedCount === 1;
+    return taken.modifiedCount === 1 ? { ...delivery, status: 'sending', attempts: delivery.attempts + 1, updatedAt: now } : undefined;
   }
 
-  /** A deferred send that failed waits for a later sweep. */
-  async deferAgain(id: string, notBefore: Date, error: string): Promise<void> {
-    await this.deliveries.updateOne({ _id: id }, { $set: { status: 'deferred', notBefore, lastError: error.slice(0, 500), updatedAt: new Date() } });
+  async markSent(id: string, providerMessageId: string, now: Date = new Date()): Promise<void> {
+    await this.deliveries.updateOne(
+      { _id: id, status: 'sending' },
+      { $set: { status: 'sent', providerMessageId, sentAt: now, updatedAt: now }, $unset: { notBefore: 1 } },
+    );
   }
 
-  async markSent(id: string, providerMessageId: string): Promise<void> {
-    await this.deliveries.updateOne({ _id: id }, { $set: { status: 'sent', providerMessageId, updatedAt: new Date() } });
+  /** A failed attempt that may pass: tried again at `notBefore`. */
+  async retryLater(id: string, notBefore: Date, error: ChannelError, now: Date = new Date()): Promise<void> {
+    await this.deliveries.updateOne(
+      { _id: id, status: 'sending' },
+      { $set: { status: 'retrying', notBefore, lastErrorCode: error.code, lastError: error.message.slice(0, 500), updatedAt: now } },
+    );
   }
 
-  async markFailed(id: string, error: string): Promise<void> {
-    await this.deliveries.updateOne({ _id: id }, { $set: { status: 'failed', lastError: error.slice(0, 500), updatedAt: new Date() } });
+  /** Gives up: the delivery is failed and NotificationFailed is in its outbox, in one write. */
+  async markFailed(delivery: Delivery, error: ChannelError, now: Date = new Date()): Promise<void> {
+    const event = buildMessage(
+      Topics.notificationEvents,
+      'NotificationFailed',
+      {
+        deliveryId: delivery._id,
+        ...(delivery.bookingId ? { bookingId: delivery.bookingId } : {}),
+        template: delivery.template,
+        channel: delivery.channel,
+        recipientRole: delivery.recipient.role,
+        recipientId: delivery.recipient.id,
+        attempts: delivery.attempts,
+        errorCode: error.code,
+        failedAt: now.toISOString(),
+      },
+      { id: delivery._id, version: delivery.attempts },
+      now,
+    );
+    const failed = await this.model.updateOne(
+      { _id: delivery._id, status: 'sending' },
+      withOutboxUpdate(
+        { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now } },
+        [event],
+        now,
+      ),
+    );
+    if (failed.modifiedCount === 1) this.outbox.publishSoon(this.model, delivery._id);
   }
 
-  /** A booking's deliveries, for admins (the booking's notification status). */
-  forBooking(bookingId: string): Promise<Delivery[]> {
-    return this.deliveries.find({ bookingId }).toArray();
+  /** A booking's deliveries, oldest first (digests included), for admins. */
+  async forBooking(bookingId: string): Promise<Delivery[]> {
+    return this.deliveries
+      .find<Delivery>({ $or: [{ bookingId }, { bookingIds: bookingId }] }, { projection: { outbox: 0 } })
+      .sort({ createdAt: 1 })
+      .toArray();
   }
 }

@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { NotificationConfig } from '../../config/notification.config.js';
-import type { RenderedNotification } from '../domain/render.js';
+import { type ChannelMessage, ChannelError, type NotificationChannel } from './channel.port.js';
 
 /** Email over SMTP (nodemailer). Without SMTP_URL the channel is unavailable and nothing is sent by email. */
 @Injectable()
-export class EmailChannel implements OnApplicationShutdown {
+export class EmailChannel implements NotificationChannel, OnApplicationShutdown {
+  readonly name = 'email' as const;
   private readonly logger = new Logger(EmailChannel.name);
   private readonly transport?: Transporter;
 
@@ -18,17 +19,23 @@ export class EmailChannel implements OnApplicationShutdown {
     return this.transport !== undefined;
   }
 
-  /** Sends one email; resolves with the server's message id, rejects when the server refused or was unreachable. */
-  async send(to: string, message: RenderedNotification, idempotencyId: string): Promise<string> {
-    if (!this.transport) throw new Error('email is not configured');
-    const info = await this.transport.sendMail({
-      from: this.config.MAIL_FROM,
-      to,
-      subject: message.subject,
-      text: message.body,
-      headers: { 'X-Notification-Id': idempotencyId, 'X-App-Link': message.appLink },
-    });
-    return String(info.messageId);
+  /** Sends one email; resolves with the server's message id. A 5xx reply is permanent, a 4xx or no answer temporary. */
+  async send({ to, message, deliveryId }: ChannelMessage): Promise<string> {
+    if (!this.transport) throw new ChannelError('EMAIL_NOT_CONFIGURED', 'email is not configured', true);
+    try {
+      const info = await this.transport.sendMail({
+        from: this.config.MAIL_FROM,
+        to,
+        subject: message.subject,
+        text: message.body,
+        headers: { 'X-Notification-Id': deliveryId, 'X-App-Link': message.appLink },
+      });
+      return String(info.messageId);
+    } catch (error) {
+      const responseCode = (error as { responseCode?: number }).responseCode;
+      if (responseCode) throw new ChannelError(`SMTP_${responseCode}`, (error as Error).message, responseCode >= 500);
+      throw new ChannelError('SMTP_UNAVAILABLE', (error as Error).message, false);
+    }
   }
 
   onApplicationShutdown(): void {

@@ -29,6 +29,13 @@ export function channelsFor(preferences: RecipientPreferences): Channel[] {
   return channels;
 }
 
+/** Where a message on a channel goes: the email address, every registered device, or the phone number from the person's contacts. */
+export function addressesFor(preferences: RecipientPreferences, channel: Channel): string[] {
+  if (channel === 'push') return preferences.pushTokens;
+  const address = channel === 'email' ? preferences.email : preferences.phone;
+  return address ? [address] : [];
+}
+
 /** A change to one's preferences: given fields replace, nested objects merge. */
 export function mergePreferences(current: RecipientPreferences, change: Partial<RecipientPreferences>): RecipientPreferences {
   return {

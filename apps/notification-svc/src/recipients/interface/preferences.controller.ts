@@ -1,13 +1,9 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
 import { NotificationPreferencesRequest } from '@bp/contracts';
-import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
+import { type Actor, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { type RecipientPreferences, mergePreferences } from '../domain/preferences.js';
 import { RecipientRepository } from '../infrastructure/recipient.repository.js';
-
-function person(actor: Actor): { role: 'patient' | 'provider'; id: string } {
-  if (actor.type !== 'patient' && actor.type !== 'provider') throw new ApiError(403, 'FORBIDDEN', 'Only patients and providers have notification preferences');
-  return { role: actor.type, id: actor.id };
-}
+import { person } from './person.js';
 
 /** The caller's own notification preferences (nobody reads or changes anyone else's). */
 @Controller('internal/notification-preferences')
