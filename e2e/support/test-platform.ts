@@ -44,6 +44,7 @@ export async function startPlatform(names: readonly ServiceName[], options: Plat
     KAFKA_GROUP_ID: group(name),
     BOOKING_SVC_URL: `http://127.0.0.1:${portOf('booking-svc', offset)}`,
     PAYMENT_SVC_URL: `http://127.0.0.1:${portOf('payment-svc', offset)}`,
+    CALENDAR_SVC_URL: `http://127.0.0.1:${portOf('calendar-svc', offset)}`,
     NOTIFICATION_SVC_URL: `http://127.0.0.1:${portOf('notification-svc', offset)}`,
     ...options.env?.[name],
   });

@@ -1,19 +1,51 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Topics } from '@bp/contracts';
+import { MongooseModule } from '@nestjs/mongoose';
 import { MessagingModule } from '@bp/messaging';
-import { DatabaseModule, PlatformModule } from '@bp/platform';
+import { OutboxModule } from '@bp/outbox';
+import { DatabaseModule, IdempotencyModule, PlatformModule } from '@bp/platform';
+import { BusyTimes } from './busy-times/application/busy-times.js';
+import { BUSY_WINDOW_MODEL, BusyWindowSchema } from './busy-times/infrastructure/busy-window.schema.js';
+import { CalendarApis } from './calendar-apis/infrastructure/calendar-apis.js';
 import type { CalendarConfig } from './config/calendar.config.js';
+import { CalendarSession } from './connections/application/calendar-session.js';
+import { ConnectCalendar } from './connections/application/connect-calendar.js';
+import { CONNECTION_MODEL, ConnectionSchema, OAUTH_STATE_MODEL, OAuthStateSchema } from './connections/infrastructure/connection.schema.js';
+import { ConnectionRepository } from './connections/infrastructure/connection.repository.js';
+import { tokenCipherProvider } from './connections/infrastructure/token-cipher.provider.js';
+import { CalendarController } from './connections/interface/calendar.controller.js';
+import { EventSyncer } from './event-sync/application/event-syncer.js';
+import { EVENT_MAPPING_MODEL, EventMappingSchema } from './event-sync/infrastructure/event-mapping.schema.js';
+import { CalendarMessagesConsumer } from './event-sync/interface/calendar-messages.consumer.js';
+
+const outboxModels = MongooseModule.forFeature([
+  { name: CONNECTION_MODEL, schema: ConnectionSchema },
+  { name: BUSY_WINDOW_MODEL, schema: BusyWindowSchema },
+]);
+const models = MongooseModule.forFeature([
+  { name: OAUTH_STATE_MODEL, schema: OAuthStateSchema },
+  { name: EVENT_MAPPING_MODEL, schema: EventMappingSchema },
+]);
 
 /**
- * Boots with its database, health, metrics and a consumer on its command topic. Its domain arrives
- * with its own issue; until then a command sent here is dead-lettered ("no handler"), never dropped.
+ * Calendar connections (OAuth, sealed tokens), free/busy for booking-svc's availability and the
+ * pre-capture check, and the provider's calendar events kept in step with their bookings.
  */
 @Module({})
 export class AppModule {
   static forRoot(config: CalendarConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config), DatabaseModule, MessagingModule.forRoot({ inbox: 'mongo', extraTopics: [Topics.calendarCommands] })],
+      imports: [
+        PlatformModule.forRoot(config),
+        DatabaseModule,
+        MessagingModule.forRoot({ inbox: 'mongo' }),
+        outboxModels,
+        models,
+        OutboxModule.forModels([CONNECTION_MODEL, BUSY_WINDOW_MODEL], [outboxModels]),
+        IdempotencyModule,
+      ],
+      controllers: [CalendarController, CalendarMessagesConsumer],
+      providers: [tokenCipherProvider, CalendarApis, ConnectionRepository, CalendarSession, ConnectCalendar, BusyTimes, EventSyncer],
     };
   }
 }

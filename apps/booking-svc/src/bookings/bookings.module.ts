@@ -5,13 +5,14 @@ import { OutboxModule } from '@bp/outbox';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { ReservationsModule } from '../reservations/reservations.module.js';
 import { SlotsModule } from '../slots/slots.module.js';
-import { IdempotencyModule } from '@bp/platform';
+import { IdempotencyModule, InternalHttpClient } from '@bp/platform';
 import { BookingActions } from './application/booking-actions.js';
 import { BookingCommands } from './application/booking-commands.js';
 import { BookingGauges } from './application/booking-metrics.js';
 import { SlotEffects } from './application/slot-effects.js';
 import { BOOKING_MODEL, BookingSchema } from './infrastructure/booking.schema.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
+import { CalendarAvailabilityClient } from './infrastructure/calendar-availability.client.js';
 import { BookingListsController } from './interface/booking-lists.controller.js';
 import { BookingMessagesConsumer } from './interface/booking-messages.consumer.js';
 import { BookingsController } from './interface/bookings.controller.js';
@@ -22,7 +23,16 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 @Module({
   imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, IdempotencyModule],
   controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
-  providers: [BookingRepository, BookingCommands, BookingActions, SlotEffects, BookingHealthQuery, BookingGauges],
+  providers: [
+    BookingRepository,
+    InternalHttpClient,
+    CalendarAvailabilityClient,
+    BookingCommands,
+    BookingActions,
+    SlotEffects,
+    BookingHealthQuery,
+    BookingGauges,
+  ],
   exports: [BookingRepository],
 })
 export class BookingsModule {}

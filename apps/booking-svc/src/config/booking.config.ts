@@ -1,9 +1,19 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsUrl, Max, Min } from 'class-validator';
 import { DatabaseServiceConfig } from '@bp/platform';
 
 export class BookingConfig extends DatabaseServiceConfig {
   override PORT = 3001;
   override MONGO_DB = 'booking';
+
+  /** calendar-svc, asked for a fresh free/busy look before a request booking's hold is captured. */
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CALENDAR_SVC_URL = 'http://127.0.0.1:3003';
+
+  /** How long that look may take before the confirmation goes ahead without it. */
+  @IsInt()
+  @Min(100)
+  @Max(30_000)
+  CALENDAR_CHECK_TIMEOUT_MS: number = 3_000;
 
   /** How long a slot reservation holds the slot during checkout. */
   @IsInt()

@@ -12,6 +12,9 @@ export class GatewayConfig extends ServiceConfig {
   PAYMENT_SVC_URL = 'http://127.0.0.1:3002';
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  CALENDAR_SVC_URL = 'http://127.0.0.1:3003';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   NOTIFICATION_SVC_URL = 'http://127.0.0.1:3004';
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })

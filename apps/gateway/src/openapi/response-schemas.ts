@@ -153,6 +153,30 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     required: ['providerId', 'stripeAccountId'],
     properties: { providerId: string, stripeAccountId: string, updatedAt: dateTime, payoutsSent: integer },
   },
+  CalendarConnection: {
+    type: 'object',
+    required: ['providerId', 'calendarProvider', 'status', 'connected', 'connectedAt'],
+    properties: {
+      providerId: string,
+      calendarProvider: { type: 'string', enum: ['google', 'microsoft'] },
+      status: { type: 'string', enum: ['connected', 'reauthorization_required', 'disconnected'] },
+      connected: { type: 'boolean' },
+      accountEmail: string,
+      connectedAt: dateTime,
+      disconnectedAt: dateTime,
+      lastRefreshedAt: dateTime,
+    },
+  },
+  CalendarAuthorization: {
+    type: 'object',
+    required: ['calendarProvider', 'authorizationUrl', 'state', 'expiresAt'],
+    properties: {
+      calendarProvider: { type: 'string', enum: ['google', 'microsoft'] },
+      authorizationUrl: { type: 'string', format: 'uri' },
+      state: string,
+      expiresAt: dateTime,
+    },
+  },
   Provider: {
     type: 'object',
     required: ['id', 'timezone', 'services', 'weeklyHours', 'settings', 'mode'],
@@ -254,6 +278,31 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       frequency: {
         type: 'object',
         properties: { newBookingRequest: { type: 'string', enum: ['immediate', 'hourly', 'daily'] }, expiringReminder: { type: 'boolean' } },
+      },
+    },
+  },
+  NotificationDevices: {
+    type: 'object',
+    required: ['pushTokens'],
+    properties: { pushTokens: { type: 'array', items: string, description: 'FCM registration tokens, oldest first' } },
+  },
+  BookingNotifications: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'channel', 'template', 'recipientRole', 'status', 'attempts'],
+      properties: {
+        id: string,
+        channel: { type: 'string', enum: ['email', 'push', 'sms', 'digest'] },
+        template: string,
+        recipientRole: { type: 'string', enum: ['patient', 'provider'] },
+        status: { type: 'string', enum: ['deferred', 'retrying', 'sending', 'sent', 'failed', 'collecting'] },
+        attempts: integer,
+        createdAt: dateTime,
+        notBefore: { ...dateTime, description: 'When a held, retrying or collecting delivery goes out' },
+        sentAt: dateTime,
+        failedAt: dateTime,
+        lastErrorCode: { type: 'string', description: 'The channel’s stable reason, like UNREGISTERED or TWILIO_21211' },
       },
     },
   },

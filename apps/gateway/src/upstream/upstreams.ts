@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import { InternalHttpClient, success } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
 
-export type Upstream = 'booking' | 'payment' | 'notification' | 'scheduler';
+export type Upstream = 'booking' | 'payment' | 'calendar' | 'notification' | 'scheduler';
 
 export interface Forward {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -41,6 +41,7 @@ export class Upstreams {
       baseUrl: {
         booking: this.config.BOOKING_SVC_URL,
         payment: this.config.PAYMENT_SVC_URL,
+        calendar: this.config.CALENDAR_SVC_URL,
         notification: this.config.NOTIFICATION_SVC_URL,
         scheduler: this.config.SCHEDULER_SVC_URL,
       }[upstream],

@@ -3,6 +3,7 @@
 export * from './availability.request.js';
 export * from './booking-list.request.js';
 export * from './booking.requests.js';
+export * from './calendar.requests.js';
 export * from './create-provider.request.js';
 export * from './feature-flag.request.js';
 export * from './payment.requests.js';

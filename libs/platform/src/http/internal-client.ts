@@ -11,6 +11,8 @@ export interface InternalCall {
   body?: unknown;
   idempotencyKey?: string;
   timeoutMs?: number;
+  /** Who the call is made for, when not the current request's caller (a service acting on its own behalf). */
+  actor?: { type: 'patient' | 'provider' | 'admin' | 'system'; id: string };
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -35,7 +37,7 @@ export class InternalHttpClient {
       accept: 'application/json',
       [INTERNAL_TOKEN_HEADER]: this.config.INTERNAL_API_TOKEN,
       ...(context ? { 'x-request-id': context.requestId } : {}),
-      ...(context?.actor ? { 'x-actor-type': context.actor.type, 'x-actor-id': context.actor.id } : {}),
+      ...((call.actor ?? context?.actor) ? { 'x-actor-type': (call.actor ?? context!.actor)!.type, 'x-actor-id': (call.actor ?? context!.actor)!.id } : {}),
       ...(call.idempotencyKey ? { 'x-idempotency-key': call.idempotencyKey } : {}),
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
     };

@@ -4,7 +4,9 @@ import { DateTime } from 'luxon';
 import { AutoConfirmCounter } from '../../providers/infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
-import type { Booking } from '../domain/booking.js';
+import { type Booking, currentTimes } from '../domain/booking.js';
+import { CalendarAvailabilityClient } from '../infrastructure/calendar-availability.client.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
 import * as transitions from '../domain/booking-transitions.js';
 import { BookingCommands } from './booking-commands.js';
 
@@ -15,10 +17,27 @@ export class BookingActions {
     private readonly commands: BookingCommands,
     private readonly providers: ProviderRepository,
     private readonly autoConfirm: AutoConfirmCounter,
+    private readonly bookings: BookingRepository,
+    private readonly calendar: CalendarAvailabilityClient,
   ) {}
 
-  confirm(id: string, actor: Actor): Promise<Booking> {
+  /** A provider confirms a request; if their calendar is connected by now, it is read afresh first (a clash refuses with 409). */
+  async confirm(id: string, actor: Actor): Promise<Booking> {
+    const booking = await this.bookings.findById(id);
+    if (booking && !(await this.calendarStillFree(booking)))
+      throw new BookingError(BookingErrorCode.SlotUnavailable, 'The provider’s calendar has another event at this time; propose a new time or decline', {
+        reason: 'calendar_busy',
+      });
     return this.commands.run(id, (b) => transitions.confirm(b, this.commands.context(actor)));
+  }
+
+  /** The spec's verifyAvailabilityBeforeCapture: only a request about to be captured, only with a connected calendar. */
+  private async calendarStillFree(booking: Booking): Promise<boolean> {
+    if (booking.bookingType !== 'request' || booking.status !== 'pending_confirmation') return true;
+    const provider = await this.providers.findById(booking.providerId);
+    if (!provider?.calendarConnected) return true;
+    const { start, end } = currentTimes(booking);
+    return (await this.calendar.check(booking.providerId, start, end)).free;
   }
 
   decline(id: string, actor: Actor, reason?: string): Promise<Booking> {
@@ -79,6 +98,7 @@ export class BookingActions {
     const provider = await this.providers.findById(held.providerId);
     const auto = provider?.settings.autoConfirm;
     if (!provider || !auto?.enabled) return held;
+    if (!(await this.calendarStillFree(held))) return held; // a clash: the provider decides
     const today = DateTime.now().setZone(provider.timezone).toISODate() ?? '';
     if (!(await this.autoConfirm.take(provider.id, today, auto.maxDailyAutoConfirm))) return held;
     return this.commands.run(id, (b) => transitions.confirm(b, this.commands.context(AUTO_CONFIRM)));

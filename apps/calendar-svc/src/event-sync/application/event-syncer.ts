@@ -1,0 +1,176 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import type { BookingStatusChanged } from '@bp/contracts';
+import { ApiError, counter, gauge } from '@bp/platform';
+import { CalendarConfig } from '../../config/calendar.config.js';
+import { type CalendarApi, CalendarApiError, type CalendarEventContent } from '../../calendar-apis/domain/calendar-api.js';
+import { CalendarSession } from '../../connections/application/calendar-session.js';
+import { desiredEventFor, nextAttemptDelayMs } from '../domain/event-sync.js';
+import { EVENT_MAPPING_MODEL, type EventMappingDocument } from '../infrastructure/event-mapping.schema.js';
+
+const metrics = {
+  writes: () => counter('calendar_event_writes_total', 'Calendar event writes, by calendar, operation and outcome', ['calendar', 'operation', 'outcome']),
+  failing: () =>
+    gauge('calendar_event_syncs_failed', 'Bookings whose calendar event is out of sync after a failed write (waiting for the sync job, or given up)'),
+};
+
+/** Our key for a booking's calendar event: valid as a Google event id (base32hex) and as a Graph transactionId. */
+export const eventKey = (bookingId: string) => createHash('sha256').update(`booking:${bookingId}`).digest('hex').slice(0, 40);
+
+/**
+ * Keeps each provider's calendar in step with their bookings: the mapping records what should be
+ * there (from the latest BookingStatusChanged), then `sync` creates, moves or deletes the event.
+ * Writes are idempotent (our event key; deletes of a missing event succeed), 429/5xx are retried with
+ * backoff honouring Retry-After, and a write that still fails is marked `failed` with a next attempt
+ * for the 15-minute sync job (RetryFailedCalendarSyncs), until CALENDAR_SYNC_MAX_ATTEMPTS.
+ */
+@Injectable()
+export class EventSyncer {
+  private readonly logger = new Logger(EventSyncer.name);
+
+  constructor(
+    @InjectModel(EVENT_MAPPING_MODEL) private readonly mappings: Model<EventMappingDocument>,
+    private readonly session: CalendarSession,
+    private readonly config: CalendarConfig,
+  ) {
+    metrics.failing();
+  }
+
+  /** Records what the calendar should show after this booking event; true when something changed. */
+  async record(event: BookingStatusChanged, version: number): Promise<boolean> {
+    const desired = desiredEventFor(event.status);
+    if (!desired) return false;
+    const now = new Date();
+    const wanted = { desired, start: new Date(event.startTime), end: new Date(event.endTime), timezone: event.providerTimezone, sourceVersion: version };
+    const existing = await this.mappings.findById(event.bookingId).lean<EventMappingDocument>();
+    if (!existing) {
+      if (desired === 'absent') return false; // never shown: nothing to remove
+      return this.mappings
+        .create({
+          _id: event.bookingId,
+          providerId: event.providerId,
+          bookingNumber: event.bookingNumber,
+          ...wanted,
+          revision: 1,
+          syncedRevision: 0,
+          status: 'pending',
+          attempts: 0,
+          updatedAt: now,
+        })
+        .then(
+          () => true,
+          (error: { code?: number }) => {
+            if (error.code === 11000) return false; // a redelivery created it meanwhile
+            throw error;
+          },
+        );
+    }
+    if (existing.sourceVersion >= version) return false; // late or repeated event
+    const result = await this.mappings.updateOne(
+      { _id: existing._id, revision: existing.revision },
+      { $set: { ...wanted, revision: existing.revision + 1, status: 'pending', attempts: 0, updatedAt: now }, $unset: { nextAttemptAt: 1, lastError: 1 } },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  /** Brings the booking's calendar event in line with its mapping. Never throws for a calendar failure: it is recorded. */
+  async sync(bookingId: string): Promise<EventMappingDocument | undefined> {
+    for (let round = 0; round < 3; round++) {
+      const mapping = await this.mappings.findById(bookingId).lean<EventMappingDocument>();
+      if (!mapping || mapping.syncedRevision === mapping.revision) return mapping ?? undefined;
+      if (await this.attempt(mapping)) return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
+    }
+    return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
+  }
+
+  /** The sync job: failed writes whose next attempt is due, and pending ones left behind by a crash. Returns how many it tried. */
+  async retryDue(now = new Date()): Promise<number> {
+    const stalePending = new Date(now.getTime() - 60_000);
+    const [failed, pending] = await Promise.all([
+      this.mappings.find({ status: 'failed' }, { _id: 1, nextAttemptAt: 1 }).lean<EventMappingDocument[]>(),
+      this.mappings.find({ status: 'pending' }, { _id: 1, updatedAt: 1 }).lean<EventMappingDocument[]>(),
+    ]);
+    const due = [...failed.filter((m) => m.nextAttemptAt && m.nextAttemptAt <= now), ...pending.filter((m) => m.updatedAt <= stalePending)];
+    for (const mapping of due) await this.sync(mapping._id);
+    await this.refreshFailingGauge();
+    return due.length;
+  }
+
+  async find(bookingId: string): Promise<EventMappingDocument | undefined> {
+    return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
+  }
+
+  /** One write to the calendar; false when the mapping changed meanwhile (the caller reads it again). */
+  private async attempt(mapping: EventMappingDocument): Promise<boolean> {
+    const connection = await this.session.connected(mapping.providerId);
+    if (!connection) return this.settle(mapping, { status: 'not_applicable', syncedRevision: mapping.revision });
+    const operation = mapping.desired === 'absent' ? 'delete' : mapping.externalEventId ? 'update' : 'create';
+    try {
+      await this.session.run(mapping.providerId, (api, token) => this.write(api, token, mapping, operation));
+      metrics.writes().inc({ calendar: connection.calendarProvider, operation, outcome: 'ok' });
+      return this.settle(mapping, { status: mapping.desired === 'absent' ? 'deleted' : 'synced', syncedRevision: mapping.revision, attempts: 0 }, [
+        'lastError',
+        'nextAttemptAt',
+      ]);
+    } catch (error) {
+      metrics.writes().inc({ calendar: connection.calendarProvider, operation, outcome: 'failed' });
+      if (error instanceof ApiError) return this.settle(mapping, { status: 'not_applicable', lastError: error.code, syncedRevision: mapping.revision });
+      const attempts = mapping.attempts + 1;
+      const retryAfterMs = error instanceof CalendarApiError ? error.retryAfterMs : undefined;
+      const givenUp = attempts >= this.config.CALENDAR_SYNC_MAX_ATTEMPTS;
+      this.logger.warn({ message: 'calendar event write failed', bookingId: mapping._id, operation, attempts, givenUp, error: (error as Error).message });
+      return this.settle(
+        mapping,
+        {
+          status: 'failed',
+          attempts,
+          lastError: (error as Error).message.slice(0, 500),
+          ...(givenUp ? {} : { nextAttemptAt: new Date(Date.now() + nextAttemptDelayMs(attempts, this.config.CALENDAR_SYNC_RETRY_BASE_MS, retryAfterMs)) }),
+        },
+        givenUp ? ['nextAttemptAt'] : [],
+      );
+    }
+  }
+
+  private async write(api: CalendarApi, token: string, mapping: EventMappingDocument, operation: 'create' | 'update' | 'delete'): Promise<void> {
+    const content = this.content(mapping);
+    if (operation === 'update') return api.updateEvent(token, mapping.externalEventId!, content);
+    if (operation === 'delete') {
+      // Without a stored id, Google can still be asked by our key, in case a create's answer was lost.
+      const id = mapping.externalEventId ?? (api.name === 'google' ? content.key : undefined);
+      return id ? api.deleteEvent(token, id) : undefined;
+    }
+    const created = await api.createEvent(token, content);
+    // The event exists now whatever happens next: its id is stored at once, outside the revision check.
+    await this.mappings.updateOne(
+      { _id: mapping._id },
+      { $set: { externalEventId: created.id, calendarProvider: api.name, ...(created.link ? { eventLink: created.link } : {}) } },
+    );
+  }
+
+  private content(mapping: EventMappingDocument): CalendarEventContent {
+    return {
+      key: eventKey(mapping._id),
+      // No patient details on a calendar we do not control: the booking number leads back to them in the portal.
+      summary: `Patient appointment ${mapping.bookingNumber}`,
+      description: `Booking ${mapping.bookingNumber}. Details, changes and cancellations are in the provider portal.`,
+      start: mapping.start,
+      end: mapping.end,
+      timezone: mapping.timezone,
+    };
+  }
+
+  private async settle(mapping: EventMappingDocument, fields: Partial<EventMappingDocument>, unset: (keyof EventMappingDocument)[] = []): Promise<boolean> {
+    const result = await this.mappings.updateOne(
+      { _id: mapping._id, revision: mapping.revision },
+      { $set: { ...fields, updatedAt: new Date() }, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) },
+    );
+    return result.modifiedCount === 1;
+  }
+
+  private async refreshFailingGauge(): Promise<void> {
+    metrics.failing().set(await this.mappings.countDocuments({ status: 'failed' }));
+  }
+}
