@@ -113,8 +113,8 @@ describe('scheduler-svc periodic jobs', () => {
   }, 40_000);
 
   it('records a failing run with its error, counts the failure, and recovers', async () => {
-    // A corrupted lease (its revision no longer a number) makes every attempt to take it fail in the database.
-    await leases().updateOne({ _id: 'provider-stats' }, { $set: { revision: 'corrupted' } } as never);
+    // A corrupted lease (its revision no longer a number; the run in flight, if any, cannot give it back) makes every attempt to take it fail in the database.
+    await leases().updateOne({ _id: 'provider-stats' }, { $set: { revision: 'corrupted' }, $unset: { owner: 1 } } as never);
     await waitFor(
       async () => (await runs('provider-stats')).some((run) => run.outcome === 'failure'),
       15_000,
@@ -192,7 +192,26 @@ describe('scheduler-svc periodic jobs', () => {
     const aYearAgo = new Date(Date.now() - 400 * 86_400_000);
     await bookingDb()
       .collection('providers')
-      .updateOne({ _id: provider.id as never }, { $set: { createdAt: aYearAgo, trustScore: { score: 1, factors: {}, lastCalculatedAt: aYearAgo } } });
+      .updateOne(
+        { _id: provider.id as never },
+        {
+          $set: {
+            createdAt: aYearAgo,
+            // As worked out on the account's first day: no age yet.
+            trustScore: {
+              score: 90,
+              factors: {
+                responseRate: { weight: 30, value: 100 },
+                completionRate: { weight: 25, value: 100 },
+                noShowRate: { weight: 20, value: 100 },
+                reviewScore: { weight: 15, value: 100 },
+                accountAge: { weight: 10, value: 0 },
+              },
+              lastCalculatedAt: aYearAgo,
+            },
+          },
+        },
+      );
 
     const state = async () => {
       const reservation = await bookingDb()

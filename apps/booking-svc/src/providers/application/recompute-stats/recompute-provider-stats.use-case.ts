@@ -25,19 +25,27 @@ export class RecomputeProviderStatsUseCase {
     let after: string | undefined;
     for (;;) {
       const ids = await this.providers.listIds(after, PAGE);
-      for (const id of ids) {
-        const result = await this.providers.recordOutcome(id, (stats, account) => {
-          const next = recomputeStats(stats, now);
-          // Reviews live outside booking-svc: the review factor stays neutral until they are fed in.
-          return { stats: next, trustScore: trustScore(next, account.createdAt, undefined, now) };
-        });
-        if (result.outcome === 'recorded') count++;
-      }
+      for (const id of ids) if (await this.recompute(id, now)) count++;
       if (ids.length < PAGE) break;
       after = ids.at(-1);
     }
     recomputed().inc(count);
     this.logger.log({ message: 'provider stats recomputed', providers: count });
     return count;
+  }
+
+  /** One provider; a provider that cannot be recomputed is logged and skipped, so it does not hold up the others (the next run tries again). */
+  private async recompute(id: string, now: Date): Promise<boolean> {
+    try {
+      const result = await this.providers.recordOutcome(id, (stats, account) => {
+        const next = recomputeStats(stats, now);
+        // Reviews live outside booking-svc: the review factor stays neutral until they are fed in.
+        return { stats: next, trustScore: trustScore(next, account.createdAt, undefined, now) };
+      });
+      return result.outcome === 'recorded';
+    } catch (error) {
+      this.logger.warn({ message: 'provider stats not recomputed; the next run retries', providerId: id, error: (error as Error).message });
+      return false;
+    }
   }
 }
