@@ -66,7 +66,10 @@ describe('gateway authorization matrix', () => {
   }
 
   beforeAll(async () => {
-    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'notification-svc'], { portOffset: 180 });
+    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'calendar-svc', 'notification-svc'], {
+      portOffset: 180,
+      env: { 'calendar-svc': { GOOGLE_CLIENT_ID: 'matrix-google-client', GOOGLE_CLIENT_SECRET: 'matrix-google-secret' } },
+    });
     for (const [who, user] of Object.entries(users)) tokens[who as Who] = await devToken(user.role, user.id);
     tokens.anonymous = undefined;
     for (const provider of ['providerX', 'providerY'] as const) {
@@ -137,6 +140,25 @@ describe('gateway authorization matrix', () => {
       body: () => ({ locale: 'en' }),
       expect: forBooking(200, 200, 200, 200, 403),
     },
+    {
+      name: 'register a push device',
+      method: 'POST',
+      path: () => '/api/notifications/devices',
+      body: () => ({ token: 'fcm-token-authorization-matrix', platform: 'ios' }),
+      expect: forBooking(201, 201, 201, 201, 403),
+    },
+    {
+      name: 'unregister a push device',
+      method: 'DELETE',
+      path: () => '/api/notifications/devices/fcm-token-authorization-matrix',
+      expect: forBooking(200, 200, 200, 200, 403),
+    },
+    {
+      name: 'admin booking notifications',
+      method: 'GET',
+      path: (i) => `/api/admin/bookings/${i.booking}/notifications`,
+      expect: forBooking(403, 403, 403, 403, 200),
+    },
     { name: 'feature flags', method: 'GET', path: () => '/api/admin/feature-flags', expect: forBooking(403, 403, 403, 403, 200) },
     {
       name: 'availability',
@@ -154,6 +176,29 @@ describe('gateway authorization matrix', () => {
       expect: forBooking(403, 403, 200, 403, 200),
     },
     { name: 'payout account', method: 'GET', path: (i) => `/api/providers/${i.providerX}/payout-account`, expect: forBooking(403, 403, 404, 404, 404) },
+    // Provider X's calendar: not connected (404 to X and admins), another provider learns nothing (404), patients are the wrong role.
+    { name: 'calendar status', method: 'GET', path: (i) => `/api/providers/${i.providerX}/calendar`, expect: forBooking(403, 403, 404, 404, 404) },
+    {
+      name: 'calendar connect',
+      method: 'POST',
+      path: (i) => `/api/providers/${i.providerX}/calendar/connect`,
+      body: () => ({ calendarProvider: 'google' }),
+      expect: forBooking(403, 403, 201, 404, 201),
+    },
+    {
+      name: 'calendar callback',
+      method: 'POST',
+      path: (i) => `/api/providers/${i.providerX}/calendar/callback`,
+      body: () => ({ state: 'not-a-state', code: 'not-a-code' }),
+      expect: forBooking(403, 403, 400, 404, 400),
+    },
+    {
+      name: 'admin calendar event',
+      method: 'GET',
+      path: (i) => `/api/admin/bookings/${i.booking}/calendar-event`,
+      expect: forBooking(403, 403, 403, 403, 404),
+    },
+    { name: 'calendar disconnect', method: 'DELETE', path: (i) => `/api/providers/${i.providerX}/calendar`, expect: forBooking(403, 403, 404, 404, 404) },
   ];
 
   it.each(routes.map((route) => [route.name, route] as const))(

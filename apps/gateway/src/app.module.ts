@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { MessagingModule } from '@bp/messaging';
 import { InternalHttpClient, PlatformModule } from '@bp/platform';
+import { AdminBookingCalendarController } from './admin/admin-booking-calendar.controller.js';
 import { AdminBookingsController } from './admin/admin-bookings.controller.js';
 import { BookingHealthSources } from './admin/booking-health.sources.js';
 import { FeatureFlagsAdminController } from './admin/feature-flags.controller.js';
@@ -14,7 +15,10 @@ import { HealthBookingController } from './health-booking/health-booking.control
 import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
 import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.hub.js';
+import { AdminBookingNotificationsController } from './notifications/admin-booking-notifications.controller.js';
+import { NotificationDevicesController } from './notifications/notification-devices.controller.js';
 import { NotificationPreferencesController } from './notifications/notification-preferences.controller.js';
+import { ProviderCalendarController } from './providers/provider-calendar.controller.js';
 import { ProvidersController } from './providers/providers.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
@@ -35,9 +39,13 @@ export class AppModule {
         BookingsController,
         BookingActionsController,
         ProvidersController,
+        ProviderCalendarController,
         AdminBookingsController,
+        AdminBookingCalendarController,
         FeatureFlagsAdminController,
         NotificationPreferencesController,
+        NotificationDevicesController,
+        AdminBookingNotificationsController,
         HealthBookingController,
         BookingEventsConsumer,
       ],
