@@ -1,4 +1,4 @@
-import { createPublicKey, createVerify, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { createVerify, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 
 const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
@@ -24,6 +24,8 @@ export class FcmFake {
   readonly messages: FcmMessage[] = [];
   /** Access tokens issued, in order. */
   readonly issuedTokens: string[] = [];
+  /** Sends refused with 401 for want of a live access token. */
+  unauthorized = 0;
   /** How long an issued access token lives; clients renew one within 5 minutes of its end. */
   tokenLifetimeSeconds = 3600;
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -56,6 +58,11 @@ export class FcmFake {
       client_id: '100000000000000000001',
       token_uri: `${this.url}/token`,
     });
+  }
+
+  /** Every access token issued so far stops working (revoked, or a rotated key): sends with one get 401. */
+  revokeAccessTokens(): void {
+    this.liveTokens.clear();
   }
 
   /** The device's app was uninstalled: FCM answers 404 UNREGISTERED for its token from now on. */
@@ -91,7 +98,7 @@ export class FcmFake {
     if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer' || !header || !payload || !signature)
       return [400, { error: 'invalid_grant', error_description: 'Invalid JWT assertion' }];
     const verifier = createVerify('RSA-SHA256').update(`${header}.${payload}`);
-    if (!verifier.verify(createPublicKey(this.keys.publicKey), Buffer.from(signature, 'base64url')))
+    if (!verifier.verify(this.keys.publicKey, Buffer.from(signature, 'base64url')))
       return [400, { error: 'invalid_grant', error_description: 'Invalid JWT Signature.' }];
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iss?: string; scope?: string; exp?: number };
     if (claims.iss !== this.clientEmail || !claims.scope?.split(' ').includes(FCM_SCOPE) || (claims.exp ?? 0) * 1000 < Date.now())
@@ -105,8 +112,10 @@ export class FcmFake {
   private send(projectId: string, authorization: string, raw: string): [number, unknown] {
     const accessToken = authorization.replace(/^Bearer /, '');
     const expiresAt = this.liveTokens.get(accessToken);
-    if (!expiresAt || expiresAt < Date.now())
+    if (!expiresAt || expiresAt < Date.now()) {
+      this.unauthorized++;
       return [401, { error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } }];
+    }
     if (projectId !== this.projectId) return [403, { error: { code: 403, message: 'Permission denied', status: 'PERMISSION_DENIED' } }];
     const failure = this.failures.shift();
     if (failure) return [failure.status, { error: { code: failure.status, message: 'The service is currently unavailable.', status: failure.errorStatus } }];

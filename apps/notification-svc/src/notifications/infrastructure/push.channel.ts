@@ -3,6 +3,8 @@ import { JWT } from 'google-auth-library';
 import { NotificationConfig } from '../../config/notification.config.js';
 import { type ChannelMessage, ChannelError, type NotificationChannel } from './channel.port.js';
 
+/** A send FCM has not answered by then is retried later (it must not hold the event consumer). */
+const SEND_TIMEOUT_MS = 10_000;
 const FCM_SCOPE = 'https://www.googleapis.com/auth/firebase.messaging';
 /** The token endpoint google-auth-library posts to; a key whose token_uri differs is honoured instead. */
 const GOOGLE_TOKEN_URI = 'https://oauth2.googleapis.com/token';
@@ -107,6 +109,7 @@ export class PushChannel implements NotificationChannel {
         },
       },
       retry: false,
+      timeout: SEND_TIMEOUT_MS,
     });
     return response.data.name;
   }
