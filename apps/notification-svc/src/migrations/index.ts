@@ -1,0 +1,8 @@
+import type { Migration } from '@bp/platform';
+
+/**
+ * notification-svc's migrations, oldest first. None yet: its indexes are declared by its schemas (created at
+ * boot) and no stored document has changed shape; a data change adds its migration here
+ * (docs/migrations.md).
+ */
+export const notificationMigrations: readonly Migration[] = [];
