@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateNested } from 'class-validator';
 
 export const ACTOR_TYPES = ['patient', 'provider', 'admin', 'system'] as const;
 export type ActorType = (typeof ACTOR_TYPES)[number];
@@ -11,6 +11,23 @@ export class Actor {
   @IsString()
   @IsNotEmpty()
   id: string;
+}
+
+/**
+ * The W3C trace context (`traceparent`, `tracestate`) of the work that built a message. It travels in
+ * the envelope so it survives the outbox: the relay publishes later, outside that work's async
+ * context, and parents its publish span on this. Checked only as short strings: the propagator
+ * parses it and ignores what it cannot read.
+ */
+export class TraceContext {
+  @IsString()
+  @MaxLength(256)
+  traceparent: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  tracestate?: string;
 }
 
 /**
@@ -47,6 +64,11 @@ export class MessageEnvelope<P extends object = object> {
   @ValidateNested()
   @Type(() => Actor)
   actor: Actor;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TraceContext)
+  traceContext?: TraceContext;
 
   @IsObject()
   payload: P;

@@ -12,6 +12,7 @@ import { type InboundMessage, validateInbound } from './inbound-validation.js';
 import { KafkaClient } from './kafka-client.js';
 import { KafkaMessageContext } from './kafka-message.context.js';
 import { KafkaProducer } from './kafka-producer.js';
+import { withConsumeSpan } from './message-tracing.js';
 
 /** Handlers subscribe with `@EventPattern(messagePattern(topic, type))`, or `${topic}#*` for every type. */
 const ANY_TYPE = '*';
@@ -116,7 +117,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   }
 
   private async process({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
-    const outcome = await this.handle(topic, partition, message, heartbeat);
+    // One CONSUMER span per record, parented on the publish span in its headers: the handler's work joins the producer's trace.
+    const outcome = await withConsumeSpan(topic, partition, this.options.groupId, message, () => this.handle(topic, partition, message, heartbeat));
     // Commit only after the message was handled, ignored on purpose, or safely dead-lettered.
     await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     this.logger.debug?.({ message: 'message processed', topic, partition, offset: message.offset, outcome });

@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type IHeaders, Partitioners, type Producer } from 'kafkajs';
 import { MessageHeaders, type MessageEnvelope } from '@bp/contracts';
 import { KafkaClient } from './kafka-client.js';
+import { withPublishSpans } from './message-tracing.js';
 
 export interface OutgoingMessage {
   topic: string;
@@ -22,28 +23,36 @@ export class KafkaProducer implements OnApplicationShutdown {
 
   constructor(private readonly client: KafkaClient) {}
 
-  /** Sends messages in order; all of one call share a topic order per key. Rejects if Kafka did not acknowledge. */
+  /**
+   * Sends messages in order; all of one call share a topic order per key. Rejects if Kafka did not
+   * acknowledge. Each message gets a publish span, parented on the trace context in its envelope.
+   */
   async send(messages: OutgoingMessage[], extraHeaders: IHeaders = {}): Promise<void> {
     await this.ensureTopics(messages.map((m) => m.topic));
     const producer = await this.connected();
     const byTopic = new Map<string, OutgoingMessage[]>();
     for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
-    await producer.sendBatch({
-      acks: -1,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map(({ key, envelope }) => ({
-          key,
-          value: JSON.stringify(envelope),
-          headers: {
-            [MessageHeaders.eventId]: envelope.eventId,
-            [MessageHeaders.type]: envelope.type,
-            [MessageHeaders.correlationId]: envelope.correlationId,
-            ...extraHeaders,
-          },
-        })),
-      })),
-    });
+    await withPublishSpans(messages, (traceHeaders) =>
+      producer
+        .sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, list]) => ({
+            topic,
+            messages: list.map((message) => ({
+              key: message.key,
+              value: JSON.stringify(message.envelope),
+              headers: {
+                [MessageHeaders.eventId]: message.envelope.eventId,
+                [MessageHeaders.type]: message.envelope.type,
+                [MessageHeaders.correlationId]: message.envelope.correlationId,
+                ...traceHeaders(message),
+                ...extraHeaders,
+              },
+            })),
+          })),
+        })
+        .then(() => undefined),
+    );
   }
 
   /** Sends an already-encoded record unchanged but for added headers (dead-lettering keeps the original bytes). */

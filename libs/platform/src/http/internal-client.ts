@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ServiceConfig } from '../config/service.config.js';
 import { requestContext } from '../context/request-context.js';
 import { ApiError, type ApiFailure, type ApiSuccess } from './api-envelope.js';
@@ -18,9 +19,9 @@ export interface InternalCall {
 const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
- * Internal HTTP to the owning service: timeout, the caller's request id, idempotency key and actor,
- * and the internal token. The downstream's error envelope comes back as an ApiError with the same
- * status and code, so the gateway relays it unchanged.
+ * Internal HTTP to the owning service: timeout, the caller's request id, trace context, idempotency
+ * key and actor, and the internal token. The downstream's error envelope comes back as an ApiError
+ * with the same status and code, so the gateway relays it unchanged.
  */
 @Injectable()
 export class InternalHttpClient {
@@ -41,6 +42,8 @@ export class InternalHttpClient {
       ...(call.idempotencyKey ? { 'x-idempotency-key': call.idempotencyKey } : {}),
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
     };
+    // fetch is not instrumented: the trace context (traceparent) goes along by hand, so the callee joins this trace.
+    propagation.inject(otelContext.active(), headers);
     let response: Response;
     try {
       response = await fetch(new URL(call.path, call.baseUrl), {
