@@ -56,6 +56,6 @@ export function metricNamesIn(expr: string): string[] {
     .replace(/\[[^\]]*\]/g, '')
     .replace(/\$\w+/g, '');
   const keywords = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan']);
-  const names = [...cleaned.matchAll(/(?<![\w:.])([a-zA-Z_:][\w:]*)(?!\s*\()/g)].map((m) => m[1]!).filter((n) => !keywords.has(n.toLowerCase()));
+  const names = [...cleaned.matchAll(/(?<![\w:.])([a-zA-Z_:][\w:]*)(?![\w:]|\s*\()/g)].map((m) => m[1]!).filter((n) => !keywords.has(n.toLowerCase()));
   return [...new Set(names)];
 }

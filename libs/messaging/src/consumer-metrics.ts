@@ -18,7 +18,23 @@ export const consumerMetrics = {
     ),
 };
 
-/** Registers the consumer metrics before the first message, so they are scraped (and alertable) from startup. */
-export function declareConsumerMetrics(): void {
+/** Why a message goes to the dead-letter topic: the validation failures, then the handling ones. */
+export const DEAD_LETTER_REASONS = [
+  'unparseable',
+  'invalid-envelope',
+  'unknown-type',
+  'invalid-payload',
+  'no-handler',
+  'non-retryable',
+  'retries-exhausted',
+] as const;
+
+/**
+ * Registers the consumer metrics before the first message, and a zero dead-letter count per topic
+ * and reason: Prometheus sees no increase in a series whose first sample is already 1, so the
+ * dead-letter alert would miss the first one.
+ */
+export function declareConsumerMetrics(topics: readonly string[] = []): void {
   for (const declare of Object.values(consumerMetrics)) declare();
+  for (const topic of topics) for (const reason of DEAD_LETTER_REASONS) consumerMetrics.deadLettered().inc({ topic, reason }, 0);
 }

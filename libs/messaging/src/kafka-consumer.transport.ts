@@ -6,7 +6,7 @@ import { lastValueFrom } from 'rxjs';
 import { MessageHeaders, deadLetterTopicFor } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
 import { CONSUMER_OPTIONS, type ConsumerOptions, isCommandTopic, isRetryable } from './consumer-options.js';
-import { consumerMetrics, declareConsumerMetrics } from './consumer-metrics.js';
+import { type DEAD_LETTER_REASONS, consumerMetrics, declareConsumerMetrics } from './consumer-metrics.js';
 import { INBOX, type Inbox } from './inbox.js';
 import { type InboundMessage, validateInbound } from './inbound-validation.js';
 import { KafkaClient } from './kafka-client.js';
@@ -77,6 +77,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     const topics = this.subscribedTopics();
     if (topics.length === 0) return;
     await this.client.ensureTopics([...topics, this.deadLetterTopic]);
+    declareConsumerMetrics(topics);
     const consumer = this.client.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -179,7 +180,14 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     });
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, error: string, attempts: number): Promise<void> {
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: (typeof DEAD_LETTER_REASONS)[number],
+    error: string,
+    attempts: number,
+  ): Promise<void> {
     this.logger.error({ message: 'dead-lettering message', topic, partition, offset: message.offset, reason, error });
     // If this send fails the offset is not committed and the record is consumed again: never dropped.
     await this.producer.forward(this.deadLetterTopic, {

@@ -1,4 +1,5 @@
 import { counter, gauge, histogram } from '@bp/platform';
+import { CRON_JOBS, TIMER_POLLER_JOB } from '../domain/job.js';
 
 /** The job metrics (alert rules key on these names). `job` is the job's name; outcome is success or failure. */
 export const jobMetrics = {
@@ -9,3 +10,11 @@ export const jobMetrics = {
     gauge('scheduler_job_last_success_timestamp_seconds', 'When the job last succeeded (on any replica, as this replica last saw it)', ['job']),
   runs: () => counter('scheduler_job_runs_total', 'Job runs on this replica, by outcome', ['job', 'outcome']),
 };
+
+// Zero series per job from startup: Prometheus sees no increase in a counter whose first sample is
+// already 1, so CronJobFailed would miss a job's first failure; and the metrics are scraped at once.
+for (const job of [...CRON_JOBS, TIMER_POLLER_JOB]) {
+  jobMetrics.failures().inc({ job }, 0);
+  for (const outcome of ['success', 'failure']) jobMetrics.runs().inc({ job, outcome }, 0);
+  jobMetrics.duration().zero({ job });
+}
