@@ -10,6 +10,7 @@ const runDir = join(infraHome, 'services');
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 90_000);
 
 const entry = (name) => join(root, 'dist/apps', name, 'src/main.js');
+const migrations = (name) => join(root, 'dist/apps', name, 'src/migrate.js');
 const pidFile = (name) => join(runDir, `${name}.pid`);
 const url = ({ port }) => `http://127.0.0.1:${port}`;
 
@@ -59,7 +60,30 @@ function prefixLines(stream, name, out) {
   });
 }
 
+/** Brings each service's database up to date (docs/migrations.md) before any service starts; a failure stops here. */
+async function migrate() {
+  const results = await Promise.all(
+    services
+      .filter((service) => existsSync(migrations(service.name)))
+      .map(
+        (service) =>
+          new Promise((resolve) => {
+            const child = spawn(process.execPath, [migrations(service.name), 'up'], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
+            prefixLines(child.stdout, service.name, process.stdout);
+            prefixLines(child.stderr, service.name, process.stderr);
+            child.once('exit', (code) => resolve({ service, code }));
+          }),
+      ),
+  );
+  const failed = results.filter(({ code }) => code !== 0).map(({ service }) => service.name);
+  if (failed.length > 0) {
+    console.error(`migrations failed for ${failed.join(', ')}; no service started`);
+    process.exit(1);
+  }
+}
+
 async function foreground() {
+  await migrate();
   const started = Date.now();
   const children = services.map((service) => {
     const child = spawn(process.execPath, [entry(service.name)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,6 +114,7 @@ async function foreground() {
 
 async function up() {
   mkdirSync(runDir, { recursive: true });
+  await migrate();
   const started = Date.now();
   const launched = new Map();
   for (const service of services) {

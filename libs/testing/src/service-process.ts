@@ -1,5 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { infraEnv, localEnv, workspaceRoot } from './infra.js';
 
@@ -15,12 +17,16 @@ export interface RunningService {
 
 /**
  * Starts a service from dist/ (the test command builds first) as a real process, on the real
- * infrastructure, and waits for /health/ready.
+ * infrastructure, and waits for /health/ready. Like `npm start`, it first brings the service's
+ * database up to date with its `migrate.js up` (a service is not ready with pending migrations).
  */
 export async function startService(name: string, port: number, env: Record<string, string> = {}, readyTimeoutMs = 60_000): Promise<RunningService> {
+  const processEnv = { ...process.env, ...localEnv(), ...infraEnv(), LOG_LEVEL: 'info', KAFKA_FROM_BEGINNING: 'false', ...env, PORT: String(port) };
+  const migrate = join(workspaceRoot, 'dist/apps', name, 'src/migrate.js');
+  if (existsSync(migrate)) await promisify(execFile)(process.execPath, [migrate, 'up'], { cwd: workspaceRoot, env: processEnv, timeout: readyTimeoutMs });
   const child = spawn(process.execPath, [join(workspaceRoot, 'dist/apps', name, 'src/main.js')], {
     cwd: workspaceRoot,
-    env: { ...process.env, ...localEnv(), ...infraEnv(), LOG_LEVEL: 'info', KAFKA_FROM_BEGINNING: 'false', ...env, PORT: String(port) },
+    env: processEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

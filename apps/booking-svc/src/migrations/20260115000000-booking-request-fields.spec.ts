@@ -111,7 +111,7 @@ describe("booking-svc migration 20260115000000 booking-request-fields (the spec'
   let db: mongo.Db;
   const providers = async () => db.collection('providers').find({}).sort({ _id: 1 }).toArray();
   const bookings = async () => db.collection('bookings').find({}).sort({ _id: 1 }).toArray();
-  const byId = <T extends { _id: unknown }>(list: T[]) => [...list].sort((a, b) => String(a._id).localeCompare(String(b._id)));
+  const byId = (list: object[]) => [...list].sort((a, b) => String((a as { _id: unknown })._id).localeCompare(String((b as { _id: unknown })._id)));
   const runner = () => new MigrationRunner(db, bookingMigrations, { lockWaitMs: 5_000 });
 
   beforeAll(async () => {
@@ -133,8 +133,8 @@ describe("booking-svc migration 20260115000000 booking-request-fields (the spec'
   it('gives legacy providers default settings, a mode from their calendar and empty stats, filling only what partial ones lack', async () => {
     await runner().up();
 
-    const [connected, unknown, partial, current] = ['legacy-connected', 'legacy-unknown', 'partial', 'current'].map((id) =>
-      seededProviders.find((p) => p._id === id),
+    const [connected, unknown, partial, current] = ['legacy-connected', 'legacy-unknown', 'partial', 'current'].map(
+      (id) => seededProviders.find((p) => p._id === id) as Record<string, unknown>,
     );
     expect(byId(await providers())).toEqual(
       byId([
@@ -196,6 +196,6 @@ describe("booking-svc migration 20260115000000 booking-request-fields (the spec'
 
     // And up again gives the same result as the first time.
     await runner().up();
-    expect((await providers()).find((p) => p._id === 'legacy-unknown')?.['settings']).toEqual(defaultSettings('request'));
+    expect((await providers()).find((p) => String(p._id) === 'legacy-unknown')?.['settings']).toEqual(defaultSettings('request'));
   });
 });

@@ -6,6 +6,8 @@ import { ConfigValidationError, loadConfig } from '../config/load-config.js';
 import type { ServiceConfig } from '../config/service.config.js';
 import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
+import type { Migration } from '../migrations/migration.js';
+import { watchMigrations } from '../migrations/migration-readiness.js';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   name: string;
@@ -18,6 +20,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   beforeListen?: (app: INestApplication, config: C) => Promise<void> | void;
   /** Keep each request's raw body (`request.rawBody`), for signatures computed over the exact bytes (webhooks). */
   rawBody?: boolean;
+  /** The service's database migrations: it is not ready until they are all applied (docs/migrations.md). */
+  migrations?: readonly Migration[];
 }
 
 function trustProxyOf(setting: string): boolean | string {
@@ -92,6 +96,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   const logger = app.get(Logger);
   app.useLogger(logger);
   recordHttpMetrics(app);
+  if (definition.migrations) await watchMigrations(app, definition.migrations, logger);
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app, logger, config.SHUTDOWN_TIMEOUT_MS);
 
   await definition.connect?.(app, config);
