@@ -52,7 +52,7 @@ function apply(change: t.BookingChange): Booking {
 async function value(sample: string, labels: Record<string, string> = {}): Promise<number> {
   const metric = metricsRegistry.getSingleMetric(sample) ?? metricsRegistry.getSingleMetric(sample.replace(/_(bucket|sum|count)$/, ''));
   return (await metric!.get()).values
-    .filter((v) => (v.metricName ?? sample) === sample && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
+    .filter((v) => ((v as { metricName?: string }).metricName ?? sample) === sample && Object.entries(labels).every(([k, l]) => String(v.labels[k]) === l))
     .reduce((sum, v) => sum + v.value, 0);
 }
 
@@ -70,7 +70,9 @@ describe('booking metrics', () => {
     ]);
     const expired = (await bookingMetrics.requestExpired().get()).values.map((v) => v.labels['from']);
     expect(expired).toEqual(['pending_confirmation', 'reschedule_proposed']);
-    const answers = (await bookingMetrics.responseTime().get()).values.filter((v) => v.metricName?.endsWith('_count')).map((v) => v.labels['response']);
+    const answers = (await bookingMetrics.responseTime().get()).values
+      .filter((v) => (v as { metricName?: string }).metricName?.endsWith('_count'))
+      .map((v) => v.labels['response']);
     expect(answers).toEqual(['confirmed', 'declined', 'rescheduled']);
   });
 
