@@ -212,7 +212,7 @@ describe('docker-compose.yml observability', () => {
   };
   const prometheusConfig = parse(read('deploy/prometheus/prometheus.yml')) as {
     rule_files: string[];
-    scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    scrape_configs: { job_name: string; metrics_path?: string; honor_labels?: boolean; static_configs: { targets: string[] }[] }[];
   };
 
   it('runs Prometheus with the scrape config and the chart’s alert rules', () => {
@@ -227,6 +227,7 @@ describe('docker-compose.yml observability', () => {
   it.each(apps)('scrapes $name at its port as job $name', ({ name, port }) => {
     const job = prometheusConfig.scrape_configs.find((c) => c.job_name === name);
     expect(job?.metrics_path ?? '/metrics').toBe('/metrics');
+    expect(job?.honor_labels).toBe(true); // the scheduler's job metrics keep their own `job` label
     expect(job?.static_configs.flatMap((c) => c.targets)).toEqual([`${name}:${port}`]);
   });
 
