@@ -30,7 +30,7 @@ export class MigrationReadiness implements ReadinessCheck {
     const pending = status.filter((row) => row.state === 'pending').map((row) => `${row.version} ${row.name}`);
     const changed = status.filter((row) => row.state === 'changed').map((row) => `${row.version} ${row.name}`);
     if (pending.length === 0 && changed.length === 0) return { up: true };
-    return { up: false, details: { pending, changed, message: 'run the service migrations (migrate.js up)' } };
+    return { up: false, details: { pending, changed, action: 'run the service migrations: migrate.js up' } };
   }
 }
 
