@@ -1,10 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose, { type mongo } from 'mongoose';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import { checksumOf, type Migration, type MigrationContext } from './migration.js';
-import { MigrationError, MigrationErrorCode } from './migration-error.js';
-import { MIGRATION_LOCK_COLLECTION, MIGRATIONS_COLLECTION, type MigrationRecord } from './migration-record.js';
-import { MigrationRunner } from './migration-runner.js';
+import {
+  MIGRATION_LOCK_COLLECTION,
+  MIGRATIONS_COLLECTION,
+  type Migration,
+  type MigrationContext,
+  MigrationError,
+  MigrationErrorCode,
+  type MigrationRecord,
+  MigrationRunner,
+  checksumOf,
+} from '@bp/platform';
 
 /** A migration that writes one document per run into `effects` (so a second application shows) and removes them on down. */
 function probe(
