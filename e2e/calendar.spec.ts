@@ -4,6 +4,7 @@ import { type BookingStatusChanged, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { GoogleCalendarFake, GraphCalendarFake, devToken, holdPlaced, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { createProvider, internalCall, slotStart } from './support/internal-api.js';
+import { gatewayCall } from './support/gateway-client.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 type Fake = GoogleCalendarFake | GraphCalendarFake;
@@ -49,18 +50,7 @@ describe('calendar integrations', () => {
     await Promise.all([google.stop(), graph.stop()]);
   }, 60_000);
 
-  async function api(token: string, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${platform.url('gateway')}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(method === 'GET' ? {} : { 'x-idempotency-key': `k-${randomUUID()}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json().catch(() => null)) as any };
-  }
+  const api = (token: string, method: string, path: string, body?: unknown) => gatewayCall(platform.url('gateway'), token, method, path, body);
 
   /** The provider's whole consent round trip: start, the calendar's redirect with a code, the callback. */
   async function connect(providerId: string, token: string, calendarProvider: 'google' | 'microsoft') {

@@ -207,6 +207,7 @@ describe('booking-svc provider profiles', () => {
       id,
       timezone: 'America/Denver',
       mode: 'request',
+      bookable: true,
       services: [{ id: 'consult', name: 'Consultation', category: 'therapy', durationMinutes: 50, priceCents: 12000, currency: 'usd' }],
       responseTime: { summary: null, avgResponseTimeMinutes: null },
     });

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { ChangeProviderUseCases } from './application/change-provider.use-cases.js';
 import { CreateProviderUseCase } from './application/create-provider.use-case.js';
+import { OfferedBookingMode } from './application/offered-booking-mode.js';
 import { ReadProviderQueries } from './application/read-provider.queries.js';
 import { AutoConfirmCounter } from './infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from './infrastructure/provider.repository.js';
@@ -13,7 +14,7 @@ import { IdempotencyModule } from '@bp/platform';
 @Module({
   imports: [MongooseModule.forFeature([{ name: PROVIDER_MODEL, schema: ProviderSchema }]), IdempotencyModule],
   controllers: [ProvidersController],
-  providers: [ProviderRepository, AutoConfirmCounter, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries],
-  exports: [ProviderRepository, AutoConfirmCounter],
+  providers: [ProviderRepository, AutoConfirmCounter, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries, OfferedBookingMode],
+  exports: [ProviderRepository, AutoConfirmCounter, OfferedBookingMode],
 })
 export class ProvidersModule {}

@@ -214,8 +214,17 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   },
   ProviderProfile: {
     type: 'object',
-    required: ['id', 'mode'],
-    properties: { id: string, mode: { type: 'string', enum: ['instant', 'request'] } },
+    required: ['id', 'mode', 'bookable'],
+    properties: {
+      id: string,
+      mode: {
+        type: 'string',
+        enum: ['instant', 'request'],
+        nullable: true,
+        description: 'how the provider can be booked now; null when not at all (feature flags)',
+      },
+      bookable: { type: 'boolean' },
+    },
     additionalProperties: true,
   },
   Availability: {

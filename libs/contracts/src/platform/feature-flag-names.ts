@@ -1,7 +1,7 @@
 /** The spec's feature flags: what they mean and their value when nobody has set them. */
 export const FEATURE_FLAGS = {
   'booking.request_mode_enabled': { kind: 'boolean', default: true, description: 'Enable request booking for providers without calendars' },
-  'booking.instant_book_enabled': { kind: 'boolean', default: true, description: 'Enable instant booking for providers with calendars' },
+  'booking.instant_mode_enabled': { kind: 'boolean', default: true, description: 'Enable instant booking for providers with calendars' },
   'booking.payment_holds_enabled': { kind: 'boolean', default: true, description: 'Use payment holds instead of immediate capture for request bookings' },
   'booking.request_mode_percentage': { kind: 'percentage', default: 100, description: 'Percentage of providers to enable request mode for' },
   'booking.disable_all_bookings': { kind: 'boolean', default: false, description: 'Emergency: disable all new bookings' },

@@ -9,7 +9,7 @@ describe('evaluateFlag', () => {
     const none = settings([]);
     expect(evaluateFlag('payment.disable_captures', none)).toBe(false);
     expect(evaluateFlag('booking.disable_all_bookings', none)).toBe(false);
-    expect(evaluateFlag('booking.instant_book_enabled', none)).toBe(true);
+    expect(evaluateFlag('booking.instant_mode_enabled', none)).toBe(true);
     expect(evaluateFlag('booking.request_mode_percentage', none, { providerId: 'p-1' })).toBe(true);
   });
 
@@ -26,9 +26,9 @@ describe('evaluateFlag', () => {
   });
 
   it('lets a provider override win over the global value', () => {
-    const flags = settings([['booking.instant_book_enabled', { enabled: false, providerOverrides: { 'p-7': true } }]]);
-    expect(evaluateFlag('booking.instant_book_enabled', flags, { providerId: 'p-7' })).toBe(true);
-    expect(evaluateFlag('booking.instant_book_enabled', flags, { providerId: 'p-8' })).toBe(false);
+    const flags = settings([['booking.instant_mode_enabled', { enabled: false, providerOverrides: { 'p-7': true } }]]);
+    expect(evaluateFlag('booking.instant_mode_enabled', flags, { providerId: 'p-7' })).toBe(true);
+    expect(evaluateFlag('booking.instant_mode_enabled', flags, { providerId: 'p-8' })).toBe(false);
   });
 
   it('rolls a percentage out deterministically by provider, and a provider once in stays in as it grows', () => {

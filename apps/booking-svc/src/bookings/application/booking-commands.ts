@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { requestContext } from '@bp/platform';
 import { BookingConfig } from '../../config/booking.config.js';
-import { bookingMode } from '../../providers/domain/provider.js';
+import { OfferedBookingMode, notBookable } from '../../providers/application/offered-booking-mode.js';
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
 import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
@@ -36,6 +36,7 @@ export class BookingCommands {
     private readonly providers: ProviderRepository,
     private readonly slots: SlotEffects,
     private readonly config: BookingConfig,
+    private readonly offered: OfferedBookingMode,
   ) {}
 
   context(actor: BookingActor, now: Date = new Date()): TransitionContext {
@@ -52,6 +53,8 @@ export class BookingCommands {
     const provider = await this.providers.findById(reservation.providerId);
     const service = provider?.services.find((s) => s.id === reservation.serviceId);
     if (!provider || !service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider no longer offers this service');
+    const bookingType = await this.offered.of(provider);
+    if (!bookingType) throw notBookable();
     const id = randomUUID();
     for (let attempt = 1; ; attempt++) {
       const change = createBooking(
@@ -67,7 +70,7 @@ export class BookingCommands {
             priceCents: service.priceCents,
             currency: service.currency,
           },
-          bookingType: bookingMode(provider),
+          bookingType,
           providerTimezone: provider.timezone,
           patientTimezone: command.patientTimezone,
           maxRescheduleAttempts: provider.settings.maxRescheduleAttempts,

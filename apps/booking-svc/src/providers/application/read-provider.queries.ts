@@ -4,11 +4,15 @@ import { BookingError, BookingErrorCode } from '../../shared/domain/booking-erro
 import type { Provider } from '../domain/provider.js';
 import { type PublicProviderProfile, publicProfile } from '../domain/provider-profile.js';
 import { ProviderRepository } from '../infrastructure/provider.repository.js';
+import { OfferedBookingMode } from './offered-booking-mode.js';
 import { isOwnerOrAdmin } from './provider-access.js';
 
 @Injectable()
 export class ReadProviderQueries {
-  constructor(private readonly providers: ProviderRepository) {}
+  constructor(
+    private readonly providers: ProviderRepository,
+    private readonly offered: OfferedBookingMode,
+  ) {}
 
   /** The whole profile, for its owner or an admin; to anyone else it does not exist (no existence leak). */
   async full(actor: Actor, id: string): Promise<Provider> {
@@ -21,7 +25,7 @@ export class ReadProviderQueries {
   async publicProfile(id: string): Promise<PublicProviderProfile> {
     const provider = await this.providers.findById(id);
     if (!provider) throw notFound(id);
-    return publicProfile(provider);
+    return publicProfile(provider, await this.offered.of(provider));
   }
 }
 

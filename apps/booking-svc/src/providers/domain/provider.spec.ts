@@ -161,13 +161,18 @@ describe('responseTimeSummary (the spec’s booking mode badge wording)', () => 
 describe('publicProfile', () => {
   it('shows the mode, services and response time, and nothing of the settings or counts', () => {
     const provider = { ...defineProvider(input), calendarConnected: true, stats: { ...EMPTY_BOOKING_STATS, totalRequests: 9, avgResponseTimeMinutes: 95 } };
-    expect(publicProfile(provider)).toEqual({
+    expect(publicProfile(provider, 'instant')).toEqual({
       id: 'provider-1',
       timezone: 'America/Denver',
       mode: 'instant',
+      bookable: true,
       services: provider.services,
       responseTime: { summary: 'Usually responds within a few hours', avgResponseTimeMinutes: 95 },
     });
-    expect(publicProfile(defineProvider(input)).responseTime).toEqual({ summary: null, avgResponseTimeMinutes: null });
+    expect(publicProfile(defineProvider(input), 'request').responseTime).toEqual({ summary: null, avgResponseTimeMinutes: null });
+  });
+
+  it('says when the provider cannot be booked at all right now', () => {
+    expect(publicProfile(defineProvider(input), undefined)).toMatchObject({ mode: null, bookable: false });
   });
 });

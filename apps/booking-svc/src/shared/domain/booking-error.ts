@@ -9,6 +9,7 @@ export enum BookingErrorCode {
   ReservationNotFound = 'RESERVATION_NOT_FOUND',
   ReservationExpired = 'RESERVATION_EXPIRED',
   ProviderNotFound = 'PROVIDER_NOT_FOUND',
+  BookingModeUnavailable = 'BOOKING_MODE_UNAVAILABLE',
   ProviderExists = 'PROVIDER_EXISTS',
   ServiceNotFound = 'SERVICE_NOT_FOUND',
   BookingNotFound = 'BOOKING_NOT_FOUND',

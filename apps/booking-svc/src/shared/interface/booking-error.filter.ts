@@ -13,6 +13,7 @@ const STATUS: Record<BookingErrorCode, number> = {
   [BookingErrorCode.ReservationNotFound]: 404,
   [BookingErrorCode.ReservationExpired]: 410,
   [BookingErrorCode.ProviderNotFound]: 404,
+  [BookingErrorCode.BookingModeUnavailable]: 422,
   [BookingErrorCode.ProviderExists]: 409,
   [BookingErrorCode.ServiceNotFound]: 404,
   [BookingErrorCode.BookingNotFound]: 404,

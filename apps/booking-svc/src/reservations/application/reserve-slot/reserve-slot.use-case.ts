@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BookingConfig } from '../../../config/booking.config.js';
+import { OfferedBookingMode, notBookable } from '../../../providers/application/offered-booking-mode.js';
 import { scheduleOf } from '../../../providers/domain/provider.js';
 import { ProviderRepository } from '../../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-error.js';
@@ -30,6 +31,7 @@ export class ReserveSlotUseCase {
     private readonly claims: SlotClaimStore,
     private readonly calendarBusy: CalendarBusyStore,
     private readonly config: BookingConfig,
+    private readonly offered: OfferedBookingMode,
   ) {}
 
   async execute(command: ReserveSlotCommand, now: Date = new Date()): Promise<ReserveSlotResult> {
@@ -41,6 +43,7 @@ export class ReserveSlotUseCase {
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
     const service = provider.services.find((s) => s.id === command.serviceId);
     if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
+    if (!(await this.offered.of(provider))) throw notBookable();
     const reservation = reserveSlot(
       input,
       { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes },
