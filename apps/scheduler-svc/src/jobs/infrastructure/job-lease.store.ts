@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
+import { Lease } from '@bp/platform';
 import type { JobName, JobRecord, RunOutcome } from '../domain/job.js';
 import { JOB_LEASE_MODEL, type JobLeaseDocument } from './job-lease.schema.js';
 
@@ -18,10 +19,10 @@ export interface FinishedRun {
 }
 
 /**
- * The `job_leases` collection. A replica may run a job's tick only after one compare-and-swap on the
- * lease's `revision` that finds it free (no owner, or an owner whose lease has lapsed: a crashed
- * replica holds it at most JOB_LEASE_SECONDS) and that tick not yet run. Of the replicas woken by one
- * tick, exactly one such write matches.
+ * The `job_leases` collection. A replica may run a job's tick only after taking the job's Lease
+ * (@bp/platform: one compare-and-swap on `revision` that finds it free — a crashed replica holds it at
+ * most JOB_LEASE_SECONDS) in the same write that claims the tick, refused when that tick already ran.
+ * Of the replicas woken by one tick, exactly one such write matches.
  */
 @Injectable()
 export class JobLeaseStore {
@@ -36,26 +37,24 @@ export class JobLeaseStore {
     }
   }
 
+  private lease(job: JobName): Lease<JobLeaseDocument> {
+    return new Lease(this.leases.collection as unknown as mongo.Collection<JobLeaseDocument>, job);
+  }
+
+  /** Takes the job's lease for the tick `scheduledFor`, unless it is held or that tick (or a later one) already ran. */
   async acquire(job: JobName, owner: string, scheduledFor: Date, leaseMs: number, now: Date): Promise<Acquisition> {
-    const lease = await this.leases.findById(job).lean<JobLeaseDocument>();
-    if (!lease) throw new Error(`job ${job} has no lease document`);
-    const free = !lease.owner || !lease.expiresAt || lease.expiresAt.getTime() <= now.getTime();
-    const lastSuccessAt = lease.lastSuccessAt;
-    if (!free) return { acquired: false, reason: 'held', ...(lastSuccessAt ? { lastSuccessAt } : {}) };
-    if (lease.lastScheduledFor && lease.lastScheduledFor.getTime() >= scheduledFor.getTime())
-      return { acquired: false, reason: 'already_run', ...(lastSuccessAt ? { lastSuccessAt } : {}) };
-    // $inc, not $set: a corrupt revision makes the write fail loudly instead of matching forever.
-    const taken = await this.leases.updateOne(
-      { _id: job, revision: lease.revision },
-      { $inc: { revision: 1 }, $set: { owner, expiresAt: new Date(now.getTime() + leaseMs), lastScheduledFor: scheduledFor } },
-    );
-    if (taken.modifiedCount !== 1) return { acquired: false, reason: 'held', ...(lastSuccessAt ? { lastSuccessAt } : {}) };
-    return { acquired: true, revision: lease.revision + 1 };
+    const result = await this.lease(job).tryAcquire(owner, leaseMs, now, {
+      refuse: (lease) => Boolean(lease.lastScheduledFor && lease.lastScheduledFor.getTime() >= scheduledFor.getTime()),
+      alsoSet: { lastScheduledFor: scheduledFor },
+    });
+    if (result.acquired) return { acquired: true, revision: result.revision };
+    const lastSuccessAt = result.lease?.lastSuccessAt;
+    return { acquired: false, reason: result.reason === 'refused' ? 'already_run' : 'held', ...(lastSuccessAt ? { lastSuccessAt } : {}) };
   }
 
   /** Gives the lease back, unless it lapsed and another replica took it meanwhile. */
   async release(job: JobName, owner: string, revision: number, now: Date): Promise<void> {
-    await this.leases.updateOne({ _id: job, owner, revision }, { $inc: { revision: 1 }, $set: { expiresAt: now }, $unset: { owner: 1 } });
+    await this.lease(job).release(owner, revision, now);
   }
 
   /** Records a finished run: the last run, and the last success or failure. */
