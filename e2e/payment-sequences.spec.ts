@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import { DECLINED_CARD, type ProbedRecord, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
+import { DECLINED_CARD, type ProbedRecord, localEnv, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -98,6 +98,54 @@ describe('payment sequences on a stateful Stripe', () => {
     expect(fake.refunds.filter((r) => r.payment_intent === intent?.id).map((r) => r.amount)).toEqual([2_500]);
     expect(eventsFor(bookingId, 'PaymentCaptured')).toHaveLength(1);
   }, 40_000);
+
+  it('charges a request booking at once when payment holds are off for its provider: the confirmation pays out, a decline refunds it all', async () => {
+    const providerId = `p-upfront-${randomUUID()}`;
+    const name = 'booking.payment_holds_enabled';
+    await publish(producer, Topics.featureFlags, 'FeatureFlagChanged', { name, enabled: true, providerOverrides: { [providerId]: false } }, name);
+    await waitFor(
+      async () => {
+        const answer = await fetch(`${platform.url('payment-svc')}/internal/feature-flags`, {
+          headers: { 'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '' },
+        });
+        const body = (await answer.json()) as { data: { settings: Record<string, { providerOverrides?: Record<string, boolean> }> } };
+        return body.data.settings[name]?.providerOverrides?.[providerId] === false;
+      },
+      10_000,
+      () => 'payment-svc to see the override',
+    );
+    const charge = (bookingId: string) =>
+      command('PlacePaymentHold', {
+        bookingId,
+        patientId: 'u1',
+        providerId,
+        amountCents: 10_000,
+        currency: 'usd',
+        platformFeeCents: 1150,
+        bookingType: 'request',
+      });
+
+    const confirmed = `b-${randomUUID()}`;
+    await charge(confirmed);
+    await eventFor(confirmed, 'PaymentHoldPlaced'); // booking-svc waits for the provider as with a hold
+    const [intent] = fake.intentsFor(confirmed);
+    expect(intent).toMatchObject({ capture_method: 'automatic', status: 'succeeded', amount_received: 10_000 });
+    expect(eventsFor(confirmed, 'PaymentCaptured')).toHaveLength(0); // taken, but not the provider's until they confirm
+    await command('CapturePayment', { bookingId: confirmed, amountCents: 10_000, reason: 'provider_confirmed' });
+    expect(await eventFor(confirmed, 'PaymentCaptured')).toMatchObject({ payload: { amountCents: 10_000 } });
+    expect(fake.requests.filter((r) => r.path === `/v1/payment_intents/${intent?.id}/capture`)).toHaveLength(0);
+
+    const declined = `b-${randomUUID()}`;
+    await charge(declined);
+    await eventFor(declined, 'PaymentHoldPlaced');
+    await command('ReleasePaymentHold', { bookingId: declined, reason: 'provider_declined' });
+    await command('ReleasePaymentHold', { bookingId: declined, reason: 'provider_declined' }); // redelivered
+    expect(await eventFor(declined, 'PaymentRefunded')).toMatchObject({ payload: { amountCents: 10_000 } });
+    const [declinedIntent] = fake.intentsFor(declined);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(fake.refunds.filter((r) => r.payment_intent === declinedIntent?.id).map((r) => r.amount)).toEqual([10_000]);
+    expect(eventsFor(declined, 'PaymentCaptured')).toHaveLength(0);
+  }, 60_000);
 
   it('warns before a hold lapses, and records a lapsed hold as Stripe has it: released, never captured', async () => {
     const bookingId = `b-${randomUUID()}`;

@@ -44,13 +44,6 @@ export class FeatureFlagsAdminController {
       throw new ApiError(422, 'VALIDATION_FAILED', `${flag} is on or off; it takes enabled, not percentage`);
     if (kind === 'percentage' && body.enabled !== undefined)
       throw new ApiError(422, 'VALIDATION_FAILED', `${flag} is a rollout percentage; it takes percentage, not enabled`);
-    if (flag === 'booking.payment_holds_enabled' && (body.enabled === false || Object.values(body.providerOverrides ?? {}).includes(false)))
-      // Charging request bookings up front (and refunding declines) is not built: refusing beats a switch that silently does nothing.
-      throw new ApiError(
-        422,
-        'FLAG_VALUE_UNSUPPORTED',
-        'Request bookings always use payment holds on this platform; booking.payment_holds_enabled cannot be turned off',
-      );
     const overrides = body.providerOverrides ?? {};
     if (Object.values(overrides).some((value) => typeof value !== 'boolean'))
       throw new ApiError(422, 'VALIDATION_FAILED', 'providerOverrides maps provider ids to true or false');

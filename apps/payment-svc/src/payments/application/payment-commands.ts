@@ -29,7 +29,13 @@ export class PaymentCommands {
     private readonly payouts: Payouts,
   ) {}
 
+  /**
+   * Authorises the card: a manual-capture hold; or, for a request booking whose provider has
+   * `booking.payment_holds_enabled` off, a charge taken at once (recordUpfrontCharge). booking-svc
+   * hears PaymentHoldPlaced either way and waits for the provider.
+   */
   async placeHold(command: PlacePaymentHold, now: Date = new Date()): Promise<Payment> {
+    const captureMode = await this.captureModeFor(command);
     let payment = await this.repository.createOrGet(
       payments.newPayment({
         bookingId: command.bookingId,
@@ -38,7 +44,7 @@ export class PaymentCommands {
         providerId: command.providerId,
         amountCents: command.amountCents,
         currency: command.currency.toLowerCase(),
-        captureMode: 'manual',
+        captureMode,
         feePolicy: DEFAULT_FEE_POLICY,
       }),
     );
@@ -56,7 +62,7 @@ export class PaymentCommands {
       currency: payment.currency,
       ...(command.customerId ? { customerId: command.customerId } : {}),
       ...this.paymentMethod(command),
-      captureMethod: 'manual',
+      captureMethod: payment.captureMode,
       idempotencyKey: payments.stripeIdempotencyKey(payment, 'hold'),
     });
     if (!outcome.ok) {
@@ -64,14 +70,29 @@ export class PaymentCommands {
       await this.repository.save(payment, failed, [paymentEvents.failed(failed)]);
       return failed;
     }
-    const held = payments.recordHold(payment, outcome.value.paymentIntentId, now, outcome.value.captureBefore);
+    const held =
+      payment.captureMode === 'automatic'
+        ? payments.recordUpfrontCharge(payment, outcome.value.paymentIntentId, outcome.value.amountReceived || payment.amountCents, now)
+        : payments.recordHold(payment, outcome.value.paymentIntentId, now, outcome.value.captureBefore);
     await this.repository.save(payment, held, [paymentEvents.holdPlaced(held)]);
     return held;
+  }
+
+  /** Request bookings are held unless payment holds are switched off for the provider; instant ones are held, then captured at once. */
+  private async captureModeFor(command: PlacePaymentHold): Promise<payments.CaptureMode> {
+    if (command.bookingType !== 'request') return 'manual';
+    return (await this.flags.isEnabled('booking.payment_holds_enabled', { providerId: command.providerId })) ? 'manual' : 'automatic';
   }
 
   /** Captures the hold, unless the `payment.disable_captures` kill switch is on: then the capture waits (see runDeferredCaptures). */
   async capture(command: CapturePayment, now: Date = new Date()): Promise<Payment> {
     const payment = await this.required(command.bookingId);
+    if (payment.awaitingConfirmation) {
+      // Charged up front: the provider's confirmation is the capture; the money is already taken.
+      const confirmed = payments.confirmUpfrontCharge(payment);
+      await this.repository.save(payment, confirmed, [paymentEvents.captured(confirmed)]);
+      return this.payouts.settle(confirmed);
+    }
     if (payment.status === 'captured') return this.payouts.settle(payment);
     if (payment.status !== 'held' || !payment.paymentIntentId) {
       this.logger.warn({ message: 'capture asked for a payment that is not held', bookingId: payment.bookingId, status: payment.status });
@@ -119,6 +140,15 @@ export class PaymentCommands {
   async release(command: ReleasePaymentHold, now: Date = new Date()): Promise<Payment> {
     const payment = await this.required(command.bookingId);
     if (payment.status === 'cancelled') return payment;
+    if (payment.awaitingConfirmation) {
+      // Charged up front and never confirmed (declined, expired, cancelled): everything goes back, once.
+      return this.refundOnce(
+        payment.bookingId,
+        `release:${payment.bookingId}`,
+        (p) => ({ amountCents: p.capturedCents - p.refundedCents, reason: command.reason, initiatedBy: 'system' }),
+        now,
+      );
+    }
     if (payment.status === 'captured' || payment.status === 'partial_refund' || payment.status === 'refunded') {
       this.logger.warn({ message: 'release asked for a captured payment; refunds are separate commands', bookingId: payment.bookingId });
       return payment;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import {
   type Payment,
+  confirmUpfrontCharge,
   holdExpiringSoon,
   newPayment,
   nextAttempt,
@@ -9,6 +10,7 @@ import {
   recordCapture,
   recordFailure,
   recordHold,
+  recordUpfrontCharge,
   refund,
   stripeIdempotencyKey,
   transferableCents,
@@ -97,5 +99,23 @@ describe('payment', () => {
     const held = recordHold(request(), 'pi_1', now);
     expect(holdExpiringSoon(held, new Date('2030-01-07T09:59:59Z'))).toBe(false);
     expect(holdExpiringSoon(held, new Date('2030-01-07T10:00:00Z'))).toBe(true);
+  });
+});
+
+describe('a request booking charged up front (payment holds off)', () => {
+  const upfront = () => recordUpfrontCharge({ ...request(), captureMode: 'automatic' }, 'pi_up', 10_000, now);
+
+  it('is captured with nothing owed to the provider until they confirm', () => {
+    expect(upfront()).toMatchObject({ status: 'captured', capturedCents: 10_000, awaitingConfirmation: true, paymentIntentId: 'pi_up' });
+    expect(upfront().payoutDue).toBeUndefined();
+    const confirmed = confirmUpfrontCharge(upfront());
+    expect(confirmed).toMatchObject({ status: 'captured', payoutDue: true, payout: { status: 'due' } });
+    expect(confirmed.awaitingConfirmation).toBeUndefined();
+    expect(confirmUpfrontCharge(confirmed)).toBe(confirmed); // a repeated confirmation changes nothing
+  });
+
+  it('cannot charge more than the booking costs, nor charge a payment that already holds money', () => {
+    expect(() => recordUpfrontCharge(request(), 'pi_up', 10_001, now)).toThrow();
+    expect(() => recordUpfrontCharge(upfront(), 'pi_up', 10_000, now)).toThrow();
   });
 });

@@ -54,6 +54,12 @@ export interface Payment {
   payout?: Payout;
   /** Set while the provider's payout has something left to do. */
   payoutDue?: true;
+  /**
+   * A request booking charged at once (`booking.payment_holds_enabled` off for its provider): the money
+   * is taken but the provider has not confirmed; confirmation pays the provider, a decline or expiry
+   * refunds it all.
+   */
+  awaitingConfirmation?: true;
   refunds: Refund[];
   failure?: { stage: 'hold' | 'capture'; code: string; message: string };
   /** Counts attempts per operation: part of the Stripe idempotency key, so a retry after a failure is a new request. */
@@ -122,6 +128,32 @@ export function recordHold(payment: Payment, paymentIntentId: string, now: Date,
   const expiresAt = captureBefore ?? new Date(now.getTime() + DEFAULT_HOLD_DAYS * 86_400_000);
   const { failure: _cleared, ...rest } = payment;
   return bump(rest, { status: 'held', paymentIntentId, hold: { createdAt: now, expiresAt } });
+}
+
+/**
+ * A request booking charged at once instead of held (payment holds switched off): captured, with no
+ * payout yet — the provider has not confirmed. booking-svc still hears "hold placed" and waits for the
+ * provider as usual; the nominal expiry only bounds the wait like a hold's would.
+ */
+export function recordUpfrontCharge(payment: Payment, paymentIntentId: string, capturedCents: number, now: Date): Payment {
+  assertStatus(payment, ['pending', 'failed'], 'record a charge for');
+  if (capturedCents > payment.amountCents)
+    throw new PaymentError(PaymentErrorCode.CaptureExceedsHold, `Cannot charge ${capturedCents} of ${payment.amountCents}`, { limit: payment.amountCents });
+  const { failure: _cleared, ...rest } = payment;
+  return bump(rest, {
+    status: 'captured',
+    paymentIntentId,
+    capturedCents,
+    hold: { createdAt: now, expiresAt: new Date(now.getTime() + DEFAULT_HOLD_DAYS * 86_400_000), capturedAt: now },
+    awaitingConfirmation: true,
+  });
+}
+
+/** The provider confirmed a booking charged up front: the provider's share is now due. */
+export function confirmUpfrontCharge(payment: Payment): Payment {
+  if (!payment.awaitingConfirmation) return payment;
+  const { awaitingConfirmation: _confirmed, ...rest } = payment;
+  return bump(rest, { payout: { status: 'due', transferredCents: 0, reversals: [] }, payoutDue: true });
 }
 
 /** The kill switch is on: the capture is remembered, not sent, and runs once captures are allowed again. */

@@ -32,6 +32,7 @@ export const PaymentSchema = withOutboxFields(
       refundPending: { type: Boolean },
       payout: { type: Schema.Types.Mixed },
       payoutDue: { type: Boolean },
+      awaitingConfirmation: { type: Boolean },
       version: { type: Number, required: true },
     },
     { collection: 'payments', versionKey: false, minimize: false, timestamps: true },

@@ -30,6 +30,8 @@ export interface TransferRequest {
 export interface HoldResult {
   paymentIntentId: string;
   status: string;
+  /** What was taken at once (automatic capture); 0 for a hold. */
+  amountReceived: number;
   captureBefore?: Date;
 }
 
@@ -77,7 +79,12 @@ export class StripeGateway {
       );
       const captureBefore =
         intent.latest_charge && typeof intent.latest_charge === 'object' ? intent.latest_charge.payment_method_details?.card?.capture_before : undefined;
-      return { paymentIntentId: intent.id, status: intent.status, ...(captureBefore ? { captureBefore: new Date(captureBefore * 1000) } : {}) };
+      return {
+        paymentIntentId: intent.id,
+        status: intent.status,
+        amountReceived: intent.amount_received,
+        ...(captureBefore ? { captureBefore: new Date(captureBefore * 1000) } : {}),
+      };
     });
   }
 
