@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
-import { buildMessage } from '@bp/messaging';
 import { FcmFake, type ProbedRecord, TwilioFake, devToken, probeTopic, publishMessage, testKafka, waitFor } from '@bp/testing';
-import { internalCall } from './support/internal-api.js';
+import { gatewayCall } from './support/gateway-client.js';
+import { newRequestEvent, setPreferences } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 const SENDER = '+15005550006';
@@ -53,45 +53,11 @@ describe('notification-svc push, SMS, digests and failures', () => {
     await Promise.all([fcm.stop(), twilio.stop()]);
   }, 60_000);
 
-  async function gateway(role: 'patient' | 'provider' | 'admin', id: string, method: string, path: string, body?: unknown) {
-    const response = await fetch(`${platform.url('gateway')}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${await devToken(role, id)}`,
-        ...(method === 'GET' ? {} : { 'x-idempotency-key': `k-${randomUUID()}` }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
-  const preferences = (role: 'patient' | 'provider', id: string, body: object) =>
-    internalCall(platform.url('notification-svc'), 'PUT', '/internal/notification-preferences/me', { type: role, id }, body);
+  const gateway = async (role: 'patient' | 'provider' | 'admin', id: string, method: string, path: string, body?: unknown) =>
+    gatewayCall(platform.url('gateway'), await devToken(role, id), method, path, body);
+  const preferences = (role: 'patient' | 'provider', id: string, body: object) => setPreferences(platform.url('notification-svc'), role, id, body);
   const deliveries = () => platform.mongo.db(platform.database('notification-svc')).collection('deliveries');
   const people = () => ({ patientId: `patient-${randomUUID()}`, providerId: `provider-${randomUUID()}`, bookingId: `b-${randomUUID()}` });
-  const newRequest = (bookingId: string, patientId: string, providerId: string, bookingNumber = 'FH-20300310-7KQ2M') =>
-    buildMessage(
-      Topics.bookingEvents,
-      'BookingStatusChanged',
-      {
-        bookingId,
-        bookingNumber,
-        patientId,
-        providerId,
-        bookingType: 'request',
-        previousStatus: 'pending_payment',
-        status: 'pending_confirmation',
-        reason: 'payment_held',
-        startTime: '2030-03-10T16:00:00.000Z',
-        endTime: '2030-03-10T16:30:00.000Z',
-        providerTimezone: 'America/Denver',
-        patientTimezone: 'Europe/Berlin',
-        deadline: '2030-03-02T10:00:00.000Z',
-        priceCents: 10_000,
-        currency: 'usd',
-      },
-      { id: bookingId, version: 2 },
-    );
   const failedEvents = (bookingId: string) =>
     notificationEvents.records.map((r) => JSON.parse(r.value ?? '{}')).filter((m) => m.type === 'NotificationFailed' && m.payload?.bookingId === bookingId);
 
@@ -103,7 +69,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
       body: { data: { pushTokens: [device] } },
     });
     expect((await gateway('patient', patientId, 'POST', '/api/notifications/devices', { token: 'not a token!' })).status).toBe(400);
-    const event = newRequest(bookingId, patientId, providerId);
+    const event = newRequestEvent(bookingId, patientId, providerId);
     await publishMessage(producer, event);
     await waitFor(
       () => fcm.receivedBy(device).length === 1,
@@ -141,7 +107,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     const issuedBefore = fcm.issuedTokens.length;
     const refusedBefore = fcm.unauthorized;
 
-    await publishMessage(producer, newRequest(`b-${randomUUID()}`, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(`b-${randomUUID()}`, patientId, providerId));
     await waitFor(
       () => fcm.receivedBy(device).length === 1,
       20_000,
@@ -151,7 +117,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     expect(fcm.issuedTokens.length).toBe(issuedBefore + 1);
     expect(fcm.receivedBy(device)[0]!.accessToken).toBe(fcm.issuedTokens.at(-1));
 
-    await publishMessage(producer, newRequest(`b-${randomUUID()}`, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(`b-${randomUUID()}`, patientId, providerId));
     await waitFor(
       () => fcm.receivedBy(device).length === 2,
       20_000,
@@ -169,7 +135,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     await gateway('patient', patientId, 'POST', '/api/notifications/devices', { token: gone });
     await gateway('patient', patientId, 'POST', '/api/notifications/devices', { token: kept });
     fcm.unregister(gone);
-    await publishMessage(producer, newRequest(bookingId, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(bookingId, patientId, providerId));
     await waitFor(
       () => fcm.receivedBy(kept).length === 1,
       20_000,
@@ -191,7 +157,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     const [patientDevice, providerDevice] = [`device-${randomUUID()}`, `device-${randomUUID()}`];
     await preferences('patient', patientId, { phone: patientPhone, pushTokens: [patientDevice], channels: { sms: true } }); // push and SMS
     await preferences('provider', providerId, { phone: providerPhone, pushTokens: [providerDevice], channels: { push: false, sms: true } }); // SMS only
-    await publishMessage(producer, newRequest(bookingId, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(bookingId, patientId, providerId));
     await waitFor(
       () => twilio.receivedBy(patientPhone).length === 1 && twilio.receivedBy(providerPhone).length === 1 && fcm.receivedBy(patientDevice).length === 1,
       20_000,
@@ -213,7 +179,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     const phone = '+17205550199';
     await preferences('provider', providerId, { phone, channels: { push: false, sms: true }, frequency: { newBookingRequest: 'hourly' } });
     const bookings = ['FH-20300310-AAAA1', 'FH-20300310-BBBB2', 'FH-20300310-CCCC3'].map((number) => ({ id: `b-${randomUUID()}`, number }));
-    const events = bookings.map((b) => newRequest(b.id, `patient-${randomUUID()}`, providerId, b.number));
+    const events = bookings.map((b) => newRequestEvent(b.id, `patient-${randomUUID()}`, providerId, b.number));
     for (const event of events) await publishMessage(producer, event);
     await publishMessage(producer, events[0]!); // redelivered: not listed twice
 
@@ -260,7 +226,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     twilio.failNext(3); // every attempt Twilio gets (NOTIFICATION_MAX_ATTEMPTS=3) fails
     fcm.failNext(1); // push fails once, then goes through
     const metricsBefore = await (await fetch(`${platform.url('notification-svc')}/metrics`)).text();
-    await publishMessage(producer, newRequest(bookingId, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(bookingId, patientId, providerId));
 
     await waitFor(
       () => failedEvents(bookingId).length === 1,

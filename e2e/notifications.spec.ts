@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { Topics } from '@bp/contracts';
-import { buildMessage } from '@bp/messaging';
 import { publishMessage, testKafka, waitFor } from '@bp/testing';
 import { internalCall } from './support/internal-api.js';
+import { newRequestEvent, setPreferences } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /** notification-svc on a real SMTP server: preferences, the emails a booking change sends, no duplicates on redelivery, retries after a refusal. */
@@ -54,31 +53,7 @@ describe('notification-svc email', () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   }, 60_000);
 
-  const preferences = (role: 'patient' | 'provider', id: string, body: object) =>
-    internalCall(platform.url('notification-svc'), 'PUT', '/internal/notification-preferences/me', { type: role, id }, body);
-  const statusChanged = (bookingId: string, patientId: string, providerId: string) =>
-    buildMessage(
-      Topics.bookingEvents,
-      'BookingStatusChanged',
-      {
-        bookingId,
-        bookingNumber: 'FH-20300310-7KQ2M',
-        patientId,
-        providerId,
-        bookingType: 'request',
-        previousStatus: 'pending_payment',
-        status: 'pending_confirmation',
-        reason: 'payment_held',
-        startTime: '2030-03-10T16:00:00.000Z',
-        endTime: '2030-03-10T16:30:00.000Z',
-        providerTimezone: 'America/Denver',
-        patientTimezone: 'Europe/Berlin',
-        deadline: '2030-03-02T10:00:00.000Z',
-        priceCents: 10_000,
-        currency: 'usd',
-      },
-      { id: bookingId, version: 2 },
-    );
+  const preferences = (role: 'patient' | 'provider', id: string, body: object) => setPreferences(platform.url('notification-svc'), role, id, body);
   const mailTo = (address: string) => received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === address);
 
   it('emails the patient and the provider of a new request, with its deep link, and nothing twice when the event comes again', async () => {
@@ -87,7 +62,7 @@ describe('notification-svc email', () => {
     const providerEmail = `${providerId}@example.test`;
     expect((await preferences('patient', patientId, { email: patientEmail })).status).toBe(200);
     expect((await preferences('provider', providerId, { email: providerEmail })).status).toBe(200);
-    const event = statusChanged(bookingId, patientId, providerId);
+    const event = newRequestEvent(bookingId, patientId, providerId);
     await publishMessage(producer, event);
     await waitFor(
       () => mailTo(patientEmail).length === 1 && mailTo(providerEmail).length === 1,
@@ -116,7 +91,7 @@ describe('notification-svc email', () => {
     await preferences('patient', patientId, { email: patientEmail, channels: { email: false } }); // email turned off
     await preferences('provider', providerId, { email: providerEmail });
     refuseOnce.add(providerEmail);
-    await publishMessage(producer, statusChanged(bookingId, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(bookingId, patientId, providerId));
     await waitFor(
       () => mailTo(providerEmail).length === 1,
       20_000,
@@ -161,7 +136,7 @@ describe('notification-svc email', () => {
       quietHours: { enabled: true, start: clock(new Date(now.getTime() - 3_600_000)), end: clock(end), timezone: 'UTC' },
     });
     await preferences('provider', providerId, { email: providerEmail });
-    await publishMessage(producer, statusChanged(bookingId, patientId, providerId));
+    await publishMessage(producer, newRequestEvent(bookingId, patientId, providerId));
     await waitFor(
       () => mailTo(providerEmail).length === 1,
       20_000,
