@@ -21,6 +21,8 @@ import { createNamedIndexes, defineMigration, dropNamedIndexes, fillMissing, rem
  * documents already had, and documents created since, are left as they are.
  */
 
+// The defaults as they were when this migration was written, copied on purpose rather than imported:
+// a migration must do the same thing forever, even after the domain's defaults change.
 const providerSettingsDefaults = (calendarConnected: boolean) => ({
   mode: calendarConnected ? 'instant' : 'request',
   modeOverride: false,
