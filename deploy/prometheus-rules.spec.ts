@@ -62,6 +62,7 @@ describe('Prometheus alert rules', () => {
         'KafkaConsumerLagHigh',
         'KafkaMessagesDeadLettered',
         'OutboxLagHigh',
+        'PaymentDisputesOpen',
         'PaymentHoldsActiveAmountHigh',
         'PaymentHoldsExpiringSoon',
         'SlotConversionLow',

@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
 import { StripeFake, publish, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
+import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 const ADMIN: TestActor = { type: 'admin', id: 'admin-ops' };
 
 /**
  * booking-svc and payment-svc together on a stateful Stripe: the capture kill switch, the provider's
- * Connect payout and its reversal after a refund, an admin refund through the API, and a request
- * whose card hold lapses within a day.
+ * Connect payout and its reversal after a refund, an admin refund through the API, a request whose
+ * card hold lapses within a day, and a disputed charge.
  */
 describe('payment operations across booking-svc and payment-svc', () => {
   const fake = new StripeFake();
@@ -155,6 +156,65 @@ describe('payment operations across booking-svc and payment-svc', () => {
     expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toEqual([
       expect.objectContaining({ amount: 8_850, destination: 'acct_lateprovider', transfer_group: booking.bookingNumber }),
     ]);
+  }, 90_000);
+
+  it('withholds the payout and refuses refunds while the charge is disputed, and pays only what a lost dispute leaves', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const booking = await requestBooking(provider.id, patient, 36);
+    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
+    await bookingState(booking.id, patient, (b) => b.status === 'confirmed');
+    const { paymentIntentId } = await paymentState(booking.id, (p) => p.payout?.status === 'awaiting_account');
+
+    // Stripe's dispute object names the PaymentIntent, not our booking. Delivered twice under two event ids: one dispute.
+    const dispute = { id: `dp_${randomUUID()}`, object: 'dispute', amount: 4_000, reason: 'product_not_received', status: 'needs_response', metadata: {} };
+    const opened = { ...dispute, charge: 'ch_disputed', payment_intent: paymentIntentId };
+    for (const event of [stripeEvent('charge.dispute.created', opened), stripeEvent('charge.dispute.created', opened)])
+      expect((await sendStripeWebhook(platform.url('payment-svc'), event)).status).toBe(200);
+    await paymentState(booking.id, (p) => p.payout?.status === 'withheld_dispute' && p.disputes?.[0]?.status === 'open');
+    const audit = await waitFor(
+      async () => {
+        const trail = (await bookings('GET', `/internal/bookings/${booking.id}/events`, ADMIN)).body.data as any[];
+        return trail.some((e) => e.eventType === 'payment_disputed') ? trail : undefined;
+      },
+      20_000,
+      () => 'the dispute in the booking’s audit trail',
+    );
+    expect(audit.filter((e) => e.eventType === 'payment_disputed')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ disputeId: dispute.id, amountCents: 4_000, needsAdmin: true }) }),
+    ]);
+    await waitFor(
+      async () => /^booking_payment_disputes_open(\{[^}]*\})? [1-9]/m.test(await (await fetch(`${platform.url('payment-svc')}/metrics`)).text()),
+      10_000,
+      () => 'the open dispute in booking_payment_disputes_open',
+    );
+
+    // Registering the Connect account sends nothing while the dispute is open; a refund is refused with a clear code.
+    const registered = await payments('PUT', `/internal/providers/${provider.id}/payout-account`, provider.actor, { stripeAccountId: 'acct_disputed1' });
+    expect(registered).toMatchObject({ status: 200, body: { data: { payoutsSent: 0 } } });
+    expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toHaveLength(0);
+    const refused = await payments(
+      'POST',
+      `/internal/payments/${booking.id}/refunds`,
+      ADMIN,
+      { reason: 'goodwill' },
+      { 'x-idempotency-key': `refund-${randomUUID()}` },
+    );
+    expect(refused).toMatchObject({ status: 409, body: { success: false, error: { code: 'PAYMENT_DISPUTED', details: { disputeIds: [dispute.id] } } } });
+    expect(fake.refunds.filter((r) => r.payment_intent === paymentIntentId)).toHaveLength(0);
+
+    // Lost: 4,000 went back to the cardholder, so the provider is paid on the 6,000 left (less the 1,150 fee).
+    const closed = stripeEvent('charge.dispute.closed', { ...opened, status: 'lost' });
+    expect((await sendStripeWebhook(platform.url('payment-svc'), closed)).status).toBe(200);
+    const paid = await paymentState(booking.id, (p) => p.payout?.status === 'sent');
+    expect(paid.disputes).toEqual([expect.objectContaining({ disputeId: dispute.id, status: 'lost' })]);
+    expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toEqual([
+      expect.objectContaining({ amount: 4_850, destination: 'acct_disputed1', transfer_group: booking.bookingNumber }),
+    ]);
+    const trail = (await bookings('GET', `/internal/bookings/${booking.id}/events`, ADMIN)).body.data as any[];
+    expect(trail).toContainEqual(
+      expect.objectContaining({ eventType: 'payment_dispute_closed', data: expect.objectContaining({ outcome: 'lost', needsAdmin: true }) }),
+    );
   }, 90_000);
 
   it('expires a request whose card hold lapses within a day and releases the hold', async () => {

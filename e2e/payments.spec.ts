@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import Stripe from 'stripe';
-import { localEnv, type ProbedRecord, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
+import { type ProbedRecord, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
+import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -113,19 +113,11 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
   }, 60_000);
 
   describe('Stripe webhooks', () => {
-    const secret = localEnv()['STRIPE_WEBHOOK_SECRET'] ?? '';
-    const signer = new Stripe('sk_test_signer');
-    const webhook = async (event: object, options: { tamper?: boolean; ageSeconds?: number } = {}) => {
-      const payload = JSON.stringify(event);
-      const signature = signer.webhooks.generateTestHeaderString({ payload, secret, timestamp: Math.floor(Date.now() / 1000) - (options.ageSeconds ?? 0) });
-      const response = await fetch(`${platform.url('payment-svc')}/webhooks/stripe`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-        body: options.tamper ? payload.replace('"amount_refunded":2000', '"amount_refunded":9000') : payload,
+    const webhook = (event: object, options: { tamper?: boolean; ageSeconds?: number } = {}) =>
+      sendStripeWebhook(platform.url('payment-svc'), event, {
+        ...(options.ageSeconds ? { ageSeconds: options.ageSeconds } : {}),
+        ...(options.tamper ? { tamper: (payload: string) => payload.replace('"amount_refunded":2000', '"amount_refunded":9000') } : {}),
       });
-      return { status: response.status, body: (await response.json()) as any };
-    };
-    const stripeEvent = (id: string, type: string, object: object) => ({ id, object: 'event', type, created: Math.floor(Date.now() / 1000), data: { object } });
 
     it('verifies, stores once, and applies a refund made at Stripe; refuses tampered and stale deliveries', async () => {
       const bookingId = `b-${randomUUID()}`;
@@ -133,7 +125,7 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
       const placed = await eventFor(bookingId, 'PaymentHoldPlaced');
       await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
       await eventFor(bookingId, 'PaymentCaptured');
-      const refunded = stripeEvent(`evt_${randomUUID()}`, 'charge.refunded', {
+      const refunded = stripeEvent('charge.refunded', {
         id: 'ch_1',
         object: 'charge',
         payment_intent: placed.payload.paymentIntentId,
@@ -153,7 +145,7 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
         () => 'the refund recorded',
       );
       // An event from before the capture, arriving late, changes nothing.
-      const late = stripeEvent(`evt_${randomUUID()}`, 'payment_intent.amount_capturable_updated', {
+      const late = stripeEvent('payment_intent.amount_capturable_updated', {
         id: placed.payload.paymentIntentId,
         object: 'payment_intent',
         metadata: { bookingId },

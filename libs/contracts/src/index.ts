@@ -9,6 +9,7 @@ export * from './calendar/calendar-connection-changed.event.js';
 export * from './payment/place-payment-hold.command.js';
 export * from './payment/capture-payment.command.js';
 export * from './payment/payment-events.js';
+export * from './payment/payment-dispute-events.js';
 export * from './payment/refund-payment.command.js';
 export * from './calendar/provider-busy-times.event.js';
 export * from './platform/feature-flag-names.js';

@@ -5,6 +5,7 @@ import { CalendarConnectionChanged } from './calendar/calendar-connection-change
 import { ProviderBusyTimesUpdated } from './calendar/provider-busy-times.event.js';
 import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
 import { CapturePayment } from './payment/capture-payment.command.js';
+import { PaymentDisputeClosed, PaymentDisputed } from './payment/payment-dispute-events.js';
 import { PaymentCaptured, PaymentFailed, PaymentHoldExpiring, PaymentHoldPlaced, PaymentHoldReleased, PaymentRefunded } from './payment/payment-events.js';
 import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
 import { RefundPayment } from './payment/refund-payment.command.js';
@@ -24,7 +25,16 @@ export const CONTRACTS = {
   'booking.events.v1': { SlotReserved, BookingStatusChanged },
   'booking.commands.v1': { ExpireBookingDeadline, RecomputeProviderStats, CleanUpBookingHolds },
   'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment, RunPaymentHoldMonitor },
-  'payment.events.v1': { PaymentHoldPlaced, PaymentCaptured, PaymentFailed, PaymentHoldReleased, PaymentHoldExpiring, PaymentRefunded },
+  'payment.events.v1': {
+    PaymentHoldPlaced,
+    PaymentCaptured,
+    PaymentFailed,
+    PaymentHoldReleased,
+    PaymentHoldExpiring,
+    PaymentRefunded,
+    PaymentDisputed,
+    PaymentDisputeClosed,
+  },
   'calendar.commands.v1': { SyncProviderCalendar, RetryFailedCalendarSyncs },
   'calendar.events.v1': { CalendarConnectionChanged, ProviderBusyTimesUpdated },
   'platform.feature-flags.v1': { FeatureFlagChanged },

@@ -144,6 +144,21 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
           },
         },
       },
+      disputes: {
+        type: 'array',
+        description: 'Cardholder disputes; while one is open refunds are refused (409 PAYMENT_DISPUTED) and an unsent payout is withheld',
+        items: {
+          type: 'object',
+          properties: {
+            disputeId: string,
+            amountCents: integer,
+            reason: string,
+            status: { type: 'string', enum: ['open', 'won', 'lost'] },
+            openedAt: dateTime,
+            closedAt: dateTime,
+          },
+        },
+      },
       failure: openObject,
       payout: openObject,
     },

@@ -120,6 +120,14 @@ export class BookingActions {
     return this.commands.run(id, (b) => transitions.recordHoldReleased(b, reason, this.commands.context(SYSTEM)));
   }
 
+  disputeOpened(id: string, dispute: Parameters<typeof transitions.recordDisputeOpened>[1]): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordDisputeOpened(b, dispute, this.commands.context(SYSTEM)));
+  }
+
+  disputeClosed(id: string, dispute: Parameters<typeof transitions.recordDisputeClosed>[1]): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordDisputeClosed(b, dispute, this.commands.context(SYSTEM)));
+  }
+
   holdExpiring(id: string, expiresAt: Date): Promise<Booking> {
     return this.commands.run(id, (b) => transitions.holdExpiring(b, expiresAt, this.commands.context(SYSTEM)));
   }

@@ -226,6 +226,26 @@ describe('booking transitions', () => {
     expect(released.audit[0]?.eventType).toBe('payment_released');
   });
 
+  it('flags a disputed charge and a lost dispute for an admin without touching the booking, once each', () => {
+    const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    const dispute = { disputeId: 'dp_1', amountCents: 10_000, reason: 'fraudulent' };
+    const opened = t.recordDisputeOpened(confirmed, dispute, { actor: system, now: at(12) });
+    expect(opened.booking).toMatchObject({ status: 'confirmed', payment: confirmed.payment });
+    expect(opened.effects).toEqual([]);
+    expect(opened.audit[0]).toMatchObject({ eventType: 'payment_disputed', data: { ...dispute, needsAdmin: true } });
+    expect(() => t.recordDisputeOpened(opened.booking, dispute, { actor: system, now: at(13) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
+
+    const lost = t.recordDisputeClosed(opened.booking, { disputeId: 'dp_1', amountCents: 10_000, outcome: 'lost' }, { actor: system, now: at(14) });
+    expect(lost.audit[0]).toMatchObject({ eventType: 'payment_dispute_closed', data: { outcome: 'lost', needsAdmin: true } });
+    const won = t.recordDisputeClosed(opened.booking, { disputeId: 'dp_1', amountCents: 10_000, outcome: 'won' }, { actor: system, now: at(14) });
+    expect(won.audit[0]?.data).not.toHaveProperty('needsAdmin');
+    expect(() => t.recordDisputeClosed(lost.booking, { disputeId: 'dp_1', amountCents: 10_000, outcome: 'lost' }, { actor: system, now: at(15) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
+  });
+
   it('walks the visit: check-in, start, complete; no-show from confirmed', () => {
     const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
     const done = [t.checkIn, t.startVisit, t.complete].reduce((b, step) => step(b, { actor: provider, now: at(20) }).booking, confirmed);

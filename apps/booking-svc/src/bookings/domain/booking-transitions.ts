@@ -181,6 +181,35 @@ export function recordRefunded(
   return change(booking, ctx, 'payment_refunded', undefined, { payment }, [], refund);
 }
 
+function disputeAudited(booking: Booking, eventType: string, disputeId: string): boolean {
+  return booking.audit.some((entry) => entry.eventType === eventType && entry.data?.['disputeId'] === disputeId);
+}
+
+/**
+ * The cardholder disputes the charge (payment-svc heard it from Stripe). The booking keeps its status;
+ * the audit entry asks an admin to answer the dispute at Stripe (payment-svc refuses refunds meanwhile).
+ */
+export function recordDisputeOpened(
+  booking: Booking,
+  dispute: { disputeId: string; amountCents: number; reason: string },
+  ctx: TransitionContext,
+): BookingChange {
+  if (disputeAudited(booking, 'payment_disputed', dispute.disputeId))
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute is already recorded');
+  return change(booking, ctx, 'payment_disputed', undefined, {}, [], { ...dispute, needsAdmin: true });
+}
+
+/** The dispute closed; a lost one (the money went back to the cardholder) stays flagged for an admin. */
+export function recordDisputeClosed(
+  booking: Booking,
+  dispute: { disputeId: string; amountCents: number; outcome: 'won' | 'lost' },
+  ctx: TransitionContext,
+): BookingChange {
+  if (disputeAudited(booking, 'payment_dispute_closed', dispute.disputeId))
+    throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute’s outcome is already recorded');
+  return change(booking, ctx, 'payment_dispute_closed', undefined, {}, [], { ...dispute, ...(dispute.outcome === 'lost' ? { needsAdmin: true } : {}) });
+}
+
 /**
  * The card hold was let go: a release we asked for, or the authorisation lapsed at Stripe. If the
  * booking still needed that money (a capture was waiting, e.g. behind the kill switch), it cannot

@@ -4,6 +4,8 @@ import {
   type CalendarConnectionChanged,
   type ExpireBookingDeadline,
   type PaymentCaptured,
+  type PaymentDisputeClosed,
+  type PaymentDisputed,
   type PaymentFailed,
   type PaymentHoldExpiring,
   type PaymentHoldPlaced,
@@ -53,6 +55,18 @@ export class BookingMessagesConsumer {
   @OnMessage(Topics.paymentEvents, 'PaymentHoldExpiring')
   onHoldExpiring(@Payload() message: InboundMessage<PaymentHoldExpiring>) {
     return this.unlessStale(message, () => this.actions.holdExpiring(message.payload.bookingId, new Date(message.payload.expiresAt)));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentDisputed')
+  onDisputed(@Payload() message: InboundMessage<PaymentDisputed>) {
+    const { bookingId, ...dispute } = message.payload;
+    return this.unlessStale(message, () => this.actions.disputeOpened(bookingId, dispute));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentDisputeClosed')
+  onDisputeClosed(@Payload() message: InboundMessage<PaymentDisputeClosed>) {
+    const { bookingId, ...dispute } = message.payload;
+    return this.unlessStale(message, () => this.actions.disputeClosed(bookingId, dispute));
   }
 
   @OnMessage(Topics.bookingCommands, 'ExpireBookingDeadline')

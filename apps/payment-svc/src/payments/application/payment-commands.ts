@@ -145,7 +145,7 @@ export class PaymentCommands {
       return this.refundOnce(
         payment.bookingId,
         `release:${payment.bookingId}`,
-        (p) => ({ amountCents: p.capturedCents - p.refundedCents, reason: command.reason, initiatedBy: 'system' }),
+        (p) => ({ amountCents: payments.refundableCents(p), reason: command.reason, initiatedBy: 'system' }),
         now,
       );
     }
@@ -176,7 +176,7 @@ export class PaymentCommands {
 
   /** An admin's refund: the given amount, or everything that remains. `requestId` comes from the caller's idempotency key. */
   adminRefund(bookingId: string, requestId: string, amountCents: number | undefined, reason: string, now: Date = new Date()): Promise<Payment> {
-    return this.refundOnce(bookingId, requestId, (p) => ({ amountCents: amountCents ?? p.capturedCents - p.refundedCents, reason, initiatedBy: 'admin' }), now);
+    return this.refundOnce(bookingId, requestId, (p) => ({ amountCents: amountCents ?? payments.refundableCents(p), reason, initiatedBy: 'admin' }), now);
   }
 
   private async refundOnce(

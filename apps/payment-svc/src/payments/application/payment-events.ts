@@ -1,5 +1,6 @@
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
+import type { Dispute } from '../domain/dispute.js';
 import type { Payment } from '../domain/payment.js';
 
 /** The events payment-svc tells booking-svc, built from the payment state they report (one way for commands, webhooks and the monitor). */
@@ -25,6 +26,15 @@ export const paymentEvents = {
     }),
   holdExpiring: (p: Payment) =>
     event(p, 'PaymentHoldExpiring', { bookingId: p.bookingId, paymentIntentId: p.paymentIntentId ?? '', expiresAt: p.hold!.expiresAt.toISOString() }),
+  disputed: (p: Payment, d: Dispute) =>
+    event(p, 'PaymentDisputed', { bookingId: p.bookingId, disputeId: d.disputeId, amountCents: d.amountCents, reason: d.reason }),
+  disputeClosed: (p: Payment, d: Dispute) =>
+    event(p, 'PaymentDisputeClosed', {
+      bookingId: p.bookingId,
+      disputeId: d.disputeId,
+      amountCents: d.amountCents,
+      outcome: d.status === 'lost' ? 'lost' : 'won',
+    }),
   /** The last refund recorded on the payment. */
   refunded: (p: Payment) => {
     const last = p.refunds.at(-1)!;

@@ -48,6 +48,7 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
     for (const payment of await this.repository.list({ refundPending: true })) await this.commands.finishRefund(payment, now);
     await this.payouts.settleDue();
     paymentMetrics.payoutsDue().set((await this.repository.list({ payoutDue: true })).length);
+    paymentMetrics.disputesOpen().set((await this.repository.list({ disputeOpen: true })).length);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -68,6 +68,9 @@ export class Payouts {
       case 'await_account':
         next = payouts.recordAwaitingAccount(payment);
         break;
+      case 'await_dispute':
+        next = payouts.recordWithheldForDispute(payment);
+        break;
       case 'settled':
         next = payouts.recordPayoutSettled(payment);
         break;

@@ -5,6 +5,7 @@ export enum PaymentErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
   PaymentNotFound = 'PAYMENT_NOT_FOUND',
   RefundInProgress = 'REFUND_IN_PROGRESS',
+  PaymentDisputed = 'PAYMENT_DISPUTED',
 }
 
 /** A payment rule said no; retrying the same input cannot succeed. */

@@ -1,4 +1,5 @@
 import { type FeePolicy, type PlatformFee, platformFee, providerPayout } from '@bp/pricing';
+import { type Dispute, lostToDisputesCents } from './dispute.js';
 import { PaymentError, PaymentErrorCode } from './payment-error.js';
 
 export type PaymentStatus = 'pending' | 'held' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
@@ -20,7 +21,7 @@ export interface Refund {
 
 /** What the provider's Connect account has received for this payment (see payout.ts). */
 export interface Payout {
-  status: 'due' | 'awaiting_account' | 'sent' | 'none_owed';
+  status: 'due' | 'awaiting_account' | 'withheld_dispute' | 'sent' | 'none_owed';
   destination?: string;
   transferId?: string;
   transferredCents: number;
@@ -61,6 +62,10 @@ export interface Payment {
    */
   awaitingConfirmation?: true;
   refunds: Refund[];
+  /** Cardholder disputes of the charge (see dispute.ts). */
+  disputes?: Dispute[];
+  /** Set while a dispute is open: refunds are refused and an unsent payout waits. */
+  disputeOpen?: true;
   failure?: { stage: 'hold' | 'capture'; code: string; message: string };
   /** Counts attempts per operation: part of the Stripe idempotency key, so a retry after a failure is a new request. */
   attempts: Record<string, number>;
@@ -204,9 +209,18 @@ export function startRefund(payment: Payment, amountCents: number, reason: strin
   return bump(payment, { refundInFlight: { requestId, amountCents, reason, initiatedBy, stripeKey }, refundPending: true });
 }
 
+/** What is still ours to give back: captured, less refunds, less what lost disputes already returned. */
+export function refundableCents(payment: Payment): number {
+  return payment.capturedCents - payment.refundedCents - lostToDisputesCents(payment);
+}
+
 function assertRefundable(payment: Payment, amountCents: number): void {
   assertStatus(payment, ['captured', 'partial_refund'], 'refund');
-  const remaining = payment.capturedCents - payment.refundedCents;
+  if (payment.disputeOpen)
+    throw new PaymentError(PaymentErrorCode.PaymentDisputed, 'The cardholder disputes this charge; it cannot be refunded until the dispute closes', {
+      disputeIds: (payment.disputes ?? []).filter((d) => d.status === 'open').map((d) => d.disputeId),
+    });
+  const remaining = refundableCents(payment);
   if (!Number.isInteger(amountCents) || amountCents <= 0) throw new PaymentError(PaymentErrorCode.ValidationFailed, 'A refund is a positive number of cents');
   if (amountCents > remaining)
     throw new PaymentError(PaymentErrorCode.RefundExceedsCaptured, `Only ${remaining} cents of the captured amount remain to refund`, {
@@ -228,7 +242,7 @@ export function refund(
   const refundedCents = payment.refundedCents + amountCents;
   const { refundInFlight: _recorded, refundPending: _done, ...rest } = payment;
   return bump(rest, {
-    status: refundedCents === payment.capturedCents ? 'refunded' : 'partial_refund',
+    status: refundedCents + lostToDisputesCents(payment) >= payment.capturedCents ? 'refunded' : 'partial_refund',
     refundedCents,
     refunds: [...payment.refunds, { amountCents, reason, initiatedBy, createdAt: now, ...ids }],
     // Less is owed to the provider now: a payout already sent is partly reversed (payout.ts).
@@ -236,9 +250,9 @@ export function refund(
   });
 }
 
-/** What the provider's Connect account receives for this payment now: captured, less refunds, less the platform fee. */
+/** What the provider's Connect account receives for this payment now: captured, less refunds and lost disputes, less the platform fee. */
 export function transferableCents(payment: Payment): number {
-  return providerPayout(payment.capturedCents - payment.refundedCents, payment.fee);
+  return providerPayout(refundableCents(payment), payment.fee);
 }
 
 /** A hold close to lapsing (within `withinMs`), for the hold monitor. */

@@ -6,6 +6,7 @@ export type PayoutStep =
   | { kind: 'transfer'; destination: string; amountCents: number }
   | { kind: 'reverse'; transferId: string; amountCents: number }
   | { kind: 'await_account' }
+  | { kind: 'await_dispute' }
   | { kind: 'settled' };
 
 /** What the provider holds of this payment: transferred less reversed. */
@@ -16,7 +17,8 @@ export function paidOutCents(payout: Payout): number {
 /**
  * The provider is owed the captured amount less refunds and the platform fee (libs/pricing). Before
  * anything was sent: one transfer of that, once they have a Connect account. After: a refund that
- * lowers what they are owed reverses the difference from the transfer (one reversal per refund).
+ * lowers what they are owed reverses the difference from the transfer (one reversal per refund), and
+ * so does a lost dispute. Nothing is sent while the cardholder disputes the charge.
  */
 export function nextPayoutStep(payment: Payment, destination: string | undefined): PayoutStep {
   const payout = payment.payout;
@@ -26,6 +28,7 @@ export function nextPayoutStep(payment: Payment, destination: string | undefined
     const excess = paidOutCents(payout) - owed;
     return excess > 0 ? { kind: 'reverse', transferId: payout.transferId, amountCents: excess } : { kind: 'settled' };
   }
+  if (payment.disputeOpen) return { kind: 'await_dispute' };
   if (owed <= 0) return { kind: 'settled' };
   if (!destination) return { kind: 'await_account' };
   return { kind: 'transfer', destination, amountCents: owed };
@@ -49,6 +52,12 @@ export function recordReversal(payment: Payment, reversalId: string, amountCents
 export function recordAwaitingAccount(payment: Payment): Payment {
   if (payment.payout?.status === 'awaiting_account') return payment;
   return withPayout(payment, { ...payment.payout!, status: 'awaiting_account' }, true);
+}
+
+/** A dispute is open: the payout waits (still due) for it to close. */
+export function recordWithheldForDispute(payment: Payment): Payment {
+  if (payment.payout?.status === 'withheld_dispute') return payment;
+  return withPayout(payment, { ...payment.payout!, status: 'withheld_dispute' }, true);
 }
 
 /** Nothing (more) to send or reverse. */

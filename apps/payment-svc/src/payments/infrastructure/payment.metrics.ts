@@ -13,6 +13,9 @@ export const paymentMetrics = {
   capturesDeferred: () => gauge('booking_payment_captures_deferred', 'Captures waiting because payment.disable_captures is on'),
   holdsReconciled: () => counter('booking_payment_holds_reconciled_total', 'Holds past their expiry checked with Stripe, by what Stripe said', ['outcome']),
   holdsByAge: () => gauge('booking_payment_holds_by_age', "Open holds by age, in the admin dashboard's aging buckets", ['age']),
+  disputesOpened: () => counter('booking_payment_disputes_opened_total', 'Charges the cardholder disputed, by Stripe reason', ['reason']),
+  disputesClosed: () => counter('booking_payment_disputes_closed_total', 'Disputes closed, by outcome (won, lost)', ['outcome']),
+  disputesOpen: () => gauge('booking_payment_disputes_open', 'Payments with a dispute still open (refunds refused, unsent payouts withheld)'),
   payoutsDue: () =>
     gauge('booking_payment_payouts_due', 'Captured payments whose provider payout is not settled yet (no Connect account, or a failed transfer)'),
 };

@@ -41,13 +41,19 @@ export class PaymentRepository {
     return doc ? toPayment(doc) : null;
   }
 
+  /** The payment Stripe knows by this PaymentIntent (webhook objects without our metadata, such as disputes). */
+  async findByPaymentIntent(paymentIntentId: string): Promise<Payment | null> {
+    const doc = await this.model.findOne({ paymentIntentId }).lean<PaymentDocument>();
+    return doc ? toPayment(doc) : null;
+  }
+
   /**
    * Payments matching scalar equalities only: the sweeps' flags (`captureWaiting`, `payoutDue`,
-   * `refundPending`) and `status` are set only while there is work, so these stay small, and
+   * `refundPending`, `disputeOpen`) and `status` are set only while there is work, so these stay small, and
    * equality is what FerretDB evaluates in the database.
    */
   async list(
-    filter: { status?: PaymentStatus; providerId?: string; captureWaiting?: true; payoutDue?: true; refundPending?: true },
+    filter: { status?: PaymentStatus; providerId?: string; captureWaiting?: true; payoutDue?: true; refundPending?: true; disputeOpen?: true },
     limit = 500,
   ): Promise<Payment[]> {
     const docs = await this.model.find(filter).limit(limit).lean<PaymentDocument[]>();

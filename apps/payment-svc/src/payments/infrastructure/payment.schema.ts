@@ -33,6 +33,8 @@ export const PaymentSchema = withOutboxFields(
       payout: { type: Schema.Types.Mixed },
       payoutDue: { type: Boolean },
       awaitingConfirmation: { type: Boolean },
+      disputes: { type: Schema.Types.Mixed },
+      disputeOpen: { type: Boolean },
       version: { type: Number, required: true },
     },
     { collection: 'payments', versionKey: false, minimize: false, timestamps: true },
@@ -44,3 +46,4 @@ PaymentSchema.index({ status: 1, 'hold.expiresAt': 1 });
 PaymentSchema.index({ captureWaiting: 1 }, { sparse: true });
 PaymentSchema.index({ refundPending: 1 }, { sparse: true });
 PaymentSchema.index({ payoutDue: 1, providerId: 1 }, { sparse: true });
+PaymentSchema.index({ disputeOpen: 1 }, { sparse: true });

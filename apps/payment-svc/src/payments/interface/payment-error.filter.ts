@@ -12,6 +12,7 @@ const STATUS: Record<PaymentErrorCode, number> = {
   [PaymentErrorCode.ValidationFailed]: 422,
   [PaymentErrorCode.PaymentNotFound]: 404,
   [PaymentErrorCode.RefundInProgress]: 409,
+  [PaymentErrorCode.PaymentDisputed]: 409,
 };
 
 /** payment-svc's errors in the spec's envelope: rules (PaymentError), lost races, and Stripe refusing or failing. */

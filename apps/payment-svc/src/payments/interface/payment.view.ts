@@ -1,6 +1,6 @@
 import type { Payment } from '../domain/payment.js';
 
-/** What callers see of a payment: amounts, status, hold, refunds, fee and payout; never attempts, keys or outbox state. */
+/** What callers see of a payment: amounts, status, hold, refunds, disputes, fee and payout; never attempts, keys or outbox state. */
 export function paymentView(payment: Payment) {
   return {
     bookingId: payment.bookingId,
@@ -17,6 +17,7 @@ export function paymentView(payment: Payment) {
     ...(payment.hold ? { hold: payment.hold } : {}),
     captureDeferred: payment.captureWaiting === true,
     refunds: payment.refunds.map(({ requestId: _internal, ...refund }) => refund),
+    ...(payment.disputes?.length ? { disputes: payment.disputes } : {}),
     ...(payment.failure ? { failure: payment.failure } : {}),
     ...(payment.payout
       ? {

@@ -1,12 +1,27 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { paymentEvents } from '../../payments/application/payment-events.js';
+import * as disputes from '../../payments/domain/dispute.js';
 import * as payments from '../../payments/domain/payment.js';
+import { paymentMetrics } from '../../payments/infrastructure/payment.metrics.js';
 import { PaymentRepository } from '../../payments/infrastructure/payment.repository.js';
 import { type StoredStripeEvent, StripeEventStore } from '../infrastructure/stripe-event.store.js';
 
 const SWEEP_MS = 2_000;
 /** Left for a later pass: our own refund is in flight, and its record will account for what this event reports. */
 const WAIT = 'wait';
+
+/** The fields of Stripe's event objects (PaymentIntent, Charge, Dispute) this processor reads. */
+interface StripeObject {
+  id?: string;
+  metadata?: { bookingId?: string };
+  amount?: number;
+  amount_received?: number;
+  amount_refunded?: number;
+  payment_intent?: string;
+  reason?: string;
+  status?: string;
+  refunds?: { data?: Array<{ id?: string }> };
+}
 
 /**
  * Applies stored Stripe events to payments, after the webhook has answered. Each event only moves a
@@ -44,17 +59,8 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
   }
 
   private async apply(event: StoredStripeEvent): Promise<string> {
-    const object = event.object as {
-      id?: string;
-      metadata?: { bookingId?: string };
-      amount_received?: number;
-      amount_refunded?: number;
-      payment_intent?: string;
-      refunds?: { data?: Array<{ id?: string }> };
-    };
-    const bookingId = object.metadata?.bookingId;
-    if (!bookingId) return 'ignored: no booking';
-    const payment = await this.payments.find(bookingId);
+    const object = event.object as StripeObject;
+    const payment = await this.paymentOf(object);
     if (!payment) return 'ignored: unknown booking';
     const now = new Date();
     switch (event.type) {
@@ -78,14 +84,54 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
         return this.save(payment, payments.refund(payment, missing, 'refunded_at_stripe', 'system', now, refundId ? { refundId } : {}), 'refunded');
       }
       case 'charge.dispute.created':
-        this.logger.error({ message: 'payment disputed', bookingId, paymentIntentId: payment.paymentIntentId });
-        return 'dispute flagged';
+        return this.disputeOpened(payment, object, now);
+      case 'charge.dispute.closed':
+        return this.disputeClosed(payment, object, now);
       default:
         return `ignored: ${event.type}`;
     }
   }
 
-  private async save(previous: payments.Payment, next: payments.Payment, type: keyof typeof paymentEvents): Promise<string> {
+  /** By our metadata when the object carries it (PaymentIntents, their charges), else by its PaymentIntent (disputes). */
+  private async paymentOf(object: StripeObject): Promise<payments.Payment | null> {
+    const bookingId = object.metadata?.bookingId;
+    if (bookingId) return this.payments.find(bookingId);
+    return object.payment_intent ? this.payments.findByPaymentIntent(object.payment_intent) : null;
+  }
+
+  private disputeReport(object: StripeObject): disputes.DisputeReport {
+    return { disputeId: object.id ?? 'unknown', amountCents: object.amount ?? 0, reason: object.reason ?? 'general' };
+  }
+
+  /** Refunds stop and an unsent payout waits; an admin has to answer the dispute at Stripe, so it is logged as an error and alerted on. */
+  private async disputeOpened(payment: payments.Payment, object: StripeObject, now: Date): Promise<string> {
+    const report = this.disputeReport(object);
+    const next = disputes.openDispute(payment, report, now);
+    if (next === payment) return 'already recorded';
+    await this.payments.save(payment, next, [paymentEvents.disputed(next, next.disputes!.at(-1)!)]);
+    paymentMetrics.disputesOpened().inc({ reason: report.reason });
+    this.logger.error({ message: 'payment disputed; answer it at Stripe', bookingId: payment.bookingId, disputeId: report.disputeId, reason: report.reason });
+    return 'applied: disputed';
+  }
+
+  /** Stripe's `lost` returned the money to the cardholder; every other closed status (won, warning_closed) lost nothing. */
+  private async disputeClosed(payment: payments.Payment, object: StripeObject, now: Date): Promise<string> {
+    const report = this.disputeReport(object);
+    const outcome = object.status === 'lost' ? 'lost' : 'won';
+    const next = disputes.closeDispute(payment, report, outcome, now);
+    if (next === payment) return 'already recorded';
+    const closed = next.disputes!.find((d) => d.disputeId === report.disputeId)!;
+    await this.payments.save(payment, next, [paymentEvents.disputeClosed(next, closed)]);
+    paymentMetrics.disputesClosed().inc({ outcome });
+    this.logger.warn({ message: 'payment dispute closed', bookingId: payment.bookingId, disputeId: report.disputeId, outcome });
+    return `applied: dispute ${outcome}`;
+  }
+
+  private async save(
+    previous: payments.Payment,
+    next: payments.Payment,
+    type: 'holdPlaced' | 'captured' | 'failed' | 'holdReleased' | 'refunded',
+  ): Promise<string> {
     await this.payments.save(previous, next, [paymentEvents[type](next)]);
     return `applied: ${type}`;
   }
