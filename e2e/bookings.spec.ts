@@ -75,6 +75,7 @@ describe('booking core', () => {
     expect(JSON.parse((await commandFor(booking.id, 'PlacePaymentHold')).value!).payload).toMatchObject({
       amountCents: 10_000,
       platformFeeCents: 1150,
+      feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
       bookingType: 'request',
     });
 

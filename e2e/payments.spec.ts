@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
+import { type MessageType, type PayloadOf, type PlacePaymentHold, Topics } from '@bp/contracts';
 import { type ProbedRecord, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
@@ -41,24 +41,26 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
       .db(platform.database('payment-svc'))
       .collection('payments')
       .findOne({ _id: bookingId as never });
-  const hold = (bookingId: string) =>
+  const hold = (bookingId: string, fee: { platformFeeCents: number; feePolicy?: PlacePaymentHold['feePolicy'] } = { platformFeeCents: 1150 }) =>
     command('PlacePaymentHold', {
       bookingId,
       patientId: 'u1',
       providerId: 'p1',
       amountCents: 10_000,
       currency: 'usd',
-      platformFeeCents: 1150,
+      ...fee,
       bookingType: 'request',
       bookingNumber: 'FH-20300101-AAAAA',
     });
 
   it('holds, captures and refunds in parts, refusing a refund above what was captured', async () => {
     const bookingId = `b-${randomUUID()}`;
-    await hold(bookingId);
+    // booking-svc priced this booking with a fee rule other than the default: the payment keeps booking-svc's fee, not its own.
+    const feePolicy = { percentage: 20, flatFeeCents: 100, maxFeeCents: 5_000 };
+    await hold(bookingId, { platformFeeCents: 2_100, feePolicy });
     const placed = await eventFor(bookingId, 'PaymentHoldPlaced');
     expect(placed.payload).toMatchObject({ amountCents: 10_000, paymentIntentId: expect.stringMatching(/^pi_/) });
-    expect(await stored(bookingId)).toMatchObject({ status: 'held', attempts: {}, fee: { calculatedFeeCents: 1150 } });
+    expect(await stored(bookingId)).toMatchObject({ status: 'held', attempts: {}, fee: { ...feePolicy, calculatedFeeCents: 2_100 } });
 
     await command('CapturePayment', { bookingId, amountCents: 10_000, reason: 'provider_confirmed' });
     expect((await eventFor(bookingId, 'PaymentCaptured')).payload).toMatchObject({ amountCents: 10_000 });

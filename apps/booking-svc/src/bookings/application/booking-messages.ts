@@ -43,6 +43,12 @@ export function messagesFor(change: BookingChange): OutgoingMessage[] {
   return [statusChanged, ...change.effects.flatMap((effect) => paymentCommand(booking, effect, aggregate))];
 }
 
+/** The rule behind the booking's fee snapshot, when the snapshot has it whole (payment-svc records it with the fee). */
+function feePolicyOf({ percentage, flatFeeCents, maxFeeCents }: Booking['payment']['platformFee']) {
+  const whole = [percentage, flatFeeCents, maxFeeCents].every((n) => Number.isInteger(n));
+  return whole ? { feePolicy: { percentage, flatFeeCents, maxFeeCents } } : {};
+}
+
 function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id: string; version: number }): OutgoingMessage[] {
   switch (effect.kind) {
     case 'place_hold':
@@ -57,6 +63,7 @@ function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id
             amountCents: booking.payment.originalAmountCents,
             currency: booking.service.currency,
             platformFeeCents: booking.payment.platformFee.calculatedFeeCents,
+            ...feePolicyOf(booking.payment.platformFee),
             bookingType: booking.bookingType,
             bookingNumber: booking.bookingNumber,
           },

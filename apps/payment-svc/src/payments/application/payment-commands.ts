@@ -45,7 +45,8 @@ export class PaymentCommands {
         amountCents: command.amountCents,
         currency: command.currency.toLowerCase(),
         captureMode,
-        feePolicy: DEFAULT_FEE_POLICY,
+        feePolicy: command.feePolicy ?? DEFAULT_FEE_POLICY,
+        platformFeeCents: command.platformFeeCents,
       }),
     );
     if (payment.status !== 'pending' && payment.status !== 'failed') return payment; // already held or beyond

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import {
+  type NewPayment,
   type Payment,
   confirmUpfrontCharge,
   holdExpiringSoon,
@@ -18,19 +19,31 @@ import {
 import { PaymentErrorCode } from './payment-error.js';
 
 const now = new Date('2030-01-01T10:00:00Z');
-const request = (): Payment =>
-  newPayment({
-    bookingId: 'b1',
-    patientId: 'u1',
-    providerId: 'p1',
-    amountCents: 10_000,
-    currency: 'usd',
-    captureMode: 'manual',
-    feePolicy: DEFAULT_FEE_POLICY,
-  });
+const requestInput: NewPayment = {
+  bookingId: 'b1',
+  patientId: 'u1',
+  providerId: 'p1',
+  amountCents: 10_000,
+  currency: 'usd',
+  captureMode: 'manual',
+  feePolicy: DEFAULT_FEE_POLICY,
+};
+const request = (): Payment => newPayment(requestInput);
 const captured = () => recordCapture(recordHold(request(), 'pi_1', now), 10_000, now);
 
 describe('payment', () => {
+  it('keeps the fee booking-svc priced the booking with, and refuses one outside 0..amount', () => {
+    const terms = { percentage: 20, flatFeeCents: 100, maxFeeCents: 5_000 };
+    const priced = newPayment({ ...requestInput, feePolicy: terms, platformFeeCents: 2_100 });
+    expect(priced.fee).toEqual({ ...terms, calculatedFeeCents: 2_100 });
+    expect(transferableCents(recordCapture(recordHold(priced, 'pi_1', now), 10_000, now))).toBe(7_900);
+    expect(request().fee).toEqual({ ...DEFAULT_FEE_POLICY, calculatedFeeCents: 1_150 });
+    for (const platformFeeCents of [-1, 10_001, 1.5])
+      expect(() => newPayment({ ...requestInput, feePolicy: terms, platformFeeCents })).toThrow(
+        expect.objectContaining({ code: PaymentErrorCode.ValidationFailed }),
+      );
+  });
+
   it('holds until Stripe’s capture_before, or seven days', () => {
     expect(recordHold(request(), 'pi_1', now).hold?.expiresAt).toEqual(new Date('2030-01-08T10:00:00Z'));
     expect(recordHold(request(), 'pi_1', now, new Date('2030-01-06T00:00:00Z')).hold?.expiresAt).toEqual(new Date('2030-01-06T00:00:00Z'));

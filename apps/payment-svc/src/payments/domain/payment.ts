@@ -81,18 +81,26 @@ export interface NewPayment {
   currency: string;
   captureMode: CaptureMode;
   feePolicy: FeePolicy;
+  /**
+   * The fee booking-svc priced the booking with (the patient saw it): recorded as is, so a fee setting
+   * changed since, or set differently on this service, never changes what this booking pays out.
+   * Absent, it is computed from `feePolicy`.
+   */
+  platformFeeCents?: number;
 }
 
 export function newPayment(input: NewPayment): Payment {
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
     throw new PaymentError(PaymentErrorCode.ValidationFailed, 'amount must be a positive number of cents');
-  const { feePolicy, ...rest } = input;
+  const { feePolicy, platformFeeCents, ...rest } = input;
+  if (platformFeeCents !== undefined && (!Number.isInteger(platformFeeCents) || platformFeeCents < 0 || platformFeeCents > input.amountCents))
+    throw new PaymentError(PaymentErrorCode.ValidationFailed, 'the platform fee must be a whole number of cents between 0 and the amount');
   return {
     ...rest,
     status: 'pending',
     capturedCents: 0,
     refundedCents: 0,
-    fee: platformFee(input.amountCents, feePolicy),
+    fee: platformFeeCents === undefined ? platformFee(input.amountCents, feePolicy) : { ...feePolicy, calculatedFeeCents: platformFeeCents },
     refunds: [],
     attempts: {},
     version: 1,
