@@ -217,6 +217,49 @@ describe('payment operations across booking-svc and payment-svc', () => {
     );
   }, 90_000);
 
+  it('drops a refund Stripe refuses, says why, and lets a later refund through under a new key', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const booking = await requestBooking(provider.id, patient, 38);
+    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
+    const { paymentIntentId } = await paymentState(booking.id, (p) => p.status === 'captured');
+
+    // Stripe already knows of a dispute the webhook has not brought yet: it refuses the refund.
+    fake.disputedIntents.add(paymentIntentId);
+    const refundKeys = () =>
+      fake.requests.filter((r) => r.path === '/v1/refunds' && r.idempotencyKey?.startsWith(`booking:${booking.id}:`)).map((r) => r.idempotencyKey);
+    const refused = await payments(
+      'POST',
+      `/internal/payments/${booking.id}/refunds`,
+      ADMIN,
+      { amountCents: 2_000, reason: 'goodwill' },
+      { 'x-idempotency-key': `refund-${randomUUID()}` },
+    );
+    expect(refused).toMatchObject({ status: 422, body: { error: { code: 'REFUND_REFUSED', details: { stripeCode: 'charge_disputed' } } } });
+    const afterRefusal = await paymentState(booking.id, (p) => p.refusedRefunds?.length === 1);
+    expect(afterRefusal).toMatchObject({
+      status: 'captured',
+      refundedCents: 0,
+      refusedRefunds: [{ amountCents: 2_000, code: 'charge_disputed', initiatedBy: 'admin' }],
+    });
+    const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
+    expect(metrics).toMatch(/^booking_payment_refunds_refused_total\{[^}]*code="charge_disputed"[^}]*\} [1-9]/m);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // sweeps pass: the refused refund is not asked again
+    expect(refundKeys()).toEqual([`booking:${booking.id}:refund-1:1`]);
+
+    // The dispute is settled at Stripe: the next refund goes out under a new key and is recorded.
+    fake.disputedIntents.delete(paymentIntentId);
+    const accepted = await payments(
+      'POST',
+      `/internal/payments/${booking.id}/refunds`,
+      ADMIN,
+      { amountCents: 2_000, reason: 'goodwill' },
+      { 'x-idempotency-key': `refund-${randomUUID()}` },
+    );
+    expect(accepted).toMatchObject({ status: 201, body: { data: { status: 'partial_refund', refundedCents: 2_000 } } });
+    expect(refundKeys()).toEqual([`booking:${booking.id}:refund-1:1`, `booking:${booking.id}:refund-1:2`]);
+  }, 90_000);
+
   it('expires a request whose card hold lapses within a day and releases the hold', async () => {
     const provider = await createProvider(platform.url('booking-svc'));
     const patient = newPatient();

@@ -65,12 +65,15 @@ describe('tracing: one trace from the gateway to every consumer', () => {
       () => 'the gateway’s server span',
     );
     expect(gateway.parentSpanId).toBe(callerSpanId);
+    // Server spans are named by the matched route, not just the method.
+    expect(gateway).toMatchObject({ name: 'POST /api/bookings/reserve-slot', attributes: expect.objectContaining({ 'http.route': '/api/bookings/reserve-slot' }) });
     const booking = await waitFor(
       () => find('booking-svc', SpanKinds.server),
       20_000,
       () => 'booking-svc’s server span',
     );
     expect(booking.parentSpanId).toBe(gateway.spanId);
+    expect(booking.name).toBe('POST /internal/reservations');
 
     const publish = await waitFor(
       () => find('booking-svc', SpanKinds.producer, `send ${BOOKING_EVENTS}`),

@@ -40,6 +40,8 @@ export class StripeFake {
   readonly refunds: Array<{ id: string; payment_intent: string; amount: number }> = [];
   readonly transfers: FakeTransfer[] = [];
   readonly reversals: Array<{ id: string; transfer: string; amount: number }> = [];
+  /** Intents whose charge the cardholder disputes: Stripe refuses to refund them (400 `charge_disputed`). */
+  readonly disputedIntents = new Set<string>();
   private failures?: { count: number; method: string; path: string };
   private declines?: { method: string; path: string };
   /** How long a card authorisation lasts (Stripe: about 7 days); a test shortens it to watch holds lapse. */
@@ -204,6 +206,7 @@ export class StripeFake {
     if (method === 'POST' && path === '/v1/refunds') {
       const intent = this.intents.get(params.get('payment_intent') ?? '');
       if (!intent || intent.status !== 'succeeded') return this.invalid('Nothing to refund', 400);
+      if (this.disputedIntents.has(intent.id)) return this.invalid(`The charge of ${intent.id} is disputed; it cannot be refunded.`, 400, 'charge_disputed');
       const refund = {
         id: `re_fake_${randomUUID().replaceAll('-', '').slice(0, 16)}`,
         object: 'refund',
@@ -224,7 +227,7 @@ export class StripeFake {
     };
   }
 
-  private invalid(message: string, status: number) {
-    return { status, body: { error: { type: 'invalid_request_error', message } } };
+  private invalid(message: string, status: number, code?: string) {
+    return { status, body: { error: { type: 'invalid_request_error', message, ...(code ? { code } : {}) } } };
   }
 }

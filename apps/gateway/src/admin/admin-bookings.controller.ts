@@ -65,7 +65,7 @@ export class AdminBookingsController {
     return this.upstreams.relay(reply, 'booking', { method: 'POST', path: `/internal/bookings/${encodeURIComponent(id)}/override`, body, idempotencyKey: key });
   }
 
-  /** Refunds part or all of what remains captured (payment-svc owns the money; above it: 422 REFUND_EXCEEDS_CAPTURED; while disputed: 409 PAYMENT_DISPUTED). */
+  /** Refunds part or all of what remains captured (payment-svc owns the money; above it: 422 REFUND_EXCEEDS_CAPTURED; while disputed: 409 PAYMENT_DISPUTED; refused by Stripe: 422 REFUND_REFUSED). */
   @Post(':id/refund')
   @ApiMutation()
   @ApiData(201, 'Payment', 'The payment after the refund')

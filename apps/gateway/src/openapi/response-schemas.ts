@@ -144,6 +144,21 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
           },
         },
       },
+      refusedRefunds: {
+        type: 'array',
+        description: 'Refunds Stripe refused (nothing was refunded): 422 REFUND_REFUSED when asked',
+        items: {
+          type: 'object',
+          properties: {
+            amountCents: integer,
+            reason: string,
+            initiatedBy: { type: 'string', enum: ['patient', 'provider', 'admin', 'system'] },
+            code: string,
+            message: string,
+            refusedAt: dateTime,
+          },
+        },
+      },
       disputes: {
         type: 'array',
         description: 'Cardholder disputes; while one is open refunds are refused (409 PAYMENT_DISPUTED) and an unsent payout is withheld',

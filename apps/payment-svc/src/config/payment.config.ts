@@ -31,4 +31,13 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @Min(100)
   @Max(3_600_000)
   PAYMENT_SWEEP_INTERVAL_MS: number = 30_000;
+
+  /**
+   * How long a refund may stay in flight before the sweep takes it for abandoned (its caller crashed)
+   * and finishes it with its stored key: longer than a Stripe call with the SDK's retries can last.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  PAYMENT_REFUND_RECOVERY_AFTER_MS: number = 120_000;
 }

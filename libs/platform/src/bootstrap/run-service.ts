@@ -1,5 +1,6 @@
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { trace } from '@opentelemetry/api';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
@@ -28,11 +29,19 @@ function trustProxyOf(setting: string): boolean | string {
   return setting === 'true' ? true : setting === 'false' ? false : setting;
 }
 
-function recordHttpMetrics(app: NestFastifyApplication): void {
+function observeHttp(app: NestFastifyApplication): void {
   const duration = httpRequestDuration();
   app
     .getHttpAdapter()
     .getInstance()
+    // The HTTP instrumentation knows only the method; once Fastify has matched the route, the server
+    // span is named after it (`POST /api/bookings/reserve-slot`, `GET /internal/bookings/:id`).
+    .addHook('onRequest', (request, _reply, done) => {
+      const route = request.routeOptions.url;
+      const span = trace.getActiveSpan();
+      if (route && span) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
+      done();
+    })
     .addHook('onResponse', (request, reply, done) => {
       // The route pattern, not the URL, keeps the label set bounded.
       const route = request.routeOptions.url ?? 'unmatched';
@@ -95,7 +104,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   );
   const logger = app.get(Logger);
   app.useLogger(logger);
-  recordHttpMetrics(app);
+  observeHttp(app);
   if (definition.migrations) await watchMigrations(app, definition.migrations, logger);
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app, logger, config.SHUTDOWN_TIMEOUT_MS);
 

@@ -5,6 +5,7 @@ import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import { PaymentConfig } from '../../config/payment.config.js';
 import * as payments from '../domain/payment.js';
 import type { Payment } from '../domain/payment.js';
+import { paymentMetrics } from '../infrastructure/payment.metrics.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { StripeGateway } from '../infrastructure/stripe-gateway.js';
 import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
@@ -113,10 +114,28 @@ export class PaymentCommands {
     if (await this.flags.isEnabled('payment.disable_captures')) return 0;
     const waiting = await this.repository.list({ captureWaiting: true });
     for (const payment of waiting) {
-      if (payment.status !== 'held' || !payment.deferredCapture) continue;
-      await this.runCapture(payment, payment.deferredCapture.amountCents, now);
+      const deferred = payment.deferredCapture;
+      if (payment.status !== 'held' || !deferred) continue;
+      await this.isolated(payment, 'deferred capture', () => this.runCapture(payment, deferred.amountCents, now));
     }
     return waiting.length;
+  }
+
+  /** Finishes the refunds a crash left between our write and Stripe's answer (not those still being asked). */
+  async finishPendingRefunds(now: Date = new Date()): Promise<void> {
+    for (const payment of await this.repository.list({ refundPending: true })) {
+      if (!payments.refundAbandonedInFlight(payment, now, this.config.PAYMENT_REFUND_RECOVERY_AFTER_MS)) continue;
+      await this.isolated(payment, 'refund in flight', () => this.finishRefund(payment, now));
+    }
+  }
+
+  /** One payment's sweep step: its failure is logged and retried next sweep, never stopping the others'. */
+  private async isolated(payment: Payment, step: string, run: () => Promise<unknown>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      this.logger.warn({ message: `${step} failed; the next sweep retries`, bookingId: payment.bookingId, error: (error as Error).message });
+    }
   }
 
   private async runCapture(current: Payment, amountCents: number, now: Date): Promise<Payment> {
@@ -190,16 +209,33 @@ export class PaymentCommands {
     if (!payment) throw new PaymentError(PaymentErrorCode.PaymentNotFound, `No payment for booking ${bookingId}`);
     if (payment.refunds.some((r) => r.requestId === requestId)) return payment; // already done
     const { amountCents, reason, initiatedBy } = decide(payment);
-    const started = payments.startRefund(payment, amountCents, reason, initiatedBy, requestId);
+    const started = payments.startRefund(payment, amountCents, reason, initiatedBy, requestId, now);
     await this.repository.save(payment, started);
     return this.finishRefund(started, now);
   }
 
-  /** Asks Stripe for the refund in flight (its stored key: a repeat is answered, not refunded twice) and records it. */
+  /**
+   * Asks Stripe for the refund in flight (its stored key: a repeat is answered, not refunded twice) and
+   * records it. A refund Stripe refuses for good is dropped (kept in `refusedRefunds`, counted, logged)
+   * and reported as 422 REFUND_REFUSED — to the admin's request, or as the dead-letter reason of
+   * booking-svc's command — instead of being retried forever and blocking later refunds.
+   */
   async finishRefund(payment: Payment, now: Date = new Date()): Promise<Payment> {
     const pending = payment.refundInFlight;
     if (!pending) return payment;
-    const { refundId } = await this.stripe.refund(payment.paymentIntentId ?? '', pending.amountCents, pending.stripeKey);
+    const outcome = await this.stripe.refund(payment.paymentIntentId ?? '', pending.amountCents, pending.stripeKey);
+    if (!outcome.ok) {
+      await this.repository.save(payment, payments.abandonRefund(payment, outcome.code, outcome.message, now));
+      paymentMetrics.refundsRefused().inc({ code: outcome.code });
+      this.logger.error({
+        message: 'Stripe refused a refund; nothing was refunded',
+        bookingId: payment.bookingId,
+        code: outcome.code,
+        requestId: pending.requestId,
+      });
+      throw new PaymentError(PaymentErrorCode.RefundRefused, `Stripe refused the refund: ${outcome.message}`, { stripeCode: outcome.code });
+    }
+    const { refundId } = outcome.value;
     const refunded = payments.refund(payment, pending.amountCents, pending.reason, pending.initiatedBy, now, { requestId: pending.requestId, refundId });
     await this.repository.save(payment, refunded, [paymentEvents.refunded(refunded)]);
     return this.payouts.settle(refunded);

@@ -45,7 +45,7 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
   async sweep(now: Date = new Date()): Promise<void> {
     await this.holds.scan(now);
     await this.commands.runDeferredCaptures(now);
-    for (const payment of await this.repository.list({ refundPending: true })) await this.commands.finishRefund(payment, now);
+    await this.commands.finishPendingRefunds(now);
     await this.payouts.settleDue();
     paymentMetrics.payoutsDue().set((await this.repository.list({ payoutDue: true })).length);
     paymentMetrics.disputesOpen().set((await this.repository.list({ disputeOpen: true })).length);

@@ -30,7 +30,7 @@ describe('disputes', () => {
     const disputed = openDispute(captured(), report, now);
     expect(disputed).toMatchObject({ disputeOpen: true, payoutDue: true, disputes: [{ disputeId: 'dp_1', status: 'open', amountCents: 10_000 }] });
     expect(openDispute(disputed, report, now)).toBe(disputed);
-    expect(() => startRefund(disputed, 1_000, 'goodwill', 'admin', 'req-1')).toThrow(
+    expect(() => startRefund(disputed, 1_000, 'goodwill', 'admin', 'req-1', now)).toThrow(
       expect.objectContaining({ code: PaymentErrorCode.PaymentDisputed, details: { disputeIds: ['dp_1'] } }),
     );
     expect(nextPayoutStep(disputed, 'acct_1')).toEqual({ kind: 'await_dispute' });
@@ -58,7 +58,9 @@ describe('disputes', () => {
     expect(lost.payoutDue).toBe(true);
     expect(nextPayoutStep(lost, 'acct_1')).toEqual({ kind: 'reverse', transferId: 'tr_1', amountCents: 4_000 });
     expect(paidOutCents(recordReversal(lost, 'trr_1', 4_000, now).payout!)).toBe(4_850);
-    expect(() => startRefund(lost, 6_001, 'too much', 'admin', 'req-2')).toThrow(expect.objectContaining({ code: PaymentErrorCode.RefundExceedsCaptured }));
+    expect(() => startRefund(lost, 6_001, 'too much', 'admin', 'req-2', now)).toThrow(
+      expect.objectContaining({ code: PaymentErrorCode.RefundExceedsCaptured }),
+    );
     expect(refund(lost, 6_000, 'the rest', 'admin', now).status).toBe('refunded');
   });
 

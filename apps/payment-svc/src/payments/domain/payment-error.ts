@@ -6,6 +6,7 @@ export enum PaymentErrorCode {
   PaymentNotFound = 'PAYMENT_NOT_FOUND',
   RefundInProgress = 'REFUND_IN_PROGRESS',
   PaymentDisputed = 'PAYMENT_DISPUTED',
+  RefundRefused = 'REFUND_REFUSED',
 }
 
 /** A payment rule said no; retrying the same input cannot succeed. */

@@ -49,7 +49,7 @@ export interface Payment {
   /** Set while a capture waits (an equality the database can index and filter on). */
   captureWaiting?: true;
   /** A refund asked of Stripe and not yet recorded: its key is kept so a retry repeats it, never doubles it. */
-  refundInFlight?: { requestId: string; amountCents: number; reason: string; initiatedBy: RefundInitiator; stripeKey: string };
+  refundInFlight?: { requestId: string; amountCents: number; reason: string; initiatedBy: RefundInitiator; stripeKey: string; startedAt?: Date };
   /** Set while a refund is in flight (an equality the sweeper finds it by). */
   refundPending?: true;
   payout?: Payout;
@@ -62,6 +62,8 @@ export interface Payment {
    */
   awaitingConfirmation?: true;
   refunds: Refund[];
+  /** Refunds Stripe refused (abandonRefund): never made, kept so an admin sees what was asked and why it failed. */
+  refusedRefunds?: Array<Omit<NonNullable<Payment['refundInFlight']>, 'stripeKey' | 'startedAt'> & { code: string; message: string; refusedAt: Date }>;
   /** Cardholder disputes of the charge (see dispute.ts). */
   disputes?: Dispute[];
   /** Set while a dispute is open: refunds are refused and an unsent payout waits. */
@@ -208,13 +210,35 @@ export function recordFailure(payment: Payment, stage: 'hold' | 'capture', code:
  * A refund about to be asked of Stripe, written first: a crash after Stripe's answer repeats the same
  * request (same key, same amount) instead of refunding again. Never more than what remains.
  */
-export function startRefund(payment: Payment, amountCents: number, reason: string, initiatedBy: RefundInitiator, requestId: string): Payment {
+export function startRefund(payment: Payment, amountCents: number, reason: string, initiatedBy: RefundInitiator, requestId: string, now: Date): Payment {
   if (payment.refundInFlight?.requestId === requestId) return payment;
   if (payment.refundInFlight)
     throw new PaymentError(PaymentErrorCode.RefundInProgress, 'Another refund of this payment is in progress', { requestId: payment.refundInFlight.requestId });
+  if (payment.disputeOpen)
+    throw new PaymentError(PaymentErrorCode.PaymentDisputed, 'The cardholder disputes this charge; it cannot be refunded until the dispute closes', {
+      disputeIds: (payment.disputes ?? []).filter((d) => d.status === 'open').map((d) => d.disputeId),
+    });
   assertRefundable(payment, amountCents);
-  const stripeKey = stripeIdempotencyKey(payment, `refund-${payment.refunds.length + 1}`);
-  return bump(payment, { refundInFlight: { requestId, amountCents, reason, initiatedBy, stripeKey }, refundPending: true });
+  const stripeKey = stripeIdempotencyKey(payment, refundOperation(payment));
+  return bump(payment, { refundInFlight: { requestId, amountCents, reason, initiatedBy, stripeKey, startedAt: now }, refundPending: true });
+}
+
+/** The Stripe operation of the next refund: its attempt counter moves on when Stripe refuses one (abandonRefund). */
+function refundOperation(payment: Payment): string {
+  return `refund-${payment.refunds.length + 1}`;
+}
+
+/**
+ * Stripe refused the refund in flight for good (the charge is disputed, already refunded, …): it is
+ * dropped and kept in `refusedRefunds` for an admin, and the next refund goes out under a new key
+ * (the old one would replay the refusal).
+ */
+export function abandonRefund(payment: Payment, code: string, message: string, now: Date): Payment {
+  const pending = payment.refundInFlight;
+  if (!pending) return payment;
+  const { refundInFlight: _dropped, refundPending: _done, ...rest } = nextAttempt(payment, refundOperation(payment));
+  const { stripeKey: _key, startedAt: _started, ...refused } = pending;
+  return bump(rest as Payment, { refusedRefunds: [...(payment.refusedRefunds ?? []), { ...refused, code, message, refusedAt: now }] });
 }
 
 /** What is still ours to give back: captured, less refunds, less what lost disputes already returned. */
@@ -224,10 +248,6 @@ export function refundableCents(payment: Payment): number {
 
 function assertRefundable(payment: Payment, amountCents: number): void {
   assertStatus(payment, ['captured', 'partial_refund'], 'refund');
-  if (payment.disputeOpen)
-    throw new PaymentError(PaymentErrorCode.PaymentDisputed, 'The cardholder disputes this charge; it cannot be refunded until the dispute closes', {
-      disputeIds: (payment.disputes ?? []).filter((d) => d.status === 'open').map((d) => d.disputeId),
-    });
   const remaining = refundableCents(payment);
   if (!Number.isInteger(amountCents) || amountCents <= 0) throw new PaymentError(PaymentErrorCode.ValidationFailed, 'A refund is a positive number of cents');
   if (amountCents > remaining)
@@ -261,6 +281,16 @@ export function refund(
 /** What the provider's Connect account receives for this payment now: captured, less refunds and lost disputes, less the platform fee. */
 export function transferableCents(payment: Payment): number {
   return providerPayout(refundableCents(payment), payment.fee);
+}
+
+/**
+ * A refund left in flight longer than `afterMs`: its caller is gone (a crash between Stripe's answer and
+ * our write), so the sweeper finishes it. One still being asked by its caller is left alone, or both
+ * would finish it and one of them would lose the write. Older records without a start time count as left.
+ */
+export function refundAbandonedInFlight(payment: Payment, now: Date, afterMs: number): boolean {
+  const startedAt = payment.refundInFlight?.startedAt;
+  return !!payment.refundInFlight && (!startedAt || now.getTime() - startedAt.getTime() >= afterMs);
 }
 
 /** A hold close to lapsing (within `withinMs`), for the hold monitor. */

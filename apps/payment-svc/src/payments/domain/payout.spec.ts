@@ -1,5 +1,5 @@
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
-import { type Payment, deferCapture, newPayment, recordCapture, recordHold, refund, startRefund } from './payment.js';
+import { type Payment, abandonRefund, deferCapture, newPayment, refundAbandonedInFlight, recordCapture, recordHold, refund, startRefund } from './payment.js';
 import { PaymentErrorCode } from './payment-error.js';
 import { nextPayoutStep, paidOutCents, recordAwaitingAccount, recordPayoutSettled, recordReversal, recordTransfer } from './payout.js';
 
@@ -31,19 +31,51 @@ describe('capture kill switch', () => {
 
 describe('refunds in flight', () => {
   it('writes the refund with its Stripe key before the call, repeats it for the same request and refuses another meanwhile', () => {
-    const started = startRefund(captured(), 3_000, 'goodwill', 'admin', 'req-1');
+    const started = startRefund(captured(), 3_000, 'goodwill', 'admin', 'req-1', now);
     expect(started).toMatchObject({ refundPending: true, refundInFlight: { requestId: 'req-1', amountCents: 3_000, stripeKey: 'booking:b1:refund-1:1' } });
-    expect(startRefund(started, 3_000, 'goodwill', 'admin', 'req-1')).toBe(started);
-    expect(() => startRefund(started, 1_000, 'other', 'admin', 'req-2')).toThrow(expect.objectContaining({ code: PaymentErrorCode.RefundInProgress }));
+    expect(startRefund(started, 3_000, 'goodwill', 'admin', 'req-1', now)).toBe(started);
+    expect(() => startRefund(started, 1_000, 'other', 'admin', 'req-2', now)).toThrow(expect.objectContaining({ code: PaymentErrorCode.RefundInProgress }));
     const done = refund(started, 3_000, 'goodwill', 'admin', now, { requestId: 'req-1', refundId: 're_1' });
     expect(done).not.toHaveProperty('refundInFlight');
     expect(done).not.toHaveProperty('refundPending');
     expect(done.refunds).toEqual([expect.objectContaining({ requestId: 'req-1', refundId: 're_1', initiatedBy: 'admin' })]);
   });
 
+  it('drops a refund Stripe refused, keeps why, and gives the next refund a new key', () => {
+    const started = startRefund(captured(), 3_000, 'goodwill', 'admin', 'req-1', now);
+    const refused = abandonRefund(started, 'charge_disputed', 'The charge is disputed', now);
+    expect(refused).not.toHaveProperty('refundInFlight');
+    expect(refused).not.toHaveProperty('refundPending');
+    expect(refused).toMatchObject({ status: 'captured', refundedCents: 0, refunds: [] });
+    expect(refused.refusedRefunds).toEqual([
+      {
+        requestId: 'req-1',
+        amountCents: 3_000,
+        reason: 'goodwill',
+        initiatedBy: 'admin',
+        code: 'charge_disputed',
+        message: 'The charge is disputed',
+        refusedAt: now,
+      },
+    ]);
+    expect(abandonRefund(refused, 'again', 'again', now)).toBe(refused);
+    expect(startRefund(refused, 3_000, 'goodwill', 'admin', 'req-2', now).refundInFlight?.stripeKey).toBe('booking:b1:refund-1:2');
+  });
+
+  it('leaves a refund to its caller while it is being asked, and to the sweep once it has been in flight too long', () => {
+    const started = startRefund(captured(), 3_000, 'goodwill', 'admin', 'req-1', now);
+    expect(refundAbandonedInFlight(started, new Date(now.getTime() + 119_999), 120_000)).toBe(false);
+    expect(refundAbandonedInFlight(started, new Date(now.getTime() + 120_000), 120_000)).toBe(true);
+    const { startedAt: _unknown, ...recordedBefore } = started.refundInFlight!;
+    expect(refundAbandonedInFlight({ ...started, refundInFlight: recordedBefore }, now, 120_000)).toBe(true);
+    expect(refundAbandonedInFlight(captured(), now, 0)).toBe(false);
+  });
+
   it('refuses a refund above what remains before anything is written', () => {
     const partly = refund(captured(), 6_000, 'first', 'patient', now);
-    expect(() => startRefund(partly, 4_001, 'too much', 'admin', 'req-9')).toThrow(expect.objectContaining({ code: PaymentErrorCode.RefundExceedsCaptured }));
+    expect(() => startRefund(partly, 4_001, 'too much', 'admin', 'req-9', now)).toThrow(
+      expect.objectContaining({ code: PaymentErrorCode.RefundExceedsCaptured }),
+    );
   });
 });
 

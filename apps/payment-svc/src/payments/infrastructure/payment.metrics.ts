@@ -13,6 +13,7 @@ export const paymentMetrics = {
   capturesDeferred: () => gauge('booking_payment_captures_deferred', 'Captures waiting because payment.disable_captures is on'),
   holdsReconciled: () => counter('booking_payment_holds_reconciled_total', 'Holds past their expiry checked with Stripe, by what Stripe said', ['outcome']),
   holdsByAge: () => gauge('booking_payment_holds_by_age', "Open holds by age, in the admin dashboard's aging buckets", ['age']),
+  refundsRefused: () => counter('booking_payment_refunds_refused_total', 'Refunds Stripe refused for good (nothing refunded), by Stripe error code', ['code']),
   disputesOpened: () => counter('booking_payment_disputes_opened_total', 'Charges the cardholder disputed, by Stripe reason', ['reason']),
   disputesClosed: () => counter('booking_payment_disputes_closed_total', 'Disputes closed, by outcome (won, lost)', ['outcome']),
   disputesOpen: () => gauge('booking_payment_disputes_open', 'Payments with a dispute still open (refunds refused, unsent payouts withheld)'),

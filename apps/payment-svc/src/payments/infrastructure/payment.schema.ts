@@ -24,6 +24,7 @@ export const PaymentSchema = withOutboxFields(
       paymentIntentId: { type: String },
       hold: { type: Schema.Types.Mixed },
       refunds: { type: Schema.Types.Mixed, default: [] },
+      refusedRefunds: { type: Schema.Types.Mixed },
       failure: { type: Schema.Types.Mixed },
       attempts: { type: Schema.Types.Mixed, default: {} },
       deferredCapture: { type: Schema.Types.Mixed },

@@ -5,7 +5,8 @@ import { PaymentConfig } from '../../config/payment.config.js';
 /** The Stripe API version this code was written and tested against; the SDK sends it on every call. */
 export const STRIPE_API_VERSION = '2026-10-28.endive';
 
-export type StripeOutcome<T> = { ok: true; value: T } | { ok: false; declined: true; code: string; message: string };
+/** Stripe's answer, or its refusal: a declined card, or (refunds) a request Stripe will never accept as it stands. */
+export type StripeOutcome<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
 export interface HoldRequest {
   bookingId: string;
@@ -38,7 +39,8 @@ export interface HoldResult {
 /**
  * payment-svc's one door to Stripe, through the official SDK: pinned API version, keys from config,
  * every call with the caller's idempotency key, network errors and 5xx retried by the SDK with that
- * same key. A card decline is an answer, not an error: it comes back as `{ ok: false, declined }`.
+ * same key. A card decline is an answer, not an error: it comes back as `{ ok: false, code }`, as does a
+ * refund Stripe refuses (`charge_disputed`, `charge_already_refunded`, …).
  */
 @Injectable()
 export class StripeGateway {
@@ -104,12 +106,18 @@ export class StripeGateway {
     return { status: intent.status };
   }
 
-  async refund(paymentIntentId: string, amountCents: number, idempotencyKey: string): Promise<{ refundId: string; status: string | null }> {
-    const refund = await this.stripe.refunds.create(
-      { payment_intent: paymentIntentId, amount: amountCents, reason: 'requested_by_customer' },
-      { idempotencyKey },
-    );
-    return { refundId: refund.id, status: refund.status };
+  async refund(paymentIntentId: string, amountCents: number, idempotencyKey: string): Promise<StripeOutcome<{ refundId: string; status: string | null }>> {
+    try {
+      const refund = await this.stripe.refunds.create(
+        { payment_intent: paymentIntentId, amount: amountCents, reason: 'requested_by_customer' },
+        { idempotencyKey },
+      );
+      return { ok: true, value: { refundId: refund.id, status: refund.status } };
+    } catch (error) {
+      // A 4xx about the request itself: asking again with the same key gets the same answer.
+      if (error instanceof Stripe.errors.StripeInvalidRequestError) return { ok: false, code: error.code ?? 'invalid_request', message: error.message };
+      throw error;
+    }
   }
 
   /** The provider's share to their Connect account, grouped with the booking's charge. */
@@ -151,7 +159,7 @@ export class StripeGateway {
       return { ok: true, value: await call() };
     } catch (error) {
       if (error instanceof Stripe.errors.StripeCardError)
-        return { ok: false, declined: true, code: error.decline_code ?? error.code ?? 'card_declined', message: error.message };
+        return { ok: false, code: error.decline_code ?? error.code ?? 'card_declined', message: error.message };
       throw error;
     }
   }

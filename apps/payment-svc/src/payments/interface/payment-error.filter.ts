@@ -13,6 +13,7 @@ const STATUS: Record<PaymentErrorCode, number> = {
   [PaymentErrorCode.PaymentNotFound]: 404,
   [PaymentErrorCode.RefundInProgress]: 409,
   [PaymentErrorCode.PaymentDisputed]: 409,
+  [PaymentErrorCode.RefundRefused]: 422,
 };
 
 /** payment-svc's errors in the spec's envelope: rules (PaymentError), lost races, and Stripe refusing or failing. */

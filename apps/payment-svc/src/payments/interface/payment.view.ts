@@ -17,6 +17,7 @@ export function paymentView(payment: Payment) {
     ...(payment.hold ? { hold: payment.hold } : {}),
     captureDeferred: payment.captureWaiting === true,
     refunds: payment.refunds.map(({ requestId: _internal, ...refund }) => refund),
+    ...(payment.refusedRefunds?.length ? { refusedRefunds: payment.refusedRefunds.map(({ requestId: _internal, ...refused }) => refused) } : {}),
     ...(payment.disputes?.length ? { disputes: payment.disputes } : {}),
     ...(payment.failure ? { failure: payment.failure } : {}),
     ...(payment.payout
