@@ -66,7 +66,10 @@ describe('tracing: one trace from the gateway to every consumer', () => {
     );
     expect(gateway.parentSpanId).toBe(callerSpanId);
     // Server spans are named by the matched route, not just the method.
-    expect(gateway).toMatchObject({ name: 'POST /api/bookings/reserve-slot', attributes: expect.objectContaining({ 'http.route': '/api/bookings/reserve-slot' }) });
+    expect(gateway).toMatchObject({
+      name: 'POST /api/bookings/reserve-slot',
+      attributes: expect.objectContaining({ 'http.route': '/api/bookings/reserve-slot' }),
+    });
     const booking = await waitFor(
       () => find('booking-svc', SpanKinds.server),
       20_000,
