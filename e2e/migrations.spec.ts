@@ -138,7 +138,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
   }, 60_000);
 
   it('has a CLI for every service with a database, with nothing to do where there are no migrations yet', async () => {
-    for (const service of ['payment-svc', 'calendar-svc', 'notification-svc', 'scheduler-svc']) {
+    for (const service of ['payment-svc', 'calendar-svc', 'notification-svc']) {
       const env = envFor(`${service.replace(/-svc$/, '')}_migrate_${uniqueSuffix()}`);
       const status = await migrate(service, ['status'], env);
       expect(status.stdout.trim()).toBe('no migrations');
@@ -147,6 +147,15 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
       expect(up.stdout).toContain(`database ${env.MONGO_DB} is up to date`);
     }
   }, 90_000);
+
+  it('applies scheduler-svc’s migration to a fresh database and then finds it up to date', async () => {
+    const env = envFor(`scheduler_migrate_${uniqueSuffix()}`);
+    expect((await migrate('scheduler-svc', ['status'], env)).stdout).toMatch(/^20261125000000\s+pending\s+-\s+timer-poll-minute$/m);
+    const up = await migrate('scheduler-svc', ['up'], env);
+    expect(up.code).toBe(0);
+    expect(up.stdout).toContain('scheduler-svc migrate: applied 20261125000000 timer-poll-minute');
+    expect((await migrate('scheduler-svc', ['up'], env)).stdout).toContain(`database ${env.MONGO_DB} is up to date`);
+  }, 60_000);
 
   it('keeps booking-svc out of readiness until its database is migrated, then lets it in without a restart', async () => {
     const env = envFor(`booking_ready_${uniqueSuffix()}`);

@@ -18,12 +18,13 @@ describe('scheduler-svc deadline timers', () => {
   beforeAll(async () => {
     platform = await startPlatform(['scheduler-svc'], {
       portOffset: 230,
-      env: { 'scheduler-svc': { TIMER_POLL_INTERVAL_MS: '500', CONFIRMATION_WARNING_HOURS: '1' } },
+      env: { 'scheduler-svc': { TIMER_POLL_INTERVAL_MS: '500', TIMER_CATCH_UP_INTERVAL_MS: '2000', CONFIRMATION_WARNING_HOURS: '1' } },
     });
     second = await startService('scheduler-svc', portOf('scheduler-svc', 240), {
       MONGO_DB: platform.database('scheduler-svc'),
       KAFKA_GROUP_ID: platform.group('scheduler-svc'),
       TIMER_POLL_INTERVAL_MS: '500',
+      TIMER_CATCH_UP_INTERVAL_MS: '2000',
       CONFIRMATION_WARNING_HOURS: '1',
     });
     commands = await probeTopic(Topics.bookingCommands, kafka);
@@ -98,6 +99,31 @@ describe('scheduler-svc deadline timers', () => {
       }),
     );
     expect(fired[0]! + fired[1]!).toBe(deadlines.length);
+  }, 60_000);
+
+  it('fires a timer overdue by minutes (left while no replica ran, or written before pollMinute) at the next catch-up scan', async () => {
+    const bookingId = `b-${randomUUID()}`;
+    const now = new Date();
+    await platform.mongo
+      .db(platform.database('scheduler-svc'))
+      .collection('timers')
+      .insertOne({
+        _id: `confirmation-deadline:${bookingId}`,
+        kind: 'confirmation-deadline',
+        subjectId: bookingId,
+        dueAt: new Date(now.getTime() - 5 * 60_000),
+        status: 'scheduled',
+        sourceEventId: randomUUID(),
+        updatedAt: now,
+        outbox: [],
+        outboxRevision: 0,
+      } as never);
+    const [fired] = await waitFor(
+      () => (commandsFor(bookingId).length > 0 ? commandsFor(bookingId) : undefined),
+      15_000,
+      () => 'the overdue timer to fire',
+    );
+    expect(fired).toMatchObject({ type: 'ExpireBookingDeadline', payload: { bookingId, deadline: 'confirmation' } });
   }, 60_000);
 
   it('ends the timer when the provider answers in time, and moves to the reschedule deadline when a new time is proposed', async () => {

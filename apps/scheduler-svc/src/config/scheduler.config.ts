@@ -12,6 +12,12 @@ export class SchedulerConfig extends DatabaseServiceConfig {
   @Max(60_000)
   TIMER_POLL_INTERVAL_MS: number = 1000;
 
+  /** How often the poll also scans for timers overdue by more than a minute (left while no replica ran). */
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  TIMER_CATCH_UP_INTERVAL_MS: number = 30_000;
+
   /** How long before a request's confirmation deadline the provider is warned (the spec: 4 hours). */
   @IsInt()
   @Min(1)

@@ -1,8 +1,5 @@
 import type { Migration } from '@bp/platform';
+import { timerPollMinute } from './20261125000000-timer-poll-minute.js';
 
-/**
- * scheduler-svc's migrations, oldest first. None yet: its indexes are declared by its schemas (created at
- * boot) and no stored document has changed shape; a data change adds its migration here
- * (docs/migrations.md).
- */
-export const schedulerMigrations: readonly Migration[] = [];
+/** scheduler-svc's migrations, oldest first (docs/migrations.md). */
+export const schedulerMigrations: readonly Migration[] = [timerPollMinute];

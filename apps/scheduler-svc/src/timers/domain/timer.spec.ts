@@ -1,4 +1,4 @@
-import { timersFor } from './timer.js';
+import { minuteOf, pollMinuteOf, timersFor } from './timer.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
@@ -38,5 +38,15 @@ describe('timersFor', () => {
     for (const status of ['cancelled_patient', 'expired', 'completed', 'checked_in', 'pending_payment'])
       expect(timersFor({ status, startTime: hours(48) }, now, 4)).toEqual({ schedule: [], cancel: ALL });
     expect(timersFor({ status: 'pending_confirmation', startTime: hours(48) }, now, 4)).toEqual({ schedule: [], cancel: ALL });
+  });
+});
+
+describe('the minute a timer is polled in', () => {
+  it('is the UTC minute of its due time, or of now for a timer already due when it is set', () => {
+    expect(pollMinuteOf(new Date('2030-01-01T10:05:30Z'), new Date('2030-01-01T09:00:00Z'))).toBe('2030-01-01T10:05');
+    expect(pollMinuteOf(new Date('2030-01-01T10:05:30Z'), new Date('2030-01-01T11:17:02Z'))).toBe('2030-01-01T11:17');
+    expect(minuteOf(new Date('2030-01-01T10:05:00.000Z'))).toBe('2030-01-01T10:05');
+    expect(minuteOf(new Date('2030-01-01T10:05:59.999Z'))).toBe('2030-01-01T10:05');
+    expect(minuteOf(new Date('2030-01-01T23:59:59.999+01:00'))).toBe('2030-01-01T22:59');
   });
 });

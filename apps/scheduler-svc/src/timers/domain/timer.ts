@@ -19,6 +19,21 @@ export interface TimerData {
   at: string;
 }
 
+/** The UTC minute of a moment (`2030-01-01T10:05`). */
+export function minuteOf(at: Date): string {
+  return at.toISOString().slice(0, 16);
+}
+
+/**
+ * The minute the poll looks for a timer in (`pollMinute`): its due minute, or the current one when it is
+ * already due as it is set (an event that arrived late). The poll asks for the current and the previous
+ * minute by equality, which the MongoDB-compatible engine answers from the matching documents only,
+ * instead of reading every scheduled timer to compare times (docs/scheduler.md).
+ */
+export function pollMinuteOf(dueAt: Date, now: Date): string {
+  return minuteOf(dueAt.getTime() > now.getTime() ? dueAt : now);
+}
+
 export function timerId(kind: TimerKind, subjectId: string): string {
   return `${kind}:${subjectId}`;
 }

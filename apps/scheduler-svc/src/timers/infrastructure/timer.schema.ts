@@ -9,6 +9,8 @@ export type TimerDocument = {
   kind: string;
   subjectId: string;
   dueAt: Date;
+  /** pollMinuteOf(dueAt, when set): the minute the poll finds it in; absent on timers written before it existed (the catch-up scan finds those). */
+  pollMinute?: string;
   status: 'scheduled' | 'fired' | 'cancelled';
   sourceEventId: string;
   /** What the fired message says (parties, the deadline or appointment time). */
@@ -27,6 +29,7 @@ export const TimerSchema = withOutboxFields(
       kind: { type: String, required: true },
       subjectId: { type: String, required: true },
       dueAt: { type: Date, required: true },
+      pollMinute: { type: String },
       status: { type: String, required: true, enum: ['scheduled', 'fired', 'cancelled'] },
       sourceEventId: { type: String, required: true },
       sourceOccurredAt: { type: Date },
@@ -38,3 +41,4 @@ export const TimerSchema = withOutboxFields(
   ),
 );
 TimerSchema.index({ status: 1, dueAt: 1 });
+TimerSchema.index({ status: 1, pollMinute: 1 });

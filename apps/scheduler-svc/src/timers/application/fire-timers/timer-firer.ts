@@ -7,7 +7,7 @@ import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
 import { counter, histogram } from '@bp/platform';
 import { SchedulerConfig } from '../../../config/scheduler.config.js';
 import { TimerPollHeartbeat } from '../../../jobs/application/timer-poll-heartbeat.js';
-import { DEADLINE_OF, REMINDER_HOURS, type TimerKind } from '../../domain/timer.js';
+import { DEADLINE_OF, REMINDER_HOURS, type TimerKind, minuteOf } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
 const BATCH = 200;
@@ -21,7 +21,11 @@ const metrics = {
 /**
  * Fires due timers: every TIMER_POLL_INTERVAL_MS it takes the timers whose time has come and, for
  * each, in one conditional write marks it fired and puts its message (ExpireBookingDeadline, or a
- * warning or reminder event) in the timer's own outbox. Only the write that finds the timer still `scheduled` wins, so with several
+ * warning or reminder event) in the timer's own outbox. A poll reads only the timers due in the current
+ * or the previous minute (`pollMinute`, an equality the database filters on), so its cost does not grow
+ * with the thousands of reminders scheduled weeks ahead; every TIMER_CATCH_UP_INTERVAL_MS (and on the
+ * first poll) a full scan by `dueAt` also fires anything older, such as timers left while every
+ * replica was down. Only the write that finds the timer still `scheduled` wins, so with several
  * replicas polling at once each timer fires exactly once; the outbox relay publishes the command, and
  * booking-svc applies it only if the deadline still holds (idempotent on its side too).
  */
@@ -30,6 +34,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly logger = new Logger(TimerFirer.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  private lastCatchUp = 0;
 
   constructor(
     @InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>,
@@ -55,14 +60,34 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Fires what is due now; returns how many this replica fired. */
   async fireDue(now: Date = new Date()): Promise<number> {
-    const due = await this.timers
+    const catchUp = now.getTime() - this.lastCatchUp >= this.config.TIMER_CATCH_UP_INTERVAL_MS;
+    const due = catchUp ? await this.overdue(now) : await this.dueInRecentMinutes(now);
+    if (catchUp && due.length < BATCH) this.lastCatchUp = now.getTime(); // a full batch: keep catching up next poll
+    let fired = 0;
+    for (const timer of due) if (await this.fire(timer, new Date())) fired++;
+    return fired;
+  }
+
+  /** The timers due in this minute or the last, by two equality reads, due first. */
+  private async dueInRecentMinutes(now: Date): Promise<TimerDocument[]> {
+    const minutes = [minuteOf(new Date(now.getTime() - 60_000)), minuteOf(now)];
+    const batches = await Promise.all(
+      minutes.map((pollMinute) => this.timers.find({ status: 'scheduled', pollMinute }, { outbox: 0 }).lean<TimerDocument[]>()),
+    );
+    return batches
+      .flat()
+      .filter((timer) => timer.dueAt.getTime() <= now.getTime())
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
+      .slice(0, BATCH);
+  }
+
+  /** Everything scheduled and due by now, however old (the catch-up scan). */
+  private overdue(now: Date): Promise<TimerDocument[]> {
+    return this.timers
       .find({ status: 'scheduled', dueAt: { $lte: now } }, { outbox: 0 })
       .sort({ dueAt: 1 })
       .limit(BATCH)
       .lean<TimerDocument[]>();
-    let fired = 0;
-    for (const timer of due) if (await this.fire(timer, new Date())) fired++;
-    return fired;
   }
 
   private async fire(timer: TimerDocument, now: Date): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { type TimerData, type TimerKind, timerId } from '../../domain/timer.js';
+import { type TimerData, type TimerKind, pollMinuteOf, timerId } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
 export interface ScheduleTimerCommand {
@@ -30,6 +30,7 @@ export class ScheduleTimerUseCase {
       kind: command.kind,
       subjectId: command.subjectId,
       dueAt: command.dueAt,
+      pollMinute: pollMinuteOf(command.dueAt, new Date()),
       status: 'scheduled' as const,
       sourceEventId: command.sourceEventId,
       ...(command.data ? { data: command.data } : {}),

@@ -1,0 +1,46 @@
+import mongoose, { type mongo } from 'mongoose';
+import { MigrationRunner } from '@bp/platform';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { schedulerMigrations } from './index.js';
+
+const timer = (id: string, status: string, dueAt: Date, extra: object = {}) => ({ _id: id, kind: 'reminder-24h', subjectId: id, dueAt, status, ...extra });
+const seeded = [
+  timer('legacy', 'scheduled', new Date('2030-01-01T10:05:42.500Z')),
+  timer('current', 'scheduled', new Date('2030-01-02T08:00:00Z'), { pollMinute: '2030-01-02T08:00' }),
+  timer('fired', 'fired', new Date('2029-12-31T23:59:00Z')),
+];
+
+describe('scheduler-svc migration 20261125000000 timer-poll-minute', () => {
+  let client: mongo.MongoClient;
+  let db: mongo.Db;
+  const runner = () => new MigrationRunner(db, schedulerMigrations, { lockWaitMs: 5_000 });
+  const timers = async () => Object.fromEntries((await db.collection('timers').find({}).toArray()).map((t) => [String(t._id), t['pollMinute']]));
+
+  beforeAll(async () => {
+    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
+    db = client.db(`scheduler_migration_${uniqueSuffix()}`);
+  });
+
+  beforeEach(async () => {
+    await db.dropDatabase();
+    await db.collection('timers').insertMany(seeded.map((t) => ({ ...t })) as never[]);
+  });
+
+  afterAll(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  it('gives scheduled timers without it the UTC minute they are due in, and leaves the rest alone', async () => {
+    await runner().up();
+    expect(await timers()).toEqual({ legacy: '2030-01-01T10:05', current: '2030-01-02T08:00', fired: undefined });
+  });
+
+  it('down removes the field; up sets it again', async () => {
+    await runner().up();
+    await runner().down();
+    expect(await timers()).toEqual({ legacy: undefined, current: undefined, fired: undefined });
+    await runner().up();
+    expect((await timers())['legacy']).toBe('2030-01-01T10:05');
+  });
+});
