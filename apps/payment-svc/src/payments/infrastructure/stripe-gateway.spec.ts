@@ -30,7 +30,7 @@ describe('StripeGateway against stripe-mock', () => {
     expect(hold).toMatchObject({ ok: true, value: { paymentIntentId: expect.stringMatching(/^pi_/) } });
     const id = hold.ok ? hold.value.paymentIntentId : '';
     expect(await gateway.capture(id, 10_000, 'booking:b1:capture:1')).toMatchObject({ ok: true });
-    expect(await gateway.refund(id, 5_000, 'booking:b1:refund:1')).toMatchObject({ refundId: expect.stringMatching(/^re_/) });
+    expect(await gateway.refund(id, 5_000, 'booking:b1:refund:1')).toMatchObject({ ok: true, value: { refundId: expect.stringMatching(/^re_/) } });
     const transfer = await gateway.transfer({
       bookingId: 'b1',
       amountCents: 3_850,
