@@ -1,28 +1,9 @@
-import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import { closeDispute, lostToDisputesCents, openDispute } from './dispute.js';
-import { type Payment, newPayment, recordCapture, recordHold, refund, refundableCents, startRefund } from './payment.js';
+import { refund, refundableCents, startRefund } from './payment.js';
+import { captured, now } from './payment.fixtures.js';
 import { PaymentErrorCode } from './payment-error.js';
 import { nextPayoutStep, paidOutCents, recordReversal, recordTransfer, recordWithheldForDispute } from './payout.js';
 
-const now = new Date('2030-01-01T10:00:00Z');
-const captured = (): Payment =>
-  recordCapture(
-    recordHold(
-      newPayment({
-        bookingId: 'b1',
-        patientId: 'u1',
-        providerId: 'p1',
-        amountCents: 10_000,
-        currency: 'usd',
-        captureMode: 'manual',
-        feePolicy: DEFAULT_FEE_POLICY,
-      }),
-      'pi_1',
-      now,
-    ),
-    10_000,
-    now,
-  );
 const report = { disputeId: 'dp_1', amountCents: 10_000, reason: 'fraudulent' };
 
 describe('disputes', () => {

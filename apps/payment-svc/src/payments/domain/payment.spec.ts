@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
+import { captured, now, request, requestInput } from './payment.fixtures.js';
 import {
-  type NewPayment,
-  type Payment,
   confirmUpfrontCharge,
   holdExpiringSoon,
   newPayment,
@@ -17,19 +16,6 @@ import {
   transferableCents,
 } from './payment.js';
 import { PaymentErrorCode } from './payment-error.js';
-
-const now = new Date('2030-01-01T10:00:00Z');
-const requestInput: NewPayment = {
-  bookingId: 'b1',
-  patientId: 'u1',
-  providerId: 'p1',
-  amountCents: 10_000,
-  currency: 'usd',
-  captureMode: 'manual',
-  feePolicy: DEFAULT_FEE_POLICY,
-};
-const request = (): Payment => newPayment(requestInput);
-const captured = () => recordCapture(recordHold(request(), 'pi_1', now), 10_000, now);
 
 describe('payment', () => {
   it('keeps the fee booking-svc priced the booking with, and refuses one outside 0..amount', () => {

@@ -1,24 +1,7 @@
-import { DEFAULT_FEE_POLICY } from '@bp/pricing';
-import { type Payment, abandonRefund, deferCapture, newPayment, refundAbandonedInFlight, recordCapture, recordHold, refund, startRefund } from './payment.js';
+import { abandonRefund, deferCapture, recordCapture, refund, refundAbandonedInFlight, startRefund } from './payment.js';
+import { captured, held, now } from './payment.fixtures.js';
 import { PaymentErrorCode } from './payment-error.js';
 import { nextPayoutStep, paidOutCents, recordAwaitingAccount, recordPayoutSettled, recordReversal, recordTransfer } from './payout.js';
-
-const now = new Date('2030-01-01T10:00:00Z');
-const held = (): Payment =>
-  recordHold(
-    newPayment({
-      bookingId: 'b1',
-      patientId: 'u1',
-      providerId: 'p1',
-      amountCents: 10_000,
-      currency: 'usd',
-      captureMode: 'manual',
-      feePolicy: DEFAULT_FEE_POLICY,
-    }),
-    'pi_1',
-    now,
-  );
-const captured = () => recordCapture(held(), 10_000, now);
 
 describe('capture kill switch', () => {
   it('remembers a capture it may not run, once, and clears the flag when the capture lands', () => {
