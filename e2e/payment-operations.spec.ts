@@ -61,6 +61,16 @@ describe('payment operations across booking-svc and payment-svc', () => {
     return booking.body.data as { id: string; bookingNumber: string };
   }
 
+  /** A request booking of a new provider and patient, confirmed by the provider and captured. */
+  async function confirmedBooking(hoursAhead: number) {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const booking = await requestBooking(provider.id, patient, hoursAhead);
+    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
+    await bookingState(booking.id, patient, (b) => b.status === 'confirmed');
+    return { provider, patient, booking };
+  }
+
   const bookingState = (id: string, actor: TestActor, check: (booking: any) => boolean) =>
     waitFor(
       async () => {
@@ -139,11 +149,7 @@ describe('payment operations across booking-svc and payment-svc', () => {
   }, 90_000);
 
   it('keeps a provider’s payout due until their Connect account is registered, then sends it', async () => {
-    const provider = await createProvider(platform.url('booking-svc'));
-    const patient = newPatient();
-    const booking = await requestBooking(provider.id, patient, 32);
-    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
-    await bookingState(booking.id, patient, (b) => b.status === 'confirmed');
+    const { provider, booking } = await confirmedBooking(32);
     await paymentState(booking.id, (p) => p.payout?.status === 'awaiting_account');
     expect(fake.transfers.filter((t) => t.metadata['bookingId'] === booking.id)).toHaveLength(0);
 
@@ -159,11 +165,7 @@ describe('payment operations across booking-svc and payment-svc', () => {
   }, 90_000);
 
   it('withholds the payout and refuses refunds while the charge is disputed, and pays only what a lost dispute leaves', async () => {
-    const provider = await createProvider(platform.url('booking-svc'));
-    const patient = newPatient();
-    const booking = await requestBooking(provider.id, patient, 36);
-    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
-    await bookingState(booking.id, patient, (b) => b.status === 'confirmed');
+    const { provider, booking } = await confirmedBooking(36);
     const { paymentIntentId } = await paymentState(booking.id, (p) => p.payout?.status === 'awaiting_account');
 
     // Stripe's dispute object names the PaymentIntent, not our booking. Delivered twice under two event ids: one dispute.
@@ -218,10 +220,7 @@ describe('payment operations across booking-svc and payment-svc', () => {
   }, 90_000);
 
   it('drops a refund Stripe refuses, says why, and lets a later refund through under a new key', async () => {
-    const provider = await createProvider(platform.url('booking-svc'));
-    const patient = newPatient();
-    const booking = await requestBooking(provider.id, patient, 38);
-    await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor);
+    const { booking } = await confirmedBooking(38);
     const { paymentIntentId } = await paymentState(booking.id, (p) => p.status === 'captured');
 
     // Stripe already knows of a dispute the webhook has not brought yet: it refuses the refund.
