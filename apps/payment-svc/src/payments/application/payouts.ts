@@ -33,11 +33,17 @@ export class Payouts {
     }
   }
 
-  /** Settles every due payout, or those of one provider (after their Connect account was registered). */
+  /**
+   * Settles every due payout, or those of one provider (after their Connect account was registered),
+   * and says how many of them are settled now. Counted from the stored payments, not from this call's
+   * own writes: the sweep may settle the same payout at the same moment (Stripe answers both with the
+   * one transfer, and only one write lands), and that payout is settled all the same.
+   */
   async settleDue(providerId?: string): Promise<number> {
     const due = await this.repository.list({ payoutDue: true, ...(providerId ? { providerId } : {}) });
+    for (const payment of due) await this.settle(payment);
     let settled = 0;
-    for (const payment of due) if (!(await this.settle(payment)).payoutDue) settled++;
+    for (const { bookingId } of due) if (!(await this.repository.find(bookingId))?.payoutDue) settled++;
     return settled;
   }
 
