@@ -10,6 +10,8 @@ const runDir = join(infraHome, 'services');
 const READY_TIMEOUT_MS = Number(process.env.READY_TIMEOUT_MS ?? 90_000);
 
 const entry = (name) => join(root, 'dist/apps', name, 'src/main.js');
+// Extra Node flags for every service, e.g. SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' (Node refuses those in NODE_OPTIONS).
+const nodeArgs = (process.env.SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const migrations = (name) => join(root, 'dist/apps', name, 'src/migrate.js');
 const pidFile = (name) => join(runDir, `${name}.pid`);
 const url = ({ port }) => `http://127.0.0.1:${port}`;
@@ -86,7 +88,7 @@ async function foreground() {
   await migrate();
   const started = Date.now();
   const children = services.map((service) => {
-    const child = spawn(process.execPath, [entry(service.name)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, entry(service.name)], { cwd: root, env: envFor(service), stdio: ['ignore', 'pipe', 'pipe'] });
     prefixLines(child.stdout, service.name, process.stdout);
     prefixLines(child.stderr, service.name, process.stderr);
     return { service, child };
@@ -120,7 +122,7 @@ async function up() {
   for (const service of services) {
     if (runningPid(service.name)) continue;
     const log = openSync(join(runDir, `${service.name}.log`), 'a');
-    const child = spawn(process.execPath, [entry(service.name)], { cwd: root, env: envFor(service), stdio: ['ignore', log, log], detached: true });
+    const child = spawn(process.execPath, [...nodeArgs, entry(service.name)], { cwd: root, env: envFor(service), stdio: ['ignore', log, log], detached: true });
     closeSync(log);
     writeFileSync(pidFile(service.name), String(child.pid));
     child.unref();

@@ -316,4 +316,8 @@ pg_up() {
   if [[ -z $(pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'") ]]; then
     pg_psql -d postgres -c 'CREATE DATABASE ferretdb' >/dev/null
   fi
+  # Indexes PostgreSQL can use for FerretDB's pushdown, kept in step by event triggers (see the file).
+  pg_psql -d ferretdb -v ON_ERROR_STOP=1 -c 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements' \
+    -f "$REPO_ROOT/infra/postgres/ferretdb-indexes.sql" >>"$log" 2>&1 ||
+    die "mongo: applying infra/postgres/ferretdb-indexes.sql failed (log: $log)"
 }
