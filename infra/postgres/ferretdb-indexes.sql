@@ -84,7 +84,7 @@ DECLARE
   orphan record;
 BEGIN
   FOR orphan IN
-    SELECT gin.indexrelid::regclass AS name
+    SELECT format('%I.%I', ns.nspname, gc.relname) AS name
     FROM pg_index gin
     JOIN pg_class gc ON gc.oid = gin.indexrelid
     JOIN pg_am ga ON ga.oid = gc.relam AND ga.amname = 'gin'

@@ -109,6 +109,9 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app, logger, config.SHUTDOWN_TIMEOUT_MS);
 
   await definition.connect?.(app, config);
+  // Module init hooks (collections, the inbox, relays) run before the consumer takes its first message:
+  // a hybrid app's microservice does not run them itself, and app.listen would run them too late.
+  await app.init();
   await app.startAllMicroservices();
   await definition.beforeListen?.(app, config);
   await app.listen(config.PORT, config.HOST);
