@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { holdPlaced, type ProbedRecord, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
@@ -220,18 +221,35 @@ describe('booking core', () => {
 
     // Spring forward (2027-03-14): 00:00–05:00 local is four real hours, 02:00–03:00 never happens.
     const spring = await availability('2027-03-14');
-    expect(spring.providerTimezone).toBe('America/Denver');
+    // Slots are in UTC; the answer names the zones to render them in.
+    expect(spring).toMatchObject({ providerTimezone: 'America/Denver', requesterTimezone: 'Europe/Berlin', durationMinutes: 30 });
+    const local = (iso: string, zone: string) => DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).toISO()!;
     expect(spring.slots.map((s: any) => s.start.slice(11, 16))).toEqual(['07:00', '07:30', '08:00', '08:30', '09:00', '09:30', '10:00', '10:30']);
-    expect(spring.slots.map((s: any) => s.provider.start.slice(11, 16))).toEqual(['00:00', '00:30', '01:00', '01:30', '03:00', '03:30', '04:00', '04:30']);
-    expect(spring.slots[0].requester).toEqual({ timezone: 'Europe/Berlin', start: '2027-03-14T08:00:00.000+01:00', end: '2027-03-14T08:30:00.000+01:00' });
+    expect(spring.slots.map((s: any) => local(s.start, spring.providerTimezone).slice(11, 16))).toEqual([
+      '00:00',
+      '00:30',
+      '01:00',
+      '01:30',
+      '03:00',
+      '03:30',
+      '04:00',
+      '04:30',
+    ]);
+    expect(spring.slots[0]).toEqual({ start: '2027-03-14T07:00:00.000Z', end: '2027-03-14T07:30:00.000Z' });
+    expect(local(spring.slots[0].start, spring.requesterTimezone)).toBe('2027-03-14T08:00:00.000+01:00');
     // Fall back (2027-11-07): six real hours, 01:00–02:00 happens twice.
     const fall = await availability('2027-11-07');
     expect(fall.slots).toHaveLength(12);
-    expect(fall.slots.filter((s: any) => s.provider.start.slice(11, 16) === '01:00').map((s: any) => s.provider.start.slice(-6))).toEqual(['-06:00', '-07:00']);
+    const inDenver = fall.slots.map((s: any) => local(s.start, 'America/Denver'));
+    expect(inDenver.filter((start: string) => start.slice(11, 16) === '01:00').map((start: string) => start.slice(-6))).toEqual(['-06:00', '-07:00']);
 
     const reserved = await reserve(newPatient(), new Date('2027-03-14T08:00:00.000Z'), early.id);
     expect(reserved.status).toBe(201);
-    const after = await availability('2027-03-14');
+    // The read model follows the reservation's commit (its outbox), a moment after the answer.
+    const after = await waitFor(async () => {
+      const now = await availability('2027-03-14');
+      return now.slots.length < 8 ? now : undefined;
+    });
     // 08:00 is taken; 07:30 would end at 08:00 but its buffer runs to 08:15; 08:30 starts inside 08:00's buffer.
     expect(after.slots.map((s: any) => s.start.slice(11, 16))).toEqual(['07:00', '09:00', '09:30', '10:00', '10:30']);
   });

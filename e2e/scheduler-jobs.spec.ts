@@ -174,12 +174,15 @@ describe('scheduler-svc periodic jobs', () => {
     const reservationId = reserved.body.data.id as string;
     const claims = bookingDb().collection<{ holdId: string; expiresAt?: Date }>('slot_claims');
     expect(await claims.countDocuments({ holdId: reservationId })).toBeGreaterThan(0);
-    // The reservation lapses (as if its five minutes had passed) — with its claims.
+    // The reservation lapses (as if its five minutes had passed) — with its hold and the patient's place.
     const past = new Date(Date.now() - 1_000);
     await bookingDb()
       .collection('slot_reservations')
       .updateOne({ _id: reservationId as never }, { $set: { expiresAt: past } });
-    await claims.updateMany({ holdId: reservationId }, { $set: { expiresAt: past } });
+    await bookingDb()
+      .collection('slot_holds')
+      .updateOne({ _id: reservationId as never }, { $set: { expiresAt: past } });
+    await claims.updateMany({ holdId: reservationId, expiresAt: { $exists: true } }, { $set: { expiresAt: past } });
     // Old and recent idempotency records, and a provider whose trust score was last worked out long ago.
     const records = bookingDb().collection<{ _id: string }>('idempotency_records');
     const old = `test:${randomUUID()}`;

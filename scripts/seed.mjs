@@ -145,7 +145,7 @@ for (const { profile } of seeded) {
   const slots = answer.body?.data?.slots ?? [];
   if (profile === example) exampleSlot = slots[0];
   console.log(
-    `Availability ${profile.id} / ${profile.services[0].id}, ${from}..${to}: HTTP ${answer.status}, ${slots.length} slots${slots[0] ? `, first ${slots[0].provider.start} (${slots[0].start} UTC)` : ''}`,
+    `Availability ${profile.id} / ${profile.services[0].id}, ${from}..${to}: HTTP ${answer.status}, ${slots.length} slots${slots[0] ? `, first ${DateTime.fromISO(slots[0].start).setZone(profile.timezone).toISO()} (${slots[0].start} UTC)` : ''}`,
   );
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import type { Model } from 'mongoose';
 import { KafkaProducer } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry, counter, gauge } from '@bp/platform';
-import type { OutboxEntry, OutboxFields } from './outbox.schema.js';
+import type { OutboxEntry, OutboxFields, OutboxRecord } from './outbox.schema.js';
 
 export const OUTBOX_MODELS = Symbol('OUTBOX_MODELS');
 
@@ -15,9 +15,22 @@ const SWEEP_BATCH = 100;
 const MAX_ROUNDS_PER_CLAIM = 5;
 
 interface ClaimedOutbox {
+  _id: unknown;
   outbox: OutboxEntry[];
+  outboxRecords?: OutboxRecord[];
   outboxRevision: number;
+  [field: string]: unknown;
 }
+
+/**
+ * Work that must follow a committed change at least once, like its messages: a read model kept from
+ * the document's state. Runs with the document as the relay claimed it (its whole current state),
+ * after the messages were sent and before the outbox is cleared; it must be idempotent. A hook that
+ * fails leaves the outbox in place, so the sweep runs everything again.
+ */
+export type AfterCommitHook = (document: Record<string, unknown>) => Promise<void>;
+
+const DUPLICATE_KEY = 11000;
 
 type OutboxModel = Model<OutboxFields & { _id: unknown }>;
 
@@ -40,6 +53,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   private readonly inFlight = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private readonly hooks = new Map<string, AfterCommitHook[]>();
+  /** Per document (`collection|id`): the publish in progress, and the event ids this process has sent for it meanwhile. */
+  private readonly inProgress = new Map<string, { done: Promise<void>; sent: Set<string> }>();
 
   constructor(
     @Inject(OUTBOX_MODELS) private readonly models: OutboxModel[],
@@ -58,9 +74,56 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     this.scheduleSweep();
   }
 
-  /** Called after a write that added outbox entries; returns at once, publishing continues in the background. */
-  publishSoon(model: Model<any>, id: unknown): void {
-    this.track(this.publishDocument(model as OutboxModel, id));
+  /** Adds work that follows every committed change of a collection this relay publishes (see AfterCommitHook). */
+  afterCommit(collection: string, hook: AfterCommitHook): void {
+    if (!this.models.some((m) => m.collection.collectionName === collection)) throw new Error(`the outbox relay does not publish ${collection}`);
+    this.hooks.set(collection, [...(this.hooks.get(collection) ?? []), hook]);
+  }
+
+  /**
+   * Called after a write that added outbox entries; returns at once, publishing continues in the
+   * background. With `written` — the whole document as that write left it (what the writer inserted,
+   * or what findOneAndUpdate returned) — the relay publishes from it without claiming the document
+   * first: one conditional write (the clear) instead of two. Publishes of one document in this process
+   * run one after the other, in the order of the writes; another replica or the sweep may publish the
+   * same entries too (at least once; consumers' inboxes drop the repeat).
+   */
+  publishSoon(model: Model<any>, id: unknown, written?: object | null): void {
+    const key = `${(model as OutboxModel).collection.collectionName}|${String(id)}`;
+    const previous = this.inProgress.get(key);
+    const state = { sent: previous?.sent ?? new Set<string>(), done: Promise.resolve() };
+    const publish = async () => {
+      await previous?.done;
+      if (written) await this.publishWritten(model as OutboxModel, id, written as ClaimedOutbox, state.sent);
+      else await this.publishDocument(model as OutboxModel, id);
+    };
+    state.done = publish().finally(() => {
+      if (this.inProgress.get(key) === state) this.inProgress.delete(key);
+    });
+    this.inProgress.set(key, state);
+    this.track(state.done);
+  }
+
+  /** Publishes a document as its writer left it; clears its outbox if no later write added to it (that write publishes the rest). */
+  private async publishWritten(model: OutboxModel, id: unknown, doc: ClaimedOutbox, sent: Set<string>): Promise<void> {
+    const collection = model.collection.collectionName;
+    try {
+      const unpublished = doc.outbox.filter((entry) => !sent.has(entry.eventId));
+      if (unpublished.length > 0) {
+        await this.producer.send(unpublished.map(({ topic, key, envelope }) => ({ topic, key, envelope })));
+        unpublished.forEach((entry) => sent.add(entry.eventId));
+        metrics.published().inc({ collection }, unpublished.length);
+      }
+      await this.insertRecords(model, doc.outboxRecords ?? []);
+      for (const hook of this.hooks.get(collection) ?? []) await hook(doc);
+      await model.updateOne(
+        { _id: id, outboxRevision: doc.outboxRevision },
+        { $set: { outbox: [] }, $unset: { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
+      );
+    } catch (error) {
+      metrics.failures().inc({ collection });
+      this.logger.warn({ message: 'outbox publish failed; the sweep will retry', collection, id: String(id), error: (error as Error).message });
+    }
   }
 
   /** Publishes everything pending (also used by tests and at startup). Returns how many documents it published. */
@@ -122,13 +185,15 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
           unpublished.forEach((entry) => published.add(entry.eventId));
           metrics.published().inc({ collection }, unpublished.length);
         }
+        await this.insertRecords(model, doc.outboxRecords ?? []);
+        for (const hook of this.hooks.get(collection) ?? []) await hook(doc);
         // Clear the outbox only if nothing was appended meanwhile; otherwise read again and publish the rest.
         const cleared = await model.updateOne(
           { _id: id, outboxLockedUntil: claimUntil, outboxRevision: doc.outboxRevision },
-          { $set: { outbox: [] }, $unset: { outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
+          { $set: { outbox: [] }, $unset: { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
         );
         if (cleared.matchedCount === 1) return true;
-        doc = await model.findOne({ _id: id, outboxLockedUntil: claimUntil }, { outbox: 1, outboxRevision: 1 }).lean<ClaimedOutbox>();
+        doc = await model.findOne({ _id: id, outboxLockedUntil: claimUntil }).lean<ClaimedOutbox>();
         if (!doc) return true; // our claim lapsed; whoever holds it now publishes the rest
       }
       await model.updateOne({ _id: id, outboxLockedUntil: claimUntil }, { $unset: { outboxLockedUntil: 1 } });
@@ -137,6 +202,21 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
       metrics.failures().inc({ collection });
       this.logger.warn({ message: 'outbox publish failed; the sweep will retry', collection, id: String(id), error: (error as Error).message });
       return false;
+    }
+  }
+
+  /** Moves history records to their collections; a record inserted before (a repeat after a crash) is already there. */
+  private async insertRecords(model: OutboxModel, records: OutboxRecord[]): Promise<void> {
+    const byCollection = new Map<string, OutboxRecord['document'][]>();
+    for (const { collection, document } of records) byCollection.set(collection, [...(byCollection.get(collection) ?? []), document]);
+    for (const [collection, documents] of byCollection) {
+      try {
+        await model.db.collection<OutboxRecord['document']>(collection).insertMany(documents, { ordered: false });
+      } catch (error) {
+        const e = error as { code?: number; writeErrors?: Array<{ code?: number }> | { code?: number } };
+        const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [{ code: e.code }];
+        if (!writeErrors.every((w) => w.code === DUPLICATE_KEY)) throw error;
+      }
     }
   }
 

@@ -10,9 +10,21 @@ export interface OutboxEntry {
   createdAt: Date;
 }
 
+/**
+ * A document to insert into another collection of the same database once the change it belongs to is
+ * committed: an append-only history (an audit trail) that must not grow the aggregate's own document.
+ * Its `_id` makes the insert idempotent, so the relay may repeat it after a crash.
+ */
+export interface OutboxRecord {
+  collection: string;
+  document: { _id: string } & Record<string, unknown>;
+}
+
 /** Fields an aggregate document carries to be its own outbox (ARCHITECTURE.md: single-document atomicity). */
 export interface OutboxFields {
   outbox: OutboxEntry[];
+  /** History records waiting to be moved to their collection (published like the messages, cleared with them). */
+  outboxRecords?: OutboxRecord[];
   /** Set while `outbox` is not empty: the time the oldest entry was written. The relay's index. */
   outboxPendingSince?: Date;
   /**
@@ -46,6 +58,7 @@ const OutboxEntrySchema = new Schema<OutboxEntry>(
 export function withOutboxFields<S extends Schema<any>>(schema: S): S {
   (schema as Schema).add({
     outbox: { type: [OutboxEntrySchema], default: [] },
+    outboxRecords: { type: [Schema.Types.Mixed], default: undefined },
     // No defaults: "absent" means nothing pending, and $min on an absent field sets it (null would win).
     outboxPendingSince: { type: Date },
     outboxPending: { type: Boolean },
@@ -60,9 +73,15 @@ export function toOutboxEntries(messages: OutgoingMessage[]): OutboxEntry[] {
   return messages.map(({ topic, key, envelope }) => ({ eventId: envelope.eventId, topic, key, envelope, createdAt: new Date(envelope.occurredAt) }));
 }
 
-/** The outbox part of an insert: the new document and its events are one write. */
-export function outboxOnInsert(messages: OutgoingMessage[], now: Date = new Date()): OutboxFields {
-  return { outbox: toOutboxEntries(messages), outboxPendingSince: now, outboxPending: true, outboxRevision: 1 };
+/** The outbox part of an insert: the new document, its events and its history records are one write. */
+export function outboxOnInsert(messages: OutgoingMessage[], now: Date = new Date(), records: OutboxRecord[] = []): OutboxFields {
+  return {
+    outbox: toOutboxEntries(messages),
+    ...(records.length > 0 ? { outboxRecords: records } : {}),
+    outboxPendingSince: now,
+    outboxPending: true,
+    outboxRevision: 1,
+  };
 }
 
 type UpdateOperators = Record<string, Record<string, unknown> | undefined>;
@@ -71,11 +90,15 @@ type UpdateOperators = Record<string, Record<string, unknown> | undefined>;
  * Adds the outbox part to a state change's update document, so the change and its events are one
  * single-document write: `updateOne(filter, withOutboxUpdate({ $set: {...} }, [event]))`.
  */
-export function withOutboxUpdate<U extends UpdateOperators>(update: U, messages: OutgoingMessage[], now: Date = new Date()): U {
-  if (messages.length === 0) return update;
+export function withOutboxUpdate<U extends UpdateOperators>(update: U, messages: OutgoingMessage[], now: Date = new Date(), records: OutboxRecord[] = []): U {
+  if (messages.length === 0 && records.length === 0) return update;
   return {
     ...update,
-    $push: { ...update['$push'], outbox: { $each: toOutboxEntries(messages) } },
+    $push: {
+      ...update['$push'],
+      ...(messages.length > 0 ? { outbox: { $each: toOutboxEntries(messages) } } : {}),
+      ...(records.length > 0 ? { outboxRecords: { $each: records } } : {}),
+    },
     $set: { ...update['$set'], outboxPending: true },
     $min: { ...update['$min'], outboxPendingSince: now },
     $inc: { ...update['$inc'], outboxRevision: 1 },

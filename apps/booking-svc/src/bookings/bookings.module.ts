@@ -7,6 +7,7 @@ import { ReservationsModule } from '../reservations/reservations.module.js';
 import { SlotsModule } from '../slots/slots.module.js';
 import { IdempotencyModule, InternalHttpClient } from '@bp/platform';
 import { BookingActions } from './application/booking-actions.js';
+import { BookingBusyProjection } from './application/booking-busy-projection.js';
 import { BookingCommands } from './application/booking-commands.js';
 import { BookingGauges } from './application/booking-metrics.js';
 import { SlotEffects } from './application/slot-effects.js';
@@ -32,6 +33,7 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
     SlotEffects,
     BookingHealthQuery,
     BookingGauges,
+    BookingBusyProjection,
   ],
   exports: [BookingRepository],
 })

@@ -5,6 +5,7 @@ import { IdempotencyModule } from '@bp/platform';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { SlotsModule } from '../slots/slots.module.js';
 import { CleanUpHoldsUseCase } from './application/clean-up-holds/clean-up-holds.use-case.js';
+import { ReservationBusyProjection } from './application/reservation-busy-projection.js';
 import { ReserveSlotUseCase } from './application/reserve-slot/reserve-slot.use-case.js';
 import { RESERVATION_MODEL, ReservationSchema } from './infrastructure/reservation.schema.js';
 import { ReservationRepository } from './infrastructure/reservation.repository.js';
@@ -17,7 +18,7 @@ const models = MongooseModule.forFeature([{ name: RESERVATION_MODEL, schema: Res
 @Module({
   imports: [models, OutboxModule.forModels([RESERVATION_MODEL], [models]), ProvidersModule, SlotsModule, IdempotencyModule],
   controllers: [ReservationsController, CleanUpHoldsConsumer],
-  providers: [ReservationRepository, ReserveSlotUseCase, CleanUpHoldsUseCase],
+  providers: [ReservationRepository, ReserveSlotUseCase, CleanUpHoldsUseCase, ReservationBusyProjection],
   exports: [ReservationRepository],
 })
 export class ReservationsModule {}

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { BusyDayStore } from './infrastructure/busy-day.store.js';
 import { CalendarBusyStore } from './infrastructure/calendar-busy.store.js';
 import { SlotClaimStore } from './infrastructure/slot-claim.store.js';
 
-/** What takes a provider's time: the unique-key claims that make double booking impossible, and external calendars' busy times. */
-@Module({ providers: [SlotClaimStore, CalendarBusyStore], exports: [SlotClaimStore, CalendarBusyStore] })
+/**
+ * What takes a provider's time: the unique-key claims that make double booking impossible, the
+ * busy-day read model availability is answered from, and external calendars' busy times.
+ */
+@Module({ providers: [SlotClaimStore, BusyDayStore, CalendarBusyStore], exports: [SlotClaimStore, BusyDayStore, CalendarBusyStore] })
 export class SlotsModule {}

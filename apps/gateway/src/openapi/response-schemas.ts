@@ -259,15 +259,18 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
   },
   Availability: {
     type: 'object',
-    required: ['providerId', 'serviceId', 'providerTimezone', 'requesterTimezone', 'slots'],
+    description:
+      'Free slots in UTC. Each slot is given once, as instants; render them in providerTimezone or requesterTimezone (IANA names) on the client. Every slot lasts durationMinutes.',
+    required: ['providerId', 'serviceId', 'providerTimezone', 'requesterTimezone', 'durationMinutes', 'slots'],
     properties: {
       providerId: string,
       serviceId: string,
-      providerTimezone: string,
-      requesterTimezone: string,
+      providerTimezone: { type: 'string', description: 'The provider’s IANA time zone: their working hours are in it.' },
+      requesterTimezone: { type: 'string', description: 'The zone asked for (X-Timezone or `timezone`), else the provider’s.' },
+      durationMinutes: { type: 'integer', minimum: 1 },
       slots: {
         type: 'array',
-        items: { type: 'object', required: ['start', 'end'], properties: { start: dateTime, end: dateTime, provider: openObject, requester: openObject } },
+        items: { type: 'object', required: ['start', 'end'], properties: { start: dateTime, end: dateTime }, additionalProperties: false },
       },
     },
   },

@@ -1,20 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
-import { currentTimes } from '../../bookings/domain/booking.js';
-import { BookingRepository } from '../../bookings/infrastructure/booking.repository.js';
 import { scheduleOf } from '../../providers/domain/provider.js';
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
-import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
-import { type AvailableSlot, type BusyInterval, availableSlots, occupiedInterval } from '../domain/availability.js';
+import { BusyDayStore } from '../../slots/infrastructure/busy-day.store.js';
 import { CalendarBusyStore } from '../../slots/infrastructure/calendar-busy.store.js';
+import { type AvailableSlot, availableSlots } from '../domain/availability.js';
 
 export interface AvailabilityParams {
   providerId: string;
   serviceId: string;
   fromDate: string;
   toDate: string;
-  requesterTimezone: string;
 }
 
 /** The longest range one query may ask for (the spec's maximum advance is 365 days; pages of two months). */
@@ -22,19 +19,18 @@ export const MAX_RANGE_DAYS = 62;
 
 /**
  * Free slots of a provider for a service: the schedule and rules, minus what bookings, open
- * reschedule proposals and live reservations hold (buffers included) and the busy times of the
- * provider's external calendar (as calendar-svc reported them).
+ * reschedule proposals and live reservations hold (buffers included; the busy-day read model) and the
+ * busy times of the provider's external calendar (as calendar-svc reported them).
  */
 @Injectable()
 export class AvailabilityQuery {
   constructor(
     private readonly providers: ProviderRepository,
-    private readonly bookings: BookingRepository,
-    private readonly reservations: ReservationRepository,
+    private readonly days: BusyDayStore,
     private readonly calendarBusy: CalendarBusyStore,
   ) {}
 
-  async slots(params: AvailabilityParams, now: Date = new Date()): Promise<{ providerTimezone: string; slots: AvailableSlot[] }> {
+  async slots(params: AvailabilityParams, now: Date = new Date()): Promise<{ providerTimezone: string; durationMinutes: number; slots: AvailableSlot[] }> {
     const provider = await this.providers.findById(params.providerId);
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
     const service = provider.services.find((s) => s.id === params.serviceId);
@@ -49,33 +45,19 @@ export class AvailabilityQuery {
     // Anything starting up to a day before the range can still reach into it.
     const rangeStart = from.minus({ days: 1 }).toJSDate();
     const rangeEnd = to.plus({ days: 2 }).toJSDate();
-    const [bookings, reservations, external] = await Promise.all([
-      this.bookings.findHoldingInRange(provider.id, rangeStart, rangeEnd),
-      this.reservations.findLiveInRange(provider.id, rangeStart, rangeEnd, now),
+    const [held, external] = await Promise.all([
+      this.days.busyBetween(provider.id, rangeStart, rangeEnd, now),
       this.calendarBusy.inRange(provider.id, rangeStart, rangeEnd),
     ]);
-    const busy: BusyInterval[] = [
-      ...bookings.flatMap((b) => {
-        const { start, end } = currentTimes(b);
-        const proposal = b.reschedule.current;
-        return [
-          occupiedInterval(start, end, b.dateTime.bufferMinutes),
-          ...(proposal ? [occupiedInterval(proposal.proposedStart, proposal.proposedEnd, b.dateTime.bufferMinutes)] : []),
-        ];
-      }),
-      ...reservations.map((r) => occupiedInterval(r.startTime, r.endTime, r.bufferMinutes)),
-      ...external,
-    ];
     const slots = availableSlots({
       schedule: scheduleOf(provider),
       settings: provider.settings,
       serviceDurationMinutes: service.durationMinutes,
       fromDate: params.fromDate,
       toDate: params.toDate,
-      busy,
+      busy: [...held, ...external],
       now,
-      requesterTimezone: params.requesterTimezone,
     });
-    return { providerTimezone: provider.timezone, slots };
+    return { providerTimezone: provider.timezone, durationMinutes: service.durationMinutes, slots };
   }
 }

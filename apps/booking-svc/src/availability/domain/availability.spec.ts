@@ -1,5 +1,12 @@
+import { DateTime } from 'luxon';
 import type { Schedule } from '../../providers/domain/schedule.js';
 import { type AvailabilityRequest, availableSlots } from './availability.js';
+
+/** A UTC instant as Denver's wall clock shows it (what a client renders with the answer's providerTimezone). */
+const inDenver = (iso: string | undefined) =>
+  DateTime.fromISO(iso ?? '', { zone: 'utc' })
+    .setZone('America/Denver')
+    .toISO();
 
 const denver = (weeklyHours: Schedule['weeklyHours'], overrides: Schedule['overrides'] = []): Schedule => ({
   timezone: 'America/Denver',
@@ -16,7 +23,6 @@ function request(overrides: Partial<AvailabilityRequest>): AvailabilityRequest {
     toDate: '2027-03-15',
     busy: [],
     now: new Date('2027-01-01T00:00:00Z'),
-    requesterTimezone: 'Europe/Berlin',
     ...overrides,
   };
 }
@@ -34,7 +40,7 @@ describe('availableSlots', () => {
       '2027-03-14T09:30:00.000Z',
       '2027-03-14T10:00:00.000Z',
     ]);
-    expect(slots.map((s) => s.provider.start)).toEqual([
+    expect(slots.map((s) => inDenver(s.start))).toEqual([
       '2027-03-14T00:00:00.000-07:00',
       '2027-03-14T00:30:00.000-07:00',
       '2027-03-14T01:00:00.000-07:00',
@@ -44,7 +50,7 @@ describe('availableSlots', () => {
       '2027-03-14T04:00:00.000-06:00',
     ]);
     // The slot across the jump lasts one real hour: 01:30 MST to 03:30 MDT on the wall clock.
-    expect(slots[3]?.provider.end).toBe('2027-03-14T03:30:00.000-06:00');
+    expect(inDenver(slots[3]?.end)).toBe('2027-03-14T03:30:00.000-06:00');
   });
 
   it('on the fall-back day in Denver offers both 01:00s, each once', () => {
@@ -53,21 +59,16 @@ describe('availableSlots', () => {
     expect(slots).toHaveLength(11);
     expect(slots[0]?.start).toBe('2027-11-07T06:00:00.000Z');
     expect(slots.at(-1)?.start).toBe('2027-11-07T11:00:00.000Z');
-    const local = slots.map((s) => s.provider.start);
+    const local = slots.map((s) => inDenver(s.start));
     expect(local).toContain('2027-11-07T01:00:00.000-06:00');
     expect(local).toContain('2027-11-07T01:00:00.000-07:00');
     expect(new Set(slots.map((s) => s.start)).size).toBe(slots.length);
   });
 
-  it('gives each slot in UTC, in the provider’s zone and in the requester’s zone', () => {
+  it('gives each slot in UTC, lasting the service', () => {
     const [first] = availableSlots(request({}));
-    expect(first).toEqual({
-      start: '2027-03-15T15:00:00.000Z',
-      end: '2027-03-15T16:00:00.000Z',
-      provider: { timezone: 'America/Denver', start: '2027-03-15T09:00:00.000-06:00', end: '2027-03-15T10:00:00.000-06:00' },
-      // Berlin is still on winter time: the US changed two weeks earlier.
-      requester: { timezone: 'Europe/Berlin', start: '2027-03-15T16:00:00.000+01:00', end: '2027-03-15T17:00:00.000+01:00' },
-    });
+    // 09:00 in Denver, already on daylight time (UTC−6) since the 14th.
+    expect(first).toEqual({ start: '2027-03-15T15:00:00.000Z', end: '2027-03-15T16:00:00.000Z' });
   });
 
   it('keeps a booked interval and its buffer clear, on both sides', () => {
@@ -76,17 +77,17 @@ describe('availableSlots', () => {
       request({
         settings: { minimumNoticeHours: 1, maximumAdvanceDays: 365, bufferMinutes: 15, slotDurationMinutes: 15 },
         serviceDurationMinutes: 30,
-        busy: [{ start: new Date('2027-03-15T16:00:00Z'), end: new Date('2027-03-15T16:45:00Z') }],
+        busy: [{ start: Date.parse('2027-03-15T16:00:00Z'), end: Date.parse('2027-03-15T16:45:00Z') }],
       }),
     );
-    const local = slots.map((s) => s.provider.start.slice(11, 16));
+    const local = slots.map((s) => inDenver(s.start)!.slice(11, 16));
     expect(local).toEqual(['09:00', '09:15', '10:45', '11:00', '11:15', '11:30']);
   });
 
   it('honours minimum notice and maximum advance', () => {
     const now = new Date('2027-03-15T14:30:00Z'); // 08:30 in Denver
     const notice = availableSlots(request({ now, settings: { minimumNoticeHours: 2, maximumAdvanceDays: 365, bufferMinutes: 0, slotDurationMinutes: 30 } }));
-    expect(notice.map((s) => s.provider.start.slice(11, 16))).toEqual(['10:30', '11:00']);
+    expect(notice.map((s) => inDenver(s.start)!.slice(11, 16))).toEqual(['10:30', '11:00']);
     const advance = availableSlots(
       request({ now: new Date('2027-03-01T00:00:00Z'), settings: { minimumNoticeHours: 1, maximumAdvanceDays: 7, bufferMinutes: 0, slotDurationMinutes: 30 } }),
     );
@@ -96,7 +97,7 @@ describe('availableSlots', () => {
   it('offers a slot across midnight when the provider works on both sides of it', () => {
     const schedule = denver({ '1': [{ start: '23:00', end: '24:00' }], '2': [{ start: '00:00', end: '01:00' }] });
     const slots = availableSlots(request({ schedule, fromDate: '2027-03-15', toDate: '2027-03-16' }));
-    expect(slots.map((s) => s.provider.start.slice(11, 16))).toEqual(['23:00', '23:30', '00:00']);
+    expect(slots.map((s) => inDenver(s.start)!.slice(11, 16))).toEqual(['23:00', '23:30', '00:00']);
   });
 
   it('applies date overrides: a day off, and different hours on a day that is normally off', () => {
@@ -105,6 +106,6 @@ describe('availableSlots', () => {
       { date: '2027-03-16', windows: [{ start: '13:00', end: '14:00' }] },
     ]);
     const slots = availableSlots(request({ schedule, fromDate: '2027-03-15', toDate: '2027-03-16' }));
-    expect(slots.map((s) => s.provider.start)).toEqual(['2027-03-16T13:00:00.000-06:00']);
+    expect(slots.map((s) => inDenver(s.start))).toEqual(['2027-03-16T13:00:00.000-06:00']);
   });
 });

@@ -1,11 +1,11 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
 import type { BookingSettings } from '../../providers/domain/booking-settings.js';
 import { type Schedule, workingSpans } from '../../providers/domain/schedule.js';
 
-/** Time the provider is not free: a booking or reservation (its buffer included) or a calendar busy block. */
+/** Time the provider is not free, [start, end) in epoch ms: a hold (its buffer included) or a calendar busy block. */
 export interface BusyInterval {
-  start: Date;
-  end: Date;
+  start: number;
+  end: number;
 }
 
 export interface AvailabilityRequest {
@@ -17,20 +17,16 @@ export interface AvailabilityRequest {
   toDate: string;
   busy: BusyInterval[];
   now: Date;
-  requesterTimezone: string;
 }
 
-export interface LocalTimes {
-  timezone: string;
+/**
+ * A free slot, in UTC (ISO 8601). The answer names the provider's and the requester's zones once for
+ * all its slots; rendering in them is the client's (a 60-day answer has thousands of slots, and three
+ * renderings of each tripled its size and its cost).
+ */
+export interface AvailableSlot {
   start: string;
   end: string;
-}
-
-export interface AvailableSlot {
-  start: string; // UTC ISO
-  end: string;
-  provider: LocalTimes;
-  requester: LocalTimes;
 }
 
 /** The first and last moments a slot may start at, by minimum notice and maximum advance. */
@@ -41,41 +37,15 @@ export function bookingWindow(settings: Pick<BookingSettings, 'minimumNoticeHour
   };
 }
 
-/** [start, end + buffer): what a booking occupies, so back-to-back bookings keep the provider's buffer. */
-export function occupiedInterval(start: Date, end: Date, bufferMinutes: number): BusyInterval {
-  return { start, end: new Date(end.getTime() + bufferMinutes * 60_000) };
-}
-
 /** Busy intervals sorted and merged, so one forward pointer answers every overlap question. */
-function mergeBusy(busy: BusyInterval[]): Array<{ start: number; end: number }> {
-  const merged: Array<{ start: number; end: number }> = [];
-  for (const b of [...busy].sort((x, y) => x.start.getTime() - y.start.getTime())) {
+function mergeBusy(busy: BusyInterval[]): BusyInterval[] {
+  const merged: BusyInterval[] = [];
+  for (const b of [...busy].sort((x, y) => x.start - y.start)) {
     const last = merged.at(-1);
-    if (last && b.start.getTime() <= last.end) last.end = Math.max(last.end, b.end.getTime());
-    else merged.push({ start: b.start.getTime(), end: b.end.getTime() });
+    if (last && b.start <= last.end) last.end = Math.max(last.end, b.end);
+    else merged.push({ start: b.start, end: b.end });
   }
   return merged;
-}
-
-const OFFSET_BUCKET_MS = 15 * 60_000; // zone offsets change on quarter hours at the finest
-
-/**
- * ISO 8601 with the zone's offset, like luxon's toISO, but with offsets cached per quarter hour:
- * a 60-day availability renders thousands of slots in two zones, and the offset lookup is the cost.
- */
-export function isoInZone(zone: string): (ms: number) => string {
-  const iana = IANAZone.create(zone);
-  const offsets = new Map<number, number>();
-  return (ms) => {
-    const bucket = Math.floor(ms / OFFSET_BUCKET_MS);
-    let offset = offsets.get(bucket);
-    if (offset === undefined) offsets.set(bucket, (offset = iana.offset(ms)));
-    const sign = offset < 0 ? '-' : '+';
-    const abs = Math.abs(offset);
-    const hh = String(Math.floor(abs / 60)).padStart(2, '0');
-    const mm = String(abs % 60).padStart(2, '0');
-    return `${new Date(ms + offset * 60_000).toISOString().slice(0, 23)}${sign}${hh}:${mm}`;
-  };
 }
 
 /**
@@ -89,7 +59,6 @@ export function availableSlots(request: AvailabilityRequest): AvailableSlot[] {
   const zone = schedule.timezone;
   const { earliest, latest } = bookingWindow(settings, request.now);
   const busy = mergeBusy(request.busy);
-  const [inProvider, inRequester] = [isoInZone(zone), isoInZone(request.requesterTimezone)];
   const durationMs = request.serviceDurationMinutes * 60_000;
   const stepMs = settings.slotDurationMinutes * 60_000;
   const bufferMs = settings.bufferMinutes * 60_000;
@@ -103,12 +72,7 @@ export function availableSlots(request: AvailabilityRequest): AvailableSlot[] {
       while (next < busy.length && busy[next]!.end <= start) next++;
       const blocker = busy[next];
       if (blocker && blocker.start < end + bufferMs) continue;
-      slots.push({
-        start: new Date(start).toISOString(),
-        end: new Date(end).toISOString(),
-        provider: { timezone: zone, start: inProvider(start), end: inProvider(end) },
-        requester: { timezone: request.requesterTimezone, start: inRequester(start), end: inRequester(end) },
-      });
+      slots.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString() });
     }
   }
   return slots;

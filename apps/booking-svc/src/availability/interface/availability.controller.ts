@@ -10,7 +10,7 @@ import { AvailabilityQuery } from '../application/availability.query.js';
 export class AvailabilityController {
   constructor(private readonly availability: AvailabilityQuery) {}
 
-  /** Free slots between two local dates of the provider, inclusive, in UTC and both time zones. */
+  /** Free slots between two local dates of the provider, inclusive, in UTC, with the zones to render them in. */
   @Get(':id/availability')
   async get(@Param('id') providerId: string, @Query() query: AvailabilityRequest) {
     const result = await this.availability.slots({
@@ -18,13 +18,13 @@ export class AvailabilityController {
       serviceId: query.serviceId,
       fromDate: query.from,
       toDate: query.to,
-      requesterTimezone: query.timezone ?? 'UTC',
     });
     return success({
       providerId,
       serviceId: query.serviceId,
       providerTimezone: result.providerTimezone,
       requesterTimezone: query.timezone ?? result.providerTimezone,
+      durationMinutes: result.durationMinutes,
       slots: result.slots,
     });
   }

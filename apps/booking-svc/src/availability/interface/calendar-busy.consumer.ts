@@ -15,7 +15,7 @@ export class CalendarBusyConsumer {
       providerId,
       new Date(from),
       new Date(to),
-      busy.map((b) => ({ start: new Date(b.start), end: new Date(b.end) })),
+      busy.map((b) => ({ start: Date.parse(b.start), end: Date.parse(b.end) })),
       new Date(message.occurredAt),
     );
   }

@@ -6,7 +6,7 @@ import { OfferedBookingMode, notBookable } from '../../providers/application/off
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
 import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
-import type { Booking, BookingActor } from '../domain/booking.js';
+import type { Booking, BookingActor, BookingAuditEvent } from '../domain/booking.js';
 import { bookingNumber } from '../domain/booking-number.js';
 import type { BookingChange, TransitionContext, TransitionRules } from '../domain/booking-transitions.js';
 import { assertParty } from '../domain/booking-transitions.js';
@@ -84,7 +84,7 @@ export class BookingCommands {
         ctx,
       );
       await this.slots.before(change, ctx.now);
-      const outcome = await this.bookings.insert(change.booking, messagesFor(change));
+      const outcome = await this.bookings.insert(change, messagesFor(change));
       if (outcome.inserted) {
         await this.slots.after(change);
         await this.reservations.markConverted(reservation.id, ctx.now);
@@ -103,6 +103,12 @@ export class BookingCommands {
     const booking = await this.bookings.findById(bookingId);
     if (!booking) throw new BookingError(BookingErrorCode.BookingNotFound, 'No such booking');
     return this.visible(booking, actor);
+  }
+
+  /** The audit trail of a booking the actor may see, oldest first. */
+  async auditTrail(bookingId: string, actor: BookingActor): Promise<BookingAuditEvent[]> {
+    await this.get(bookingId, actor);
+    return this.bookings.auditTrail(bookingId);
   }
 
   /** Loads the booking, lets the domain decide the change with the provider's rules, and applies it. */

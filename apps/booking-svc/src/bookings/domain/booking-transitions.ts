@@ -1,5 +1,5 @@
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
-import type { Booking, BookingActor, BookingAuditEvent } from './booking.js';
+import type { Booking, BookingActor, BookingAuditEvent, DisputeRecord } from './booking.js';
 import { currentTimes } from './booking.js';
 import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus, isTerminal } from './booking-status.js';
 import { cancellationFee } from '@bp/pricing';
@@ -75,7 +75,6 @@ function change(
     status: to ?? previous.status,
     version: previous.version + 1,
     updatedAt: ctx.now,
-    audit: [...previous.audit, entry],
   };
   return { previous, booking, audit: [entry], effects };
 }
@@ -181,8 +180,12 @@ export function recordRefunded(
   return change(booking, ctx, 'payment_refunded', undefined, { payment }, [], refund);
 }
 
-function disputeAudited(booking: Booking, eventType: string, disputeId: string): boolean {
-  return booking.audit.some((entry) => entry.eventType === eventType && entry.data?.['disputeId'] === disputeId);
+function disputeStatus(booking: Booking, disputeId: string): DisputeRecord['status'] | undefined {
+  return booking.disputes?.find((d) => d.disputeId === disputeId)?.status;
+}
+
+function withDispute(booking: Booking, record: DisputeRecord): DisputeRecord[] {
+  return [...(booking.disputes ?? []).filter((d) => d.disputeId !== record.disputeId), record];
 }
 
 /**
@@ -194,9 +197,11 @@ export function recordDisputeOpened(
   dispute: { disputeId: string; amountCents: number; reason: string },
   ctx: TransitionContext,
 ): BookingChange {
-  if (disputeAudited(booking, 'payment_disputed', dispute.disputeId))
-    throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute is already recorded');
-  return change(booking, ctx, 'payment_disputed', undefined, {}, [], { ...dispute, needsAdmin: true });
+  if (disputeStatus(booking, dispute.disputeId)) throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute is already recorded');
+  return change(booking, ctx, 'payment_disputed', undefined, { disputes: withDispute(booking, { disputeId: dispute.disputeId, status: 'open' }) }, [], {
+    ...dispute,
+    needsAdmin: true,
+  });
 }
 
 /** The dispute closed; a lost one (the money went back to the cardholder) stays flagged for an admin. */
@@ -205,9 +210,17 @@ export function recordDisputeClosed(
   dispute: { disputeId: string; amountCents: number; outcome: 'won' | 'lost' },
   ctx: TransitionContext,
 ): BookingChange {
-  if (disputeAudited(booking, 'payment_dispute_closed', dispute.disputeId))
-    throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute’s outcome is already recorded');
-  return change(booking, ctx, 'payment_dispute_closed', undefined, {}, [], { ...dispute, ...(dispute.outcome === 'lost' ? { needsAdmin: true } : {}) });
+  const status = disputeStatus(booking, dispute.disputeId);
+  if (status === 'won' || status === 'lost') throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute’s outcome is already recorded');
+  return change(
+    booking,
+    ctx,
+    'payment_dispute_closed',
+    undefined,
+    { disputes: withDispute(booking, { disputeId: dispute.disputeId, status: dispute.outcome }) },
+    [],
+    { ...dispute, ...(dispute.outcome === 'lost' ? { needsAdmin: true } : {}) },
+  );
 }
 
 /**
@@ -549,7 +562,6 @@ export function adminOverride(booking: Booking, to: string, reason: string, ctx:
     status: to,
     version: booking.version + 1,
     updatedAt: ctx.now,
-    audit: [...booking.audit, entry],
     notes: { ...booking.notes, adminNotes: reason },
   };
   return { previous: booking, booking: next, audit: [entry], effects: freesSlot ? [{ kind: 'release_slot', holdId: booking.holdId }] : [] };

@@ -20,7 +20,11 @@ export interface ServiceSnapshot {
 
 export type PaymentStatus = 'pending' | 'held' | 'capture_requested' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
 
-/** One immutable audit entry (the spec's BookingEvent), kept in order inside the booking it describes. */
+/**
+ * One immutable audit entry (the spec's BookingEvent). Written with the change it describes (in the
+ * booking's outbox, one write) and moved to the audit collection by the outbox relay, so the booking
+ * itself stays small however long its history.
+ */
 export interface BookingAuditEvent {
   eventType: string;
   previousStatus?: BookingStatus;
@@ -29,6 +33,11 @@ export interface BookingAuditEvent {
   actor: BookingActor;
   context: { requestId?: string; source?: string };
   timestamp: Date;
+}
+
+export interface DisputeRecord {
+  disputeId: string;
+  status: 'open' | 'won' | 'lost';
 }
 
 export interface RescheduleProposal {
@@ -96,7 +105,8 @@ export interface Booking {
   };
   cancellation?: { by: ActorType; reason?: string; at: Date; feePercent: number; feeCents: number };
   notes: { patientNotes?: string; cancellationReason?: string; adminNotes?: string };
-  audit: BookingAuditEvent[];
+  /** Card disputes heard of (each recorded once, then its outcome once). */
+  disputes?: DisputeRecord[];
   version: number;
   createdAt: Date;
   updatedAt: Date;

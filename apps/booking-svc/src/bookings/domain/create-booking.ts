@@ -50,7 +50,6 @@ export function createBooking(input: CreateBookingInput, ctx: TransitionContext)
     reschedule: { count: 0, maxAttempts: input.maxRescheduleAttempts, history: [] },
     payment: { status: 'pending', originalAmountCents: input.service.priceCents, platformFee: platformFee(input.service.priceCents, input.feePolicy) },
     notes: input.patientNotes ? { patientNotes: input.patientNotes } : {},
-    audit: [],
     version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,
@@ -64,7 +63,6 @@ export function createBooking(input: CreateBookingInput, ctx: TransitionContext)
     context: { ...(ctx.requestId ? { requestId: ctx.requestId } : {}), source: ctx.source ?? 'api' },
     timestamp: ctx.now,
   };
-  booking.audit = [entry];
   return {
     previous: booking,
     booking,

@@ -2,7 +2,7 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 import { KafkaClient, KafkaProducer } from '@bp/messaging';
 import { OutboxRelay } from '@bp/outbox';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
 import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { messagesFor } from '../application/booking-messages.js';
@@ -84,7 +84,7 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
       },
       { actor: { type: 'patient', id: 'u1' }, now },
     );
-    expect(await repository.insert(created.booking, messagesFor(created))).toEqual({ inserted: true });
+    expect(await repository.insert(created, messagesFor(created))).toEqual({ inserted: true });
     const held = t.recordHoldPlaced(created.booking, 'pi', rules, { actor: system, now });
     await repository.apply(held, messagesFor(held));
     return held.booking;
@@ -108,7 +108,11 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
       expect(stored.status).toBe(won === 'confirm' ? 'pending_confirmation' : 'expired');
       expect(stored.confirmation.responseType).toBe(won === 'confirm' ? 'confirmed' : 'expired');
       // The trail holds the winner's entry only: one entry per applied change.
-      expect(stored.audit.map((a) => a.eventType)).toEqual(['created', 'payment_held', won === 'confirm' ? 'confirmed' : 'expired']);
+      expect((await repository.auditTrail(booking.id)).map((a) => a.eventType)).toEqual([
+        'created',
+        'payment_held',
+        won === 'confirm' ? 'confirmed' : 'expired',
+      ]);
       expect(stored.version).toBe(3);
     }
   }, 60_000);
@@ -121,4 +125,35 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
     await expect(repository.apply(stale, messagesFor(stale))).rejects.toMatchObject({ code: BookingErrorCode.VersionConflict });
     expect((await repository.findById(booking.id))?.status).toBe('cancelled_provider');
   });
+
+  it('moves each change’s audit entries out of the booking, in order, once, and the booking stays the same size', async () => {
+    const booking = await pendingBooking(100);
+    const sizeOf = async () => JSON.stringify(await model.findById(booking.id).lean()).length;
+    await waitFor(
+      async () => (await model.findById(booking.id).lean())?.outboxPending !== true,
+      20_000,
+      () => 'the relay to publish',
+    );
+    const settled = await sizeOf();
+    let current = booking;
+    for (const reason of ['a', 'b', 'c']) {
+      const note = t.adminOverride(current, 'pending_confirmation', reason, { actor: { type: 'admin', id: 'a1' }, now: new Date() });
+      await repository.apply(note, messagesFor(note));
+      current = note.booking;
+    }
+    // Before and after the relay moved them, the trail reads the same.
+    const expected = ['created', 'payment_held', 'admin_override', 'admin_override', 'admin_override'];
+    expect((await repository.auditTrail(booking.id)).map((a) => a.eventType)).toEqual(expected);
+    await waitFor(
+      async () => (await model.findById(booking.id).lean())?.outboxPending !== true,
+      20_000,
+      () => 'the relay to move the entries',
+    );
+    const trail = await repository.auditTrail(booking.id);
+    expect(trail.map((a) => a.eventType)).toEqual(expected);
+    expect(trail.slice(2).map((a) => a.data?.['reason'])).toEqual(['a', 'b', 'c']);
+    expect(await connection.collection('booking_audit').countDocuments({ bookingId: booking.id })).toBe(5);
+    // Only the notes grew (the admin's reason), not a history: the document is about the size it was.
+    expect(Math.abs((await sizeOf()) - settled)).toBeLessThan(100);
+  }, 60_000);
 });

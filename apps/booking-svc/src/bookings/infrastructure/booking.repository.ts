@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { OutboxRelay, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
+import { OutboxRelay, type OutboxRecord, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
-import type { Booking } from '../domain/booking.js';
-import { type BookingStatus, SLOT_HOLDING_STATUSES } from '../domain/booking-status.js';
+import type { Booking, BookingAuditEvent } from '../domain/booking.js';
+import type { BookingStatus } from '../domain/booking-status.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
-import { BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
+import { BOOKING_AUDIT_COLLECTION, BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 
 const DUPLICATE_KEY = 11000;
 
@@ -19,9 +19,27 @@ export function toBooking(doc: BookingDocument): Booking {
     outboxPendingSince: _p,
     outboxLockedUntil: _l,
     outboxRevision: _r,
+    outboxRecords: _records,
+    audit: _legacyAudit,
     ...rest
   } = doc as BookingDocument & Record<string, unknown>;
   return { id: _id, ...(rest as Omit<Booking, 'id'>) };
+}
+
+/** An audit entry as stored in the audit collection: `<bookingId>:<version>:<n>`, in the order of the changes. */
+interface AuditDocument extends BookingAuditEvent {
+  _id: string;
+  bookingId: string;
+  version: number;
+  n: number;
+}
+
+/** The audit entries of a change, as history records its outbox moves to the audit collection. */
+function auditRecords(bookingId: string, version: number, entries: BookingAuditEvent[]): OutboxRecord[] {
+  return entries.map((entry, n) => ({
+    collection: BOOKING_AUDIT_COLLECTION,
+    document: { _id: `${bookingId}:${version}:${n}`, bookingId, version, n, ...entry } satisfies AuditDocument,
+  }));
 }
 
 export interface BookingCriteria {
@@ -36,11 +54,15 @@ export interface BookingCriteria {
 export type InsertOutcome = { inserted: true } | { inserted: false; duplicate: 'bookingNumber' | 'reservationId' };
 
 @Injectable()
-export class BookingRepository {
+export class BookingRepository implements OnModuleInit {
   constructor(
     @InjectModel(BOOKING_MODEL) private readonly model: Model<BookingDocument>,
     private readonly outbox: OutboxRelay,
   ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.model.db.collection(BOOKING_AUDIT_COLLECTION).createIndex({ bookingId: 1 });
+  }
 
   async findById(id: string): Promise<Booking | null> {
     const doc = await this.model.findById(id).lean<BookingDocument>();
@@ -97,30 +119,19 @@ export class BookingRepository {
     return docs.map(toBooking);
   }
 
-  /** Bookings that hold time (by their status) starting in [from, to), at their original or moved time. */
-  async findHoldingInRange(providerId: string, from: Date, to: Date): Promise<Booking[]> {
-    const docs = await this.model
-      .find({
-        providerId,
-        status: { $in: [...SLOT_HOLDING_STATUSES] },
-        $or: [{ 'dateTime.requestedStart': { $gte: from, $lt: to } }, { 'dateTime.confirmedStart': { $gte: from, $lt: to } }],
-      })
-      .lean<BookingDocument[]>();
-    return docs.map(toBooking);
-  }
-
   /** The new booking, its audit entry and its messages in one document write. */
-  async insert(booking: Booking, messages: OutgoingMessage[]): Promise<InsertOutcome> {
-    const { id, ...fields } = booking;
+  async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<InsertOutcome> {
+    const { id, ...fields } = change.booking;
+    const document = { _id: id, ...fields, ...outboxOnInsert(messages, new Date(), auditRecords(id, change.booking.version, change.audit)) };
     try {
-      await this.model.create({ _id: id, ...fields, ...outboxOnInsert(messages) });
+      await this.model.create(document);
     } catch (error) {
       const e = error as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
       if (e.code !== DUPLICATE_KEY) throw error;
       const onReservation = e.keyPattern ? 'reservationId' in e.keyPattern : String(e.message).includes('reservationId');
       return { inserted: false, duplicate: onReservation ? 'reservationId' : 'bookingNumber' };
     }
-    this.outbox.publishSoon(this.model, id);
+    this.outbox.publishSoon(this.model, id, document);
     return { inserted: true };
   }
 
@@ -129,14 +140,33 @@ export class BookingRepository {
    * entries and the messages land together or not at all. A lost race is VERSION_CONFLICT.
    */
   async apply(change: BookingChange, messages: OutgoingMessage[]): Promise<void> {
-    const { id, audit: _audit, ...state } = change.booking;
-    const update = withOutboxUpdate({ $set: state as Record<string, unknown>, $push: { audit: { $each: change.audit } } }, messages);
-    const result = await this.model.updateOne({ _id: id, version: change.previous.version, status: change.previous.status }, update);
-    if (result.matchedCount === 0) {
+    const { id, ...state } = change.booking;
+    const update = withOutboxUpdate({ $set: state as Record<string, unknown> }, messages, new Date(), auditRecords(id, change.booking.version, change.audit));
+    const written = await this.model
+      .findOneAndUpdate({ _id: id, version: change.previous.version, status: change.previous.status }, update, { returnDocument: 'after' })
+      .lean();
+    if (!written) {
       throw new BookingError(BookingErrorCode.VersionConflict, 'The booking changed meanwhile; read it again and retry', {
         expectedVersion: change.previous.version,
       });
     }
-    this.outbox.publishSoon(this.model, id);
+    this.outbox.publishSoon(this.model, id, written);
+  }
+
+  /**
+   * The booking's audit trail, oldest first: what the relay has moved to the audit collection and what
+   * still waits in the booking's outbox (a change committed a moment ago), without duplicates.
+   */
+  async auditTrail(bookingId: string): Promise<BookingAuditEvent[]> {
+    const [moved, pending] = await Promise.all([
+      this.model.db.collection<AuditDocument>(BOOKING_AUDIT_COLLECTION).find({ bookingId }).toArray(),
+      this.model.findById(bookingId, { outboxRecords: 1, audit: 1 }).lean<{ outboxRecords?: OutboxRecord[]; audit?: BookingAuditEvent[] }>(),
+    ]);
+    const byId = new Map<string, AuditDocument>(moved.map((doc) => [doc._id, doc]));
+    for (const record of pending?.outboxRecords ?? [])
+      if (record.collection === BOOKING_AUDIT_COLLECTION) byId.set(record.document._id, record.document as unknown as AuditDocument);
+    const entries = [...byId.values()].sort((a, b) => a.version - b.version || a.n - b.n).map(({ _id, bookingId: _b, version: _v, n: _n, ...entry }) => entry);
+    // A booking written before the audit trail moved out keeps its entries until the migration moves them.
+    return [...(pending?.audit ?? []), ...entries];
   }
 }

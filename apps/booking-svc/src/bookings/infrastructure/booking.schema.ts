@@ -3,13 +3,17 @@ import { type OutboxFields, withOutboxFields } from '@bp/outbox';
 import type { Booking } from '../domain/booking.js';
 
 export const BOOKING_MODEL = 'Booking';
+export const BOOKING_COLLECTION = 'bookings';
+/** The audit trail: one document per entry, `<bookingId>:<version>:<n>`, moved out of the booking by the outbox relay. */
+export const BOOKING_AUDIT_COLLECTION = 'booking_audit';
 
 export type BookingDocument = Omit<Booking, 'id'> & OutboxFields & { _id: string };
 
 /**
- * One document per booking: its state, its audit trail (appended in the same conditional update as
- * each change, so the trail is complete by construction) and its outbox. Nested parts are stored as
- * given by the domain (Mixed), validated there.
+ * One document per booking: its state and its outbox. Each change's audit entries travel in the
+ * outbox (the same conditional update as the change, so the trail is complete by construction) and
+ * the relay moves them to BOOKING_AUDIT_COLLECTION, so the document stays the same size however long
+ * its history. Nested parts are stored as given by the domain (Mixed), validated there.
  */
 export const BookingSchema = withOutboxFields(
   new Schema<BookingDocument>(
@@ -29,12 +33,12 @@ export const BookingSchema = withOutboxFields(
       payment: { type: Schema.Types.Mixed, required: true },
       cancellation: { type: Schema.Types.Mixed },
       notes: { type: Schema.Types.Mixed, default: {} },
-      audit: { type: Schema.Types.Mixed, default: [] },
+      disputes: { type: Schema.Types.Mixed },
       version: { type: Number, required: true },
       createdAt: { type: Date, required: true },
       updatedAt: { type: Date, required: true },
     },
-    { collection: 'bookings', versionKey: false, minimize: false },
+    { collection: BOOKING_COLLECTION, versionKey: false, minimize: false },
   ),
 );
 

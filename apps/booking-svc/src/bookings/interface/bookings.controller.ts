@@ -41,7 +41,7 @@ export class BookingsController {
   /** The audit trail, oldest first. */
   @Get(':id/events')
   async events(@Param('id') id: string, @InternalActor() actor: Actor) {
-    return success((await this.commands.get(id, actor)).audit);
+    return success(await this.commands.auditTrail(id, actor));
   }
 
   @Post(':id/confirm')

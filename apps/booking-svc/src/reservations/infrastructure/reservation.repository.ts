@@ -41,13 +41,14 @@ export class ReservationRepository {
       { id: reservation.id, version: reservation.version },
     );
     const { id, ...fields } = reservation;
+    const document = { _id: id, ...fields, ...outboxOnInsert([event]) };
     try {
-      await this.model.create({ _id: id, ...fields, ...outboxOnInsert([event]) });
+      await this.model.create(document);
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
       throw error;
     }
-    this.outbox.publishSoon(this.model, id);
+    this.outbox.publishSoon(this.model, id, document);
     return reservation;
   }
 

@@ -2,6 +2,7 @@ import { Schema } from 'mongoose';
 import { type OutboxFields, withOutboxFields } from '@bp/outbox';
 
 export const RESERVATION_MODEL = 'SlotReservation';
+export const RESERVATION_COLLECTION = 'slot_reservations';
 
 export interface ReservationDocument extends OutboxFields {
   _id: string;
@@ -35,7 +36,7 @@ export const ReservationSchema = withOutboxFields(
       idempotencyKey: { type: String, required: true },
       createdAt: { type: Date, required: true },
     },
-    { collection: 'slot_reservations', versionKey: false },
+    { collection: RESERVATION_COLLECTION, versionKey: false },
   ),
 );
 

@@ -1,15 +1,34 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import type { BusyInterval } from '../../availability/domain/availability.js';
 
+/** A span of time [start, end) in epoch ms. */
+export interface TimeSpan {
+  start: number;
+  end: number;
+}
+
+/**
+ * One provider's external-calendar busy times, as calendar-svc last reported them: one small document
+ * per provider (the spans as one JSON string), read by its key wherever availability is decided.
+ */
 interface CalendarBusyDocument {
   _id: string;
-  providerId: string;
-  start: Date;
-  end: Date;
-  /** The update that wrote it: a later update of an overlapping window replaces it. */
-  syncedAt: Date;
+  v: number;
+  /** JSON of [start, end] pairs in epoch ms, sorted by start. */
+  spans: string;
+  /** The last update applied: an older update of an overlapping window is ignored. */
+  lastWindow?: { from: Date; to: Date; syncedAt: Date };
+  updatedAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+const MAX_WRITE_ATTEMPTS = 20;
+/** Busy times that ended this long ago are of no use to anyone and are dropped on the next write. */
+const KEEP_PAST_MS = 86_400_000;
+
+function decode(spans: string | undefined): TimeSpan[] {
+  return spans ? (JSON.parse(spans) as Array<[number, number]>).map(([start, end]) => ({ start, end })) : [];
 }
 
 /** Busy times of providers' external calendars, as calendar-svc last reported them. */
@@ -19,27 +38,40 @@ export class CalendarBusyStore implements OnModuleInit {
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  async onModuleInit(): Promise<void> {
-    this.busy = this.connection.collection<CalendarBusyDocument>('calendar_busy');
-    await this.busy.createIndex({ providerId: 1, start: 1 });
+  onModuleInit(): void {
+    this.busy = this.connection.collection<CalendarBusyDocument>('calendar_busy_times');
   }
 
   /**
-   * Replaces what is known for [from, to) with `intervals`. Ids are derived from the interval, so a
-   * redelivered update writes the same documents; stale ones of the window are removed afterwards.
+   * Replaces what is known for [from, to) with `intervals` (busy times starting in the window), unless a
+   * newer update of an overlapping window was already applied. A conditional write on the document's
+   * version, repeated on a lost race.
    */
-  async replaceWindow(providerId: string, from: Date, to: Date, intervals: BusyInterval[], syncedAt: Date): Promise<void> {
-    const ids: string[] = [];
-    for (const interval of intervals) {
-      const _id = `${providerId}|${interval.start.toISOString()}|${interval.end.toISOString()}`;
-      ids.push(_id);
-      await this.busy.updateOne({ _id }, { $set: { providerId, start: interval.start, end: interval.end, syncedAt } }, { upsert: true });
+  async replaceWindow(providerId: string, from: Date, to: Date, intervals: TimeSpan[], syncedAt: Date, now: Date = new Date()): Promise<void> {
+    for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+      const doc = await this.busy.findOne({ _id: providerId });
+      const last = doc?.lastWindow;
+      if (last && last.syncedAt > syncedAt && last.from < to && from < last.to) return; // a newer look at this window is already here
+      const kept = decode(doc?.spans).filter((s) => (s.start < from.getTime() || s.start >= to.getTime()) && s.end > now.getTime() - KEEP_PAST_MS);
+      const spans = JSON.stringify([...kept, ...intervals].sort((a, b) => a.start - b.start).map((s) => [s.start, s.end]));
+      const fields = { spans, lastWindow: { from, to, syncedAt }, updatedAt: now };
+      if (!doc) {
+        try {
+          await this.busy.insertOne({ _id: providerId, v: 1, ...fields });
+          return;
+        } catch (error) {
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          continue;
+        }
+      }
+      if ((await this.busy.updateOne({ _id: providerId, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1) return;
     }
-    await this.busy.deleteMany({ providerId, start: { $gte: from, $lt: to }, _id: { $nin: ids } });
+    throw new Error(`calendar busy times of ${providerId} kept changing; the message will be retried`);
   }
 
-  async inRange(providerId: string, from: Date, to: Date): Promise<BusyInterval[]> {
-    const docs = await this.busy.find({ providerId, start: { $lt: to }, end: { $gt: from } }).toArray();
-    return docs.map((d) => ({ start: d.start, end: d.end }));
+  /** The provider's busy times overlapping [from, to). */
+  async inRange(providerId: string, from: Date, to: Date): Promise<TimeSpan[]> {
+    const doc = await this.busy.findOne({ _id: providerId }, { projection: { spans: 1 } });
+    return decode(doc?.spans).filter((s) => s.start < to.getTime() && s.end > from.getTime());
   }
 }

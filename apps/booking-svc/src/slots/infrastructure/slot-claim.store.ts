@@ -4,14 +4,26 @@ import type { Collection, Connection } from 'mongoose';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { granulesOf, patientClaimId, slotClaimId } from '../domain/slot-claims.js';
 
+/** One granule of a provider's time, or one of a patient's reservation places: a unique key naming its hold. */
 interface ClaimDocument {
   _id: string;
   kind: 'slot' | 'patient';
   holdId: string;
-  /** Absent once the hold is a booking; a hold past it may be taken over by anyone. */
+  /** Patient places only: they lapse with their reservation (slot claims lapse with their hold). */
   expiresAt?: Date;
-  providerId?: string;
-  at?: Date;
+  createdAt: Date;
+}
+
+/**
+ * A hold on a provider's time: whether its slot claims still count. A hold lapses at `expiresAt` (a
+ * reservation, a reschedule proposal); a booking's hold has none. `lapsing` is set exactly while
+ * `expiresAt` is, so the cleanup finds the holds that can lapse by an equality.
+ */
+interface HoldDocument {
+  _id: string;
+  providerId: string;
+  expiresAt?: Date;
+  lapsing?: true;
   createdAt: Date;
 }
 
@@ -21,56 +33,91 @@ export interface SlotHold {
   start: Date;
   end: Date;
   bufferMinutes: number;
-  /** Set for a reservation (it lapses); omitted for a booking. */
+  /** Set for a reservation or a proposal (they lapse); omitted for a booking. */
   expiresAt?: Date;
 }
 
 const DUPLICATE_KEY = 11000;
 const TAKEOVER_ROUNDS = 3;
+/**
+ * How long a granule seen held by a live hold is answered "taken" from memory: a hot slot's losers get
+ * their 409 without a database round trip. Short, because the hold may be released meanwhile (then the
+ * slot looks taken for at most this long); never used to let a claim through.
+ */
+const SEEN_TAKEN_MS = 1_000;
+const SEEN_TAKEN_MAX = 10_000;
 
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; writeErrors?: Array<{ code?: number }> };
-  return e.code === DUPLICATE_KEY || (e.writeErrors ?? []).some((w) => w.code === DUPLICATE_KEY);
+function duplicateKeyIndexes(error: unknown): number[] | undefined {
+  const e = error as { code?: number; writeErrors?: Array<{ code?: number; index: number }> | { code?: number; index: number } };
+  const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : undefined;
+  if (writeErrors?.length && writeErrors.every((w) => w.code === DUPLICATE_KEY)) return writeErrors.map((w) => w.index);
+  return e.code === DUPLICATE_KEY && !writeErrors ? [0] : undefined;
+}
+
+function slotUnavailable(hold: SlotHold): BookingError {
+  return new BookingError(BookingErrorCode.SlotUnavailable, 'This time is no longer available', {
+    providerId: hold.providerId,
+    start: hold.start,
+    end: hold.end,
+  });
 }
 
 /**
- * The unique-key claims behind "no double booking" and "at most N reservations per patient". A claim
- * whose hold has lapsed (expiresAt in the past) counts as free: the next claimant deletes it, by a
- * conditional delete, and takes the key. Correctness never waits for a cleanup job.
+ * The unique-key claims behind "no double booking" and "at most N reservations per patient". A slot
+ * claim counts while its hold does: the hold document exists and has not lapsed. A claim whose hold is
+ * gone or lapsed counts as free: the next claimant deletes it, by a conditional delete, and takes the
+ * key; correctness never waits for a cleanup job. Keeping the hold's liveness in one document makes
+ * turning a reservation into a booking one write, whatever the length of the slot.
  */
 @Injectable()
 export class SlotClaimStore implements OnModuleInit {
   private claims!: Collection<ClaimDocument>;
+  private holds!: Collection<HoldDocument>;
+  /** Slot claim id → until when it is known to be held by a live hold (see SEEN_TAKEN_MS). */
+  private readonly seenTaken = new Map<string, number>();
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async onModuleInit(): Promise<void> {
     this.claims = this.connection.collection<ClaimDocument>('slot_claims');
+    this.holds = this.connection.collection<HoldDocument>('slot_holds');
     await this.claims.createIndex({ holdId: 1 });
-    await this.claims.createIndex({ providerId: 1, at: 1 });
+    await this.claims.createIndex({ kind: 1 });
+    await this.holds.createIndex({ lapsing: 1 }, { sparse: true });
+  }
+
+  /**
+   * A cheap look before claiming: SLOT_UNAVAILABLE at once when the hold's first granule is held by a
+   * live hold (from memory for a moment after that was last seen). Claiming still decides; this only
+   * spares a busy slot's losers the writes.
+   */
+  async assertNotTaken(hold: Omit<SlotHold, 'holdId'>, now: Date): Promise<void> {
+    const first = granulesOf(hold.start, hold.end, hold.bufferMinutes)[0];
+    if (!first) return;
+    const id = slotClaimId(hold.providerId, first);
+    if ((this.seenTaken.get(id) ?? 0) > now.getTime()) throw slotUnavailable({ ...hold, holdId: '' });
+    const holder = await this.claims.findOne({ _id: id });
+    if (holder && (await this.isLive(holder, now))) throw slotUnavailable({ ...hold, holdId: '' });
   }
 
   /** Claims every granule of the hold, or none: SLOT_UNAVAILABLE when a live hold has any of them. */
   async claimSlot(hold: SlotHold, now: Date): Promise<void> {
+    await this.holds.insertOne({
+      _id: hold.holdId,
+      providerId: hold.providerId,
+      ...(hold.expiresAt ? { expiresAt: hold.expiresAt, lapsing: true as const } : {}),
+      createdAt: now,
+    });
     const docs: ClaimDocument[] = granulesOf(hold.start, hold.end, hold.bufferMinutes).map((at) => ({
       _id: slotClaimId(hold.providerId, at),
       kind: 'slot',
       holdId: hold.holdId,
-      providerId: hold.providerId,
-      at,
       createdAt: now,
-      ...(hold.expiresAt ? { expiresAt: hold.expiresAt } : {}),
     }));
     try {
-      await this.insertAll(docs, hold.holdId, now);
+      await this.insertTakingOverLapsed(docs, now, () => slotUnavailable(hold));
     } catch (error) {
-      await this.release(hold.holdId, 'slot');
-      if (isDuplicateKey(error))
-        throw new BookingError(BookingErrorCode.SlotUnavailable, 'This time is no longer available', {
-          providerId: hold.providerId,
-          start: hold.start,
-          end: hold.end,
-        });
+      await this.release(hold.holdId);
       throw error;
     }
   }
@@ -80,67 +127,106 @@ export class SlotClaimStore implements OnModuleInit {
     for (let n = 1; n <= limit; n++) {
       const doc: ClaimDocument = { _id: patientClaimId(patientId, n), kind: 'patient', holdId, expiresAt, createdAt: now };
       try {
-        await this.insertAll([doc], holdId, now);
+        await this.insertTakingOverLapsed([doc], now, () => new BookingError(BookingErrorCode.SlotUnavailable, 'taken'));
         return;
       } catch (error) {
-        if (!isDuplicateKey(error)) throw error;
+        if (!(error instanceof BookingError)) throw error;
       }
     }
     throw new BookingError(BookingErrorCode.ReservationLimitReached, `A patient may hold at most ${limit} reservations at a time`, { limit });
   }
 
   /**
-   * Keeps a hold's slot claims alive until `until`, provided none has lapsed: the step before the
-   * write that makes them a booking's, so a crash in between leaves claims that still lapse by
-   * themselves. False if any had lapsed (the slot may be someone else's now).
+   * Keeps a hold alive until `until`, provided it has not lapsed: the step before the write that makes
+   * it a booking's, so a crash in between leaves a hold that still lapses by itself. False if it had
+   * lapsed or is gone (the slot may be someone else's now).
    */
   async extend(holdId: string, until: Date, now: Date): Promise<boolean> {
-    const held = await this.claims.countDocuments({ holdId, kind: 'slot' });
-    const kept = await this.claims.updateMany({ holdId, kind: 'slot', expiresAt: { $gt: now } }, { $set: { expiresAt: until } });
-    return held > 0 && kept.matchedCount === held;
+    const kept = await this.holds.updateOne({ _id: holdId, expiresAt: { $gt: now } }, { $set: { expiresAt: until } });
+    return kept.matchedCount === 1;
   }
 
-  /** After the booking write: the hold's slot claims no longer lapse, and the patient's reservation place is free. */
+  /** After the booking write: the hold no longer lapses, and the patient's reservation place is free. */
   async makePermanent(holdId: string): Promise<void> {
-    await this.claims.updateMany({ holdId, kind: 'slot' }, { $unset: { expiresAt: 1 } });
-    await this.release(holdId, 'patient');
+    await this.holds.updateOne({ _id: holdId }, { $unset: { expiresAt: 1, lapsing: 1 } });
+    await this.claims.deleteMany({ holdId, kind: 'patient' });
   }
 
-  /** Frees what a hold claimed (all of it, or only its slot or patient claims). */
-  async release(holdId: string, kind?: ClaimDocument['kind']): Promise<void> {
-    await this.claims.deleteMany({ holdId, ...(kind ? { kind } : {}) });
+  /** Frees what a hold claimed: the hold first (its claims count as free from then on), then the claims. */
+  async release(holdId: string): Promise<void> {
+    await this.holds.deleteOne({ _id: holdId });
+    await this.claims.deleteMany({ holdId });
   }
 
   /**
-   * Deletes claims whose hold lapsed by `now` (they already count as free; this only tidies up).
-   * Each delete is conditional on the claim read, so a key taken over meanwhile by a new hold stays.
+   * Deletes holds that lapsed by `now`, with their claims, and lapsed patient places (they already count
+   * as free; this only tidies up). Each delete is conditional on what was read, so a hold extended
+   * meanwhile stays. Reads only the holds and places that can lapse (equalities on small sets).
    */
   async deleteLapsed(now: Date, limit: number): Promise<number> {
-    const lapsed = await this.claims
-      .find({ expiresAt: { $lte: now } })
-      .limit(limit)
-      .toArray();
     let deleted = 0;
-    for (const claim of lapsed) deleted += (await this.claims.deleteOne({ _id: claim._id, holdId: claim.holdId, expiresAt: claim.expiresAt! })).deletedCount;
+    const lapsed = (await this.holds.find({ lapsing: true }).limit(limit).toArray()).filter((h) => h.expiresAt && h.expiresAt.getTime() <= now.getTime());
+    for (const hold of lapsed) {
+      if ((await this.holds.deleteOne({ _id: hold._id, expiresAt: hold.expiresAt! })).deletedCount === 0) continue;
+      deleted += (await this.claims.deleteMany({ holdId: hold._id })).deletedCount + 1;
+    }
+    const places = (await this.claims.find({ kind: 'patient' }).limit(limit).toArray()).filter((c) => c.expiresAt && c.expiresAt.getTime() <= now.getTime());
+    for (const place of places) deleted += (await this.claims.deleteOne({ _id: place._id, holdId: place.holdId, expiresAt: place.expiresAt! })).deletedCount;
     return deleted;
   }
 
-  /** Inserts, taking over keys whose holds have lapsed; throws the duplicate-key error when a live hold has one. */
-  private async insertAll(docs: ClaimDocument[], holdId: string, now: Date): Promise<void> {
-    for (let round = 0; ; round++) {
-      const mine = new Set((await this.claims.find({ _id: { $in: docs.map((d) => d._id) }, holdId }, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
-      const missing = docs.filter((d) => !mine.has(d._id));
-      if (missing.length === 0) return;
-      try {
-        await this.claims.insertMany(missing, { ordered: true });
-        return;
-      } catch (error) {
-        if (!isDuplicateKey(error) || round >= TAKEOVER_ROUNDS) throw error;
-        const taken = await this.claims.find({ _id: { $in: missing.map((d) => d._id) }, holdId: { $ne: holdId } }).toArray();
-        const live = taken.filter((c) => !c.expiresAt || c.expiresAt.getTime() > now.getTime());
-        if (live.length > 0) throw error;
-        for (const lapsed of taken) await this.claims.deleteOne({ _id: lapsed._id, holdId: lapsed.holdId, expiresAt: { $lte: now } });
+  /**
+   * Inserts the claims (unordered: all that are free at once), then settles the keys that were taken:
+   * a claim of a live hold refuses (`conflict`), one whose hold is gone or lapsed is deleted, conditionally
+   * on still naming that hold, and the key is inserted again. Claims this hold already has count as taken.
+   */
+  private async insertTakingOverLapsed(docs: ClaimDocument[], now: Date, conflict: () => BookingError): Promise<void> {
+    let pending = docs;
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > TAKEOVER_ROUNDS) throw conflict();
+      const taken = await this.insertUnordered(pending);
+      const retry: ClaimDocument[] = [];
+      for (const doc of taken) {
+        const holder = await this.claims.findOne({ _id: doc._id });
+        if (!holder)
+          retry.push(doc); // freed meanwhile
+        else if (holder.holdId === doc.holdId) continue;
+        else if (await this.isLive(holder, now)) throw conflict();
+        else {
+          await this.claims.deleteOne({ _id: holder._id, holdId: holder.holdId });
+          retry.push(doc);
+        }
       }
+      pending = retry;
     }
+  }
+
+  /** Inserts what it can; returns the documents whose keys were taken. */
+  private async insertUnordered(docs: ClaimDocument[]): Promise<ClaimDocument[]> {
+    try {
+      await this.claims.insertMany(docs, { ordered: false });
+      return [];
+    } catch (error) {
+      const indexes = duplicateKeyIndexes(error);
+      if (!indexes) throw error;
+      return indexes.map((i) => docs[i]!);
+    }
+  }
+
+  private async isLive(claim: ClaimDocument, now: Date): Promise<boolean> {
+    if (claim.kind === 'patient') return !claim.expiresAt || claim.expiresAt.getTime() > now.getTime();
+    const hold = await this.holds.findOne({ _id: claim.holdId });
+    const live = Boolean(hold) && (!hold!.expiresAt || hold!.expiresAt.getTime() > now.getTime());
+    if (live) this.rememberTaken(claim._id, Math.min(now.getTime() + SEEN_TAKEN_MS, hold!.expiresAt?.getTime() ?? Infinity));
+    return live;
+  }
+
+  private rememberTaken(claimId: string, until: number): void {
+    if (this.seenTaken.size >= SEEN_TAKEN_MAX) {
+      const now = Date.now();
+      for (const [id, expiry] of this.seenTaken) if (expiry <= now) this.seenTaken.delete(id);
+      if (this.seenTaken.size >= SEEN_TAKEN_MAX) this.seenTaken.clear();
+    }
+    this.seenTaken.set(claimId, until);
   }
 }

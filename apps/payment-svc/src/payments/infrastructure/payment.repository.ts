@@ -78,15 +78,18 @@ export class PaymentRepository {
     const { bookingId, ...state } = next;
     // Fields the next state dropped (a flag whose work is done) are removed from the document.
     const dropped = Object.keys(previous).filter((key) => !(key in next));
-    const result = await this.model.updateOne(
-      { _id: bookingId, version: previous.version },
-      withOutboxUpdate(
-        { $set: state as Record<string, unknown>, ...(dropped.length ? { $unset: Object.fromEntries(dropped.map((k) => [k, 1])) } : {}) },
-        messages,
-      ),
-    );
-    if (result.matchedCount === 0) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
+    const written = await this.model
+      .findOneAndUpdate(
+        { _id: bookingId, version: previous.version },
+        withOutboxUpdate(
+          { $set: state as Record<string, unknown>, ...(dropped.length ? { $unset: Object.fromEntries(dropped.map((k) => [k, 1])) } : {}) },
+          messages,
+        ),
+        { returnDocument: 'after' },
+      )
+      .lean();
+    if (!written) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
     countTransition(previous.status, next.status, next.currency);
-    if (messages.length > 0) this.outbox.publishSoon(this.model, bookingId);
+    if (messages.length > 0) this.outbox.publishSoon(this.model, bookingId, written);
   }
 }

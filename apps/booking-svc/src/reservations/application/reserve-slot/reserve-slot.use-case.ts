@@ -21,7 +21,8 @@ export interface ReserveSlotResult {
 /**
  * Holds a slot: checks it against the provider's rules, takes one of the patient's reservation
  * places and every granule of the slot (unique keys: the database decides who wins), then stores the
- * reservation with its SlotReserved event. Any step that fails gives back what was claimed.
+ * reservation with its SlotReserved event. Any step that fails gives back what was claimed. The
+ * availability read model follows from the reservation's outbox (ReservationBusyProjection).
  */
 @Injectable()
 export class ReserveSlotUseCase {
@@ -52,22 +53,28 @@ export class ReserveSlotUseCase {
     );
 
     const occupiedUntil = new Date(reservation.endTime.getTime() + reservation.bufferMinutes * 60_000);
+    // The cheap refusals first, so a busy slot's losers cost no writes: a live hold on the slot, the calendar.
+    await this.claims.assertNotTaken(
+      { providerId: reservation.providerId, start: reservation.startTime, end: reservation.endTime, bufferMinutes: reservation.bufferMinutes },
+      now,
+    );
     if ((await this.calendarBusy.inRange(reservation.providerId, reservation.startTime, occupiedUntil)).length > 0) {
       throw new BookingError(BookingErrorCode.SlotUnavailable, 'The provider is busy at this time', { reason: 'calendar_busy' });
     }
     await this.claims.claimPatientPlace(reservation.patientId, reservation.id, this.config.MAX_ACTIVE_RESERVATIONS_PER_PATIENT, reservation.expiresAt, now);
+    // On a refusal claimSlot gives back everything the hold claimed, the patient's place included.
+    await this.claims.claimSlot(
+      {
+        holdId: reservation.id,
+        providerId: reservation.providerId,
+        start: reservation.startTime,
+        end: reservation.endTime,
+        bufferMinutes: reservation.bufferMinutes,
+        expiresAt: reservation.expiresAt,
+      },
+      now,
+    );
     try {
-      await this.claims.claimSlot(
-        {
-          holdId: reservation.id,
-          providerId: reservation.providerId,
-          start: reservation.startTime,
-          end: reservation.endTime,
-          bufferMinutes: reservation.bufferMinutes,
-          expiresAt: reservation.expiresAt,
-        },
-        now,
-      );
       const stored = await this.reservations.insert(reservation);
       if (stored) {
         bookingMetrics.slotReserved().inc();

@@ -92,12 +92,15 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async fire(timer: TimerDocument, now: Date): Promise<boolean> {
     const messages = this.commandsFor(timer);
-    const result = await this.timers.updateOne(
-      { _id: timer._id, status: 'scheduled', dueAt: timer.dueAt },
-      withOutboxUpdate({ $set: { status: 'fired', firedAt: now, updatedAt: now } }, messages, now),
-    );
-    if (result.modifiedCount !== 1) return false; // another replica fired it, or an event moved or cancelled it
-    if (messages.length > 0) this.outbox.publishSoon(this.timers, timer._id);
+    const written = await this.timers
+      .findOneAndUpdate(
+        { _id: timer._id, status: 'scheduled', dueAt: timer.dueAt },
+        withOutboxUpdate({ $set: { status: 'fired', firedAt: now, updatedAt: now } }, messages, now),
+        { returnDocument: 'after' },
+      )
+      .lean();
+    if (!written) return false; // another replica fired it, or an event moved or cancelled it
+    if (messages.length > 0) this.outbox.publishSoon(this.timers, timer._id, written);
     const kind = timer.kind as TimerKind;
     metrics.fired().inc({ kind });
     metrics.lateness().observe({ kind }, Math.max(0, (now.getTime() - timer.dueAt.getTime()) / 1000));
