@@ -169,6 +169,16 @@ for (const [n, phase] of selected.entries()) {
   if (phase.name === 'delivery') continue; // measured around open-loop
   log(`\n[${PHASE_NAMES.indexOf(phase.name) + 1}] ${phase.title}`);
   if (n > 0 && phase.name !== 'idle-cpu') await ctx.quiet('the previous phase');
+  // The platform may be restarted between phases (by someone else on a shared machine): wait for what this phase needs.
+  const states = n > 0 && phase.needs.length ? await checkReadiness(phase.needs, cfg.readyWaitS) : {};
+  const down = phase.needs.filter((name) => states[name] && !states[name].ready);
+  if (down.length) {
+    failed = true;
+    const reason = `not ready: ${down.map((name) => `${name} (${states[name].detail})`).join(', ')}`;
+    results[phase.name] = { error: reason, rows: [{ name: 'could not run', measured: reason, met: false }] };
+    log(`  SKIPPED, ${reason}`);
+    continue;
+  }
   const probe = phase.name === 'open-loop' && cfg.phases.includes('delivery') ? await startDeliveryProbe().catch((error) => ({ error })) : undefined;
   try {
     results[phase.name] = await phase.run(ctx);
