@@ -8,7 +8,6 @@
 //   b) reservation → booking pairs: BENCH_BOOKINGS (300) pairs by distinct patients at distinct slots
 //      of another fresh provider, concurrency BENCH_CONCURRENCY (16)
 // Percentiles are nearest-rank over all samples. The last line of output is one JSON object.
-import { randomUUID } from 'node:crypto';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,12 +15,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { BOOKING_URL, callBookingSvc as call, ensureBookingSvcReady as ensureReady } from '../scripts/lib/booking-api.mjs';
 import { infraHome, parseEnvFile } from '../scripts/lib/env.mjs';
+import { SERVICE_ID, ZONE, createProvider, newRunId, reserveAndBook, spreadSlots } from './lib/platform.mjs';
+import { int } from './lib/settings.mjs';
+import { countBy, latencyLine as fmt, pool, summarize as stats } from './lib/stats.mjs';
 
-const int = (name, fallback) => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-};
 const cfg = {
   seedBookings: int('BENCH_SEED_BOOKINGS', 1000),
   seedConcurrency: int('BENCH_SEED_CONCURRENCY', 16),
@@ -33,96 +30,10 @@ const cfg = {
   settleMs: Number(process.env.BENCH_SETTLE_MS ?? 3000),
 };
 
-const ZONE = 'America/Denver';
-const SERVICE_ID = 'svc-bench-30';
-const ADMIN = { type: 'admin', id: 'bench-admin' };
-const RUN = `${DateTime.utc().toFormat('yyyyMMddHHmmss')}-${randomUUID().slice(0, 4)}`;
-const ROUND_THE_CLOCK = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((day) => [day, [{ start: '00:00', end: '24:00' }]]));
-
-// ---------------------------------------------------------------- HTTP and statistics
-
+const RUN = newRunId();
 const ok = (answer) => answer.status >= 200 && answer.status < 300;
-
-/** Runs task(0..count-1) with at most `concurrency` in flight; returns results in index order. */
-async function pool(count, concurrency, task) {
-  const results = new Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const i = next++;
-      results[i] = await task(i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return results;
-}
-
-/** Nearest-rank percentile: the smallest sample with at least p % of the samples at or below it. */
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1];
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const round = (x) => Math.round(x * 100) / 100;
-  const mean = sorted.reduce((sum, x) => sum + x, 0) / (sorted.length || 1);
-  return {
-    n: sorted.length,
-    p50: round(percentile(sorted, 50)),
-    p95: round(percentile(sorted, 95)),
-    p99: round(percentile(sorted, 99)),
-    mean: round(mean),
-    min: round(sorted[0] ?? NaN),
-    max: round(sorted.at(-1) ?? NaN),
-  };
-}
-
-const fmt = (s) => `p50 ${s.p50} ms  p95 ${s.p95} ms  p99 ${s.p99} ms  mean ${s.mean} ms  (min ${s.min}, max ${s.max}, n=${s.n})`;
-const statusCounts = (answers) => answers.reduce((counts, a) => ({ ...counts, [a.status]: (counts[a.status] ?? 0) + 1 }), {});
+const statusCounts = (answers) => countBy(answers, (a) => a.status);
 const firstError = (answers) => answers.find((a) => !ok(a))?.body?.error;
-
-// ---------------------------------------------------------------- the platform side
-
-async function createProvider(id) {
-  const answer = await call('PUT', `/internal/providers/${id}`, ADMIN, {
-    timezone: ZONE,
-    services: [{ id: SERVICE_ID, name: 'Bench consultation', category: 'bench', durationMinutes: 30, priceCents: 10_000 }],
-    weeklyHours: ROUND_THE_CLOCK,
-    overrides: [],
-    settings: { minimumNoticeHours: 1, maximumAdvanceDays: 365, bufferMinutes: 0 },
-  });
-  if (answer.status !== 201) throw new Error(`provider ${id} not created: ${answer.status} ${JSON.stringify(answer.body)}`);
-  return id;
-}
-
-/**
- * `count` distinct 30-minute slot starts spread evenly over [now + 2 h, end of local day today+days-1):
- * the 30-minute grid from local midnight (Denver's offsets are whole hours, so it is the UTC half-hour grid).
- */
-function spreadSlots(count, days) {
-  const now = DateTime.now().setZone(ZONE);
-  const first = DateTime.fromMillis(Math.ceil((now.toMillis() + 2 * 3_600_000) / 1_800_000) * 1_800_000, { zone: ZONE });
-  const end = now.startOf('day').plus({ days }); // exclusive: local midnight after the last day
-  const total = Math.floor(end.diff(first, 'minutes').minutes / 30); // slots that end by `end`
-  if (total < count) throw new Error(`only ${total} half-hour slots in ${days} days, cannot place ${count} bookings`);
-  return Array.from({ length: count }, (_, i) =>
-    first
-      .plus({ minutes: 30 * Math.floor((i * total) / count) })
-      .toUTC()
-      .toISO(),
-  );
-}
-
-/** Reservation by a new patient, then its booking; latencies of both and of the pair. */
-async function reserveAndBook(providerId, startTime, patientId) {
-  const patient = { type: 'patient', id: patientId };
-  const started = performance.now();
-  const reservation = await call('POST', '/internal/reservations', patient, { providerId, serviceId: SERVICE_ID, startTime });
-  if (!ok(reservation)) return { reservation, booking: undefined, pairMs: performance.now() - started };
-  const booking = await call('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'Europe/Berlin' });
-  return { reservation, booking, pairMs: performance.now() - started };
-}
 
 // ---------------------------------------------------------------- run
 
