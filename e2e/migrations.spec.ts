@@ -41,6 +41,16 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     await mongo.close();
   });
 
+  /** booking-svc's migrations in order (version and name, as `migrate.js status` lists them). */
+  const BOOKING_MIGRATIONS = [
+    '20260115000000 booking-request-fields',
+    '20261205000000 slot-holds',
+    '20261205000100 busy-days',
+    '20261205000200 calendar-busy-per-provider',
+    '20261205000300 booking-audit-collection',
+    '20261205000400 provider-stats-collection',
+  ];
+
   it('lists the pending migration, applies it to legacy documents, records it, and finds nothing to do the second time', async () => {
     const database = `booking_migrate_${uniqueSuffix()}`;
     const env = envFor(database);
@@ -56,7 +66,8 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     const up = await migrate('booking-svc', ['up'], env);
     expect(up.code).toBe(0);
     expect(up.stdout).toContain('booking-svc migrate: applied 20260115000000 booking-request-fields');
-    expect(up.stdout).toContain(`applied 1 migration(s) to ${database}`);
+    for (const later of BOOKING_MIGRATIONS.slice(1)) expect(up.stdout).toContain(`booking-svc migrate: applied ${later}`);
+    expect(up.stdout).toContain(`applied ${BOOKING_MIGRATIONS.length} migration(s) to ${database}`);
 
     const provider = await mongo
       .db(database)
@@ -84,14 +95,18 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
 
     expect(runs.map((run) => run.code)).toEqual([0, 0]);
     expect(runs.filter((run) => run.stdout.includes('applied 20260115000000 booking-request-fields'))).toHaveLength(1);
-    expect(await mongo.db(env.MONGO_DB).collection('schema_migrations').countDocuments()).toBe(1);
+    expect(await mongo.db(env.MONGO_DB).collection('schema_migrations').countDocuments()).toBe(BOOKING_MIGRATIONS.length);
   }, 60_000);
 
   it('reverts with down and applies again with up', async () => {
     const env = envFor(`booking_down_${uniqueSuffix()}`);
     await migrate('booking-svc', ['up'], env);
 
-    const down = await migrate('booking-svc', ['down', '1'], env);
+    const newest = await migrate('booking-svc', ['down', '1'], env);
+    expect(newest.code).toBe(0);
+    expect(newest.stdout).toContain(`reverted ${BOOKING_MIGRATIONS.at(-1)}`);
+    expect(await mongo.db(env.MONGO_DB).collection('schema_migrations').countDocuments()).toBe(BOOKING_MIGRATIONS.length - 1);
+    const down = await migrate('booking-svc', ['down', String(BOOKING_MIGRATIONS.length - 1)], env);
     expect(down.code).toBe(0);
     expect(down.stdout).toContain('reverted 20260115000000 booking-request-fields');
     expect(await mongo.db(env.MONGO_DB).collection('schema_migrations').countDocuments()).toBe(0);

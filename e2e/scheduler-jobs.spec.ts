@@ -194,12 +194,12 @@ describe('scheduler-svc periodic jobs', () => {
     ] as never);
     const aYearAgo = new Date(Date.now() - 400 * 86_400_000);
     await bookingDb()
-      .collection('providers')
+      .collection('provider_stats')
       .updateOne(
         { _id: provider.id as never },
         {
           $set: {
-            createdAt: aYearAgo,
+            accountCreatedAt: aYearAgo,
             // As worked out on the account's first day: no age yet.
             trustScore: {
               score: 90,
@@ -221,7 +221,7 @@ describe('scheduler-svc periodic jobs', () => {
         .collection('slot_reservations')
         .findOne({ _id: reservationId as never });
       const stored = await bookingDb()
-        .collection('providers')
+        .collection('provider_stats')
         .findOne({ _id: provider.id as never });
       return {
         reservation: reservation?.['status'],
@@ -241,7 +241,7 @@ describe('scheduler-svc periodic jobs', () => {
     );
     expect(await records.countDocuments({ _id: recent })).toBe(1);
     const stored = await bookingDb()
-      .collection('providers')
+      .collection('provider_stats')
       .findOne({ _id: provider.id as never });
     expect(stored?.['trustScore']).toMatchObject({ score: 100, factors: { accountAge: { weight: 10, value: 100 } } });
     expect(new Date(stored?.['trustScore'].lastCalculatedAt).getTime()).toBeGreaterThan(Date.now() - 20_000);

@@ -4,6 +4,14 @@ import { slotHolds } from './20261205000000-slot-holds.js';
 import { busyDays } from './20261205000100-busy-days.js';
 import { calendarBusyPerProvider } from './20261205000200-calendar-busy-per-provider.js';
 import { bookingAuditCollection } from './20261205000300-booking-audit-collection.js';
+import { providerStatsCollection } from './20261205000400-provider-stats-collection.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
-export const bookingMigrations: readonly Migration[] = [bookingRequestFields, slotHolds, busyDays, calendarBusyPerProvider, bookingAuditCollection];
+export const bookingMigrations: readonly Migration[] = [
+  bookingRequestFields,
+  slotHolds,
+  busyDays,
+  calendarBusyPerProvider,
+  bookingAuditCollection,
+  providerStatsCollection,
+];

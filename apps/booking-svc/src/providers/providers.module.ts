@@ -6,6 +6,7 @@ import { OfferedBookingMode } from './application/offered-booking-mode.js';
 import { ReadProviderQueries } from './application/read-provider.queries.js';
 import { AutoConfirmCounter } from './infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from './infrastructure/provider.repository.js';
+import { ProviderStatsStore } from './infrastructure/provider-stats.store.js';
 import { PROVIDER_MODEL, ProviderSchema } from './infrastructure/provider.schema.js';
 import { ProvidersController } from './interface/providers.controller.js';
 import { IdempotencyModule } from '@bp/platform';
@@ -14,7 +15,15 @@ import { IdempotencyModule } from '@bp/platform';
 @Module({
   imports: [MongooseModule.forFeature([{ name: PROVIDER_MODEL, schema: ProviderSchema }]), IdempotencyModule],
   controllers: [ProvidersController],
-  providers: [ProviderRepository, AutoConfirmCounter, CreateProviderUseCase, ChangeProviderUseCases, ReadProviderQueries, OfferedBookingMode],
+  providers: [
+    ProviderRepository,
+    ProviderStatsStore,
+    AutoConfirmCounter,
+    CreateProviderUseCase,
+    ChangeProviderUseCases,
+    ReadProviderQueries,
+    OfferedBookingMode,
+  ],
   exports: [ProviderRepository, AutoConfirmCounter, OfferedBookingMode],
 })
 export class ProvidersModule {}

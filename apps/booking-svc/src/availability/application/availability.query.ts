@@ -31,7 +31,7 @@ export class AvailabilityQuery {
   ) {}
 
   async slots(params: AvailabilityParams, now: Date = new Date()): Promise<{ providerTimezone: string; durationMinutes: number; slots: AvailableSlot[] }> {
-    const provider = await this.providers.findById(params.providerId);
+    const provider = await this.providers.findBookable(params.providerId);
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
     const service = provider.services.find((s) => s.id === params.serviceId);
     if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');

@@ -34,7 +34,7 @@ export class BookingActions {
   /** The spec's verifyAvailabilityBeforeCapture: only a request about to be captured, only with a connected calendar. */
   private async calendarStillFree(booking: Booking): Promise<boolean> {
     if (booking.bookingType !== 'request' || booking.status !== 'pending_confirmation') return true;
-    const provider = await this.providers.findById(booking.providerId);
+    const provider = await this.providers.findBookable(booking.providerId);
     if (!provider?.calendarConnected) return true;
     const { start, end } = currentTimes(booking);
     return (await this.calendar.check(booking.providerId, start, end)).free;
@@ -95,7 +95,7 @@ export class BookingActions {
   async holdPlaced(id: string, paymentIntentId: string): Promise<Booking> {
     const held = await this.commands.run(id, (b, rules) => transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM)));
     if (held.status !== 'pending_confirmation') return held;
-    const provider = await this.providers.findById(held.providerId);
+    const provider = await this.providers.findBookable(held.providerId);
     const auto = provider?.settings.autoConfirm;
     if (!provider || !auto?.enabled) return held;
     if (!(await this.calendarStillFree(held))) return held; // a clash: the provider decides

@@ -50,7 +50,7 @@ export class BookingCommands {
     if (existing) return { booking: this.visible(existing, ctx.actor), created: false };
     const reservation = await this.reservations.findById(command.reservationId);
     if (!reservation) throw new BookingError(BookingErrorCode.ReservationNotFound, 'No such reservation');
-    const provider = await this.providers.findById(reservation.providerId);
+    const provider = await this.providers.findBookable(reservation.providerId);
     const service = provider?.services.find((s) => s.id === reservation.serviceId);
     if (!provider || !service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider no longer offers this service');
     const bookingType = await this.offered.of(provider);
@@ -115,7 +115,7 @@ export class BookingCommands {
   async run(bookingId: string, decide: (booking: Booking, rules: TransitionRules) => BookingChange, now: Date = new Date()): Promise<Booking> {
     const booking = await this.bookings.findById(bookingId);
     if (!booking) throw new BookingError(BookingErrorCode.BookingNotFound, 'No such booking');
-    const provider = await this.providers.findById(booking.providerId);
+    const provider = await this.providers.findBookable(booking.providerId);
     const rules: TransitionRules = { ...(provider?.settings ?? this.fallbackRules()) };
     const change = decide(booking, rules);
     await this.slots.before(change, now);

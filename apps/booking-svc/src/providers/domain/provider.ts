@@ -21,6 +21,9 @@ export interface Provider {
   version: number;
 }
 
+/** What booking a provider needs of them (everything but the stats, which live apart and change with every booking). */
+export type BookableProvider = Omit<Provider, 'stats' | 'trustScore'>;
+
 /** A settings change as callers give it: any subset, auto-confirm included. */
 export type SettingsChange = Partial<Omit<BookingSettings, 'autoConfirm'>> & { autoConfirm?: Partial<BookingSettings['autoConfirm']> };
 

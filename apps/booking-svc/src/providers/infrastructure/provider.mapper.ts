@@ -1,10 +1,11 @@
 import type { BookingSettings } from '../domain/booking-settings.js';
-import type { BookingStats } from '../domain/booking-stats.js';
-import type { Provider } from '../domain/provider.js';
+import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
+import type { BookableProvider, Provider } from '../domain/provider.js';
 import type { ProviderService } from '../domain/provider-service.js';
 import type { TrustScore } from '../domain/provider-stats.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
 import type { ProviderDocument } from './provider.schema.js';
+import type { ProviderStatsDocument } from './provider-stats.store.js';
 
 type Stored = Omit<ProviderDocument, 'createdAt' | 'updatedAt'>;
 
@@ -104,9 +105,8 @@ function trustScore(t: TrustScore | undefined): TrustScore | undefined {
   };
 }
 
-/** The domain provider of a stored document: exactly the domain's fields, nothing mongoose added. */
-export function toProvider(doc: ProviderDocument): Provider {
-  const trust = trustScore(doc.trustScore);
+/** The bookable provider of a stored profile: exactly the domain's fields, nothing mongoose added. */
+export function toBookableProvider(doc: ProviderDocument): BookableProvider {
   return {
     id: doc._id,
     timezone: doc.timezone,
@@ -114,13 +114,17 @@ export function toProvider(doc: ProviderDocument): Provider {
     schedule: { weeklyHours: weeklyHours(doc.weeklyHours), overrides: overrides(doc.overrides) },
     services: services(doc.services),
     calendarConnected: doc.calendarConnected,
-    stats: stats(doc.stats),
-    ...(trust ? { trustScore: trust } : {}),
     version: doc.version,
   };
 }
 
-export function toDocument(provider: Provider): Stored {
-  const { id, schedule, ...rest } = provider;
-  return { _id: id, ...rest, weeklyHours: schedule.weeklyHours, overrides: schedule.overrides };
+/** The whole provider: the profile with its stats (empty until the first booking event is counted). */
+export function toProvider(doc: ProviderDocument, statsDoc?: Pick<ProviderStatsDocument, 'stats' | 'trustScore'>): Provider {
+  const trust = trustScore(statsDoc?.trustScore);
+  return { ...toBookableProvider(doc), stats: stats(statsDoc?.stats ?? EMPTY_BOOKING_STATS), ...(trust ? { trustScore: trust } : {}) };
+}
+
+export function toDocument(provider: BookableProvider): Stored {
+  const { id, schedule, timezone, settings: s, services: list, calendarConnected, version } = provider;
+  return { _id: id, timezone, settings: s, services: list, calendarConnected, version, weeklyHours: schedule.weeklyHours, overrides: schedule.overrides };
 }

@@ -2,9 +2,10 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { DEFAULT_BOOKING_SETTINGS } from '../domain/booking-settings.js';
-import { defineProvider } from '../domain/provider.js';
+import { type Provider, defineProvider } from '../domain/provider.js';
 import { ProviderRepository } from './provider.repository.js';
 import { PROVIDER_MODEL, type ProviderDocument, ProviderSchema } from './provider.schema.js';
+import { ProviderStatsStore } from './provider-stats.store.js';
 
 describe('ProviderRepository on the real MongoDB-compatible server', () => {
   let connection: Connection;
@@ -23,7 +24,9 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `providers_${uniqueSuffix()}` }).asPromise();
     model = connection.model<ProviderDocument>(PROVIDER_MODEL, ProviderSchema);
     await model.init();
-    repository = new ProviderRepository(model);
+    const stats = new ProviderStatsStore(connection);
+    stats.onModuleInit();
+    repository = new ProviderRepository(model, stats);
   }, 60_000);
 
   afterAll(async () => {
@@ -37,8 +40,12 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
     await repository.create(provider);
     expect(await repository.findById(provider.id)).toEqual(provider);
     const raw = await connection.collection('providers').findOne({ _id: provider.id as never });
-    expect(raw?.['stats'].lastBookingAt).toBeInstanceOf(Date);
     expect(Object.keys(raw?.['weeklyHours'] ?? {})).toEqual(['3']);
+    // The stats live apart from the profile, which stays small.
+    expect(raw).not.toHaveProperty('stats');
+    expect(await repository.findBookable(provider.id)).not.toHaveProperty('stats');
+    const rawStats = await connection.collection('provider_stats').findOne({ _id: provider.id as never });
+    expect(rawStats?.['stats'].lastBookingAt).toBeInstanceOf(Date);
     expect(await repository.findById('provider-missing')).toBeUndefined();
   });
 
@@ -71,6 +78,23 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: BookingErrorCode.VersionConflict } });
     expect((await repository.findById(provider.id))?.version).toBe(2);
+  });
+
+  it('counts every one of many concurrent booking events exactly once, from two replicas, redeliveries included', async () => {
+    const provider = await repository.create(newProvider());
+    const otherReplicaStats = new ProviderStatsStore(connection);
+    otherReplicaStats.onModuleInit();
+    const replicas = [repository, new ProviderRepository(model, otherReplicaStats)];
+    const count = (stats: Provider['stats']) => ({ stats: { ...stats, totalRequests: stats.totalRequests + 1 } });
+    const events = Array.from({ length: 40 }, (_, i) => `event-${i}`);
+    // Every event twice (a redelivery), half of them on the other replica.
+    const outcomes = await Promise.all(
+      [...events, ...events].map((eventId, i) => replicas[i % 2]!.recordOutcome(provider.id, count, { eventId }).then((r) => r.outcome)),
+    );
+    expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(40);
+    expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(40);
+    expect((await repository.findById(provider.id))?.stats.totalRequests).toBe(40);
+    expect(await repository.recordOutcome('provider-missing', count)).toEqual({ outcome: 'not_found' });
   });
 
   it('says PROVIDER_NOT_FOUND for a change to a provider that does not exist', async () => {

@@ -1,12 +1,11 @@
 import { Schema } from 'mongoose';
 import type { BookingSettings } from '../domain/booking-settings.js';
-import type { BookingStats } from '../domain/booking-stats.js';
 import type { ProviderService } from '../domain/provider-service.js';
-import type { TrustScore } from '../domain/provider-stats.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
 
 export const PROVIDER_MODEL = 'Provider';
 
+/** A provider's profile. Its stats live in their own collection (provider-stats.store.ts). */
 export interface ProviderDocument {
   _id: string;
   timezone: string;
@@ -15,12 +14,6 @@ export interface ProviderDocument {
   overrides: DateOverride[];
   services: ProviderService[];
   calendarConnected: boolean;
-  stats: BookingStats;
-  trustScore?: TrustScore;
-  /** Bumped by every stats write, which is conditional on it (apart from `version`, so stats never conflict with profile edits). */
-  statsVersion?: number;
-  /** The last booking events folded into the stats (bounded): a redelivered event is not counted twice. */
-  statsEventIds?: string[];
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -71,43 +64,6 @@ const SettingsSchema = new Schema<BookingSettings>(
   plain,
 );
 
-const StatsSchema = new Schema<BookingStats>(
-  {
-    totalRequests: { type: Number, required: true },
-    totalConfirmed: { type: Number, required: true },
-    totalCompleted: { type: Number, required: true },
-    totalCancelled: { type: Number, required: true },
-    totalExpired: { type: Number, required: true },
-    totalNoShow: { type: Number, required: true },
-    avgResponseTimeMinutes: { type: Number },
-    medianResponseTimeMinutes: { type: Number },
-    confirmationRate: { type: Number },
-    completionRate: { type: Number },
-    totalRevenue: { type: Number, required: true },
-    avgBookingValue: { type: Number },
-    lastBookingAt: { type: Date },
-    lastCompletedAt: { type: Date },
-    lastCalculatedAt: { type: Date },
-    // Not required: documents written before these existed read them as 0 / [] (provider.mapper.ts).
-    totalResponded: { type: Number, default: 0 },
-    totalInstant: { type: Number, default: 0 },
-    totalProviderCancelledAfterConfirm: { type: Number, default: 0 },
-    responseTimeSamples: { type: Number, default: 0 },
-    recentResponseMinutes: { type: [Number], default: [] },
-  },
-  plain,
-);
-
-const factor = { weight: { type: Number, required: true }, value: { type: Number, required: true } };
-const TrustScoreSchema = new Schema<TrustScore>(
-  {
-    score: { type: Number, required: true, min: 0, max: 100 },
-    factors: { responseRate: factor, completionRate: factor, noShowRate: factor, reviewScore: factor, accountAge: factor },
-    lastCalculatedAt: { type: Date, required: true },
-  },
-  plain,
-);
-
 export const ProviderSchema = new Schema<ProviderDocument>(
   {
     _id: { type: String, required: true },
@@ -117,10 +73,6 @@ export const ProviderSchema = new Schema<ProviderDocument>(
     overrides: { type: [DateOverrideSchema], default: [] },
     services: { type: [ServiceSchema], default: [] },
     calendarConnected: { type: Boolean, required: true },
-    stats: { type: StatsSchema, required: true },
-    trustScore: { type: TrustScoreSchema },
-    statsVersion: { type: Number },
-    statsEventIds: { type: [String], default: undefined },
     version: { type: Number, required: true },
   },
   { collection: 'providers', versionKey: false, timestamps: true, minimize: false },

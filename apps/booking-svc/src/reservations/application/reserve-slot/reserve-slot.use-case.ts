@@ -40,7 +40,7 @@ export class ReserveSlotUseCase {
     const earlier = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
     if (earlier) return this.replay(earlier, input);
 
-    const provider = await this.providers.findById(command.providerId);
+    const provider = await this.providers.findBookable(command.providerId);
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
     const service = provider.services.find((s) => s.id === command.serviceId);
     if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');

@@ -1,0 +1,158 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Collection, Connection } from 'mongoose';
+import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
+import type { TrustScore } from '../domain/provider-stats.js';
+
+/**
+ * A provider's booking stats and trust score, apart from the provider's own document: they change
+ * with every booking event, while the profile (hours, services, settings) is read on every booking
+ * request and changes rarely. Kept here, the profile stays small and the stats writes never meet
+ * the profile's.
+ */
+export interface ProviderStatsDocument {
+  _id: string;
+  stats: BookingStats;
+  trustScore?: TrustScore;
+  /** Bumped by every write, which is conditional on it. */
+  statsVersion: number;
+  /** The last booking events folded in (bounded): a redelivered event is not counted twice. */
+  statsEventIds: string[];
+  /** When the provider's account was opened (the trust score's account-age factor). */
+  accountCreatedAt?: Date;
+}
+
+/** What a stats update sees besides the stats: when the account was opened. */
+export interface StatsAccount {
+  createdAt?: Date;
+}
+
+/** A stats update's result: the new stats and, when given, the new trust score. */
+export interface StatsUpdate {
+  stats: BookingStats;
+  trustScore?: TrustScore;
+}
+
+export type StatsOutcome = { outcome: 'recorded'; stats: BookingStats; trustScore?: TrustScore } | { outcome: 'duplicate' } | { outcome: 'not_found' };
+
+type Apply = (stats: BookingStats, account: StatsAccount) => StatsUpdate;
+
+interface Pending {
+  apply: Apply;
+  eventId?: string;
+  resolve: (outcome: StatsOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export const PROVIDER_STATS_COLLECTION = 'provider_stats';
+
+/** How many booking events a provider remembers as counted (far more than can be in flight for one provider). */
+const REMEMBERED_STATS_EVENTS = 200;
+const STATS_WRITE_ATTEMPTS = 10;
+const DUPLICATE_KEY = 11000;
+
+/**
+ * Provider stats, one document per provider. Updates of one provider are applied one batch at a time
+ * in this process: every update that queued while a write was in flight goes into the next write, so
+ * a provider with many bookings at once is written once per round trip instead of racing itself.
+ */
+@Injectable()
+export class ProviderStatsStore implements OnModuleInit {
+  private stats!: Collection<ProviderStatsDocument>;
+  private readonly queues = new Map<string, Pending[]>();
+
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  onModuleInit(): void {
+    this.stats = this.connection.collection<ProviderStatsDocument>(PROVIDER_STATS_COLLECTION);
+  }
+
+  async find(providerId: string): Promise<Pick<ProviderStatsDocument, 'stats' | 'trustScore'> | undefined> {
+    const doc = await this.stats.findOne({ _id: providerId }, { projection: { stats: 1, trustScore: 1 } });
+    return doc ?? undefined;
+  }
+
+  /** The stats of a new provider (empty unless given; no-op if they exist). */
+  async create(providerId: string, accountCreatedAt: Date, initial: { stats?: BookingStats; trustScore?: TrustScore } = {}): Promise<void> {
+    try {
+      await this.stats.insertOne({
+        _id: providerId,
+        stats: initial.stats ?? { ...EMPTY_BOOKING_STATS },
+        ...(initial.trustScore ? { trustScore: initial.trustScore } : {}),
+        statsVersion: 0,
+        statsEventIds: [],
+        accountCreatedAt,
+      });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+    }
+  }
+
+  /**
+   * Folds an update into the provider's stats: the batch it joins is read, applied in order and written
+   * on the version it read, again from a fresh read when another replica got there first (a few times,
+   * then VERSION_CONFLICT, which the consumer retries). Given an `eventId`, an event already folded in
+   * is not counted again (`duplicate`).
+   */
+  record(providerId: string, apply: Apply, options: { eventId?: string } = {}): Promise<StatsOutcome> {
+    return new Promise((resolve, reject) => {
+      const pending: Pending = { apply, ...(options.eventId !== undefined ? { eventId: options.eventId } : {}), resolve, reject };
+      const queue = this.queues.get(providerId);
+      if (queue) {
+        queue.push(pending);
+        return;
+      }
+      const fresh = [pending];
+      this.queues.set(providerId, fresh);
+      void this.drain(providerId, fresh);
+    });
+  }
+
+  private async drain(providerId: string, queue: Pending[]): Promise<void> {
+    while (queue.length > 0) {
+      const batch = queue.splice(0);
+      try {
+        const outcomes = await this.writeBatch(providerId, batch);
+        batch.forEach((pending, i) => pending.resolve(outcomes[i]!));
+      } catch (error) {
+        batch.forEach((pending) => pending.reject(error));
+      }
+    }
+    this.queues.delete(providerId);
+  }
+
+  private async writeBatch(providerId: string, batch: Pending[]): Promise<StatsOutcome[]> {
+    for (let attempt = 1; attempt <= STATS_WRITE_ATTEMPTS; attempt++) {
+      const doc = await this.stats.findOne({ _id: providerId });
+      if (!doc) return batch.map(() => ({ outcome: 'not_found' }) as const);
+      const seen = new Set(doc.statsEventIds);
+      let current: StatsUpdate = { stats: doc.stats, ...(doc.trustScore ? { trustScore: doc.trustScore } : {}) };
+      const outcomes: StatsOutcome[] = [];
+      for (const { apply, eventId } of batch) {
+        if (eventId !== undefined && seen.has(eventId)) {
+          outcomes.push({ outcome: 'duplicate' });
+          continue;
+        }
+        const next = apply(current.stats, { ...(doc.accountCreatedAt ? { createdAt: doc.accountCreatedAt } : {}) });
+        current = { stats: next.stats, ...((next.trustScore ?? current.trustScore) ? { trustScore: next.trustScore ?? current.trustScore } : {}) };
+        if (eventId !== undefined) seen.add(eventId);
+        outcomes.push({ outcome: 'recorded', stats: current.stats, ...(current.trustScore ? { trustScore: current.trustScore } : {}) });
+      }
+      if (outcomes.every((o) => o.outcome === 'duplicate')) return outcomes;
+      const written = await this.stats.updateOne(
+        { _id: providerId, statsVersion: doc.statsVersion },
+        {
+          $set: {
+            stats: current.stats,
+            ...(current.trustScore ? { trustScore: current.trustScore } : {}),
+            statsVersion: doc.statsVersion + 1,
+            statsEventIds: [...seen].slice(-REMEMBERED_STATS_EVENTS),
+          },
+        },
+      );
+      if (written.matchedCount === 1) return outcomes;
+    }
+    throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${providerId} stats kept changing under this write; retry`, { providerId });
+  }
+}
