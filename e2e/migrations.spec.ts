@@ -49,6 +49,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     '20261205000200 calendar-busy-per-provider',
     '20261205000300 booking-audit-collection',
     '20261205000400 provider-stats-collection',
+    '20261205000500 day-buckets',
   ];
 
   it('lists the pending migration, applies it to legacy documents, records it, and finds nothing to do the second time', async () => {
@@ -152,14 +153,23 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     expect(unreachable.stderr).toContain('127.0.0.1:1');
   }, 60_000);
 
-  it('has a CLI for every service with a database, with nothing to do where there are no migrations yet', async () => {
-    for (const service of ['payment-svc', 'calendar-svc', 'notification-svc']) {
+  it('has a CLI for every service with a database, applying its migrations to a fresh database once', async () => {
+    const expected: Record<string, string[]> = {
+      'payment-svc': ['20261205000000 day-buckets', '20261205000100 stripe-events-pending'],
+      'calendar-svc': ['20261205000000 day-buckets'],
+      'notification-svc': ['20261205000000 day-buckets'],
+    };
+    for (const [service, migrations] of Object.entries(expected)) {
       const env = envFor(`${service.replace(/-svc$/, '')}_migrate_${uniqueSuffix()}`);
       const status = await migrate(service, ['status'], env);
-      expect(status.stdout.trim()).toBe('no migrations');
+      for (const migration of migrations) {
+        const [version, name] = migration.split(' ');
+        expect(status.stdout).toMatch(new RegExp(`^${version}\\s+pending\\s+-\\s+${name}$`, 'm'));
+      }
       const up = await migrate(service, ['up'], env);
       expect(up.code).toBe(0);
-      expect(up.stdout).toContain(`database ${env.MONGO_DB} is up to date`);
+      for (const migration of migrations) expect(up.stdout).toContain(`${service} migrate: applied ${migration}`);
+      expect((await migrate(service, ['up'], env)).stdout).toContain(`database ${env.MONGO_DB} is up to date`);
     }
   }, 90_000);
 

@@ -22,7 +22,7 @@ describe('payment operations across booking-svc and payment-svc', () => {
     const stripeBase = await fake.start();
     platform = await startPlatform(['booking-svc', 'payment-svc'], {
       portOffset: 160,
-      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase, PAYMENT_SWEEP_INTERVAL_MS: '300' } },
+      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase, PAYMENT_SWEEP_INTERVAL_MS: '300', PAYMENT_RECONCILE_INTERVAL_MS: '300' } },
     });
     await producer.connect();
   }, 120_000);

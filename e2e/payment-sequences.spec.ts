@@ -21,7 +21,7 @@ describe('payment sequences on a stateful Stripe', () => {
     stripeBase = new URL(await fake.start());
     platform = await startPlatform(['payment-svc'], {
       portOffset: 140,
-      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase.origin, PAYMENT_SWEEP_INTERVAL_MS: '300' } },
+      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase.origin, PAYMENT_SWEEP_INTERVAL_MS: '300', PAYMENT_RECONCILE_INTERVAL_MS: '300' } },
     });
     events = await probeTopic(Topics.paymentEvents, kafka);
     await producer.connect();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
+import { utcDayOf } from '@bp/platform';
 import { type ProbedRecord, type RunningService, probeTopic, startService, testKafka, waitFor } from '@bp/testing';
 import { createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
@@ -189,8 +190,24 @@ describe('scheduler-svc periodic jobs', () => {
     const recent = `test:${randomUUID()}`;
     const twoDaysAgo = new Date(Date.now() - 48 * 3_600_000);
     await records.insertMany([
-      { _id: old, requestHash: 'h', state: 'done', lockedUntil: twoDaysAgo, createdAt: twoDaysAgo, response: { status: 200, body: {} } },
-      { _id: recent, requestHash: 'h', state: 'done', lockedUntil: new Date(), createdAt: new Date(), response: { status: 200, body: {} } },
+      {
+        _id: old,
+        requestHash: 'h',
+        state: 'done',
+        lockedUntil: twoDaysAgo,
+        createdAt: twoDaysAgo,
+        day: utcDayOf(twoDaysAgo),
+        response: { status: 200, body: {} },
+      },
+      {
+        _id: recent,
+        requestHash: 'h',
+        state: 'done',
+        lockedUntil: new Date(),
+        createdAt: new Date(),
+        day: utcDayOf(new Date()),
+        response: { status: 200, body: {} },
+      },
     ] as never);
     const aYearAgo = new Date(Date.now() - 400 * 86_400_000);
     await bookingDb()

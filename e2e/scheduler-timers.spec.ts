@@ -101,29 +101,42 @@ describe('scheduler-svc deadline timers', () => {
     expect(fired[0]! + fired[1]!).toBe(deadlines.length);
   }, 60_000);
 
-  it('fires a timer overdue by minutes (left while no replica ran, or written before pollMinute) at the next catch-up scan', async () => {
+  it('fires a timer left overdue by minutes while no replica ran, at the next catch-up', async () => {
     const bookingId = `b-${randomUUID()}`;
     const now = new Date();
-    await platform.mongo
-      .db(platform.database('scheduler-svc'))
-      .collection('timers')
-      .insertOne({
-        _id: `confirmation-deadline:${bookingId}`,
-        kind: 'confirmation-deadline',
-        subjectId: bookingId,
-        dueAt: new Date(now.getTime() - 5 * 60_000),
-        status: 'scheduled',
-        sourceEventId: randomUUID(),
-        updatedAt: now,
-        outbox: [],
-        outboxRevision: 0,
-      } as never);
+    const db = platform.mongo.db(platform.database('scheduler-svc'));
+    const fiveMinutesAgo = new Date(now.getTime() - 5 * 60_000);
+    // As if every replica had been down for ten minutes: the catch-up swept only up to then…
+    await waitFor(
+      async () => (await db.collection('timer_sweeps').countDocuments({ _id: 'catch-up' as never })) === 1,
+      15_000,
+      () => 'the first catch-up',
+    );
+    await db
+      .collection('timer_sweeps')
+      .updateOne({ _id: 'catch-up' as never }, { $set: { sweptThrough: new Date(now.getTime() - 10 * 60_000).toISOString().slice(0, 16) } });
+    // …and a deadline in its minute five minutes ago was never polled.
+    await db.collection('timers').insertOne({
+      _id: `confirmation-deadline:${bookingId}`,
+      kind: 'confirmation-deadline',
+      subjectId: bookingId,
+      dueAt: fiveMinutesAgo,
+      pollMinute: fiveMinutesAgo.toISOString().slice(0, 16),
+      status: 'scheduled',
+      sourceEventId: randomUUID(),
+      updatedAt: now,
+      outbox: [],
+      outboxRevision: 0,
+    } as never);
     const [fired] = await waitFor(
       () => (commandsFor(bookingId).length > 0 ? commandsFor(bookingId) : undefined),
       15_000,
       () => 'the overdue timer to fire',
     );
     expect(fired).toMatchObject({ type: 'ExpireBookingDeadline', payload: { bookingId, deadline: 'confirmation' } });
+    // The watermark moved on to two minutes ago.
+    const swept = (await db.collection('timer_sweeps').findOne({ _id: 'catch-up' as never }))?.['sweptThrough'] as string;
+    expect(Date.parse(`${swept}:00Z`)).toBeGreaterThanOrEqual(Date.parse(`${now.toISOString().slice(0, 16)}:00Z`) - 3 * 60_000);
   }, 60_000);
 
   it('ends the timer when the provider answers in time, and moves to the reschedule deadline when a new time is proposed', async () => {

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { DayPruner, utcDayOf } from '@bp/platform';
 
 /** Remembers which messages a consumer group has fully handled, so a redelivery is a no-op. */
 export interface Inbox {
@@ -16,6 +17,8 @@ interface InboxRecord {
   eventId: string;
   type: string;
   processedAt: Date;
+  /** The UTC day it was processed: records are pruned a day at a time (DayPruner). */
+  day?: string;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -30,6 +33,7 @@ const PRUNE_INTERVAL_MS = 3600 * 1000;
 @Injectable()
 export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
   private collection!: Collection<InboxRecord>;
+  private readonly pruner = new DayPruner<InboxRecord>(() => this.collection);
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
@@ -39,7 +43,7 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
     // Garbage collection only, by a periodic delete rather than a TTL index: TTL indexes are not
     // available on every MongoDB-compatible engine we run on (FerretDB v1), and correctness never
     // depends on when old records go.
-    await this.collection.createIndex({ processedAt: 1 });
+    await this.collection.createIndex({ day: 1 });
     this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS).unref();
   }
 
@@ -47,9 +51,9 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
     clearInterval(this.pruneTimer);
   }
 
-  async prune(now = new Date()): Promise<number> {
-    const { deletedCount } = await this.collection.deleteMany({ processedAt: { $lt: new Date(now.getTime() - RETENTION_MS) } });
-    return deletedCount;
+  /** Deletes the records of the days before the retention's first day. */
+  prune(now = new Date()): Promise<number> {
+    return this.pruner.pruneBefore(new Date(now.getTime() - RETENTION_MS));
   }
 
   async hasProcessed(group: string, eventId: string): Promise<boolean> {
@@ -58,7 +62,8 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
 
   async markProcessed(group: string, eventId: string, type: string): Promise<void> {
     try {
-      await this.collection.insertOne({ _id: `${group}:${eventId}`, group, eventId, type, processedAt: new Date() });
+      const processedAt = new Date();
+      await this.collection.insertOne({ _id: `${group}:${eventId}`, group, eventId, type, processedAt, day: utcDayOf(processedAt) });
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
     }

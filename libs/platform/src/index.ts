@@ -3,6 +3,7 @@ export * from './config/load-config.js';
 export * from './config/service.config.js';
 export * from './context/request-context.js';
 export * from './database/database.module.js';
+export * from './database/day-buckets.js';
 export * from './database/lease.js';
 export * from './health/readiness.js';
 export * from './metrics/metrics.js';

@@ -5,6 +5,7 @@ import { busyDays } from './20261205000100-busy-days.js';
 import { calendarBusyPerProvider } from './20261205000200-calendar-busy-per-provider.js';
 import { bookingAuditCollection } from './20261205000300-booking-audit-collection.js';
 import { providerStatsCollection } from './20261205000400-provider-stats-collection.js';
+import { bookingDayBuckets } from './20261205000500-day-buckets.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
 export const bookingMigrations: readonly Migration[] = [
@@ -14,4 +15,5 @@ export const bookingMigrations: readonly Migration[] = [
   calendarBusyPerProvider,
   bookingAuditCollection,
   providerStatsCollection,
+  bookingDayBuckets,
 ];

@@ -1,8 +1,5 @@
 import type { Migration } from '@bp/platform';
+import { calendarDayBuckets } from './20261205000000-day-buckets.js';
 
-/**
- * calendar-svc's migrations, oldest first. None yet: its indexes are declared by its schemas (created at
- * boot) and no stored document has changed shape; a data change adds its migration here
- * (docs/migrations.md).
- */
-export const calendarMigrations: readonly Migration[] = [];
+/** calendar-svc's migrations, oldest first (docs/migrations.md). */
+export const calendarMigrations: readonly Migration[] = [calendarDayBuckets];

@@ -26,11 +26,22 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @IsString()
   STRIPE_TEST_PAYMENT_METHOD?: string;
 
-  /** How often the hold monitor, deferred captures, interrupted refunds and due payouts are swept. */
+  /** How often deferred captures and interrupted refunds are swept (both small sets: flags set only while there is work). */
   @IsInt()
   @Min(100)
   @Max(3_600_000)
   PAYMENT_SWEEP_INTERVAL_MS: number = 30_000;
+
+  /**
+   * How often the hold monitor (every active hold: lapsed ones reconciled, those expiring within 24 h
+   * announced, the hold gauges) and the payouts still due are swept. They read every held payment and
+   * every unsettled payout, and nothing in them is urgent by the minute (holds last days, the warning
+   * comes a day ahead), so less often than the small sweeps.
+   */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  PAYMENT_RECONCILE_INTERVAL_MS: number = 300_000;
 
   /**
    * How long a refund may stay in flight before the sweep takes it for abandoned (its caller crashed)

@@ -1,8 +1,6 @@
 import type { Migration } from '@bp/platform';
+import { paymentDayBuckets } from './20261205000000-day-buckets.js';
+import { stripeEventsPending } from './20261205000100-stripe-events-pending.js';
 
-/**
- * payment-svc's migrations, oldest first. None yet: its indexes are declared by its schemas (created at
- * boot) and no stored document has changed shape; a data change adds its migration here
- * (docs/migrations.md).
- */
-export const paymentMigrations: readonly Migration[] = [];
+/** payment-svc's migrations, oldest first (docs/migrations.md). */
+export const paymentMigrations: readonly Migration[] = [paymentDayBuckets, stripeEventsPending];

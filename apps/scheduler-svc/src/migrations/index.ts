@@ -1,5 +1,6 @@
 import type { Migration } from '@bp/platform';
 import { timerPollMinute } from './20261125000000-timer-poll-minute.js';
+import { schedulerDayBuckets } from './20261205000000-day-buckets.js';
 
 /** scheduler-svc's migrations, oldest first (docs/migrations.md). */
-export const schedulerMigrations: readonly Migration[] = [timerPollMinute];
+export const schedulerMigrations: readonly Migration[] = [timerPollMinute, schedulerDayBuckets];

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { DayPruner, utcDayOf } from '../database/day-buckets.js';
 import { ApiError } from './api-envelope.js';
 
 interface IdempotencyRecord {
@@ -11,6 +12,8 @@ interface IdempotencyRecord {
   lockedUntil: Date;
   response?: { status: number; body: unknown };
   createdAt: Date;
+  /** The UTC day it was created: records are pruned a day at a time (DayPruner). */
+  day?: string;
 }
 
 export interface IdempotencyScope {
@@ -49,11 +52,13 @@ function hashOf(body: unknown): string {
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
   private records!: Collection<IdempotencyRecord>;
+  private readonly pruner = new DayPruner<IdempotencyRecord>(() => this.records);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.records = this.connection.collection<IdempotencyRecord>('idempotency_records');
+    await this.records.createIndex({ day: 1 });
   }
 
   async run(
@@ -76,20 +81,24 @@ export class IdempotencyStore implements OnModuleInit {
     }
   }
 
-  /** Deletes records created before `cutoff` (finished ones, and runs that died long ago); returns how many. */
-  async pruneBefore(cutoff: Date): Promise<number> {
-    const old = await this.records.find({ createdAt: { $lt: cutoff } }, { projection: { _id: 1, state: 1, lockedUntil: 1 } }).toArray();
-    let pruned = 0;
-    for (const record of old) {
-      if (record.state === 'in_progress' && record.lockedUntil.getTime() > Date.now()) continue; // still running
-      pruned += (await this.records.deleteOne({ _id: record._id, state: record.state, lockedUntil: record.lockedUntil })).deletedCount;
-    }
-    return pruned;
+  /**
+   * Deletes the records of the days before `cutoff`'s day (finished ones, and runs that died long ago:
+   * a run holds its key for LOCK_MS, far less than a day); returns how many.
+   */
+  pruneBefore(cutoff: Date): Promise<number> {
+    return this.pruner.pruneBefore(cutoff);
   }
 
   private async claim(id: string, requestHash: string, now: Date): Promise<boolean> {
     try {
-      await this.records.insertOne({ _id: id, requestHash, state: 'in_progress', lockedUntil: new Date(now.getTime() + LOCK_MS), createdAt: now });
+      await this.records.insertOne({
+        _id: id,
+        requestHash,
+        state: 'in_progress',
+        lockedUntil: new Date(now.getTime() + LOCK_MS),
+        createdAt: now,
+        day: utcDayOf(now),
+      });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;

@@ -1,4 +1,5 @@
 export * from './backfill.js';
+export * from './day-buckets.js';
 export * from './indexes.js';
 export * from './migrate-cli.js';
 export * from './migration.js';

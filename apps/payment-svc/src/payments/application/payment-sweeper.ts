@@ -19,6 +19,7 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopListening?: () => void;
+  private lastReconcile = 0;
 
   constructor(
     private readonly config: PaymentConfig,
@@ -37,17 +38,22 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
   }
 
   sweepSoon(): void {
-    this.running ??= this.sweep()
+    const reconcile = Date.now() - this.lastReconcile >= this.config.PAYMENT_RECONCILE_INTERVAL_MS;
+    if (reconcile) this.lastReconcile = Date.now();
+    this.running ??= this.sweep(new Date(), { reconcile })
       .catch((error: unknown) => this.logger.warn({ message: 'payment sweep failed; the next one retries', error: (error as Error).message }))
       .finally(() => (this.running = undefined));
   }
 
-  async sweep(now: Date = new Date()): Promise<void> {
-    await this.holds.scan(now);
+  /** One pass: the small sweeps always; with `reconcile`, also the hold monitor and the payouts still due (PAYMENT_RECONCILE_INTERVAL_MS). */
+  async sweep(now: Date = new Date(), { reconcile = true }: { reconcile?: boolean } = {}): Promise<void> {
+    if (reconcile) await this.holds.scan(now);
     await this.commands.runDeferredCaptures(now);
     await this.commands.finishPendingRefunds(now);
-    await this.payouts.settleDue();
-    paymentMetrics.payoutsDue().set((await this.repository.list({ payoutDue: true })).length);
+    if (reconcile) {
+      await this.payouts.settleDue();
+      paymentMetrics.payoutsDue().set((await this.repository.list({ payoutDue: true })).length);
+    }
     paymentMetrics.disputesOpen().set((await this.repository.list({ disputeOpen: true })).length);
   }
 

@@ -10,6 +10,8 @@ export interface StoredStripeEvent {
   receivedAt: Date;
   processedAt?: Date;
   outcome?: string;
+  /** Set while the event waits to be processed: the processor's filter, an equality the database answers from its index. */
+  pending?: true;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -23,13 +25,13 @@ export class StripeEventStore implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.events = this.connection.collection<StoredStripeEvent>('stripe_events');
-    await this.events.createIndex({ processedAt: 1 });
+    await this.events.createIndex({ pending: 1 }, { sparse: true });
   }
 
   /** False when this event id was stored before (a duplicate delivery). */
-  async add(event: Omit<StoredStripeEvent, 'processedAt' | 'outcome'>): Promise<boolean> {
+  async add(event: Omit<StoredStripeEvent, 'processedAt' | 'outcome' | 'pending'>): Promise<boolean> {
     try {
-      await this.events.insertOne(event);
+      await this.events.insertOne({ ...event, pending: true });
       return true;
     } catch (error) {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
@@ -38,15 +40,11 @@ export class StripeEventStore implements OnModuleInit {
   }
 
   unprocessed(limit = 50): Promise<StoredStripeEvent[]> {
-    return this.events
-      .find({ processedAt: { $exists: false } })
-      .sort({ created: 1 })
-      .limit(limit)
-      .toArray();
+    return this.events.find({ pending: true }).sort({ created: 1 }).limit(limit).toArray();
   }
 
   async markProcessed(id: string, outcome: string): Promise<void> {
-    await this.events.updateOne({ _id: id }, { $set: { processedAt: new Date(), outcome } });
+    await this.events.updateOne({ _id: id }, { $set: { processedAt: new Date(), outcome }, $unset: { pending: 1 } });
   }
 
   find(id: string): Promise<StoredStripeEvent | null> {

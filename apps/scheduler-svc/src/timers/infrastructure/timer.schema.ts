@@ -9,7 +9,7 @@ export type TimerDocument = {
   kind: string;
   subjectId: string;
   dueAt: Date;
-  /** pollMinuteOf(dueAt, when set): the minute the poll finds it in; absent on timers written before it existed (the catch-up scan finds those). */
+  /** pollMinuteOf(dueAt, when set): the minute bucket the poll (and the catch-up) finds it in. */
   pollMinute?: string;
   status: 'scheduled' | 'fired' | 'cancelled';
   sourceEventId: string;
@@ -40,5 +40,4 @@ export const TimerSchema = withOutboxFields(
     { collection: 'timers', versionKey: false },
   ),
 );
-TimerSchema.index({ status: 1, dueAt: 1 });
 TimerSchema.index({ status: 1, pollMinute: 1 });

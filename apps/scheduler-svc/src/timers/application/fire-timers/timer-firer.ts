@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
+import type { Collection, Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
@@ -11,6 +11,10 @@ import { DEADLINE_OF, REMINDER_HOURS, type TimerKind, minuteOf } from '../../dom
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
 const BATCH = 200;
+/** Minute buckets one catch-up run reads at most (a longer outage is worked through by the next runs). */
+const CATCH_UP_MINUTES = 240;
+/** The catch-up's watermark document. */
+const CATCH_UP = 'catch-up';
 
 const metrics = {
   lateness: () =>
@@ -24,8 +28,8 @@ const metrics = {
  * warning or reminder event) in the timer's own outbox. A poll reads only the timers due in the current
  * or the previous minute (`pollMinute`, an equality the database filters on), so its cost does not grow
  * with the thousands of reminders scheduled weeks ahead; every TIMER_CATCH_UP_INTERVAL_MS (and on the
- * first poll) a full scan by `dueAt` also fires anything older, such as timers left while every
- * replica was down. Only the write that finds the timer still `scheduled` wins, so with several
+ * first poll) the minutes no poll looked at are read too, bucket by bucket (see `missed`), which fires
+ * timers left while every replica was down. Only the write that finds the timer still `scheduled` wins, so with several
  * replicas polling at once each timer fires exactly once; the outbox relay publishes the command, and
  * booking-svc applies it only if the deadline still holds (idempotent on its side too).
  */
@@ -35,6 +39,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private lastCatchUp = 0;
+  private sweeps!: Collection<{ _id: string; sweptThrough: string }>;
 
   constructor(
     @InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>,
@@ -44,6 +49,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
+    this.sweeps = this.timers.db.collection<{ _id: string; sweptThrough: string }>('timer_sweeps');
     this.timer = setInterval(() => this.fireSoon(), this.config.TIMER_POLL_INTERVAL_MS).unref();
   }
 
@@ -61,8 +67,8 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   /** Fires what is due now; returns how many this replica fired. */
   async fireDue(now: Date = new Date()): Promise<number> {
     const catchUp = now.getTime() - this.lastCatchUp >= this.config.TIMER_CATCH_UP_INTERVAL_MS;
-    const due = catchUp ? await this.overdue(now) : await this.dueInRecentMinutes(now);
-    if (catchUp && due.length < BATCH) this.lastCatchUp = now.getTime(); // a full batch: keep catching up next poll
+    const due = catchUp ? [...(await this.missed(now)), ...(await this.dueInRecentMinutes(now))] : await this.dueInRecentMinutes(now);
+    if (catchUp) this.lastCatchUp = now.getTime();
     let fired = 0;
     for (const timer of due) if (await this.fire(timer, new Date())) fired++;
     return fired;
@@ -71,9 +77,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   /** The timers due in this minute or the last, by two equality reads, due first. */
   private async dueInRecentMinutes(now: Date): Promise<TimerDocument[]> {
     const minutes = [minuteOf(new Date(now.getTime() - 60_000)), minuteOf(now)];
-    const batches = await Promise.all(
-      minutes.map((pollMinute) => this.timers.find({ status: 'scheduled', pollMinute }, { outbox: 0 }).lean<TimerDocument[]>()),
-    );
+    const batches = await Promise.all(minutes.map((pollMinute) => this.scheduledIn(pollMinute)));
     return batches
       .flat()
       .filter((timer) => timer.dueAt.getTime() <= now.getTime())
@@ -81,13 +85,46 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
       .slice(0, BATCH);
   }
 
-  /** Everything scheduled and due by now, however old (the catch-up scan). */
-  private overdue(now: Date): Promise<TimerDocument[]> {
-    return this.timers
-      .find({ status: 'scheduled', dueAt: { $lte: now } }, { outbox: 0 })
-      .sort({ dueAt: 1 })
-      .limit(BATCH)
-      .lean<TimerDocument[]>();
+  private scheduledIn(pollMinute: string): Promise<TimerDocument[]> {
+    return this.timers.find({ status: 'scheduled', pollMinute }, { outbox: 0 }).lean<TimerDocument[]>();
+  }
+
+  /**
+   * The catch-up: timers still scheduled in the minutes no poll looked at (every replica was down, or
+   * stalled, for more than a minute). A watermark says up to which minute every bucket has been swept;
+   * each run reads the buckets after it, one equality each, up to two minutes ago (the regular poll has
+   * the last two), at most CATCH_UP_MINUTES of them, and moves the watermark on. A timer never lands in
+   * a bucket behind the watermark: one set when it is already due goes into the current minute
+   * (pollMinuteOf). The first run of a new database starts from its earliest scheduled timer.
+   */
+  private async missed(now: Date): Promise<TimerDocument[]> {
+    const until = minuteOf(new Date(now.getTime() - 2 * 60_000));
+    const mark = await this.watermark(until);
+    const buckets: string[] = [];
+    for (let at = Date.parse(`${mark}:00Z`) + 60_000; buckets.length < CATCH_UP_MINUTES && at <= Date.parse(`${until}:00Z`); at += 60_000) {
+      buckets.push(minuteOf(new Date(at)));
+    }
+    const missed: TimerDocument[] = [];
+    for (const pollMinute of buckets) missed.push(...(await this.scheduledIn(pollMinute)));
+    const swept = buckets.at(-1);
+    if (swept) await this.sweeps.updateOne({ _id: CATCH_UP, sweptThrough: mark }, { $set: { sweptThrough: swept } });
+    return missed;
+  }
+
+  /** The minute every bucket up to has been swept (created on the first run: just before the earliest scheduled timer, or `until`). */
+  private async watermark(until: string): Promise<string> {
+    const stored = await this.sweeps.findOne({ _id: CATCH_UP });
+    if (stored) return stored.sweptThrough;
+    let earliest = until;
+    for await (const timer of this.timers.collection.find({ status: 'scheduled' }, { projection: { pollMinute: 1, dueAt: 1 } })) {
+      const minute = (timer['pollMinute'] as string | undefined) ?? minuteOf(timer['dueAt'] as Date);
+      if (minute < earliest) earliest = minute;
+    }
+    const start = minuteOf(new Date(Date.parse(`${earliest}:00Z`) - 60_000));
+    await this.sweeps.insertOne({ _id: CATCH_UP, sweptThrough: start }).catch((error: { code?: number }) => {
+      if (error.code !== 11000) throw error; // another replica started it first
+    });
+    return (await this.sweeps.findOne({ _id: CATCH_UP }))?.sweptThrough ?? start;
   }
 
   private async fire(timer: TimerDocument, now: Date): Promise<boolean> {
