@@ -101,6 +101,8 @@ describe('delivery guarantees between real services', () => {
     const labels = { topic: Topics.bookingEvents, type: 'SlotReserved' };
     const handledBefore = await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'handled' });
     const duplicatesBefore = await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'duplicate' });
+    const deliveryLabels = { ...labels, group: platform.group('notification-svc') };
+    const deliveriesBefore = await counterValue(notification, 'messaging_delivery_seconds_count', deliveryLabels);
     const event = slotReserved(randomUUID());
 
     await send(event);
@@ -113,6 +115,8 @@ describe('delivery guarantees between real services', () => {
     );
     expect(await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'handled' })).toBe(handledBefore + 1);
     expect(await counterValue(notification, 'kafka_messages_consumed_total', { ...labels, outcome: 'duplicate' })).toBe(duplicatesBefore + 1);
+    // Delivery latency is observed for the handling, not for the duplicate.
+    expect(await counterValue(notification, 'messaging_delivery_seconds_count', deliveryLabels)).toBe(deliveriesBefore + 1);
     expect(await activity().countDocuments({ eventId: event.envelope.eventId })).toBe(1);
     const inbox = platform.mongo.db(platform.database('notification-svc')).collection('inbox');
     expect(await inbox.countDocuments({ eventId: event.envelope.eventId })).toBe(1);

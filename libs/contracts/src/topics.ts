@@ -60,7 +60,7 @@ export const Topics = {
 } as const satisfies Record<string, Topic>;
 
 /**
- * Topics that differ from the default (3 partitions, delete after retention). Flags are state, not
+ * Topics that differ from the default (KAFKA_TOPIC_PARTITIONS partitions, delete after retention). Flags are state, not
  * history: one partition keeps their order, compaction keeps the latest setting of each for ever.
  */
 export const TOPIC_SETTINGS: Partial<Record<Topic, { numPartitions: number; configEntries: { name: string; value: string }[] }>> = {

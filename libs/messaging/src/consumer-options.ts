@@ -1,4 +1,13 @@
 import type { Topic } from '@bp/contracts';
+import type { ServiceConfig } from '@bp/platform';
+
+export interface MessagingOptions {
+  /** 'mongo' for services with a database; 'none' for a stateless consumer (every replica gets every message). */
+  inbox: 'mongo' | 'none';
+  /** Overrides the consumer group derived from config (the gateway gives each replica its own). */
+  groupId?: string;
+  extraTopics?: Topic[];
+}
 
 export interface ConsumerOptions {
   groupId: string;
@@ -8,9 +17,33 @@ export interface ConsumerOptions {
   retryBackoffMs: number;
   /** Topics to consume even without a handler here (a command topic whose commands are not handled yet still dead-letters them). */
   extraTopics: Topic[];
+  /** Partitions whose fetched batches are dispatched at once (kafkajs partitionsConsumedConcurrently). */
+  partitionsConsumedConcurrently: number;
+  /** Keys of one partition handled at once; one key's messages are handled one at a time, in offset order. */
+  keyConcurrency: number;
+  /** Messages of one partition past its committable offset at most; a full partition is paused. */
+  maxInFlightPerPartition: number;
+  /** How long close() waits for the messages in flight before it commits what finished and leaves the group. */
+  drainTimeoutMs: number;
 }
 
 export const CONSUMER_OPTIONS = Symbol('CONSUMER_OPTIONS');
+
+/** A service's consumer settings: its validated config, and what its module asked for. */
+export function consumerOptionsFrom(config: ServiceConfig, options: MessagingOptions): ConsumerOptions {
+  return {
+    groupId: options.groupId ?? config.KAFKA_GROUP_ID ?? process.env['SERVICE_NAME'] ?? 'service',
+    fromBeginning: options.inbox === 'none' ? false : config.KAFKA_FROM_BEGINNING,
+    maxAttempts: config.KAFKA_MAX_ATTEMPTS,
+    retryBackoffMs: 200,
+    extraTopics: options.extraTopics ?? [],
+    partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
+    keyConcurrency: config.KAFKA_KEY_CONCURRENCY,
+    maxInFlightPerPartition: config.KAFKA_MAX_IN_FLIGHT_PER_PARTITION,
+    // Half the shutdown budget: the other half commits, leaves the group and closes HTTP and the outbox relay.
+    drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
+  };
+}
 
 /** A handler error that retrying cannot fix (a domain rule): dead-lettered at once. */
 export function isRetryable(error: unknown): boolean {

@@ -56,8 +56,9 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
     return this.pruner.pruneBefore(new Date(now.getTime() - RETENTION_MS));
   }
 
+  /** One indexed lookup by _id returning only the _id (countDocuments would be an aggregation on FerretDB). */
   async hasProcessed(group: string, eventId: string): Promise<boolean> {
-    return (await this.collection.countDocuments({ _id: `${group}:${eventId}` }, { limit: 1 })) > 0;
+    return (await this.collection.findOne({ _id: `${group}:${eventId}` }, { projection: { _id: 1 } })) !== null;
   }
 
   async markProcessed(group: string, eventId: string, type: string): Promise<void> {

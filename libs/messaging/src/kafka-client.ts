@@ -13,15 +13,25 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * How a topic is created: with `partitions` partitions unless TOPIC_SETTINGS gives it its own count
+ * (and its own configuration, such as compaction).
+ */
+export function topicConfig(topic: string, partitions: number): ITopicConfig {
+  return { topic, numPartitions: partitions, replicationFactor: -1, ...(isTopic(topic) ? TOPIC_SETTINGS[topic] : {}) };
+}
+
 /** The process's one kafkajs client, logging through Nest's (pino) logger, plus an admin connection for topics and health. */
 @Injectable()
 export class KafkaClient implements OnApplicationShutdown {
   readonly kafka: Kafka;
   private admin?: Admin;
   private readonly logger = new Logger('kafkajs');
+  private readonly partitions: number;
 
   constructor(config: ServiceConfig) {
     const service = process.env['SERVICE_NAME'] ?? 'service';
+    this.partitions = config.KAFKA_TOPIC_PARTITIONS;
     this.kafka = new Kafka({
       clientId: service,
       brokers: brokersOf(config),
@@ -39,10 +49,11 @@ export class KafkaClient implements OnApplicationShutdown {
   }
 
   /**
-   * Creates the topics that do not exist yet and waits until every partition of every topic has a
-   * leader. Idempotent and safe when several services create the same topic at once on a new cluster.
+   * Creates the topics that do not exist yet, grows those with fewer partitions than configured, and
+   * waits until every partition of every topic has a leader. Idempotent and safe when several
+   * services create or grow the same topic at once.
    */
-  async ensureTopics(topics: string[], options: Partial<ITopicConfig> = {}): Promise<void> {
+  async ensureTopics(topics: string[]): Promise<void> {
     const wanted = [...new Set(topics)];
     const admin = await this.connectedAdmin();
     const existing = new Set(await admin.listTopics());
@@ -50,21 +61,45 @@ export class KafkaClient implements OnApplicationShutdown {
     let createError: unknown;
     if (missing.length > 0) {
       try {
-        await admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((topic) => ({
-            topic,
-            numPartitions: 3,
-            replicationFactor: -1,
-            ...(isTopic(topic) ? TOPIC_SETTINGS[topic] : {}),
-            ...options,
-          })),
-        });
+        await admin.createTopics({ waitForLeaders: true, topics: missing.map((topic) => topicConfig(topic, this.partitions)) });
       } catch (error) {
         createError = error; // often "already exists": another service won the race; the wait below decides
       }
     }
     await this.waitForLeaders(admin, wanted, createError);
+    if (await this.growPartitions(admin, wanted)) await this.waitForLeaders(admin, wanted, undefined);
+  }
+
+  /**
+   * Adds partitions to topics that have fewer than configured. Keys hash to other partitions from
+   * then on: messages already queued under the old count may be handled out of order with newer ones
+   * of the same key, once. A topic another service grew at the same moment is fine; a grow the
+   * cluster refuses (permissions) leaves the topic as it is, which works, with less parallelism.
+   */
+  private async growPartitions(admin: Admin, topics: string[]): Promise<boolean> {
+    const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+    let grown = false;
+    for (const { name, partitions } of metadata) {
+      const count = topicConfig(name, this.partitions).numPartitions ?? this.partitions;
+      if (partitions.length >= count) continue;
+      try {
+        await admin.createPartitions({ topicPartitions: [{ topic: name, count }] });
+        this.logger.warn({ message: 'topic grown: its keys move to other partitions once', topic: name, from: partitions.length, to: count });
+        grown = true;
+      } catch (error) {
+        // INVALID_PARTITIONS: another service grew it first (its new partitions may still lack leaders).
+        if ((error as { type?: string }).type === 'INVALID_PARTITIONS') grown = true;
+        else
+          this.logger.warn({
+            message: 'could not grow topic; it keeps its partitions',
+            topic: name,
+            partitions: partitions.length,
+            wanted: count,
+            error: (error as Error).message,
+          });
+      }
+    }
+    return grown;
   }
 
   private async waitForLeaders(admin: Admin, topics: string[], createError: unknown): Promise<void> {

@@ -1,12 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, EachMessagePayload, KafkaMessage } from 'kafkajs';
+import type { Consumer, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { MessageHeaders, deadLetterTopicFor } from '@bp/contracts';
+import { CONTRACTS, MessageHeaders, deadLetterTopicFor, isTopic } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
 import { CONSUMER_OPTIONS, type ConsumerOptions, isCommandTopic, isRetryable } from './consumer-options.js';
 import { type DEAD_LETTER_REASONS, consumerMetrics, declareConsumerMetrics } from './consumer-metrics.js';
+import { ConsumerPipeline } from './consumer-pipeline.js';
+import { describeError } from './describe-error.js';
 import { INBOX, type Inbox } from './inbox.js';
 import { type InboundMessage, validateInbound } from './inbound-validation.js';
 import { KafkaClient } from './kafka-client.js';
@@ -22,11 +24,16 @@ type Outcome = 'handled' | 'duplicate' | 'ignored' | 'dead-lettered';
 /** How often the group's lag is measured (two admin requests per subscribed topic). */
 const LAG_INTERVAL_MS = 10_000;
 
+/** Finished messages are committed at most this often (one request for every partition that moved). */
+const COMMIT_INTERVAL_MS = 100;
+
 /**
  * A Nest transport on kafkajs with what the built-in one lacks: manual offset commits after the
  * handler finished, validation of every message against its contract before any handler runs, an
  * inbox that makes redeliveries no-ops, bounded retries with backoff, and a dead-letter topic (the
- * original record plus the error in headers) so nothing is dropped silently.
+ * original record plus the error in headers) so nothing is dropped silently. Messages are consumed
+ * through a ConsumerPipeline: one key's messages in order, different keys of a partition at once,
+ * offsets committed up to the oldest unfinished message.
  */
 @Injectable()
 export class KafkaConsumerTransport extends Server implements CustomTransportStrategy {
@@ -38,6 +45,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   private positioned = false;
   private crashed?: string;
   private lagTimer?: NodeJS.Timeout;
+  private pipeline?: ConsumerPipeline;
 
   constructor(
     private readonly client: KafkaClient,
@@ -73,11 +81,20 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     return [...new Set([...fromHandlers, ...this.options.extraTopics])];
   }
 
+  /** The (topic, type) pairs a handler here takes: a handler for every type of a topic takes each type of its contract. */
+  private handledTypes(): Array<{ topic: string; type: string }> {
+    return [...this.messageHandlers.keys()].flatMap((pattern) => {
+      const [topic = pattern, type = ANY_TYPE] = pattern.split('#');
+      if (type !== ANY_TYPE) return [{ topic, type }];
+      return isTopic(topic) ? Object.keys(CONTRACTS[topic]).map((each) => ({ topic, type: each })) : [];
+    });
+  }
+
   private async start(): Promise<void> {
     const topics = this.subscribedTopics();
     if (topics.length === 0) return;
     await this.client.ensureTopics([...topics, this.deadLetterTopic]);
-    declareConsumerMetrics(topics);
+    declareConsumerMetrics({ group: this.options.groupId, topics, handled: this.handledTypes() });
     const consumer = this.client.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -88,9 +105,16 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       // Bounds how long an idle consumer waits on a fetch, and so how soon readiness sees the first one.
       maxWaitTimeInMs: 1000,
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    const pipeline = new ConsumerPipeline(consumer, (topic, partition, message) => this.process(topic, partition, message), {
+      keyConcurrency: this.options.keyConcurrency,
+      maxInFlightPerPartition: this.options.maxInFlightPerPartition,
+      commitIntervalMs: COMMIT_INTERVAL_MS,
+      retryBackoffMs: this.options.retryBackoffMs,
+    });
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
       this.joined = true;
       this.crashed = undefined;
+      pipeline.assigned(event.payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, (event) => {
       this.crashed = String(event.payload.error?.message ?? 'crashed');
@@ -101,7 +125,14 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning });
-    await consumer.run({ autoCommit: false, eachMessage: (payload) => this.process(payload) });
+    // Offsets are committed by the pipeline, and resolved (the next fetch's position) as it dispatches.
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+      eachBatch: (payload) => pipeline.dispatch(payload),
+    });
+    this.pipeline = pipeline;
     this.logger.log(`consuming ${topics.join(', ')} as ${this.options.groupId}`);
     void this.measureLag(topics);
     this.lagTimer = setInterval(() => void this.measureLag(topics), LAG_INTERVAL_MS).unref();
@@ -117,15 +148,14 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     }
   }
 
-  private async process({ topic, partition, message, heartbeat }: EachMessagePayload): Promise<void> {
+  /** Resolves once the message was handled, ignored on purpose, or safely dead-lettered: only then may its offset be committed. */
+  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
     // One CONSUMER span per record, parented on the publish span in its headers: the handler's work joins the producer's trace.
-    const outcome = await withConsumeSpan(topic, partition, this.options.groupId, message, () => this.handle(topic, partition, message, heartbeat));
-    // Commit only after the message was handled, ignored on purpose, or safely dead-lettered.
-    await this.consumer?.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+    const outcome = await withConsumeSpan(topic, partition, this.options.groupId, message, () => this.handle(topic, partition, message));
     this.logger.debug?.({ message: 'message processed', topic, partition, offset: message.offset, outcome });
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> {
+  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
     const validation = await validateInbound(topic, message.value);
     const type = validation.valid ? validation.message.type : (validation.type ?? 'unknown');
     const handler = this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
@@ -161,13 +191,14 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
           }
           this.logger.warn({ message: 'handler failed; retrying', topic, type, eventId: envelope.eventId, attempt, error: describeError(error) });
           await sleep(this.options.retryBackoffMs * 2 ** (attempt - 1));
-          await heartbeat();
         }
       }
     } finally {
       stopTimer();
     }
     await this.inbox.markProcessed(this.options.groupId, envelope.eventId, type);
+    const sinceOccurred = Math.max(0, (Date.now() - Date.parse(envelope.occurredAt)) / 1000);
+    consumerMetrics.delivery().observe({ topic, type, group: this.options.groupId }, sinceOccurred);
     // Logged under the message's correlation id, so one request can be followed across services.
     this.logger.log({ message: 'message handled', topic, type, eventId: envelope.eventId, requestId: envelope.correlationId });
     return count('handled');
@@ -189,7 +220,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     attempts: number,
   ): Promise<void> {
     this.logger.error({ message: 'dead-lettering message', topic, partition, offset: message.offset, reason, error });
-    // If this send fails the offset is not committed and the record is consumed again: never dropped.
+    // If this send fails the message is not finished: it is processed again and no commit passes it. Never dropped.
     await this.producer.forward(this.deadLetterTopic, {
       key: message.key,
       value: message.value,
@@ -207,12 +238,17 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     consumerMetrics.deadLettered().inc({ topic, reason });
   }
 
-  /** Stops fetching, lets the message in flight finish (its offset is committed), then leaves the group. */
+  /**
+   * Stops fetching, lets the messages in flight finish (at most `drainTimeoutMs`), commits what
+   * finished, then leaves the group. What did not finish is consumed again after the restart.
+   */
   async close(): Promise<void> {
     clearInterval(this.lagTimer);
-    const consumer = this.consumer;
+    const [consumer, pipeline] = [this.consumer, this.pipeline];
     this.consumer = undefined;
+    this.pipeline = undefined;
     this.joined = false;
+    await pipeline?.drain(this.subscribedTopics(), this.options.drainTimeoutMs);
     await consumer?.disconnect();
   }
 
@@ -223,10 +259,4 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   unwrap<T>(): T {
     return this.consumer as T;
   }
-}
-
-function describeError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (error instanceof Error) return `${error.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${error.message}`;
-  return String(error);
 }

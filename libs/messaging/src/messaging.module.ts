@@ -1,10 +1,9 @@
 import { type DynamicModule, Injectable, Module, type OnModuleInit, type Provider } from '@nestjs/common';
 import type { INestApplication } from '@nestjs/common';
-import type { Topic } from '@bp/contracts';
 import { ReadinessRegistry, ServiceConfig } from '@bp/platform';
 import { FeatureFlags } from './feature-flags/feature-flags.js';
 import { FeatureFlagsController } from './feature-flags/feature-flags.controller.js';
-import { CONSUMER_OPTIONS, type ConsumerOptions } from './consumer-options.js';
+import { CONSUMER_OPTIONS, type ConsumerOptions, type MessagingOptions, consumerOptionsFrom } from './consumer-options.js';
 import { INBOX, MongoInbox, NoInbox } from './inbox.js';
 import { KafkaClient } from './kafka-client.js';
 import { KafkaConsumerTransport } from './kafka-consumer.transport.js';
@@ -34,27 +33,13 @@ class KafkaReadiness implements OnModuleInit {
   }
 }
 
-export interface MessagingOptions {
-  /** 'mongo' for services with a database; 'none' for a stateless consumer (every replica gets every message). */
-  inbox: 'mongo' | 'none';
-  /** Overrides the consumer group derived from config (the gateway gives each replica its own). */
-  groupId?: string;
-  extraTopics?: Topic[];
-}
-
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const consumerOptions: Provider = {
       provide: CONSUMER_OPTIONS,
       inject: [ServiceConfig],
-      useFactory: (config: ServiceConfig): ConsumerOptions => ({
-        groupId: options.groupId ?? config.KAFKA_GROUP_ID ?? process.env['SERVICE_NAME'] ?? 'service',
-        fromBeginning: options.inbox === 'none' ? false : config.KAFKA_FROM_BEGINNING,
-        maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-        retryBackoffMs: 200,
-        extraTopics: options.extraTopics ?? [],
-      }),
+      useFactory: (config: ServiceConfig): ConsumerOptions => consumerOptionsFrom(config, options),
     };
     return {
       module: MessagingModule,

@@ -14,6 +14,7 @@ import {
   NoInbox,
   type OutgoingMessage,
   buildMessage,
+  consumerOptionsFrom,
 } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
 import { infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
@@ -75,11 +76,9 @@ describe('trace context through the outbox and Kafka (real MongoDB-compatible se
     producer = new KafkaProducer(client);
     relay = new OutboxRelay([model as never], producer, config, new ReadinessRegistry());
     transport = new KafkaConsumerTransport(client, producer, new NoInbox(), {
-      groupId: `tracing-${uniqueSuffix()}`,
-      fromBeginning: false,
+      ...consumerOptionsFrom(config, { inbox: 'none', groupId: `tracing-${uniqueSuffix()}` }),
       maxAttempts: 1,
       retryBackoffMs: 10,
-      extraTopics: [],
     });
     // The topic is shared with other specs: the handler keeps only this spec's messages.
     const handler = async (envelope: InboundMessage, context: KafkaMessageContext) => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ServiceConfig } from '@bp/platform';
 
 export const workspaceRoot = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../..');
 
@@ -30,6 +31,12 @@ export function infraEnv(): InfraEnv {
     if (!env[key]) throw new Error(`${key} is not set and ${home}/env does not exist: run scripts/infra up (npm test does)`);
   }
   return env as InfraEnv;
+}
+
+/** The partition count the services under test create topics with: their KAFKA_TOPIC_PARTITIONS, from this environment as theirs is. */
+export function topicPartitions(): number {
+  const configured = process.env['KAFKA_TOPIC_PARTITIONS'];
+  return configured ? Number(configured) : new ServiceConfig().KAFKA_TOPIC_PARTITIONS;
 }
 
 /** Development settings every locally run service needs (config/local.env). */

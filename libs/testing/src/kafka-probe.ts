@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type IHeaders } from 'kafkajs';
-import { infraEnv, uniqueSuffix } from './infra.js';
+import { topicConfig } from '@bp/messaging';
+import { infraEnv, topicPartitions, uniqueSuffix } from './infra.js';
 
 export interface ProbedRecord {
   topic: string;
@@ -23,7 +24,8 @@ export async function probeTopic(topic: string, kafka = testKafka()): Promise<{ 
   const admin = kafka.admin();
   await admin.connect();
   const existing = await admin.listTopics();
-  if (!existing.includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
+  // Created as the services under test would create it, so none of them grows it under this probe's feet.
+  if (!existing.includes(topic)) await admin.createTopics({ topics: [topicConfig(topic, topicPartitions())], waitForLeaders: true });
   await admin.disconnect();
   const consumer: Consumer = kafka.consumer({ groupId: `probe-${uniqueSuffix()}` });
   const records: ProbedRecord[] = [];

@@ -58,6 +58,38 @@ export class ServiceConfig {
   @Max(20)
   KAFKA_MAX_ATTEMPTS: number = 3;
 
+  /**
+   * Partitions a topic is created with; an existing topic with fewer is grown to this at startup
+   * (topics with their own count in TOPIC_SETTINGS keep it). Growing moves keys to other partitions
+   * once, so messages queued under the old count may be handled out of order across that moment.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_TOPIC_PARTITIONS: number = 12;
+
+  /** Partitions whose fetched batches the consumer dispatches at once. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: number = 4;
+
+  /** Keys of one partition handled at once; the messages of one key are handled one at a time, in offset order. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  KAFKA_KEY_CONCURRENCY: number = 16;
+
+  /**
+   * Messages of one partition the consumer takes past its committed position at most (running,
+   * queued behind their key, or finished behind an older unfinished one). A full partition is paused
+   * until half of them are done; it also bounds what a crash makes the partition consume again.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  KAFKA_MAX_IN_FLIGHT_PER_PARTITION: number = 256;
+
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;

@@ -1,0 +1,49 @@
+/**
+ * Which offset of one partition may be committed while its messages finish out of order: the offset
+ * of the oldest message not finished yet, or the one after the newest message when all are finished.
+ * Everything below a committed offset is finished, so a restart never skips an unfinished message.
+ * Messages are dispatched in increasing offset order; offsets may have gaps (compaction, transaction
+ * markers).
+ */
+export class PartitionProgress {
+  /** Dispatched messages from the oldest unfinished one on, in offset order: the committable offset has not passed them. */
+  private readonly pending: bigint[] = [];
+  /** Pending messages that finished before an older one. */
+  private readonly finishedEarly = new Set<bigint>();
+  /** The offset after the newest dispatched message. */
+  private next?: bigint;
+  private committed?: bigint;
+
+  /** False for a message dispatched here before: after a rebalance, a kept partition is fetched again from its committed offset. */
+  isNew(offset: bigint): boolean {
+    return this.next === undefined || offset >= this.next;
+  }
+
+  dispatch(offset: bigint): void {
+    if (!this.isNew(offset)) throw new Error(`offset ${offset} dispatched after ${this.next! - 1n}`);
+    this.pending.push(offset);
+    this.next = offset + 1n;
+  }
+
+  finish(offset: bigint): void {
+    if (!this.pending.includes(offset)) throw new Error(`offset ${offset} finished but not pending`);
+    this.finishedEarly.add(offset);
+    while (this.pending.length > 0 && this.finishedEarly.delete(this.pending[0]!)) this.pending.shift();
+  }
+
+  /** Messages dispatched that the committable offset has not passed: the partition's window. */
+  get inFlight(): number {
+    return this.pending.length;
+  }
+
+  /** The offset to commit (the next message a restart reads), when it moved past the last commit. */
+  committable(): bigint | undefined {
+    const offset = this.pending[0] ?? this.next;
+    if (offset === undefined || (this.committed !== undefined && offset <= this.committed)) return undefined;
+    return offset;
+  }
+
+  committedAt(offset: bigint): void {
+    if (this.committed === undefined || offset > this.committed) this.committed = offset;
+  }
+}
