@@ -32,6 +32,15 @@ export class ReservationBusyProjection implements OnModuleInit {
   }
 
   async project(doc: ReservationDocument, now: Date = new Date()): Promise<void> {
-    await this.days.apply({ providerId: doc.providerId, entries: [reservationBusyEntry({ ...doc, id: doc._id }, now)] });
+    // As stored: dates may come back as strings from a document another writer made (a restore, a fixture).
+    const reservation = {
+      ...doc,
+      id: doc._id,
+      startTime: new Date(doc.startTime),
+      endTime: new Date(doc.endTime),
+      expiresAt: new Date(doc.expiresAt),
+      bufferMinutes: doc.bufferMinutes ?? 0,
+    };
+    await this.days.apply({ providerId: doc.providerId, entries: [reservationBusyEntry(reservation, now)] });
   }
 }
