@@ -29,6 +29,7 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
   private readonly listeners = new Set<FlagListener>();
   private consumer?: Consumer;
   private loaded = false;
+  private stopped = false;
   private readonly whenLoaded: Promise<void>;
   private markLoaded!: () => void;
 
@@ -45,7 +46,26 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   onApplicationBootstrap(): void {
-    void this.follow().catch((error: unknown) => this.logger.error({ message: 'feature flags reader stopped', error: (error as Error).message }));
+    void this.followUntilStopped();
+  }
+
+  /**
+   * Starts the reader, again and again until it runs: a broker that is briefly away, or metadata not
+   * settled yet (a topic being created or grown by another service), must not leave the replica
+   * without flags, and so unready, for good.
+   */
+  private async followUntilStopped(): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        await this.follow();
+        return;
+      } catch (error) {
+        this.logger.warn({ message: 'feature flags reader could not start; retrying', attempt, error: (error as Error).message });
+        await this.consumer?.disconnect().catch(() => undefined);
+        this.consumer = undefined;
+        await sleep(Math.min(5_000, 200 * 2 ** Math.min(attempt, 5)));
+      }
+    }
   }
 
   /** The flag's value for this context, once the flags have been read (rejects after a timeout, so the caller retries). */
@@ -127,6 +147,7 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     await this.consumer?.disconnect().catch(() => undefined);
   }
 }
