@@ -66,4 +66,20 @@ describe(`engine guarantees (${infraEnv().MONGO_ENGINE || 'MongoDB-compatible se
     expect(inserts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     for (const rejected of inserts.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) expect(rejected.reason).toMatchObject({ code: 11000 });
   });
+  it('keeps answering hundreds of concurrent updates of one hot document', async () => {
+    // FerretDB v1 held the read's PostgreSQL connection while each update took another: with more
+    // concurrent updates than half its pool, every one waited for ever (infra/ferretdb/update-after-read.patch).
+    const many = 240;
+    const wide = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL, { maxPoolSize: many }).connect();
+    try {
+      const hot = wide.db(name).collection<{ _id: string; n: number }>('hot');
+      await hot.insertOne({ _id: 'hot', n: 0 });
+      const updates = Promise.all(Array.from({ length: many }, () => hot.updateOne({ _id: 'hot' }, { $inc: { n: 1 } })));
+      const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the engine stopped answering')), 60_000).unref());
+      await Promise.race([updates, deadline]);
+      expect((await hot.findOne({ _id: 'hot' }))?.n).toBe(many);
+    } finally {
+      await wide.close();
+    }
+  }, 90_000);
 });

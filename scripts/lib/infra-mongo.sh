@@ -3,6 +3,11 @@
 # v1 on a private PostgreSQL cluster. INFRA_MONGO_ENGINE=mongod|ferretdb forces an engine.
 
 : "${FERRETDB_VERSION:=1.24.2}"
+# FerretDB runs an update inside the read that found the document, holding two PostgreSQL connections
+# at once: with its default pool (50) and more concurrent updates than half of it, every operation waits
+# for a connection the others hold, for ever. The services bound their own pools (MONGO_MAX_POOL_SIZE),
+# and this pool is kept above twice the sum of theirs, for two platforms at once (a developer's and a test run's).
+: "${FERRETDB_PG_POOL:=400}"
 : "${MONGO_REPLSET:=rs0}"
 MONGO_WIRE=$INFRA_LIB/infra-mongo-wire.py
 
@@ -186,9 +191,11 @@ mongod_up() {
 
 # --- FerretDB -----------------------------------------------------------------------------------
 
-# FerretDB v1 loses concurrent conditional updates; the project patches it (see the patch's header).
-ferretdb_patch() { echo "$REPO_ROOT/infra/ferretdb/compare-and-swap-updates.patch"; }
-ferretdb_bin() { echo "$INFRA_CACHE/bin/ferretdb-v$FERRETDB_VERSION-$(sha256sum "$(ferretdb_patch)" | cut -c1-12)"; }
+# FerretDB v1 loses concurrent conditional updates and can run out of connections under concurrent
+# updates; the project patches it (see each patch's header), in this order.
+ferretdb_patches() { echo "$REPO_ROOT/infra/ferretdb/compare-and-swap-updates.patch" "$REPO_ROOT/infra/ferretdb/update-after-read.patch"; }
+# shellcheck disable=SC2046 # one word per patch file
+ferretdb_bin() { echo "$INFRA_CACHE/bin/ferretdb-v$FERRETDB_VERSION-$(cat $(ferretdb_patches) | sha256sum | cut -c1-12)"; }
 ferretdb_pattern() { echo "--state-dir=$INFRA_HOME/ferretdb/state"; }
 
 ferretdb_built() {
@@ -214,7 +221,10 @@ ferretdb_build_locked() {
   cp -R "$src" "$build" && chmod -R u+w "$build"
   echo "v$FERRETDB_VERSION" >"$build/build/version/version.txt"
   echo "source" >"$build/build/version/package.txt"
-  (cd "$build" && git apply -p1 "$(ferretdb_patch)") >>"$log" 2>&1 || die "mongo: applying $(ferretdb_patch) failed (log: $log)"
+  local patch
+  for patch in $(ferretdb_patches); do
+    (cd "$build" && git apply -p1 "$patch") >>"$log" 2>&1 || die "mongo: applying $patch failed (log: $log)"
+  done
   if ! (cd "$build" && CGO_ENABLED=0 GOFLAGS=-mod=mod go build -buildvcs=false -trimpath \
     -o "$out" ./cmd/ferretdb >>"$log" 2>&1 </dev/null); then
     tail -n 30 "$log" >&2
@@ -233,7 +243,7 @@ ferretdb_up() {
     mkdir -p "$dir/state"
     pid=$(start_daemon ferretdb "$dir" "$log" env DO_NOT_TRACK=1 "$(ferretdb_bin)" \
       --listen-addr="127.0.0.1:$MONGO_PORT" --handler=postgresql \
-      --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb" \
+      --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=$FERRETDB_PG_POOL" \
       --state-dir="$dir/state" --telemetry=disable --debug-addr=- --log-level=warn)
   fi
   wait_ready ferretdb "$pid" "${MONGO_START_TIMEOUT:-60}" "$log" mongo_ping "$MONGO_PORT"

@@ -8,6 +8,9 @@ import { SlotsModule } from '../slots/slots.module.js';
 import { IdempotencyModule, InternalHttpClient } from '@bp/platform';
 import { BookingActions } from './application/booking-actions.js';
 import { BookingBusyProjection } from './application/booking-busy-projection.js';
+import { BookingTalliesProjection } from './application/booking-tallies-projection.js';
+import { BookingTallyQuery } from './application/booking-tally.query.js';
+import { BookingTallyStore } from './infrastructure/booking-tally.store.js';
 import { BookingCommands } from './application/booking-commands.js';
 import { BookingGauges } from './application/booking-metrics.js';
 import { SlotEffects } from './application/slot-effects.js';
@@ -34,6 +37,9 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
     BookingHealthQuery,
     BookingGauges,
     BookingBusyProjection,
+    BookingTallyStore,
+    BookingTallyQuery,
+    BookingTalliesProjection,
   ],
   exports: [BookingRepository],
 })

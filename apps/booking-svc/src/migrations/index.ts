@@ -6,6 +6,7 @@ import { calendarBusyPerProvider } from './20261205000200-calendar-busy-per-prov
 import { bookingAuditCollection } from './20261205000300-booking-audit-collection.js';
 import { providerStatsCollection } from './20261205000400-provider-stats-collection.js';
 import { bookingDayBuckets } from './20261205000500-day-buckets.js';
+import { bookingTallies } from './20261205000600-booking-tallies.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
 export const bookingMigrations: readonly Migration[] = [
@@ -16,4 +17,5 @@ export const bookingMigrations: readonly Migration[] = [
   bookingAuditCollection,
   providerStatsCollection,
   bookingDayBuckets,
+  bookingTallies,
 ];

@@ -115,6 +115,16 @@ export class DatabaseServiceConfig extends ServiceConfig {
   @IsNotEmpty()
   MONGO_DB: string;
 
+  /**
+   * Most database operations this process runs at once (the driver's pool); more wait in the driver.
+   * Bounded so the engine is never asked for more than it can take at once (FerretDB holds two
+   * PostgreSQL connections per update, from a fixed pool: scripts/lib/infra-mongo.sh).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  MONGO_MAX_POOL_SIZE: number = 20;
+
   /** Readiness fails when an outbox event has waited longer than this to be published. */
   @IsInt()
   @Min(1)

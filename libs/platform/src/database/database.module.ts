@@ -34,6 +34,7 @@ class MongoReadiness implements OnModuleInit {
         uri: config.MONGO_URL,
         dbName: config.MONGO_DB,
         serverSelectionTimeoutMS: 5000,
+        maxPoolSize: config.MONGO_MAX_POOL_SIZE,
         // Indexes (including the unique keys that prevent double booking) are part of the schema.
         autoIndex: true,
       }),

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import { counter, gauge, histogram } from '@bp/platform';
 import type { BookingMode } from '../../providers/domain/booking-settings.js';
 import type { Booking } from '../domain/booking.js';
-import { BookingRepository } from '../infrastructure/booking.repository.js';
+import { BookingTallyQuery } from './booking-tally.query.js';
 
 const HOUR_S = 3600;
 const BOOKING_TYPES: readonly BookingMode[] = ['instant', 'request'];
@@ -69,15 +69,18 @@ function isResponse(type: string | undefined): type is (typeof RESPONSES)[number
 }
 
 const GAUGE_REFRESH_MS = 30_000;
-const EXPIRING_WITHIN_MS = 4 * HOUR_S * 1000;
+const TALLY_RETENTION_MS = 31 * 24 * HOUR_S * 1000;
 
-/** Keeps the pending and expiring-soon gauges current from the database (the dashboard's first two cards). */
+/**
+ * Keeps the pending and expiring-soon gauges current from the booking tallies (the dashboard's first
+ * two cards): a handful of counters, whatever the number of requests. Also prunes the tallies' old days.
+ */
 @Injectable()
 export class BookingGauges implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BookingGauges.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly bookings: BookingRepository) {
+  constructor(private readonly tallies: BookingTallyQuery) {
     declareBookingMetrics();
   }
 
@@ -92,11 +95,10 @@ export class BookingGauges implements OnApplicationBootstrap, OnApplicationShutd
 
   async refresh(now: Date = new Date()): Promise<void> {
     try {
-      const pending = (await this.bookings.summariesInStatus('pending_confirmation')).filter((b) => !b.responded);
-      bookingMetrics.requestsPending().set(pending.length);
-      bookingMetrics
-        .requestsExpiringSoon()
-        .set(pending.filter((b) => b.confirmationExpiresAt && b.confirmationExpiresAt.getTime() <= now.getTime() + EXPIRING_WITHIN_MS).length);
+      const { pendingCount, expiringSoonCount } = await this.tallies.pending(now);
+      bookingMetrics.requestsPending().set(pendingCount);
+      bookingMetrics.requestsExpiringSoon().set(expiringSoonCount);
+      await this.tallies.prune(new Date(now.getTime() - TALLY_RETENTION_MS), now);
     } catch (error) {
       this.logger.warn({ message: 'could not refresh the booking gauges', error: (error as Error).message });
     }

@@ -5,7 +5,6 @@ import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, type OutboxRecord, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingAuditEvent } from '../domain/booking.js';
-import type { BookingStatus } from '../domain/booking-status.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
 import { BOOKING_AUDIT_COLLECTION, BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 
@@ -94,19 +93,6 @@ export class BookingRepository implements OnModuleInit {
     if (and.length > 0) query['$and'] = and;
     const docs = await this.model.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit).lean<BookingDocument[]>();
     return docs.map(toBooking);
-  }
-
-  /** What the admin health summary counts: bookings in one status, only the fields it needs (status is an equality the database filters on). */
-  async summariesInStatus(status: BookingStatus): Promise<Array<{ providerId: string; updatedAt: Date; responded: boolean; confirmationExpiresAt?: Date }>> {
-    const docs = await this.model
-      .find({ status }, { providerId: 1, updatedAt: 1, 'confirmation.responseType': 1, 'confirmation.expiresAt': 1 })
-      .lean<Array<{ providerId: string; updatedAt: Date; confirmation?: { responseType?: string; expiresAt?: Date } }>>();
-    return docs.map((d) => ({
-      providerId: d.providerId,
-      updatedAt: d.updatedAt,
-      responded: Boolean(d.confirmation?.responseType),
-      ...(d.confirmation?.expiresAt ? { confirmationExpiresAt: d.confirmation.expiresAt } : {}),
-    }));
   }
 
   /** A provider's requests awaiting an answer, the most urgent first. */

@@ -1,7 +1,7 @@
 import { Topics } from '@bp/contracts';
+import { KafkaClient, topicConfig } from '@bp/messaging';
 import { ServiceConfig } from '@bp/platform';
 import { infraEnv, testKafka, uniqueSuffix } from '@bp/testing';
-import { KafkaClient, topicConfig } from './kafka-client.js';
 
 describe('topicConfig', () => {
   it('gives a topic the configured partition count unless TOPIC_SETTINGS has its own', () => {

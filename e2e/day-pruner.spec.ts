@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
+import { DayPruner, utcDayOf } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import { DayPruner, utcDayOf } from './day-buckets.js';
 
 const DAY_MS = 86_400_000;
 
