@@ -1,9 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ServiceConfig } from '@bp/platform';
+
+/** Room between a service's queue bound and the gateway's deadline for the refusal to travel back. */
+const SHED_ANSWER_MARGIN_MS = 1000;
+
+/**
+ * UPSTREAM_TIMEOUT_MS must outlast a service's wait for an admission place (HTTP_MAX_QUEUE_WAIT_MS,
+ * the same setting for every service in the chart), so a request a service sheds reaches the client
+ * as 503 OVERLOADED rather than 504.
+ */
+function OutlastsQueueWait(): PropertyDecorator {
+  return ValidateBy({
+    name: 'outlastsQueueWait',
+    validator: {
+      validate: (value, args) => typeof value === 'number' && value >= (args?.object as GatewayConfig).HTTP_MAX_QUEUE_WAIT_MS + SHED_ANSWER_MARGIN_MS,
+      defaultMessage: () => `must be at least HTTP_MAX_QUEUE_WAIT_MS + ${SHED_ANSWER_MARGIN_MS} ms, so a request a service sheds is answered 503, not 504`,
+    },
+  });
+}
 
 export class GatewayConfig extends ServiceConfig {
   override PORT = 3000;
+
+  /**
+   * The gateway's requests mostly wait on a service (cheap for Node), and the services bound their
+   * own work; 256 lets several service replicas be kept busy while still refusing a flood quickly.
+   */
+  override HTTP_MAX_IN_FLIGHT = 256;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   BOOKING_SVC_URL = 'http://127.0.0.1:3001';
@@ -35,10 +59,11 @@ export class GatewayConfig extends ServiceConfig {
   @Min(1)
   HEALTH_HOLDS_WARN_AMOUNT_CENTS: number = 1_000_000;
 
-  /** How long the gateway waits for an owning service. */
+  /** How long the gateway waits for an owning service (504 UPSTREAM_TIMEOUT after it). */
   @IsInt()
   @Min(100)
   @Max(60_000)
+  @OutlastsQueueWait()
   UPSTREAM_TIMEOUT_MS: number = 5000;
 
   /**
