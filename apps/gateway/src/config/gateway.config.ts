@@ -96,19 +96,38 @@ export class GatewayConfig extends ServiceConfig {
   @IsNotEmpty()
   GATEWAY_INSTANCE_ID = randomUUID();
 
-  /** Redis for rate-limit counters shared by every replica. */
+  /** Redis for rate-limit counters shared by every replica (docs/gateway-api.md#rate-limits). */
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Requests per minute per client IP (every /api route), and per authenticated user. */
+  /**
+   * Longest a rate-limit check waits for Redis before it is counted in this process's memory instead
+   * (a hung Redis must not hang requests). Redis answers in about a millisecond when healthy.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(2000)
+  RATE_LIMIT_REDIS_TIMEOUT_MS: number = 150;
+
+  /** Requests per minute per client address without a valid token (every /api route together). */
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_IP_PER_MINUTE: number = 600;
 
+  /** Requests per minute per authenticated user, whatever their address (every /api route together). */
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_USER_PER_MINUTE: number = 300;
+
+  /**
+   * Requests per minute per client address with valid tokens: a ceiling for one address holding many
+   * tokens. High, because many patients share an address behind a carrier or corporate NAT: 12,000
+   * (200/s) is twice the ~100 requests/s of 25 new patients a second from one address.
+   */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE: number = 12_000;
 
   /** Oldest client app version still served (426 UPGRADE_REQUIRED below it); unset serves every version. */
   @IsOptional()
