@@ -384,6 +384,12 @@ describe('values.schema.json', () => {
     ['an unknown service', ['--set', 'services.search-svc.enabled=true'], "additional properties 'search-svc' not allowed"],
     ['a CIDR that is not one', ['--set-json', 'networkPolicy.egress.kafka.cidrs=["kafka.local"]'], '/networkPolicy/egress/kafka/cidrs/0'],
     ['a lower-case secret name', ['--set', 'secrets.values.jwt_secret=x'], "additional properties 'jwt_secret' not allowed"],
+    [
+      'a service without admission places',
+      ['--set', 'services.booking-svc.config.HTTP_MAX_IN_FLIGHT=0'],
+      "'/services/booking-svc/config/HTTP_MAX_IN_FLIGHT': minimum",
+    ],
+    ['a queue wait beyond its bound', ['--set', 'config.HTTP_MAX_QUEUE_WAIT_MS=60000'], "'/config/HTTP_MAX_QUEUE_WAIT_MS': maximum"],
   ])('refuses %s', async (_label, args, message) => {
     expect(await renderError(args)).toContain(message);
   });

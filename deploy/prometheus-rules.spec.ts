@@ -59,6 +59,7 @@ describe('Prometheus alert rules', () => {
         'BookingRequestsExpiredHigh',
         'CronJobFailed',
         'CronJobStale',
+        'GatewayRateLimitFallback',
         'KafkaConsumerLagHigh',
         'KafkaMessagesDeadLettered',
         'OutboxLagHigh',

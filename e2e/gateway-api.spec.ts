@@ -149,7 +149,7 @@ describe('gateway public API', () => {
     expect(new Date(booking.body.data.localTimes.start).getTime()).toBe(new Date(reservation.body.data.startTime).getTime());
   });
 
-  it('limits each user and each client address, answering 429 with Retry-After', async () => {
+  it('limits each user and each client address without a token, answering 429 with Retry-After', async () => {
     const base = limited.url;
     const user = await devToken('patient', `patient-${randomUUID()}`);
     const byUser: number[] = [];
@@ -168,6 +168,8 @@ describe('gateway public API', () => {
   });
 
   it('asks clients below the minimum version to upgrade (426)', async () => {
+    // A patient of its own: a user's requests count against its limit across routes and replicas (shared Redis).
+    const patientToken = await devToken('patient', `patient-${randomUUID()}`);
     const old = await call('GET', '/api/bookings/patient', {
       base: limited.url,
       token: patientToken,

@@ -87,7 +87,15 @@ describe('metrics the dashboards and alerts rely on', () => {
 
   it('declares the metrics that only move on an event at startup, in every service that owns them', () => {
     const expected: Record<string, string[]> = {
-      'booking-svc': ['booking_requests_pending', 'booking_requests_expiring_soon', 'outbox_publish_failures_total', 'kafka_messages_dead_lettered_total'],
+      'booking-svc': [
+        'booking_requests_pending',
+        'booking_requests_expiring_soon',
+        'outbox_publish_failures_total',
+        'kafka_messages_dead_lettered_total',
+        'http_server_requests_shed_total',
+        'http_server_requests_in_flight',
+        'http_server_requests_queued',
+      ],
       'payment-svc': [
         'booking_payment_holds_active_amount_cents',
         'booking_payment_holds_expiring_soon',
@@ -101,7 +109,7 @@ describe('metrics the dashboards and alerts rely on', () => {
         'scheduler_job_last_success_timestamp_seconds',
         'scheduler_job_duration_seconds_bucket',
       ],
-      gateway: ['http_server_request_duration_seconds_bucket'],
+      gateway: ['http_server_request_duration_seconds_bucket', 'http_server_requests_shed_total', 'gateway_rate_limit_fallback_total'],
     };
     for (const [service, names] of Object.entries(expected)) {
       const missing = names.filter((name) => !scrapes.get(service)!.names.has(name));

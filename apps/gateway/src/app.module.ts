@@ -50,7 +50,7 @@ export class AppModule {
         BookingEventsConsumer,
       ],
       providers: [
-        // Order matters: rate limits (per IP, and per user once the token verifies) before the header checks.
+        // Order matters: rate limits (per user once the token verifies, else per address) before the header checks.
         { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: ClientHeadersGuard },
         InternalHttpClient,

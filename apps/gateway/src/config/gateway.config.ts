@@ -1,9 +1,33 @@
 import { randomUUID } from 'node:crypto';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
 import { ServiceConfig } from '@bp/platform';
+
+/** Room between a service's queue bound and the gateway's deadline for the refusal to travel back. */
+const SHED_ANSWER_MARGIN_MS = 1000;
+
+/**
+ * UPSTREAM_TIMEOUT_MS must outlast a service's wait for an admission place (HTTP_MAX_QUEUE_WAIT_MS,
+ * the same setting for every service in the chart), so a request a service sheds reaches the client
+ * as 503 OVERLOADED rather than 504.
+ */
+function OutlastsQueueWait(): PropertyDecorator {
+  return ValidateBy({
+    name: 'outlastsQueueWait',
+    validator: {
+      validate: (value, args) => typeof value === 'number' && value >= (args?.object as GatewayConfig).HTTP_MAX_QUEUE_WAIT_MS + SHED_ANSWER_MARGIN_MS,
+      defaultMessage: () => `must be at least HTTP_MAX_QUEUE_WAIT_MS + ${SHED_ANSWER_MARGIN_MS} ms, so a request a service sheds is answered 503, not 504`,
+    },
+  });
+}
 
 export class GatewayConfig extends ServiceConfig {
   override PORT = 3000;
+
+  /**
+   * The gateway's requests mostly wait on a service (cheap for Node), and the services bound their
+   * own work; 256 lets several service replicas be kept busy while still refusing a flood quickly.
+   */
+  override HTTP_MAX_IN_FLIGHT = 256;
 
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   BOOKING_SVC_URL = 'http://127.0.0.1:3001';
@@ -35,10 +59,11 @@ export class GatewayConfig extends ServiceConfig {
   @Min(1)
   HEALTH_HOLDS_WARN_AMOUNT_CENTS: number = 1_000_000;
 
-  /** How long the gateway waits for an owning service. */
+  /** How long the gateway waits for an owning service (504 UPSTREAM_TIMEOUT after it). */
   @IsInt()
   @Min(100)
   @Max(60_000)
+  @OutlastsQueueWait()
   UPSTREAM_TIMEOUT_MS: number = 5000;
 
   /**
@@ -71,19 +96,38 @@ export class GatewayConfig extends ServiceConfig {
   @IsNotEmpty()
   GATEWAY_INSTANCE_ID = randomUUID();
 
-  /** Redis for rate-limit counters shared by every replica. */
+  /** Redis for rate-limit counters shared by every replica (docs/gateway-api.md#rate-limits). */
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Requests per minute per client IP (every /api route), and per authenticated user. */
+  /**
+   * Longest a rate-limit check waits for Redis before it is counted in this process's memory instead
+   * (a hung Redis must not hang requests). Redis answers in about a millisecond when healthy.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(2000)
+  RATE_LIMIT_REDIS_TIMEOUT_MS: number = 150;
+
+  /** Requests per minute per client address without a valid token (every /api route together). */
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_IP_PER_MINUTE: number = 600;
 
+  /** Requests per minute per authenticated user, whatever their address (every /api route together). */
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_USER_PER_MINUTE: number = 300;
+
+  /**
+   * Requests per minute per client address with valid tokens: a ceiling for one address holding many
+   * tokens. High, because many patients share an address behind a carrier or corporate NAT: 12,000
+   * (200/s) is twice the ~100 requests/s of 25 new patients a second from one address.
+   */
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE: number = 12_000;
 
   /** Oldest client app version still served (426 UPGRADE_REQUIRED below it); unset serves every version. */
   @IsOptional()

@@ -14,9 +14,9 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'The body is too large (PAYLOAD_TOO_LARGE)',
   422: 'Well-formed but refused by a business rule, or an idempotency key reused with a different body',
   426: 'The client app is older than the supported minimum (CLIENT_UPGRADE_REQUIRED)',
-  429: 'Rate limited (RATE_LIMITED, with Retry-After)',
+  429: 'Rate limited (RATE_LIMITED): retry after the seconds in Retry-After',
   502: 'A dependent service or Stripe failed',
-  503: 'Temporarily unavailable (a kill switch such as BOOKINGS_DISABLED, or a dependency down)',
+  503: 'Temporarily unavailable: OVERLOADED (the platform is saturated; retry after the seconds in Retry-After), a kill switch such as BOOKINGS_DISABLED, or a dependency down',
   504: 'A dependent service did not answer in time',
 };
 

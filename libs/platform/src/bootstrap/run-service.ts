@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
 import type { ServiceConfig } from '../config/service.config.js';
+import { controlAdmission } from '../http/admission/admission-control.js';
 import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
 import type { Migration } from '../migrations/migration.js';
@@ -23,6 +24,8 @@ export interface ServiceDefinition<C extends ServiceConfig> {
   rawBody?: boolean;
   /** The service's database migrations: it is not ready until they are all applied (docs/migrations.md). */
   migrations?: readonly Migration[];
+  /** Routes that bypass admission control besides /health/* and /metrics: long-lived streams, which would hold a place while open. */
+  admissionExemptRoutes?: readonly string[];
 }
 
 function trustProxyOf(setting: string): boolean | string {
@@ -78,8 +81,10 @@ function stopGracefullyOn(signals: NodeJS.Signals[], app: INestApplication, logg
 
 /**
  * Boots one service: validated config (refusing to start on bad config), Nest on Fastify with JSON
- * logs, HTTP metrics, its Kafka consumer, and graceful shutdown on SIGTERM/SIGINT: Nest closes the
- * consumer first (in-flight message finished, offsets committed), then HTTP, then connections.
+ * logs, HTTP metrics, admission control (bounded requests in flight and waiting, 503 OVERLOADED past
+ * them: docs/back-pressure.md), its Kafka consumer, and graceful shutdown on SIGTERM/SIGINT: Nest
+ * closes the consumer first (in-flight message finished, offsets committed), then HTTP, then
+ * connections.
  */
 export async function runService<C extends ServiceConfig>(definition: ServiceDefinition<C>): Promise<INestApplication> {
   process.env['SERVICE_NAME'] ??= definition.name;
@@ -105,6 +110,10 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   const logger = app.get(Logger);
   app.useLogger(logger);
   observeHttp(app);
+  controlAdmission(app.getHttpAdapter().getInstance(), {
+    limits: { maxInFlight: config.HTTP_MAX_IN_FLIGHT, maxQueueLength: config.HTTP_MAX_QUEUE_LENGTH, maxQueueWaitMs: config.HTTP_MAX_QUEUE_WAIT_MS },
+    exemptRoutes: definition.admissionExemptRoutes ?? [],
+  });
   if (definition.migrations) await watchMigrations(app, definition.migrations, logger);
   stopGracefullyOn(['SIGTERM', 'SIGINT'], app, logger, config.SHUTDOWN_TIMEOUT_MS);
 

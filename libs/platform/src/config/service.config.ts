@@ -103,6 +103,32 @@ export class ServiceConfig {
   @IsInt()
   @Min(1000)
   SHUTDOWN_TIMEOUT_MS: number = 15000;
+
+  /**
+   * Requests this process works on at once (admission control; /health/* and /metrics are not
+   * counted). More wait for a place, or are answered 503 OVERLOADED with Retry-After. 64 keeps a
+   * service's database pool and event loop busy without letting a burst pile up behind them.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  HTTP_MAX_IN_FLIGHT: number = 64;
+
+  /** Requests that may wait for a place; one more is answered 503 OVERLOADED at once. 0: none wait. */
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  HTTP_MAX_QUEUE_LENGTH: number = 256;
+
+  /**
+   * Longest wait for a place before 503 OVERLOADED (Retry-After: this, rounded up to whole seconds,
+   * at least 1). Must stay well below every caller's deadline (the gateway's UPSTREAM_TIMEOUT_MS), so
+   * a refused request is answered as such rather than timing out.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(30_000)
+  HTTP_MAX_QUEUE_WAIT_MS: number = 1000;
 }
 
 /** Services that own a database. */

@@ -34,7 +34,8 @@ export function failure(code: string, message: string, details?: unknown): ApiFa
 
 /**
  * An error meant for the HTTP caller, with a stable code from the spec's error envelope. Interface
- * layers translate domain errors into this; domain code never throws it.
+ * layers translate domain errors into this; domain code never throws it. `retryAfterSeconds` (429,
+ * 503) is sent as the Retry-After header.
  */
 export class ApiError extends Error {
   constructor(
@@ -42,6 +43,7 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly details?: unknown,
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -41,6 +41,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     // An ApiError is an answer we chose (503 NOT_READY, 502 from a dependency), not a failure to log.
     if (status >= 500 && !(error instanceof ApiError))
       this.logger.error({ message: 'request failed', error: error instanceof Error ? error.stack : String(error) });
+    if (error instanceof ApiError && error.retryAfterSeconds !== undefined) void reply.header('Retry-After', String(error.retryAfterSeconds));
     void reply.status(status).send(body);
   }
 

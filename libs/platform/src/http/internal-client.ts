@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ServiceConfig } from '../config/service.config.js';
 import { requestContext } from '../context/request-context.js';
+import { OVERLOADED } from './admission/admission-control.js';
 import { ApiError, type ApiFailure, type ApiSuccess } from './api-envelope.js';
 import { INTERNAL_TOKEN_HEADER } from './internal-auth.guard.js';
 
@@ -19,9 +20,25 @@ export interface InternalCall {
 const DEFAULT_TIMEOUT_MS = 5000;
 
 /**
+ * A downstream answer the caller should see as it is: a 4xx (429 included), and a 503 OVERLOADED —
+ * the downstream refused the request before doing anything, so it is safe and useful to retry later.
+ * Any other 5xx is a failure of the downstream (502).
+ */
+const isRelayed = (status: number, code: string) => status < 500 || (status === 503 && code === OVERLOADED);
+
+/** The Retry-After of a 429 or 503 in whole seconds: the downstream's, at least 1, and 1 when it named none. */
+function retryAfterOf(response: Response): number | undefined {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  const seconds = Number(response.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds >= 1 ? Math.ceil(seconds) : 1;
+}
+
+/**
  * Internal HTTP to the owning service: timeout, the caller's request id, trace context, idempotency
- * key and actor, and the internal token. The downstream's error envelope comes back as an ApiError
- * with the same status and code, so the gateway relays it unchanged.
+ * key and actor, and the internal token. The downstream's 4xx, and its 503 OVERLOADED, come back as
+ * an ApiError with the same status, code and Retry-After, so the gateway relays them unchanged; a
+ * downstream that does not answer in time is 504, one that cannot be reached 503 UPSTREAM_UNAVAILABLE
+ * (Retry-After 1), any other failure 502.
  */
 @Injectable()
 export class InternalHttpClient {
@@ -54,11 +71,12 @@ export class InternalHttpClient {
       });
     } catch (error) {
       if ((error as Error).name === 'TimeoutError') throw new ApiError(504, 'UPSTREAM_TIMEOUT', 'A dependent service did not answer in time');
-      throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable');
+      throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable', undefined, 1);
     }
     const body = (await response.json().catch(() => null)) as ApiSuccess<T> | ApiFailure | null;
     if (body?.success === true) return { status: response.status, data: body.data };
-    if (body?.success === false && response.status < 500) throw new ApiError(response.status, body.error.code, body.error.message, body.error.details);
+    if (body?.success === false && isRelayed(response.status, body.error.code))
+      throw new ApiError(response.status, body.error.code, body.error.message, body.error.details, retryAfterOf(response));
     throw new ApiError(502, 'UPSTREAM_ERROR', 'A dependent service failed');
   }
 }

@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { ConfigValidationError, loadConfig } from '@bp/platform';
+import { GatewayConfig } from './gateway.config.js';
+
+const valid = { KAFKA_BROKERS: '127.0.0.1:9092', INTERNAL_API_TOKEN: 'a-long-enough-internal-token', JWT_SECRET: 'x'.repeat(32) };
+const problemsOf = (env: Record<string, string>) => {
+  try {
+    loadConfig('gateway', GatewayConfig, { ...valid, ...env });
+    return [];
+  } catch (error) {
+    return (error as ConfigValidationError).problems;
+  }
+};
+
+describe('GatewayConfig', () => {
+  it('admits more requests at once than a service, and waits longer for a service than a service queues', () => {
+    const config = loadConfig('gateway', GatewayConfig, valid);
+    expect({ inFlight: config.HTTP_MAX_IN_FLIGHT, queueWait: config.HTTP_MAX_QUEUE_WAIT_MS, upstream: config.UPSTREAM_TIMEOUT_MS }).toEqual({
+      inFlight: 256,
+      queueWait: 1000,
+      upstream: 5000,
+    });
+    expect(config.RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE).toBe(12_000);
+  });
+
+  it('refuses an upstream deadline that a shed request’s answer could not beat', () => {
+    expect(problemsOf({ UPSTREAM_TIMEOUT_MS: '1500', HTTP_MAX_QUEUE_WAIT_MS: '1000' })).toEqual([
+      expect.stringMatching(/^UPSTREAM_TIMEOUT_MS: must be at least HTTP_MAX_QUEUE_WAIT_MS \+ 1000 ms/),
+    ]);
+    expect(problemsOf({ UPSTREAM_TIMEOUT_MS: '2000', HTTP_MAX_QUEUE_WAIT_MS: '1000' })).toEqual([]);
+    expect(problemsOf({ UPSTREAM_TIMEOUT_MS: '1500', HTTP_MAX_QUEUE_WAIT_MS: '500' })).toEqual([]);
+  });
+
+  it('bounds the admission and rate-limit settings', () => {
+    const problems = problemsOf({
+      HTTP_MAX_IN_FLIGHT: '0',
+      HTTP_MAX_QUEUE_LENGTH: '-1',
+      RATE_LIMIT_REDIS_TIMEOUT_MS: '5000',
+      RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE: '0',
+    });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'HTTP_MAX_IN_FLIGHT',
+      'HTTP_MAX_QUEUE_LENGTH',
+      'RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE',
+      'RATE_LIMIT_REDIS_TIMEOUT_MS',
+    ]);
+  });
+});
