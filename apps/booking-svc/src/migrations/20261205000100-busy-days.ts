@@ -4,7 +4,7 @@ import type { BookingDocument } from '../bookings/infrastructure/booking.schema.
 import { toBooking } from '../bookings/infrastructure/booking.repository.js';
 import { reservationBusyEntry } from '../reservations/application/reservation-busy-projection.js';
 import type { ReservationDocument } from '../reservations/infrastructure/reservation.schema.js';
-import { type BusyEntry, applyBusyUpdates, busyDayId, busyMonthKey, decodeEntries, encodeEntries, utcDay } from '../slots/domain/busy-day.js';
+import { type BusyEntry, applyBusyUpdates, busyDayId, busyMonthKey, decodeEntries, encodeBusy, encodeEntries, utcDay } from '../slots/domain/busy-day.js';
 
 /*
  * Builds the availability read model (`busy_days`, slots/domain/busy-day.ts) from the bookings and
@@ -60,7 +60,7 @@ export const busyDays = defineMigration(
           const doc = await days.findOne({ _id: id });
           const next = applyBusyUpdates(decodeEntries(doc?.entries), entries, now.getTime());
           if (!next) break;
-          const fields = { entries: encodeEntries(next), updatedAt: now };
+          const fields = { entries: encodeEntries(next), busy: encodeBusy(next, now.getTime()), updatedAt: now };
           const done = doc
             ? (await days.updateOne({ _id: id, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1
             : await days.insertOne({ _id: id, providerId, month: busyMonthKey(providerId, id.slice(-10, -3)), v: 1, ...fields }).then(

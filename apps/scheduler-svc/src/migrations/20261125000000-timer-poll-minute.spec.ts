@@ -1,7 +1,7 @@
 import mongoose, { type mongo } from 'mongoose';
 import { MigrationRunner } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import { schedulerMigrations } from './index.js';
+import { timerPollMinute } from './20261125000000-timer-poll-minute.js';
 
 const timer = (id: string, status: string, dueAt: Date, extra: object = {}) => ({ _id: id, kind: 'reminder-24h', subjectId: id, dueAt, status, ...extra });
 const seeded = [
@@ -13,7 +13,8 @@ const seeded = [
 describe('scheduler-svc migration 20261125000000 timer-poll-minute', () => {
   let client: mongo.MongoClient;
   let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, schedulerMigrations, { lockWaitMs: 5_000 });
+  // This migration alone: later ones have their own specs.
+  const runner = () => new MigrationRunner(db, [timerPollMinute], { lockWaitMs: 5_000 });
   const timers = async () => Object.fromEntries((await db.collection('timers').find({}).toArray()).map((t) => [String(t._id), t['pollMinute']]));
 
   beforeAll(async () => {

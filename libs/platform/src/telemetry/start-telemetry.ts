@@ -4,7 +4,7 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
 
 let sdk: NodeSDK | undefined;
 
@@ -12,8 +12,10 @@ let sdk: NodeSDK | undefined;
  * Starts OpenTelemetry before anything it instruments is loaded: main.ts calls this and only then
  * imports the Nest application dynamically. Spans are exported over OTLP/HTTP (JSON) to
  * `${OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces` when the endpoint is set, in batches tuned by the
- * standard OTEL_BSP_* variables; otherwise spans are still made, so trace ids reach logs and Kafka
- * headers, and dropped. Kafka spans are made by @bp/messaging itself (see message-tracing.ts), not
+ * standard OTEL_BSP_* variables. Without the endpoint nothing is exported, so nothing is recorded
+ * either: spans are made unsampled (trace ids still reach logs and Kafka headers, and a caller's
+ * sampled trace is still followed) and database calls are not instrumented; recording and dropping
+ * every span cost a sixth of each service's CPU under load. Kafka spans are made by @bp/messaging itself (see message-tracing.ts), not
  * by the kafkajs instrumentation. No metrics or logs go over OTLP (Prometheus and stdout do that).
  */
 export function startTelemetry(service: string): void {
@@ -21,19 +23,22 @@ export function startTelemetry(service: string): void {
   // ES modules are instrumented through import-in-the-middle's loader hook.
   register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  const http = new HttpInstrumentation({
+    ignoreIncomingRequestHook: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true,
+    // Background work (outbox sweeps, job polling, SDK calls from jobs) does not start traces of its own.
+    requireParentforOutgoingSpans: true,
+  });
   sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': service }),
-    spanProcessors: [endpoint ? new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` })) : new NoopSpanProcessor()],
+    ...(endpoint
+      ? { spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))] }
+      : {
+          spanProcessors: [new NoopSpanProcessor()],
+          ...(process.env['OTEL_TRACES_SAMPLER'] ? {} : { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }),
+        }),
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true,
-        // Background work (outbox sweeps, job polling, SDK calls from jobs) does not start traces of its own.
-        requireParentforOutgoingSpans: true,
-      }),
-      new MongooseInstrumentation({ requireParentSpan: true }),
-    ],
+    instrumentations: endpoint ? [http, new MongooseInstrumentation({ requireParentSpan: true })] : [http],
   });
   sdk.start();
 }

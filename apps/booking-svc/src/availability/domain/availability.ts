@@ -1,4 +1,3 @@
-import { DateTime } from 'luxon';
 import type { BookingSettings } from '../../providers/domain/booking-settings.js';
 import { type Schedule, workingSpans } from '../../providers/domain/schedule.js';
 
@@ -56,7 +55,6 @@ function mergeBusy(busy: BusyInterval[]): BusyInterval[] {
  */
 export function availableSlots(request: AvailabilityRequest): AvailableSlot[] {
   const { schedule, settings } = request;
-  const zone = schedule.timezone;
   const { earliest, latest } = bookingWindow(settings, request.now);
   const busy = mergeBusy(request.busy);
   const durationMs = request.serviceDurationMinutes * 60_000;
@@ -64,9 +62,9 @@ export function availableSlots(request: AvailabilityRequest): AvailableSlot[] {
   const bufferMs = settings.bufferMinutes * 60_000;
   const slots: AvailableSlot[] = [];
   let next = 0; // first busy interval that may still reach a later slot
-  for (const span of workingSpans(schedule, DateTime.fromISO(request.fromDate, { zone }), DateTime.fromISO(request.toDate, { zone }))) {
-    const spanEnd = span.end.toMillis();
-    for (let start = span.start.toMillis(); start + durationMs <= spanEnd; start += stepMs) {
+  for (const span of workingSpans(schedule, request.fromDate, request.toDate)) {
+    const spanEnd = span.end;
+    for (let start = span.start; start + durationMs <= spanEnd; start += stepMs) {
       if (start < earliest.getTime() || start > latest.getTime()) continue;
       const end = start + durationMs;
       while (next < busy.length && busy[next]!.end <= start) next++;

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { OutboxRelay } from '@bp/outbox';
 import type { Booking } from '../domain/booking.js';
-import { TALLY_KINDS, talliesOf } from '../domain/booking-tallies.js';
+import { talliesOf, talliesToLeave } from '../domain/booking-tallies.js';
 import { BOOKING_COLLECTION, type BookingDocument } from '../infrastructure/booking.schema.js';
 import { toBooking } from '../infrastructure/booking.repository.js';
 import { BookingTallyStore } from '../infrastructure/booking-tally.store.js';
@@ -19,6 +19,6 @@ export class BookingTalliesProjection implements OnModuleInit {
   }
 
   project(booking: Booking): Promise<void> {
-    return this.tallies.reconcile(booking.id, talliesOf(booking), TALLY_KINDS);
+    return this.tallies.reconcile(booking.id, talliesOf(booking), talliesToLeave(booking));
   }
 }

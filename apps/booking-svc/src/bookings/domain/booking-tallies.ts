@@ -70,3 +70,15 @@ export function talliesOf(booking: Pick<Booking, 'id' | 'providerId' | 'status' 
 }
 
 export const TALLY_KINDS: readonly TallyKind[] = ['pending', 'expired'];
+
+/**
+ * The tallies a booking may have been in before and is not in now, so its projection must take it out
+ * (each a read): a request that waited and was answered, expired or cancelled; an expiry an admin
+ * overrode. A new booking, an instant one, or one still waiting cannot have left anything.
+ */
+export function talliesToLeave(booking: Pick<Booking, 'bookingType' | 'status' | 'confirmation' | 'notes'>): TallyKind[] {
+  const kinds: TallyKind[] = [];
+  if (booking.bookingType === 'request' && booking.status !== 'pending_payment' && !isPendingRequest(booking)) kinds.push('pending');
+  if (booking.status !== 'expired' && booking.notes.adminNotes) kinds.push('expired');
+  return kinds;
+}

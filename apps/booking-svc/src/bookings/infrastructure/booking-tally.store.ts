@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner } from '@bp/platform';
+import { DayPruner, KeyedBatches } from '@bp/platform';
 import type { TallyCounter, TallyKind, TallyMembership } from '../domain/booking-tallies.js';
 
 /** That a booking is in a tally, and which counters it added one to (taken off again when it leaves). */
@@ -31,6 +31,16 @@ const DUPLICATE_KEY = 11000;
 export class BookingTallyStore implements OnModuleInit {
   private markers!: Collection<MarkerDocument>;
   private counters!: Collection<CounterDocument>;
+  /** Increments of one counter made at once are one write (a busy provider's counters are hot). */
+  private readonly increments = new KeyedBatches<{ fields?: Omit<CounterDocument, '_id' | 'n'>; by: number }>(async (id, batch) => {
+    const fields = batch.find((b) => b.fields)?.fields;
+    await this.increment(
+      id,
+      batch.reduce((sum, b) => sum + b.by, 0),
+      fields,
+    );
+    return batch.map(() => undefined);
+  });
   private readonly markerPruner = new DayPruner<MarkerDocument>(() => this.markers, 45);
   private readonly counterPruner = new DayPruner<CounterDocument>(() => this.counters, 45);
 
@@ -44,13 +54,10 @@ export class BookingTallyStore implements OnModuleInit {
     await this.counters.createIndex({ day: 1 }, { sparse: true });
   }
 
-  /** Makes the booking's tallies what `memberships` says: enters those it is in, leaves the other kinds. */
-  async reconcile(bookingId: string, memberships: TallyMembership[], kinds: readonly TallyKind[]): Promise<void> {
-    for (const kind of kinds) {
-      const membership = memberships.find((m) => m.kind === kind);
-      if (membership) await this.enter(membership);
-      else await this.leave(kind, bookingId);
-    }
+  /** Makes the booking's tallies what `memberships` says: enters those it is in, leaves `leaving` (those it is not in). */
+  async reconcile(bookingId: string, memberships: TallyMembership[], leaving: readonly TallyKind[]): Promise<void> {
+    for (const membership of memberships) await this.enter(membership);
+    for (const kind of leaving) if (!memberships.some((m) => m.kind === kind)) await this.leave(kind, bookingId);
   }
 
   async enter({ kind, bookingId, counters }: TallyMembership): Promise<void> {
@@ -61,24 +68,32 @@ export class BookingTallyStore implements OnModuleInit {
       if ((error as { code?: number }).code === DUPLICATE_KEY) return; // already counted
       throw error;
     }
-    for (const { id, ...counter } of counters) {
-      const fields = { ...counter, ...(counter.kind.startsWith('expired') && counter.at ? { day: counter.at } : {}) };
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.counters.updateOne({ _id: id }, { $inc: { n: 1 }, $setOnInsert: fields }, { upsert: true });
-          break;
-        } catch (error) {
-          // Two first increments at once: one inserted the counter, the other now finds it.
-          if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= 3) throw error;
-        }
-      }
-    }
+    await Promise.all(
+      counters.map(({ id, ...counter }) =>
+        this.increments.submit(id, { fields: { ...counter, ...(counter.kind.startsWith('expired') && counter.at ? { day: counter.at } : {}) }, by: 1 }),
+      ),
+    );
   }
 
   async leave(kind: TallyKind, bookingId: string): Promise<void> {
     const marker = await this.markers.findOneAndDelete({ _id: `${kind}|${bookingId}` });
     if (!marker) return; // not in it, or already taken out
-    for (const id of marker.counters) await this.counters.updateOne({ _id: id }, { $inc: { n: -1 } });
+    await Promise.all(marker.counters.map((id) => this.increments.submit(id, { by: -1 })));
+  }
+
+  /** Adds `by` to a counter, creating it (with `fields`, given by an entering booking) on its first increment. */
+  private async increment(id: string, by: number, fields?: Omit<CounterDocument, '_id' | 'n'>): Promise<void> {
+    if (by === 0) return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!fields) await this.counters.updateOne({ _id: id }, { $inc: { n: by } });
+        else await this.counters.updateOne({ _id: id }, { $inc: { n: by }, $setOnInsert: fields }, { upsert: true });
+        return;
+      } catch (error) {
+        // Two first increments at once (two replicas): one inserted the counter, the other now finds it.
+        if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= 3) throw error;
+      }
+    }
   }
 
   /** The counters of one kind (small documents, one per quarter hour, provider or day). */

@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import { addDays, isoWeekday, localToUtc } from './zone-time.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 
 /** A span of wall-clock time within one local day, "HH:MM" to "HH:MM" ("24:00" ends at midnight). */
@@ -66,37 +67,27 @@ export function validateSchedule(schedule: Schedule): Schedule {
   return schedule;
 }
 
-/** The working windows of one local date, as absolute [start, end) instants (DST-correct). */
-export function workingIntervals(schedule: Schedule, localDate: DateTime): Array<{ start: DateTime; end: DateTime }> {
-  const date = localDate.setZone(schedule.timezone).toISODate() ?? '';
+/** The working windows of one local date, as absolute [start, end) instants in epoch ms (DST-correct). */
+export function workingIntervals(schedule: Schedule, date: string): Array<{ start: number; end: number }> {
   const override = schedule.overrides.find((o) => o.date === date);
-  const windows = override ? override.windows : (schedule.weeklyHours[String(localDate.setZone(schedule.timezone).weekday) as keyof WeeklyHours] ?? []);
-  return windows.map((w) => ({ start: atLocal(schedule.timezone, date, w.start), end: atLocal(schedule.timezone, date, w.end) }));
+  const windows = override ? override.windows : (schedule.weeklyHours[String(isoWeekday(date)) as keyof WeeklyHours] ?? []);
+  return windows.map((w) => ({ start: localToUtc(schedule.timezone, date, w.start), end: localToUtc(schedule.timezone, date, w.end) }));
 }
 
 /**
- * The working time of the local dates from `first` to `last` (inclusive) as absolute intervals, with
- * touching windows merged: 22:00–24:00 followed by 00:00–02:00 the next day is one span, so work across
- * midnight is bookable like any other.
+ * The working time of the local dates from `first` to `last` (YYYY-MM-DD, inclusive) as absolute
+ * intervals in epoch ms, with touching windows merged: 22:00–24:00 followed by 00:00–02:00 the next
+ * day is one span, so work across midnight is bookable like any other. A time skipped by
+ * spring-forward moves forward; a time repeated by fall-back is its first occurrence (zone-time.ts).
  */
-export function workingSpans(schedule: Schedule, first: DateTime, last: DateTime): Array<{ start: DateTime; end: DateTime }> {
-  const spans: Array<{ start: DateTime; end: DateTime }> = [];
-  const lastDay = last.setZone(schedule.timezone).startOf('day');
-  for (let day = first.setZone(schedule.timezone).startOf('day'); day <= lastDay; day = day.plus({ days: 1 })) {
-    for (const window of workingIntervals(schedule, day).sort((a, b) => a.start.toMillis() - b.start.toMillis())) {
+export function workingSpans(schedule: Schedule, first: string, last: string): Array<{ start: number; end: number }> {
+  const spans: Array<{ start: number; end: number }> = [];
+  for (let day = first; day <= last; day = addDays(day, 1)) {
+    for (const window of workingIntervals(schedule, day).sort((a, b) => a.start - b.start)) {
       const previous = spans.at(-1);
-      if (previous && window.start.toMillis() <= previous.end.toMillis()) previous.end = DateTime.max(previous.end, window.end);
+      if (previous && window.start <= previous.end) previous.end = Math.max(previous.end, window.end);
       else spans.push({ ...window });
     }
   }
   return spans;
-}
-
-/**
- * A wall-clock time on a local date. A time skipped by spring-forward moves forward (luxon's rule);
- * a time repeated by fall-back is its first occurrence. "24:00" is the next day's midnight.
- */
-function atLocal(zone: string, date: string, time: string): DateTime {
-  if (time === '24:00') return DateTime.fromISO(date, { zone }).plus({ days: 1 }).startOf('day');
-  return DateTime.fromISO(`${date}T${time}`, { zone });
 }

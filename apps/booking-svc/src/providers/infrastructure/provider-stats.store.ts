@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { KeyedBatches } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
 import type { TrustScore } from '../domain/provider-stats.js';
@@ -41,8 +42,6 @@ type Apply = (stats: BookingStats, account: StatsAccount) => StatsUpdate;
 interface Pending {
   apply: Apply;
   eventId?: string;
-  resolve: (outcome: StatsOutcome) => void;
-  reject: (error: unknown) => void;
 }
 
 export const PROVIDER_STATS_COLLECTION = 'provider_stats';
@@ -60,7 +59,7 @@ const DUPLICATE_KEY = 11000;
 @Injectable()
 export class ProviderStatsStore implements OnModuleInit {
   private stats!: Collection<ProviderStatsDocument>;
-  private readonly queues = new Map<string, Pending[]>();
+  private readonly writes = new KeyedBatches<Pending, StatsOutcome>((providerId, batch) => this.writeBatch(providerId, batch));
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -96,30 +95,7 @@ export class ProviderStatsStore implements OnModuleInit {
    * is not counted again (`duplicate`).
    */
   record(providerId: string, apply: Apply, options: { eventId?: string } = {}): Promise<StatsOutcome> {
-    return new Promise((resolve, reject) => {
-      const pending: Pending = { apply, ...(options.eventId !== undefined ? { eventId: options.eventId } : {}), resolve, reject };
-      const queue = this.queues.get(providerId);
-      if (queue) {
-        queue.push(pending);
-        return;
-      }
-      const fresh = [pending];
-      this.queues.set(providerId, fresh);
-      void this.drain(providerId, fresh);
-    });
-  }
-
-  private async drain(providerId: string, queue: Pending[]): Promise<void> {
-    while (queue.length > 0) {
-      const batch = queue.splice(0);
-      try {
-        const outcomes = await this.writeBatch(providerId, batch);
-        batch.forEach((pending, i) => pending.resolve(outcomes[i]!));
-      } catch (error) {
-        batch.forEach((pending) => pending.reject(error));
-      }
-    }
-    this.queues.delete(providerId);
+    return this.writes.submit(providerId, { apply, ...(options.eventId !== undefined ? { eventId: options.eventId } : {}) });
   }
 
   private async writeBatch(providerId: string, batch: Pending[]): Promise<StatsOutcome[]> {

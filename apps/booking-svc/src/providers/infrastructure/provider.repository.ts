@@ -11,6 +11,12 @@ import { PROVIDER_MODEL, type ProviderDocument } from './provider.schema.js';
 import { type StatsAccount, type StatsOutcome, type StatsUpdate, ProviderStatsStore } from './provider-stats.store.js';
 
 const DUPLICATE_KEY = 11000;
+/**
+ * How long this process answers findBookable from memory: a provider is read on every booking request
+ * and changes rarely. A change made here is seen at once; one made by another replica within this long.
+ */
+const BOOKABLE_CACHE_MS = 1_000;
+const BOOKABLE_CACHE_MAX = 10_000;
 
 /**
  * Providers in the `providers` collection, one document each, `_id` = provider id; their stats in
@@ -20,6 +26,8 @@ const DUPLICATE_KEY = 11000;
  */
 @Injectable()
 export class ProviderRepository {
+  private readonly bookable = new Map<string, { until: number; provider: Promise<BookableProvider | undefined> }>();
+
   constructor(
     @InjectModel(PROVIDER_MODEL) private readonly model: Model<ProviderDocument>,
     private readonly stats: ProviderStatsStore,
@@ -32,9 +40,18 @@ export class ProviderRepository {
   }
 
   /** What booking needs of the provider (profile, hours, services, settings): one small document, read on every booking request. */
-  async findBookable(id: string): Promise<BookableProvider | undefined> {
-    const doc = await this.model.findById(id).lean<ProviderDocument>();
-    return doc ? toBookableProvider(doc) : undefined;
+  findBookable(id: string): Promise<BookableProvider | undefined> {
+    const now = Date.now();
+    const cached = this.bookable.get(id);
+    if (cached && cached.until > now) return cached.provider;
+    if (this.bookable.size >= BOOKABLE_CACHE_MAX) this.bookable.clear();
+    const provider = this.model
+      .findById(id)
+      .lean<ProviderDocument>()
+      .then((doc) => (doc ? toBookableProvider(doc) : undefined));
+    this.bookable.set(id, { until: now + BOOKABLE_CACHE_MS, provider });
+    provider.catch(() => this.bookable.delete(id));
+    return provider;
   }
 
   /** Provider ids in id order after `after`, a page at a time (for jobs that visit every provider). */
@@ -97,6 +114,7 @@ export class ProviderRepository {
   private async change(id: string, expectedVersion: number | undefined, update: UpdateQuery<ProviderDocument>): Promise<Provider> {
     const filter = expectedVersion === undefined ? { _id: id } : { _id: id, version: expectedVersion };
     const doc = await this.model.findOneAndUpdate(filter, { ...update, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<ProviderDocument>();
+    this.bookable.delete(id);
     if (doc) return toProvider(doc, await this.stats.find(id));
     if (expectedVersion !== undefined && (await this.model.exists({ _id: id }))) {
       throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${id} was changed by someone else; read it again and retry`, {

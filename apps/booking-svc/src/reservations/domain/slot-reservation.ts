@@ -1,7 +1,7 @@
-import { DateTime } from 'luxon';
 import { bookingWindow } from '../../availability/domain/availability.js';
 import type { BookingSettings } from '../../providers/domain/booking-settings.js';
 import { type Schedule, workingSpans } from '../../providers/domain/schedule.js';
+import { addDays, localDateOf } from '../../providers/domain/zone-time.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 
 export type ReservationStatus = 'active' | 'converted' | 'expired' | 'released';
@@ -77,10 +77,8 @@ export function reserveSlot(input: ReserveSlotInput, rules: SlotRules, now: Date
 }
 
 function withinWorkingHours(schedule: Schedule, start: Date, end: Date): boolean {
-  const localDay = DateTime.fromJSDate(start, { zone: schedule.timezone }).startOf('day');
-  return workingSpans(schedule, localDay.minus({ days: 1 }), localDay.plus({ days: 1 })).some(
-    (w) => w.start.toMillis() <= start.getTime() && end.getTime() <= w.end.toMillis(),
-  );
+  const localDay = localDateOf(schedule.timezone, start.getTime());
+  return workingSpans(schedule, addDays(localDay, -1), addDays(localDay, 1)).some((w) => w.start <= start.getTime() && end.getTime() <= w.end);
 }
 
 /** Whether a reservation still holds its slot at `now`. */

@@ -99,6 +99,15 @@ function isStale(entry: BusyEntry, now: number): boolean {
   return entry.expiresAt > 0 && entry.expiresAt < now - BUSY_TOMBSTONE_MS;
 }
 
+/**
+ * What a reader needs of a day's entries, compact: [start, end, expiresAt (0: never)] of those that take
+ * or may still take time (not gone, not lapsed at `now`). Stored beside the entries on every write, so
+ * availability reads a third of the bytes.
+ */
+export function encodeBusy(entries: BusyEntry[], now: number): string {
+  return JSON.stringify(entries.filter((e) => isBusy(e, now)).map((e) => [e.start, e.end, e.expiresAt]));
+}
+
 /** Whether the entry takes time at `now`. */
 export function isBusy(entry: BusyEntry, now: number): boolean {
   return entry.goneAt === 0 && (entry.expiresAt === 0 || entry.expiresAt > now);

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { KeyedBatches } from '@bp/platform';
 import {
   type BusyEntry,
   type BusyUpdate,
@@ -8,6 +9,7 @@ import {
   busyDayId,
   busyMonthKey,
   decodeEntries,
+  encodeBusy,
   encodeEntries,
   isBusy,
   monthsCovering,
@@ -23,18 +25,15 @@ interface BusyDayDocument {
   v: number;
   /** The day's entries, encoded (domain/busy-day.ts). */
   entries: string;
+  /** What readers need of them (encodeBusy); absent on documents written before it existed. */
+  busy?: string;
   updatedAt: Date;
 }
 
 const DUPLICATE_KEY = 11000;
 const MAX_WRITE_ATTEMPTS = 50;
-
-/** Updates of one day document waiting for the write in progress, and the callers waiting on them. */
-interface DayQueue {
-  providerId: string;
-  entries: BusyEntry[];
-  waiters: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
-}
+const BUSY_MONTH_CACHE_MS = 1_000;
+const BUSY_MONTH_CACHE_MAX = 10_000;
 
 /**
  * The availability read model's documents (domain/busy-day.ts): written by projections, read by
@@ -45,7 +44,17 @@ interface DayQueue {
 @Injectable()
 export class BusyDayStore implements OnModuleInit {
   private days!: Collection<BusyDayDocument>;
-  private readonly queues = new Map<string, DayQueue>();
+  private readonly months = new Map<string, { until: number; held: Promise<Array<[number, number, number]>> }>();
+  private readonly writes = new KeyedBatches<{ providerId: string; day: string; entries: BusyEntry[] }>(async (_id, batch) => {
+    const { providerId, day } = batch[0]!;
+    await this.applyDay(
+      providerId,
+      day,
+      batch.flatMap((b) => b.entries),
+      Date.now(),
+    );
+    return batch.map(() => undefined);
+  });
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -61,51 +70,53 @@ export class BusyDayStore implements OnModuleInit {
       const day = utcDay(entry.start);
       byDay.set(day, [...(byDay.get(day) ?? []), entry]);
     }
-    await Promise.all([...byDay].map(([day, entries]) => this.enqueue(update.providerId, day, entries)));
-  }
-
-  private enqueue(providerId: string, day: string, entries: BusyEntry[]): Promise<void> {
-    const id = busyDayId(providerId, day);
-    return new Promise<void>((resolve, reject) => {
-      const queued = this.queues.get(id);
-      if (queued) {
-        queued.entries.push(...entries);
-        queued.waiters.push({ resolve, reject });
-        return;
-      }
-      const queue: DayQueue = { providerId, entries: [...entries], waiters: [{ resolve, reject }] };
-      this.queues.set(id, queue);
-      void this.drain(id, day, queue);
-    });
-  }
-
-  /** Writes what queued for a day, batch after batch, until nothing more arrives. */
-  private async drain(id: string, day: string, queue: DayQueue): Promise<void> {
-    while (queue.waiters.length > 0) {
-      const entries = queue.entries.splice(0);
-      const waiters = queue.waiters.splice(0);
-      try {
-        await this.applyDay(queue.providerId, day, entries, Date.now());
-        waiters.forEach((w) => w.resolve());
-      } catch (error) {
-        waiters.forEach((w) => w.reject(error));
-      }
-    }
-    this.queues.delete(id);
+    await Promise.all(
+      [...byDay].map(([day, entries]) => this.writes.submit(busyDayId(update.providerId, day), { providerId: update.providerId, day, entries })),
+    );
   }
 
   /** What the provider's holds take in [from, to) at `now`: every live entry overlapping the range. */
   async busyBetween(providerId: string, from: Date, to: Date, now: Date): Promise<TimeSpan[]> {
     // An entry lives on the day it starts: one starting the day before may still reach into the range.
     const months = monthsCovering(from.getTime() - 86_400_000, to.getTime());
-    const docs = await Promise.all(months.map((month) => this.days.find({ month: busyMonthKey(providerId, month) }, { projection: { entries: 1 } }).toArray()));
+    const held = (await Promise.all(months.map((month) => this.monthOf(busyMonthKey(providerId, month))))).flat();
     const spans: TimeSpan[] = [];
-    for (const doc of docs.flat()) {
-      for (const entry of decodeEntries(doc.entries)) {
-        if (isBusy(entry, now.getTime()) && entry.start < to.getTime() && entry.end > from.getTime()) spans.push({ start: entry.start, end: entry.end });
-      }
+    for (const [start, end, expiresAt] of held) {
+      if ((expiresAt === 0 || expiresAt > now.getTime()) && start < to.getTime() && end > from.getTime()) spans.push({ start, end });
     }
     return spans;
+  }
+
+  /**
+   * A month of a provider's busy days, as [start, end, expiresAt] (lapsing entries are filtered by the
+   * caller). Kept in memory for BUSY_MONTH_CACHE_MS, so a provider whose availability many patients look
+   * at is read once a second, not once a look; this process's own writes drop it at once (another
+   * replica's show within that second: the slot claims, not this read, decide who gets a slot).
+   */
+  private monthOf(month: string): Promise<Array<[number, number, number]>> {
+    const now = Date.now();
+    const cached = this.months.get(month);
+    if (cached && cached.until > now) return cached.held;
+    if (this.months.size >= BUSY_MONTH_CACHE_MAX) this.months.clear();
+    const held = this.readMonth(month, now);
+    this.months.set(month, { until: now + BUSY_MONTH_CACHE_MS, held });
+    held.catch(() => this.months.delete(month));
+    return held;
+  }
+
+  private async readMonth(month: string, now: number): Promise<Array<[number, number, number]>> {
+    const docs = await this.days.find({ month }, { projection: { busy: 1 } }).toArray();
+    const held: Array<[number, number, number]> = [];
+    for (const doc of docs) {
+      if (doc.busy !== undefined) {
+        held.push(...(JSON.parse(doc.busy) as Array<[number, number, number]>));
+        continue;
+      }
+      // A day written before `busy` existed is read whole (it gets `busy` on its next write).
+      const whole = await this.days.findOne({ _id: doc._id });
+      for (const e of decodeEntries(whole?.entries)) if (isBusy(e, now)) held.push([e.start, e.end, e.expiresAt]);
+    }
+    return held;
   }
 
   private async applyDay(providerId: string, day: string, updates: BusyEntry[], now: number): Promise<void> {
@@ -114,17 +125,21 @@ export class BusyDayStore implements OnModuleInit {
       const doc = await this.days.findOne({ _id });
       const next = applyBusyUpdates(decodeEntries(doc?.entries), updates, now);
       if (!next) return;
-      const fields = { entries: encodeEntries(next), updatedAt: new Date(now) };
+      const fields = { entries: encodeEntries(next), busy: encodeBusy(next, now), updatedAt: new Date(now) };
       if (!doc) {
         try {
           await this.days.insertOne({ _id, providerId, month: busyMonthKey(providerId, day.slice(0, 7)), v: 1, ...fields });
+          this.months.delete(busyMonthKey(providerId, day.slice(0, 7)));
           return;
         } catch (error) {
           if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
           continue;
         }
       }
-      if ((await this.days.updateOne({ _id, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1) return;
+      if ((await this.days.updateOne({ _id, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1) {
+        this.months.delete(doc.month);
+        return;
+      }
     }
     throw new Error(`busy day ${_id} kept changing; the projection will be retried`);
   }

@@ -24,6 +24,9 @@ interface CalendarBusyDocument {
 
 const DUPLICATE_KEY = 11000;
 const MAX_WRITE_ATTEMPTS = 20;
+/** How long a provider's busy times are answered from memory (see BusyDayStore's month cache: the same reasoning). */
+const CACHE_MS = 1_000;
+const CACHE_MAX = 10_000;
 /** Busy times that ended this long ago are of no use to anyone and are dropped on the next write. */
 const KEEP_PAST_MS = 86_400_000;
 
@@ -35,6 +38,7 @@ function decode(spans: string | undefined): TimeSpan[] {
 @Injectable()
 export class CalendarBusyStore implements OnModuleInit {
   private busy!: Collection<CalendarBusyDocument>;
+  private readonly cached = new Map<string, { until: number; spans: Promise<TimeSpan[]> }>();
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -58,20 +62,34 @@ export class CalendarBusyStore implements OnModuleInit {
       if (!doc) {
         try {
           await this.busy.insertOne({ _id: providerId, v: 1, ...fields });
+          this.cached.delete(providerId);
           return;
         } catch (error) {
           if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
           continue;
         }
       }
-      if ((await this.busy.updateOne({ _id: providerId, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1) return;
+      if ((await this.busy.updateOne({ _id: providerId, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1) {
+        this.cached.delete(providerId);
+        return;
+      }
     }
     throw new Error(`calendar busy times of ${providerId} kept changing; the message will be retried`);
   }
 
   /** The provider's busy times overlapping [from, to). */
   async inRange(providerId: string, from: Date, to: Date): Promise<TimeSpan[]> {
-    const doc = await this.busy.findOne({ _id: providerId }, { projection: { spans: 1 } });
-    return decode(doc?.spans).filter((s) => s.start < to.getTime() && s.end > from.getTime());
+    return (await this.spansOf(providerId)).filter((s) => s.start < to.getTime() && s.end > from.getTime());
+  }
+
+  private spansOf(providerId: string): Promise<TimeSpan[]> {
+    const now = Date.now();
+    const cached = this.cached.get(providerId);
+    if (cached && cached.until > now) return cached.spans;
+    if (this.cached.size >= CACHE_MAX) this.cached.clear();
+    const spans = this.busy.findOne({ _id: providerId }, { projection: { spans: 1 } }).then((doc) => decode(doc?.spans));
+    this.cached.set(providerId, { until: now + CACHE_MS, spans });
+    spans.catch(() => this.cached.delete(providerId));
+    return spans;
   }
 }

@@ -41,3 +41,5 @@ export const TimerSchema = withOutboxFields(
   ),
 );
 TimerSchema.index({ status: 1, pollMinute: 1 });
+// A booking's timers, read together when its status changes.
+TimerSchema.index({ subjectId: 1 });

@@ -33,10 +33,10 @@ export class BookingEventsConsumer {
       new Date(),
       this.config.CONFIRMATION_WARNING_HOURS,
     );
-    for (const kind of plan.cancel) await this.scheduleTimer.cancel(kind, bookingId, occurredAt);
-    for (const timer of plan.schedule) {
-      const at = timer.kind.startsWith('reminder') ? startTime : (deadline ?? startTime);
-      await this.scheduleTimer.execute({ ...timer, subjectId: bookingId, sourceEventId: message.eventId, occurredAt, data: { providerId, patientId, at } });
-    }
+    await this.scheduleTimer.applyPlan(bookingId, plan, {
+      sourceEventId: message.eventId,
+      occurredAt,
+      dataFor: (kind) => ({ providerId, patientId, at: kind.startsWith('reminder') ? startTime : (deadline ?? startTime) }),
+    });
   }
 }

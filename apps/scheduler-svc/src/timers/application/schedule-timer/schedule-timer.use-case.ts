@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { type TimerData, type TimerKind, pollMinuteOf, timerId } from '../../domain/timer.js';
+import { type TimerData, type TimerKind, type TimerPlan, pollMinuteOf, timerId } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
 export interface ScheduleTimerCommand {
@@ -23,9 +23,40 @@ export class ScheduleTimerUseCase {
   constructor(@InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>) {}
 
   async execute(command: ScheduleTimerCommand): Promise<void> {
-    const id = timerId(command.kind, command.subjectId);
-    const existing = await this.timers.findById(id).lean<TimerDocument>();
+    const existing = await this.timers.findById(timerId(command.kind, command.subjectId)).lean<TimerDocument>();
+    await this.set(command, existing ?? undefined);
+  }
+
+  /**
+   * Carries out a subject's whole plan (what its new status means for its timers) from one read of
+   * its timers, instead of one read per kind.
+   */
+  async applyPlan(
+    subjectId: string,
+    plan: TimerPlan,
+    context: { sourceEventId: string; occurredAt?: Date; dataFor: (kind: TimerKind) => TimerData },
+  ): Promise<void> {
+    const current = new Map((await this.timers.find({ subjectId }).lean<TimerDocument[]>()).map((timer) => [timer.kind, timer]));
+    for (const kind of plan.cancel) {
+      const existing = current.get(kind);
+      if (existing) await this.end(existing, context.occurredAt);
+    }
+    for (const { kind, dueAt } of plan.schedule) {
+      const command: ScheduleTimerCommand = {
+        kind,
+        subjectId,
+        dueAt,
+        sourceEventId: context.sourceEventId,
+        data: context.dataFor(kind),
+        ...(context.occurredAt ? { occurredAt: context.occurredAt } : {}),
+      };
+      await this.set(command, current.get(kind));
+    }
+  }
+
+  private async set(command: ScheduleTimerCommand, existing: TimerDocument | undefined): Promise<void> {
     if (existing && (existing.status === 'fired' || this.isOlder(command, existing))) return;
+    const id = timerId(command.kind, command.subjectId);
     const fields = {
       kind: command.kind,
       subjectId: command.subjectId,
@@ -47,9 +78,8 @@ export class ScheduleTimerUseCase {
   }
 
   /** Ends a deadline that no longer applies (the booking moved on); a fired one stays as it was. */
-  async cancel(kind: TimerKind, subjectId: string, occurredAt?: Date): Promise<void> {
-    const existing = await this.timers.findById(timerId(kind, subjectId)).lean<TimerDocument>();
-    if (!existing || existing.status !== 'scheduled') return;
+  private async end(existing: TimerDocument, occurredAt?: Date): Promise<void> {
+    if (existing.status !== 'scheduled') return;
     if (occurredAt && existing.sourceOccurredAt && occurredAt < existing.sourceOccurredAt) return;
     await this.timers.updateOne(
       { _id: existing._id, status: 'scheduled', updatedAt: existing.updatedAt },
