@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import './kafkajs-idle-timer.js';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import { TOPIC_SETTINGS, isTopic } from '@bp/contracts';
 import { ServiceConfig, brokersOf } from '@bp/platform';

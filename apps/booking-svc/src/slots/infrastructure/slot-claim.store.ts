@@ -22,6 +22,8 @@ interface ClaimDocument {
 interface HoldDocument {
   _id: string;
   providerId: string;
+  /** The patient a reservation's hold is for (a provider's proposal has none). */
+  patientId?: string;
   expiresAt?: Date;
   lapsing?: true;
   createdAt: Date;
@@ -30,6 +32,8 @@ interface HoldDocument {
 export interface SlotHold {
   holdId: string;
   providerId: string;
+  /** The patient it is for, when it is a patient's (a reservation). */
+  patientId?: string;
   start: Date;
   end: Date;
   bufferMinutes: number;
@@ -73,8 +77,8 @@ function slotUnavailable(hold: SlotHold): BookingError {
 export class SlotClaimStore implements OnModuleInit {
   private claims!: Collection<ClaimDocument>;
   private holds!: Collection<HoldDocument>;
-  /** Slot claim id → until when it is known to be held by a live hold (see SEEN_TAKEN_MS). */
-  private readonly seenTaken = new Map<string, number>();
+  /** Slot claim id → until when it is known to be held by a live hold, and whose (see SEEN_TAKEN_MS). */
+  private readonly seenTaken = new Map<string, { until: number; patientId?: string }>();
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -92,12 +96,27 @@ export class SlotClaimStore implements OnModuleInit {
    * spares a busy slot's losers the writes.
    */
   async assertNotTaken(hold: Omit<SlotHold, 'holdId'>, now: Date): Promise<void> {
-    const first = granulesOf(hold.start, hold.end, hold.bufferMinutes)[0];
-    if (!first) return;
-    const id = slotClaimId(hold.providerId, first);
-    if ((this.seenTaken.get(id) ?? 0) > now.getTime()) throw slotUnavailable({ ...hold, holdId: '' });
+    const id = this.firstClaimId(hold);
+    if (!id) return;
+    if ((this.seenTaken.get(id)?.until ?? 0) > now.getTime()) throw slotUnavailable({ ...hold, holdId: '' });
     const holder = await this.claims.findOne({ _id: id });
     if (holder && (await this.isLive(holder, now))) throw slotUnavailable({ ...hold, holdId: '' });
+  }
+
+  /**
+   * Whether this process saw the hold's first granule held a moment ago by a live hold of another
+   * patient than `patientId`: the cheapest refusal there is, no database at all. (Only another
+   * patient's: a patient retrying the request that took the slot must get their reservation back.)
+   */
+  seenTakenByAnother(hold: Omit<SlotHold, 'holdId'>, patientId: string, now: Date): boolean {
+    const id = this.firstClaimId(hold);
+    const seen = id ? this.seenTaken.get(id) : undefined;
+    return Boolean(seen && seen.until > now.getTime() && seen.patientId && seen.patientId !== patientId);
+  }
+
+  private firstClaimId(hold: Omit<SlotHold, 'holdId'>): string | undefined {
+    const first = granulesOf(hold.start, hold.end, hold.bufferMinutes)[0];
+    return first ? slotClaimId(hold.providerId, first) : undefined;
   }
 
   /** Claims every granule of the hold, or none: SLOT_UNAVAILABLE when a live hold has any of them. */
@@ -105,6 +124,7 @@ export class SlotClaimStore implements OnModuleInit {
     await this.holds.insertOne({
       _id: hold.holdId,
       providerId: hold.providerId,
+      ...(hold.patientId ? { patientId: hold.patientId } : {}),
       ...(hold.expiresAt ? { expiresAt: hold.expiresAt, lapsing: true as const } : {}),
       createdAt: now,
     });
@@ -217,16 +237,16 @@ export class SlotClaimStore implements OnModuleInit {
     if (claim.kind === 'patient') return !claim.expiresAt || claim.expiresAt.getTime() > now.getTime();
     const hold = await this.holds.findOne({ _id: claim.holdId });
     const live = Boolean(hold) && (!hold!.expiresAt || hold!.expiresAt.getTime() > now.getTime());
-    if (live) this.rememberTaken(claim._id, Math.min(now.getTime() + SEEN_TAKEN_MS, hold!.expiresAt?.getTime() ?? Infinity));
+    if (live) this.rememberTaken(claim._id, Math.min(now.getTime() + SEEN_TAKEN_MS, hold!.expiresAt?.getTime() ?? Infinity), hold!.patientId);
     return live;
   }
 
-  private rememberTaken(claimId: string, until: number): void {
+  private rememberTaken(claimId: string, until: number, patientId: string | undefined): void {
     if (this.seenTaken.size >= SEEN_TAKEN_MAX) {
       const now = Date.now();
-      for (const [id, expiry] of this.seenTaken) if (expiry <= now) this.seenTaken.delete(id);
+      for (const [id, seen] of this.seenTaken) if (seen.until <= now) this.seenTaken.delete(id);
       if (this.seenTaken.size >= SEEN_TAKEN_MAX) this.seenTaken.clear();
     }
-    this.seenTaken.set(claimId, until);
+    this.seenTaken.set(claimId, { until, ...(patientId ? { patientId } : {}) });
   }
 }

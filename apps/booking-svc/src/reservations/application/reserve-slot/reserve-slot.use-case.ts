@@ -37,20 +37,27 @@ export class ReserveSlotUseCase {
 
   async execute(command: ReserveSlotCommand, now: Date = new Date()): Promise<ReserveSlotResult> {
     const input: ReserveSlotInput = { id: randomUUID(), ...command };
+    const provider = await this.providers.findBookable(command.providerId);
+    const service = provider?.services.find((s) => s.id === command.serviceId);
+    const rules =
+      provider && service ? { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes } : undefined;
+    // A slot another patient took a moment ago (a hot slot's losers): refused from memory, once the
+    // request is known to be valid, before any database work.
+    if (rules) {
+      const end = new Date(command.startTime.getTime() + rules.serviceDurationMinutes * 60_000);
+      const slot = { providerId: command.providerId, start: command.startTime, end, bufferMinutes: rules.settings.bufferMinutes };
+      if (this.claims.seenTakenByAnother(slot, command.patientId, now)) {
+        reserveSlot(input, rules, now, this.config.RESERVATION_TTL_SECONDS); // an invalid request still says what is wrong with it
+        throw new BookingError(BookingErrorCode.SlotUnavailable, 'This time is no longer available', { providerId: slot.providerId, start: slot.start, end });
+      }
+    }
+
     const earlier = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
     if (earlier) return this.replay(earlier, input);
-
-    const provider = await this.providers.findBookable(command.providerId);
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
-    const service = provider.services.find((s) => s.id === command.serviceId);
-    if (!service) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
+    if (!service || !rules) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
     if (!(await this.offered.of(provider))) throw notBookable();
-    const reservation = reserveSlot(
-      input,
-      { schedule: scheduleOf(provider), settings: provider.settings, serviceDurationMinutes: service.durationMinutes },
-      now,
-      this.config.RESERVATION_TTL_SECONDS,
-    );
+    const reservation = reserveSlot(input, rules, now, this.config.RESERVATION_TTL_SECONDS);
 
     const occupiedUntil = new Date(reservation.endTime.getTime() + reservation.bufferMinutes * 60_000);
     // The cheap refusals first, so a busy slot's losers cost no writes: a live hold on the slot, the calendar.
@@ -67,6 +74,7 @@ export class ReserveSlotUseCase {
       {
         holdId: reservation.id,
         providerId: reservation.providerId,
+        patientId: reservation.patientId,
         start: reservation.startTime,
         end: reservation.endTime,
         bufferMinutes: reservation.bufferMinutes,
