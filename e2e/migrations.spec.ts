@@ -51,6 +51,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     '20261205000400 provider-stats-collection',
     '20261205000500 day-buckets',
     '20261205000600 booking-tallies',
+    '20261205000700 provider-walk-buckets',
   ];
 
   it('lists the pending migration, applies it to legacy documents, records it, and finds nothing to do the second time', async () => {

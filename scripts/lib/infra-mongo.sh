@@ -132,6 +132,7 @@ mongo_up() {
       rm -f "$INFRA_HOME/run/mongo.external"
       if our_pid ferretdb "$(ferretdb_pattern)" "$INFRA_HOME/ferretdb" >/dev/null &&
         our_pid postgres postgres "$(pg_dir)/data" >/dev/null && mongo_ping "$MONGO_PORT"; then
+        pg_refresh_conf
         report mongo running "$(mongo_url)" "(already up: FerretDB $FERRETDB_VERSION, $(elapsed "$t0"))"
         return 0
       fi
@@ -300,6 +301,23 @@ pg_start() {
   die "mongo: PostgreSQL did not start (log: $log)"
 }
 
+# Writes the cluster's settings from infra/postgres/postgresql.conf; false when they differ from what was there.
+pg_render_conf() {
+  local dir=$1 data=$2 before=
+  local PG_SOCKET_DIR=$dir/run
+  ((${#PG_SOCKET_DIR} < 90)) || PG_SOCKET_DIR= # unix socket paths are limited to 107 bytes
+  [[ -f $data/infra.conf ]] && before=$(cat "$data/infra.conf")
+  render_template "$REPO_ROOT/infra/postgres/postgresql.conf" "$data/infra.conf" PG_PORT PG_SOCKET_DIR
+  ((EUID == 0)) && chown postgres: "$data/infra.conf"
+  [[ $before == "$(cat "$data/infra.conf")" ]]
+}
+
+# On a running cluster: settings changed since it started apply now, those a reload can change.
+pg_refresh_conf() {
+  pg_render_conf "$(pg_dir)" "$(pg_dir)/data" && return 0
+  pg_psql -d postgres -c 'SELECT pg_reload_conf()' >/dev/null || true
+}
+
 pg_up() {
   local dir data bin pid log=$INFRA_HOME/logs/postgres.log
   dir=$(pg_dir) data=$(pg_dir)/data bin=$(pg_find_bin)
@@ -314,13 +332,12 @@ pg_up() {
         die "mongo: initdb failed (log: $log)"
       echo "include_if_exists = 'infra.conf'" >>"$data/postgresql.conf"
     fi
-    local PG_SOCKET_DIR=$dir/run
-    ((${#PG_SOCKET_DIR} < 90)) || PG_SOCKET_DIR= # unix socket paths are limited to 107 bytes
-    render_template "$REPO_ROOT/infra/postgres/postgresql.conf" "$data/infra.conf" PG_PORT PG_SOCKET_DIR
-    ((EUID == 0)) && chown postgres: "$data/infra.conf"
+    pg_render_conf "$dir" "$data" || true
     pg_start "$bin" "$data" "$log"
     pid=$(head -n 1 "$data/postmaster.pid")
     record_pid postgres "$pid"
+  else
+    pg_refresh_conf
   fi
   wait_ready postgres "$pid" 60 "$log" pg_psql -d postgres -c 'SELECT 1'
   if [[ -z $(pg_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'ferretdb'") ]]; then

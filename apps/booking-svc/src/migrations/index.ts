@@ -7,6 +7,7 @@ import { bookingAuditCollection } from './20261205000300-booking-audit-collectio
 import { providerStatsCollection } from './20261205000400-provider-stats-collection.js';
 import { bookingDayBuckets } from './20261205000500-day-buckets.js';
 import { bookingTallies } from './20261205000600-booking-tallies.js';
+import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
 export const bookingMigrations: readonly Migration[] = [
@@ -18,4 +19,5 @@ export const bookingMigrations: readonly Migration[] = [
   providerStatsCollection,
   bookingDayBuckets,
   bookingTallies,
+  providerWalkBuckets,
 ];

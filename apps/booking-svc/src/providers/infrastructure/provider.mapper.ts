@@ -6,6 +6,7 @@ import type { TrustScore } from '../domain/provider-stats.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
 import type { ProviderDocument } from './provider.schema.js';
 import type { ProviderStatsDocument } from './provider-stats.store.js';
+import { walkBucketOf } from './provider-walk.js';
 
 type Stored = Omit<ProviderDocument, 'createdAt' | 'updatedAt'>;
 
@@ -126,5 +127,15 @@ export function toProvider(doc: ProviderDocument, statsDoc?: Pick<ProviderStatsD
 
 export function toDocument(provider: BookableProvider): Stored {
   const { id, schedule, timezone, settings: s, services: list, calendarConnected, version } = provider;
-  return { _id: id, timezone, settings: s, services: list, calendarConnected, version, weeklyHours: schedule.weeklyHours, overrides: schedule.overrides };
+  return {
+    _id: id,
+    timezone,
+    settings: s,
+    services: list,
+    calendarConnected,
+    walkBucket: walkBucketOf(id),
+    version,
+    weeklyHours: schedule.weeklyHours,
+    overrides: schedule.overrides,
+  };
 }

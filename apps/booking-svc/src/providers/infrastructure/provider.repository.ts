@@ -54,13 +54,9 @@ export class ProviderRepository {
     return provider;
   }
 
-  /** Provider ids in id order after `after`, a page at a time (for jobs that visit every provider). */
-  async listIds(after: string | undefined, limit: number): Promise<string[]> {
-    const docs = await this.model
-      .find(after === undefined ? {} : { _id: { $gt: after } }, { _id: 1 })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .lean<Array<{ _id: string }>>();
+  /** The ids of the providers in one step of a walk over them all (provider-walk.ts). */
+  async idsInWalkBucket(bucket: number): Promise<string[]> {
+    const docs = await this.model.find({ walkBucket: bucket }, { _id: 1 }).lean<Array<{ _id: string }>>();
     return docs.map((doc) => doc._id);
   }
 

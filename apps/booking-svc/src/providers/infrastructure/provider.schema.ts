@@ -14,6 +14,8 @@ export interface ProviderDocument {
   overrides: DateOverride[];
   services: ProviderService[];
   calendarConnected: boolean;
+  /** Which step of a walk over every provider visits it (provider-walk.ts). */
+  walkBucket: number;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -73,7 +75,9 @@ export const ProviderSchema = new Schema<ProviderDocument>(
     overrides: { type: [DateOverrideSchema], default: [] },
     services: { type: [ServiceSchema], default: [] },
     calendarConnected: { type: Boolean, required: true },
+    walkBucket: { type: Number, required: true },
     version: { type: Number, required: true },
   },
   { collection: 'providers', versionKey: false, timestamps: true, minimize: false },
 );
+ProviderSchema.index({ walkBucket: 1 });

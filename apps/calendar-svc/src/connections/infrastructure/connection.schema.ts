@@ -27,6 +27,8 @@ export const ConnectionSchema = withOutboxFields(
     { collection: 'connections', versionKey: false },
   ),
 );
+// The busy-time sync walks the connected providers: an indexed equality, not a read of every connection.
+ConnectionSchema.index({ status: 1 });
 
 export const OAUTH_STATE_MODEL = 'OAuthState';
 

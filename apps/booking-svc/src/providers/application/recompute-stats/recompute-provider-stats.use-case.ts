@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { counter } from '@bp/platform';
 import { recomputeStats, trustScore } from '../../domain/provider-stats.js';
+import { WALK_BUCKETS } from '../../infrastructure/provider-walk.js';
 import { ProviderRepository } from '../../infrastructure/provider.repository.js';
-
-const PAGE = 200;
 
 const recomputed = () => counter('booking_provider_stats_recomputed_total', 'Providers whose stats and trust score the periodic job recomputed');
 
@@ -22,12 +21,8 @@ export class RecomputeProviderStatsUseCase {
 
   async execute(now: Date = new Date()): Promise<number> {
     let count = 0;
-    let after: string | undefined;
-    for (;;) {
-      const ids = await this.providers.listIds(after, PAGE);
-      for (const id of ids) if (await this.recompute(id, now)) count++;
-      if (ids.length < PAGE) break;
-      after = ids.at(-1);
+    for (let bucket = 0; bucket < WALK_BUCKETS; bucket++) {
+      for (const id of await this.providers.idsInWalkBucket(bucket)) if (await this.recompute(id, now)) count++;
     }
     recomputed().inc(count);
     this.logger.log({ message: 'provider stats recomputed', providers: count });

@@ -1,0 +1,58 @@
+import mongoose, { type mongo } from 'mongoose';
+import { MigrationRunner, indexNames } from '@bp/platform';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { WALK_BUCKETS, walkBucketOf } from '../providers/infrastructure/provider-walk.js';
+import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
+
+describe('booking-svc migration 20261205000700 provider-walk-buckets', () => {
+  let client: mongo.MongoClient;
+  let db: mongo.Db;
+  const runner = () => new MigrationRunner(db, [providerWalkBuckets], { lockWaitMs: 5_000 });
+  const buckets = async () =>
+    Object.fromEntries((await db.collection('providers').find({}).toArray()).map((p) => [String(p._id), p['walkBucket'] as number | undefined]));
+  const ids = Array.from({ length: 40 }, (_, i) => `provider-${i}`);
+
+  beforeAll(async () => {
+    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
+    db = client.db(`booking_walk_${uniqueSuffix()}`);
+  });
+
+  beforeEach(async () => {
+    await db.dropDatabase();
+    // Providers an older release wrote, without the field.
+    await db.collection('providers').insertMany(ids.map((id) => ({ _id: id, timezone: 'UTC' })) as never[]);
+  });
+
+  afterAll(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  it('gives every provider the bucket the service computes, spread over the buckets, and indexes it', async () => {
+    await runner().up();
+
+    expect(await buckets()).toEqual(Object.fromEntries(ids.map((id) => [id, walkBucketOf(id)])));
+    const used = new Set(Object.values(await buckets()));
+    expect([...used].every((b) => Number.isInteger(b) && b! >= 0 && b! < WALK_BUCKETS)).toBe(true);
+    expect(used.size).toBeGreaterThan(20); // 40 ids over 64 buckets: a hash, not one bucket for all
+    expect(await indexNames(db, 'providers')).toContain('walkBucket_1');
+    // Each bucket's providers are found by equality.
+    const first = walkBucketOf(ids[0]!);
+    expect((await db.collection('providers').find({ walkBucket: first }).toArray()).map((p) => p._id)).toContain(ids[0]);
+  });
+
+  it('changes nothing the second time and leaves a bucket already set alone', async () => {
+    await db.collection('providers').updateOne({ _id: 'provider-0' as never }, { $set: { walkBucket: walkBucketOf('provider-0') } });
+    await runner().up();
+    const once = await buckets();
+    await providerWalkBuckets.up({ db, version: providerWalkBuckets.version, log: () => undefined });
+    expect(await buckets()).toEqual(once);
+  });
+
+  it('down removes the field and the index', async () => {
+    await runner().up();
+    await runner().down();
+    expect(Object.values(await buckets()).every((b) => b === undefined)).toBe(true);
+    expect(await indexNames(db, 'providers')).not.toContain('walkBucket_1');
+  });
+});
