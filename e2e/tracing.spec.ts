@@ -75,7 +75,12 @@ describe('tracing: one trace from the gateway to every consumer', () => {
       20_000,
       () => 'booking-svc’s server span',
     );
-    expect(booking.parentSpanId).toBe(gateway.spanId);
+    // The gateway's call to booking-svc is a client span of the gateway's request; booking-svc's server span is its child.
+    const call = inTrace().find((span) => span.service === 'gateway' && span.kind === SpanKinds.client && span.spanId === booking.parentSpanId);
+    expect(call).toMatchObject({
+      parentSpanId: gateway.spanId,
+      attributes: expect.objectContaining({ 'http.request.method': 'POST', 'url.full': `${platform.url('booking-svc')}/internal/reservations` }),
+    });
     expect(booking.name).toBe('POST /internal/reservations');
 
     const publish = await waitFor(

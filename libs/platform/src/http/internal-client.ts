@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { Injectable } from '@nestjs/common';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ServiceConfig } from '../config/service.config.js';
@@ -27,10 +29,69 @@ const DEFAULT_TIMEOUT_MS = 5000;
 const isRelayed = (status: number, code: string) => status < 500 || (status === 503 && code === OVERLOADED);
 
 /** The Retry-After of a 429 or 503 in whole seconds: the downstream's, at least 1, and 1 when it named none. */
-function retryAfterOf(response: Response): number | undefined {
+function retryAfterOf(response: RawAnswer): number | undefined {
   if (response.status !== 429 && response.status !== 503) return undefined;
-  const seconds = Number(response.headers.get('retry-after'));
+  const seconds = Number(response.headers['retry-after']);
   return Number.isFinite(seconds) && seconds >= 1 ? Math.ceil(seconds) : 1;
+}
+
+interface RawAnswer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+}
+
+class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+}
+
+/**
+ * Connections to the other services are kept open and reused, most recently used first, and closed
+ * after IDLE_SOCKET_MS unused: well before the services' own keep-alive timeout (72 s), so a request
+ * never goes out on a connection the server is closing. node:http rather than fetch: on the gateway's
+ * hot path fetch's WHATWG streams and Response objects were a quarter of the gateway's own CPU per
+ * request (measured with --cpu-prof).
+ */
+const IDLE_SOCKET_MS = 30_000;
+const agents = {
+  'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: IDLE_SOCKET_MS }),
+  'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: IDLE_SOCKET_MS }),
+};
+
+/** One request and its whole answer, or TimeoutError after `timeoutMs`, or the connection's error. */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, timeoutMs: number): Promise<RawAnswer> {
+  const secure = url.protocol === 'https:';
+  return new Promise((resolve, reject) => {
+    const options = {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      agent: secure ? agents['https:'] : agents['http:'],
+    };
+    const request = (secure ? https : http).request(url, options, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+      response.on('error', fail);
+    });
+    const timer = setTimeout(() => request.destroy(new TimeoutError('no answer in time')), timeoutMs);
+    function fail(error: Error): void {
+      clearTimeout(timer);
+      reject(error);
+    }
+    request.on('error', fail);
+    request.end(body);
+  });
+}
+
+function parsed<T>(text: string): T | null {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -59,21 +120,17 @@ export class InternalHttpClient {
       ...(call.idempotencyKey ? { 'x-idempotency-key': call.idempotencyKey } : {}),
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
     };
-    // fetch is not instrumented: the trace context (traceparent) goes along by hand, so the callee joins this trace.
+    // The trace context (traceparent) goes along by hand, so the callee joins this trace.
     propagation.inject(otelContext.active(), headers);
-    let response: Response;
+    let response: RawAnswer;
     try {
-      response = await fetch(new URL(call.path, call.baseUrl), {
-        method: call.method,
-        headers,
-        ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-        signal: AbortSignal.timeout(call.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      });
+      const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+      response = await send(new URL(call.path, call.baseUrl), call.method, headers, body, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError') throw new ApiError(504, 'UPSTREAM_TIMEOUT', 'A dependent service did not answer in time');
+      if (error instanceof TimeoutError) throw new ApiError(504, 'UPSTREAM_TIMEOUT', 'A dependent service did not answer in time');
       throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable', undefined, 1);
     }
-    const body = (await response.json().catch(() => null)) as ApiSuccess<T> | ApiFailure | null;
+    const body = parsed<ApiSuccess<T> | ApiFailure>(response.text);
     if (body?.success === true) return { status: response.status, data: body.data };
     if (body?.success === false && isRelayed(response.status, body.error.code))
       throw new ApiError(response.status, body.error.code, body.error.message, body.error.details, retryAfterOf(response));
