@@ -140,6 +140,30 @@ describe('booking core', () => {
     for (let i = 1; i < occupied.length; i++) expect(occupied[i]!.start).toBeGreaterThanOrEqual(occupied[i - 1]!.end);
   }, 120_000);
 
+  it('gives a hot slot to exactly one of 60 patients reserving it at once; the winner’s retry gets the same reservation, a latecomer is refused', async () => {
+    const hot = await createProvider(platform.url('booking-svc'));
+    const body = { providerId: hot.id, serviceId: 'svc-consult', startTime: slotStart(44).toISOString() };
+    const patients = Array.from({ length: 60 }, () => ({ patient: newPatient(), key: { 'x-idempotency-key': `hot-${randomUUID()}` } }));
+
+    const answers = await Promise.all(patients.map(({ patient, key }) => api('POST', '/internal/reservations', patient, body, key)));
+
+    const winners = answers.flatMap((answer, i) => (answer.status === 201 ? [i] : []));
+    expect(winners).toHaveLength(1);
+    const losers = answers.filter((answer) => answer.status !== 201).map((answer) => [answer.status, answer.body.error?.code]);
+    expect(losers).toEqual(Array(59).fill([409, 'SLOT_UNAVAILABLE']));
+
+    const winner = patients[winners[0]!]!;
+    const first = answers[winners[0]!]!.body.data;
+    expect(first).toMatchObject({ providerId: hot.id, patientId: winner.patient.id, startTime: body.startTime, status: 'active' });
+    // The winner repeats its request (a lost response): the same reservation, answered as the first time.
+    const replay = await api('POST', '/internal/reservations', winner.patient, body, winner.key);
+    expect(replay.status).toBe(201);
+    expect(replay.body.data).toEqual(first);
+
+    const latecomer = await api('POST', '/internal/reservations', newPatient(), body);
+    expect(latecomer).toMatchObject({ status: 409, body: { error: { code: 'SLOT_UNAVAILABLE' } } });
+  }, 60_000);
+
   it('caps a patient at three live reservations', async () => {
     const patient = newPatient();
     const answers = [];

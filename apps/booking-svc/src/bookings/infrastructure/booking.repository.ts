@@ -144,10 +144,13 @@ export class BookingRepository implements OnModuleInit {
    * still waits in the booking's outbox (a change committed a moment ago), without duplicates.
    */
   async auditTrail(bookingId: string): Promise<BookingAuditEvent[]> {
-    const [moved, pending] = await Promise.all([
-      this.model.db.collection<AuditDocument>(BOOKING_AUDIT_COLLECTION).find({ bookingId }).toArray(),
-      this.model.findById(bookingId, { outboxRecords: 1, audit: 1 }).lean<{ outboxRecords?: OutboxRecord[]; audit?: BookingAuditEvent[] }>(),
-    ]);
+    // The booking first, then the audit collection: the relay inserts the entries there before it clears
+    // them from the booking, so an entry cleared by the first read is found by the second. Read at once,
+    // an entry moved between the two reads was in neither.
+    const pending = await this.model
+      .findById(bookingId, { outboxRecords: 1, audit: 1 })
+      .lean<{ outboxRecords?: OutboxRecord[]; audit?: BookingAuditEvent[] }>();
+    const moved = await this.model.db.collection<AuditDocument>(BOOKING_AUDIT_COLLECTION).find({ bookingId }).toArray();
     const byId = new Map<string, AuditDocument>(moved.map((doc) => [doc._id, doc]));
     for (const record of pending?.outboxRecords ?? [])
       if (record.collection === BOOKING_AUDIT_COLLECTION) byId.set(record.document._id, record.document as unknown as AuditDocument);
