@@ -156,4 +156,16 @@ describe('booking-svc migration 20261205000000 slot-holds', () => {
     await slotHolds.down({ db, version: slotHolds.version, log: () => undefined });
     expect(await claims()).toEqual(once);
   });
+
+  it('down deletes the claims of holds already gone, which the release before would read as held for good', async () => {
+    await runner().up();
+    // A release that crashed between deleting its hold and its claims: the claims are free now.
+    await (await store()).claimSlot(contender('p5', '2031-08-12T09:00:00Z', 'released-half-way'), createdAt);
+    await db.collection('slot_holds').deleteOne({ _id: 'released-half-way' as never });
+
+    await runner().down();
+
+    expect((await claims()).filter((c) => c['holdId'] === 'released-half-way')).toEqual([]);
+    expect((await claims()).filter((c) => c['holdId'] === 'booking')).toHaveLength(2); // live holds' claims stay
+  });
 });

@@ -60,15 +60,25 @@ export const slotHolds = defineMigration(
     },
     async down({ db, log }) {
       let restored = 0;
-      for await (const hold of db.collection<Hold>('slot_holds').find({})) {
-        const update = hold.expiresAt ? { $set: { expiresAt: hold.expiresAt } } : { $unset: { expiresAt: '' as const } };
-        restored += (await db.collection<Claim>('slot_claims').updateMany({ holdId: hold._id, kind: 'slot' }, update)).modifiedCount;
+      let orphaned = 0;
+      // Gone already: a down that dropped it and crashed before its record went; the claims were settled then.
+      if ((await db.listCollections({ name: 'slot_holds' }).toArray()).length > 0) {
+        const holds = new Set<string>();
+        for await (const hold of db.collection<Hold>('slot_holds').find({})) {
+          holds.add(hold._id);
+          const update = hold.expiresAt ? { $set: { expiresAt: hold.expiresAt } } : { $unset: { expiresAt: '' as const } };
+          restored += (await db.collection<Claim>('slot_claims').updateMany({ holdId: hold._id, kind: 'slot' }, update)).modifiedCount;
+        }
+        // A claim whose hold is gone is free now; without its hold, the release before would read it as held for good.
+        for await (const claim of db.collection<Claim>('slot_claims').find({ kind: 'slot' }))
+          if (!holds.has(claim.holdId))
+            orphaned += (await db.collection<Claim>('slot_claims').deleteOne({ _id: claim._id, holdId: claim.holdId })).deletedCount;
       }
       await db
         .collection('slot_holds')
         .drop()
         .catch(() => undefined);
-      log(`slot_claims: expiry restored on ${restored} claim(s); slot_holds dropped`);
+      log(`slot_claims: expiry restored on ${restored} claim(s), ${orphaned} claim(s) of holds already gone deleted; slot_holds dropped`);
     },
   },
   import.meta.url,

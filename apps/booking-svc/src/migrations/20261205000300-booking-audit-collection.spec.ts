@@ -118,4 +118,14 @@ describe('booking-svc migration 20261205000300 booking-audit-collection', () => 
     expect(await indexNames(db, 'booking_audit')).toEqual([]);
     expect((await runner().status()).map((row) => row.state)).toEqual(['pending']);
   });
+
+  it('down gives a booking without entries an empty trail, which the release before appends to', async () => {
+    await db
+      .collection('bookings')
+      .insertOne({ _id: 'b-empty', bookingNumber: 'FH-9', providerId: 'p1', status: 'confirmed', version: 1, audit: [], createdAt: at(0) } as never);
+    await runner().up();
+    await runner().down();
+
+    expect((await db.collection('bookings').findOne({ _id: 'b-empty' as never }))?.['audit']).toEqual([]);
+  });
 });

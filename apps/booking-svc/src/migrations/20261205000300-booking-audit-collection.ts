@@ -71,6 +71,8 @@ export const bookingAuditCollection = defineMigration(
         const trail = entries.sort((a, b) => a.version - b.version || a.n - b.n).map(({ _id, bookingId: _b, version: _v, n: _n, ...entry }) => entry);
         await bookings.updateOne({ _id: bookingId }, { $set: { audit: trail } });
       }
+      // The release before appends to `audit` on every change: a booking whose trail was empty gets one.
+      await bookings.updateMany({ audit: { $exists: false } }, { $set: { audit: [] } });
       await db
         .collection('booking_audit')
         .drop()
