@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection } from 'mongoose';
@@ -75,9 +76,14 @@ describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
   }, 60_000);
 
   /** A consumer in a group of its own, starting at the end of the topic; `handle` sees only this run's messages of `run`. */
-  async function consume(run: string, handle: (key: string, seq: number, offset: string) => Promise<void>, overrides: Partial<ConsumerOptions> = {}) {
+  async function consume(
+    run: string,
+    handle: (key: string, seq: number, offset: string) => Promise<void>,
+    overrides: Partial<ConsumerOptions> = {},
+    inboxOfProcess: MongoInbox = inbox,
+  ) {
     const group = `consumer-pipeline-${run}`;
-    const transport = new KafkaConsumerTransport(client, producer, inbox, {
+    const transport = new KafkaConsumerTransport(client, producer, inboxOfProcess, {
       ...consumerOptionsFrom(config, { inbox: 'mongo', groupId: group }),
       fromBeginning: false,
       ...overrides,
@@ -241,5 +247,52 @@ describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
       { key: 'slow', seq: 2 },
     ]);
     expect(await committed()).toBeGreaterThanOrEqual(first + BigInt(messages.length));
+  }, 120_000);
+
+  it('asks the inbox collection about messages redelivered after a restart, and only its memory about copies published later', async () => {
+    const run = `run-${randomUUID()}`;
+    const group = `consumer-pipeline-${run}`;
+    const handled: string[] = [];
+    const first = await consume(run, async (key, seq) => void handled.push(`${key}/${seq}`));
+    const [a, b, c] = [reserved(run, 'a', 1), reserved(run, 'b', 1), reserved(run, 'c', 1)];
+    const firstOffset = await sendToOnePartition([a, b]);
+    await waitFor(
+      () => handled.length === 2,
+      30_000,
+      () => `a and b (handled ${handled.join(', ')})`,
+    );
+    await first.transport.close();
+    // The group consumes a and b again, as after a crash before the commit, in a new process with an empty memory.
+    await admin.setOffsets({ groupId: group, topic: TOPIC, partitions: [{ partition: 0, offset: firstOffset.toString() }] });
+    const restartedInbox = new MongoInbox(connection);
+    await restartedInbox.onModuleInit();
+    const lookups = jest.spyOn(restartedInbox, 'hasProcessed');
+    try {
+      const second = await consume(run, async (key, seq) => void handled.push(`${key}/${seq}`), {}, restartedInbox);
+      await waitFor(
+        async () => (await second.committed()) >= firstOffset + 2n,
+        30_000,
+        () => 'a and b to be committed again',
+      );
+      await sendToOnePartition([c]);
+      await waitFor(
+        () => handled.length === 3,
+        30_000,
+        () => `c (handled ${handled.join(', ')})`,
+      );
+      const copyOffset = await sendToOnePartition([c]); // the outbox relay publishing c again
+      await waitFor(
+        async () => (await second.committed()) > copyOffset,
+        30_000,
+        () => 'the copy of c to be committed',
+      );
+
+      expect([...handled].sort()).toEqual(['a/1', 'b/1', 'c/1']); // different keys: in any order
+      expect(lookups.mock.calls.map(([, eventId]) => eventId).sort()).toEqual([a.envelope.eventId, b.envelope.eventId].sort());
+      const records = await connection.collection('inbox').countDocuments({ group, eventId: { $in: [a, b, c].map((m) => m.envelope.eventId) } });
+      expect(records).toBe(3);
+    } finally {
+      restartedInbox.onModuleDestroy();
+    }
   }, 120_000);
 });

@@ -40,14 +40,17 @@ class FakeConsumer implements PipelineConsumer {
 /** Message handling the test finishes by hand (or at once), recording starts and checking one key never runs twice at once. */
 class Handling {
   readonly started: number[] = [];
+  /** Per offset, whether the pipeline said the group may have handled it before (the last attempt's answer). */
+  readonly maybeHandled = new Map<number, boolean>();
   readonly done = new Set<number>();
   readonly running = new Map<number, { key: string | null; finish: () => void; fail: (error: Error) => void }>();
   /** Keys seen running twice at once (recorded, not thrown: the pipeline would take a throw for a failure and retry). */
   readonly overlaps: string[] = [];
   autoFinish = false;
 
-  readonly process = (_topic: string, _partition: number, message: KafkaMessage): Promise<void> => {
+  readonly process = (_topic: string, _partition: number, message: KafkaMessage, maybeHandled: boolean): Promise<void> => {
     const offset = Number(message.offset);
+    this.maybeHandled.set(offset, maybeHandled);
     const key = message.key?.toString() ?? null;
     if (key !== null && [...this.running.values()].some((r) => r.key === key)) this.overlaps.push(key);
     this.started.push(offset);
@@ -74,13 +77,14 @@ class Handling {
   }
 }
 
-function fetched(messages: Array<{ offset: number; key?: string }>, partition = 0): FetchedBatch & { resolved: string[] } {
+function fetched(messages: Array<{ offset: number; key?: string }>, partition = 0, highWatermark?: number): FetchedBatch & { resolved: string[] } {
   const resolved: string[] = [];
   return {
     resolved,
     batch: {
       topic: TOPIC,
       partition,
+      ...(highWatermark === undefined ? {} : { highWatermark: String(highWatermark) }),
       messages: messages.map(({ offset, key }) => ({
         offset: String(offset),
         key: key === undefined ? null : Buffer.from(key),
@@ -296,5 +300,33 @@ describe('ConsumerPipeline', () => {
 
     expect(handling.started).toEqual([0, 2, 1, 3]);
     expect(consumer.committed()).toBe('3');
+  });
+
+  it('marks as possibly handled only what was in the log when the partition was first fetched, again after every rebalance, and every retry', async () => {
+    const { handling, pipeline } = pipelineWith();
+    handling.autoFinish = true;
+    // Without a log end (an older fetch shape) every message may be a redelivery.
+    await pipeline.dispatch(fetched([{ offset: 0 }], 0));
+    await settle();
+    expect(handling.maybeHandled.get(0)).toBe(true);
+    // The first fetch that reports one fixes it: 1–2 were in the log then, 3 on was written later.
+    await pipeline.dispatch(fetched([{ offset: 1 }, { offset: 2 }], 0, 3));
+    await pipeline.dispatch(fetched([{ offset: 3 }, { offset: 4 }], 0, 9));
+    await settle();
+    expect([1, 2, 3, 4].map((o) => handling.maybeHandled.get(o))).toEqual([true, true, false, false]);
+    // A rebalance, even one that keeps the partition: another member may have read it meanwhile.
+    pipeline.assigned({ [TOPIC]: [0] });
+    await pipeline.dispatch(fetched([{ offset: 5 }, { offset: 6 }], 0, 6));
+    await settle();
+    expect([5, 6].map((o) => handling.maybeHandled.get(o))).toEqual([true, false]);
+    // A message tried again may have been handled by the attempt that failed.
+    handling.autoFinish = false;
+    await pipeline.dispatch(fetched([{ offset: 7 }], 0, 20));
+    await until(() => handling.running.has(7));
+    expect(handling.maybeHandled.get(7)).toBe(false);
+    handling.running.get(7)!.fail(new Error('database unavailable'));
+    await until(() => handling.running.has(7));
+    expect(handling.maybeHandled.get(7)).toBe(true);
+    await handling.finish(7);
   });
 });

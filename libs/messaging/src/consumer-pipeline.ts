@@ -5,8 +5,12 @@ import { describeError } from './describe-error.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
 import { PartitionProgress } from './partition-progress.js';
 
-/** Takes one message to its end (handled, duplicate, ignored or dead-lettered); rejects when it must be tried again (a dependency is down). */
-export type ProcessMessage = (topic: string, partition: number, message: KafkaMessage) => Promise<void>;
+/**
+ * Takes one message to its end (handled, duplicate, ignored or dead-lettered); rejects when it must be
+ * tried again (a dependency is down). `maybeHandled` is false when the group cannot have handled the
+ * message before (it was written after this member began reading the partition), so no inbox check is needed.
+ */
+export type ProcessMessage = (topic: string, partition: number, message: KafkaMessage, maybeHandled: boolean) => Promise<void>;
 
 export interface PipelineOptions {
   /** Keys of one partition handled at once. */
@@ -23,7 +27,9 @@ export interface PipelineOptions {
 export type PipelineConsumer = Pick<Consumer, 'commitOffsets' | 'pause' | 'resume'>;
 
 /** What the pipeline uses of kafkajs's eachBatch payload. */
-export type FetchedBatch = Pick<EachBatchPayload, 'resolveOffset' | 'isRunning' | 'isStale'> & { batch: Pick<Batch, 'topic' | 'partition' | 'messages'> };
+export type FetchedBatch = Pick<EachBatchPayload, 'resolveOffset' | 'isRunning' | 'isStale'> & {
+  batch: Pick<Batch, 'topic' | 'partition' | 'messages'> & Partial<Pick<Batch, 'highWatermark'>>;
+};
 
 const MAX_RETRY_WAIT_MS = 30_000;
 
@@ -73,6 +79,7 @@ export class ConsumerPipeline {
   async dispatch({ batch, resolveOffset, isRunning, isStale }: FetchedBatch): Promise<void> {
     const lane = this.laneOf(batch.topic, batch.partition);
     const { progress } = lane;
+    if (batch.highWatermark !== undefined) progress.noteLogEnd(BigInt(batch.highWatermark));
     for (const message of batch.messages) {
       if (this.closing || !isRunning() || isStale()) return;
       const offset = BigInt(message.offset);
@@ -80,7 +87,8 @@ export class ConsumerPipeline {
         if (progress.inFlight >= this.options.maxInFlightPerPartition) return this.pause(lane);
         progress.dispatch(offset);
         this.tasks++;
-        lane.scheduler.submit(keyOf(message), () => this.run(lane, progress, message));
+        const maybeHandled = progress.mayHaveBeenHandled(offset);
+        lane.scheduler.submit(keyOf(message), () => this.run(lane, progress, message, maybeHandled));
       }
       // A message fetched again after a rebalance that is already dispatched here needs nothing more: its task runs.
       resolveOffset(message.offset);
@@ -94,6 +102,7 @@ export class ConsumerPipeline {
    */
   assigned(assignment: IMemberAssignment): void {
     for (const lane of this.lanes.values()) {
+      lane.progress.forgetLogEnd();
       if (assignment[lane.topic]?.includes(lane.partition)) continue;
       lane.progress = new PartitionProgress();
       if (lane.paused) this.resume(lane);
@@ -134,10 +143,10 @@ export class ConsumerPipeline {
     return this.commitRun;
   }
 
-  private async run(lane: Lane, progress: PartitionProgress, message: KafkaMessage): Promise<void> {
+  private async run(lane: Lane, progress: PartitionProgress, message: KafkaMessage, maybeHandled: boolean): Promise<void> {
     try {
       if (progress !== lane.progress || this.abandoned) return;
-      if (!(await this.processUntilDone(lane, progress, message))) return;
+      if (!(await this.processUntilDone(lane, progress, message, maybeHandled))) return;
       progress.finish(BigInt(message.offset));
       if (progress === lane.progress) this.finished(lane);
     } catch (error) {
@@ -153,10 +162,11 @@ export class ConsumerPipeline {
   }
 
   /** Tries again in place, so the key's later messages keep waiting behind it; false when it gave up (revoked, or past the drain deadline). */
-  private async processUntilDone(lane: Lane, progress: PartitionProgress, message: KafkaMessage): Promise<boolean> {
+  private async processUntilDone(lane: Lane, progress: PartitionProgress, message: KafkaMessage, maybeHandled: boolean): Promise<boolean> {
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.process(lane.topic, lane.partition, message);
+        // A message tried again may have been handled by the failed attempt (which failed after its handler): the inbox decides.
+        await this.process(lane.topic, lane.partition, message, maybeHandled || attempt > 1);
         return true;
       } catch (error) {
         this.logger.error({

@@ -1,11 +1,19 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner, utcDayOf } from '@bp/platform';
+import { DayPruner, KeyedBatches, utcDayOf } from '@bp/platform';
+import { RecentIds } from './recent-ids.js';
 
 /** Remembers which messages a consumer group has fully handled, so a redelivery is a no-op. */
 export interface Inbox {
+  /** Asks the database: for a message the group may have handled before (one in the log before this member began reading its partition). */
   hasProcessed(group: string, eventId: string): Promise<boolean>;
+  /**
+   * Asks this process's memory of what it recorded: enough for a message written after this member
+   * began reading its partition, which can only repeat an event this process handled (a producer that
+   * published an event again), unless a restart or rebalance fell between the two copies.
+   */
+  hasProcessedHere(group: string, eventId: string): boolean;
   markProcessed(group: string, eventId: string, type: string): Promise<void>;
 }
 
@@ -24,6 +32,8 @@ interface InboxRecord {
 const DUPLICATE_KEY = 11000;
 const RETENTION_MS = 30 * 24 * 3600 * 1000;
 const PRUNE_INTERVAL_MS = 3600 * 1000;
+/** Event ids this process recorded, newest kept: a republish comes seconds or minutes after the first copy. */
+const REMEMBERED_IDS = 50_000;
 
 /**
  * Inbox in the service's own database. A record is written after the handler succeeded, so a crash
@@ -35,6 +45,9 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
   private collection!: Collection<InboxRecord>;
   private readonly pruner = new DayPruner<InboxRecord>(() => this.collection);
   private pruneTimer?: NodeJS.Timeout;
+  /** Records finished while a write is under way go in the next one: one insert per round trip, not per message. */
+  private readonly writes = new KeyedBatches<InboxRecord>((_, records) => this.insertAll(records));
+  private readonly recorded = new RecentIds(REMEMBERED_IDS);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -61,13 +74,27 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
     return (await this.collection.findOne({ _id: `${group}:${eventId}` }, { projection: { _id: 1 } })) !== null;
   }
 
+  hasProcessedHere(group: string, eventId: string): boolean {
+    return this.recorded.has(`${group}:${eventId}`);
+  }
+
   async markProcessed(group: string, eventId: string, type: string): Promise<void> {
+    const processedAt = new Date();
+    const id = `${group}:${eventId}`;
+    await this.writes.submit('inbox', { _id: id, group, eventId, type, processedAt, day: utcDayOf(processedAt) });
+    this.recorded.add(id);
+  }
+
+  /** One unordered insert; a record there already (a redelivery handled twice) is not an error. */
+  private async insertAll(records: InboxRecord[]): Promise<void[]> {
     try {
-      const processedAt = new Date();
-      await this.collection.insertOne({ _id: `${group}:${eventId}`, group, eventId, type, processedAt, day: utcDayOf(processedAt) });
+      await this.collection.insertMany(records, { ordered: false });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      const failures = (error as { writeErrors?: unknown }).writeErrors;
+      const codes = (Array.isArray(failures) ? failures : failures ? [failures] : [error]).map((failure) => (failure as { code?: number }).code);
+      if (codes.some((code) => code !== DUPLICATE_KEY)) throw error;
     }
+    return records.map(() => undefined);
   }
 }
 
@@ -75,6 +102,10 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
 @Injectable()
 export class NoInbox implements Inbox {
   async hasProcessed(): Promise<boolean> {
+    return false;
+  }
+
+  hasProcessedHere(): boolean {
     return false;
   }
 

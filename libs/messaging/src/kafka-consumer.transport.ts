@@ -105,7 +105,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       // Bounds how long an idle consumer waits on a fetch, and so how soon readiness sees the first one.
       maxWaitTimeInMs: 1000,
     });
-    const pipeline = new ConsumerPipeline(consumer, (topic, partition, message) => this.process(topic, partition, message), {
+    const pipeline = new ConsumerPipeline(consumer, (topic, partition, message, maybeHandled) => this.process(topic, partition, message, maybeHandled), {
       keyConcurrency: this.options.keyConcurrency,
       maxInFlightPerPartition: this.options.maxInFlightPerPartition,
       commitIntervalMs: COMMIT_INTERVAL_MS,
@@ -149,13 +149,13 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   }
 
   /** Resolves once the message was handled, ignored on purpose, or safely dead-lettered: only then may its offset be committed. */
-  private async process(topic: string, partition: number, message: KafkaMessage): Promise<void> {
+  private async process(topic: string, partition: number, message: KafkaMessage, maybeHandled: boolean): Promise<void> {
     // One CONSUMER span per record, parented on the publish span in its headers: the handler's work joins the producer's trace.
-    const outcome = await withConsumeSpan(topic, partition, this.options.groupId, message, () => this.handle(topic, partition, message));
+    const outcome = await withConsumeSpan(topic, partition, this.options.groupId, message, () => this.handle(topic, partition, message, maybeHandled));
     this.logger.debug?.({ message: 'message processed', topic, partition, offset: message.offset, outcome });
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage): Promise<Outcome> {
+  private async handle(topic: string, partition: number, message: KafkaMessage, maybeHandled: boolean): Promise<Outcome> {
     const validation = await validateInbound(topic, message.value);
     const type = validation.valid ? validation.message.type : (validation.type ?? 'unknown');
     const handler = this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
@@ -175,7 +175,11 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       return count('dead-lettered');
     }
     const envelope = validation.message;
-    if (await this.inbox.hasProcessed(this.options.groupId, envelope.eventId)) return count('duplicate');
+    // The database is asked only about a message the group may have handled before; a newer one can only
+    // repeat an event this process handled (docs/kafka-consumers.md). Every handled one is recorded, for the next owner of its partition.
+    const { groupId } = this.options;
+    const duplicate = maybeHandled ? await this.inbox.hasProcessed(groupId, envelope.eventId) : this.inbox.hasProcessedHere(groupId, envelope.eventId);
+    if (duplicate) return count('duplicate');
 
     const stopTimer = consumerMetrics.duration().startTimer({ topic, type });
     try {

@@ -13,10 +13,31 @@ export class PartitionProgress {
   /** The offset after the newest dispatched message. */
   private next?: bigint;
   private committed?: bigint;
+  /** The partition's log end when this member first fetched from it under this assignment (see mayHaveBeenHandled). */
+  private logEndAtFirstFetch?: bigint;
 
   /** False for a message dispatched here before: after a rebalance, a kept partition is fetched again from its committed offset. */
   isNew(offset: bigint): boolean {
     return this.next === undefined || offset >= this.next;
+  }
+
+  /** Records the log end a fetch reported; only the first one after the assignment counts. */
+  noteLogEnd(highWatermark: bigint): void {
+    this.logEndAtFirstFetch ??= highWatermark;
+  }
+
+  /** After a rebalance, even a kept partition may have been read by another member meanwhile: the next fetch decides again. */
+  forgetLogEnd(): void {
+    this.logEndAtFirstFetch = undefined;
+  }
+
+  /**
+   * Whether this group may have handled the message already. A message written after this member
+   * first fetched the partition (under the current assignment) cannot have reached any other member
+   * of the group, so only the ones before that log end can be redeliveries.
+   */
+  mayHaveBeenHandled(offset: bigint): boolean {
+    return this.logEndAtFirstFetch === undefined || offset < this.logEndAtFirstFetch;
   }
 
   dispatch(offset: bigint): void {
