@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { KafkaClient, KafkaProducer, type OutgoingMessage, buildMessage } from '@bp/messaging';
@@ -116,6 +117,41 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     const document = await model.findById(id).lean();
     expect(document).toMatchObject({ name: 'v2', outbox: [], outboxRevision: 2 });
     expect(document).not.toHaveProperty('outboxPendingSince');
+  }, 30_000);
+
+  it('sends a write’s events and history records once when a later write landed before its publish could clear them', async () => {
+    const id = randomUUID();
+    const [first, second] = [slotReserved(id), slotReserved(id)];
+    const history = (n: number) => ({ collection: 'outbox_probe_history', document: { _id: `${id}:${n}`, n } });
+    const inserted = jest.spyOn(connection.collection('outbox_probe_history'), 'insertMany');
+    const written = { _id: id, name: 'v1', ...outboxOnInsert([first], new Date(), [history(1)]) };
+    await model.create(written);
+    let later: unknown;
+    const producer = new HookedProducer(kafkaClient());
+    // The second write lands while the first publish is under way: its clear matches nothing, and the second write's document carries both.
+    producer.beforeSend = async () => {
+      later = await model
+        .findOneAndUpdate({ _id: id }, withOutboxUpdate({ $set: { name: 'v2' } }, [second], new Date(), [history(2)]), { returnDocument: 'after' })
+        .lean();
+    };
+    const publisher = relay(producer);
+
+    publisher.publishSoon(model, id, written);
+    await publisher.onApplicationShutdown(); // waits for the publish in flight
+    publisher.publishSoon(model, id, later as object);
+    await publisher.onApplicationShutdown();
+
+    await waitFor(
+      () => published(second.envelope.eventId).length > 0,
+      15_000,
+      () => 'the second event',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a duplicate to show up
+    expect(published(first.envelope.eventId)).toHaveLength(1);
+    expect(published(second.envelope.eventId)).toHaveLength(1);
+    expect(inserted.mock.calls.map(([documents]) => (documents as unknown as Array<{ _id: string }>).map((d) => d._id))).toEqual([[`${id}:1`], [`${id}:2`]]);
+    expect(await connection.collection('outbox_probe_history').countDocuments({ _id: { $in: [`${id}:1`, `${id}:2`] } } as never)).toBe(2);
+    expect(await model.findById(id).lean()).toMatchObject({ name: 'v2', outbox: [] });
   }, 30_000);
 
   it('keeps the entries pending when Kafka does not acknowledge, and the next sweep publishes them', async () => {

@@ -11,6 +11,8 @@ const CLAIM_MS = 15_000;
 /** The sweep leaves fresh entries to the immediate publish that follows every write. */
 const SWEEP_GRACE_MS = 2_000;
 const SWEEP_BATCH = 100;
+/** Documents whose sent entries are remembered while a later write's publish is due. */
+const MAX_DOCUMENTS_REMEMBERED = 10_000;
 /** Rounds of "publish, then clear if nothing new arrived" before leaving the rest to the sweep. */
 const MAX_ROUNDS_PER_CLAIM = 5;
 
@@ -31,6 +33,9 @@ interface ClaimedOutbox {
 export type AfterCommitHook = (document: Record<string, unknown>) => Promise<void>;
 
 const DUPLICATE_KEY = 11000;
+
+/** How a history record is remembered among a document's sent entries (event ids are UUIDs: no clash). */
+const recordKey = ({ collection, document }: OutboxRecord): string => `record:${collection}:${String(document._id)}`;
 
 type OutboxModel = Model<OutboxFields & { _id: unknown }>;
 
@@ -54,8 +59,13 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private readonly hooks = new Map<string, AfterCommitHook[]>();
-  /** Per document (`collection|id`): the publish in progress, and the event ids this process has sent for it meanwhile. */
-  private readonly inProgress = new Map<string, { done: Promise<void>; sent: Set<string> }>();
+  /** Per document (`collection|id`): the publish in progress. */
+  private readonly inProgress = new Map<string, Promise<void>>();
+  /**
+   * Per document whose outbox this process could not clear (a later write added to it first): the
+   * event ids and history records it sent, so the later write's publish sends only what is new.
+   */
+  private readonly sentNotCleared = new Map<string, Set<string>>();
 
   constructor(
     @Inject(OUTBOX_MODELS) private readonly models: OutboxModel[],
@@ -91,39 +101,51 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   publishSoon(model: Model<any>, id: unknown, written?: object | null): void {
     const key = `${(model as OutboxModel).collection.collectionName}|${String(id)}`;
     const previous = this.inProgress.get(key);
-    const state = { sent: previous?.sent ?? new Set<string>(), done: Promise.resolve() };
-    const publish = async () => {
-      await previous?.done;
-      if (written) await this.publishWritten(model as OutboxModel, id, written as ClaimedOutbox, state.sent);
+    const done = (async () => {
+      await previous;
+      if (written) await this.publishWritten(model as OutboxModel, id, written as ClaimedOutbox, key);
       else await this.publishDocument(model as OutboxModel, id);
-    };
-    state.done = publish().finally(() => {
-      if (this.inProgress.get(key) === state) this.inProgress.delete(key);
+    })().finally(() => {
+      if (this.inProgress.get(key) === done) this.inProgress.delete(key);
     });
-    this.inProgress.set(key, state);
-    this.track(state.done);
+    this.inProgress.set(key, done);
+    this.track(done);
   }
 
   /** Publishes a document as its writer left it; clears its outbox if no later write added to it (that write publishes the rest). */
-  private async publishWritten(model: OutboxModel, id: unknown, doc: ClaimedOutbox, sent: Set<string>): Promise<void> {
+  private async publishWritten(model: OutboxModel, id: unknown, doc: ClaimedOutbox, key: string): Promise<void> {
     const collection = model.collection.collectionName;
+    const sent = this.sentNotCleared.get(key) ?? new Set<string>();
+    this.sentNotCleared.delete(key);
+    let cleared = false;
     try {
       const unpublished = doc.outbox.filter((entry) => !sent.has(entry.eventId));
       if (unpublished.length > 0) {
-        await this.producer.send(unpublished.map(({ topic, key, envelope }) => ({ topic, key, envelope })));
+        await this.producer.send(unpublished.map(({ topic, key: messageKey, envelope }) => ({ topic, key: messageKey, envelope })));
         unpublished.forEach((entry) => sent.add(entry.eventId));
         metrics.published().inc({ collection }, unpublished.length);
       }
-      await this.insertRecords(model, doc.outboxRecords ?? []);
+      const records = (doc.outboxRecords ?? []).filter((record) => !sent.has(recordKey(record)));
+      await this.insertRecords(model, records);
+      records.forEach((record) => sent.add(recordKey(record)));
       for (const hook of this.hooks.get(collection) ?? []) await hook(doc);
-      await model.updateOne(
+      const result = await model.updateOne(
         { _id: id, outboxRevision: doc.outboxRevision },
         { $set: { outbox: [] }, $unset: { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
       );
+      cleared = result.matchedCount === 1;
     } catch (error) {
       metrics.failures().inc({ collection });
       this.logger.warn({ message: 'outbox publish failed; the sweep will retry', collection, id: String(id), error: (error as Error).message });
+    } finally {
+      if (!cleared && sent.size > 0) this.rememberSent(key, sent);
     }
+  }
+
+  /** Bounded: a document left uncleared with no later write is the sweep's, which publishes it whole. */
+  private rememberSent(key: string, sent: Set<string>): void {
+    this.sentNotCleared.set(key, sent);
+    if (this.sentNotCleared.size > MAX_DOCUMENTS_REMEMBERED) this.sentNotCleared.delete(this.sentNotCleared.keys().next().value as string);
   }
 
   /** Publishes everything pending (also used by tests and at startup). Returns how many documents it published. */
