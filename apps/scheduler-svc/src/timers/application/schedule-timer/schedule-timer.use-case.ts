@@ -4,6 +4,8 @@ import type { Model } from 'mongoose';
 import { type TimerData, type TimerKind, type TimerPlan, pollMinuteOf, timerId } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
+const DUPLICATE_KEY = 11000;
+
 export interface ScheduleTimerCommand {
   kind: TimerKind;
   subjectId: string;
@@ -22,7 +24,9 @@ export interface ScheduleTimerCommand {
 export class ScheduleTimerUseCase {
   constructor(@InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>) {}
 
+  /** A new deadline (the usual case) is one insert; only one that exists already is read and moved. */
   async execute(command: ScheduleTimerCommand): Promise<void> {
+    if ((await this.createAll([command])) === 1) return;
     const existing = await this.timers.findById(timerId(command.kind, command.subjectId)).lean<TimerDocument>();
     await this.set(command, existing ?? undefined);
   }
@@ -41,23 +45,52 @@ export class ScheduleTimerUseCase {
       const existing = current.get(kind);
       if (existing) await this.end(existing, context.occurredAt);
     }
-    for (const { kind, dueAt } of plan.schedule) {
-      const command: ScheduleTimerCommand = {
-        kind,
-        subjectId,
-        dueAt,
-        sourceEventId: context.sourceEventId,
-        data: context.dataFor(kind),
-        ...(context.occurredAt ? { occurredAt: context.occurredAt } : {}),
-      };
-      await this.set(command, current.get(kind));
+    const commands = plan.schedule.map(({ kind, dueAt }): ScheduleTimerCommand => ({
+      kind,
+      subjectId,
+      dueAt,
+      sourceEventId: context.sourceEventId,
+      data: context.dataFor(kind),
+      ...(context.occurredAt ? { occurredAt: context.occurredAt } : {}),
+    }));
+    for (const command of commands) {
+      const existing = current.get(command.kind);
+      if (existing) await this.set(command, existing);
+    }
+    // The new ones in one write; one created meanwhile by a redelivery is there already.
+    await this.createAll(commands.filter((command) => !current.has(command.kind)));
+  }
+
+  /** Inserts the timers, unordered; returns how many were new (the others exist already). */
+  private async createAll(commands: ScheduleTimerCommand[]): Promise<number> {
+    if (commands.length === 0) return 0;
+    const documents = commands.map((command) => ({ _id: timerId(command.kind, command.subjectId), ...this.fieldsOf(command), outbox: [], outboxRevision: 0 }));
+    try {
+      await this.timers.insertMany(documents, { ordered: false });
+      return documents.length;
+    } catch (error) {
+      // The driver reports one failure or several (MongoBulkWriteError.writeErrors), or the error itself.
+      const { code, writeErrors } = error as { code?: number; writeErrors?: { code?: number } | Array<{ code?: number }> };
+      const failures = Array.isArray(writeErrors) ? writeErrors : [writeErrors ?? { code }];
+      if (!failures.every((failure) => failure.code === DUPLICATE_KEY)) throw error;
+      return documents.length - failures.length;
     }
   }
 
   private async set(command: ScheduleTimerCommand, existing: TimerDocument | undefined): Promise<void> {
-    if (existing && (existing.status === 'fired' || this.isOlder(command, existing))) return;
-    const id = timerId(command.kind, command.subjectId);
-    const fields = {
+    if (!existing) {
+      await this.createAll([command]);
+      return;
+    }
+    if (existing.status === 'fired' || this.isOlder(command, existing)) return;
+    await this.timers.updateOne(
+      { _id: timerId(command.kind, command.subjectId), status: { $ne: 'fired' }, updatedAt: existing.updatedAt },
+      { $set: this.fieldsOf(command) },
+    );
+  }
+
+  private fieldsOf(command: ScheduleTimerCommand) {
+    return {
       kind: command.kind,
       subjectId: command.subjectId,
       dueAt: command.dueAt,
@@ -68,13 +101,6 @@ export class ScheduleTimerUseCase {
       ...(command.occurredAt ? { sourceOccurredAt: command.occurredAt } : {}),
       updatedAt: new Date(),
     };
-    if (!existing) {
-      await this.timers.create({ _id: id, ...fields, outbox: [], outboxRevision: 0 }).catch((error: { code?: number }) => {
-        if (error.code !== 11000) throw error; // created meanwhile by a redelivery: it is there
-      });
-      return;
-    }
-    await this.timers.updateOne({ _id: id, status: { $ne: 'fired' }, updatedAt: existing.updatedAt }, { $set: fields });
   }
 
   /** Ends a deadline that no longer applies (the booking moved on); a fired one stays as it was. */

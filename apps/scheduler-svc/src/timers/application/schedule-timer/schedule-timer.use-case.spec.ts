@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import mongoose, { type Connection, type Model } from 'mongoose';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { timerId } from '../../domain/timer.js';
+import { type TimerDocument, TimerSchema } from '../../infrastructure/timer.schema.js';
+import { ScheduleTimerUseCase } from './schedule-timer.use-case.js';
+
+const HOUR = 3_600_000;
+
+describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
+  let connection: Connection;
+  let timers: Model<TimerDocument>;
+  let useCase: ScheduleTimerUseCase;
+  const stored = (kind: string, subjectId: string) => timers.findById(timerId(kind as never, subjectId)).lean<TimerDocument>();
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `timers_${uniqueSuffix()}` }).asPromise();
+    timers = connection.model<TimerDocument>('Timer', TimerSchema);
+    await timers.init();
+    useCase = new ScheduleTimerUseCase(timers);
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('creates a new deadline, moves it for a newer event, and ignores an older one or a repeat', async () => {
+    const subjectId = randomUUID();
+    const now = Date.now();
+    const at = (hours: number) => new Date(now + hours * HOUR);
+    const occurred = (minutes: number) => new Date(Date.UTC(2026, 11, 5, 12, minutes));
+    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(1), sourceEventId: 'e1', occurredAt: occurred(0) });
+    expect(await stored('reservation-expiry', subjectId)).toMatchObject({ dueAt: at(1), status: 'scheduled', sourceEventId: 'e1' });
+
+    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(2), sourceEventId: 'e2', occurredAt: occurred(5) });
+    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(3), sourceEventId: 'e0', occurredAt: occurred(1) }); // older, late
+    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(2), sourceEventId: 'e2', occurredAt: occurred(5) }); // redelivered
+
+    expect(await stored('reservation-expiry', subjectId)).toMatchObject({ dueAt: at(2), status: 'scheduled', sourceEventId: 'e2' });
+    expect(await timers.countDocuments({ subjectId })).toBe(1);
+  });
+
+  it('keeps a fired timer fired', async () => {
+    const subjectId = randomUUID();
+    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: new Date(Date.now() + HOUR), sourceEventId: 'e1' });
+    await timers.updateOne({ _id: timerId('reservation-expiry', subjectId) }, { $set: { status: 'fired' } });
+
+    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: new Date(Date.now() + 2 * HOUR), sourceEventId: 'e2' });
+
+    expect(await stored('reservation-expiry', subjectId)).toMatchObject({ status: 'fired', sourceEventId: 'e1' });
+  });
+
+  it('applies a plan: new timers in one write, existing ones moved, cancelled ones ended, and a redelivery changes nothing', async () => {
+    const subjectId = randomUUID();
+    const deadline = new Date(Date.now() + 48 * HOUR);
+    const context = { sourceEventId: 'e1', occurredAt: new Date(), dataFor: () => ({ providerId: 'p', patientId: 'u', at: deadline.toISOString() }) };
+    await useCase.applyPlan(subjectId, { schedule: [{ kind: 'confirmation-deadline', dueAt: deadline }], cancel: [] }, context);
+    const moved = new Date(deadline.getTime() + HOUR);
+    const plan = {
+      schedule: [
+        { kind: 'confirmation-deadline' as const, dueAt: moved },
+        { kind: 'reminder-24h' as const, dueAt: new Date(Date.now() + 30 * HOUR) },
+        { kind: 'reminder-1h' as const, dueAt: new Date(Date.now() + 40 * HOUR) },
+      ],
+      cancel: [],
+    };
+    const later = { ...context, sourceEventId: 'e2', occurredAt: new Date(context.occurredAt.getTime() + 1000) };
+
+    await useCase.applyPlan(subjectId, plan, later);
+    const byKind = async () => (await timers.find({ subjectId }).lean<TimerDocument[]>()).sort((a, b) => a.kind.localeCompare(b.kind));
+    const first = await byKind();
+    await useCase.applyPlan(subjectId, plan, later); // the same event again
+    await useCase.applyPlan(subjectId, { schedule: [], cancel: ['reminder-1h'] }, { ...later, sourceEventId: 'e3' });
+
+    expect(first.map((t) => [t.kind, t.dueAt.getTime(), t.status, t.sourceEventId])).toEqual([
+      ['confirmation-deadline', moved.getTime(), 'scheduled', 'e2'],
+      ['reminder-1h', plan.schedule[2]!.dueAt.getTime(), 'scheduled', 'e2'],
+      ['reminder-24h', plan.schedule[1]!.dueAt.getTime(), 'scheduled', 'e2'],
+    ]);
+    expect((await stored('reminder-1h', subjectId))?.status).toBe('cancelled');
+    expect(await timers.countDocuments({ subjectId })).toBe(3);
+  });
+});
