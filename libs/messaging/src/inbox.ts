@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner, KeyedBatches, utcDayOf } from '@bp/platform';
+import { DayPruner, KeyedBatches, insertNew, utcDayOf } from '@bp/platform';
 import { RecentIds } from './recent-ids.js';
 
 /** Remembers which messages a consumer group has fully handled, so a redelivery is a no-op. */
@@ -29,7 +29,6 @@ interface InboxRecord {
   day?: string;
 }
 
-const DUPLICATE_KEY = 11000;
 const RETENTION_MS = 30 * 24 * 3600 * 1000;
 const PRUNE_INTERVAL_MS = 3600 * 1000;
 /** Event ids this process recorded, newest kept: a republish comes seconds or minutes after the first copy. */
@@ -87,13 +86,7 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
 
   /** One unordered insert; a record there already (a redelivery handled twice) is not an error. */
   private async insertAll(records: InboxRecord[]): Promise<void[]> {
-    try {
-      await this.collection.insertMany(records, { ordered: false });
-    } catch (error) {
-      const failures = (error as { writeErrors?: unknown }).writeErrors;
-      const codes = (Array.isArray(failures) ? failures : failures ? [failures] : [error]).map((failure) => (failure as { code?: number }).code);
-      if (codes.some((code) => code !== DUPLICATE_KEY)) throw error;
-    }
+    await insertNew(this.collection, records);
     return records.map(() => undefined);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Model } from 'mongoose';
 import { KafkaProducer } from '@bp/messaging';
-import { DatabaseServiceConfig, ReadinessRegistry, counter, gauge } from '@bp/platform';
+import { DatabaseServiceConfig, ReadinessRegistry, counter, gauge, insertNew } from '@bp/platform';
 import type { OutboxEntry, OutboxFields, OutboxRecord } from './outbox.schema.js';
 
 export const OUTBOX_MODELS = Symbol('OUTBOX_MODELS');
@@ -31,8 +31,6 @@ interface ClaimedOutbox {
  * fails leaves the outbox in place, so the sweep runs everything again.
  */
 export type AfterCommitHook = (document: Record<string, unknown>) => Promise<void>;
-
-const DUPLICATE_KEY = 11000;
 
 /** How a history record is remembered among a document's sent entries (event ids are UUIDs: no clash). */
 const recordKey = ({ collection, document }: OutboxRecord): string => `record:${collection}:${String(document._id)}`;
@@ -231,15 +229,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   private async insertRecords(model: OutboxModel, records: OutboxRecord[]): Promise<void> {
     const byCollection = new Map<string, OutboxRecord['document'][]>();
     for (const { collection, document } of records) byCollection.set(collection, [...(byCollection.get(collection) ?? []), document]);
-    for (const [collection, documents] of byCollection) {
-      try {
-        await model.db.collection<OutboxRecord['document']>(collection).insertMany(documents, { ordered: false });
-      } catch (error) {
-        const e = error as { code?: number; writeErrors?: Array<{ code?: number }> | { code?: number } };
-        const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [{ code: e.code }];
-        if (!writeErrors.every((w) => w.code === DUPLICATE_KEY)) throw error;
-      }
-    }
+    for (const [collection, documents] of byCollection) await insertNew(model.db.collection<OutboxRecord['document']>(collection), documents);
   }
 
   private claim(model: OutboxModel, id: unknown, claimUntil: Date): Promise<ClaimedOutbox | null> {

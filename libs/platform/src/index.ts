@@ -5,6 +5,7 @@ export * from './concurrency/keyed-batches.js';
 export * from './context/request-context.js';
 export * from './database/database.module.js';
 export * from './database/day-buckets.js';
+export * from './database/insert-new.js';
 export * from './database/lease.js';
 export * from './health/readiness.js';
 export * from './metrics/metrics.js';

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { onlyDuplicates, writeFailures } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { granulesOf, patientClaimId, slotClaimId } from '../domain/slot-claims.js';
 
@@ -41,7 +42,6 @@ export interface SlotHold {
   expiresAt?: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 const TAKEOVER_ROUNDS = 3;
 /**
  * How long a granule seen held by a live hold is answered "taken" from memory: a hot slot's losers get
@@ -51,11 +51,9 @@ const TAKEOVER_ROUNDS = 3;
 const SEEN_TAKEN_MS = 1_000;
 const SEEN_TAKEN_MAX = 10_000;
 
+/** Which documents of a failed insert were there already; undefined when it failed for another reason. */
 function duplicateKeyIndexes(error: unknown): number[] | undefined {
-  const e = error as { code?: number; writeErrors?: Array<{ code?: number; index: number }> | { code?: number; index: number } };
-  const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : undefined;
-  if (writeErrors?.length && writeErrors.every((w) => w.code === DUPLICATE_KEY)) return writeErrors.map((w) => w.index);
-  return e.code === DUPLICATE_KEY && !writeErrors ? [0] : undefined;
+  return onlyDuplicates(error) ? writeFailures(error).map((failure) => failure.index ?? 0) : undefined;
 }
 
 function slotUnavailable(hold: SlotHold): BookingError {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { insertNew } from '@bp/platform';
 import { ACTIVITY_MODEL, type ActivityDocument } from '../../infrastructure/activity.schema.js';
 
 export interface RecordActivityCommand {
@@ -11,30 +12,25 @@ export interface RecordActivityCommand {
   recipients: { id: string; role: 'patient' | 'provider' }[];
 }
 
-/** Records what happened for each recipient. Upserts by (event, recipient): safe to run twice. */
+/** Records what happened for each recipient, one document per (event, recipient): safe to run twice. */
 @Injectable()
 export class RecordActivityUseCase {
   constructor(@InjectModel(ACTIVITY_MODEL) private readonly activity: Model<ActivityDocument>) {}
 
   async execute(command: RecordActivityCommand): Promise<void> {
     const recordedAt = new Date();
-    await this.activity.bulkWrite(
+    // Inserted, not upserted: an upsert is a read and a write on FerretDB; a repeat finds its records there.
+    await insertNew(
+      this.activity,
       command.recipients.map((recipient) => ({
-        updateOne: {
-          filter: { _id: `${command.eventId}:${recipient.id}` },
-          update: {
-            $setOnInsert: {
-              eventId: command.eventId,
-              recipientId: recipient.id,
-              recipientRole: recipient.role,
-              kind: command.kind,
-              subjectId: command.subjectId,
-              occurredAt: command.occurredAt,
-              recordedAt,
-            },
-          },
-          upsert: true,
-        },
+        _id: `${command.eventId}:${recipient.id}`,
+        eventId: command.eventId,
+        recipientId: recipient.id,
+        recipientRole: recipient.role,
+        kind: command.kind,
+        subjectId: command.subjectId,
+        occurredAt: command.occurredAt,
+        recordedAt,
       })),
     );
   }

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import { insertNew } from '@bp/platform';
 import { type TimerData, type TimerKind, type TimerPlan, pollMinuteOf, timerId } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 export interface ScheduleTimerCommand {
   kind: TimerKind;
@@ -63,18 +62,8 @@ export class ScheduleTimerUseCase {
 
   /** Inserts the timers, unordered; returns how many were new (the others exist already). */
   private async createAll(commands: ScheduleTimerCommand[]): Promise<number> {
-    if (commands.length === 0) return 0;
     const documents = commands.map((command) => ({ _id: timerId(command.kind, command.subjectId), ...this.fieldsOf(command), outbox: [], outboxRevision: 0 }));
-    try {
-      await this.timers.insertMany(documents, { ordered: false });
-      return documents.length;
-    } catch (error) {
-      // The driver reports one failure or several (MongoBulkWriteError.writeErrors), or the error itself.
-      const { code, writeErrors } = error as { code?: number; writeErrors?: { code?: number } | Array<{ code?: number }> };
-      const failures = Array.isArray(writeErrors) ? writeErrors : [writeErrors ?? { code }];
-      if (!failures.every((failure) => failure.code === DUPLICATE_KEY)) throw error;
-      return documents.length - failures.length;
-    }
+    return insertNew(this.timers, documents);
   }
 
   private async set(command: ScheduleTimerCommand, existing: TimerDocument | undefined): Promise<void> {
