@@ -1,8 +1,7 @@
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner, KeyedBatches, insertNew, utcDayOf } from '@bp/platform';
-import { RecentIds } from './recent-ids.js';
+import { DayPruner, KeyedBatches, RecentMap, insertNew, utcDayOf } from '@bp/platform';
 
 /** Remembers which messages a consumer group has fully handled, so a redelivery is a no-op. */
 export interface Inbox {
@@ -46,7 +45,7 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
   private pruneTimer?: NodeJS.Timeout;
   /** Records finished while a write is under way go in the next one: one insert per round trip, not per message. */
   private readonly writes = new KeyedBatches<InboxRecord>((_, records) => this.insertAll(records));
-  private readonly recorded = new RecentIds(REMEMBERED_IDS);
+  private readonly recorded = new RecentMap<true>(REMEMBERED_IDS);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -81,7 +80,7 @@ export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
     const processedAt = new Date();
     const id = `${group}:${eventId}`;
     await this.writes.submit('inbox', { _id: id, group, eventId, type, processedAt, day: utcDayOf(processedAt) });
-    this.recorded.add(id);
+    this.recorded.set(id, true);
   }
 
   /** One unordered insert; a record there already (a redelivery handled twice) is not an error. */

@@ -2,6 +2,7 @@ export * from './bootstrap/run-service.js';
 export * from './config/load-config.js';
 export * from './config/service.config.js';
 export * from './concurrency/keyed-batches.js';
+export * from './concurrency/recent-map.js';
 export * from './context/request-context.js';
 export * from './database/database.module.js';
 export * from './database/day-buckets.js';

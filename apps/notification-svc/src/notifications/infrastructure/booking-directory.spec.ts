@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
+import mongoose, { type Connection } from 'mongoose';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { BookingParties } from '../domain/notifications-for.js';
+import { BookingDirectory } from './booking-directory.js';
+
+describe('BookingDirectory on the real MongoDB-compatible server', () => {
+  let connection: Connection;
+
+  beforeAll(async () => {
+    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `booking_directory_${uniqueSuffix()}` }).asPromise();
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('stores a booking’s parties once per change of them, and another replica finds them', async () => {
+    const directory = new BookingDirectory(connection);
+    directory.onModuleInit();
+    const writes = jest.spyOn(connection.collection('booking_parties'), 'replaceOne');
+    const parties: BookingParties = {
+      bookingId: randomUUID(),
+      bookingNumber: 'BK-1',
+      patientId: 'patient-1',
+      providerId: 'provider-1',
+      patientTimezone: 'Europe/Berlin',
+      providerTimezone: 'America/New_York',
+      currency: 'eur',
+    };
+
+    await directory.remember(parties);
+    await directory.remember({ ...parties }); // the booking's next status change
+    expect(writes).toHaveBeenCalledTimes(1);
+    await directory.remember({ ...parties, currency: 'usd' });
+    expect(writes).toHaveBeenCalledTimes(2);
+
+    const replica = new BookingDirectory(connection);
+    replica.onModuleInit();
+    expect(await replica.find(parties.bookingId)).toEqual({ ...parties, currency: 'usd' });
+    expect(await replica.find(randomUUID())).toBeUndefined();
+  });
+});
