@@ -1,5 +1,7 @@
 import http from 'node:http';
-import { type RunningService, devToken, localEnv, startService, waitFor } from '@bp/testing';
+import { Topics } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { type RunningService, devToken, localEnv, publishMessages, startService, testKafka, waitFor } from '@bp/testing';
 import { createProvider, slotStart } from './support/internal-api.js';
 import { scrape } from './support/scrape.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
@@ -127,6 +129,79 @@ describe('back-pressure instead of timeouts', () => {
 
     expectAllRefused(answers);
   });
+
+  it('refuses new reservations 503 OVERLOADED while its consumers run behind, and takes them again once they caught up', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const token = await devToken('patient', `patient-intake-${platform.suffix}`);
+    const reserve = async (): Promise<Timed> => {
+      const started = Date.now();
+      const response = await fetch(`${platform.url('gateway')}/api/bookings/reserve-slot`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-idempotency-key': `intake-${platform.suffix}` },
+        body: JSON.stringify({ providerId: provider.id, serviceId: 'svc-consult', startTime: slotStart(30).toISOString() }),
+      });
+      const body = (await response.json()) as { error?: { code: string } };
+      return {
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        ...(body.error ? { code: body.error.code } : {}),
+        ms: Date.now() - started,
+      };
+    };
+    expect((await reserve()).status).toBe(201);
+
+    // Events whose state changes happened 20 s ago: booking-svc handles them that late, as when Kafka holds a
+    // backlog. A first round on the same keys (so the same partitions) comes first: what was in a partition
+    // when booking-svc began reading it is a possible redelivery, and only later messages measure the delay.
+    const handled = async () =>
+      (await scrape(platform.url('booking-svc'))).value('kafka_messages_consumed_total', {
+        topic: Topics.calendarEvents,
+        type: 'ProviderBusyTimesUpdated',
+        outcome: 'handled',
+      }) ?? 0;
+    const busyTimes = (version: number, occurredAt: string) =>
+      Array.from({ length: 12 }, (_, i) => {
+        const providerId = `provider-elsewhere-${platform.suffix}-${i}`;
+        const event = buildMessage(
+          Topics.calendarEvents,
+          'ProviderBusyTimesUpdated',
+          { providerId, from: occurredAt, to: occurredAt, busy: [] },
+          { id: providerId, version },
+        );
+        return { ...event, envelope: { ...event.envelope, occurredAt } };
+      });
+    const producer = testKafka().producer();
+    await producer.connect();
+    try {
+      const before = await handled();
+      await publishMessages(producer, busyTimes(1, new Date().toISOString()));
+      await waitFor(
+        async () => (await handled()) >= before + 12,
+        20_000,
+        () => 'the first round handled',
+      );
+      await publishMessages(producer, busyTimes(2, new Date(Date.now() - 20_000).toISOString()));
+    } finally {
+      await producer.disconnect();
+    }
+
+    let refused: Timed | undefined;
+    await waitFor(
+      async () => (refused = await reserve()).status === 503,
+      20_000,
+      () => `a refusal while booking-svc handles the late events (last answer ${refused?.status})`,
+    );
+    expect(refused).toMatchObject({ status: 503, code: 'OVERLOADED', retryAfter: '1' });
+    expect(refused!.ms).toBeLessThan(3000);
+    const metrics = await scrape(platform.url('booking-svc'));
+    expect(metrics.value('http_server_requests_shed_total', { reason: 'consumer_delay' })).toBeGreaterThan(0);
+    // Nothing more arrives late: the door opens again (the same request, answered as the first time).
+    await waitFor(
+      async () => (await reserve()).status === 201,
+      10_000,
+      () => 'reservations taken again',
+    );
+  }, 60_000);
 
   describe('a service that hangs', () => {
     let hanging: Unresponsive;

@@ -1,5 +1,6 @@
 export * from './build-message.js';
 export * from './consumer-options.js';
+export * from './consumer-delay.js';
 export * from './inbound-validation.js';
 export * from './inbox.js';
 export * from './kafka-client.js';

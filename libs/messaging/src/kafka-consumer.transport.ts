@@ -6,6 +6,7 @@ import { lastValueFrom } from 'rxjs';
 import { CONTRACTS, MessageHeaders, deadLetterTopicFor, isTopic } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
 import { CONSUMER_OPTIONS, type ConsumerOptions, isCommandTopic, isRetryable } from './consumer-options.js';
+import { consumerDelay } from './consumer-delay.js';
 import { type DEAD_LETTER_REASONS, consumerMetrics, declareConsumerMetrics } from './consumer-metrics.js';
 import { ConsumerPipeline } from './consumer-pipeline.js';
 import { describeError } from './describe-error.js';
@@ -208,6 +209,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     await this.inbox.markProcessed(this.options.groupId, envelope.eventId, type);
     const sinceOccurred = Math.max(0, (Date.now() - Date.parse(envelope.occurredAt)) / 1000);
     consumerMetrics.delivery().observe({ topic, type, group: this.options.groupId }, sinceOccurred);
+    if (!maybeHandled) consumerDelay.observe(sinceOccurred * 1000);
     // Logged under the message's correlation id, so one request can be followed across services.
     this.logger.log({ message: 'message handled', topic, type, eventId: envelope.eventId, requestId: envelope.correlationId });
     return count('handled');

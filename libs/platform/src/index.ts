@@ -18,4 +18,5 @@ export * from './http/internal-auth.guard.js';
 export * from './http/validation.pipe.js';
 export * from './http/actor.js';
 export * from './http/internal-client.js';
+export { OVERLOADED, shedRequests } from './http/admission/admission-control.js';
 export * from './http/idempotency.store.js';

@@ -21,6 +21,16 @@ export class BookingConfig extends DatabaseServiceConfig {
   @Max(3600)
   RESERVATION_TTL_SECONDS = 300;
 
+  /**
+   * New reservations are refused (503 OVERLOADED, Retry-After) while this process's consumers handle
+   * messages later than this after their state change, i.e. while bookings already made wait in Kafka
+   * for their payment and confirmation (docs/back-pressure.md). 0 turns the check off.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  INTAKE_MAX_CONSUMER_DELAY_MS: number = 2_000;
+
   /** The abuse guard: how many live reservations one patient may hold at once. */
   @IsInt()
   @Min(1)

@@ -11,6 +11,7 @@ import { RESERVATION_MODEL, ReservationSchema } from './infrastructure/reservati
 import { ReservationRepository } from './infrastructure/reservation.repository.js';
 import { CleanUpHoldsConsumer } from './interface/clean-up-holds.consumer.js';
 import { ReservationsController } from './interface/reservations.controller.js';
+import { Intake } from '../shared/interface/intake.js';
 
 const models = MongooseModule.forFeature([{ name: RESERVATION_MODEL, schema: ReservationSchema }]);
 
@@ -18,7 +19,7 @@ const models = MongooseModule.forFeature([{ name: RESERVATION_MODEL, schema: Res
 @Module({
   imports: [models, OutboxModule.forModels([RESERVATION_MODEL], [models]), ProvidersModule, SlotsModule, IdempotencyModule],
   controllers: [ReservationsController, CleanUpHoldsConsumer],
-  providers: [ReservationRepository, ReserveSlotUseCase, CleanUpHoldsUseCase, ReservationBusyProjection],
+  providers: [ReservationRepository, ReserveSlotUseCase, CleanUpHoldsUseCase, ReservationBusyProjection, Intake],
   exports: [ReservationRepository],
 })
 export class ReservationsModule {}

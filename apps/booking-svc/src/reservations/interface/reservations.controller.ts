@@ -2,18 +2,23 @@ import { Body, Controller, HttpCode, Post, UseFilters, UseGuards } from '@nestjs
 import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { ReserveSlotUseCase } from '../application/reserve-slot/reserve-slot.use-case.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
+import { Intake } from '../../shared/interface/intake.js';
 import { ReserveSlotRequest } from '@bp/contracts';
 
 @Controller('internal/reservations')
 @UseGuards(InternalAuthGuard)
 @UseFilters(BookingErrorFilter)
 export class ReservationsController {
-  constructor(private readonly reserveSlot: ReserveSlotUseCase) {}
+  constructor(
+    private readonly reserveSlot: ReserveSlotUseCase,
+    private readonly intake: Intake,
+  ) {}
 
   @Post()
   @HttpCode(201)
   async reserve(@Body() body: ReserveSlotRequest, @InternalActor() actor: Actor, @IdempotencyKey() idempotencyKey: string) {
     if (actor.type !== 'patient') throw new ApiError(403, 'FORBIDDEN', 'Only patients reserve slots');
+    this.intake.assertOpen();
     // A replay (same key, same body) answers exactly as the first request did: 201 with the same reservation.
     const { reservation } = await this.reserveSlot.execute({
       patientId: actor.id,

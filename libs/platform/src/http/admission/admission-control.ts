@@ -15,8 +15,11 @@ export const OVERLOADED = 'OVERLOADED';
 
 const SHED_REASONS: readonly AdmissionRefusal[] = ['queue_full', 'queue_timeout'];
 
+/** Every 503 OVERLOADED a process answers, by why: no place here (`queue_full`, `queue_timeout`), or a service's own intake rule. */
+export const shedRequests = () => counter('http_server_requests_shed_total', 'Requests refused with 503 OVERLOADED', ['reason']);
+
 function admissionMetrics() {
-  const shed = counter('http_server_requests_shed_total', 'Requests refused with 503 OVERLOADED for want of a place', ['reason']);
+  const shed = shedRequests();
   for (const reason of SHED_REASONS) shed.inc({ reason }, 0); // declared at startup, so the first shed shows as an increase
   return {
     shed,
