@@ -23,6 +23,12 @@ export interface Digest {
   periodEnd: Date;
   status: 'open' | 'closing' | 'sent';
   items: DigestItem[];
+  /**
+   * The items' event ids, for the "not listed yet" condition: FerretDB 1.x matches `$ne` on a field of
+   * an array of documents when any element differs (MongoDB: when none equals), so `items.eventId`
+   * cannot say it. (Digests written before this field existed lack it, and last an hour or a day.)
+   */
+  eventIds?: string[];
   updatedAt: Date;
   sentAt?: Date;
 }
@@ -48,19 +54,34 @@ export class DigestRepository implements OnModuleInit {
     for (;;) {
       const { start, end } = digestPeriod(frequency, timezone, at);
       const _id = `${providerId}:${frequency}:${start.toISOString()}`;
+      // The period's first request creates the digest; the others add to it while it is open and lacks
+      // them. (Not one upsert: FerretDB runs an upsert as a read and a write, and two requests of one
+      // provider at the same moment both inserted, or both added.)
       try {
-        // Matches only an open digest that lacks this event; otherwise the upsert's insert collides with the existing one.
-        await this.digests.updateOne(
-          { _id, status: 'open', 'items.eventId': { $ne: item.eventId } },
-          { $push: { items: item }, $set: { updatedAt: now }, $setOnInsert: { providerId, frequency, timezone, periodStart: start, periodEnd: end } },
-          { upsert: true },
-        );
+        await this.digests.insertOne({
+          _id,
+          providerId,
+          frequency,
+          timezone,
+          periodStart: start,
+          periodEnd: end,
+          status: 'open',
+          items: [item],
+          eventIds: [item.eventId],
+          updatedAt: now,
+        });
         return _id;
       } catch (error) {
         if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
       }
+      const added = await this.digests.updateOne(
+        { _id, status: 'open', eventIds: { $ne: item.eventId } },
+        { $push: { items: item, eventIds: item.eventId }, $set: { updatedAt: now } },
+      );
+      if (added.matchedCount === 1) return _id;
       const existing = await this.digests.findOne({ _id });
       if (existing?.items.some((kept) => kept.eventId === item.eventId)) return _id; // a redelivered event
+      if (existing?.status === 'open') continue; // changed meanwhile: try again
       at = end; // the period is being sent: the request goes in the next one
     }
   }
