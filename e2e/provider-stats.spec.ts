@@ -122,14 +122,16 @@ describe('provider statistics and trust score', () => {
     const envelope = JSON.parse(declined.value!);
     const inbox = platform.mongo.db(platform.database('booking-svc')).collection<{ _id: string }>('inbox');
     const record = `${platform.group('booking-svc')}:${envelope.eventId}`;
-    // A crash between the stats write and the inbox record: the inbox no longer knows the event.
+    // A crash between the stats write and the inbox record: the inbox no longer knows the event, nor does
+    // the restarted process, and the event is delivered again.
     expect((await inbox.deleteOne({ _id: record })).deletedCount).toBe(1);
+    await platform.restart('booking-svc');
     await producer.send({ topic: Topics.bookingEvents, messages: [{ key: declined.key, value: declined.value! }] });
     await waitFor(
       async () => (await inbox.countDocuments({ _id: record })) > 0,
-      15_000,
+      30_000,
       () => 'the redelivered event handled',
     );
     expect((await providerView()).stats).toEqual(before);
-  }, 60_000);
+  }, 120_000);
 });

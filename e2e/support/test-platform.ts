@@ -16,6 +16,8 @@ export interface TestPlatform {
   /** The consumer group (and so the dead-letter topic prefix) a service of this platform uses. */
   group(name: ServiceName): string;
   mongo: mongoose.mongo.MongoClient;
+  /** Stops one service and starts it again with the same settings: a crash and restart, as far as its memory goes. */
+  restart(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,10 @@ export async function startPlatform(names: readonly ServiceName[], options: Plat
     database,
     group,
     mongo,
+    restart: async (name) => {
+      await services[name]?.stop();
+      services[name] = await startService(name, portOf(name, offset), envFor(name));
+    },
     stop: async () => {
       await Promise.all(Object.values(services).map((service) => service.stop()));
       for (const name of names)
