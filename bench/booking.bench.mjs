@@ -61,7 +61,9 @@ const availProvider = await createProvider(`bench-${RUN}-avail`);
 const seedSlots = spreadSlots(cfg.seedBookings, 60);
 console.log(`  seeding ${cfg.seedBookings} reservation → booking pairs…`);
 const seedStarted = performance.now();
-const seeded = await pool(cfg.seedBookings, cfg.seedConcurrency, (i) => reserveAndBook(availProvider, seedSlots[i], `bench-${RUN}-a-${i}`));
+const seeded = await pool(cfg.seedBookings, cfg.seedConcurrency, (i) =>
+  reserveAndBook(availProvider, seedSlots[i], `bench-${RUN}-a-${i}`, { retryRefusals: true }),
+);
 const seedSeconds = (performance.now() - seedStarted) / 1000;
 const seededOk = seeded.filter((r) => r.booking && ok(r.booking)).length;
 const seedFailures = seeded.filter((r) => !(r.booking && ok(r.booking)));

@@ -100,11 +100,23 @@ export function spreadSlots(count, days) {
   );
 }
 
-/** Reservation by a new patient, then its booking, through booking-svc's internal API; latencies of both and of the pair. */
-export async function reserveAndBook(providerId, startTime, patientId) {
+/** How often seeding tries one reservation that is refused for load before counting it failed. */
+const MAX_REFUSALS = 120;
+
+/**
+ * Reservation by a new patient, then its booking, through booking-svc's internal API; latencies of both
+ * and of the pair. With `retryRefusals` (seeding, which needs every booking) a reservation refused 503
+ * with Retry-After is tried again after that wait, as a client is told to (docs/gateway-api.md).
+ */
+export async function reserveAndBook(providerId, startTime, patientId, { retryRefusals = false } = {}) {
   const patient = { type: 'patient', id: patientId };
   const started = performance.now();
-  const reservation = await call('POST', '/internal/reservations', patient, { providerId, serviceId: SERVICE_ID, startTime });
+  let reservation;
+  for (let attempt = 1; ; attempt++) {
+    reservation = await call('POST', '/internal/reservations', patient, { providerId, serviceId: SERVICE_ID, startTime });
+    if (!retryRefusals || reservation.status !== 503 || !reservation.retryAfter || attempt >= MAX_REFUSALS) break;
+    await sleep(Number(reservation.retryAfter) * 1000 + Math.random() * 500);
+  }
   if (!(reservation.status >= 200 && reservation.status < 300)) return { reservation, booking: undefined, pairMs: performance.now() - started };
   const booking = await call('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: PATIENT_ZONE });
   return { reservation, booking, pairMs: performance.now() - started };

@@ -41,7 +41,7 @@ export async function availability(ctx) {
   log(`  seeding ${cfg.seedBookings} reservation → booking pairs through booking-svc (concurrency ${cfg.seedConcurrency})…`);
   const slots = spreadSlots(cfg.seedBookings, cfg.availabilityDays);
   const seedStarted = performance.now();
-  const seeded = await pool(cfg.seedBookings, cfg.seedConcurrency, (i) => reserveAndBook(providerId, slots[i], `bench-${run}-a-${i}`));
+  const seeded = await pool(cfg.seedBookings, cfg.seedConcurrency, (i) => reserveAndBook(providerId, slots[i], `bench-${run}-a-${i}`, { retryRefusals: true }));
   const seedSeconds = (performance.now() - seedStarted) / 1000;
   const seededOk = seeded.filter((r) => r.booking && ok(r.booking)).length;
   const seedFailures = countBy(

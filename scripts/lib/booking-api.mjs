@@ -30,7 +30,7 @@ export async function callBookingSvc(method, path, actor, body) {
     } catch {
       json = { raw: text.slice(0, 200) };
     }
-    return { status: response.status, body: json, ms };
+    return { status: response.status, body: json, ms, code: json?.error?.code, retryAfter: response.headers.get('retry-after') };
   } catch (error) {
     return { status: 0, body: { error: { code: 'NETWORK', message: error.cause?.code ?? error.message } }, ms: performance.now() - started };
   }

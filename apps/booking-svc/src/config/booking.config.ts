@@ -29,7 +29,7 @@ export class BookingConfig extends DatabaseServiceConfig {
   @IsInt()
   @Min(0)
   @Max(60_000)
-  INTAKE_MAX_CONSUMER_DELAY_MS: number = 2_000;
+  INTAKE_MAX_CONSUMER_DELAY_MS: number = 10_000;
 
   /** The abuse guard: how many live reservations one patient may hold at once. */
   @IsInt()
