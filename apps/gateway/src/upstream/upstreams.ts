@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { InternalHttpClient, success } from '@bp/platform';
+import { type InternalCall, InternalHttpClient, success } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
 
 export type Upstream = 'booking' | 'payment' | 'calendar' | 'notification' | 'scheduler';
@@ -36,7 +36,11 @@ export class Upstreams {
   ) {}
 
   async fetch<T>(upstream: Upstream, forward: Forward): Promise<{ status: number; data: T }> {
-    return this.internal.exchange<T>({
+    return this.internal.exchange<T>(this.call(upstream, forward));
+  }
+
+  private call(upstream: Upstream, forward: Forward): InternalCall {
+    return {
       method: forward.method,
       baseUrl: {
         booking: this.config.BOOKING_SVC_URL,
@@ -49,11 +53,20 @@ export class Upstreams {
       ...(forward.body === undefined ? {} : { body: forward.body }),
       ...(forward.idempotencyKey ? { idempotencyKey: forward.idempotencyKey } : {}),
       timeoutMs: this.config.UPSTREAM_TIMEOUT_MS,
-    });
+    };
   }
 
-  /** Forwards and answers with the service's status and data in the gateway's envelope, shaped by `present`. */
-  async relay<T>(reply: FastifyReply, upstream: Upstream, forward: Forward, present: (data: T) => unknown = (data) => data) {
+  /**
+   * Forwards and answers with the service's status and data in the gateway's envelope, shaped by
+   * `present`; without `present`, the service's envelope goes out as the text it sent (same request
+   * id, no second parse and serialisation of a large answer).
+   */
+  async relay<T>(reply: FastifyReply, upstream: Upstream, forward: Forward, present?: (data: T) => unknown) {
+    if (!present) {
+      const { status, text } = await this.internal.exchangeText(this.call(upstream, forward));
+      void reply.status(status).type('application/json; charset=utf-8');
+      return text;
+    }
     const { status, data } = await this.fetch<T>(upstream, forward);
     void reply.status(status);
     return success(present(data));

@@ -56,6 +56,13 @@ describe('InternalHttpClient', () => {
     expect(await outcome('/ok')).toEqual({ result: { status: 201, data: { id: 'b-1' } } });
   });
 
+  it('hands a success envelope over as the text the downstream sent, and a failure as the same ApiError', async () => {
+    const text = await client.exchangeText({ method: 'GET', baseUrl, path: '/ok' });
+    expect(text).toEqual({ status: 201, text: JSON.stringify({ success: true, data: { id: 'b-1' }, meta }) });
+    await expect(client.exchangeText({ method: 'GET', baseUrl, path: '/conflict' })).rejects.toMatchObject({ status: 409, code: 'SLOT_UNAVAILABLE' });
+    await expect(client.exchangeText({ method: 'GET', baseUrl, path: '/not-json' })).rejects.toMatchObject({ status: 502, code: 'UPSTREAM_ERROR' });
+  });
+
   it('relays a downstream that shed the request as 503 OVERLOADED with its Retry-After (1 when it named none)', async () => {
     expect(await outcome('/overloaded')).toEqual({ status: 503, code: 'OVERLOADED', retryAfterSeconds: 3, details: { from: 'downstream' } });
     expect(await outcome('/overloaded-without-retry-after')).toMatchObject({ status: 503, code: 'OVERLOADED', retryAfterSeconds: 1 });

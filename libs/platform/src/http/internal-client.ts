@@ -20,6 +20,7 @@ export interface InternalCall {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
+const SUCCESS_PREFIX = '{"success":true';
 
 /**
  * A downstream answer the caller should see as it is: a 4xx (429 included), and a 503 OVERLOADED —
@@ -111,6 +112,21 @@ export class InternalHttpClient {
 
   /** Like `call`, with the downstream's status (201 for a creation, 200 for its replay). */
   async exchange<T>(call: InternalCall): Promise<{ status: number; data: T }> {
+    const { status, text } = await this.answer(call);
+    const body = parsed<ApiSuccess<T> | ApiFailure>(text)!;
+    return { status, data: (body as ApiSuccess<T>).data };
+  }
+
+  /**
+   * Like `exchange`, with the downstream's success envelope as the text it sent, for a caller that
+   * relays it unchanged: a large answer (availability) is not parsed and serialised again.
+   */
+  async exchangeText(call: InternalCall): Promise<{ status: number; text: string }> {
+    return this.answer(call);
+  }
+
+  /** The downstream's success answer as text, or the ApiError its failure (or silence) stands for. */
+  private async answer(call: InternalCall): Promise<{ status: number; text: string }> {
     const context = requestContext.current();
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -130,8 +146,10 @@ export class InternalHttpClient {
       if (error instanceof TimeoutError) throw new ApiError(504, 'UPSTREAM_TIMEOUT', 'A dependent service did not answer in time');
       throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable', undefined, 1);
     }
-    const body = parsed<ApiSuccess<T> | ApiFailure>(response.text);
-    if (body?.success === true) return { status: response.status, data: body.data };
+    // A 2xx in the success envelope is passed on without parsing it twice (the envelope starts with `success`).
+    if (response.status < 300 && response.text.startsWith(SUCCESS_PREFIX)) return { status: response.status, text: response.text };
+    const body = parsed<ApiSuccess<unknown> | ApiFailure>(response.text);
+    if (body?.success === true) return { status: response.status, text: response.text };
     if (body?.success === false && isRelayed(response.status, body.error.code))
       throw new ApiError(response.status, body.error.code, body.error.message, body.error.details, retryAfterOf(response));
     throw new ApiError(502, 'UPSTREAM_ERROR', 'A dependent service failed');
