@@ -196,7 +196,7 @@ export class StripeFake {
     if (method === 'POST' && action) {
       const intent = this.intents.get(action[1] ?? '');
       if (!intent) return this.invalid(`No such payment_intent: '${action[1]}'`, 404);
-      if (intent.status !== 'requires_capture') return this.invalid(`This PaymentIntent's status is ${intent.status}`, 400);
+      if (intent.status !== 'requires_capture') return this.invalid(`This PaymentIntent's status is ${intent.status}`, 400, 'payment_intent_unexpected_state');
       if (action[2] === 'capture') {
         intent.amount_received = Number(params.get('amount_to_capture') ?? intent.amount);
         intent.status = 'succeeded';

@@ -31,6 +31,15 @@ export class BookingConfig extends DatabaseServiceConfig {
   @Max(60_000)
   INTAKE_MAX_CONSUMER_DELAY_MS: number = 10_000;
 
+  /**
+   * How long a patient may pay again after a failed payment (hold or capture) before the booking
+   * expires and frees its slot; never past the appointment's start (docs/failure-model.md).
+   */
+  @IsInt()
+  @Min(10)
+  @Max(7 * 24 * 3600)
+  PAYMENT_RETRY_WINDOW_SECONDS: number = 3600;
+
   /** The abuse guard: how many live reservations one patient may hold at once. */
   @IsInt()
   @Min(1)

@@ -6,6 +6,7 @@ export class ExpireBookingDeadline {
   @IsNotEmpty()
   bookingId: string;
 
-  @IsIn(['confirmation', 'reschedule_response'])
-  deadline: 'confirmation' | 'reschedule_response';
+  /** Whose answer lapsed: the provider's (confirmation), the patient's to a new time, or the patient's payment after a failure. */
+  @IsIn(['confirmation', 'reschedule_response', 'payment_retry'])
+  deadline: 'confirmation' | 'reschedule_response' | 'payment_retry';
 }

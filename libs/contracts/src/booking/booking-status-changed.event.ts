@@ -1,4 +1,4 @@
-import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
 
 /**
  * Every change of a booking's status (creation included, with no previous status): the one event
@@ -51,7 +51,24 @@ export class BookingStatusChanged {
   @IsNotEmpty()
   patientTimezone: string;
 
-  /** The provider's response deadline while one runs (pending_confirmation, reschedule_proposed). */
+  /**
+   * With reason `expired`: what lapsed — the provider's answer (confirmation), the patient's answer to
+   * a new time (reschedule_response), the card's authorisation (payment_hold), or the time to pay
+   * again after a failed payment (payment_retry).
+   */
+  @IsOptional()
+  @IsIn(['confirmation', 'reschedule_response', 'payment_hold', 'payment_retry'])
+  lapse?: 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry';
+
+  /** A request auto-confirm takes for the provider: they are told of a booking, not asked to answer a request. */
+  @IsOptional()
+  @IsBoolean()
+  autoConfirm?: boolean;
+
+  /**
+   * The running deadline: the provider's answer (pending_confirmation), the patient's answer to a new
+   * time (reschedule_proposed), the patient's payment after a failure (payment_failed).
+   */
   @IsOptional()
   @IsDateString()
   deadline?: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor } from '@bp/platform';
 import { DateTime } from 'luxon';
+import { BookingConfig } from '../../config/booking.config.js';
 import { AutoConfirmCounter } from '../../providers/infrastructure/auto-confirm.counter.js';
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
@@ -19,6 +20,7 @@ export class BookingActions {
     private readonly autoConfirm: AutoConfirmCounter,
     private readonly bookings: BookingRepository,
     private readonly calendar: CalendarAvailabilityClient,
+    private readonly config: BookingConfig,
   ) {}
 
   /** A provider confirms a request; if their calendar is connected by now, it is read afresh first (a clash refuses with 409). */
@@ -33,7 +35,7 @@ export class BookingActions {
 
   /** The spec's verifyAvailabilityBeforeCapture: only a request about to be captured, only with a connected calendar. */
   private async calendarStillFree(booking: Booking): Promise<boolean> {
-    if (booking.bookingType !== 'request' || booking.status !== 'pending_confirmation') return true;
+    if (booking.bookingType !== 'request' || (booking.status !== 'pending_confirmation' && booking.status !== 'pending_payment')) return true;
     const provider = await this.providers.findBookable(booking.providerId);
     if (!provider?.calendarConnected) return true;
     const { start, end } = currentTimes(booking);
@@ -86,22 +88,45 @@ export class BookingActions {
 
   override(id: string, actor: Actor, status: string, reason: string): Promise<Booking> {
     if (actor.type !== 'admin') return Promise.reject(new BookingError(BookingErrorCode.Forbidden, 'Only an admin may override a booking'));
-    return this.commands.run(id, (b) => transitions.adminOverride(b, status, reason, this.commands.context(actor)));
+    return this.commands.run(id, (b) => transitions.adminOverride(b, status, reason, this.commands.context(actor), { retryWindowMs: this.retryWindowMs() }));
+  }
+
+  private retryWindowMs(): number {
+    return this.config.PAYMENT_RETRY_WINDOW_SECONDS * 1000;
   }
 
   // ---- driven by messages (payment-svc, scheduler-svc) -----------------------------------------
 
-  /** The hold is in place; a request to a provider with auto-confirm on is confirmed at once, up to the daily cap. */
+  /**
+   * The hold is in place. A request to a provider with auto-confirm on (under the daily cap, calendar
+   * free) is marked as auto-confirmed with the hold and confirmed right after, so the provider is told
+   * of a booking instead of being asked to answer one. A redelivered hold finishes a confirmation a
+   * crash interrupted. The cap's counter is taken before the hold is written: a crash in between
+   * counts one confirmation too many for the day, never one too few.
+   */
   async holdPlaced(id: string, paymentIntentId: string): Promise<Booking> {
-    const held = await this.commands.run(id, (b, rules) => transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM)));
-    if (held.status !== 'pending_confirmation') return held;
-    const provider = await this.providers.findBookable(held.providerId);
+    const booking = await this.bookings.findById(id);
+    if (booking?.status === 'pending_confirmation' && booking.payment.paymentIntentId === paymentIntentId) return this.finishAutoConfirm(booking);
+    const autoConfirm = booking ? await this.takesAutoConfirm(booking) : false;
+    const held = await this.commands.run(id, (b, rules) =>
+      transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM), { autoConfirm }),
+    );
+    return this.finishAutoConfirm(held);
+  }
+
+  private async takesAutoConfirm(booking: Booking): Promise<boolean> {
+    if (booking.status !== 'pending_payment' || booking.bookingType !== 'request' || booking.confirmation.responseType) return false;
+    const provider = await this.providers.findBookable(booking.providerId);
     const auto = provider?.settings.autoConfirm;
-    if (!provider || !auto?.enabled) return held;
-    if (!(await this.calendarStillFree(held))) return held; // a clash: the provider decides
+    if (!provider || !auto?.enabled) return false;
+    if (!(await this.calendarStillFree(booking))) return false; // a clash: the provider decides
     const today = DateTime.now().setZone(provider.timezone).toISODate() ?? '';
-    if (!(await this.autoConfirm.take(provider.id, today, auto.maxDailyAutoConfirm))) return held;
-    return this.commands.run(id, (b) => transitions.confirm(b, this.commands.context(AUTO_CONFIRM)));
+    return this.autoConfirm.take(provider.id, today, auto.maxDailyAutoConfirm);
+  }
+
+  private finishAutoConfirm(booking: Booking): Promise<Booking> | Booking {
+    if (booking.status !== 'pending_confirmation' || !booking.confirmation.autoConfirm || booking.confirmation.responseType) return booking;
+    return this.commands.run(booking.id, (b) => transitions.confirm(b, this.commands.context(AUTO_CONFIRM)));
   }
 
   captured(id: string, amountCents: number): Promise<Booking> {
@@ -109,7 +134,7 @@ export class BookingActions {
   }
 
   paymentFailed(id: string, stage: 'hold' | 'capture', reason: string): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.recordPaymentFailed(b, stage, reason, this.commands.context(SYSTEM)));
+    return this.commands.run(id, (b) => transitions.recordPaymentFailed(b, stage, reason, this.retryWindowMs(), this.commands.context(SYSTEM)));
   }
 
   refunded(id: string, refund: Parameters<typeof transitions.recordRefunded>[1]): Promise<Booking> {
@@ -132,7 +157,7 @@ export class BookingActions {
     return this.commands.run(id, (b) => transitions.holdExpiring(b, expiresAt, this.commands.context(SYSTEM)));
   }
 
-  expire(id: string, deadline: 'confirmation' | 'reschedule_response'): Promise<Booking> {
+  expire(id: string, deadline: 'confirmation' | 'reschedule_response' | 'payment_retry'): Promise<Booking> {
     return this.commands.run(id, (b) => transitions.expire(b, deadline, this.commands.context(SYSTEM)));
   }
 

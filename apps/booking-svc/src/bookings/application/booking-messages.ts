@@ -1,14 +1,20 @@
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { currentTimes } from '../domain/booking.js';
-import type { Booking } from '../domain/booking.js';
+import type { Booking, Lapse } from '../domain/booking.js';
 import type { BookingChange, BookingEffect } from '../domain/booking-transitions.js';
 
-/** The booking's deadline while one runs: the provider's (confirmation) or the patient's (reschedule). */
+/** The booking's deadline while one runs: the provider's (confirmation), the patient's (reschedule), the patient's payment (retry). */
 function deadlineOf(booking: Booking): Date | undefined {
   if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) return booking.confirmation.expiresAt;
   if (booking.status === 'reschedule_proposed') return booking.reschedule.current?.responseDeadline;
+  if (booking.status === 'payment_failed') return booking.payment.retryUntil;
   return undefined;
+}
+
+function lapseOf(change: BookingChange): Lapse | undefined {
+  const lapse = change.audit.at(-1)?.data?.['lapse'];
+  return typeof lapse === 'string' ? (lapse as Lapse) : undefined;
 }
 
 /** What a change publishes, through the booking's outbox: its status event and its payment commands. */
@@ -18,6 +24,7 @@ export function messagesFor(change: BookingChange): OutgoingMessage[] {
   const { start, end } = currentTimes(booking);
   const deadline = deadlineOf(booking);
   const last = change.audit.at(-1);
+  const lapse = lapseOf(change);
   const statusChanged = buildMessage(
     Topics.bookingEvents,
     'BookingStatusChanged',
@@ -35,6 +42,8 @@ export function messagesFor(change: BookingChange): OutgoingMessage[] {
       providerTimezone: booking.dateTime.providerTimezone,
       patientTimezone: booking.dateTime.patientTimezone,
       ...(deadline ? { deadline: deadline.toISOString() } : {}),
+      ...(lapse ? { lapse } : {}),
+      ...(booking.confirmation.autoConfirm ? { autoConfirm: true } : {}),
       priceCents: booking.service.priceCents,
       currency: booking.service.currency,
     },

@@ -22,11 +22,18 @@ const SPEC_TABLE: Record<string, string[]> = {
 
 const status = fc.constantFrom(...BOOKING_STATUSES);
 
+/** The failure paths' additions are only ever ways out of a waiting or failed state, never out of a terminal one. */
+const FAILURE_ADDITIONS: Record<string, string[]> = {
+  pending_confirmation: ['payment_failed'],
+  reschedule_proposed: ['payment_failed'],
+  payment_failed: ['cancelled_patient', 'cancelled_provider', 'expired'],
+};
+
 describe('booking state machine', () => {
-  it('allows exactly the transitions of the spec’s table', () => {
+  it('allows exactly the transitions of the spec’s table and the failure paths’ additions', () => {
     fc.assert(
       fc.property(status, status, (from, to) => {
-        const allowedBySpec = (SPEC_TABLE[from] ?? []).includes(to);
+        const allowedBySpec = (SPEC_TABLE[from] ?? []).includes(to) || (FAILURE_ADDITIONS[from] ?? []).includes(to);
         expect(canTransition(from, to)).toBe(allowedBySpec);
         if (allowedBySpec) expect(() => assertTransition(from, to)).not.toThrow();
         else expect(() => assertTransition(from, to)).toThrow(expect.objectContaining({ code: BookingErrorCode.InvalidTransition }));

@@ -21,14 +21,16 @@ export const BOOKING_STATUSES = [
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 /**
- * The spec's VALID_TRANSITIONS table, exactly. `reschedule_pending` is in the spec's status list but
- * in no transition: only an admin override can reach or leave it. Admin override may go anywhere.
+ * The spec's VALID_TRANSITIONS table, plus the moves its failure paths need (marked +,
+ * docs/failure-model.md). `reschedule_pending` is in the spec's status list but in no transition:
+ * only an admin override can reach or leave it. Admin override may go anywhere.
  */
 export const VALID_TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[]>> = {
   slot_reserved: ['pending_payment', 'expired', 'cancelled_patient'],
   pending_payment: ['confirmed', 'pending_confirmation', 'payment_failed', 'cancelled_patient'],
-  pending_confirmation: ['confirmed', 'expired', 'reschedule_proposed', 'cancelled_patient', 'cancelled_provider'],
-  reschedule_proposed: ['confirmed', 'cancelled_patient', 'expired'],
+  // + payment_failed: the capture after the provider's (or the patient's) answer failed.
+  pending_confirmation: ['confirmed', 'expired', 'reschedule_proposed', 'cancelled_patient', 'cancelled_provider', 'payment_failed'],
+  reschedule_proposed: ['confirmed', 'cancelled_patient', 'expired', 'payment_failed'],
   reschedule_pending: [],
   confirmed: ['checked_in', 'cancelled_patient', 'cancelled_provider', 'no_show'],
   checked_in: ['in_progress', 'no_show'],
@@ -39,7 +41,8 @@ export const VALID_TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingS
   cancelled_admin: [],
   expired: [],
   no_show: [],
-  payment_failed: ['pending_payment'],
+  // + cancelled by either party, and expired when the retry window lapses: a failed payment never keeps its slot.
+  payment_failed: ['pending_payment', 'cancelled_patient', 'cancelled_provider', 'expired'],
 };
 
 export const TERMINAL_STATUSES: readonly BookingStatus[] = ['completed', 'cancelled_patient', 'cancelled_provider', 'cancelled_admin', 'expired', 'no_show'];

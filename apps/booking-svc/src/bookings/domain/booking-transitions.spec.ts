@@ -56,6 +56,8 @@ function created(bookingType: 'instant' | 'request' = 'request'): Booking {
   return createdChange(bookingType).booking;
 }
 
+const window = { retryWindowMs: 60 * 60_000 };
+
 const pending = () => t.recordHoldPlaced(created(), 'pi_1', rules, { actor: system, now: at(2) }).booking;
 
 describe('booking transitions', () => {
@@ -185,7 +187,7 @@ describe('booking transitions', () => {
     expect(() => t.cancel(answered, undefined, rules, { actor: patient, now: at(11) })).toThrow(
       expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
     );
-    const overridden = t.adminOverride(answered, 'cancelled_admin', 'duplicate booking', { actor: admin, now: at(12) }).booking;
+    const overridden = t.adminOverride(answered, 'cancelled_admin', 'duplicate booking', { actor: admin, now: at(12) }, window).booking;
     const late = t.recordCaptured(overridden, 10_000, { actor: system, now: at(13) });
     expect(late.booking.status).toBe('cancelled_admin');
     expect(late.effects).toEqual([{ kind: 'refund', amountCents: 10_000, reason: 'captured_after_end', initiatedBy: 'system' }]);
@@ -270,16 +272,151 @@ describe('booking transitions', () => {
     expect(() => t.confirm(pending(), { actor: patient, now: at(10) })).toThrow(expect.objectContaining({ code: BookingErrorCode.Forbidden }));
   });
 
-  it('lets an admin override to any status with a reason, audited', () => {
-    const change = t.adminOverride(pending(), 'cancelled_admin', 'fraud check', { actor: admin, now: at(10) });
+  it('lets an admin override to any status with a reason, audited, the hold released and the slot freed', () => {
+    const change = t.adminOverride(pending(), 'cancelled_admin', 'fraud check', { actor: admin, now: at(10) }, window);
     expect(change.booking.status).toBe('cancelled_admin');
     expect(change.audit).toEqual([expect.objectContaining({ eventType: 'admin_override', data: { reason: 'fraud check' } })]);
-    expect(change.effects).toEqual([{ kind: 'release_slot', holdId: 'r1' }]);
-    expect(() => t.adminOverride(pending(), 'confirmed', ' ', { actor: admin, now: at(10) })).toThrow(
+    expect(change.effects).toEqual([
+      { kind: 'release_hold', reason: 'admin_override' },
+      { kind: 'release_slot', holdId: 'r1' },
+    ]);
+    expect(() => t.adminOverride(pending(), 'confirmed', ' ', { actor: admin, now: at(10) }, window)).toThrow(
       expect.objectContaining({ code: BookingErrorCode.ValidationFailed }),
     );
-    expect(() => t.adminOverride(pending(), 'confirmed', 'x', { actor: provider, now: at(10) })).toThrow(
+    expect(() => t.adminOverride(pending(), 'confirmed', 'x', { actor: provider, now: at(10) }, window)).toThrow(
       expect.objectContaining({ code: BookingErrorCode.Forbidden }),
     );
+  });
+
+  it('refunds what remains captured when an admin cancels a paid booking, and takes the money when one confirms a held one', () => {
+    const paid = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    const partly = t.recordRefunded(
+      paid,
+      { amountCents: 3_000, totalRefundedCents: 3_000, paymentStatus: 'partial_refund' },
+      { actor: system, now: at(12) },
+    ).booking;
+    expect(t.adminOverride(partly, 'cancelled_admin', 'provider left', { actor: admin, now: at(13) }, window).effects).toEqual([
+      { kind: 'refund', amountCents: 7_000, reason: 'admin_override', initiatedBy: 'admin' },
+      { kind: 'release_slot', holdId: 'r1' },
+    ]);
+    const confirmedByAdmin = t.adminOverride(pending(), 'confirmed', 'provider asked by phone', { actor: admin, now: at(13) }, window);
+    expect(confirmedByAdmin.booking).toMatchObject({ status: 'confirmed', payment: { status: 'capture_requested' } });
+    expect(confirmedByAdmin.effects).toEqual([{ kind: 'capture', amountCents: 10_000, reason: 'admin_override' }]);
+    // Its capture lands on a confirmed booking: recorded, nothing refunded.
+    expect(t.recordCaptured(confirmedByAdmin.booking, 10_000, { actor: system, now: at(14) }).effects).toEqual([]);
+  });
+
+  it('claims the slot again when an admin brings an ended booking back, and refuses one without money to take', () => {
+    const paid = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    const ended = t.adminOverride(paid, 'no_show', 'marked by mistake', { actor: admin, now: at(12) }, window).booking;
+    const back = t.adminOverride(ended, 'confirmed', 'the patient came', { actor: admin, now: at(13) }, window);
+    expect(back.booking.holdId).toBe(`b1:override:${ended.version + 1}`);
+    expect(back.effects).toEqual([
+      { kind: 'claim_slot', holdId: back.booking.holdId, start: reservation.startTime, end: reservation.endTime },
+      { kind: 'make_slot_permanent', holdId: back.booking.holdId },
+    ]);
+    const released = t.recordHoldReleased(t.decline(pending(), undefined, { actor: provider, now: at(10) }).booking, 'provider_declined', {
+      actor: system,
+      now: at(11),
+    }).booking;
+    expect(() => t.adminOverride(released, 'confirmed', 'by phone', { actor: admin, now: at(12) }, window)).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition, details: expect.objectContaining({ reason: 'payment_not_available' }) }),
+    );
+    expect(t.adminOverride(released, 'payment_failed', 'let the patient pay again', { actor: admin, now: at(12) }, window).booking.payment.retryUntil).toEqual(
+      new Date(at(12).getTime() + window.retryWindowMs),
+    );
+  });
+
+  describe('failure paths (docs/failure-model.md)', () => {
+    const failedHold = () => t.recordPaymentFailed(created(), 'hold', 'card_declined', window.retryWindowMs, { actor: system, now: at(2) }).booking;
+
+    it('gives a failed payment a retry window, then expires it, releasing the slot', () => {
+      const failed = failedHold();
+      expect(failed).toMatchObject({ status: 'payment_failed', payment: { status: 'failed', retryUntil: at(62) } });
+      expect(t.retryPayment(failed, { actor: patient, now: at(30) }).booking).toMatchObject({ status: 'pending_payment', payment: { status: 'pending' } });
+      expect(() => t.retryPayment(failed, { actor: patient, now: at(62) })).toThrow(expect.objectContaining({ code: BookingErrorCode.BookingExpired }));
+      expect(() => t.expire(failed, 'payment_retry', { actor: system, now: at(61) })).toThrow(
+        expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+      );
+      const lapsed = t.expire(failed, 'payment_retry', { actor: system, now: at(62) });
+      expect(lapsed.booking.status).toBe('expired');
+      expect(lapsed.audit[0]?.data).toEqual({ lapse: 'payment_retry' });
+      expect(lapsed.effects).toEqual([
+        { kind: 'release_hold', reason: 'payment_retry_expired' },
+        { kind: 'release_slot', holdId: 'r1' },
+      ]);
+    });
+
+    it('never lets the retry window run past the appointment', () => {
+      const soon = { ...created(), dateTime: { ...created().dateTime, requestedStart: at(20), requestedEnd: at(50) } };
+      expect(t.recordPaymentFailed(soon, 'hold', 'card_declined', window.retryWindowMs, { actor: system, now: at(2) }).booking.payment.retryUntil).toEqual(
+        at(20),
+      );
+    });
+
+    it('lets either party cancel a failed payment, freeing the slot', () => {
+      expect(t.cancel(failedHold(), undefined, rules, { actor: patient, now: at(5) })).toMatchObject({
+        booking: { status: 'cancelled_patient' },
+        effects: [{ kind: 'release_slot', holdId: 'r1' }],
+      });
+      expect(t.cancel(failedHold(), 'no payment', rules, { actor: provider, now: at(5) }).booking.status).toBe('cancelled_provider');
+    });
+
+    it('sends a request whose capture failed after the provider confirmed to payment_failed; a retry is captured at once', () => {
+      const answered = t.confirm(pending(), { actor: provider, now: at(10) }).booking;
+      const failed = t.recordPaymentFailed(answered, 'capture', 'expired_card', window.retryWindowMs, { actor: system, now: at(11) });
+      expect(failed.booking).toMatchObject({ status: 'payment_failed', payment: { status: 'failed', retryUntil: at(71) } });
+      expect(failed.audit[0]).toMatchObject({ previousStatus: 'pending_confirmation', data: { stage: 'capture', reason: 'expired_card' } });
+      // Cancelling now lets go of the authorisation that may remain.
+      expect(t.cancel(failed.booking, undefined, rules, { actor: patient, now: at(12) }).effects).toContainEqual({
+        kind: 'release_hold',
+        reason: 'cancelled_by_patient',
+      });
+      const retried = t.retryPayment(failed.booking, { actor: patient, now: at(20) }).booking;
+      const held = t.recordHoldPlaced(retried, 'pi_2', rules, { actor: system, now: at(21) });
+      expect(held.booking.status).toBe('pending_payment');
+      expect(held.effects).toEqual([{ kind: 'capture', amountCents: 10_000, reason: 'payment_retried' }]);
+      expect(t.recordCaptured(held.booking, 10_000, { actor: system, now: at(22) }).booking.status).toBe('confirmed');
+    });
+
+    it('releases a hold that arrives for a booking the patient cancelled while the card was being authorised', () => {
+      const cancelled = t.cancel(created(), undefined, rules, { actor: patient, now: at(2) });
+      expect(cancelled.effects).toEqual([{ kind: 'release_slot', holdId: 'r1' }]);
+      const late = t.recordHoldPlaced(cancelled.booking, 'pi_1', rules, { actor: system, now: at(3) });
+      expect(late.booking).toMatchObject({ status: 'cancelled_patient', payment: { status: 'held', paymentIntentId: 'pi_1' } });
+      expect(late.effects).toEqual([{ kind: 'release_hold', reason: 'booking_ended' }]);
+      // Once released, a redelivered hold is stale.
+      const released = t.recordHoldReleased(late.booking, 'booking_ended', { actor: system, now: at(4) }).booking;
+      expect(() => t.recordHoldPlaced(released, 'pi_1', rules, { actor: system, now: at(5) })).toThrow(
+        expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+      );
+    });
+
+    it('never sets a confirmation deadline after the appointment starts, and refuses a confirmation once it has', () => {
+      const soon = { ...created(), dateTime: { ...created().dateTime, requestedStart: at(120), requestedEnd: at(150) } };
+      const waiting = t.recordHoldPlaced(soon, 'pi_1', rules, { actor: system, now: at(2) }).booking;
+      expect(waiting.confirmation.expiresAt).toEqual(at(120));
+      const legacy = { ...waiting, confirmation: { ...waiting.confirmation, expiresAt: at(60 * 48) } }; // written before the cap
+      expect(() => t.confirm(legacy, { actor: provider, now: at(121) })).toThrow(expect.objectContaining({ code: BookingErrorCode.BookingExpired }));
+    });
+
+    it('names what lapsed in each expiry', () => {
+      const waiting = pending();
+      expect(t.expire(waiting, 'confirmation', { actor: system, now: waiting.confirmation.expiresAt! }).audit[0]?.data).toEqual({ lapse: 'confirmation' });
+      expect(t.holdExpiring(waiting, at(60 * 20), { actor: system, now: at(30) }).audit[0]?.data).toMatchObject({ lapse: 'payment_hold' });
+      const proposal = { start: new Date('2030-03-11T16:00:00Z'), end: new Date('2030-03-11T16:30:00Z'), holdId: 'b1:r1' };
+      const proposed = t.proposeReschedule(waiting, proposal, rules, { actor: provider, now: at(10) }).booking;
+      expect(t.expire(proposed, 'reschedule_response', { actor: system, now: proposed.reschedule.current!.responseDeadline }).audit[0]?.data).toEqual({
+        lapse: 'reschedule_response',
+      });
+    });
+
+    it('marks an auto-confirmed request as such when its hold is placed', () => {
+      const held = t.recordHoldPlaced(created(), 'pi_1', rules, { actor: system, now: at(2) }, { autoConfirm: true });
+      expect(held.booking).toMatchObject({ status: 'pending_confirmation', confirmation: { autoConfirm: true } });
+      expect(t.confirm(held.booking, { actor: { type: 'system', id: 'auto-confirm' }, now: at(2) }).effects).toEqual([
+        { kind: 'capture', amountCents: 10_000, reason: 'provider_confirmed' },
+      ]);
+    });
   });
 });

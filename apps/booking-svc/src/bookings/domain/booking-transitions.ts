@@ -1,5 +1,5 @@
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
-import type { Booking, BookingActor, BookingAuditEvent, DisputeRecord } from './booking.js';
+import type { Booking, BookingActor, BookingAuditEvent, DisputeRecord, Lapse } from './booking.js';
 import { currentTimes } from './booking.js';
 import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus, isTerminal } from './booking-status.js';
 import { cancellationFee } from '@bp/pricing';
@@ -100,30 +100,57 @@ function assertStatus(booking: Booking, expected: readonly BookingStatus[], acti
 
 // ---- payment -------------------------------------------------------------------------------------
 
-/** The card is authorised: a request booking now waits for the provider; an instant one is captured. */
+/** The provider already said yes (a payment retried after a failed capture): the new hold is captured at once. */
+function answeredYes(booking: Booking): boolean {
+  return booking.confirmation.responseType === 'confirmed' || booking.confirmation.responseType === 'rescheduled';
+}
+
+/**
+ * The card is authorised: a request booking now waits for the provider (its deadline never after the
+ * appointment starts), or with `autoConfirm` is taken for them at once; an instant one, or one the
+ * provider already accepted before a failed capture, is captured. A hold that arrives for a booking
+ * that ended meanwhile (the patient cancelled while the card was being authorised, an admin) is
+ * released at once: nothing may stay authorised for a booking that will not happen.
+ */
 export function recordHoldPlaced(
   booking: Booking,
   paymentIntentId: string,
   rules: Pick<TransitionRules, 'confirmationDeadlineHours'>,
   ctx: TransitionContext,
+  options: { autoConfirm?: boolean } = {},
 ): BookingChange {
-  assertStatus(booking, ['pending_payment'], 'record a hold for');
   const payment = { ...booking.payment, status: 'held' as const, paymentIntentId };
-  if (booking.bookingType === 'instant') {
+  if (isTerminal(booking.status) && (booking.payment.status === 'pending' || booking.payment.status === 'failed')) {
+    return change(booking, ctx, 'payment_held', undefined, { payment }, [{ kind: 'release_hold', reason: 'booking_ended' }], {
+      paymentIntentId,
+      released: true,
+    });
+  }
+  assertStatus(booking, ['pending_payment'], 'record a hold for');
+  if (booking.bookingType === 'instant' || answeredYes(booking)) {
     return change(
       booking,
       ctx,
       'payment_held',
       undefined,
       { payment: { ...payment, status: 'capture_requested' } },
-      [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'instant_booking' }],
+      [
+        {
+          kind: 'capture',
+          amountCents: booking.payment.originalAmountCents,
+          reason: booking.bookingType === 'instant' ? 'instant_booking' : 'payment_retried',
+        },
+      ],
       { paymentIntentId },
     );
   }
-  const expiresAt = new Date(ctx.now.getTime() + rules.confirmationDeadlineHours * 3_600_000);
-  return change(booking, ctx, 'payment_held', 'pending_confirmation', { payment, confirmation: { required: true, requestedAt: ctx.now, expiresAt } }, [], {
+  const start = currentTimes(booking).start.getTime();
+  const expiresAt = new Date(Math.min(ctx.now.getTime() + rules.confirmationDeadlineHours * 3_600_000, Math.max(start, ctx.now.getTime())));
+  const confirmation = { required: true, requestedAt: ctx.now, expiresAt, ...(options.autoConfirm ? { autoConfirm: true } : {}) };
+  return change(booking, ctx, 'payment_held', 'pending_confirmation', { payment, confirmation }, [], {
     paymentIntentId,
     confirmationExpiresAt: expiresAt,
+    ...(options.autoConfirm ? { autoConfirm: true } : {}),
   });
 }
 
@@ -131,7 +158,7 @@ export function recordHoldPlaced(
 export function recordCaptured(booking: Booking, amountCents: number, ctx: TransitionContext): BookingChange {
   const payment = { ...booking.payment, status: 'captured' as const, capturedAmountCents: amountCents };
   const awaitingCapture =
-    (booking.status === 'pending_payment' && booking.bookingType === 'instant') ||
+    (booking.status === 'pending_payment' && (booking.bookingType === 'instant' || answeredYes(booking))) ||
     (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
     (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
   if (!awaitingCapture && (isTerminal(booking.status) || booking.status === 'payment_failed')) {
@@ -154,18 +181,31 @@ export function recordCaptured(booking: Booking, amountCents: number, ctx: Trans
 }
 
 /**
- * A payment step failed. Before any provider decision the booking goes to payment_failed (the patient
- * may retry); a failed capture after a decision keeps the booking and flags the payment for an admin.
+ * A payment step failed. While the booking waits for its money — the hold before any decision, or
+ * the capture after the provider (or the patient, for a new time) said yes — it goes to
+ * payment_failed: the patient may pay again until `retryUntil` (the retry window, never past the
+ * appointment's start), after which it expires and frees its slot. A failure after that (a capture
+ * for a booking that already ended) keeps the booking and flags the payment for an admin.
  */
-export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture', reason: string, ctx: TransitionContext): BookingChange {
+export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture', reason: string, retryWindowMs: number, ctx: TransitionContext): BookingChange {
   const payment = { ...booking.payment, status: 'failed' as const };
-  if (booking.status === 'pending_payment') return change(booking, ctx, 'payment_failed', 'payment_failed', { payment }, [], { stage, reason });
-  return change(booking, ctx, 'payment_failed', undefined, { payment }, [], { stage, reason, needsAdmin: true });
+  const waitingForMoney =
+    booking.status === 'pending_payment' ||
+    (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
+    (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
+  if (!waitingForMoney) return change(booking, ctx, 'payment_failed', undefined, { payment }, [], { stage, reason, needsAdmin: true });
+  const retryUntil = new Date(Math.max(ctx.now.getTime(), Math.min(ctx.now.getTime() + retryWindowMs, currentTimes(booking).start.getTime())));
+  return change(booking, ctx, 'payment_failed', 'payment_failed', { payment: { ...payment, retryUntil } }, [], { stage, reason, retryUntil });
 }
 
+/** The patient pays again (a new attempt at the hold) within the retry window. */
 export function retryPayment(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'patient');
-  return change(booking, ctx, 'payment_initiated', 'pending_payment', { payment: { ...booking.payment, status: 'pending' } }, [{ kind: 'place_hold' }]);
+  assertStatus(booking, ['payment_failed'], 'retry the payment of');
+  if (booking.payment.retryUntil && ctx.now.getTime() >= booking.payment.retryUntil.getTime())
+    throw new BookingError(BookingErrorCode.BookingExpired, 'The time to pay for this booking has passed');
+  const { retryUntil: _closed, ...payment } = booking.payment;
+  return change(booking, ctx, 'payment_initiated', 'pending_payment', { payment: { ...payment, status: 'pending' } }, [{ kind: 'place_hold' }]);
 }
 
 /** payment-svc refunded money (a cancellation, an admin, or Stripe's dashboard): the booking shows what is refunded so far. */
@@ -249,7 +289,7 @@ export function recordHoldReleased(booking: Booking, reason: string | undefined,
         ...(proposal ? { reschedule: closeProposal(booking, ctx.now, false) } : {}),
       },
       [{ kind: 'release_slot', holdId: booking.holdId }, ...(proposal ? [{ kind: 'release_slot' as const, holdId: proposal.holdId }] : [])],
-      { ...data, needsAdmin: true },
+      { ...data, lapse: 'payment_hold' satisfies Lapse, needsAdmin: true },
     );
   }
   return change(booking, ctx, 'payment_released', undefined, { payment }, [], reason ? data : undefined);
@@ -262,7 +302,7 @@ export function recordHoldReleased(booking: Booking, reason: string | undefined,
  * kill switch) is escalated: an audit entry an admin sees, the booking untouched.
  */
 export function holdExpiring(booking: Booking, expiresAt: Date, ctx: TransitionContext): BookingChange {
-  const data = { reason: 'payment_hold_expiring', holdExpiresAt: expiresAt };
+  const data = { reason: 'payment_hold_expiring', holdExpiresAt: expiresAt, lapse: 'payment_hold' satisfies Lapse };
   if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) {
     return change(
       booking,
@@ -295,7 +335,7 @@ export function holdExpiring(booking: Booking, expiresAt: Date, ctx: TransitionC
   }
   if (booking.payment.status !== 'held' && booking.payment.status !== 'capture_requested')
     throw new BookingError(BookingErrorCode.InvalidTransition, 'The booking no longer relies on this hold');
-  return change(booking, ctx, 'payment_hold_expiring', undefined, {}, [], { ...data, needsAdmin: true });
+  return change(booking, ctx, 'payment_hold_expiring', undefined, {}, [], { reason: data.reason, holdExpiresAt: expiresAt, needsAdmin: true });
 }
 
 // ---- provider decisions --------------------------------------------------------------------------
@@ -306,6 +346,7 @@ function assertAwaitingProvider(booking: Booking, now: Date): void {
     throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
   if (booking.confirmation.expiresAt && now.getTime() >= booking.confirmation.expiresAt.getTime())
     throw new BookingError(BookingErrorCode.BookingExpired, 'This booking request has expired');
+  if (now.getTime() >= currentTimes(booking).start.getTime()) throw new BookingError(BookingErrorCode.BookingExpired, 'The requested time has already started');
 }
 
 /** The provider accepts: the hold is captured, and the booking is confirmed when the capture lands. */
@@ -342,28 +383,63 @@ export function decline(booking: Booking, reason: string | undefined, ctx: Trans
   );
 }
 
-/** A deadline fired (scheduler command). It applies only if nobody answered in time. */
-export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_response', ctx: TransitionContext): BookingChange {
+/** A deadline fired (scheduler command). It applies only if nobody answered (or paid) in time. */
+export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_response' | 'payment_retry', ctx: TransitionContext): BookingChange {
+  const lapse: { lapse: Lapse } = { lapse: deadline };
   if (deadline === 'confirmation') {
     assertStatus(booking, ['pending_confirmation'], 'expire');
     if (booking.confirmation.responseType)
       throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
     if (!booking.confirmation.expiresAt || ctx.now < booking.confirmation.expiresAt)
       throw new BookingError(BookingErrorCode.InvalidTransition, 'The confirmation deadline has not passed');
-    return change(booking, ctx, 'expired', 'expired', { confirmation: { ...booking.confirmation, responseType: 'expired' } }, [
-      { kind: 'release_hold', reason: 'confirmation_expired' },
-      { kind: 'release_slot', holdId: booking.holdId },
-    ]);
+    return change(
+      booking,
+      ctx,
+      'expired',
+      'expired',
+      { confirmation: { ...booking.confirmation, responseType: 'expired' } },
+      [
+        { kind: 'release_hold', reason: 'confirmation_expired' },
+        { kind: 'release_slot', holdId: booking.holdId },
+      ],
+      lapse,
+    );
+  }
+  if (deadline === 'payment_retry') {
+    assertStatus(booking, ['payment_failed'], 'expire the payment of');
+    if (!booking.payment.retryUntil || ctx.now < booking.payment.retryUntil)
+      throw new BookingError(BookingErrorCode.InvalidTransition, 'The time to pay has not passed');
+    // An authorisation may remain from before a failed capture: let it go too.
+    return change(
+      booking,
+      ctx,
+      'expired',
+      'expired',
+      {},
+      [
+        { kind: 'release_hold', reason: 'payment_retry_expired' },
+        { kind: 'release_slot', holdId: booking.holdId },
+      ],
+      lapse,
+    );
   }
   assertStatus(booking, ['reschedule_proposed'], 'expire the reschedule of');
   const proposal = booking.reschedule.current;
   if (!proposal || booking.confirmation.responseType === 'rescheduled' || ctx.now < proposal.responseDeadline)
     throw new BookingError(BookingErrorCode.InvalidTransition, 'The reschedule response deadline has not passed');
-  return change(booking, ctx, 'expired', 'expired', { reschedule: closeProposal(booking, ctx.now, false) }, [
-    { kind: 'release_hold', reason: 'reschedule_expired' },
-    { kind: 'release_slot', holdId: booking.holdId },
-    { kind: 'release_slot', holdId: proposal.holdId },
-  ]);
+  return change(
+    booking,
+    ctx,
+    'expired',
+    'expired',
+    { reschedule: closeProposal(booking, ctx.now, false) },
+    [
+      { kind: 'release_hold', reason: 'reschedule_expired' },
+      { kind: 'release_slot', holdId: booking.holdId },
+      { kind: 'release_slot', holdId: proposal.holdId },
+    ],
+    lapse,
+  );
 }
 
 // ---- reschedule ----------------------------------------------------------------------------------
@@ -477,8 +553,21 @@ export function declineReschedule(booking: Booking, ctx: TransitionContext): Boo
 
 // ---- cancellation and the visit ------------------------------------------------------------------
 
+/** A hold is in place, or may be: held, or failed at the capture after a hold (an authorisation can outlive it). */
+function mayStillBeAuthorised(booking: Booking): boolean {
+  return booking.payment.status === 'held' || (booking.payment.status === 'failed' && Boolean(booking.payment.paymentIntentId));
+}
+
+/** Frees every slot the booking holds: its own and an open proposal's. */
+function releaseSlots(booking: Booking): BookingEffect[] {
+  return [
+    { kind: 'release_slot', holdId: booking.holdId },
+    ...(booking.reschedule.current ? [{ kind: 'release_slot' as const, holdId: booking.reschedule.current.holdId }] : []),
+  ];
+}
+
 const PATIENT_CANCELLABLE: readonly BookingStatus[] = ['pending_payment', 'payment_failed', 'pending_confirmation', 'reschedule_proposed', 'confirmed'];
-const PROVIDER_CANCELLABLE: readonly BookingStatus[] = ['pending_confirmation', 'confirmed'];
+const PROVIDER_CANCELLABLE: readonly BookingStatus[] = ['pending_confirmation', 'confirmed', 'payment_failed'];
 
 /**
  * Cancels for the patient or the provider from the states the spec allows. A patient cancelling a
@@ -506,11 +595,10 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
     const refund = captured - Math.min(feeCents, captured);
     if (refund > 0)
       effects.push({ kind: 'refund', amountCents: refund, reason: `cancelled_by_${ctx.actor.type}`, initiatedBy: byPatient ? 'patient' : 'provider' });
-  } else if (booking.payment.status === 'held') {
+  } else if (mayStillBeAuthorised(booking)) {
     effects.push({ kind: 'release_hold', reason: `cancelled_by_${ctx.actor.type}` });
   }
-  effects.push({ kind: 'release_slot', holdId: booking.holdId });
-  if (booking.reschedule.current) effects.push({ kind: 'release_slot', holdId: booking.reschedule.current.holdId });
+  effects.push(...releaseSlots(booking));
   return change(
     booking,
     ctx,
@@ -550,19 +638,68 @@ export function markNoShow(booking: Booking, ctx: TransitionContext): BookingCha
 
 // ---- admin ---------------------------------------------------------------------------------------
 
-/** An admin may move a booking to any status, with a reason; leaving the slot-holding states frees the slot. */
-export function adminOverride(booking: Booking, to: string, reason: string, ctx: TransitionContext): BookingChange {
+const ENDED_UNPAID: readonly BookingStatus[] = ['cancelled_patient', 'cancelled_provider', 'cancelled_admin', 'expired'];
+const TAKES_PLACE: readonly BookingStatus[] = ['confirmed', 'checked_in', 'in_progress', 'completed', 'no_show'];
+
+/** What the money must do for a booking an admin moves to `to` (docs/failure-model.md, "Admin override"). */
+function overrideMoney(booking: Booking, to: BookingStatus): { effects: BookingEffect[]; payment?: Booking['payment'] } {
+  const { payment } = booking;
+  if (ENDED_UNPAID.includes(to)) {
+    // Ends without a visit: everything goes back. A capture in flight is refunded when it lands
+    // (recordCaptured), a hold still being placed is released when it arrives (recordHoldPlaced).
+    const remaining = (payment.capturedAmountCents ?? 0) - (payment.refundedAmountCents ?? 0);
+    if ((payment.status === 'captured' || payment.status === 'partial_refund') && remaining > 0)
+      return { effects: [{ kind: 'refund', amountCents: remaining, reason: 'admin_override', initiatedBy: 'admin' }] };
+    return { effects: mayStillBeAuthorised(booking) ? [{ kind: 'release_hold', reason: 'admin_override' }] : [] };
+  }
+  if (TAKES_PLACE.includes(to)) {
+    if (payment.status === 'held')
+      return {
+        effects: [{ kind: 'capture', amountCents: payment.originalAmountCents, reason: 'admin_override' }],
+        payment: { ...payment, status: 'capture_requested' },
+      };
+    if (payment.status !== 'captured' && payment.status !== 'partial_refund' && payment.status !== 'capture_requested')
+      throw new BookingError(BookingErrorCode.InvalidTransition, `The booking cannot be ${to} without its payment, which is ${payment.status}`, {
+        paymentStatus: payment.status,
+        reason: 'payment_not_available',
+      });
+  }
+  return { effects: [] };
+}
+
+/**
+ * An admin may move a booking to any status, with a reason, and the slot and the money follow the
+ * status as they would on the regular path: ending without a visit frees the slot and releases or
+ * refunds in full; a status in which the visit happens takes the money (a hold is captured; without
+ * any, the override is refused); going back into a slot-holding status claims the slot again (409
+ * SLOT_UNAVAILABLE if someone else has it meanwhile); payment_failed gets a new retry window.
+ */
+export function adminOverride(booking: Booking, to: string, reason: string, ctx: TransitionContext, options: { retryWindowMs: number }): BookingChange {
   if (ctx.actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only an admin may override a booking');
   if (!isBookingStatus(to)) throw new BookingError(BookingErrorCode.ValidationFailed, `${to} is not a booking status`);
   if (!reason.trim()) throw new BookingError(BookingErrorCode.ValidationFailed, 'An override needs a reason');
-  const freesSlot = SLOT_HOLDING_STATUSES.includes(booking.status) && !SLOT_HOLDING_STATUSES.includes(to);
+  const heldSlot = SLOT_HOLDING_STATUSES.includes(booking.status);
+  const holdsSlot = SLOT_HOLDING_STATUSES.includes(to);
+  const money = overrideMoney(booking, to);
+  const effects: BookingEffect[] = [...money.effects];
+  let holdId = booking.holdId;
+  if (heldSlot && !holdsSlot) effects.push(...releaseSlots(booking));
+  if (!heldSlot && holdsSlot) {
+    holdId = `${booking.id}:override:${booking.version + 1}`;
+    const { start, end } = currentTimes(booking);
+    effects.push({ kind: 'claim_slot', holdId, start, end }, { kind: 'make_slot_permanent', holdId });
+  }
+  let payment = money.payment ?? booking.payment;
+  if (to === 'payment_failed') payment = { ...payment, retryUntil: new Date(ctx.now.getTime() + options.retryWindowMs) };
   const entry = auditEntry(ctx, 'admin_override', booking.status, to, { reason });
   const next: Booking = {
     ...booking,
+    holdId,
+    payment,
     status: to,
     version: booking.version + 1,
     updatedAt: ctx.now,
     notes: { ...booking.notes, adminNotes: reason },
   };
-  return { previous: booking, booking: next, audit: [entry], effects: freesSlot ? [{ kind: 'release_slot', holdId: booking.holdId }] : [] };
+  return { previous: booking, booking: next, audit: [entry], effects };
 }

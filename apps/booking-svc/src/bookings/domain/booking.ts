@@ -92,6 +92,8 @@ export interface Booking {
     respondedAt?: Date;
     responseType?: 'confirmed' | 'rescheduled' | 'declined' | 'expired';
     declineReason?: string;
+    /** Auto-confirm took this request as its hold was placed: the provider is told of a booking, not asked. */
+    autoConfirm?: boolean;
   };
   reschedule: { count: number; maxAttempts: number; current?: RescheduleProposal; history: RescheduleAttempt[] };
   payment: {
@@ -102,6 +104,8 @@ export interface Booking {
     cancellationFeeCents?: number;
     paymentIntentId?: string;
     platformFee: PlatformFee;
+    /** While payment_failed: the patient may pay until then; after it the booking expires and frees its slot. */
+    retryUntil?: Date;
   };
   cancellation?: { by: ActorType; reason?: string; at: Date; feePercent: number; feeCents: number };
   notes: { patientNotes?: string; cancellationReason?: string; adminNotes?: string };
@@ -111,6 +115,9 @@ export interface Booking {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** Why a waiting booking lapsed (the `lapse` of its `expired` audit entry and status event). */
+export type Lapse = 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry';
 
 /** Where the booking currently sits in time (a reschedule moves it). */
 export function currentTimes(booking: Booking): { start: Date; end: Date } {

@@ -137,7 +137,7 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
     const settled = await sizeOf();
     let current = booking;
     for (const reason of ['a', 'b', 'c']) {
-      const note = t.adminOverride(current, 'pending_confirmation', reason, { actor: { type: 'admin', id: 'a1' }, now: new Date() });
+      const note = t.adminOverride(current, 'pending_confirmation', reason, { actor: { type: 'admin', id: 'a1' }, now: new Date() }, { retryWindowMs: 60_000 });
       await repository.apply(note, messagesFor(note));
       current = note.booking;
     }

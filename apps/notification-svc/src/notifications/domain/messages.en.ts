@@ -45,6 +45,18 @@ export const EN: Record<'patient' | 'provider', Partial<Record<TemplateKey, Mess
       push: { title: 'Request expired', body: 'No answer in time for {when}; your card hold is released' },
       sms: 'Booking request {bookingNumber} expired; your card hold is released. {link}',
     },
+    reschedule_expired: {
+      subject: 'Booking cancelled: no answer to the new time ({bookingNumber})',
+      body: 'You did not answer the new time the provider proposed in time, so the booking for {when} is cancelled. The authorisation on your card has been released.\n\nFind another time: {link}',
+      push: { title: 'Booking cancelled', body: 'No answer to the new time in time; your card hold is released' },
+      sms: 'Booking {bookingNumber} is cancelled: the new time was not answered in time. Your card hold is released. {link}',
+    },
+    hold_lapsed: {
+      subject: 'Booking request ended: {bookingNumber}',
+      body: 'The authorisation on your card for {when} ran out before the booking could be completed, so the request has ended and nothing was charged.\n\nBook again: {link}',
+      push: { title: 'Request ended', body: 'Your card authorisation for {when} ran out; nothing was charged' },
+      sms: 'Booking request {bookingNumber} ended: the card authorisation ran out, nothing was charged. {link}',
+    },
     booking_cancelled: {
       subject: 'Booking cancelled: {bookingNumber}',
       body: 'Your appointment on {when} has been cancelled. Any payment is refunded in full.\n\nDetails: {link}',
@@ -53,9 +65,15 @@ export const EN: Record<'patient' | 'provider', Partial<Record<TemplateKey, Mess
     },
     payment_failed: {
       subject: 'Payment needed for {bookingNumber}',
-      body: 'We could not authorise your card for the booking on {when}. Please try again or use another card.\n\nRetry: {link}',
+      body: 'We could not take the payment for the booking on {when}. Please try again or use another card by {deadline}, or the time is released.\n\nRetry: {link}',
       push: { title: 'Payment failed', body: 'Please update your card to keep {when}' },
       sms: 'Payment for booking {bookingNumber} failed. Retry: {link}',
+    },
+    payment_lapsed: {
+      subject: 'Booking released: {bookingNumber}',
+      body: 'The payment for {when} was not completed in time, so the time has been released and nothing was charged.\n\nBook again: {link}',
+      push: { title: 'Booking released', body: 'The payment for {when} was not completed in time' },
+      sms: 'Booking {bookingNumber} was released: the payment was not completed in time. {link}',
     },
     refund_issued: {
       subject: 'Refund issued: {bookingNumber}',
@@ -124,6 +142,24 @@ export const EN: Record<'patient' | 'provider', Partial<Record<TemplateKey, Mess
       body: 'The request for {when} expired without an answer. Faster answers keep your response badge.\n\nDetails: {link}',
       push: { title: 'Request expired', body: 'The request for {when} lapsed' },
       sms: 'Booking request {bookingNumber} expired without an answer. {link}',
+    },
+    reschedule_expired: {
+      subject: 'New time not answered: {bookingNumber}',
+      body: 'The patient did not answer the time you proposed in time, so the booking is cancelled. Both times are free again.\n\nDetails: {link}',
+      push: { title: 'New time not answered', body: 'The booking {bookingNumber} is cancelled' },
+      sms: 'Booking {bookingNumber}: the patient did not answer the new time; it is cancelled. {link}',
+    },
+    hold_lapsed: {
+      subject: 'Request ended: {bookingNumber}',
+      body: 'The patient’s card authorisation for {when} ran out before the booking could be completed, so the request has ended. The time is free again.\n\nDetails: {link}',
+      push: { title: 'Request ended', body: 'The card authorisation for {when} ran out' },
+      sms: 'Booking request {bookingNumber} ended: the card authorisation ran out. {link}',
+    },
+    payment_failed: {
+      subject: 'Payment failed: {bookingNumber}',
+      body: 'The payment for the booking on {when} did not go through. The patient has until {deadline} to pay; otherwise the booking is released and the time is free again.\n\nDetails: {link}',
+      push: { title: 'Payment failed', body: 'The patient has until {deadline} to pay for {when}' },
+      sms: 'Booking {bookingNumber}: the payment failed; the patient has until {deadline} to pay. {link}',
     },
   },
 };

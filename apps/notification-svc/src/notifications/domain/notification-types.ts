@@ -8,8 +8,11 @@ export const PATIENT_TEMPLATES = [
   'reschedule_proposed',
   'booking_declined',
   'request_expired',
+  'reschedule_expired',
+  'hold_lapsed',
   'booking_cancelled',
   'payment_failed',
+  'payment_lapsed',
   'refund_issued',
   'reminder_24h',
   'reminder_1h',
@@ -24,6 +27,9 @@ export const PROVIDER_TEMPLATES = [
   'reschedule_declined',
   'reminder_24h',
   'request_expired',
+  'reschedule_expired',
+  'hold_lapsed',
+  'payment_failed',
 ] as const;
 
 export type PatientTemplate = (typeof PATIENT_TEMPLATES)[number];

@@ -14,6 +14,10 @@ export interface StatusChange {
   providerTimezone: string;
   patientTimezone: string;
   deadline?: string;
+  /** With reason `expired`: what lapsed (the provider's answer, the patient's answer, the card's authorisation, the time to pay). */
+  lapse?: 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry';
+  /** A request auto-confirm took for the provider. */
+  autoConfirm?: boolean;
   priceCents: number;
   currency: string;
 }
@@ -44,18 +48,19 @@ function plan(change: StatusChange, role: RecipientRole, template: TemplateKey, 
 export function notificationsFor(change: StatusChange): PlannedNotification[] {
   switch (change.reason) {
     case 'payment_held':
-      return change.status === 'pending_confirmation'
+      // An auto-confirmed request is a booking for both parties: they hear of it once it is paid.
+      return change.status === 'pending_confirmation' && !change.autoConfirm
         ? [plan(change, 'patient', 'confirmation_request_received'), plan(change, 'provider', 'new_request')]
         : [];
     case 'payment_captured':
       if (change.status !== 'confirmed' || change.previousStatus === 'confirmed') return [];
-      return change.bookingType === 'instant' && change.previousStatus === 'pending_payment'
+      return (change.bookingType === 'instant' && change.previousStatus === 'pending_payment') || change.autoConfirm
         ? [plan(change, 'patient', 'booking_confirmed'), plan(change, 'provider', 'new_booking')]
         : [plan(change, 'patient', 'booking_confirmed')];
     case 'declined':
       return [plan(change, 'patient', 'booking_declined')];
     case 'expired':
-      return [plan(change, 'patient', 'request_expired'), plan(change, 'provider', 'request_expired')];
+      return expiredNotifications(change);
     case 'reschedule_proposed':
       return [plan(change, 'patient', 'reschedule_proposed')];
     case 'reschedule_accepted':
@@ -68,9 +73,31 @@ export function notificationsFor(change: StatusChange): PlannedNotification[] {
     case 'admin_override':
       return change.status === 'cancelled_admin' ? [plan(change, 'patient', 'booking_cancelled')] : [];
     case 'payment_failed':
-      return change.status === 'payment_failed' ? [plan(change, 'patient', 'payment_failed')] : [];
+      if (change.status !== 'payment_failed') return [];
+      // A capture that failed after the provider said yes: they expect the patient, and learn it may lapse.
+      return providerAnswered(change)
+        ? [plan(change, 'patient', 'payment_failed'), plan(change, 'provider', 'payment_failed')]
+        : [plan(change, 'patient', 'payment_failed')];
     default:
       return [];
+  }
+}
+
+function providerAnswered(change: StatusChange): boolean {
+  return !change.autoConfirm && (change.previousStatus === 'pending_confirmation' || change.previousStatus === 'reschedule_proposed');
+}
+
+/** Each lapse in its own words: whose answer (or money) did not come, and what it means for the other party. */
+function expiredNotifications(change: StatusChange): PlannedNotification[] {
+  switch (change.lapse) {
+    case 'reschedule_response':
+      return [plan(change, 'patient', 'reschedule_expired'), plan(change, 'provider', 'reschedule_expired')];
+    case 'payment_hold':
+      return [plan(change, 'patient', 'hold_lapsed'), plan(change, 'provider', 'hold_lapsed')];
+    case 'payment_retry':
+      return [plan(change, 'patient', 'payment_lapsed')];
+    default:
+      return [plan(change, 'patient', 'request_expired'), plan(change, 'provider', 'request_expired')];
   }
 }
 

@@ -50,6 +50,13 @@ export class PaymentCommands {
         platformFeeCents: command.platformFeeCents,
       }),
     );
+    if (payment.status === 'held' && payment.failure?.stage === 'capture' && payment.paymentIntentId) {
+      // The patient pays again after the capture failed: the old authorisation goes first, so only one remains.
+      await this.stripe.cancel(payment.paymentIntentId, 'abandoned', payments.stripeIdempotencyKey(payment, 'cancel'));
+      const abandoned = payments.abandonFailedCapture(payment);
+      await this.repository.save(payment, abandoned);
+      payment = abandoned;
+    }
     if (payment.status !== 'pending' && payment.status !== 'failed') return payment; // already held or beyond
     if (payment.status === 'failed') {
       // The patient retries after a decline: a new attempt, a new key, stored before the call.

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
-import { captured, now, request, requestInput } from './payment.fixtures.js';
+import { captured, held, now, request, requestInput } from './payment.fixtures.js';
 import {
+  abandonFailedCapture,
   confirmUpfrontCharge,
   holdExpiringSoon,
   newPayment,
@@ -73,6 +74,17 @@ describe('payment', () => {
         expect(payment.refunds.reduce((sum, r) => sum + r.amountCents, 0)).toBe(payment.refundedCents);
       }),
     );
+  });
+
+  it('starts over after a failed capture the patient pays again for: no intent, new capture and cancel keys', () => {
+    const failed = recordFailure(held(), 'capture', 'expired_card', 'The card has expired.');
+    const abandoned = abandonFailedCapture(failed);
+    expect(abandoned).toMatchObject({ status: 'failed', version: failed.version + 1 });
+    expect(abandoned).not.toHaveProperty('paymentIntentId');
+    expect(stripeIdempotencyKey(abandoned, 'capture')).toBe('booking:b1:capture:2');
+    expect(stripeIdempotencyKey(abandoned, 'cancel')).toBe('booking:b1:cancel:2');
+    expect(recordHold(abandoned, 'pi_2', now)).toMatchObject({ status: 'held', paymentIntentId: 'pi_2' });
+    expect(() => abandonFailedCapture(request())).toThrow(expect.objectContaining({ code: PaymentErrorCode.InvalidPaymentTransition }));
   });
 
   it('keys Stripe calls by booking, operation and attempt; a retry after a decline is a new attempt', () => {

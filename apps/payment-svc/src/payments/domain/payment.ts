@@ -124,6 +124,17 @@ export function nextAttempt(payment: Payment, operation: string): Payment {
   return { ...payment, attempts: { ...payment.attempts, [operation]: (payment.attempts[operation] ?? 1) + 1 } };
 }
 
+/**
+ * The patient pays again after a capture failed: the old authorisation has been cancelled, and the
+ * payment starts over as a failed one (the retry then bumps the hold's key); the next capture and
+ * cancel go out under new keys too, or Stripe would replay the old intent's answers.
+ */
+export function abandonFailedCapture(payment: Payment): Payment {
+  assertStatus(payment, ['held'], 'abandon the failed capture of');
+  const { paymentIntentId: _old, hold: _lapsed, ...rest } = ['capture', 'cancel'].reduce(nextAttempt, payment);
+  return bump(rest as Payment, { status: 'failed' });
+}
+
 function assertStatus(payment: Payment, allowed: readonly PaymentStatus[], action: string): void {
   if (!allowed.includes(payment.status)) {
     throw new PaymentError(PaymentErrorCode.InvalidPaymentTransition, `Cannot ${action} a payment that is ${payment.status}`, {

@@ -102,8 +102,16 @@ export class StripeGateway {
     reason: 'abandoned' | 'requested_by_customer' | 'duplicate' | 'fraudulent',
     idempotencyKey: string,
   ): Promise<{ status: string }> {
-    const intent = await this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: reason }, { idempotencyKey });
-    return { status: intent.status };
+    try {
+      const intent = await this.stripe.paymentIntents.cancel(paymentIntentId, { cancellation_reason: reason }, { idempotencyKey });
+      return { status: intent.status };
+    } catch (error) {
+      // Already cancelled (the authorisation lapsed, or a failed capture ended it): released is what we wanted.
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.code !== 'payment_intent_unexpected_state') throw error;
+      const intent = await this.stripe.paymentIntents.retrieve(paymentIntentId);
+      if (intent.status !== 'canceled') throw error;
+      return { status: intent.status };
+    }
   }
 
   async refund(paymentIntentId: string, amountCents: number, idempotencyKey: string): Promise<StripeOutcome<{ refundId: string; status: string | null }>> {

@@ -1,5 +1,6 @@
 /** Deadlines and reminders scheduler-svc keeps for other services; each fires a message when due. */
-export type TimerKind = 'reservation-expiry' | 'confirmation-deadline' | 'confirmation-warning' | 'reschedule-deadline' | 'reminder-24h' | 'reminder-1h';
+export type TimerKind =
+  'reservation-expiry' | 'confirmation-deadline' | 'confirmation-warning' | 'reschedule-deadline' | 'payment-retry-deadline' | 'reminder-24h' | 'reminder-1h';
 
 export interface Timer {
   /** `${kind}:${subjectId}`: one timer per deadline, so a later event moves it instead of adding another. */
@@ -39,15 +40,23 @@ export function timerId(kind: TimerKind, subjectId: string): string {
 }
 
 /** The booking deadline a timer stands for, in the words of booking-svc's ExpireBookingDeadline command. */
-export const DEADLINE_OF: Partial<Record<TimerKind, 'confirmation' | 'reschedule_response'>> = {
+export const DEADLINE_OF: Partial<Record<TimerKind, 'confirmation' | 'reschedule_response' | 'payment_retry'>> = {
   'confirmation-deadline': 'confirmation',
   'reschedule-deadline': 'reschedule_response',
+  'payment-retry-deadline': 'payment_retry',
 };
 
 /** Reminders before the appointment, in hours. */
 export const REMINDER_HOURS: Partial<Record<TimerKind, 24 | 1>> = { 'reminder-24h': 24, 'reminder-1h': 1 };
 
-const BOOKING_TIMERS: TimerKind[] = ['confirmation-deadline', 'confirmation-warning', 'reschedule-deadline', 'reminder-24h', 'reminder-1h'];
+const BOOKING_TIMERS: TimerKind[] = [
+  'confirmation-deadline',
+  'confirmation-warning',
+  'reschedule-deadline',
+  'payment-retry-deadline',
+  'reminder-24h',
+  'reminder-1h',
+];
 const HOUR_MS = 3_600_000;
 
 export interface BookingSnapshot {
@@ -64,7 +73,8 @@ export interface TimerPlan {
 /**
  * What a booking's new status means for its timers. Waiting for the provider runs the confirmation
  * deadline and, `warningHours` before it, the provider's "expiring soon" warning; waiting for the
- * patient's answer to a new time runs the reschedule deadline; a confirmed booking runs reminders 24 h
+ * patient's answer to a new time runs the reschedule deadline; a failed payment runs the patient's
+ * time to pay again (then the booking expires and frees its slot); a confirmed booking runs reminders 24 h
  * and 1 h before it starts (moved when it is rescheduled). Whatever the status no longer needs ends.
  * Times already past are not scheduled (a reminder for an appointment in 30 minutes is not sent late).
  */
@@ -78,6 +88,8 @@ export function timersFor(booking: BookingSnapshot, now: Date, warningHours: num
     future('confirmation-warning', new Date(booking.deadline.getTime() - warningHours * HOUR_MS));
   } else if (booking.status === 'reschedule_proposed' && booking.deadline) {
     schedule.push({ kind: 'reschedule-deadline', dueAt: booking.deadline });
+  } else if (booking.status === 'payment_failed' && booking.deadline) {
+    schedule.push({ kind: 'payment-retry-deadline', dueAt: booking.deadline });
   } else if (booking.status === 'confirmed') {
     future('reminder-24h', new Date(booking.startTime.getTime() - 24 * HOUR_MS));
     future('reminder-1h', new Date(booking.startTime.getTime() - HOUR_MS));

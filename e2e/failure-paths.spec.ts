@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { StripeFake, waitFor } from '@bp/testing';
+import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
+import { type TestPlatform, startPlatform } from './support/test-platform.js';
+
+const ADMIN: TestActor = { type: 'admin', id: 'admin-failures' };
+const RETRY_WINDOW_SECONDS = 10;
+
+/**
+ * Every failure path ends in a state that frees what it holds (docs/failure-model.md): booking-svc,
+ * payment-svc and scheduler-svc on a stateful Stripe, with a short retry window after a failed payment.
+ */
+describe('failure paths free the slot and the money', () => {
+  const fake = new StripeFake();
+  let platform: TestPlatform;
+
+  beforeAll(async () => {
+    const stripeBase = await fake.start();
+    platform = await startPlatform(['booking-svc', 'payment-svc', 'scheduler-svc'], {
+      portOffset: 540,
+      env: {
+        'booking-svc': { PAYMENT_RETRY_WINDOW_SECONDS: String(RETRY_WINDOW_SECONDS) },
+        'payment-svc': { STRIPE_API_BASE: stripeBase },
+      },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await platform?.stop();
+    await fake.stop();
+  }, 60_000);
+
+  const bookings = (method: string, path: string, actor: TestActor, body?: unknown) => internalCall(platform.url('booking-svc'), method, path, actor, body);
+  const newPatient = (): TestActor => ({ type: 'patient', id: `patient-${randomUUID()}` });
+  const bookingState = (id: string, actor: TestActor, check: (booking: any) => boolean, timeoutMs = 20_000) =>
+    waitFor(
+      async () => {
+        const booking = (await bookings('GET', `/internal/bookings/${id}`, actor)).body.data;
+        return booking && check(booking) ? booking : undefined;
+      },
+      timeoutMs,
+      () => `booking ${id} in the expected state`,
+    );
+  const reserve = (providerId: string, patient: TestActor, start: Date) =>
+    bookings('POST', '/internal/reservations', patient, { providerId, serviceId: 'svc-consult', startTime: start.toISOString() });
+
+  async function book(providerId: string, patient: TestActor, start: Date): Promise<string> {
+    const reservation = await reserve(providerId, patient, start);
+    expect(reservation.status).toBe(201);
+    const booking = await bookings('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' });
+    expect(booking.status).toBe(201);
+    return booking.body.data.id;
+  }
+
+  /** A request booking confirmed by its provider and captured. */
+  async function confirmedBooking(start: Date) {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const id = await book(provider.id, patient, start);
+    await bookingState(id, patient, (b) => b.status === 'pending_confirmation');
+    expect((await bookings('POST', `/internal/bookings/${id}/confirm`, provider.actor)).status).toBe(200);
+    const booking = await bookingState(id, patient, (b) => b.status === 'confirmed');
+    return { provider, patient, id, paymentIntentId: booking.payment.paymentIntentId as string };
+  }
+
+  it('gives a declined card a retry window, then expires the booking and frees its slot', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const start = slotStart(40);
+    fake.declineNext('POST', '/v1/payment_intents');
+    const id = await book(provider.id, patient, start);
+    const failed = await bookingState(id, patient, (b) => b.status === 'payment_failed');
+    expect(new Date(failed.payment.retryUntil).getTime()).toBeGreaterThan(Date.now());
+    // While the patient may still pay, the slot stays theirs.
+    expect((await reserve(provider.id, newPatient(), start)).status).toBe(409);
+
+    const expired = await bookingState(id, patient, (b) => b.status === 'expired', (RETRY_WINDOW_SECONDS + 20) * 1000);
+    expect(expired.payment.status).toBe('failed');
+    const trail = (await bookings('GET', `/internal/bookings/${id}/events`, patient)).body.data;
+    expect(trail.at(-1)).toMatchObject({ eventType: 'expired', previousStatus: 'payment_failed', data: { lapse: 'payment_retry' } });
+    expect((await reserve(provider.id, newPatient(), start)).status).toBe(201);
+    expect((await bookings('POST', `/internal/bookings/${id}/retry-payment`, patient)).status).toBe(409);
+  }, 60_000);
+
+  it('lets the patient or the provider cancel a booking whose payment failed, freeing the slot', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    for (const who of ['patient', 'provider'] as const) {
+      const patient = newPatient();
+      const start = slotStart(who === 'patient' ? 41 : 42);
+      fake.declineNext('POST', '/v1/payment_intents');
+      const id = await book(provider.id, patient, start);
+      await bookingState(id, patient, (b) => b.status === 'payment_failed');
+      const cancelled = await bookings('POST', `/internal/bookings/${id}/cancel`, who === 'patient' ? patient : provider.actor, { reason: 'no card' });
+      expect(cancelled).toMatchObject({ status: 200, body: { data: { status: `cancelled_${who}` } } });
+      expect((await reserve(provider.id, newPatient(), start)).status).toBe(201);
+    }
+  });
+
+  it('sends a request whose capture fails after the provider confirmed to payment_failed; paying again confirms it with one live authorisation', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    const id = await book(provider.id, patient, slotStart(43));
+    const waiting = await bookingState(id, patient, (b) => b.status === 'pending_confirmation');
+    const firstIntent = waiting.payment.paymentIntentId as string;
+    fake.declineNext('POST', `/v1/payment_intents/${firstIntent}/capture`);
+    expect((await bookings('POST', `/internal/bookings/${id}/confirm`, provider.actor)).status).toBe(200);
+    const failed = await bookingState(id, patient, (b) => b.status === 'payment_failed');
+    expect(failed).toMatchObject({ confirmation: { responseType: 'confirmed' }, payment: { status: 'failed' } });
+
+    expect((await bookings('POST', `/internal/bookings/${id}/retry-payment`, patient)).status).toBe(200);
+    const confirmed = await bookingState(id, patient, (b) => b.status === 'confirmed');
+    expect(confirmed.payment).toMatchObject({ status: 'captured', capturedAmountCents: 10_000 });
+    expect(confirmed.payment.paymentIntentId).not.toBe(firstIntent);
+    expect(
+      fake
+        .intentsFor(id)
+        .map((intent) => intent.status)
+        .sort(),
+    ).toEqual(['canceled', 'succeeded']);
+  });
+
+  it('releases the authorisation of a booking the patient cancelled while its card was being authorised', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const patient = newPatient();
+    await platform.stopOne('payment-svc');
+    let id: string;
+    try {
+      id = await book(provider.id, patient, slotStart(44));
+      const cancelled = await bookings('POST', `/internal/bookings/${id}/cancel`, patient, { reason: 'changed my mind' });
+      expect(cancelled).toMatchObject({ status: 200, body: { data: { status: 'cancelled_patient', payment: { status: 'pending' } } } });
+    } finally {
+      await platform.startOne('payment-svc');
+    }
+    // payment-svc places the hold it was asked for before the cancellation, and it is let go at once.
+    await bookingState(id, patient, (b) => b.payment.status === 'cancelled');
+    expect(fake.intentsFor(id).map((intent) => intent.status)).toEqual(['canceled']);
+  }, 90_000);
+
+  it('refunds in full when an admin cancels a paid booking, and frees the slot', async () => {
+    const start = slotStart(45);
+    const { provider, patient, id, paymentIntentId } = await confirmedBooking(start);
+    const override = await bookings('POST', `/internal/bookings/${id}/override`, ADMIN, { status: 'cancelled_admin', reason: 'provider unavailable' });
+    expect(override).toMatchObject({ status: 200, body: { data: { status: 'cancelled_admin' } } });
+    await bookingState(id, patient, (b) => b.payment.status === 'refunded' && b.payment.refundedAmountCents === 10_000);
+    expect(fake.refunds.filter((r) => r.payment_intent === paymentIntentId).map((r) => r.amount)).toEqual([10_000]);
+    expect((await reserve(provider.id, newPatient(), start)).status).toBe(201);
+    // Nothing is left to take: it cannot be confirmed again.
+    expect(await bookings('POST', `/internal/bookings/${id}/override`, ADMIN, { status: 'confirmed', reason: 'oops' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'INVALID_TRANSITION', details: { reason: 'payment_not_available' } } },
+    });
+  });
+
+  it('claims the slot again when an admin brings a booking back, and refuses when someone else has it by then', async () => {
+    const start = slotStart(46);
+    const { provider, id } = await confirmedBooking(start);
+    expect((await bookings('POST', `/internal/bookings/${id}/override`, ADMIN, { status: 'no_show', reason: 'marked in error' })).status).toBe(200);
+    expect((await bookings('POST', `/internal/bookings/${id}/override`, ADMIN, { status: 'confirmed', reason: 'the patient came' })).status).toBe(200);
+    expect((await reserve(provider.id, newPatient(), start)).status).toBe(409);
+
+    const other = await confirmedBooking(slotStart(47));
+    expect((await bookings('POST', `/internal/bookings/${other.id}/override`, ADMIN, { status: 'no_show', reason: 'marked' })).status).toBe(200);
+    expect((await reserve(other.provider.id, newPatient(), slotStart(47))).status).toBe(201);
+    expect(await bookings('POST', `/internal/bookings/${other.id}/override`, ADMIN, { status: 'confirmed', reason: 'undo' })).toMatchObject({
+      status: 409,
+      body: { error: { code: 'SLOT_UNAVAILABLE' } },
+    });
+    expect((await bookings('GET', `/internal/bookings/${other.id}`, ADMIN)).body.data.status).toBe('no_show');
+  });
+});
