@@ -5,18 +5,20 @@ import tseslint from 'typescript-eslint';
 /**
  * Module boundaries (STYLE.md): apps never import apps; contracts import nothing internal; platform
  * imports nothing internal but contracts; messaging builds on contracts + platform; outbox on
- * messaging; the testing library is for specs only; domain folders import no framework (pricing,
+ * messaging; the testing library is for specs only; the invariant checker (an ops tool reading every
+ * service's records) imports nothing internal and nothing imports it but specs and its command; domain folders import no framework (pricing,
  * plain functions on money, is the one library they may use).
  */
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:pricing', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:invariants', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
   { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
-  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing'] },
+  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing', 'type:invariants'] },
 ];
 
 export default tseslint.config(

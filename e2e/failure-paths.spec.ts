@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { StripeFake, waitFor } from '@bp/testing';
+import { checkUntilClean } from '@bp/invariants';
+import { StripeFake, infraEnv, waitFor, workspaceRoot } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -13,9 +15,10 @@ const RETRY_WINDOW_SECONDS = 10;
 describe('failure paths free the slot and the money', () => {
   const fake = new StripeFake();
   let platform: TestPlatform;
+  let stripeBase: string;
 
   beforeAll(async () => {
-    const stripeBase = await fake.start();
+    stripeBase = await fake.start();
     platform = await startPlatform(['booking-svc', 'payment-svc', 'scheduler-svc'], {
       portOffset: 540,
       env: {
@@ -24,6 +27,19 @@ describe('failure paths free the slot and the money', () => {
       },
     });
   }, 120_000);
+
+  // Each flow ends clean: the invariant checker (npm run check:invariants) finds nothing once its messages settle.
+  afterEach(async () => {
+    const findings = await checkUntilClean(
+      {
+        mongoUrl: infraEnv().MONGO_URL,
+        databases: { booking: platform.database('booking-svc'), payment: platform.database('payment-svc'), scheduler: platform.database('scheduler-svc') },
+        stripe: { secretKey: 'sk_test_failurepaths', apiBase: stripeBase },
+      },
+      15_000,
+    );
+    expect(findings).toEqual({ violations: [], deferredCaptures: [] });
+  }, 30_000);
 
   afterAll(async () => {
     await platform?.stop();
@@ -122,19 +138,16 @@ describe('failure paths free the slot and the money', () => {
   it('releases the authorisation of a booking the patient cancelled while its card was being authorised', async () => {
     const provider = await createProvider(platform.url('booking-svc'));
     const patient = newPatient();
-    await platform.stopOne('payment-svc');
-    let id: string;
-    try {
-      id = await book(provider.id, patient, slotStart(44));
-      const cancelled = await bookings('POST', `/internal/bookings/${id}/cancel`, patient, { reason: 'changed my mind' });
-      expect(cancelled).toMatchObject({ status: 200, body: { data: { status: 'cancelled_patient', payment: { status: 'pending' } } } });
-    } finally {
-      await platform.startOne('payment-svc');
-    }
-    // payment-svc places the hold it was asked for before the cancellation, and it is let go at once.
+    fake.delayNext(5_000, 'POST', '/v1/payment_intents'); // the card network takes its time
+    const id = await book(provider.id, patient, slotStart(44));
+    const cancelled = await bookings('POST', `/internal/bookings/${id}/cancel`, patient, { reason: 'changed my mind' });
+    expect(cancelled).toMatchObject({ status: 200, body: { data: { status: 'cancelled_patient', payment: { status: 'pending' } } } });
+    // The hold asked for before the cancellation arrives, and is let go at once.
     await bookingState(id, patient, (b) => b.payment.status === 'cancelled');
     expect(fake.intentsFor(id).map((intent) => intent.status)).toEqual(['canceled']);
-  }, 90_000);
+    const trail = (await bookings('GET', `/internal/bookings/${id}/events`, patient)).body.data;
+    expect(trail.map((e: { eventType: string }) => e.eventType)).toEqual(['created', 'cancelled', 'payment_held', 'payment_released']);
+  }, 30_000);
 
   it('refunds in full when an admin cancels a paid booking, and frees the slot', async () => {
     const start = slotStart(45);
@@ -167,4 +180,30 @@ describe('failure paths free the slot and the money', () => {
     });
     expect((await bookings('GET', `/internal/bookings/${other.id}`, ADMIN)).body.data.status).toBe('no_show');
   });
+
+  it('npm run check:invariants reports a violation with its booking id and exits 1, and exits 0 once it is gone', async () => {
+    const { id } = await confirmedBooking(slotStart(48));
+    const env = {
+      ...process.env,
+      MONGO_URL: infraEnv().MONGO_URL,
+      BOOKING_DB: platform.database('booking-svc'),
+      PAYMENT_DB: platform.database('payment-svc'),
+      SCHEDULER_DB: platform.database('scheduler-svc'),
+    };
+    const run = () => spawnSync('node', ['scripts/check-invariants.mjs'], { cwd: workspaceRoot, env, encoding: 'utf8' });
+    expect(run()).toMatchObject({ status: 0, stdout: expect.stringContaining('invariants: clean') });
+    // A confirmed booking that lost its slot: another patient could book the same time.
+    const holds = platform.mongo.db(platform.database('booking-svc')).collection<{ _id: string }>('slot_holds');
+    const booking = (await bookings('GET', `/internal/bookings/${id}`, ADMIN)).body.data;
+    const hold = await holds.findOne({ _id: booking.reservationId });
+    await holds.deleteOne({ _id: booking.reservationId });
+    try {
+      const broken = run();
+      expect(broken.status).toBe(1);
+      expect(broken.stdout).toContain(`live-booking-without-slot\t${id}`);
+    } finally {
+      await holds.insertOne(hold!);
+    }
+    expect(run().status).toBe(0);
+  }, 60_000);
 });

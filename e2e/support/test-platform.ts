@@ -18,9 +18,6 @@ export interface TestPlatform {
   mongo: mongoose.mongo.MongoClient;
   /** Stops one service and starts it again with the same settings: a crash and restart, as far as its memory goes. */
   restart(name: ServiceName): Promise<void>;
-  /** Stops one service (an outage) until `startOne` brings it back with the same settings. */
-  stopOne(name: ServiceName): Promise<void>;
-  startOne(name: ServiceName): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,14 +61,7 @@ export async function startPlatform(names: readonly ServiceName[], options: Plat
     group,
     mongo,
     restart: async (name) => {
-      await platform.stopOne(name);
-      await platform.startOne(name);
-    },
-    stopOne: async (name) => {
       await services[name]?.stop();
-      delete services[name];
-    },
-    startOne: async (name) => {
       services[name] = await startService(name, portOf(name, offset), envFor(name));
     },
     stop: async () => {

@@ -44,6 +44,7 @@ export class StripeFake {
   readonly disputedIntents = new Set<string>();
   private failures?: { count: number; method: string; path: string };
   private declines?: { method: string; path: string };
+  private delays?: { ms: number; method: string; path: string };
   /** How long a card authorisation lasts (Stripe: about 7 days); a test shortens it to watch holds lapse. */
   holdLifetimeMs = 7 * 86_400_000;
   private readonly captureBefore = new Map<string, number>();
@@ -77,6 +78,11 @@ export class StripeFake {
     this.declines = { method, path };
   }
 
+  /** The next request to this endpoint is answered only after `ms` (a slow card network): what happens meanwhile is the test. */
+  delayNext(ms: number, method: string, path: string): void {
+    this.delays = { ms, method, path };
+  }
+
   /** Ends an authorisation now, as the card network does when it lapses: Stripe cancels the intent. */
   lapse(paymentIntentId: string): void {
     this.captureBefore.set(paymentIntentId, Date.now() - 1000);
@@ -95,6 +101,11 @@ export class StripeFake {
       res.writeHead(500, { 'content-type': 'application/json', 'request-id': `req_${randomUUID()}` });
       res.end(JSON.stringify({ error: { type: 'api_error', message: 'An unknown error occurred' } }));
       return;
+    }
+    if (this.delays && req.method === this.delays.method && req.url === this.delays.path) {
+      const { ms } = this.delays;
+      this.delays = undefined;
+      await new Promise((resolve) => setTimeout(resolve, ms));
     }
     const replay = idempotencyKey ? this.replies.get(idempotencyKey) : undefined;
     const declined = !replay && this.declines?.method === req.method && this.declines?.path === req.url;

@@ -1,0 +1,3 @@
+export * from './snapshot.js';
+export * from './rules.js';
+export * from './read-platform.js';
