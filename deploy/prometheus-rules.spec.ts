@@ -57,6 +57,7 @@ describe('Prometheus alert rules', () => {
         'ApiLatencyHigh',
         'BookingProviderResponseSlow',
         'BookingRequestsExpiredHigh',
+        'BookingsNeedAdmin',
         'CronJobFailed',
         'CronJobStale',
         'GatewayRateLimitFallback',

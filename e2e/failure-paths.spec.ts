@@ -126,6 +126,7 @@ describe('failure paths free the slot and the money', () => {
     expect((await bookings('POST', `/internal/bookings/${id}/retry-payment`, patient)).status).toBe(200);
     const confirmed = await bookingState(id, patient, (b) => b.status === 'confirmed');
     expect(confirmed.payment).toMatchObject({ status: 'captured', capturedAmountCents: 10_000 });
+    expect(new Date(confirmed.confirmedAt).getTime()).toBeGreaterThan(new Date(failed.updatedAt).getTime());
     expect(confirmed.payment.paymentIntentId).not.toBe(firstIntent);
     expect(
       fake

@@ -45,6 +45,7 @@ describe('gateway public API', () => {
       token: adminToken,
       headers: { 'x-idempotency-key': `k-${randomUUID()}` },
       body: {
+        displayName: 'Dr. Ana Ruiz, Family Medicine',
         timezone: 'America/Denver',
         services: [{ id: 'svc-consult', name: 'Consultation', category: 'general', durationMinutes: 30, priceCents: 10_000 }],
         weeklyHours: ROUND_THE_CLOCK,
@@ -316,9 +317,14 @@ describe('gateway public API', () => {
   });
 
   it('shows booking health as the admin dashboard does: waiting requests, holds by amount and age, the provider leaderboard', async () => {
-    const someone = await devToken('patient', `patient-${randomUUID()}`); // a patient may hold only three live reservations
+    // A patient may hold only three live reservations; this one's identity provider gives their name.
+    const someone = await devToken('patient', `patient-${randomUUID()}`, undefined, { name: 'Maria Lopez' });
     const reservation = await mutate('/api/bookings/reserve-slot', someone, reserveBody(39));
+    // The name comes from the token, never from the client.
+    const spoofed = await mutate('/api/bookings', someone, { reservationId: reservation.body.data.id, patientTimezone: 'UTC', patientName: 'Somebody Else' });
+    expect(spoofed).toMatchObject({ status: 400, body: { error: { code: 'VALIDATION_FAILED' } } });
     const booking = await mutate('/api/bookings', someone, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' });
+    expect(booking.body.data).toMatchObject({ patientName: 'Maria Lopez', providerName: 'Dr. Ana Ruiz, Family Medicine' });
     await waitFor(
       async () => (await call('GET', `/api/bookings/${booking.body.data.id}`, { token: someone })).body.data.status === 'pending_confirmation',
       20_000,
@@ -337,7 +343,10 @@ describe('gateway public API', () => {
     expect(health.body.data.pendingCount).toBeGreaterThanOrEqual(1);
     expect(health.body.data.activeHoldsCount).toBeGreaterThanOrEqual(1);
     expect(health.body.data.activeHoldsAmountCents.usd).toBeGreaterThanOrEqual(10_000);
-    expect(health.body.data.providerStats).toContainEqual(expect.objectContaining({ providerId, pendingCount: expect.any(Number), expiredCount30d: 0 }));
+    expect(health.body.data.providerStats).toContainEqual(
+      expect.objectContaining({ providerId, providerName: 'Dr. Ana Ruiz, Family Medicine', pendingCount: expect.any(Number), expiredCount30d: 0 }),
+    );
+    expect(health.body.data.needsAdmin).toEqual({ count: expect.any(Number), oldestSince: null });
   });
 
   it('verifies RS256 tokens against an identity provider’s JWKS when configured, and refuses HS256 ones there', async () => {

@@ -217,6 +217,17 @@ describe('payment operations across booking-svc and payment-svc', () => {
     expect(trail).toContainEqual(
       expect.objectContaining({ eventType: 'payment_dispute_closed', data: expect.objectContaining({ outcome: 'lost', needsAdmin: true }) }),
     );
+
+    // The booking waits for an admin from the dispute on: listed, counted and alertable, until one acknowledges it.
+    const flagged = (await bookings('GET', '/internal/bookings/needs-admin', ADMIN)).body.data as any[];
+    expect(flagged.find((b) => b.id === booking.id)).toMatchObject({ needsAdmin: true, needsAdminReason: 'payment_disputed' });
+    expect((await bookings('GET', '/internal/bookings/needs-admin', provider.actor)).status).toBe(403);
+    const health = (await bookings('GET', '/internal/bookings/health', ADMIN)).body.data;
+    expect(health.needsAdmin.count).toBeGreaterThanOrEqual(1);
+    const acknowledged = await bookings('POST', `/internal/bookings/${booking.id}/acknowledge`, ADMIN, { note: 'dispute answered at Stripe, lost' });
+    expect(acknowledged).toMatchObject({ status: 200, body: { data: { status: 'confirmed' } } });
+    expect(acknowledged.body.data).not.toHaveProperty('needsAdmin');
+    expect(((await bookings('GET', '/internal/bookings/needs-admin', ADMIN)).body.data as any[]).map((b) => b.id)).not.toContain(booking.id);
   }, 90_000);
 
   it('drops a refund Stripe refuses, says why, and lets a later refund through under a new key', async () => {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminBookingListRequest, AdminRefundRequest, OverrideRequest } from '@bp/contracts';
+import { AcknowledgeRequest, AdminBookingListRequest, AdminRefundRequest, OverrideRequest } from '@bp/contracts';
 import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
@@ -38,6 +38,13 @@ export class AdminBookingsController {
     return success({ ...bookings, ...payments, criticalAlerts: criticalAlerts(bookings, payments), generatedAt: new Date().toISOString() });
   }
 
+  /** The bookings waiting for an admin (needsAdmin: a failed capture, a dispute, an expiring hold…), longest waiting first. */
+  @Get('needs-admin')
+  @ApiData(200, 'BookingList', 'Bookings flagged for an admin, oldest flag first')
+  needingAdmin(@Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/needs-admin' });
+  }
+
   /** The booking with its full audit trail and its payment as payment-svc records it. */
   @Get(':id')
   @ApiData(200, 'AdminBooking', 'The booking with its audit trail and payment record')
@@ -63,6 +70,21 @@ export class AdminBookingsController {
   @ApiFailures(404, 409)
   override(@Param('id') id: string, @Body() body: OverrideRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'POST', path: `/internal/bookings/${encodeURIComponent(id)}/override`, body, idempotencyKey: key });
+  }
+
+  /** Clears the needsAdmin flag once the admin has dealt with it, with a note of what they did (audited as admin_acknowledged). */
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  @ApiMutation()
+  @ApiData(200, 'Booking', 'The booking without its flag')
+  @ApiFailures(404, 409)
+  acknowledge(@Param('id') id: string, @Body() body: AcknowledgeRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.upstreams.relay(reply, 'booking', {
+      method: 'POST',
+      path: `/internal/bookings/${encodeURIComponent(id)}/acknowledge`,
+      body,
+      idempotencyKey: key,
+    });
   }
 
   /** Refunds part or all of what remains captured (payment-svc owns the money; above it: 422 REFUND_EXCEEDS_CAPTURED; while disputed: 409 PAYMENT_DISPUTED; refused by Stripe: 422 REFUND_REFUSED). */

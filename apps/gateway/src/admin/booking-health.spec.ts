@@ -1,7 +1,7 @@
 import { criticalAlerts } from './booking-health.js';
 
 const quiet = {
-  bookings: { pendingCount: 50, expiringSoonCount: 10, expiredToday: 5, providerStats: [] },
+  bookings: { pendingCount: 50, expiringSoonCount: 10, expiredToday: 5, providerStats: [], needsAdmin: { count: 0, oldestSince: null } },
   payments: {
     activeHoldsCount: 3,
     activeHoldsAmountCents: { usd: 30_000 },
@@ -18,12 +18,12 @@ describe('criticalAlerts', () => {
 
   it('raises one alert per threshold crossed', () => {
     const alerts = criticalAlerts(
-      { ...quiet.bookings, pendingCount: 51, expiringSoonCount: 11, expiredToday: 6 },
+      { ...quiet.bookings, pendingCount: 51, expiringSoonCount: 11, expiredToday: 6, needsAdmin: { count: 2, oldestSince: '2030-01-01T00:00:00.000Z' } },
       { ...quiet.payments, holdsAging: { ...quiet.payments.holdsAging, days5to7: 1, over7days: 2 }, capturesDeferred: 4 },
     );
-    expect(alerts).toHaveLength(6);
+    expect(alerts).toHaveLength(7);
     expect(alerts.join('\n')).toMatch(
-      /51 requests are waiting[\s\S]*11 requests expire[\s\S]*6 requests expired[\s\S]*5–7 days[\s\S]*older than 7 days[\s\S]*4 captures are waiting/,
+      /51 requests are waiting[\s\S]*11 requests expire[\s\S]*6 requests expired[\s\S]*2 bookings wait for an admin[\s\S]*5–7 days[\s\S]*older than 7 days[\s\S]*4 captures are waiting/,
     );
   });
 });

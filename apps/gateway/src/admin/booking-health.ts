@@ -3,6 +3,8 @@ export interface BookingSide {
   expiringSoonCount: number;
   expiredToday: number;
   providerStats: unknown[];
+  /** Bookings flagged for an admin, and since when the oldest has waited. */
+  needsAdmin: { count: number; oldestSince: string | null };
 }
 
 export interface PaymentSide {
@@ -19,6 +21,7 @@ export function criticalAlerts(bookings: BookingSide, payments: PaymentSide): st
     bookings.pendingCount > 50 && `${bookings.pendingCount} requests are waiting for providers (over 50)`,
     bookings.expiringSoonCount > 10 && `${bookings.expiringSoonCount} requests expire within 4 hours (over 10)`,
     bookings.expiredToday > 5 && `${bookings.expiredToday} requests expired today (over 5)`,
+    bookings.needsAdmin.count > 0 && `${bookings.needsAdmin.count} bookings wait for an admin (GET /api/admin/bookings/needs-admin)`,
     payments.holdsAging.days5to7 > 0 && `${payments.holdsAging.days5to7} payment holds are 5–7 days old and lapse soon`,
     payments.holdsAging.over7days > 0 && `${payments.holdsAging.over7days} payment holds are older than 7 days`,
     payments.capturesDeferred > 0 && `${payments.capturesDeferred} captures are waiting: payment.disable_captures is on`,

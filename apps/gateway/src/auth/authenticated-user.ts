@@ -4,4 +4,6 @@ export type Role = (typeof ROLES)[number];
 export interface AuthenticatedUser {
   id: string;
   role: Role;
+  /** The token's `name` claim (OIDC), when the identity provider gives one: shown to the other party, never logged. */
+  name?: string;
 }

@@ -36,7 +36,8 @@ export class TokenVerifier {
       const { payload } = this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options); // two overloads of jose
       const role = payload['role'];
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) throw new Error('missing sub or role');
-      return { id: payload.sub, role: role as Role };
+      const name = typeof payload['name'] === 'string' ? payload['name'].trim().slice(0, 100) : '';
+      return { id: payload.sub, role: role as Role, ...(name ? { name } : {}) };
     } catch {
       throw new ApiError(401, 'UNAUTHENTICATED', 'The bearer token is invalid or expired');
     }

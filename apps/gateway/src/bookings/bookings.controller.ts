@@ -1,10 +1,10 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { BookingListRequest, CreateBookingRequest, ReserveSlotRequest } from '@bp/contracts';
 import { FeatureFlags } from '@bp/messaging';
 import { ApiError, IdempotencyKey } from '@bp/platform';
-import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
+import { type AuthenticatedRequest, JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
 import { pageWithLocalTimes, withLocalTimes } from './local-times.js';
@@ -41,10 +41,15 @@ export class BookingsController {
     @Body() body: CreateBookingRequest,
     @IdempotencyKey() idempotencyKey: string,
     @Headers('x-timezone') zone: string | undefined,
+    @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     await this.assertBookingsEnabled();
-    return this.upstreams.relay(reply, 'booking', { method: 'POST', path: '/internal/bookings', body, idempotencyKey }, (b) => withLocalTimes(b, zone));
+    // The provider sees the patient's name as their identity provider states it, never as the client wrote it.
+    const upstream = { ...body, ...(request.user.name ? { patientName: request.user.name } : {}) };
+    return this.upstreams.relay(reply, 'booking', { method: 'POST', path: '/internal/bookings', body: upstream, idempotencyKey }, (b) =>
+      withLocalTimes(b, zone),
+    );
   }
 
   @Get('patient')

@@ -4,7 +4,7 @@ import { type Answer, type JobFreshness, bookingHealthChecks, overallStatus } fr
 const limits = { pendingWarnCount: 100, expiringSoonWarnCount: 20, holdsWarnAmountCents: 1_000_000 };
 const bookings = (pendingCount: number, expiringSoonCount = 0): Answer<BookingSide> => ({
   ok: true,
-  value: { pendingCount, expiringSoonCount, expiredToday: 0, providerStats: [] },
+  value: { pendingCount, expiringSoonCount, expiredToday: 0, providerStats: [], needsAdmin: { count: 0, oldestSince: null } },
 });
 const payments = (amounts: Record<string, number>): Answer<PaymentSide> => ({
   ok: true,

@@ -16,6 +16,14 @@ export class CreateBookingRequest {
   patientNotes?: string;
 }
 
+/** What the gateway sends booking-svc: the public request plus the patient's name from their token (never from the client). */
+export class InternalCreateBookingRequest extends CreateBookingRequest {
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  patientName?: string;
+}
+
 export class ReasonRequest {
   @IsOptional()
   @IsString()
@@ -31,6 +39,14 @@ export class RescheduleRequest {
   @IsString()
   @MaxLength(500)
   message?: string;
+}
+
+/** An admin has dealt with what a booking was flagged for: what they did. */
+export class AcknowledgeRequest {
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(500)
+  note: string;
 }
 
 export class OverrideRequest {

@@ -6,6 +6,12 @@ import { SettingsRequest } from './settings.request.js';
 
 /** PUT /internal/providers/:id: the new profile (its id is the path's). */
 export class CreateProviderRequest extends ScheduleFields {
+  /** The name patients and admins see (the practice or the clinician). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(120)
+  displayName?: string;
+
   @IsString()
   @MaxLength(64)
   timezone: string;

@@ -91,6 +91,10 @@ export class BookingActions {
     return this.commands.run(id, (b) => transitions.adminOverride(b, status, reason, this.commands.context(actor), { retryWindowMs: this.retryWindowMs() }));
   }
 
+  acknowledge(id: string, actor: Actor, note: string): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.acknowledge(b, note, this.commands.context(actor)));
+  }
+
   private retryWindowMs(): number {
     return this.config.PAYMENT_RETRY_WINDOW_SECONDS * 1000;
   }

@@ -20,6 +20,8 @@ export interface CreateBookingCommand {
   reservationId: string;
   patientTimezone: string;
   patientNotes?: string;
+  /** From the patient's identity token, set by the gateway. */
+  patientName?: string;
 }
 
 const BOOKING_NUMBER_ATTEMPTS = 5;
@@ -80,6 +82,8 @@ export class BookingCommands {
             maxFeeCents: this.config.PLATFORM_FEE_MAX_CENTS,
           },
           ...(command.patientNotes ? { patientNotes: command.patientNotes } : {}),
+          ...(command.patientName ? { patientName: command.patientName } : {}),
+          ...(provider.displayName ? { providerName: provider.displayName } : {}),
         },
         ctx,
       );

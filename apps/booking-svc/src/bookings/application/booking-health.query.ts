@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
 import { BookingTallyQuery } from './booking-tally.query.js';
 
 const HOUR_MS = 3_600_000;
@@ -7,6 +8,8 @@ const LEADERBOARD_SIZE = 20;
 
 export interface ProviderResponseRow {
   providerId: string;
+  /** The provider's display name, null when they gave none. */
+  providerName: string | null;
   pendingCount: number;
   avgResponseTimeMinutes: number | null;
   confirmationRate: number | null;
@@ -18,6 +21,8 @@ export interface BookingHealthSummary {
   expiringSoonCount: number;
   expiredToday: number;
   providerStats: ProviderResponseRow[];
+  /** Bookings flagged for an admin (needsAdmin), and since when the oldest has waited. */
+  needsAdmin: { count: number; oldestSince: Date | null };
 }
 
 /**
@@ -31,24 +36,28 @@ export class BookingHealthQuery {
   constructor(
     private readonly tallies: BookingTallyQuery,
     private readonly providers: ProviderRepository,
+    private readonly bookings: BookingRepository,
   ) {}
 
   async summary(now: Date = new Date()): Promise<BookingHealthSummary> {
     const today = now.toISOString().slice(0, 10);
-    const [pending, pendingBy, expiredBy, expiredToday] = await Promise.all([
+    const [pending, pendingBy, expiredBy, expiredToday, flagged] = await Promise.all([
       this.tallies.pending(now),
       this.tallies.pendingByProvider(),
       this.tallies.expiredByProviderSince(new Date(now.getTime() - 30 * 24 * HOUR_MS)),
       this.tallies.expiredOn(today),
+      this.bookings.needingAdmin(Number.MAX_SAFE_INTEGER),
     ]);
     const ranked = [...new Set([...pendingBy.keys(), ...expiredBy.keys()])]
       .sort((a, b) => (pendingBy.get(b) ?? 0) - (pendingBy.get(a) ?? 0) || (expiredBy.get(b) ?? 0) - (expiredBy.get(a) ?? 0) || a.localeCompare(b))
       .slice(0, LEADERBOARD_SIZE);
     const providerStats = await Promise.all(
       ranked.map(async (providerId) => {
-        const stats = (await this.providers.findById(providerId))?.stats;
+        const provider = await this.providers.findById(providerId);
+        const stats = provider?.stats;
         return {
           providerId,
+          providerName: provider?.displayName ?? null,
           pendingCount: pendingBy.get(providerId) ?? 0,
           avgResponseTimeMinutes: stats?.avgResponseTimeMinutes ?? null,
           confirmationRate: stats?.confirmationRate ?? null,
@@ -56,6 +65,7 @@ export class BookingHealthQuery {
         };
       }),
     );
-    return { ...pending, expiredToday, providerStats };
+    const needsAdmin = { count: flagged.length, oldestSince: flagged[0]?.needsAdminSince ?? null };
+    return { ...pending, expiredToday, providerStats, needsAdmin };
   }
 }

@@ -3,6 +3,7 @@ import { counter, gauge, histogram } from '@bp/platform';
 import type { BookingMode } from '../../providers/domain/booking-settings.js';
 import type { Booking } from '../domain/booking.js';
 import { BookingTallyQuery } from './booking-tally.query.js';
+import { BookingRepository } from '../infrastructure/booking.repository.js';
 
 const HOUR_S = 3600;
 const BOOKING_TYPES: readonly BookingMode[] = ['instant', 'request'];
@@ -32,6 +33,12 @@ export const bookingMetrics = {
   requestsPending: () => gauge('booking_requests_pending', 'Requests waiting for the provider to answer (the same value on every replica)'),
   requestsExpiringSoon: () =>
     gauge('booking_requests_expiring_soon', 'Requests waiting for the provider whose deadline is within 4 hours (the same value on every replica)'),
+  needsAdmin: () => gauge('booking_needs_admin', 'Bookings flagged for an admin (needsAdmin) and not yet dealt with (the same value on every replica)'),
+  needsAdminOldestAge: () =>
+    gauge(
+      'booking_needs_admin_oldest_age_seconds',
+      'How long the longest-waiting booking flagged for an admin has waited, 0 when none (the same value on every replica)',
+    ),
 };
 
 /** Registers every metric with its zero series, so they are scraped (and alertable) before the first event. */
@@ -46,6 +53,8 @@ export function declareBookingMetrics(): void {
   bookingMetrics.slotConverted().inc(0);
   bookingMetrics.requestsPending().set(0);
   bookingMetrics.requestsExpiringSoon().set(0);
+  bookingMetrics.needsAdmin().set(0);
+  bookingMetrics.needsAdminOldestAge().set(0);
 }
 
 /** Counts a booking written for the first time (a reservation converted). */
@@ -73,14 +82,18 @@ const TALLY_RETENTION_MS = 31 * 24 * HOUR_S * 1000;
 
 /**
  * Keeps the pending and expiring-soon gauges current from the booking tallies (the dashboard's first
- * two cards): a handful of counters, whatever the number of requests. Also prunes the tallies' old days.
+ * two cards): a handful of counters, whatever the number of requests; and the bookings flagged for an
+ * admin (a small set found by an equality). Also prunes the tallies' old days.
  */
 @Injectable()
 export class BookingGauges implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(BookingGauges.name);
   private timer?: NodeJS.Timeout;
 
-  constructor(private readonly tallies: BookingTallyQuery) {
+  constructor(
+    private readonly tallies: BookingTallyQuery,
+    private readonly bookings: BookingRepository,
+  ) {
     declareBookingMetrics();
   }
 
@@ -98,6 +111,10 @@ export class BookingGauges implements OnApplicationBootstrap, OnApplicationShutd
       const { pendingCount, expiringSoonCount } = await this.tallies.pending(now);
       bookingMetrics.requestsPending().set(pendingCount);
       bookingMetrics.requestsExpiringSoon().set(expiringSoonCount);
+      const flagged = await this.bookings.needingAdmin(Number.MAX_SAFE_INTEGER);
+      const oldest = flagged[0]?.needsAdminSince;
+      bookingMetrics.needsAdmin().set(flagged.length);
+      bookingMetrics.needsAdminOldestAge().set(oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
       await this.tallies.prune(new Date(now.getTime() - TALLY_RETENTION_MS), now);
     } catch (error) {
       this.logger.warn({ message: 'could not refresh the booking gauges', error: (error as Error).message });

@@ -327,6 +327,35 @@ describe('booking transitions', () => {
     );
   });
 
+  it('records when a booking is first confirmed', () => {
+    const confirmed = t.recordCaptured(t.confirm(pending(), { actor: provider, now: at(10) }).booking, 10_000, { actor: system, now: at(11) }).booking;
+    expect(confirmed.confirmedAt).toEqual(at(11));
+    const noShow = t.adminOverride(confirmed, 'no_show', 'x', { actor: admin, now: at(12) }, window).booking;
+    expect(t.adminOverride(noShow, 'confirmed', 'undo', { actor: admin, now: at(13) }, window).booking.confirmedAt).toEqual(at(11));
+  });
+
+  it('flags a booking for an admin when a change asks for one, keeps the first time, and clears it when an admin deals with it', () => {
+    const answered = t.confirm(pending(), { actor: provider, now: at(10) }).booking;
+    const escalated = t.holdExpiring(answered, at(60 * 20), { actor: system, now: at(30) }).booking;
+    expect(escalated).toMatchObject({ needsAdmin: true, needsAdminSince: at(30), needsAdminReason: 'payment_hold_expiring' });
+    const again = t.holdExpiring(escalated, at(60 * 20), { actor: system, now: at(40) }).booking;
+    expect(again.needsAdminSince).toEqual(at(30));
+    expect(() => t.acknowledge(again, 'called the patient', { actor: provider, now: at(50) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.Forbidden }),
+    );
+    const acknowledged = t.acknowledge(again, 'captures switched back on', { actor: admin, now: at(50) });
+    expect(acknowledged.booking).not.toHaveProperty('needsAdmin');
+    expect(acknowledged.booking).not.toHaveProperty('needsAdminSince');
+    expect(acknowledged.audit[0]).toMatchObject({
+      eventType: 'admin_acknowledged',
+      data: { note: 'captures switched back on', reason: 'payment_hold_expiring' },
+    });
+    expect(() => t.acknowledge(acknowledged.booking, 'again', { actor: admin, now: at(51) })).toThrow(
+      expect.objectContaining({ code: BookingErrorCode.InvalidTransition }),
+    );
+    expect(t.adminOverride(again, 'cancelled_admin', 'ended', { actor: admin, now: at(52) }, window).booking).not.toHaveProperty('needsAdmin');
+  });
+
   describe('failure paths (docs/failure-model.md)', () => {
     const failedHold = () => t.recordPaymentFailed(created(), 'hold', 'card_declined', window.retryWindowMs, { actor: system, now: at(2) }).booking;
 

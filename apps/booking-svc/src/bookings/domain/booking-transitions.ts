@@ -72,11 +72,28 @@ function change(
   const booking: Booking = {
     ...previous,
     ...patch,
+    ...milestones(previous, to, ctx.now),
+    ...(data?.['needsAdmin'] ? flagForAdmin(previous, eventType, ctx.now) : {}),
     status: to ?? previous.status,
     version: previous.version + 1,
     updatedAt: ctx.now,
   };
   return { previous, booking, audit: [entry], effects };
+}
+
+/** When a booking first reaches confirmed. */
+function milestones(previous: Booking, to: BookingStatus | undefined, now: Date): Partial<Booking> {
+  return to === 'confirmed' && !previous.confirmedAt ? { confirmedAt: now } : {};
+}
+
+/** Something waits for an admin: the flag, kept with when and why it was first raised. */
+function flagForAdmin(previous: Booking, reason: string, now: Date): Partial<Booking> {
+  return previous.needsAdmin ? {} : { needsAdmin: true, needsAdminSince: now, needsAdminReason: reason };
+}
+
+function withoutAdminFlag(booking: Booking): Booking {
+  const { needsAdmin: _flag, needsAdminSince: _since, needsAdminReason: _reason, ...rest } = booking;
+  return rest;
 }
 
 /** The caller must be this booking's patient / provider; anyone else learns nothing (404). */
@@ -693,7 +710,8 @@ export function adminOverride(booking: Booking, to: string, reason: string, ctx:
   if (to === 'payment_failed') payment = { ...payment, retryUntil: new Date(ctx.now.getTime() + options.retryWindowMs) };
   const entry = auditEntry(ctx, 'admin_override', booking.status, to, { reason });
   const next: Booking = {
-    ...booking,
+    ...withoutAdminFlag(booking),
+    ...milestones(booking, to, ctx.now),
     holdId,
     payment,
     status: to,
@@ -702,4 +720,14 @@ export function adminOverride(booking: Booking, to: string, reason: string, ctx:
     notes: { ...booking.notes, adminNotes: reason },
   };
   return { previous: booking, booking: next, audit: [entry], effects };
+}
+
+/** An admin has dealt with what the booking was flagged for (at Stripe, with the parties): the flag goes, audited. */
+export function acknowledge(booking: Booking, note: string, ctx: TransitionContext): BookingChange {
+  if (ctx.actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only an admin may acknowledge a booking');
+  if (!note.trim()) throw new BookingError(BookingErrorCode.ValidationFailed, 'An acknowledgement needs a note');
+  if (!booking.needsAdmin) throw new BookingError(BookingErrorCode.InvalidTransition, 'Nothing about this booking waits for an admin');
+  const entry = auditEntry(ctx, 'admin_acknowledged', booking.status, booking.status, { note, reason: booking.needsAdminReason });
+  const next: Booking = { ...withoutAdminFlag(booking), notes: { ...booking.notes, adminNotes: note }, version: booking.version + 1, updatedAt: ctx.now };
+  return { previous: booking, booking: next, audit: [entry], effects: [] };
 }

@@ -111,6 +111,20 @@ export interface Booking {
   notes: { patientNotes?: string; cancellationReason?: string; adminNotes?: string };
   /** Card disputes heard of (each recorded once, then its outcome once). */
   disputes?: DisputeRecord[];
+  /** The patient's name from their identity token, for the provider's screens (never logged). */
+  patientName?: string;
+  /** The provider's display name when the booking was made, for admin screens. */
+  providerName?: string;
+  /** When the booking first became confirmed. */
+  confirmedAt?: Date;
+  /**
+   * Set while something about the booking waits for an admin (a change whose audit entry says
+   * `needsAdmin`): an equality the database can find them by, with when and why it was first set.
+   * Cleared when an admin overrides or acknowledges the booking.
+   */
+  needsAdmin?: true;
+  needsAdminSince?: Date;
+  needsAdminReason?: string;
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -17,6 +17,8 @@ export interface CreateBookingInput {
   maxRescheduleAttempts: number;
   feePolicy: FeePolicy;
   patientNotes?: string;
+  patientName?: string;
+  providerName?: string;
 }
 
 /**
@@ -50,6 +52,8 @@ export function createBooking(input: CreateBookingInput, ctx: TransitionContext)
     reschedule: { count: 0, maxAttempts: input.maxRescheduleAttempts, history: [] },
     payment: { status: 'pending', originalAmountCents: input.service.priceCents, platformFee: platformFee(input.service.priceCents, input.feePolicy) },
     notes: input.patientNotes ? { patientNotes: input.patientNotes } : {},
+    ...(input.patientName ? { patientName: input.patientName } : {}),
+    ...(input.providerName ? { providerName: input.providerName } : {}),
     version: 1,
     createdAt: ctx.now,
     updatedAt: ctx.now,

@@ -105,6 +105,15 @@ export class BookingRepository implements OnModuleInit {
     return docs.map(toBooking);
   }
 
+  /** The bookings waiting for an admin, longest waiting first: a small set, found by the `needsAdmin` equality. */
+  async needingAdmin(limit: number): Promise<Booking[]> {
+    const docs = await this.model.find({ needsAdmin: true }).lean<BookingDocument[]>();
+    return docs
+      .map(toBooking)
+      .sort((a, b) => (a.needsAdminSince?.getTime() ?? 0) - (b.needsAdminSince?.getTime() ?? 0))
+      .slice(0, limit);
+  }
+
   /** The new booking, its audit entry and its messages in one document write. */
   async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<InsertOutcome> {
     const { id, ...fields } = change.booking;
@@ -127,7 +136,10 @@ export class BookingRepository implements OnModuleInit {
    */
   async apply(change: BookingChange, messages: OutgoingMessage[]): Promise<void> {
     const { id, ...state } = change.booking;
-    const update = withOutboxUpdate({ $set: state as Record<string, unknown> }, messages, new Date(), auditRecords(id, change.booking.version, change.audit));
+    // A top-level field the change dropped (an admin flag cleared) is removed, not left as it was.
+    const dropped = Object.keys(change.previous).filter((field) => field !== 'id' && !(field in change.booking));
+    const base = { $set: state as Record<string, unknown>, ...(dropped.length > 0 ? { $unset: Object.fromEntries(dropped.map((field) => [field, 1])) } : {}) };
+    const update = withOutboxUpdate(base, messages, new Date(), auditRecords(id, change.booking.version, change.audit));
     const written = await this.model
       .findOneAndUpdate({ _id: id, version: change.previous.version, status: change.previous.status }, update, { returnDocument: 'after' })
       .lean();

@@ -34,6 +34,12 @@ export const BookingSchema = withOutboxFields(
       cancellation: { type: Schema.Types.Mixed },
       notes: { type: Schema.Types.Mixed, default: {} },
       disputes: { type: Schema.Types.Mixed },
+      patientName: { type: String },
+      providerName: { type: String },
+      confirmedAt: { type: Date },
+      needsAdmin: { type: Boolean },
+      needsAdminSince: { type: Date },
+      needsAdminReason: { type: String },
       version: { type: Number, required: true },
       createdAt: { type: Date, required: true },
       updatedAt: { type: Date, required: true },
@@ -48,3 +54,5 @@ BookingSchema.index({ reservationId: 1 }, { unique: true });
 BookingSchema.index({ providerId: 1, status: 1, 'dateTime.requestedStart': 1 }, { name: 'provider_availability_lookup' });
 BookingSchema.index({ patientId: 1, status: 1, createdAt: -1 });
 BookingSchema.index({ status: 1, 'confirmation.expiresAt': 1 });
+// The bookings waiting for an admin: a small set, found by an equality (booking_needs_admin, the admin list).
+BookingSchema.index({ needsAdmin: 1 }, { sparse: true });

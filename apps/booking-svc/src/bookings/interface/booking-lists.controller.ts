@@ -59,6 +59,13 @@ export class BookingListsController {
     return success(await this.health.summary());
   }
 
+  /** The bookings waiting for an admin (a failed capture, a dispute, an expiring hold…), longest waiting first. */
+  @Get('needs-admin')
+  async needingAdmin(@InternalActor() actor: Actor) {
+    if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins see the bookings waiting for them');
+    return success((await this.bookings.needingAdmin(200)).map(bookingView));
+  }
+
   /** A provider's requests still waiting for an answer, soonest deadline first. */
   @Get('pending')
   async pending(@InternalActor() actor: Actor) {

@@ -5,7 +5,7 @@ import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.
 import { BookingCommands } from '../application/booking-commands.js';
 import { BookingActions } from '../application/booking-actions.js';
 import type { Booking } from '../domain/booking.js';
-import { CreateBookingRequest, OverrideRequest, ReasonRequest, RescheduleRequest } from '@bp/contracts';
+import { AcknowledgeRequest, InternalCreateBookingRequest, OverrideRequest, ReasonRequest, RescheduleRequest } from '@bp/contracts';
 import { bookingView } from './booking.view.js';
 
 @Controller('internal/bookings')
@@ -20,7 +20,7 @@ export class BookingsController {
 
   @Post()
   async create(
-    @Body() body: CreateBookingRequest,
+    @Body() body: InternalCreateBookingRequest,
     @InternalActor() actor: Actor,
     @IdempotencyKey() key: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -114,6 +114,13 @@ export class BookingsController {
   @HttpCode(200)
   override(@Param('id') id: string, @Body() body: OverrideRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
     return this.act('override', id, actor, key, body, (b, a) => this.actions.override(b, a, body.status, body.reason));
+  }
+
+  /** An admin has dealt with what the booking was flagged for (needsAdmin): the flag goes, audited. */
+  @Post(':id/acknowledge')
+  @HttpCode(200)
+  acknowledge(@Param('id') id: string, @Body() body: AcknowledgeRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
+    return this.act('acknowledge', id, actor, key, body, (b, a) => this.actions.acknowledge(b, a, body.note));
   }
 
   private async act(

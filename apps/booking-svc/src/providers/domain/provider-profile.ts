@@ -6,6 +6,7 @@ import type { ProviderService } from './provider-service.js';
 /** What anyone may see to book a provider: no settings internals, no counts beyond the response time. */
 export interface PublicProviderProfile {
   id: string;
+  displayName: string | null;
   timezone: string;
   /** How the provider can be booked now (after the feature flags), null when not at all. */
   mode: BookingMode | null;
@@ -17,6 +18,7 @@ export interface PublicProviderProfile {
 export function publicProfile(provider: Provider, offeredMode: BookingMode | undefined): PublicProviderProfile {
   return {
     id: provider.id,
+    displayName: provider.displayName ?? null,
     timezone: provider.timezone,
     mode: offeredMode ?? null,
     bookable: offeredMode !== undefined,

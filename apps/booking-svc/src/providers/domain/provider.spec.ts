@@ -160,16 +160,21 @@ describe('responseTimeSummary (the spec’s booking mode badge wording)', () => 
 
 describe('publicProfile', () => {
   it('shows the mode, services and response time, and nothing of the settings or counts', () => {
-    const provider = { ...defineProvider(input), calendarConnected: true, stats: { ...EMPTY_BOOKING_STATS, totalRequests: 9, avgResponseTimeMinutes: 95 } };
+    const provider = {
+      ...defineProvider({ ...input, displayName: '  Dr. Ana Ruiz, Family Medicine ' }),
+      calendarConnected: true,
+      stats: { ...EMPTY_BOOKING_STATS, totalRequests: 9, avgResponseTimeMinutes: 95 },
+    };
     expect(publicProfile(provider, 'instant')).toEqual({
       id: 'provider-1',
+      displayName: 'Dr. Ana Ruiz, Family Medicine',
       timezone: 'America/Denver',
       mode: 'instant',
       bookable: true,
       services: provider.services,
       responseTime: { summary: 'Usually responds within a few hours', avgResponseTimeMinutes: 95 },
     });
-    expect(publicProfile(defineProvider(input), 'request').responseTime).toEqual({ summary: null, avgResponseTimeMinutes: null });
+    expect(publicProfile(defineProvider(input), 'request')).toMatchObject({ displayName: null, responseTime: { summary: null, avgResponseTimeMinutes: null } });
   });
 
   it('says when the provider cannot be booked at all right now', () => {

@@ -8,6 +8,8 @@ import { type DateOverride, type Schedule, type WeeklyHours, validateSchedule } 
 /** A provider as booking-svc knows them: where they work, when, what they offer and how they book. */
 export interface Provider {
   id: string;
+  /** The name patients and admins see (the practice or the clinician), when given. */
+  displayName?: string;
   /** IANA time zone of the weekly hours and overrides. */
   timezone: string;
   settings: BookingSettings;
@@ -29,6 +31,7 @@ export type SettingsChange = Partial<Omit<BookingSettings, 'autoConfirm'>> & { a
 
 export interface DefineProviderInput {
   id: string;
+  displayName?: string;
   timezone: string;
   services: ProviderServiceInput[];
   weeklyHours: WeeklyHours;
@@ -73,8 +76,10 @@ export function defineProvider(input: DefineProviderInput): Provider {
     ...problemsOf(() => (settings = changeSettings(DEFAULT_BOOKING_SETTINGS, input.settings ?? {})), 'settings.'),
   ];
   if (problems.length > 0) throw invalid('Provider profile is invalid', problems);
+  const displayName = input.displayName?.trim();
   return {
     id: input.id,
+    ...(displayName ? { displayName } : {}),
     timezone: input.timezone,
     settings,
     schedule: { weeklyHours: schedule.weeklyHours, overrides: schedule.overrides },

@@ -110,6 +110,7 @@ function trustScore(t: TrustScore | undefined): TrustScore | undefined {
 export function toBookableProvider(doc: ProviderDocument): BookableProvider {
   return {
     id: doc._id,
+    ...(doc.displayName ? { displayName: doc.displayName } : {}),
     timezone: doc.timezone,
     settings: settings(doc.settings),
     schedule: { weeklyHours: weeklyHours(doc.weeklyHours), overrides: overrides(doc.overrides) },
@@ -126,9 +127,10 @@ export function toProvider(doc: ProviderDocument, statsDoc?: Pick<ProviderStatsD
 }
 
 export function toDocument(provider: BookableProvider): Stored {
-  const { id, schedule, timezone, settings: s, services: list, calendarConnected, version } = provider;
+  const { id, displayName, schedule, timezone, settings: s, services: list, calendarConnected, version } = provider;
   return {
     _id: id,
+    ...(displayName ? { displayName } : {}),
     timezone,
     settings: s,
     services: list,

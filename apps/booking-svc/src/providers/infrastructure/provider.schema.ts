@@ -8,6 +8,7 @@ export const PROVIDER_MODEL = 'Provider';
 /** A provider's profile. Its stats live in their own collection (provider-stats.store.ts). */
 export interface ProviderDocument {
   _id: string;
+  displayName?: string;
   timezone: string;
   settings: BookingSettings;
   weeklyHours: WeeklyHours;
@@ -69,6 +70,7 @@ const SettingsSchema = new Schema<BookingSettings>(
 export const ProviderSchema = new Schema<ProviderDocument>(
   {
     _id: { type: String, required: true },
+    displayName: { type: String },
     timezone: { type: String, required: true },
     settings: { type: SettingsSchema, required: true },
     weeklyHours: { type: WeeklyHoursSchema, required: true },

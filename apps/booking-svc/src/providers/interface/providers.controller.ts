@@ -34,6 +34,7 @@ export class ProvidersController {
     return this.once(actor, `create-provider:${id}`, key, body, async () => {
       const provider = await this.createProvider.execute(actor, {
         id,
+        ...(body.displayName ? { displayName: body.displayName } : {}),
         timezone: body.timezone,
         services: toServices(body.services),
         weeklyHours: toWeeklyHours(body.weeklyHours),
