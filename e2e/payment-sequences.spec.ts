@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import { DECLINED_CARD, type ProbedRecord, localEnv, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
+import { type ProbedRecord, localEnv, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -45,7 +45,8 @@ describe('payment sequences on a stateful Stripe', () => {
       20_000,
       () => `${type} for ${bookingId}`,
     );
-  const hold = (bookingId: string, paymentMethodId = 'pm_card_visa') =>
+  /** With no card named, payment-svc pays with the configured test card (STRIPE_TEST_PAYMENT_METHOD, pm_card_visa). */
+  const hold = (bookingId: string) =>
     command('PlacePaymentHold', {
       bookingId,
       patientId: 'u1',
@@ -54,7 +55,6 @@ describe('payment sequences on a stateful Stripe', () => {
       currency: 'usd',
       platformFeeCents: 1150,
       bookingType: 'request',
-      paymentMethodId,
     });
 
   it('holds exactly once when the process died after Stripe answered and before it wrote', async () => {
@@ -72,11 +72,12 @@ describe('payment sequences on a stateful Stripe', () => {
 
   it('answers a decline with PaymentFailed and the decline code, and holds on the patient’s retry with a new attempt', async () => {
     const bookingId = `b-${randomUUID()}`;
-    await hold(bookingId, DECLINED_CARD);
-    expect((await eventFor(bookingId, 'PaymentFailed')).payload).toMatchObject({ stage: 'hold', reason: 'generic_decline' });
+    fake.declineNext('POST', '/v1/payment_intents');
+    await hold(bookingId);
+    expect((await eventFor(bookingId, 'PaymentFailed')).payload).toMatchObject({ stage: 'hold', reason: 'insufficient_funds' });
     await hold(bookingId);
     await eventFor(bookingId, 'PaymentHoldPlaced');
-    expect(fake.intentsFor(bookingId).map((i) => i.status)).toEqual(['requires_payment_method', 'requires_capture']);
+    expect(fake.intentsFor(bookingId).map((i) => i.status)).toEqual(['requires_capture']);
     expect(fake.requests.filter((r) => r.idempotencyKey?.startsWith(`booking:${bookingId}:hold:`)).map((r) => r.idempotencyKey)).toEqual([
       `booking:${bookingId}:hold:1`,
       `booking:${bookingId}:hold:2`,

@@ -18,6 +18,7 @@ import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.h
 import { AdminBookingNotificationsController } from './notifications/admin-booking-notifications.controller.js';
 import { NotificationDevicesController } from './notifications/notification-devices.controller.js';
 import { NotificationPreferencesController } from './notifications/notification-preferences.controller.js';
+import { SavedCardsController } from './payments/saved-cards.controller.js';
 import { ProviderCalendarController } from './providers/provider-calendar.controller.js';
 import { ProvidersController } from './providers/providers.controller.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
@@ -44,6 +45,7 @@ export class AppModule {
         AdminBookingCalendarController,
         FeatureFlagsAdminController,
         NotificationPreferencesController,
+        SavedCardsController,
         NotificationDevicesController,
         AdminBookingNotificationsController,
         HealthBookingController,

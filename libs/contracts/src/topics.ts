@@ -6,7 +6,15 @@ import { ProviderBusyTimesUpdated } from './calendar/provider-busy-times.event.j
 import { SyncProviderCalendar } from './calendar/sync-provider-calendar.command.js';
 import { CapturePayment } from './payment/capture-payment.command.js';
 import { PaymentDisputeClosed, PaymentDisputed } from './payment/payment-dispute-events.js';
-import { PaymentCaptured, PaymentFailed, PaymentHoldExpiring, PaymentHoldPlaced, PaymentHoldReleased, PaymentRefunded } from './payment/payment-events.js';
+import {
+  PaymentActionRequired,
+  PaymentCaptured,
+  PaymentFailed,
+  PaymentHoldExpiring,
+  PaymentHoldPlaced,
+  PaymentHoldReleased,
+  PaymentRefunded,
+} from './payment/payment-events.js';
 import { PlacePaymentHold } from './payment/place-payment-hold.command.js';
 import { RefundPayment } from './payment/refund-payment.command.js';
 import { FeatureFlagChanged } from './platform/feature-flag-changed.event.js';
@@ -27,6 +35,7 @@ export const CONTRACTS = {
   'payment.commands.v1': { PlacePaymentHold, CapturePayment, ReleasePaymentHold, RefundPayment, RunPaymentHoldMonitor },
   'payment.events.v1': {
     PaymentHoldPlaced,
+    PaymentActionRequired,
     PaymentCaptured,
     PaymentFailed,
     PaymentHoldReleased,

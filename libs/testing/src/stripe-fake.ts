@@ -13,7 +13,24 @@ export interface FakeIntent {
   transfer_group?: string;
   cancellation_reason?: string;
   latest_charge: string | null;
+  customer?: string;
+  payment_method?: string;
+  client_secret?: string;
+  next_action?: { type: string } | null;
+  last_payment_error?: { code: string; message: string } | null;
 }
+
+/** A saved card: what Stripe keeps of it, and how the fake's card network treats it. */
+export interface FakeCard {
+  id: string;
+  object: 'payment_method';
+  type: 'card';
+  card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  customer: string | null;
+  created: number;
+}
+
+export type CardBehaviour = 'authorises' | 'requires_authentication' | 'declines';
 
 export interface FakeTransfer {
   id: string;
@@ -37,6 +54,9 @@ export const DECLINED_CARD = 'pm_card_chargeDeclined';
  */
 export class StripeFake {
   readonly intents = new Map<string, FakeIntent>();
+  readonly customers = new Map<string, { id: string; object: 'customer'; metadata: Record<string, string> }>();
+  readonly cards = new Map<string, FakeCard>();
+  private readonly cardBehaviour = new Map<string, CardBehaviour>();
   readonly refunds: Array<{ id: string; payment_intent: string; amount: number }> = [];
   readonly transfers: FakeTransfer[] = [];
   readonly reversals: Array<{ id: string; transfer: string; amount: number }> = [];
@@ -81,6 +101,38 @@ export class StripeFake {
   /** The next request to this endpoint is answered only after `ms` (a slow card network): what happens meanwhile is the test. */
   delayNext(ms: number, method: string, path: string): void {
     this.delays = { ms, method, path };
+  }
+
+  /**
+   * What the patient's app does with a SetupIntent: a card saved to the customer. `behaves` says how the
+   * card network will treat it: authorises, asks for 3-D Secure first, or declines.
+   */
+  saveCard(customerId: string, options: { last4?: string; brand?: string; behaves?: CardBehaviour } = {}): string {
+    const id = `pm_fake_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+    const card = { brand: options.brand ?? 'visa', last4: options.last4 ?? '4242', exp_month: 12, exp_year: 2034 };
+    this.cards.set(id, { id, object: 'payment_method', type: 'card', card, customer: customerId, created: Date.now() / 1000 + this.cards.size });
+    this.cardBehaviour.set(id, options.behaves ?? 'authorises');
+    return id;
+  }
+
+  /**
+   * The cardholder completes (or fails) 3-D Secure in the app: the intent is authorised, or goes back to
+   * needing a payment method. Returns the intent, for the webhook event Stripe would send.
+   */
+  authenticate(paymentIntentId: string, succeeds: boolean): FakeIntent {
+    const intent = this.intents.get(paymentIntentId);
+    if (!intent || intent.status !== 'requires_action') throw new Error(`no intent ${paymentIntentId} waiting for authentication`);
+    intent.next_action = null;
+    if (succeeds) {
+      intent.status = intent.capture_method === 'manual' ? 'requires_capture' : 'succeeded';
+      if (intent.status === 'succeeded') intent.amount_received = intent.amount;
+      else this.captureBefore.set(intent.id, Date.now() + this.holdLifetimeMs);
+      intent.latest_charge = `ch_${intent.id.slice(3)}`;
+    } else {
+      intent.status = 'requires_payment_method';
+      intent.last_payment_error = { code: 'payment_intent_authentication_failure', message: 'The cardholder did not authenticate the payment.' };
+    }
+    return intent;
   }
 
   /** Ends an authorisation now, as the card network does when it lapses: Stripe cancels the intent. */
@@ -157,9 +209,18 @@ export class StripeFake {
         metadata,
         ...(params.get('transfer_group') ? { transfer_group: params.get('transfer_group') ?? '' } : {}),
         latest_charge: null,
+        ...(params.get('customer') ? { customer: params.get('customer') ?? '' } : {}),
+        ...(params.get('payment_method') ? { payment_method: params.get('payment_method') ?? '' } : {}),
       };
       this.intents.set(intent.id, intent);
-      if (params.get('payment_method') === DECLINED_CARD) {
+      const behaviour = this.cardBehaviour.get(params.get('payment_method') ?? '');
+      if (behaviour === 'requires_authentication') {
+        intent.status = 'requires_action';
+        intent.client_secret = `${intent.id}_secret_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+        intent.next_action = { type: 'use_stripe_sdk' };
+        return { status: 200, body: this.view(intent, expand) };
+      }
+      if (params.get('payment_method') === DECLINED_CARD || behaviour === 'declines') {
         return {
           status: 402,
           body: {
@@ -172,6 +233,39 @@ export class StripeFake {
       else this.captureBefore.set(intent.id, Date.now() + this.holdLifetimeMs);
       intent.latest_charge = `ch_${intent.id.slice(3)}`;
       return { status: 200, body: this.view(intent, expand) };
+    }
+    if (method === 'POST' && path === '/v1/customers') {
+      const customer = { id: `cus_fake_${randomUUID().replaceAll('-', '').slice(0, 14)}`, object: 'customer' as const, metadata };
+      this.customers.set(customer.id, customer);
+      return { status: 200, body: customer };
+    }
+    if (method === 'POST' && path === '/v1/setup_intents') {
+      const id = `seti_fake_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
+      const customer = params.get('customer') ?? '';
+      if (!this.customers.has(customer)) return this.invalid(`No such customer: '${customer}'`, 400, 'resource_missing');
+      return {
+        status: 200,
+        body: {
+          id,
+          object: 'setup_intent',
+          client_secret: `${id}_secret_${randomUUID().slice(0, 8)}`,
+          status: 'requires_payment_method',
+          customer,
+          usage: params.get('usage'),
+        },
+      };
+    }
+    if (method === 'GET' && path === '/v1/payment_methods') {
+      const customer = new URLSearchParams(query).get('customer');
+      const data = [...this.cards.values()].filter((c) => c.customer === customer).sort((a, b) => b.created - a.created);
+      return { status: 200, body: { object: 'list', data, has_more: false, url: '/v1/payment_methods' } };
+    }
+    const card = path.match(/^\/v1\/payment_methods\/([^/]+?)(\/detach)?$/);
+    if (card) {
+      const found = this.cards.get(card[1] ?? '');
+      if (!found) return this.invalid(`No such PaymentMethod: '${card[1]}'`, 404, 'resource_missing');
+      if (method === 'POST' && card[2]) found.customer = null;
+      return { status: 200, body: found };
     }
     const read = path.match(/^\/v1\/payment_intents\/([^/]+)$/);
     if (method === 'GET' && read) {
@@ -207,7 +301,10 @@ export class StripeFake {
     if (method === 'POST' && action) {
       const intent = this.intents.get(action[1] ?? '');
       if (!intent) return this.invalid(`No such payment_intent: '${action[1]}'`, 404);
-      if (intent.status !== 'requires_capture') return this.invalid(`This PaymentIntent's status is ${intent.status}`, 400, 'payment_intent_unexpected_state');
+      // Stripe captures only an authorised intent, and cancels any that is not finished yet.
+      const allowed =
+        action[2] === 'capture' ? ['requires_capture'] : ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture'];
+      if (!allowed.includes(intent.status)) return this.invalid(`This PaymentIntent's status is ${intent.status}`, 400, 'payment_intent_unexpected_state');
       if (action[2] === 'capture') {
         intent.amount_received = Number(params.get('amount_to_capture') ?? intent.amount);
         intent.status = 'succeeded';

@@ -40,6 +40,15 @@ export class BookingConfig extends DatabaseServiceConfig {
   @Max(7 * 24 * 3600)
   PAYMENT_RETRY_WINDOW_SECONDS: number = 3600;
 
+  /**
+   * How long a patient has to authenticate a payment their bank asks about (3-D Secure) before the
+   * booking expires and frees its slot; never past the appointment's start.
+   */
+  @IsInt()
+  @Min(10)
+  @Max(24 * 3600)
+  PAYMENT_ACTION_WINDOW_SECONDS: number = 900;
+
   /** The abuse guard: how many live reservations one patient may hold at once. */
   @IsInt()
   @Min(1)

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ReasonRequest, RescheduleRequest } from '@bp/contracts';
+import { ReasonRequest, RescheduleRequest, RetryPaymentRequest } from '@bp/contracts';
 import { IdempotencyKey } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute } from '../openapi/api-docs.decorators.js';
@@ -80,8 +80,8 @@ export class BookingActionsController {
   @ApiMutation()
   @ApiData(200, 'Booking', 'The booking after the action')
   @ApiFailures(403, 404, 409, 410)
-  retryPayment(@Param('id') id: string, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.act('retry-payment', id, key, {}, reply);
+  retryPayment(@Param('id') id: string, @Body() body: RetryPaymentRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.act('retry-payment', id, key, body ?? {}, reply);
   }
 
   @Post('cancel')

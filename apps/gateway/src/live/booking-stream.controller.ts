@@ -4,7 +4,7 @@ import { EMPTY, concat, filter, interval, map, merge, type Observable, of, takeU
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { GatewayConfig } from '../config/gateway.config.js';
 import { BookingStreamHub } from './booking-stream.hub.js';
-import { isVisibleTo } from './booking-update.js';
+import { asSeenBy, isVisibleTo } from './booking-update.js';
 
 @Controller('api/bookings')
 @UseGuards(JwtAuthGuard)
@@ -35,7 +35,7 @@ export class BookingStreamController {
     const stream = this.hub.stream(lastEventId);
     const updates = stream.updates.pipe(
       filter((update) => isVisibleTo(update, user)),
-      map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: update })),
+      map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: asSeenBy(update, user) })),
     );
     // Resuming from an event this replica no longer has: tell the client to reload rather than miss updates silently.
     const resync =

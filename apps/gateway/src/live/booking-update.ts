@@ -25,6 +25,12 @@ export function toBookingUpdate(message: InboundMessage): BookingUpdate {
   };
 }
 
+/** What `user` receives of an update: the payment's authentication secret goes to the booking's patient only. */
+export function asSeenBy(update: BookingUpdate, user: AuthenticatedUser): BookingUpdate {
+  const { paymentAction: _secret, ...payload } = update.payload as { paymentAction?: unknown };
+  return user.role === 'patient' && update.patientId === user.id ? update : { ...update, payload };
+}
+
 /** A patient sees updates to their own bookings, a provider to bookings with them, an admin everything. */
 export function isVisibleTo(update: BookingUpdate, user: AuthenticatedUser): boolean {
   switch (user.role) {

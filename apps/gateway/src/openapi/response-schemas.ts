@@ -67,15 +67,37 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         type: 'object',
         required: ['status', 'originalAmountCents', 'platformFee'],
         properties: {
-          status: { type: 'string', enum: ['pending', 'held', 'capture_requested', 'captured', 'refunded', 'partial_refund', 'failed', 'cancelled'] },
+          status: {
+            type: 'string',
+            enum: ['pending', 'requires_action', 'held', 'capture_requested', 'captured', 'refunded', 'partial_refund', 'failed', 'cancelled'],
+          },
           originalAmountCents: integer,
           capturedAmountCents: integer,
           refundedAmountCents: integer,
           cancellationFeeCents: integer,
           paymentIntentId: string,
+          paymentMethodId: { type: 'string', description: 'The saved card this booking pays with (the patient’s default when absent)' },
           platformFee: openObject,
+          action: {
+            type: 'object',
+            description:
+              'While status is requires_action: the card’s bank asks the patient to authenticate (3-D Secure). clientSecret (the patient only) is for the app’s Stripe SDK (handleNextAction); after expiresAt the booking expires and frees its slot.',
+            properties: { clientSecret: string, expiresAt: dateTime },
+          },
+          retryUntil: { ...dateTime, description: 'While payment_failed: the patient may pay again (retry-payment) until then' },
+          failure: {
+            type: 'object',
+            description: 'Why the last attempt failed',
+            properties: { code: string, message: { type: 'string', description: 'Text the app can show' } },
+          },
         },
       },
+      patientName: { type: 'string', description: 'The patient’s name from their identity token' },
+      providerName: { type: 'string', description: 'The provider’s display name when the booking was made' },
+      confirmedAt: dateTime,
+      needsAdmin: { type: 'boolean', description: 'Something about the booking waits for an admin (admins only act on it)' },
+      needsAdminSince: dateTime,
+      needsAdminReason: string,
       cancellation: openObject,
       notes: openObject,
       version: integer,
@@ -232,6 +254,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     required: ['id', 'timezone', 'services', 'weeklyHours', 'settings', 'mode'],
     properties: {
       id: string,
+      displayName: { type: 'string', description: 'The name patients and admins see' },
       timezone: string,
       services: { type: 'array', items: openObject },
       weeklyHours: openObject,
@@ -247,6 +270,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     required: ['id', 'mode', 'bookable'],
     properties: {
       id: string,
+      displayName: { type: 'string', nullable: true },
       mode: {
         type: 'string',
         enum: ['instant', 'request'],
@@ -316,12 +340,18 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
           type: 'object',
           properties: {
             providerId: string,
+            providerName: { type: 'string', nullable: true },
             pendingCount: integer,
             avgResponseTimeMinutes: { type: 'number', nullable: true },
             confirmationRate: { type: 'number', nullable: true },
             expiredCount30d: integer,
           },
         },
+      },
+      needsAdmin: {
+        type: 'object',
+        description: 'Bookings flagged for an admin (GET /api/admin/bookings/needs-admin)',
+        properties: { count: integer, oldestSince: { ...dateTime, nullable: true } },
       },
       criticalAlerts: { type: 'array', items: string },
       generatedAt: dateTime,
@@ -341,6 +371,23 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         type: 'object',
         properties: { newBookingRequest: { type: 'string', enum: ['immediate', 'hourly', 'daily'] }, expiringReminder: { type: 'boolean' } },
       },
+    },
+  },
+  CardSetup: {
+    type: 'object',
+    required: ['setupIntentId', 'clientSecret', 'customerId'],
+    properties: {
+      setupIntentId: string,
+      clientSecret: { type: 'string', description: 'For the app’s Stripe SDK (confirmSetup); the card is saved to the patient when it succeeds' },
+      customerId: string,
+    },
+  },
+  SavedCards: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['paymentMethodId', 'brand', 'last4', 'expMonth', 'expYear', 'isDefault'],
+      properties: { paymentMethodId: string, brand: string, last4: string, expMonth: integer, expYear: integer, isDefault: { type: 'boolean' } },
     },
   },
   NotificationDevices: {

@@ -1,4 +1,4 @@
-import { IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsTimeZone } from './time-zone.js';
 
 export class CreateBookingRequest {
@@ -14,6 +14,11 @@ export class CreateBookingRequest {
   @IsString()
   @MaxLength(2000)
   patientNotes?: string;
+
+  /** One of the patient's saved cards (pm_…); their default card when absent. */
+  @IsOptional()
+  @Matches(/^pm_[A-Za-z0-9_]{1,128}$/, { message: 'paymentMethodId must be a Stripe payment method id (pm_…)' })
+  paymentMethodId?: string;
 }
 
 /** What the gateway sends booking-svc: the public request plus the patient's name from their token (never from the client). */

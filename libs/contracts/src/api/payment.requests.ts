@@ -18,3 +18,18 @@ export class PayoutAccountRequest {
   @Matches(/^acct_[A-Za-z0-9]{1,64}$/, { message: 'stripeAccountId must be a Stripe Connect account id (acct_…)' })
   stripeAccountId: string;
 }
+
+/** A Stripe PaymentMethod id (pm_…) of one of the patient's saved cards. */
+const PAYMENT_METHOD_ID = /^pm_[A-Za-z0-9_]{1,128}$/;
+
+export class CardChoiceRequest {
+  @Matches(PAYMENT_METHOD_ID, { message: 'paymentMethodId must be a Stripe payment method id (pm_…)' })
+  paymentMethodId: string;
+}
+
+/** retry-payment: optionally with another of the patient's cards. */
+export class RetryPaymentRequest {
+  @IsOptional()
+  @Matches(PAYMENT_METHOD_ID, { message: 'paymentMethodId must be a Stripe payment method id (pm_…)' })
+  paymentMethodId?: string;
+}

@@ -6,7 +6,7 @@ export class ExpireBookingDeadline {
   @IsNotEmpty()
   bookingId: string;
 
-  /** Whose answer lapsed: the provider's (confirmation), the patient's to a new time, or the patient's payment after a failure. */
-  @IsIn(['confirmation', 'reschedule_response', 'payment_retry'])
-  deadline: 'confirmation' | 'reschedule_response' | 'payment_retry';
+  /** Whose answer lapsed: the provider's (confirmation), the patient's to a new time, the patient's payment after a failure, or their authentication of it. */
+  @IsIn(['confirmation', 'reschedule_response', 'payment_retry', 'payment_action'])
+  deadline: 'confirmation' | 'reschedule_response' | 'payment_retry' | 'payment_action';
 }

@@ -1,4 +1,14 @@
-import { IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Min, ValidateNested } from 'class-validator';
+
+export class PaymentAction {
+  @IsString()
+  @IsNotEmpty()
+  clientSecret: string;
+
+  @IsDateString()
+  expiresAt: string;
+}
 
 /**
  * Every change of a booking's status (creation included, with no previous status): the one event
@@ -53,12 +63,21 @@ export class BookingStatusChanged {
 
   /**
    * With reason `expired`: what lapsed — the provider's answer (confirmation), the patient's answer to
-   * a new time (reschedule_response), the card's authorisation (payment_hold), or the time to pay
-   * again after a failed payment (payment_retry).
+   * a new time (reschedule_response), the card's authorisation (payment_hold), the time to pay
+   * again after a failed payment (payment_retry), or to authenticate the payment (payment_action).
    */
   @IsOptional()
-  @IsIn(['confirmation', 'reschedule_response', 'payment_hold', 'payment_retry'])
-  lapse?: 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry';
+  @IsIn(['confirmation', 'reschedule_response', 'payment_hold', 'payment_retry', 'payment_action'])
+  lapse?: 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry' | 'payment_action';
+
+  /**
+   * With reason `payment_action_required`: what the patient's app needs to run 3-D Secure. The gateway
+   * passes it to the booking's patient only.
+   */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => PaymentAction)
+  paymentAction?: PaymentAction;
 
   /** A request auto-confirm takes for the provider: they are told of a booking, not asked to answer a request. */
   @IsOptional()

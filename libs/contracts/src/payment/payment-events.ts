@@ -46,6 +46,24 @@ export class PaymentFailed {
   reason: string;
 }
 
+/**
+ * The card's bank wants the cardholder to authenticate (3-D Secure) before anything is held: the app
+ * runs it with this client secret; Stripe's webhook then brings PaymentHoldPlaced or PaymentFailed.
+ */
+export class PaymentActionRequired {
+  @IsString()
+  @IsNotEmpty()
+  bookingId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  paymentIntentId: string;
+
+  @IsString()
+  @IsNotEmpty()
+  clientSecret: string;
+}
+
 export class PaymentHoldReleased {
   @IsString()
   @IsNotEmpty()

@@ -59,11 +59,7 @@ export class PlacePaymentHold {
   @IsString()
   bookingNumber?: string;
 
-  /** The patient's saved card (Stripe customer and payment method), as the client app collected it. */
-  @IsOptional()
-  @IsString()
-  customerId?: string;
-
+  /** The patient's saved card the booking pays with (pm_…); their default card when absent. payment-svc finds their Stripe customer. */
   @IsOptional()
   @IsString()
   paymentMethodId?: string;

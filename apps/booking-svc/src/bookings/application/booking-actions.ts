@@ -66,8 +66,8 @@ export class BookingActions {
     return this.commands.run(id, (b, rules) => transitions.cancel(b, reason, rules, this.commands.context(actor)));
   }
 
-  retryPayment(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.retryPayment(b, this.commands.context(actor)));
+  retryPayment(id: string, actor: Actor, paymentMethodId?: string): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.retryPayment(b, this.commands.context(actor), paymentMethodId));
   }
 
   checkIn(id: string, actor: Actor): Promise<Booking> {
@@ -161,7 +161,14 @@ export class BookingActions {
     return this.commands.run(id, (b) => transitions.holdExpiring(b, expiresAt, this.commands.context(SYSTEM)));
   }
 
-  expire(id: string, deadline: 'confirmation' | 'reschedule_response' | 'payment_retry'): Promise<Booking> {
+  /** The card's bank wants the patient to authenticate (3-D Secure) within PAYMENT_ACTION_WINDOW_SECONDS. */
+  actionRequired(id: string, action: { paymentIntentId: string; clientSecret: string }): Promise<Booking> {
+    return this.commands.run(id, (b) =>
+      transitions.recordActionRequired(b, action, this.config.PAYMENT_ACTION_WINDOW_SECONDS * 1000, this.commands.context(SYSTEM)),
+    );
+  }
+
+  expire(id: string, deadline: 'confirmation' | 'reschedule_response' | 'payment_retry' | 'payment_action'): Promise<Booking> {
     return this.commands.run(id, (b) => transitions.expire(b, deadline, this.commands.context(SYSTEM)));
   }
 

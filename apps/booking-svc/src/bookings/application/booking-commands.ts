@@ -22,6 +22,8 @@ export interface CreateBookingCommand {
   patientNotes?: string;
   /** From the patient's identity token, set by the gateway. */
   patientName?: string;
+  /** One of the patient's saved cards; their default when absent. */
+  paymentMethodId?: string;
 }
 
 const BOOKING_NUMBER_ATTEMPTS = 5;
@@ -83,6 +85,7 @@ export class BookingCommands {
           },
           ...(command.patientNotes ? { patientNotes: command.patientNotes } : {}),
           ...(command.patientName ? { patientName: command.patientName } : {}),
+          ...(command.paymentMethodId ? { paymentMethodId: command.paymentMethodId } : {}),
           ...(provider.displayName ? { providerName: provider.displayName } : {}),
         },
         ctx,

@@ -9,6 +9,7 @@ function deadlineOf(booking: Booking): Date | undefined {
   if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) return booking.confirmation.expiresAt;
   if (booking.status === 'reschedule_proposed') return booking.reschedule.current?.responseDeadline;
   if (booking.status === 'payment_failed') return booking.payment.retryUntil;
+  if (booking.status === 'pending_payment' && booking.payment.status === 'requires_action') return booking.payment.action?.expiresAt;
   return undefined;
 }
 
@@ -44,6 +45,9 @@ export function messagesFor(change: BookingChange): OutgoingMessage[] {
       ...(deadline ? { deadline: deadline.toISOString() } : {}),
       ...(lapse ? { lapse } : {}),
       ...(booking.confirmation.autoConfirm ? { autoConfirm: true } : {}),
+      ...(last?.eventType === 'payment_action_required' && booking.payment.action
+        ? { paymentAction: { clientSecret: booking.payment.action.clientSecret, expiresAt: booking.payment.action.expiresAt.toISOString() } }
+        : {}),
       priceCents: booking.service.priceCents,
       currency: booking.service.currency,
     },
@@ -75,6 +79,7 @@ function paymentCommand(booking: Booking, effect: BookingEffect, aggregate: { id
             ...feePolicyOf(booking.payment.platformFee),
             bookingType: booking.bookingType,
             bookingNumber: booking.bookingNumber,
+            ...(booking.payment.paymentMethodId ? { paymentMethodId: booking.payment.paymentMethodId } : {}),
           },
           aggregate,
         ),

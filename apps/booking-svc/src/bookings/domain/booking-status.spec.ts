@@ -24,6 +24,7 @@ const status = fc.constantFrom(...BOOKING_STATUSES);
 
 /** The failure paths' additions are only ever ways out of a waiting or failed state, never out of a terminal one. */
 const FAILURE_ADDITIONS: Record<string, string[]> = {
+  pending_payment: ['expired'],
   pending_confirmation: ['payment_failed'],
   reschedule_proposed: ['payment_failed'],
   payment_failed: ['cancelled_patient', 'cancelled_provider', 'expired'],

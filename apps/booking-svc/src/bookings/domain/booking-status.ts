@@ -27,7 +27,8 @@ export type BookingStatus = (typeof BOOKING_STATUSES)[number];
  */
 export const VALID_TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingStatus[]>> = {
   slot_reserved: ['pending_payment', 'expired', 'cancelled_patient'],
-  pending_payment: ['confirmed', 'pending_confirmation', 'payment_failed', 'cancelled_patient'],
+  // + expired: the patient did not authenticate the payment (3-D Secure) in time.
+  pending_payment: ['confirmed', 'pending_confirmation', 'payment_failed', 'cancelled_patient', 'expired'],
   // + payment_failed: the capture after the provider's (or the patient's) answer failed.
   pending_confirmation: ['confirmed', 'expired', 'reschedule_proposed', 'cancelled_patient', 'cancelled_provider', 'payment_failed'],
   reschedule_proposed: ['confirmed', 'cancelled_patient', 'expired', 'payment_failed'],

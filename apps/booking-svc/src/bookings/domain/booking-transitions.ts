@@ -3,6 +3,7 @@ import type { Booking, BookingActor, BookingAuditEvent, DisputeRecord, Lapse } f
 import { currentTimes } from './booking.js';
 import { type BookingStatus, SLOT_HOLDING_STATUSES, assertTransition, isBookingStatus, isTerminal } from './booking-status.js';
 import { cancellationFee } from '@bp/pricing';
+import { declineMessage } from './payment-failure.js';
 
 export interface TransitionContext {
   actor: BookingActor;
@@ -136,8 +137,9 @@ export function recordHoldPlaced(
   ctx: TransitionContext,
   options: { autoConfirm?: boolean } = {},
 ): BookingChange {
-  const payment = { ...booking.payment, status: 'held' as const, paymentIntentId };
-  if (isTerminal(booking.status) && (booking.payment.status === 'pending' || booking.payment.status === 'failed')) {
+  const { action: _authenticated, failure: _past, ...paid } = booking.payment;
+  const payment = { ...paid, status: 'held' as const, paymentIntentId };
+  if (isTerminal(booking.status) && ['pending', 'requires_action', 'failed'].includes(booking.payment.status)) {
     return change(booking, ctx, 'payment_held', undefined, { payment }, [{ kind: 'release_hold', reason: 'booking_ended' }], {
       paymentIntentId,
       released: true,
@@ -205,7 +207,8 @@ export function recordCaptured(booking: Booking, amountCents: number, ctx: Trans
  * for a booking that already ended) keeps the booking and flags the payment for an admin.
  */
 export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture', reason: string, retryWindowMs: number, ctx: TransitionContext): BookingChange {
-  const payment = { ...booking.payment, status: 'failed' as const };
+  const { action: _abandoned, ...rest } = booking.payment;
+  const payment = { ...rest, status: 'failed' as const, failure: { code: reason, message: declineMessage(reason) } };
   const waitingForMoney =
     booking.status === 'pending_payment' ||
     (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
@@ -215,14 +218,46 @@ export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture',
   return change(booking, ctx, 'payment_failed', 'payment_failed', { payment: { ...payment, retryUntil } }, [], { stage, reason, retryUntil });
 }
 
-/** The patient pays again (a new attempt at the hold) within the retry window. */
-export function retryPayment(booking: Booking, ctx: TransitionContext): BookingChange {
+/** The patient pays again (a new attempt at the hold) within the retry window, with the same card or another of theirs. */
+export function retryPayment(booking: Booking, ctx: TransitionContext, paymentMethodId?: string): BookingChange {
   assertParty(booking, ctx.actor, 'patient');
   assertStatus(booking, ['payment_failed'], 'retry the payment of');
   if (booking.payment.retryUntil && ctx.now.getTime() >= booking.payment.retryUntil.getTime())
     throw new BookingError(BookingErrorCode.BookingExpired, 'The time to pay for this booking has passed');
   const { retryUntil: _closed, ...payment } = booking.payment;
-  return change(booking, ctx, 'payment_initiated', 'pending_payment', { payment: { ...payment, status: 'pending' } }, [{ kind: 'place_hold' }]);
+  return change(
+    booking,
+    ctx,
+    'payment_initiated',
+    'pending_payment',
+    { payment: { ...payment, status: 'pending', ...(paymentMethodId ? { paymentMethodId } : {}) } },
+    [{ kind: 'place_hold' }],
+    paymentMethodId ? { paymentMethodId } : undefined,
+  );
+}
+
+/**
+ * The card's bank wants the patient to authenticate (3-D Secure): the booking keeps its slot while
+ * the app runs it, until `actionWindowMs` (never past the start); the client secret is the patient's
+ * to see, never written to the audit trail.
+ */
+export function recordActionRequired(
+  booking: Booking,
+  action: { paymentIntentId: string; clientSecret: string },
+  actionWindowMs: number,
+  ctx: TransitionContext,
+): BookingChange {
+  assertStatus(booking, ['pending_payment'], 'ask for authentication of');
+  if (booking.payment.status !== 'pending')
+    throw new BookingError(BookingErrorCode.InvalidTransition, `The payment is ${booking.payment.status}, not waiting for the card`);
+  const expiresAt = new Date(Math.max(ctx.now.getTime(), Math.min(ctx.now.getTime() + actionWindowMs, currentTimes(booking).start.getTime())));
+  const payment = {
+    ...booking.payment,
+    status: 'requires_action' as const,
+    paymentIntentId: action.paymentIntentId,
+    action: { clientSecret: action.clientSecret, expiresAt },
+  };
+  return change(booking, ctx, 'payment_action_required', undefined, { payment }, [], { paymentIntentId: action.paymentIntentId, actionExpiresAt: expiresAt });
 }
 
 /** payment-svc refunded money (a cancellation, an admin, or Stripe's dashboard): the booking shows what is refunded so far. */
@@ -401,8 +436,32 @@ export function decline(booking: Booking, reason: string | undefined, ctx: Trans
 }
 
 /** A deadline fired (scheduler command). It applies only if nobody answered (or paid) in time. */
-export function expire(booking: Booking, deadline: 'confirmation' | 'reschedule_response' | 'payment_retry', ctx: TransitionContext): BookingChange {
+export function expire(
+  booking: Booking,
+  deadline: 'confirmation' | 'reschedule_response' | 'payment_retry' | 'payment_action',
+  ctx: TransitionContext,
+): BookingChange {
   const lapse: { lapse: Lapse } = { lapse: deadline };
+  if (deadline === 'payment_action') {
+    assertStatus(booking, ['pending_payment'], 'expire the payment authentication of');
+    const action = booking.payment.action;
+    if (booking.payment.status !== 'requires_action' || !action || ctx.now < action.expiresAt)
+      throw new BookingError(BookingErrorCode.InvalidTransition, 'The time to authenticate the payment has not passed');
+    // The intent is cancelled, so an authentication completed later cannot authorise anything.
+    const { action: _lapsed, ...payment } = booking.payment;
+    return change(
+      booking,
+      ctx,
+      'expired',
+      'expired',
+      { payment },
+      [
+        { kind: 'release_hold', reason: 'payment_action_expired' },
+        { kind: 'release_slot', holdId: booking.holdId },
+      ],
+      lapse,
+    );
+  }
   if (deadline === 'confirmation') {
     assertStatus(booking, ['pending_confirmation'], 'expire');
     if (booking.confirmation.responseType)
@@ -572,7 +631,8 @@ export function declineReschedule(booking: Booking, ctx: TransitionContext): Boo
 
 /** A hold is in place, or may be: held, or failed at the capture after a hold (an authorisation can outlive it). */
 function mayStillBeAuthorised(booking: Booking): boolean {
-  return booking.payment.status === 'held' || (booking.payment.status === 'failed' && Boolean(booking.payment.paymentIntentId));
+  const { status, paymentIntentId } = booking.payment;
+  return status === 'held' || ((status === 'failed' || status === 'requires_action') && Boolean(paymentIntentId));
 }
 
 /** Frees every slot the booking holds: its own and an open proposal's. */

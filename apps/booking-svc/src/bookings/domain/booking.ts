@@ -18,7 +18,7 @@ export interface ServiceSnapshot {
   currency: string;
 }
 
-export type PaymentStatus = 'pending' | 'held' | 'capture_requested' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
+export type PaymentStatus = 'pending' | 'requires_action' | 'held' | 'capture_requested' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
 
 /**
  * One immutable audit entry (the spec's BookingEvent). Written with the change it describes (in the
@@ -106,6 +106,16 @@ export interface Booking {
     platformFee: PlatformFee;
     /** While payment_failed: the patient may pay until then; after it the booking expires and frees its slot. */
     retryUntil?: Date;
+    /** The patient's saved card this booking pays with (their default when absent). */
+    paymentMethodId?: string;
+    /**
+     * While `requires_action`: the card's bank wants the patient to authenticate (3-D Secure) in the app
+     * with this client secret (shown to the patient only) before `expiresAt`; otherwise the booking
+     * expires and frees its slot.
+     */
+    action?: { clientSecret: string; expiresAt: Date };
+    /** Why the last payment attempt failed: Stripe's code and a message the app can show. */
+    failure?: { code: string; message: string };
   };
   cancellation?: { by: ActorType; reason?: string; at: Date; feePercent: number; feeCents: number };
   notes: { patientNotes?: string; cancellationReason?: string; adminNotes?: string };
@@ -131,7 +141,7 @@ export interface Booking {
 }
 
 /** Why a waiting booking lapsed (the `lapse` of its `expired` audit entry and status event). */
-export type Lapse = 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry';
+export type Lapse = 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry' | 'payment_action';
 
 /** Where the booking currently sits in time (a reschedule moves it). */
 export function currentTimes(booking: Booking): { start: Date; end: Date } {

@@ -19,6 +19,7 @@ export interface CreateBookingInput {
   patientNotes?: string;
   patientName?: string;
   providerName?: string;
+  paymentMethodId?: string;
 }
 
 /**
@@ -50,7 +51,12 @@ export function createBooking(input: CreateBookingInput, ctx: TransitionContext)
     },
     confirmation: { required: input.bookingType === 'request' },
     reschedule: { count: 0, maxAttempts: input.maxRescheduleAttempts, history: [] },
-    payment: { status: 'pending', originalAmountCents: input.service.priceCents, platformFee: platformFee(input.service.priceCents, input.feePolicy) },
+    payment: {
+      status: 'pending',
+      originalAmountCents: input.service.priceCents,
+      platformFee: platformFee(input.service.priceCents, input.feePolicy),
+      ...(input.paymentMethodId ? { paymentMethodId: input.paymentMethodId } : {}),
+    },
     notes: input.patientNotes ? { patientNotes: input.patientNotes } : {},
     ...(input.patientName ? { patientName: input.patientName } : {}),
     ...(input.providerName ? { providerName: input.providerName } : {}),

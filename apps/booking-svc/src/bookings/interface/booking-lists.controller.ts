@@ -23,7 +23,7 @@ export class BookingListsController {
   mine(@InternalActor() actor: Actor, @Query() query: BookingListRequest) {
     if (actor.type !== 'patient' && actor.type !== 'provider')
       throw new BookingError(BookingErrorCode.Forbidden, 'Only patients and providers have bookings of their own');
-    return this.page(actor.type === 'patient' ? { patientId: actor.id } : { providerId: actor.id }, query);
+    return this.page(actor, actor.type === 'patient' ? { patientId: actor.id } : { providerId: actor.id }, query);
   }
 
   /** Every booking, for admins: by status, type, provider, patient and appointment time range, newest first. */
@@ -31,6 +31,7 @@ export class BookingListsController {
   all(@InternalActor() actor: Actor, @Query() query: AdminBookingListRequest) {
     if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins may list all bookings');
     return this.page(
+      actor,
       {
         ...(query.providerId ? { providerId: query.providerId } : {}),
         ...(query.patientId ? { patientId: query.patientId } : {}),
@@ -42,14 +43,14 @@ export class BookingListsController {
     );
   }
 
-  private async page(criteria: BookingCriteria, query: BookingListRequest) {
+  private async page(actor: Actor, criteria: BookingCriteria, query: BookingListRequest) {
     const limit = query.limit ?? 20;
     const after = decodeCursor(query.cursor);
     if (query.cursor && !after) throw new BookingError(BookingErrorCode.ValidationFailed, 'cursor is not one this API gave out');
     const statuses = query.status === undefined ? undefined : [query.status].flat(); // ?status=a or ?status=a&status=b
     const page = await this.bookings.list({ ...criteria, ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
     const last = page.at(-1);
-    return success({ items: page.map(bookingView), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+    return success({ items: page.map((b) => bookingView(b, actor)), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
   }
 
   /** The booking side of the admin health dashboard, and of the gateway's /health/booking (a system caller). */
@@ -63,13 +64,13 @@ export class BookingListsController {
   @Get('needs-admin')
   async needingAdmin(@InternalActor() actor: Actor) {
     if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins see the bookings waiting for them');
-    return success((await this.bookings.needingAdmin(200)).map(bookingView));
+    return success((await this.bookings.needingAdmin(200)).map((b) => bookingView(b, actor)));
   }
 
   /** A provider's requests still waiting for an answer, soonest deadline first. */
   @Get('pending')
   async pending(@InternalActor() actor: Actor) {
     if (actor.type !== 'provider') throw new BookingError(BookingErrorCode.Forbidden, 'Only providers have pending requests');
-    return success((await this.bookings.pendingForProvider(actor.id, 100)).map(bookingView));
+    return success((await this.bookings.pendingForProvider(actor.id, 100)).map((b) => bookingView(b, actor)));
   }
 }

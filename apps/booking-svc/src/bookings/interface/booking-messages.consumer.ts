@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 import {
   type CalendarConnectionChanged,
   type ExpireBookingDeadline,
+  type PaymentActionRequired,
   type PaymentCaptured,
   type PaymentDisputeClosed,
   type PaymentDisputed,
@@ -29,6 +30,12 @@ export class BookingMessagesConsumer {
   @OnMessage(Topics.paymentEvents, 'PaymentHoldPlaced')
   onHoldPlaced(@Payload() message: InboundMessage<PaymentHoldPlaced>) {
     return this.unlessStale(message, () => this.actions.holdPlaced(message.payload.bookingId, message.payload.paymentIntentId));
+  }
+
+  @OnMessage(Topics.paymentEvents, 'PaymentActionRequired')
+  onActionRequired(@Payload() message: InboundMessage<PaymentActionRequired>) {
+    const { bookingId, paymentIntentId, clientSecret } = message.payload;
+    return this.unlessStale(message, () => this.actions.actionRequired(bookingId, { paymentIntentId, clientSecret }));
   }
 
   @OnMessage(Topics.paymentEvents, 'PaymentCaptured')

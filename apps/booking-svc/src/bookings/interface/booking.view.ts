@@ -1,8 +1,18 @@
+import type { Actor } from '@bp/platform';
 import type { Booking } from '../domain/booking.js';
 
-/** What callers see of a booking: everything but the slot-claim plumbing; the audit trail has its own route. */
-export function bookingView(booking: Booking) {
+/**
+ * What callers see of a booking: everything but the slot-claim plumbing (the audit trail has its own
+ * route); the payment's authentication secret (3-D Secure) only when the viewer is its patient.
+ */
+export function bookingView(booking: Booking, viewer?: Actor) {
   const { holdId: _hold, ...view } = booking;
   const { current, ...reschedule } = booking.reschedule;
-  return { ...view, reschedule: { ...reschedule, ...(current ? { current: { ...current, holdId: undefined } } : {}) } };
+  const { action, ...payment } = booking.payment;
+  const ownPatient = viewer?.type === 'patient' && viewer.id === booking.patientId;
+  return {
+    ...view,
+    payment: { ...payment, ...(action ? { action: ownPatient ? action : { expiresAt: action.expiresAt } } : {}) },
+    reschedule: { ...reschedule, ...(current ? { current: { ...current, holdId: undefined } } : {}) },
+  };
 }

@@ -5,7 +5,7 @@ import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.
 import { BookingCommands } from '../application/booking-commands.js';
 import { BookingActions } from '../application/booking-actions.js';
 import type { Booking } from '../domain/booking.js';
-import { AcknowledgeRequest, InternalCreateBookingRequest, OverrideRequest, ReasonRequest, RescheduleRequest } from '@bp/contracts';
+import { AcknowledgeRequest, InternalCreateBookingRequest, OverrideRequest, RetryPaymentRequest, ReasonRequest, RescheduleRequest } from '@bp/contracts';
 import { bookingView } from './booking.view.js';
 
 @Controller('internal/bookings')
@@ -27,7 +27,7 @@ export class BookingsController {
   ) {
     const result = await this.idempotency.run({ actor, operation: 'create-booking', key }, body, async () => {
       const { booking, created } = await this.commands.create(body, this.commands.context(actor));
-      return { status: created ? 201 : 200, body: success(bookingView(booking)) };
+      return { status: created ? 201 : 200, body: success(bookingView(booking, actor)) };
     });
     void reply.status(result.status);
     return result.body;
@@ -35,7 +35,7 @@ export class BookingsController {
 
   @Get(':id')
   async get(@Param('id') id: string, @InternalActor() actor: Actor) {
-    return success(bookingView(await this.commands.get(id, actor)));
+    return success(bookingView(await this.commands.get(id, actor), actor));
   }
 
   /** The audit trail, oldest first. */
@@ -82,8 +82,8 @@ export class BookingsController {
 
   @Post(':id/retry-payment')
   @HttpCode(200)
-  retryPayment(@Param('id') id: string, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
-    return this.act('retry-payment', id, actor, key, {}, (b, a) => this.actions.retryPayment(b, a));
+  retryPayment(@Param('id') id: string, @Body() body: RetryPaymentRequest, @InternalActor() actor: Actor, @IdempotencyKey() key: string) {
+    return this.act('retry-payment', id, actor, key, body ?? {}, (b, a) => this.actions.retryPayment(b, a, body?.paymentMethodId));
   }
 
   @Post(':id/check-in')
@@ -133,7 +133,7 @@ export class BookingsController {
   ) {
     const result = await this.idempotency.run({ actor, operation: `${operation}:${bookingId}`, key }, body, async () => ({
       status: 200,
-      body: success(bookingView(await action(bookingId, actor))),
+      body: success(bookingView(await action(bookingId, actor), actor)),
     }));
     return result.body;
   }

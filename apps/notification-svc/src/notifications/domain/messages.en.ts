@@ -69,6 +69,12 @@ export const EN: Record<'patient' | 'provider', Partial<Record<TemplateKey, Mess
       push: { title: 'Payment failed', body: 'Please update your card to keep {when}' },
       sms: 'Payment for booking {bookingNumber} failed. Retry: {link}',
     },
+    payment_action_required: {
+      subject: 'Confirm your payment for {bookingNumber}',
+      body: 'Your bank asks you to confirm the payment for {when}. Open the app and confirm it by {deadline}, or the time is released.\n\nConfirm: {link}',
+      push: { title: 'Confirm your payment', body: 'Your bank asks you to confirm the payment for {when}' },
+      sms: 'Confirm the payment for booking {bookingNumber} by {deadline} in the app: {link}',
+    },
     payment_lapsed: {
       subject: 'Booking released: {bookingNumber}',
       body: 'The payment for {when} was not completed in time, so the time has been released and nothing was charged.\n\nBook again: {link}',

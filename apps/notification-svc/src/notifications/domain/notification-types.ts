@@ -12,6 +12,7 @@ export const PATIENT_TEMPLATES = [
   'hold_lapsed',
   'booking_cancelled',
   'payment_failed',
+  'payment_action_required',
   'payment_lapsed',
   'refund_issued',
   'reminder_24h',
@@ -37,7 +38,7 @@ export type ProviderTemplate = (typeof PROVIDER_TEMPLATES)[number];
 export type TemplateKey = PatientTemplate | ProviderTemplate;
 
 /** Urgent notifications are sent during quiet hours too; the rest wait for the window's end. */
-export const URGENT: ReadonlySet<string> = new Set(['reminder_1h', 'expiring_warning', 'payment_failed']);
+export const URGENT: ReadonlySet<string> = new Set(['reminder_1h', 'expiring_warning', 'payment_failed', 'payment_action_required']);
 
 /** What a template needs to render: the booking, the recipient's zone and the moment it is about. */
 export interface NotificationFacts {

@@ -15,7 +15,7 @@ export interface StatusChange {
   patientTimezone: string;
   deadline?: string;
   /** With reason `expired`: what lapsed (the provider's answer, the patient's answer, the card's authorisation, the time to pay). */
-  lapse?: 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry';
+  lapse?: 'confirmation' | 'reschedule_response' | 'payment_hold' | 'payment_retry' | 'payment_action';
   /** A request auto-confirm took for the provider. */
   autoConfirm?: boolean;
   priceCents: number;
@@ -72,6 +72,8 @@ export function notificationsFor(change: StatusChange): PlannedNotification[] {
       return change.status === 'cancelled_provider' ? [plan(change, 'patient', 'booking_cancelled')] : [];
     case 'admin_override':
       return change.status === 'cancelled_admin' ? [plan(change, 'patient', 'booking_cancelled')] : [];
+    case 'payment_action_required':
+      return [plan(change, 'patient', 'payment_action_required')];
     case 'payment_failed':
       if (change.status !== 'payment_failed') return [];
       // A capture that failed after the provider said yes: they expect the patient, and learn it may lapse.
@@ -95,6 +97,7 @@ function expiredNotifications(change: StatusChange): PlannedNotification[] {
     case 'payment_hold':
       return [plan(change, 'patient', 'hold_lapsed'), plan(change, 'provider', 'hold_lapsed')];
     case 'payment_retry':
+    case 'payment_action':
       return [plan(change, 'patient', 'payment_lapsed')];
     default:
       return [plan(change, 'patient', 'request_expired'), plan(change, 'provider', 'request_expired')];

@@ -51,6 +51,16 @@ const cases: Array<[string, PlannedNotification[], string[]]> = [
     ['patient:hold_lapsed', 'provider:hold_lapsed'],
   ],
   [
+    'bank asks the patient to authenticate',
+    notificationsFor({ ...base, reason: 'payment_action_required', status: 'pending_payment', previousStatus: 'pending_payment' }),
+    ['patient:payment_action_required'],
+  ],
+  [
+    'authentication not completed in time',
+    notificationsFor({ ...base, reason: 'expired', status: 'expired', previousStatus: 'pending_payment', lapse: 'payment_action' }),
+    ['patient:payment_lapsed'],
+  ],
+  [
     'time to pay ran out',
     notificationsFor({ ...base, reason: 'expired', status: 'expired', previousStatus: 'payment_failed', lapse: 'payment_retry' }),
     ['patient:payment_lapsed'],

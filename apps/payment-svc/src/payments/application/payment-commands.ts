@@ -11,6 +11,10 @@ import { StripeGateway } from '../infrastructure/stripe-gateway.js';
 import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
 import { paymentEvents } from './payment-events.js';
 import { Payouts } from './payouts.js';
+import { SavedCards } from './saved-cards.js';
+
+const CARD_NOT_FOUND = 'card_not_found' as const;
+const NO_CARD = 'payment_method_required' as const;
 
 /**
  * The payment side of the booking saga: each command from booking-svc becomes one Stripe call with
@@ -28,6 +32,7 @@ export class PaymentCommands {
     private readonly config: PaymentConfig,
     private readonly flags: FeatureFlags,
     private readonly payouts: Payouts,
+    private readonly cards: SavedCards,
   ) {}
 
   /**
@@ -58,6 +63,13 @@ export class PaymentCommands {
       payment = abandoned;
     }
     if (payment.status !== 'pending' && payment.status !== 'failed') return payment; // already held or beyond
+    const card = await this.cardFor(command);
+    if (typeof card === 'string') {
+      // Nothing Stripe could authorise: another patient's card, or no card at all. Failed before asking Stripe.
+      const failed = payments.recordFailure(payment, 'hold', card, card === CARD_NOT_FOUND ? 'Not one of the patient’s cards' : 'The patient has no card');
+      await this.repository.save(payment, failed, [paymentEvents.failed(failed)]);
+      return failed;
+    }
     if (payment.status === 'failed') {
       // The patient retries after a decline: a new attempt, a new key, stored before the call.
       const retry = payments.nextAttempt(payment, 'hold');
@@ -69,8 +81,7 @@ export class PaymentCommands {
       ...(command.bookingNumber ? { bookingNumber: command.bookingNumber } : {}),
       amountCents: payment.amountCents,
       currency: payment.currency,
-      ...(command.customerId ? { customerId: command.customerId } : {}),
-      ...this.paymentMethod(command),
+      ...card,
       captureMethod: payment.captureMode,
       idempotencyKey: payments.stripeIdempotencyKey(payment, 'hold'),
     });
@@ -78,6 +89,12 @@ export class PaymentCommands {
       const failed = payments.recordFailure(payment, 'hold', outcome.code, outcome.message);
       await this.repository.save(payment, failed, [paymentEvents.failed(failed)]);
       return failed;
+    }
+    if (outcome.value.status === 'requires_action' && outcome.value.clientSecret) {
+      // 3-D Secure: the patient authenticates in the app; Stripe's webhook brings the hold or the failure.
+      const waiting = payments.recordActionRequired(payment, outcome.value.paymentIntentId, outcome.value.clientSecret, now);
+      await this.repository.save(payment, waiting, [paymentEvents.actionRequired(waiting)]);
+      return waiting;
     }
     const held =
       payment.captureMode === 'automatic'
@@ -254,9 +271,20 @@ export class PaymentCommands {
     return payment;
   }
 
-  private paymentMethod(command: PlacePaymentHold): { paymentMethodId?: string } {
-    if (command.paymentMethodId) return { paymentMethodId: command.paymentMethodId };
+  /**
+   * The card a hold uses (SavedCards.forHold): the one the booking names if it is the patient's, else
+   * their default; without any, the configured test card in test mode only. A card that is not the
+   * patient's is never sent to Stripe.
+   */
+  private async cardFor(command: PlacePaymentHold): Promise<{ customerId?: string; paymentMethodId: string } | typeof CARD_NOT_FOUND | typeof NO_CARD> {
+    try {
+      const card = await this.cards.forHold(command.patientId, command.paymentMethodId);
+      if (card) return card;
+    } catch (error) {
+      if (error instanceof PaymentError && error.code === PaymentErrorCode.CardNotFound) return CARD_NOT_FOUND;
+      throw error;
+    }
     const testCard = this.config.STRIPE_TEST_PAYMENT_METHOD;
-    return testCard && this.config.STRIPE_SECRET_KEY.startsWith('sk_test_') ? { paymentMethodId: testCard } : {};
+    return testCard && this.config.STRIPE_SECRET_KEY.startsWith('sk_test_') ? { paymentMethodId: testCard } : NO_CARD;
   }
 }

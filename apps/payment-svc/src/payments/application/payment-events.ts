@@ -16,6 +16,8 @@ export const paymentEvents = {
       amountCents: p.amountCents,
       expiresAt: p.hold!.expiresAt.toISOString(),
     }),
+  actionRequired: (p: Payment) =>
+    event(p, 'PaymentActionRequired', { bookingId: p.bookingId, paymentIntentId: p.paymentIntentId ?? '', clientSecret: p.action?.clientSecret ?? '' }),
   captured: (p: Payment) => event(p, 'PaymentCaptured', { bookingId: p.bookingId, paymentIntentId: p.paymentIntentId ?? '', amountCents: p.capturedCents }),
   failed: (p: Payment) => event(p, 'PaymentFailed', { bookingId: p.bookingId, stage: p.failure?.stage ?? 'hold', reason: p.failure?.code ?? 'payment_failed' }),
   holdReleased: (p: Payment) =>

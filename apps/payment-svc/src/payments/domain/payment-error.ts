@@ -7,6 +7,7 @@ export enum PaymentErrorCode {
   RefundInProgress = 'REFUND_IN_PROGRESS',
   PaymentDisputed = 'PAYMENT_DISPUTED',
   RefundRefused = 'REFUND_REFUSED',
+  CardNotFound = 'CARD_NOT_FOUND',
 }
 
 /** A payment rule said no; retrying the same input cannot succeed. */

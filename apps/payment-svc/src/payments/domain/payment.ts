@@ -2,7 +2,10 @@ import { type FeePolicy, type PlatformFee, platformFee, providerPayout } from '@
 import { type Dispute, lostToDisputesCents } from './dispute.js';
 import { PaymentError, PaymentErrorCode } from './payment-error.js';
 
-export type PaymentStatus = 'pending' | 'held' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
+export type PaymentStatus = 'pending' | 'requires_action' | 'held' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
+
+/** Statuses from which the card may still be authorised (or charged): nothing is held yet. */
+const NOT_YET_AUTHORISED: readonly PaymentStatus[] = ['pending', 'requires_action', 'failed'];
 export type CaptureMode = 'automatic' | 'manual';
 export type RefundInitiator = 'patient' | 'provider' | 'admin' | 'system';
 
@@ -69,6 +72,8 @@ export interface Payment {
   /** Set while a dispute is open: refunds are refused and an unsent payout waits. */
   disputeOpen?: true;
   failure?: { stage: 'hold' | 'capture'; code: string; message: string };
+  /** While `requires_action`: the cardholder must authenticate (3-D Secure) in the app, with this client secret. */
+  action?: { clientSecret: string; requestedAt: Date };
   /** Counts attempts per operation: part of the Stripe idempotency key, so a retry after a failure is a new request. */
   attempts: Record<string, number>;
   version: number;
@@ -150,9 +155,9 @@ function bump(payment: Payment, patch: Partial<Payment>): Payment {
 
 /** Stripe authorised the card: a manual-capture hold until Stripe's capture_before, or 7 days. */
 export function recordHold(payment: Payment, paymentIntentId: string, now: Date, captureBefore?: Date): Payment {
-  assertStatus(payment, ['pending', 'failed'], 'record a hold for');
+  assertStatus(payment, NOT_YET_AUTHORISED, 'record a hold for');
   const expiresAt = captureBefore ?? new Date(now.getTime() + DEFAULT_HOLD_DAYS * 86_400_000);
-  const { failure: _cleared, ...rest } = payment;
+  const { failure: _cleared, action: _done, ...rest } = payment;
   return bump(rest, { status: 'held', paymentIntentId, hold: { createdAt: now, expiresAt } });
 }
 
@@ -162,10 +167,10 @@ export function recordHold(payment: Payment, paymentIntentId: string, now: Date,
  * provider as usual; the nominal expiry only bounds the wait like a hold's would.
  */
 export function recordUpfrontCharge(payment: Payment, paymentIntentId: string, capturedCents: number, now: Date): Payment {
-  assertStatus(payment, ['pending', 'failed'], 'record a charge for');
+  assertStatus(payment, NOT_YET_AUTHORISED, 'record a charge for');
   if (capturedCents > payment.amountCents)
     throw new PaymentError(PaymentErrorCode.CaptureExceedsHold, `Cannot charge ${capturedCents} of ${payment.amountCents}`, { limit: payment.amountCents });
-  const { failure: _cleared, ...rest } = payment;
+  const { failure: _cleared, action: _done, ...rest } = payment;
   return bump(rest, {
     status: 'captured',
     paymentIntentId,
@@ -207,14 +212,25 @@ export function recordCapture(payment: Payment, capturedCents: number, now: Date
 
 export function recordCancelled(payment: Payment, reason: string, now: Date): Payment {
   if (payment.status === 'cancelled') return payment;
-  assertStatus(payment, ['pending', 'held', 'failed'], 'cancel');
-  const { captureWaiting: _dropped, ...rest } = payment;
+  assertStatus(payment, ['pending', 'requires_action', 'held', 'failed'], 'cancel');
+  const { captureWaiting: _dropped, action: _abandoned, ...rest } = payment;
   return bump(rest, { status: 'cancelled', ...(payment.hold ? { hold: { ...payment.hold, cancelledAt: now, cancelReason: reason } } : {}) });
 }
 
 export function recordFailure(payment: Payment, stage: 'hold' | 'capture', code: string, message: string): Payment {
-  assertStatus(payment, stage === 'hold' ? ['pending', 'failed'] : ['held'], `record a ${stage} failure of`);
-  return bump(payment, { status: stage === 'hold' ? 'failed' : payment.status, failure: { stage, code, message } });
+  assertStatus(payment, stage === 'hold' ? NOT_YET_AUTHORISED : ['held'], `record a ${stage} failure of`);
+  const { action: _failed, ...rest } = payment;
+  return bump(rest as Payment, { status: stage === 'hold' ? 'failed' : payment.status, failure: { stage, code, message } });
+}
+
+/**
+ * The card's bank asks the cardholder to authenticate (3-D Secure): nothing is held until they do in
+ * the app; Stripe's webhook then brings the hold (or the failure).
+ */
+export function recordActionRequired(payment: Payment, paymentIntentId: string, clientSecret: string, now: Date): Payment {
+  assertStatus(payment, NOT_YET_AUTHORISED, 'ask the cardholder to authenticate');
+  const { failure: _cleared, ...rest } = payment;
+  return bump(rest as Payment, { status: 'requires_action', paymentIntentId, action: { clientSecret, requestedAt: now } });
 }
 
 /**

@@ -26,6 +26,7 @@ export const PaymentSchema = withOutboxFields(
       refunds: { type: Schema.Types.Mixed, default: [] },
       refusedRefunds: { type: Schema.Types.Mixed },
       failure: { type: Schema.Types.Mixed },
+      action: { type: Schema.Types.Mixed },
       attempts: { type: Schema.Types.Mixed, default: {} },
       deferredCapture: { type: Schema.Types.Mixed },
       captureWaiting: { type: Boolean },

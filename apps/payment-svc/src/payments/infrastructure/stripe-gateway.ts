@@ -28,9 +28,20 @@ export interface TransferRequest {
   idempotencyKey: string;
 }
 
+/** A saved card as the patient's app lists it. */
+export interface SavedCard {
+  paymentMethodId: string;
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}
+
 export interface HoldResult {
   paymentIntentId: string;
   status: string;
+  /** With `requires_action` (3-D Secure): what the app's Stripe SDK needs to let the cardholder authenticate. */
+  clientSecret?: string;
   /** What was taken at once (automatic capture); 0 for a hold. */
   amountReceived: number;
   captureBefore?: Date;
@@ -84,6 +95,7 @@ export class StripeGateway {
       return {
         paymentIntentId: intent.id,
         status: intent.status,
+        ...(intent.status === 'requires_action' && intent.client_secret ? { clientSecret: intent.client_secret } : {}),
         amountReceived: intent.amount_received,
         ...(captureBefore ? { captureBefore: new Date(captureBefore * 1000) } : {}),
       };
@@ -126,6 +138,44 @@ export class StripeGateway {
       if (error instanceof Stripe.errors.StripeInvalidRequestError) return { ok: false, code: error.code ?? 'invalid_request', message: error.message };
       throw error;
     }
+  }
+
+  /** The patient's Stripe Customer, created once: the key makes a repeated call (a crash, a race) answer the same customer. */
+  async createCustomer(patientId: string): Promise<string> {
+    const customer = await this.stripe.customers.create({ metadata: { patientId } }, { idempotencyKey: `customer:${patientId}` });
+    return customer.id;
+  }
+
+  /** A SetupIntent the app's Stripe SDK confirms to save a card for later, off-session holds. */
+  async createSetupIntent(customerId: string, idempotencyKey: string): Promise<{ setupIntentId: string; clientSecret: string }> {
+    const intent = await this.stripe.setupIntents.create({ customer: customerId, usage: 'off_session' }, { idempotencyKey });
+    return { setupIntentId: intent.id, clientSecret: intent.client_secret ?? '' };
+  }
+
+  async listCards(customerId: string): Promise<SavedCard[]> {
+    const list = await this.stripe.paymentMethods.list({ customer: customerId, type: 'card', limit: 100 });
+    return list.data.map((method) => ({
+      paymentMethodId: method.id,
+      brand: method.card?.brand ?? 'unknown',
+      last4: method.card?.last4 ?? '',
+      expMonth: method.card?.exp_month ?? 0,
+      expYear: method.card?.exp_year ?? 0,
+    }));
+  }
+
+  /** Whose card it is (the customer it is attached to), or undefined when Stripe has no such card. */
+  async cardOwner(paymentMethodId: string): Promise<string | null | undefined> {
+    try {
+      const method = await this.stripe.paymentMethods.retrieve(paymentMethodId);
+      return typeof method.customer === 'string' ? method.customer : (method.customer?.id ?? null);
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async detachCard(paymentMethodId: string): Promise<void> {
+    await this.stripe.paymentMethods.detach(paymentMethodId);
   }
 
   /** The provider's share to their Connect account, grouped with the booking's charge. */

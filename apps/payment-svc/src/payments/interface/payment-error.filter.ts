@@ -14,6 +14,7 @@ const STATUS: Record<PaymentErrorCode, number> = {
   [PaymentErrorCode.RefundInProgress]: 409,
   [PaymentErrorCode.PaymentDisputed]: 409,
   [PaymentErrorCode.RefundRefused]: 422,
+  [PaymentErrorCode.CardNotFound]: 404,
 };
 
 /** payment-svc's errors in the spec's envelope: rules (PaymentError), lost races, and Stripe refusing or failing. */

@@ -13,6 +13,8 @@ const WAIT = 'wait';
 /** The fields of Stripe's event objects (PaymentIntent, Charge, Dispute) this processor reads. */
 interface StripeObject {
   id?: string;
+  capture_method?: string;
+  last_payment_error?: { code?: string; decline_code?: string; message?: string };
   metadata?: { bookingId?: string };
   amount?: number;
   amount_received?: number;
@@ -21,6 +23,12 @@ interface StripeObject {
   reason?: string;
   status?: string;
   refunds?: { data?: Array<{ id?: string }> };
+}
+
+/** Nothing is authorised yet for this intent: the first answer (or the cardholder's authentication) is still to come. */
+function awaitingAuthorisation(payment: payments.Payment, object: StripeObject): boolean {
+  if (payment.status === 'pending') return true;
+  return payment.status === 'requires_action' && (!object.id || object.id === payment.paymentIntentId);
 }
 
 /**
@@ -65,16 +73,22 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
     const now = new Date();
     switch (event.type) {
       case 'payment_intent.amount_capturable_updated':
-        if (payment.status !== 'pending' || !object.id) return 'already recorded';
+        // Authorised: at once, after a timeout, or once the cardholder authenticated (3-D Secure).
+        if (!awaitingAuthorisation(payment, object) || !object.id) return 'already recorded';
         return this.save(payment, payments.recordHold(payment, object.id, now), 'holdPlaced');
       case 'payment_intent.succeeded':
+        if (payment.captureMode === 'automatic' && awaitingAuthorisation(payment, object) && object.id)
+          return this.save(payment, payments.recordUpfrontCharge(payment, object.id, object.amount_received ?? payment.amountCents, now), 'holdPlaced');
         if (payment.status !== 'held') return 'already recorded';
         return this.save(payment, payments.recordCapture(payment, object.amount_received ?? payment.amountCents, now), 'captured');
-      case 'payment_intent.payment_failed':
-        if (payment.status !== 'pending') return 'already recorded';
-        return this.save(payment, payments.recordFailure(payment, 'hold', 'payment_failed', 'Stripe reported the payment failed'), 'failed');
+      case 'payment_intent.payment_failed': {
+        if (!awaitingAuthorisation(payment, object)) return 'already recorded';
+        const error = object.last_payment_error;
+        const code = error?.decline_code ?? error?.code ?? 'payment_failed';
+        return this.save(payment, payments.recordFailure(payment, 'hold', code, error?.message ?? 'Stripe reported the payment failed'), 'failed');
+      }
       case 'payment_intent.canceled':
-        if (!['pending', 'held'].includes(payment.status)) return 'already recorded';
+        if (!['pending', 'requires_action', 'held'].includes(payment.status)) return 'already recorded';
         return this.save(payment, payments.recordCancelled(payment, 'canceled_at_stripe', now), 'holdReleased');
       case 'charge.refunded': {
         if (payment.refundInFlight) return WAIT;

@@ -2,7 +2,15 @@ import { minuteOf, pollMinuteOf, timersFor } from './timer.js';
 
 const now = new Date('2030-01-01T00:00:00Z');
 const hours = (h: number) => new Date(now.getTime() + h * 3_600_000);
-const ALL = ['confirmation-deadline', 'confirmation-warning', 'reschedule-deadline', 'payment-retry-deadline', 'reminder-24h', 'reminder-1h'];
+const ALL = [
+  'confirmation-deadline',
+  'confirmation-warning',
+  'reschedule-deadline',
+  'payment-retry-deadline',
+  'payment-action-deadline',
+  'reminder-24h',
+  'reminder-1h',
+];
 
 describe('timersFor', () => {
   it('runs the confirmation deadline and, 4 hours before it, the provider’s warning while the provider must answer', () => {
@@ -11,7 +19,7 @@ describe('timersFor', () => {
         { kind: 'confirmation-deadline', dueAt: hours(24) },
         { kind: 'confirmation-warning', dueAt: hours(20) },
       ],
-      cancel: ['reschedule-deadline', 'payment-retry-deadline', 'reminder-24h', 'reminder-1h'],
+      cancel: ['reschedule-deadline', 'payment-retry-deadline', 'payment-action-deadline', 'reminder-24h', 'reminder-1h'],
     });
     // A deadline closer than the warning period: no warning in the past.
     expect(timersFor({ status: 'pending_confirmation', deadline: hours(3), startTime: hours(72) }, now, 4).schedule).toEqual([
@@ -22,16 +30,23 @@ describe('timersFor', () => {
   it('runs the reschedule deadline while the patient must answer', () => {
     expect(timersFor({ status: 'reschedule_proposed', deadline: hours(12), startTime: hours(72) }, now, 4)).toEqual({
       schedule: [{ kind: 'reschedule-deadline', dueAt: hours(12) }],
-      cancel: ['confirmation-deadline', 'confirmation-warning', 'payment-retry-deadline', 'reminder-24h', 'reminder-1h'],
+      cancel: ['confirmation-deadline', 'confirmation-warning', 'payment-retry-deadline', 'payment-action-deadline', 'reminder-24h', 'reminder-1h'],
     });
   });
 
   it('runs the patient’s time to pay again after a failed payment, and ends it once they paid or it lapsed', () => {
     expect(timersFor({ status: 'payment_failed', deadline: hours(1), startTime: hours(72) }, now, 4)).toEqual({
       schedule: [{ kind: 'payment-retry-deadline', dueAt: hours(1) }],
-      cancel: ['confirmation-deadline', 'confirmation-warning', 'reschedule-deadline', 'reminder-24h', 'reminder-1h'],
+      cancel: ['confirmation-deadline', 'confirmation-warning', 'reschedule-deadline', 'payment-action-deadline', 'reminder-24h', 'reminder-1h'],
     });
     expect(timersFor({ status: 'pending_payment', startTime: hours(72) }, now, 4).cancel).toContain('payment-retry-deadline');
+  });
+
+  it('runs the patient’s time to authenticate a payment (3-D Secure) while one is asked for', () => {
+    expect(timersFor({ status: 'pending_payment', deadline: hours(0.25), startTime: hours(72) }, now, 4).schedule).toEqual([
+      { kind: 'payment-action-deadline', dueAt: hours(0.25) },
+    ]);
+    expect(timersFor({ status: 'pending_confirmation', deadline: hours(24), startTime: hours(72) }, now, 4).cancel).toContain('payment-action-deadline');
   });
 
   it('reminds 24 h and 1 h before a confirmed appointment, skipping what is already past', () => {

@@ -1,6 +1,13 @@
 /** Deadlines and reminders scheduler-svc keeps for other services; each fires a message when due. */
 export type TimerKind =
-  'reservation-expiry' | 'confirmation-deadline' | 'confirmation-warning' | 'reschedule-deadline' | 'payment-retry-deadline' | 'reminder-24h' | 'reminder-1h';
+  | 'reservation-expiry'
+  | 'confirmation-deadline'
+  | 'confirmation-warning'
+  | 'reschedule-deadline'
+  | 'payment-retry-deadline'
+  | 'payment-action-deadline'
+  | 'reminder-24h'
+  | 'reminder-1h';
 
 export interface Timer {
   /** `${kind}:${subjectId}`: one timer per deadline, so a later event moves it instead of adding another. */
@@ -40,10 +47,11 @@ export function timerId(kind: TimerKind, subjectId: string): string {
 }
 
 /** The booking deadline a timer stands for, in the words of booking-svc's ExpireBookingDeadline command. */
-export const DEADLINE_OF: Partial<Record<TimerKind, 'confirmation' | 'reschedule_response' | 'payment_retry'>> = {
+export const DEADLINE_OF: Partial<Record<TimerKind, 'confirmation' | 'reschedule_response' | 'payment_retry' | 'payment_action'>> = {
   'confirmation-deadline': 'confirmation',
   'reschedule-deadline': 'reschedule_response',
   'payment-retry-deadline': 'payment_retry',
+  'payment-action-deadline': 'payment_action',
 };
 
 /** Reminders before the appointment, in hours. */
@@ -54,6 +62,7 @@ const BOOKING_TIMERS: TimerKind[] = [
   'confirmation-warning',
   'reschedule-deadline',
   'payment-retry-deadline',
+  'payment-action-deadline',
   'reminder-24h',
   'reminder-1h',
 ];
@@ -90,6 +99,9 @@ export function timersFor(booking: BookingSnapshot, now: Date, warningHours: num
     schedule.push({ kind: 'reschedule-deadline', dueAt: booking.deadline });
   } else if (booking.status === 'payment_failed' && booking.deadline) {
     schedule.push({ kind: 'payment-retry-deadline', dueAt: booking.deadline });
+  } else if (booking.status === 'pending_payment' && booking.deadline) {
+    // The card's bank wants the patient to authenticate: the booking lapses if they do not in time.
+    schedule.push({ kind: 'payment-action-deadline', dueAt: booking.deadline });
   } else if (booking.status === 'confirmed') {
     future('reminder-24h', new Date(booking.startTime.getTime() - 24 * HOUR_MS));
     future('reminder-1h', new Date(booking.startTime.getTime() - HOUR_MS));
