@@ -1,4 +1,4 @@
-import { isVisibleTo, toBookingUpdate } from './booking-update.js';
+import { asSeenBy, isVisibleTo, toBookingUpdate } from './booking-update.js';
 
 const message = {
   eventId: '3f2b8f7e-8a51-4c61-9a53-2f0c6f1d2a10',
@@ -24,5 +24,30 @@ describe('live booking updates', () => {
     expect(isVisibleTo(update, { id: 'patient-b', role: 'patient' })).toBe(false);
     expect(isVisibleTo(update, { id: 'provider-y', role: 'provider' })).toBe(false);
     expect(isVisibleTo(update, { id: 'patient-a', role: 'provider' })).toBe(false);
+  });
+
+  it('give the payment’s authentication secret to the booking’s patient only', () => {
+    const action = toBookingUpdate({
+      ...message,
+      type: 'BookingStatusChanged',
+      payload: {
+        bookingId: 'b1',
+        patientId: 'patient-a',
+        providerId: 'provider-x',
+        reason: 'payment_action_required',
+        paymentAction: { clientSecret: 'pi_1_secret_x' },
+      },
+    });
+    expect(asSeenBy(action, { id: 'patient-a', role: 'patient' }).payload).toMatchObject({ paymentAction: { clientSecret: 'pi_1_secret_x' } });
+    for (const viewer of [
+      { id: 'provider-x', role: 'provider' as const },
+      { id: 'admin-1', role: 'admin' as const },
+    ])
+      expect(asSeenBy(action, viewer).payload).toEqual({
+        bookingId: 'b1',
+        patientId: 'patient-a',
+        providerId: 'provider-x',
+        reason: 'payment_action_required',
+      });
   });
 });

@@ -47,6 +47,18 @@ describe('StripeGateway against stripe-mock', () => {
     expect(await gateway.cancel(id, 'requested_by_customer', 'booking:b1:cancel:1')).toMatchObject({ status: expect.any(String) });
   });
 
+  it('creates the patient’s customer and a SetupIntent for saving a card, lists the customer’s cards, reads a card’s owner and detaches it', async () => {
+    const customerId = await gateway.createCustomer('patient-1');
+    expect(customerId).toMatch(/^cus_/);
+    expect(await gateway.createSetupIntent(customerId, 'setup:patient-1:k1')).toEqual({
+      setupIntentId: expect.stringMatching(/^seti_/),
+      clientSecret: expect.stringMatching(/^seti_.+_secret_/),
+    });
+    expect(await gateway.listCards(customerId)).toEqual(expect.any(Array));
+    expect(await gateway.cardOwner('pm_card_visa')).not.toBeUndefined();
+    await expect(gateway.detachCard('pm_card_visa')).resolves.toBeUndefined();
+  });
+
   it('sends the pinned API version and the idempotency key on every call', async () => {
     const seen: Array<{ version?: string; key?: string }> = [];
     gateway.stripe.on('request', (event: Stripe.RequestEvent) => seen.push({ version: event.api_version, key: event.idempotency_key }));
