@@ -67,6 +67,7 @@ describe('Prometheus alert rules', () => {
         'PaymentDisputesOpen',
         'PaymentHoldsActiveAmountHigh',
         'PaymentHoldsExpiringSoon',
+        'PaymentWebhookEventsParked',
         'SlotConversionLow',
       ].sort(),
     );

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '@bp/testing';
+import { devToken, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
@@ -12,12 +12,13 @@ const OFFSET = 290;
  */
 describe('GET /health/booking', () => {
   let platform: TestPlatform;
+  let adminToken: string;
 
   beforeAll(async () => {
     platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'scheduler-svc'], {
       portOffset: OFFSET,
       env: {
-        gateway: { SCHEDULER_SVC_URL: `http://127.0.0.1:${portOf('scheduler-svc', OFFSET)}`, HEALTH_PENDING_WARN_COUNT: '1' },
+        gateway: { SCHEDULER_SVC_URL: `http://127.0.0.1:${portOf('scheduler-svc', OFFSET)}`, HEALTH_PENDING_WARN_COUNT: '1', HEALTH_BOOKING_CACHE_MS: '300' },
         'scheduler-svc': {
           JOB_CLEANUP_CRON: '*/2 * * * * *',
           JOB_PROVIDER_STATS_CRON: '*/2 * * * * *',
@@ -28,18 +29,26 @@ describe('GET /health/booking', () => {
         },
       },
     });
+    adminToken = await devToken('admin', `admin-${randomUUID()}`);
   }, 120_000);
 
   afterAll(async () => {
     await platform?.stop();
   }, 60_000);
 
-  const health = async () => {
-    const response = await fetch(`${platform.url('gateway')}/health/booking`);
+  const health = async (token?: string) => {
+    const response = await fetch(`${platform.url('gateway')}/health/booking`, { headers: { authorization: `Bearer ${token ?? adminToken}` } });
     return { status: response.status, body: (await response.json()) as any };
   };
 
-  it('is healthy with nothing waiting and every job fresh, without a token and without ids', async () => {
+  it('answers admins only, and computes at most once per cache period however often it is asked', async () => {
+    expect((await fetch(`${platform.url('gateway')}/health/booking`)).status).toBe(401);
+    expect((await health(await devToken('patient', `patient-${randomUUID()}`))).status).toBe(403);
+    const answers = await Promise.all(Array.from({ length: 20 }, () => health()));
+    expect(new Set(answers.map((a) => a.body.timestamp)).size).toBe(1);
+  });
+
+  it('is healthy with nothing waiting and every job fresh, without ids', async () => {
     const answer = await waitFor(
       async () => {
         const current = await health();

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { checkUntilClean } from '@bp/invariants';
-import { StripeFake, infraEnv, waitFor, workspaceRoot } from '@bp/testing';
+import { Topics } from '@bp/contracts';
+import { StripeFake, infraEnv, publish, testKafka, waitFor, workspaceRoot } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -148,6 +149,35 @@ describe('failure paths free the slot and the money', () => {
     expect(fake.intentsFor(id).map((intent) => intent.status)).toEqual(['canceled']);
     const trail = (await bookings('GET', `/internal/bookings/${id}/events`, patient)).body.data;
     expect(trail.map((e: { eventType: string }) => e.eventType)).toEqual(['created', 'cancelled', 'payment_held', 'payment_released']);
+  }, 30_000);
+
+  it('refunds an up-front charge (payment holds off) of a booking the patient cancelled while it was being taken', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const name = 'booking.payment_holds_enabled';
+    const producer = testKafka().producer();
+    await producer.connect();
+    try {
+      await publish(producer, Topics.featureFlags, 'FeatureFlagChanged', { name, enabled: true, providerOverrides: { [provider.id]: false } }, name);
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(
+      async () =>
+        (await internalCall(platform.url('payment-svc'), 'GET', '/internal/feature-flags', ADMIN)).body.data?.settings[name]?.providerOverrides?.[
+          provider.id
+        ] === false,
+      10_000,
+      () => 'payment-svc to see holds switched off for the provider',
+    );
+    const patient = newPatient();
+    fake.delayNext(5_000, 'POST', '/v1/payment_intents');
+    const id = await book(provider.id, patient, slotStart(49));
+    expect((await bookings('POST', `/internal/bookings/${id}/cancel`, patient, {})).body.data.status).toBe('cancelled_patient');
+    // The charge taken meanwhile comes back in full, once.
+    await bookingState(id, patient, (b) => b.payment.status === 'refunded' && b.payment.refundedAmountCents === 10_000);
+    const [intent] = fake.intentsFor(id);
+    expect(intent).toMatchObject({ capture_method: 'automatic', status: 'succeeded' });
+    expect(fake.refunds.filter((r) => r.payment_intent === intent?.id).map((r) => r.amount)).toEqual([10_000]);
   }, 30_000);
 
   it('refunds in full when an admin cancels a paid booking, and frees the slot', async () => {

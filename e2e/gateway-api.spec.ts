@@ -267,6 +267,41 @@ describe('gateway public API', () => {
     );
   });
 
+  it('ends a live stream when its token expires, and holds at most five streams per user', async () => {
+    const streamUrl = `${platform.url('gateway')}/api/bookings/events`;
+    const shortLived = await devToken('patient', `patient-${randomUUID()}`, undefined, { exp: Math.floor(Date.now() / 1000) + 3 });
+    const expiring = subscribeSse(streamUrl, { authorization: `Bearer ${shortLived}` });
+    await expiring.opened;
+    const ended = await waitFor(
+      () => expiring.events.find((e) => e.event === 'token-expired'),
+      10_000,
+      () => 'the stream to end at the token’s expiry',
+    );
+    expect(JSON.parse(ended.data)).toMatchObject({ reason: expect.any(String) });
+    expiring.close();
+
+    const someone = await devToken('patient', `patient-${randomUUID()}`);
+    const open = Array.from({ length: 5 }, () => subscribeSse(streamUrl, { authorization: `Bearer ${someone}` }));
+    try {
+      await Promise.all(open.map((s) => s.opened));
+      const sixth = await fetch(streamUrl, { headers: { authorization: `Bearer ${someone}`, accept: 'text/event-stream' } });
+      expect(sixth.status).toBe(429);
+      expect(((await sixth.json()) as any).error.code).toBe('TOO_MANY_STREAMS');
+      open.pop()!.close(); // one closes: a place is free again
+      const again = await waitFor(
+        async () => {
+          const attempt = subscribeSse(streamUrl, { authorization: `Bearer ${someone}` });
+          return (await attempt.opened.then(() => true).catch(() => false)) ? attempt : undefined;
+        },
+        5_000,
+        () => 'a free place after a stream closed',
+      );
+      again.close();
+    } finally {
+      for (const s of open) s.close();
+    }
+  });
+
   it('resumes a live stream from Last-Event-ID with what the client missed, and asks for a resync when it cannot', async () => {
     // A patient of its own: earlier tests may have left this file's patient at the live-reservation limit.
     const patientToken = await devToken('patient', `patient-${randomUUID()}`);

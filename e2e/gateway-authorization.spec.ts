@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { devToken, waitFor } from '@bp/testing';
+import { devToken, localEnv, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -258,4 +258,10 @@ describe('gateway authorization matrix', () => {
       expect(booking.status).toBe(400);
     }
   }, 60_000);
+
+  it('serves nothing under /internal on its public port, however the path is spelt, even with the internal token', async () => {
+    const internal = { 'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '', 'x-actor-type': 'admin', 'x-actor-id': 'admin-1' };
+    for (const path of ['/internal/feature-flags', '/%69nternal/feature-flags', '/internal/bookings/health', '//internal/feature-flags'])
+      expect({ path, status: (await call('admin', 'GET', path, undefined, internal)).status }).toEqual({ path, status: 404 });
+  });
 });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { type ProbedRecord, localEnv, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
+import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -21,7 +22,15 @@ describe('payment sequences on a stateful Stripe', () => {
     stripeBase = new URL(await fake.start());
     platform = await startPlatform(['payment-svc'], {
       portOffset: 140,
-      env: { 'payment-svc': { STRIPE_API_BASE: stripeBase.origin, PAYMENT_SWEEP_INTERVAL_MS: '300', PAYMENT_RECONCILE_INTERVAL_MS: '300' } },
+      env: {
+        'payment-svc': {
+          STRIPE_API_BASE: stripeBase.origin,
+          PAYMENT_SWEEP_INTERVAL_MS: '300',
+          PAYMENT_RECONCILE_INTERVAL_MS: '300',
+          STRIPE_EVENT_MAX_ATTEMPTS: '3',
+          STRIPE_EVENT_RETRY_BASE_MS: '50',
+        },
+      },
     });
     events = await probeTopic(Topics.paymentEvents, kafka);
     await producer.connect();
@@ -228,4 +237,43 @@ describe('payment sequences on a stateful Stripe', () => {
       fake.requests.filter((r) => r.path.endsWith('/capture') && r.idempotencyKey?.startsWith(`booking:${bookingId}:`)).map((r) => r.idempotencyKey),
     ).toEqual([`booking:${bookingId}:capture:1`, `booking:${bookingId}:capture:2`]);
   }, 40_000);
+
+  it('applies each Stripe event on its own: one that keeps failing is parked and counted while the others go on, and can be redriven', async () => {
+    const admin = { 'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '', 'x-actor-type': 'admin', 'x-actor-id': 'admin-ops' };
+    const [poisoned, other] = [`b-${randomUUID()}`, `b-${randomUUID()}`];
+    for (const bookingId of [poisoned, other]) await hold(bookingId);
+    const [held, otherHeld] = await Promise.all([eventFor(poisoned, 'PaymentHoldPlaced'), eventFor(other, 'PaymentHoldPlaced')]);
+    // A refund of a payment that was never captured cannot be applied, however often it is tried.
+    const poison = stripeEvent('charge.refunded', { id: 'ch_poison', object: 'charge', amount_refunded: 10_000, metadata: { bookingId: poisoned } });
+    const cancelledLater = stripeEvent('payment_intent.canceled', {
+      id: held.payload.paymentIntentId,
+      object: 'payment_intent',
+      metadata: { bookingId: poisoned },
+    });
+    const cancelledOther = stripeEvent('payment_intent.canceled', {
+      id: otherHeld.payload.paymentIntentId,
+      object: 'payment_intent',
+      metadata: { bookingId: other },
+    });
+    for (const event of [poison, cancelledLater, cancelledOther]) expect((await sendStripeWebhook(platform.url('payment-svc'), event)).status).toBe(200);
+
+    // Another payment's event goes on at once; the same payment's later event waits until the poison is parked.
+    await eventFor(other, 'PaymentHoldReleased');
+    const parked = await waitFor(
+      async () => {
+        const answer = await fetch(`${platform.url('payment-svc')}/internal/stripe-events/parked`, { headers: admin });
+        return ((await answer.json()) as { data: Array<{ id: string; attempts: number; lastError: string }> }).data.find((e) => e.id === poison.id);
+      },
+      20_000,
+      () => 'the poison event to be parked',
+    );
+    expect(parked).toMatchObject({ attempts: 3, lastError: expect.stringContaining('refund') });
+    await eventFor(poisoned, 'PaymentHoldReleased');
+    const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
+    expect(metrics).toMatch(/^booking_payment_webhook_events_parked_total\{[^}]*type="charge.refunded"[^}]*\} [1-9]/m);
+
+    const redrive = (id: string) => fetch(`${platform.url('payment-svc')}/internal/stripe-events/${id}/redrive`, { method: 'POST', headers: admin });
+    expect((await redrive(poison.id)).status).toBe(200);
+    expect((await redrive('evt_unknown')).status).toBe(404);
+  }, 60_000);
 });

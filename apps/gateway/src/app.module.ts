@@ -4,6 +4,7 @@ import { MessagingModule } from '@bp/messaging';
 import { InternalHttpClient, PlatformModule } from '@bp/platform';
 import { AdminBookingCalendarController } from './admin/admin-booking-calendar.controller.js';
 import { AdminBookingsController } from './admin/admin-bookings.controller.js';
+import { AdminPaymentsController } from './admin/admin-payments.controller.js';
 import { BookingHealthSources } from './admin/booking-health.sources.js';
 import { FeatureFlagsAdminController } from './admin/feature-flags.controller.js';
 import { JwtAuthGuard } from './auth/jwt-auth.guard.js';
@@ -32,7 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(config),
-        MessagingModule.forRoot({ inbox: 'none', groupId: `gateway-live-${config.GATEWAY_INSTANCE_ID}` }),
+        MessagingModule.forRoot({ inbox: 'none', groupId: `gateway-live-${config.GATEWAY_INSTANCE_ID}`, internalRoutes: false }),
         RateLimitModule,
       ],
       controllers: [
@@ -42,6 +43,7 @@ export class AppModule {
         ProvidersController,
         ProviderCalendarController,
         AdminBookingsController,
+        AdminPaymentsController,
         AdminBookingCalendarController,
         FeatureFlagsAdminController,
         NotificationPreferencesController,

@@ -7,6 +7,11 @@ export interface MessagingOptions {
   /** Overrides the consumer group derived from config (the gateway gives each replica its own). */
   groupId?: string;
   extraTopics?: Topic[];
+  /**
+   * Serves GET /internal/feature-flags (what this replica sees) on the service's port; false for the
+   * gateway, whose port is public: nothing under /internal is ever reachable there.
+   */
+  internalRoutes?: boolean;
 }
 
 export interface ConsumerOptions {

@@ -44,7 +44,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
-      controllers: [FeatureFlagsController],
+      controllers: options.internalRoutes === false ? [] : [FeatureFlagsController],
       providers: [
         KafkaClient,
         KafkaProducer,

@@ -6,4 +6,6 @@ export interface AuthenticatedUser {
   role: Role;
   /** The token's `name` claim (OIDC), when the identity provider gives one: shown to the other party, never logged. */
   name?: string;
+  /** When the token expires (epoch ms): a live stream opened with it ends then. */
+  expiresAt?: number;
 }

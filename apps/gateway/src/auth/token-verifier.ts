@@ -37,7 +37,7 @@ export class TokenVerifier {
       const role = payload['role'];
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) throw new Error('missing sub or role');
       const name = typeof payload['name'] === 'string' ? payload['name'].trim().slice(0, 100) : '';
-      return { id: payload.sub, role: role as Role, ...(name ? { name } : {}) };
+      return { id: payload.sub, role: role as Role, ...(name ? { name } : {}), ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
     } catch {
       throw new ApiError(401, 'UNAUTHENTICATED', 'The bearer token is invalid or expired');
     }

@@ -44,6 +44,12 @@ export class GatewayConfig extends ServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   SCHEDULER_SVC_URL = 'http://127.0.0.1:3005';
 
+  /** /health/booking is computed at most this often; callers in between get the last answer. */
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  HEALTH_BOOKING_CACHE_MS: number = 10_000;
+
   /** /health/booking warns (degraded) at this many requests waiting for providers (the spec: 100). */
   @IsInt()
   @Min(1)
@@ -90,6 +96,12 @@ export class GatewayConfig extends ServiceConfig {
   @IsInt()
   @Min(1000)
   SSE_HEARTBEAT_MS: number = 15000;
+
+  /** Live streams one user may hold open on this replica at once; another is refused 429 TOO_MANY_STREAMS. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  SSE_MAX_STREAMS_PER_USER: number = 5;
 
   /** Each replica consumes the live stream in its own consumer group, so every replica sees every event. */
   @IsString()

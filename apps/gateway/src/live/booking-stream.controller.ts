@@ -1,6 +1,7 @@
 import { Controller, Headers, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { EMPTY, concat, filter, interval, map, merge, type Observable, of, takeUntil } from 'rxjs';
+import { EMPTY, NEVER, concat, filter, finalize, interval, map, merge, type Observable, of, takeUntil, timer } from 'rxjs';
+import { ApiError } from '@bp/platform';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { GatewayConfig } from '../config/gateway.config.js';
 import { BookingStreamHub } from './booking-stream.hub.js';
@@ -32,6 +33,9 @@ export class BookingStreamController {
   @ApiResponse({ status: 401, description: 'No valid bearer token', schema: { $ref: '#/components/schemas/ErrorEnvelope' } })
   events(@Req() request: AuthenticatedRequest, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
     const user = request.user;
+    const release = this.hub.open(`${user.role}:${user.id}`, this.config.SSE_MAX_STREAMS_PER_USER);
+    if (!release)
+      throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${this.config.SSE_MAX_STREAMS_PER_USER} live streams at once; close another first`, undefined, 5);
     const stream = this.hub.stream(lastEventId);
     const updates = stream.updates.pipe(
       filter((update) => isVisibleTo(update, user)),
@@ -43,7 +47,10 @@ export class BookingStreamController {
         ? of<MessageEvent>({ type: 'resync', data: { lastEventId, reason: 'Last-Event-ID is older than this stream keeps' } })
         : EMPTY;
     const heartbeats = interval(this.config.SSE_HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
+    // The token's expiry ends the stream with a last event saying so: the client reconnects with a fresh token.
+    const expiry = user.expiresAt === undefined ? NEVER : timer(Math.max(0, user.expiresAt - Date.now()));
+    const expired = of<MessageEvent>({ type: 'token-expired', data: { reason: 'The token expired; reconnect with a fresh one' } });
     // A closing replica ends the stream; the client reconnects (to any replica) with Last-Event-ID.
-    return concat(resync, merge(updates, heartbeats)).pipe(takeUntil(this.hub.shuttingDown()));
+    return concat(concat(resync, merge(updates, heartbeats)).pipe(takeUntil(expiry)), expired).pipe(takeUntil(this.hub.shuttingDown()), finalize(release));
   }
 }

@@ -19,6 +19,22 @@ export class BookingStreamHub implements BeforeApplicationShutdown {
   private readonly updates = new Subject<BookingUpdate>();
   private readonly closing = new Subject<void>();
   private readonly recent: BookingUpdate[] = [];
+  private readonly openByUser = new Map<string, number>();
+
+  /** Counts a stream of this user as open, unless they already hold `max`; the returned release undoes it once. */
+  open(userKey: string, max: number): (() => void) | undefined {
+    const open = this.openByUser.get(userKey) ?? 0;
+    if (open >= max) return undefined;
+    this.openByUser.set(userKey, open + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.openByUser.get(userKey) ?? 1) - 1;
+      if (left > 0) this.openByUser.set(userKey, left);
+      else this.openByUser.delete(userKey);
+    };
+  }
 
   publish(update: BookingUpdate): void {
     this.recent.push(update);

@@ -50,4 +50,11 @@ describe('live booking updates', () => {
         reason: 'payment_action_required',
       });
   });
+
+  it('do not tell a provider who holds a mere reservation', () => {
+    const seen = asSeenBy(update, { id: 'provider-x', role: 'provider' });
+    expect(seen.payload).toEqual({ reservationId: 'r1', providerId: 'provider-x' });
+    expect(seen).not.toHaveProperty('patientId');
+    expect(asSeenBy(update, { id: 'patient-a', role: 'patient' }).payload).toMatchObject({ patientId: 'patient-a' });
+  });
 });

@@ -25,10 +25,20 @@ export function toBookingUpdate(message: InboundMessage): BookingUpdate {
   };
 }
 
-/** What `user` receives of an update: the payment's authentication secret goes to the booking's patient only. */
+/**
+ * What `user` receives of an update: the payment's authentication secret goes to the booking's
+ * patient only, and a provider does not learn who holds a mere reservation (a patient becomes known
+ * to the provider when they book).
+ */
 export function asSeenBy(update: BookingUpdate, user: AuthenticatedUser): BookingUpdate {
-  const { paymentAction: _secret, ...payload } = update.payload as { paymentAction?: unknown };
-  return user.role === 'patient' && update.patientId === user.id ? update : { ...update, payload };
+  if (user.role === 'patient' && update.patientId === user.id) return update;
+  const { paymentAction: _secret, ...payload } = update.payload as { paymentAction?: unknown; patientId?: unknown };
+  if (user.role === 'provider' && update.type === 'SlotReserved') {
+    const { patientId: _who, ...anonymous } = payload as { patientId?: unknown };
+    const { patientId: _id, ...rest } = update;
+    return { ...rest, payload: anonymous };
+  }
+  return { ...update, payload };
 }
 
 /** A patient sees updates to their own bookings, a provider to bookings with them, an admin everything. */

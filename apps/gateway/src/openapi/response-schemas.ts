@@ -373,6 +373,15 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       },
     },
   },
+  ParkedStripeEvents: {
+    type: 'array',
+    items: {
+      type: 'object',
+      required: ['id', 'type'],
+      properties: { id: string, type: string, created: dateTime, receivedAt: dateTime, attempts: integer, lastError: string },
+    },
+  },
+  StripeEventRedrive: { type: 'object', required: ['id', 'redriven'], properties: { id: string, redriven: { type: 'boolean' } } },
   CardSetup: {
     type: 'object',
     required: ['setupIntentId', 'clientSecret', 'customerId'],

@@ -26,6 +26,18 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @IsString()
   STRIPE_TEST_PAYMENT_METHOD?: string;
 
+  /** How often a Stripe event whose processing fails is tried before it is parked for an admin (booking_payment_webhook_events_parked_total). */
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  STRIPE_EVENT_MAX_ATTEMPTS: number = 8;
+
+  /** The first retry's delay after a failed Stripe event; each next one doubles, up to 5 minutes. */
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  STRIPE_EVENT_RETRY_BASE_MS: number = 2_000;
+
   /** How often deferred captures and interrupted refunds are swept (both small sets: flags set only while there is work). */
   @IsInt()
   @Min(100)

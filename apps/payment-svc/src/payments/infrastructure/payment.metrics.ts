@@ -17,6 +17,10 @@ export const paymentMetrics = {
   disputesOpened: () => counter('booking_payment_disputes_opened_total', 'Charges the cardholder disputed, by Stripe reason', ['reason']),
   disputesClosed: () => counter('booking_payment_disputes_closed_total', 'Disputes closed, by outcome (won, lost)', ['outcome']),
   disputesOpen: () => gauge('booking_payment_disputes_open', 'Payments with a dispute still open (refunds refused, unsent payouts withheld)'),
+  webhookEventsParked: () =>
+    counter('booking_payment_webhook_events_parked_total', 'Stripe events given up after repeated processing failures (parked for an admin), by event type', [
+      'type',
+    ]),
   payoutsDue: () =>
     gauge('booking_payment_payouts_due', 'Captured payments whose provider payout is not settled yet (no Connect account, or a failed transfer)'),
 };

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PaymentConfig } from '../../config/payment.config.js';
 import { paymentEvents } from '../../payments/application/payment-events.js';
 import * as disputes from '../../payments/domain/dispute.js';
 import * as payments from '../../payments/domain/payment.js';
@@ -7,6 +8,12 @@ import { PaymentRepository } from '../../payments/infrastructure/payment.reposit
 import { type StoredStripeEvent, StripeEventStore } from '../infrastructure/stripe-event.store.js';
 
 const SWEEP_MS = 2_000;
+const MAX_RETRY_DELAY_MS = 5 * 60_000;
+
+/** Which payment an event is about, so its events stay in order: our booking id, else its PaymentIntent. */
+function paymentKeyOf(object: StripeObject): string | undefined {
+  return object.metadata?.bookingId ?? object.payment_intent ?? (object.id?.startsWith('pi_') ? object.id : undefined);
+}
 /** Left for a later pass: our own refund is in flight, and its record will account for what this event reports. */
 const WAIT = 'wait';
 
@@ -46,6 +53,7 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
   constructor(
     private readonly store: StripeEventStore,
     private readonly payments: PaymentRepository,
+    private readonly config: PaymentConfig,
   ) {}
 
   onModuleInit(): void {
@@ -59,11 +67,46 @@ export class StripeEventProcessor implements OnModuleInit, OnApplicationShutdown
       .finally(() => (this.running = undefined));
   }
 
-  async processPending(): Promise<void> {
+  /**
+   * One pass over the waiting events, oldest first, each on its own: one that throws is retried with a
+   * growing delay and, after STRIPE_EVENT_MAX_ATTEMPTS, parked for an admin (counted, alerted), while
+   * the events behind it go on. Later events of the same payment wait behind a failing one, so a
+   * payment's events are still applied in order.
+   */
+  async processPending(now: Date = new Date()): Promise<void> {
+    const blocked = new Set<string>();
     for (const event of await this.store.unprocessed()) {
-      const outcome = await this.apply(event);
-      if (outcome !== WAIT) await this.store.markProcessed(event._id, outcome);
+      const key = paymentKeyOf(event.object as StripeObject) ?? event._id;
+      if (blocked.has(key) || (event.retryAt && event.retryAt.getTime() > now.getTime())) {
+        blocked.add(key);
+        continue;
+      }
+      try {
+        const outcome = await this.apply(event);
+        if (outcome !== WAIT) await this.store.markProcessed(event._id, outcome);
+      } catch (error) {
+        blocked.add(key);
+        await this.failed(event, (error as Error).message ?? String(error), now);
+      }
     }
+  }
+
+  private async failed(event: StoredStripeEvent, message: string, now: Date): Promise<void> {
+    const attempts = (event.attempts ?? 0) + 1;
+    if (attempts >= this.config.STRIPE_EVENT_MAX_ATTEMPTS) {
+      await this.store.park(event._id, attempts, message);
+      paymentMetrics.webhookEventsParked().inc({ type: event.type });
+      this.logger.error({
+        message: 'stripe event parked after repeated failures; redrive it once fixed',
+        eventId: event._id,
+        type: event.type,
+        error: message,
+      });
+      return;
+    }
+    const delay = Math.min(this.config.STRIPE_EVENT_RETRY_BASE_MS * 2 ** (attempts - 1), MAX_RETRY_DELAY_MS);
+    await this.store.markFailed(event._id, attempts, message, new Date(now.getTime() + delay));
+    this.logger.warn({ message: 'stripe event failed; will retry', eventId: event._id, type: event.type, attempts, error: message });
   }
 
   private async apply(event: StoredStripeEvent): Promise<string> {

@@ -12,6 +12,12 @@ export interface StoredStripeEvent {
   outcome?: string;
   /** Set while the event waits to be processed: the processor's filter, an equality the database answers from its index. */
   pending?: true;
+  /** Failed processing attempts so far, the last error, and when the next may run. */
+  attempts?: number;
+  lastError?: string;
+  retryAt?: Date;
+  /** Set when processing failed STRIPE_EVENT_MAX_ATTEMPTS times: left for an admin (redrive), no longer tried. */
+  parked?: true;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -26,6 +32,7 @@ export class StripeEventStore implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     this.events = this.connection.collection<StoredStripeEvent>('stripe_events');
     await this.events.createIndex({ pending: 1 }, { sparse: true });
+    await this.events.createIndex({ parked: 1 }, { sparse: true });
   }
 
   /** False when this event id was stored before (a duplicate delivery). */
@@ -44,7 +51,33 @@ export class StripeEventStore implements OnModuleInit {
   }
 
   async markProcessed(id: string, outcome: string): Promise<void> {
-    await this.events.updateOne({ _id: id }, { $set: { processedAt: new Date(), outcome }, $unset: { pending: 1 } });
+    await this.events.updateOne({ _id: id }, { $set: { processedAt: new Date(), outcome }, $unset: { pending: 1, retryAt: 1 } });
+  }
+
+  /** A failed attempt: tried again at `retryAt`. */
+  async markFailed(id: string, attempts: number, error: string, retryAt: Date): Promise<void> {
+    await this.events.updateOne({ _id: id }, { $set: { attempts, lastError: error, retryAt } });
+  }
+
+  /** Given up after its attempts: out of the processor's way, kept for an admin to look at and redrive. */
+  async park(id: string, attempts: number, error: string): Promise<void> {
+    await this.events.updateOne(
+      { _id: id },
+      { $set: { attempts, lastError: error, parked: true, outcome: `parked: ${error}` }, $unset: { pending: 1, retryAt: 1 } },
+    );
+  }
+
+  parkedEvents(limit = 100): Promise<StoredStripeEvent[]> {
+    return this.events.find({ parked: true }).limit(limit).toArray();
+  }
+
+  /** Puts a parked event back in line, its attempts counted afresh; false when there is no such parked event. */
+  async redrive(id: string): Promise<boolean> {
+    const result = await this.events.updateOne(
+      { _id: id, parked: true },
+      { $set: { pending: true, attempts: 0 }, $unset: { parked: 1, retryAt: 1, outcome: 1 } },
+    );
+    return result.modifiedCount === 1;
   }
 
   find(id: string): Promise<StoredStripeEvent | null> {
