@@ -282,8 +282,12 @@ describe('default values', () => {
     return env;
   }
 
-  it.each(apps)('gives $name settings its own config class accepts', ({ name }) => {
+  it.each(apps)('gives $name settings its own config class accepts, in the image’s production mode too (development secrets allowed)', ({ name }) => {
     expect(() => loadConfig(name, configClasses[name]!, environment(name))).not.toThrow();
+    expect(environment(name)['ALLOW_DEVELOPMENT_SECRETS']).toBe('true');
+    expect(() => loadConfig(name, configClasses[name]!, { ...environment(name), NODE_ENV: 'production' })).not.toThrow();
+    const { ALLOW_DEVELOPMENT_SECRETS: _allowed, ...strict } = environment(name);
+    expect(() => loadConfig(name, configClasses[name]!, { ...strict, NODE_ENV: 'production' })).toThrow(/a development value, refused in production/);
   });
 
   it('gives the migration jobs a hook copy of the Secret, created before them', () => {
@@ -392,6 +396,12 @@ describe('values.schema.json', () => {
     ['a queue wait beyond its bound', ['--set', 'config.HTTP_MAX_QUEUE_WAIT_MS=60000'], "'/config/HTTP_MAX_QUEUE_WAIT_MS': maximum"],
   ])('refuses %s', async (_label, args, message) => {
     expect(await renderError(args)).toContain(message);
+  });
+
+  it('refuses to render without an existing Secret unless development values are allowed, and never allows them with one', async () => {
+    expect(await renderError(['--set', 'secrets.allowDevelopmentValues=false'])).toContain('secrets.existingSecret is required');
+    const withSecret = await render(['--set', 'secrets.existingSecret=platform']);
+    for (const map of withSecret.all('ConfigMap')) expect(map.data ?? {}).not.toHaveProperty('ALLOW_DEVELOPMENT_SECRETS');
   });
 
   it('refuses to render without a secret a service requires (unless existingSecret is set)', async () => {

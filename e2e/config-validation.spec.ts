@@ -39,4 +39,19 @@ describe('boot-time configuration validation', () => {
     expect(result.stderr).toMatch(/- OUTBOX_MAX_LAG_SECONDS: /);
     expect(result.stderr).not.toMatch(/- KAFKA_BROKERS: /);
   });
+
+  it('refuses, in production, the development secrets this repository ships, naming them only', () => {
+    const env = {
+      PATH: process.env['PATH'],
+      NODE_ENV: 'production',
+      KAFKA_BROKERS: '127.0.0.1:9',
+      INTERNAL_API_TOKEN: 'local-development-internal-token',
+      JWT_SECRET: 'local-development-jwt-secret-not-for-production',
+    };
+    const result = spawnSync(process.execPath, [join(workspaceRoot, 'dist/apps/gateway/src/main.js')], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('- INTERNAL_API_TOKEN: a development value, refused in production');
+    expect(result.stderr).toContain('- JWT_SECRET: a development value, refused in production');
+    expect(result.stderr).not.toContain('local-development');
+  });
 });

@@ -205,6 +205,7 @@ describe('booking-svc provider profiles', () => {
     expect(status).toBe(200);
     expect(body.data).toEqual({
       id,
+      displayName: null,
       timezone: 'America/Denver',
       mode: 'request',
       bookable: true,

@@ -1,6 +1,7 @@
 export * from './bootstrap/run-service.js';
 export * from './config/load-config.js';
 export * from './config/service.config.js';
+export * from './config/secret.js';
 export * from './concurrency/keyed-batches.js';
 export * from './concurrency/recent-map.js';
 export * from './context/request-context.js';

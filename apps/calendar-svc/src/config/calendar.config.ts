@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig } from '@bp/platform';
+import { DatabaseServiceConfig, Secret } from '@bp/platform';
 
 const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
@@ -9,6 +9,7 @@ export class CalendarConfig extends DatabaseServiceConfig {
 
   /** AES-256-GCM key for OAuth tokens at rest: 32 bytes, base64. Never logged. */
   @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'CALENDAR_TOKEN_KEY must be 32 bytes, base64-encoded' })
+  @Secret({ minLength: 44 })
   CALENDAR_TOKEN_KEY: string;
 
   /** The key before the last rotation: tokens it sealed still open, and are sealed again with the current key when refreshed. */
@@ -27,6 +28,7 @@ export class CalendarConfig extends DatabaseServiceConfig {
 
   @IsOptional()
   @IsString()
+  @Secret({ optional: true, minLength: 16 })
   GOOGLE_CLIENT_SECRET?: string;
 
   @IsUrl(url)
@@ -49,6 +51,7 @@ export class CalendarConfig extends DatabaseServiceConfig {
 
   @IsOptional()
   @IsString()
+  @Secret({ optional: true, minLength: 16 })
   MICROSOFT_CLIENT_SECRET?: string;
 
   /** The authority's OAuth 2.0 base (`/authorize` and `/token` are appended). */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
-import { ServiceConfig } from '@bp/platform';
+import { Secret, ServiceConfig } from '@bp/platform';
 
 /** Room between a service's queue bound and the gateway's deadline for the refusal to travel back. */
 const SHED_ANSWER_MARGIN_MS = 1000;
@@ -83,6 +83,7 @@ export class GatewayConfig extends ServiceConfig {
   @ValidateIf((config: GatewayConfig) => !config.JWT_JWKS_URL)
   @IsString()
   @MinLength(32)
+  @Secret({ optional: true })
   JWT_SECRET: string;
 
   @IsOptional()

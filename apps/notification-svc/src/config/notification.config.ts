@@ -1,5 +1,5 @@
 import { IsEmail, IsInt, IsJSON, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig } from '@bp/platform';
+import { DatabaseServiceConfig, Secret } from '@bp/platform';
 
 export class NotificationConfig extends DatabaseServiceConfig {
   override PORT = 3004;
@@ -47,6 +47,7 @@ export class NotificationConfig extends DatabaseServiceConfig {
   /** Twilio auth token. A secret. */
   @IsOptional()
   @IsString()
+  @Secret({ optional: true })
   TWILIO_AUTH_TOKEN?: string;
 
   /** The sender: an E.164 number, or a Messaging Service SID (MG…). */

@@ -1,5 +1,5 @@
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig } from '@bp/platform';
+import { DatabaseServiceConfig, Secret } from '@bp/platform';
 
 export class PaymentConfig extends DatabaseServiceConfig {
   override PORT = 3002;
@@ -7,10 +7,12 @@ export class PaymentConfig extends DatabaseServiceConfig {
 
   /** Stripe secret key (sk_live_… in production, sk_test_… elsewhere). Never logged. */
   @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe secret or restricted key' })
+  @Secret()
   STRIPE_SECRET_KEY: string;
 
   /** Signing secret of the webhook endpoint (whsec_…). */
   @Matches(/^whsec_[A-Za-z0-9]+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_…)' })
+  @Secret({ minLength: 24 })
   STRIPE_WEBHOOK_SECRET: string;
 
   /** Where the Stripe SDK sends requests: unset for Stripe itself; stripe-mock or a local fake in development and tests. */

@@ -81,6 +81,7 @@ dropped so the service's default applies. (dict "root" $ "service" name)
 {{- range $key, $value := $root.Values.config }}{{ $_ := set $env $key (toString $value) }}{{ end -}}
 {{- $_ := set $env "PORT" (toString $svc.port) -}}
 {{- $_ := set $env "KAFKA_BROKERS" $root.Values.kafka.brokers -}}
+{{- if and (not $root.Values.secrets.existingSecret) $root.Values.secrets.allowDevelopmentValues }}{{ $_ := set $env "ALLOW_DEVELOPMENT_SECRETS" "true" }}{{ end -}}
 {{- if has "MONGO_URL" $svc.secretEnv }}{{ $_ := set $env "MONGO_DB" (include "bp.database" .service) }}{{ end -}}
 {{- range $name := $svc.calls }}
 {{- $other := index $root.Values.services $name }}

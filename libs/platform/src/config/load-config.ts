@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { developmentSecretsAllowed, productionSecretProblems } from './secret.js';
 
 export class ConfigValidationError extends Error {
   constructor(
@@ -27,6 +28,7 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 export function loadConfig<T extends object>(service: string, configClass: new () => T, env: NodeJS.ProcessEnv = process.env): T {
   const config = plainToInstance(configClass, { ...env }, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: false, forbidUnknownValues: true, validationError: { target: false, value: false } });
-  if (errors.length > 0) throw new ConfigValidationError(service, flatten(errors));
+  const problems = [...flatten(errors), ...(developmentSecretsAllowed(env) ? [] : productionSecretProblems(config))];
+  if (problems.length > 0) throw new ConfigValidationError(service, problems);
   return config;
 }

@@ -1,4 +1,5 @@
 import { Transform } from 'class-transformer';
+import { Secret } from './secret.js';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 /**
@@ -97,6 +98,7 @@ export class ServiceConfig {
   /** Shared secret on internal service-to-service calls (gateway → services). */
   @IsString()
   @MinLength(16)
+  @Secret()
   INTERNAL_API_TOKEN: string;
 
   /** Grace period for in-flight work on SIGTERM before the process exits anyway. */
