@@ -7,14 +7,18 @@ import { type AuthenticatedUser, ROLES, type Role } from './authenticated-user.j
 /**
  * Verifies bearer tokens: asymmetric (RS256/ES256) against the identity provider's JWKS when
  * JWT_JWKS_URL is set (keys fetched and cached by jose, refreshed on an unknown key id), otherwise
- * HS256 with JWT_SECRET. A token must carry `sub` and a `role` of patient, provider or admin.
+ * HS256 with JWT_SECRET. A token must carry `sub`, `exp` and a `role` among JWT_GRANTABLE_ROLES;
+ * `iss` and `aud` are checked when configured (required in production), clocks may differ by
+ * JWT_CLOCK_TOLERANCE_SECONDS.
  */
 @Injectable()
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
   private readonly algorithms: string[];
+  private readonly grantable: ReadonlySet<Role>;
 
   constructor(private readonly config: GatewayConfig) {
+    this.grantable = new Set(config.JWT_GRANTABLE_ROLES.split(',') as Role[]);
     if (config.JWT_JWKS_URL) {
       this.key = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
       this.algorithms = ['RS256', 'ES256'];
@@ -30,12 +34,15 @@ export class TokenVerifier {
     try {
       const options = {
         algorithms: this.algorithms,
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: this.config.JWT_CLOCK_TOLERANCE_SECONDS,
         ...(this.config.JWT_ISSUER ? { issuer: this.config.JWT_ISSUER } : {}),
         ...(this.config.JWT_AUDIENCE ? { audience: this.config.JWT_AUDIENCE } : {}),
       };
       const { payload } = this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options); // two overloads of jose
       const role = payload['role'];
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) throw new Error('missing sub or role');
+      if (!this.grantable.has(role as Role)) throw new Error('a role this issuer may not grant');
       const name = typeof payload['name'] === 'string' ? payload['name'].trim().slice(0, 100) : '';
       return { id: payload.sub, role: role as Role, ...(name ? { name } : {}), ...(typeof payload.exp === 'number' ? { expiresAt: payload.exp * 1000 } : {}) };
     } catch {

@@ -45,4 +45,19 @@ describe('GatewayConfig', () => {
       'RATE_LIMIT_REDIS_TIMEOUT_MS',
     ]);
   });
+
+  it('requires, in production, the tokens’ issuer and audience, strong secrets, and a JWKS only over https', () => {
+    const production = {
+      NODE_ENV: 'production',
+      INTERNAL_API_TOKEN: 'kP3vX9qLm2Zt7Rw4Yb8Nc6Hd1Jf5Gs0A',
+      JWT_SECRET: 'Qw8eR4tY2uI6oP0aS9dF3gH7jK1lZ5xC',
+    };
+    expect(problemsOf(production).sort()).toEqual(['JWT_AUDIENCE: required in production', 'JWT_ISSUER: required in production']);
+    const complete = { ...production, JWT_ISSUER: 'https://id.example.health/', JWT_AUDIENCE: 'booking-platform-api' };
+    expect(problemsOf(complete)).toEqual([]);
+    expect(problemsOf({ ...complete, JWT_JWKS_URL: 'http://id.example.health/jwks.json' })).toEqual(['JWT_JWKS_URL: must be an https URL in production']);
+    expect(problemsOf({ ...complete, JWT_JWKS_URL: 'https://id.example.health/jwks.json' })).toEqual([]);
+    expect(problemsOf({ JWT_JWKS_URL: 'http://127.0.0.1:9999/jwks.json' })).toEqual([]); // outside production: a local identity provider
+    expect(problemsOf({ JWT_GRANTABLE_ROLES: 'patient,superuser' })).toEqual([expect.stringMatching(/^JWT_GRANTABLE_ROLES: /)]);
+  });
 });

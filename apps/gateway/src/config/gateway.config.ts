@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
-import { Secret, ServiceConfig } from '@bp/platform';
+import { RequiredInProduction, Secret, ServiceConfig } from '@bp/platform';
 
 /** Room between a service's queue bound and the gateway's deadline for the refusal to travel back. */
 const SHED_ANSWER_MARGIN_MS = 1000;
@@ -78,6 +78,7 @@ export class GatewayConfig extends ServiceConfig {
    */
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @RequiredInProduction({ https: true, optional: true }) // keys fetched over plain http could be swapped
   JWT_JWKS_URL?: string;
 
   @ValidateIf((config: GatewayConfig) => !config.JWT_JWKS_URL)
@@ -86,13 +87,27 @@ export class GatewayConfig extends ServiceConfig {
   @Secret({ optional: true })
   JWT_SECRET: string;
 
+  /** The `iss` every token must carry; required in production. */
   @IsOptional()
   @IsString()
+  @RequiredInProduction()
   JWT_ISSUER?: string;
 
+  /** The `aud` every token must carry (this API); required in production. */
   @IsOptional()
   @IsString()
+  @RequiredInProduction()
   JWT_AUDIENCE?: string;
+
+  /** How far a token's `exp`, `nbf` and `iat` may be off from this clock. */
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  JWT_CLOCK_TOLERANCE_SECONDS: number = 30;
+
+  /** The roles tokens of this issuer may grant (comma-separated); a token with another role is refused. */
+  @Matches(/^(patient|provider|admin)(,(patient|provider|admin))*$/, { message: 'JWT_GRANTABLE_ROLES lists roles among patient, provider, admin' })
+  JWT_GRANTABLE_ROLES: string = 'patient,provider,admin';
 
   @IsInt()
   @Min(1000)

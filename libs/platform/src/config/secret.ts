@@ -7,6 +7,15 @@ import 'reflect-metadata';
  * token with them. ALLOW_DEVELOPMENT_SECRETS=true lifts the check for a local cluster or compose run.
  */
 const SECRETS = Symbol('secrets');
+const PRODUCTION_SETTINGS = Symbol('productionSettings');
+
+/** A setting production must have (an issuer, an audience); with `https`, only as an https URL; with `optional`, only checked when set. */
+export function RequiredInProduction(rule: { https?: boolean; optional?: boolean } = {}): PropertyDecorator {
+  return (target, property) => {
+    const rules: Map<string, { https?: boolean; optional?: boolean }> = Reflect.getMetadata(PRODUCTION_SETTINGS, target) ?? new Map();
+    Reflect.defineMetadata(PRODUCTION_SETTINGS, new Map([...rules, [String(property), rule]]), target);
+  };
+}
 
 export interface SecretRule {
   /** Shortest value accepted in production (default 32). */
@@ -40,10 +49,17 @@ function bitsPerCharacter(value: string): number {
   return [...counts.values()].reduce((bits, n) => bits - (n / value.length) * Math.log2(n / value.length), 0);
 }
 
-/** What is wrong with the config's secrets for production; names only, never values. */
+/** What is wrong with the config's secrets and required settings for production; names only, never values. */
 export function productionSecretProblems(config: object): string[] {
   const rules: Map<string, SecretRule> = Reflect.getMetadata(SECRETS, Object.getPrototypeOf(config)) ?? new Map();
+  const settings: Map<string, { https?: boolean; optional?: boolean }> = Reflect.getMetadata(PRODUCTION_SETTINGS, Object.getPrototypeOf(config)) ?? new Map();
   const problems: string[] = [];
+  for (const [name, rule] of settings) {
+    const value = (config as Record<string, unknown>)[name];
+    if (value === undefined || value === null || value === '') {
+      if (!rule.optional) problems.push(`${name}: required in production`);
+    } else if (rule.https && !String(value).startsWith('https://')) problems.push(`${name}: must be an https URL in production`);
+  }
   for (const [name, rule] of rules) {
     const value = (config as Record<string, unknown>)[name];
     if (value === undefined || value === null || value === '') {
