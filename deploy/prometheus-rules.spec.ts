@@ -68,6 +68,7 @@ describe('Prometheus alert rules', () => {
         'PaymentHoldsActiveAmountHigh',
         'PaymentHoldsExpiringSoon',
         'PaymentWebhookEventsParked',
+        'ServiceDependencyDegraded',
         'SlotConversionLow',
       ].sort(),
     );

@@ -28,7 +28,7 @@ async function health(service: RunningService, probe: 'live' | 'ready') {
  * A Kafka broker of its own (another INFRA_HOME and ports, started by the same scripts/infra), so
  * stopping it does not disturb the shared one the other tests use.
  */
-describe('readiness follows Kafka; liveness does not', () => {
+describe('a Kafka outage degrades a service without taking it out of service', () => {
   const suffix = uniqueSuffix();
   const home = join(tmpdir(), `bp-kafka-${suffix}`);
   let kafkaEnv: NodeJS.ProcessEnv;
@@ -67,29 +67,32 @@ describe('readiness follows Kafka; liveness does not', () => {
     rmSync(home, { recursive: true, force: true });
   }, 60_000);
 
-  it('is ready with Kafka up, not ready while Kafka is down (live throughout), and ready again when Kafka returns', async () => {
+  it('stays ready while Kafka is down, reporting it degraded (answer and gauge), and consumes again when Kafka returns', async () => {
     expect((await health(service, 'ready')).status).toBe(200);
 
     await infra('down');
-    const down = await waitFor(
+    const degraded = await waitFor(
       async () => {
         const ready = await health(service, 'ready');
-        return ready.status === 503 ? ready : undefined;
+        return ready.body['degraded']?.['kafka'] ? ready : undefined;
       },
       45_000,
-      () => 'readiness to drop',
+      () => 'readiness to report Kafka down',
     );
-    expect(down.body).toMatchObject({ success: false, error: { code: 'NOT_READY' } });
-    expect(down.body['error'].details.error).toHaveProperty('kafka');
+    expect(degraded.status).toBe(200);
     expect(await health(service, 'live')).toMatchObject({ status: 200 });
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/^service_dependency_degraded\{[^}]*dependency="kafka"[^}]*\} 1$/m);
 
     await infra('up');
     await waitFor(
-      async () => (await health(service, 'ready')).status === 200,
+      async () => {
+        const ready = await health(service, 'ready');
+        return ready.status === 200 && !ready.body['degraded'];
+      },
       120_000,
-      () => `readiness to return:\n${service.output().slice(-3000)}`,
+      () => `the degradation to clear:\n${service.output().slice(-3000)}`,
     );
-    expect(await health(service, 'live')).toMatchObject({ status: 200 });
 
     // And it consumes again: an event sent now becomes a timer.
     const producer = testKafka(brokers).producer();

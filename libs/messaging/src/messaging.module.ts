@@ -18,12 +18,16 @@ class KafkaReadiness implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // A broker outage degrades a service (writes wait in the outbox, consumers resume) but does not
+    // stop it serving requests: reported, alerted, not a reason to pull every pod (docs/kafka-consumers.md).
     this.registry.register({
       name: 'kafka',
+      affects: 'degraded',
       check: async () => ({ up: true, details: await this.client.describeCluster() }),
     });
     this.registry.register({
       name: 'kafka-consumer',
+      affects: 'degraded',
       check: async () => {
         const { running, details } = this.transport.consumerState();
         const idle = this.transport.subscribedTopics().length === 0;

@@ -78,7 +78,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
       for (const count of [metrics.published(), metrics.failures()]) count.inc({ collection: collection.collectionName }, 0);
     }
     // One relay per module that owns outbox collections: each reports its own lag.
-    this.readiness.register({ name: `outbox:${this.models.map((m) => m.collection.collectionName).join(',')}`, check: () => this.readinessCheck() });
+    // Lagging publishing (Kafka down) degrades the service; its requests are still served and kept.
+    this.readiness.register({
+      name: `outbox:${this.models.map((m) => m.collection.collectionName).join(',')}`,
+      affects: 'degraded',
+      check: () => this.readinessCheck(),
+    });
     this.scheduleSweep();
   }
 

@@ -1,7 +1,7 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiError } from '../http/api-envelope.js';
-import { ReadinessRegistry, withTimeout } from './readiness.js';
+import { type ReadinessCheck, ReadinessRegistry, type ReadinessResult, dependencyDegraded, withTimeout } from './readiness.js';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -19,22 +19,52 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: every registered dependency answers in time. 503 NOT_READY names the ones that do not. */
+  /**
+   * Readiness: every dependency the pod cannot serve without answers in time (503 NOT_READY names
+   * the ones that do not); those whose outage only degrades it (Kafka) are reported under `degraded`
+   * and in `service_dependency_degraded`, without taking the pod out of service.
+   */
   @Get('ready')
   async ready() {
+    const degraded = await this.degradedChecks();
     try {
-      return await this.checkAll();
+      const result = await this.checkAll(this.registry.all().filter((check) => (check.affects ?? 'ready') === 'ready'));
+      return Object.keys(degraded).length > 0 ? { ...result, degraded } : result;
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as { error?: Record<string, unknown> };
       const failing = Object.keys(result.error ?? {});
-      throw new ApiError(503, 'NOT_READY', `Not ready: ${failing.join(', ') || 'unknown'}`, result);
+      throw new ApiError(503, 'NOT_READY', `Not ready: ${failing.join(', ') || 'unknown'}`, {
+        ...result,
+        ...(Object.keys(degraded).length > 0 ? { degraded } : {}),
+      });
     }
   }
 
-  private checkAll() {
+  /** The degrading dependencies that are down, by name, each with what it reported. */
+  private async degradedChecks(): Promise<Record<string, unknown>> {
+    const down: Record<string, unknown> = {};
+    await Promise.all(
+      this.registry
+        .all()
+        .filter((check) => check.affects === 'degraded')
+        .map(async (readiness) => {
+          let result: ReadinessResult;
+          try {
+            result = await withTimeout(readiness.check(), CHECK_TIMEOUT_MS, readiness.name);
+          } catch (error) {
+            result = { up: false, details: { message: (error as Error).message } };
+          }
+          dependencyDegraded().set({ dependency: readiness.name }, result.up ? 0 : 1);
+          if (!result.up) down[readiness.name] = result.details ?? {};
+        }),
+    );
+    return down;
+  }
+
+  private checkAll(checks: ReadinessCheck[]) {
     return this.health.check(
-      this.registry.all().map((readiness) => async () => {
+      checks.map((readiness) => async () => {
         const indicator = this.indicators.check(readiness.name);
         try {
           const result = await withTimeout(readiness.check(), CHECK_TIMEOUT_MS, readiness.name);

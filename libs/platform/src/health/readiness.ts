@@ -1,13 +1,27 @@
 import { Injectable } from '@nestjs/common';
+import { gauge } from '../metrics/metrics.js';
+
+/** 1 while a dependency whose outage degrades the service (Kafka, the outbox's publishing) is down, as of the last readiness probe. */
+export const dependencyDegraded = () =>
+  gauge('service_dependency_degraded', 'A dependency is down that degrades this service without taking it out of service (1), per readiness probe', [
+    'dependency',
+  ]);
 
 export interface ReadinessResult {
   up: boolean;
   details?: Record<string, unknown>;
 }
 
-/** A dependency the service cannot serve without (database, Kafka, its consumer, its outbox). */
+/**
+ * A dependency of the service. `ready` (the default): the pod cannot serve its requests without it
+ * (its database, its feature flags); when it is down the pod is taken out of service (503). `degraded`:
+ * requests are still served (Kafka: writes wait in the outbox), so an outage is reported — in the
+ * readiness answer and the `service_dependency_degraded` gauge, which alerts — but the pod stays in:
+ * a broker outage must not pull every pod of every service at once.
+ */
 export interface ReadinessCheck {
   readonly name: string;
+  readonly affects?: 'ready' | 'degraded';
   check(): Promise<ReadinessResult>;
 }
 
@@ -18,6 +32,7 @@ export class ReadinessRegistry {
 
   register(check: ReadinessCheck): void {
     this.checks.set(check.name, check);
+    if (check.affects === 'degraded') dependencyDegraded().set({ dependency: check.name }, 0); // scraped (and alertable) from the start
   }
 
   all(): ReadinessCheck[] {
