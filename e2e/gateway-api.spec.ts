@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { type RunningService, devToken, startService, subscribeSse, waitFor } from '@bp/testing';
+import { deadLetterTopicFor } from '@bp/contracts';
+import { type RunningService, devToken, startService, subscribeSse, testKafka, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
@@ -415,6 +416,33 @@ describe('gateway public API', () => {
     } finally {
       await gateway.stop();
       await new Promise((resolve) => jwks.close(resolve));
+    }
+  }, 60_000);
+
+  it('leaves no consumer group or dead-letter topic behind when a gateway replica stops', async () => {
+    const instance = `probe-${randomUUID()}`;
+    const group = `gateway-live-${instance}`;
+    const admin = testKafka().admin();
+    await admin.connect();
+    try {
+      const gateway = await startService('gateway', portOf('gateway', 230), {
+        BOOKING_SVC_URL: platform.url('booking-svc'),
+        PAYMENT_SVC_URL: platform.url('payment-svc'),
+        GATEWAY_INSTANCE_ID: instance,
+      });
+      try {
+        await waitFor(
+          async () => (await admin.listGroups()).groups.some((g) => g.groupId === group),
+          20_000,
+          () => 'the replica’s live-stream group',
+        );
+      } finally {
+        await gateway.stop();
+      }
+      expect((await admin.listGroups()).groups.map((g) => g.groupId)).not.toContain(group);
+      expect(await admin.listTopics()).not.toContain(deadLetterTopicFor(group));
+    } finally {
+      await admin.disconnect();
     }
   }, 60_000);
 });

@@ -33,7 +33,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         PlatformModule.forRoot(config),
-        MessagingModule.forRoot({ inbox: 'none', groupId: `gateway-live-${config.GATEWAY_INSTANCE_ID}`, internalRoutes: false }),
+        MessagingModule.forRoot({ inbox: 'none', groupId: `gateway-live-${config.GATEWAY_INSTANCE_ID}`, internalRoutes: false, ephemeral: true }),
         RateLimitModule,
       ],
       controllers: [

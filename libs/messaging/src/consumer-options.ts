@@ -12,10 +12,18 @@ export interface MessagingOptions {
    * gateway, whose port is public: nothing under /internal is ever reachable there.
    */
   internalRoutes?: boolean;
+  /**
+   * A consumer group of this one process (the gateway's live stream, one group per replica start):
+   * no dead-letter topic — a message it cannot take is logged and skipped, it has nothing to keep —
+   * and the group is deleted when the process stops, so restarts leave nothing behind.
+   */
+  ephemeral?: boolean;
 }
 
 export interface ConsumerOptions {
   groupId: string;
+  /** See MessagingOptions.ephemeral. */
+  ephemeral: boolean;
   fromBeginning: boolean;
   maxAttempts: number;
   /** Delay before the second attempt; doubles each time. */
@@ -38,6 +46,7 @@ export const CONSUMER_OPTIONS = Symbol('CONSUMER_OPTIONS');
 export function consumerOptionsFrom(config: ServiceConfig, options: MessagingOptions): ConsumerOptions {
   return {
     groupId: options.groupId ?? config.KAFKA_GROUP_ID ?? process.env['SERVICE_NAME'] ?? 'service',
+    ephemeral: options.ephemeral ?? false,
     fromBeginning: options.inbox === 'none' ? false : config.KAFKA_FROM_BEGINNING,
     maxAttempts: config.KAFKA_MAX_ATTEMPTS,
     retryBackoffMs: 200,

@@ -99,7 +99,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   private async start(): Promise<void> {
     const topics = this.subscribedTopics();
     if (topics.length === 0) return;
-    await this.client.ensureTopics([...topics, this.deadLetterTopic]);
+    await this.client.ensureTopics(this.options.ephemeral ? topics : [...topics, this.deadLetterTopic]);
     declareConsumerMetrics({ group: this.options.groupId, topics, handled: this.handledTypes() });
     const consumer = this.client.kafka.consumer({
       groupId: this.options.groupId,
@@ -230,6 +230,11 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     error: string,
     attempts: number,
   ): Promise<void> {
+    if (this.options.ephemeral) {
+      // A group of one process keeps nothing: the message is skipped, said once in the log.
+      this.logger.warn({ message: 'skipping a message this consumer cannot take', topic, partition, offset: message.offset, reason, error });
+      return;
+    }
     this.logger.error({ message: 'dead-lettering message', topic, partition, offset: message.offset, reason, error });
     // If this send fails the message is not finished: it is processed again and no commit passes it. Never dropped.
     await this.producer.forward(this.deadLetterTopic, {
@@ -261,6 +266,12 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     this.joined = false;
     await pipeline?.drain(this.subscribedTopics(), this.options.drainTimeoutMs);
     await consumer?.disconnect();
+    if (consumer && this.options.ephemeral)
+      await this.client
+        .deleteGroup(this.options.groupId)
+        .catch((error: unknown) =>
+          this.logger.warn({ message: 'could not delete the consumer group', group: this.options.groupId, error: (error as Error).message }),
+        );
   }
 
   on(): never {

@@ -109,13 +109,18 @@ export class BookingActions {
    * counts one confirmation too many for the day, never one too few.
    */
   async holdPlaced(id: string, paymentIntentId: string): Promise<Booking> {
-    const booking = await this.bookings.findById(id);
-    if (booking?.status === 'pending_confirmation' && booking.payment.paymentIntentId === paymentIntentId) return this.finishAutoConfirm(booking);
-    const autoConfirm = booking ? await this.takesAutoConfirm(booking) : false;
-    const held = await this.commands.run(id, (b, rules) =>
-      transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM), { autoConfirm }),
-    );
-    return this.finishAutoConfirm(held);
+    try {
+      const held = await this.commands.run(id, async (b, rules) =>
+        transitions.recordHoldPlaced(b, paymentIntentId, rules, this.commands.context(SYSTEM), { autoConfirm: await this.takesAutoConfirm(b) }),
+      );
+      return await this.finishAutoConfirm(held);
+    } catch (error) {
+      // Delivered again after the hold was recorded: finish an auto-confirmation a crash interrupted, else it is stale.
+      if (!(error instanceof BookingError) || error.code !== BookingErrorCode.InvalidTransition) throw error;
+      const booking = await this.bookings.findById(id);
+      if (booking?.status !== 'pending_confirmation' || booking.payment.paymentIntentId !== paymentIntentId) throw error;
+      return this.finishAutoConfirm(booking);
+    }
   }
 
   private async takesAutoConfirm(booking: Booking): Promise<boolean> {
@@ -128,7 +133,7 @@ export class BookingActions {
     return this.autoConfirm.take(provider.id, today, auto.maxDailyAutoConfirm);
   }
 
-  private finishAutoConfirm(booking: Booking): Promise<Booking> | Booking {
+  private async finishAutoConfirm(booking: Booking): Promise<Booking> {
     if (booking.status !== 'pending_confirmation' || !booking.confirmation.autoConfirm || booking.confirmation.responseType) return booking;
     return this.commands.run(booking.id, (b) => transitions.confirm(b, this.commands.context(AUTO_CONFIRM)));
   }

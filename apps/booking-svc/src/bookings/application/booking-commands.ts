@@ -119,12 +119,16 @@ export class BookingCommands {
   }
 
   /** Loads the booking, lets the domain decide the change with the provider's rules, and applies it. */
-  async run(bookingId: string, decide: (booking: Booking, rules: TransitionRules) => BookingChange, now: Date = new Date()): Promise<Booking> {
+  async run(
+    bookingId: string,
+    decide: (booking: Booking, rules: TransitionRules) => BookingChange | Promise<BookingChange>,
+    now: Date = new Date(),
+  ): Promise<Booking> {
     const booking = await this.bookings.findById(bookingId);
     if (!booking) throw new BookingError(BookingErrorCode.BookingNotFound, 'No such booking');
     const provider = await this.providers.findBookable(booking.providerId);
     const rules: TransitionRules = { ...(provider?.settings ?? this.fallbackRules()) };
-    const change = decide(booking, rules);
+    const change = await decide(booking, rules);
     await this.slots.before(change, now);
     try {
       await this.bookings.apply(change, messagesFor(change));
