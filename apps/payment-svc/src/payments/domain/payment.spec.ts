@@ -59,6 +59,14 @@ describe('payment', () => {
     ]);
   });
 
+  it('answers a refund of a fully refunded payment as more than remains', () => {
+    const all = refund(captured(), 10_000, 'r', 'admin', now);
+    expect(all.status).toBe('refunded');
+    expect(() => refund(all, 1, 'r', 'admin', now)).toThrow(
+      expect.objectContaining({ code: PaymentErrorCode.RefundExceedsCaptured, details: { remainingCents: 0, requestedCents: 1 } }),
+    );
+  });
+
   it('never refunds more than was captured, whatever the sequence of requests', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 6_000 }), { maxLength: 10 }), (amounts) => {

@@ -274,6 +274,12 @@ export function refundableCents(payment: Payment): number {
 }
 
 function assertRefundable(payment: Payment, amountCents: number): void {
+  // Everything already went back: asking for more is asking for more than remains, not a wrong state.
+  if (payment.status === 'refunded' && Number.isInteger(amountCents) && amountCents > 0)
+    throw new PaymentError(PaymentErrorCode.RefundExceedsCaptured, 'Nothing of the captured amount remains to refund', {
+      remainingCents: 0,
+      requestedCents: amountCents,
+    });
   assertStatus(payment, ['captured', 'partial_refund'], 'refund');
   const remaining = refundableCents(payment);
   if (!Number.isInteger(amountCents) || amountCents <= 0) throw new PaymentError(PaymentErrorCode.ValidationFailed, 'A refund is a positive number of cents');
