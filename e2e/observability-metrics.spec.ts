@@ -59,6 +59,12 @@ describe('metrics the dashboards and alerts rely on', () => {
       () => `booking ${id} to be confirmed`,
     );
     await fetch(`${platform.url('gateway')}/api/does-not-exist`);
+    // The timer poller's last success is a time, so it exists only once a poll has succeeded (a 0 would read as stale).
+    await waitFor(
+      async () => (await scrape(platform.url('scheduler-svc'))).names.has('scheduler_job_last_success_timestamp_seconds'),
+      30_000,
+      () => 'scheduler-svc’s first successful timer poll',
+    );
     for (const name of SERVICE_NAMES) scrapes.set(name, await scrape(platform.url(name)));
     exported = new Set([...scrapes.values()].flatMap((s) => [...s.names]));
   }, 240_000);
