@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { checkUntilClean } from '@bp/invariants';
-import { StripeFake, devToken, infraEnv, waitFor } from '@bp/testing';
+import { StripeFake, devToken, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
+import { invariantFindings } from './support/invariants.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 const ACTION_WINDOW_SECONDS = 10;
@@ -43,14 +43,7 @@ describe('paying with the patient’s own cards', () => {
   }, 180_000);
 
   afterEach(async () => {
-    const findings = await checkUntilClean(
-      {
-        mongoUrl: infraEnv().MONGO_URL,
-        databases: { booking: platform.database('booking-svc'), payment: platform.database('payment-svc'), scheduler: platform.database('scheduler-svc') },
-        stripe: { secretKey: 'sk_test_cards', apiBase: stripeBase },
-      },
-      15_000,
-    );
+    const findings = await invariantFindings(platform, stripeBase);
     expect(findings).toEqual({ violations: [], deferredCaptures: [] });
   }, 30_000);
 

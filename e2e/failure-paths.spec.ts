@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { checkUntilClean } from '@bp/invariants';
 import { Topics } from '@bp/contracts';
 import { StripeFake, infraEnv, publish, testKafka, waitFor, workspaceRoot } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
+import { invariantFindings } from './support/invariants.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 const ADMIN: TestActor = { type: 'admin', id: 'admin-failures' };
@@ -31,14 +31,7 @@ describe('failure paths free the slot and the money', () => {
 
   // Each flow ends clean: the invariant checker (npm run check:invariants) finds nothing once its messages settle.
   afterEach(async () => {
-    const findings = await checkUntilClean(
-      {
-        mongoUrl: infraEnv().MONGO_URL,
-        databases: { booking: platform.database('booking-svc'), payment: platform.database('payment-svc'), scheduler: platform.database('scheduler-svc') },
-        stripe: { secretKey: 'sk_test_failurepaths', apiBase: stripeBase },
-      },
-      15_000,
-    );
+    const findings = await invariantFindings(platform, stripeBase);
     expect(findings).toEqual({ violations: [], deferredCaptures: [] });
   }, 30_000);
 
