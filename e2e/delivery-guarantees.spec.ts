@@ -63,7 +63,12 @@ describe('delivery guarantees between real services', () => {
         ...outboxOnInsert([crashed.event]),
       });
     await mongo.close();
-    platform = await startPlatform(['booking-svc', 'notification-svc'], { suffix, portOffset: 20 });
+    // A one-second sweep (5 s by default) so the duplicate check below spans two sweeps quickly.
+    platform = await startPlatform(['booking-svc', 'notification-svc'], {
+      suffix,
+      portOffset: 20,
+      env: { 'booking-svc': { OUTBOX_SWEEP_INTERVAL_MS: '1000' } },
+    });
   }, 120_000);
 
   afterAll(async () => {

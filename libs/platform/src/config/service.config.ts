@@ -162,7 +162,7 @@ export class DatabaseServiceConfig extends ServiceConfig {
 
   @IsInt()
   @Min(50)
-  OUTBOX_SWEEP_INTERVAL_MS: number = 1000;
+  OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
 }
 
 export function brokersOf(config: ServiceConfig): string[] {
