@@ -222,7 +222,7 @@ describe('gateway public API', () => {
       10_000,
       () => 'bookings to open again',
     );
-  });
+  }, 30_000);
 
   it('publishes a valid OpenAPI 3 document covering every route the gateway serves, with envelopes and request schemas', async () => {
     const document = (await (await fetch(`${platform.url('gateway')}/docs-json`)).json()) as any;

@@ -8,6 +8,7 @@ import mongoose from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { infraEnv, publishMessage, type RunningService, startService, testKafka, uniqueSuffix, waitFor, workspaceRoot } from '@bp/testing';
+import { internalCall } from './support/internal-api.js';
 
 const run = promisify(execFile);
 
@@ -85,13 +86,15 @@ describe('a Kafka outage degrades a service without taking it out of service', (
     expect(metrics).toMatch(/^service_dependency_degraded\{[^}]*dependency="kafka"[^}]*\} 1$/m);
 
     await infra('up');
+    let last: unknown;
     await waitFor(
       async () => {
         const ready = await health(service, 'ready');
+        last = ready.body;
         return ready.status === 200 && !ready.body['degraded'];
       },
       120_000,
-      () => `the degradation to clear:\n${service.output().slice(-3000)}`,
+      () => `the degradation to clear (last answer ${JSON.stringify(last)}):\n${service.output().slice(-3000)}`,
     );
 
     // And it consumes again: an event sent now becomes a timer.
@@ -112,6 +115,57 @@ describe('a Kafka outage degrades a service without taking it out of service', (
       30_000,
       () => 'the timer after recovery',
     );
+  }, 300_000);
+
+  it('starts while Kafka is down and serves, honouring the kill switch it last read, then consumes once Kafka returns', async () => {
+    const env = { KAFKA_BROKERS: brokers, MONGO_DB: `booking_${suffix}`, KAFKA_GROUP_ID: `booking-svc-${suffix}` };
+    const patient = { type: 'patient' as const, id: `patient-${suffix}` };
+    const reserve = (booking: RunningService) =>
+      internalCall(booking.url, 'POST', '/internal/reservations', patient, {
+        providerId: `provider-${suffix}`,
+        serviceId: 'consultation',
+        startTime: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+
+    // With Kafka up, the all-bookings kill switch is set and this service reads it.
+    const first = await startService('booking-svc', await freePort(), env, 90_000);
+    const producer = testKafka(brokers).producer();
+    await producer.connect();
+    const killSwitch = { name: 'booking.disable_all_bookings' as const, enabled: true };
+    await publishMessage(producer, buildMessage(Topics.featureFlags, 'FeatureFlagChanged', killSwitch, { id: killSwitch.name, version: 1 }));
+    await producer.disconnect();
+    await waitFor(
+      async () => (await reserve(first)).body.error?.code === 'BOOKINGS_DISABLED',
+      30_000,
+      () => 'the kill switch to reach booking-svc',
+    );
+    await first.stop();
+
+    await infra('down');
+    const booking = await startService('booking-svc', await freePort(), env, 90_000);
+    try {
+      const ready = await health(booking, 'ready');
+      expect(ready.status).toBe(200);
+      expect(ready.body['degraded']).toHaveProperty('kafka');
+      expect(ready.body['degraded']).toHaveProperty('kafka-consumer');
+      expect(JSON.stringify(ready.body)).toContain('last-known');
+      // It serves: the kill switch it read before the restart still holds, and reads answer.
+      expect(await reserve(booking)).toMatchObject({ status: 503, body: { error: { code: 'BOOKINGS_DISABLED' } } });
+      expect((await internalCall(booking.url, 'GET', `/internal/bookings/missing-${suffix}`, patient)).status).toBe(404);
+
+      await infra('up');
+      await waitFor(
+        async () => {
+          const now = await health(booking, 'ready');
+          return now.status === 200 && !now.body['degraded'] && !JSON.stringify(now.body).includes('last-known');
+        },
+        120_000,
+        () => `the consumer to start and the flags to be read from their topic:\n${booking.output().slice(-3000)}`,
+      );
+      expect(await reserve(booking)).toMatchObject({ status: 503, body: { error: { code: 'BOOKINGS_DISABLED' } } });
+    } finally {
+      await booking.stop('SIGKILL');
+    }
   }, 300_000);
 
   async function timerExists(reservationId: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import type { Topic } from '@bp/contracts';
 import type { ServiceConfig } from '@bp/platform';
 
 export interface MessagingOptions {
-  /** 'mongo' for services with a database; 'none' for a stateless consumer (every replica gets every message). */
+  /** 'mongo' for services with a database (which also keeps the last-known feature flags); 'none' for a stateless consumer (every replica gets every message). */
   inbox: 'mongo' | 'none';
   /** Overrides the consumer group derived from config (the gateway gives each replica its own). */
   groupId?: string;

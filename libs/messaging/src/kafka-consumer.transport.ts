@@ -33,6 +33,10 @@ const LAG_INTERVAL_MS = 10_000;
  */
 const COMMIT_INTERVAL_MS = 1000;
 
+/** Waits between attempts to start the consumer while the broker is away: doubling, capped. */
+const START_RETRY_BASE_MS = 500;
+const START_RETRY_MAX_MS = 15_000;
+
 /**
  * A Nest transport on kafkajs with what the built-in one lacks: manual offset commits after the
  * handler finished, validation of every message against its contract before any handler runs, an
@@ -50,6 +54,9 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   /** Set by the first completed fetch: offsets are resolved, so anything produced from now on is consumed. */
   private positioned = false;
   private crashed?: string;
+  /** Why the consumer is not running yet while it keeps trying to start (a broker away at boot). */
+  private waiting?: string;
+  private readonly stopping = new AbortController();
   private lagTimer?: NodeJS.Timeout;
   private pipeline?: ConsumerPipeline;
 
@@ -67,18 +74,45 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     return deadLetterTopicFor(this.options.groupId);
   }
 
+  /**
+   * Returns at once and starts consuming in the background, retrying until it runs: a service started
+   * while Kafka is away comes up and serves its API (writes wait in the outbox), and consumes once the
+   * broker is back. Until then readiness reports the consumer as degraded with the reason.
+   */
   listen(callback: (error?: unknown) => void): void {
-    this.start().then(
-      () => callback(),
-      (error: unknown) => callback(error),
-    );
+    void this.startUntilRunning();
+    callback();
+  }
+
+  private async startUntilRunning(): Promise<void> {
+    for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
+      try {
+        await this.start();
+        this.waiting = undefined;
+        return;
+      } catch (error) {
+        this.waiting = (error as Error).message;
+        const consumer = this.consumer;
+        this.consumer = undefined;
+        await consumer?.disconnect().catch(() => undefined);
+        const delayMs = Math.min(START_RETRY_MAX_MS, START_RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 10));
+        this.logger.warn({ message: 'Kafka consumer could not start; retrying', group: this.options.groupId, attempt, delayMs, error: this.waiting });
+        await sleep(delayMs, undefined, { signal: this.stopping.signal }).catch(() => undefined);
+      }
+    }
   }
 
   /** Readiness: joined its group, positioned on its partitions, and not crashed. */
   consumerState(): { running: boolean; details: Record<string, unknown> } {
     return {
       running: this.joined && this.positioned && !this.crashed,
-      details: { group: this.options.groupId, joined: this.joined, positioned: this.positioned, ...(this.crashed ? { crashed: this.crashed } : {}) },
+      details: {
+        group: this.options.groupId,
+        joined: this.joined,
+        positioned: this.positioned,
+        ...(this.crashed ? { crashed: this.crashed } : {}),
+        ...(this.waiting ? { waitingForKafka: this.waiting } : {}),
+      },
     };
   }
 
@@ -259,6 +293,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
    * finished, then leaves the group. What did not finish is consumed again after the restart.
    */
   async close(): Promise<void> {
+    // Ends the start loop; a start in progress fails when its consumer is disconnected below.
+    this.stopping.abort();
     clearInterval(this.lagTimer);
     const [consumer, pipeline] = [this.consumer, this.pipeline];
     this.consumer = undefined;

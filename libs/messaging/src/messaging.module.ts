@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { ReadinessRegistry, ServiceConfig } from '@bp/platform';
 import { FeatureFlags } from './feature-flags/feature-flags.js';
 import { FeatureFlagsController } from './feature-flags/feature-flags.controller.js';
+import { LAST_KNOWN_FLAGS, MongoLastKnownFlags, NoLastKnownFlags } from './feature-flags/last-known-flags.js';
 import { CONSUMER_OPTIONS, type ConsumerOptions, type MessagingOptions, consumerOptionsFrom } from './consumer-options.js';
 import { INBOX, MongoInbox, NoInbox } from './inbox.js';
 import { KafkaClient } from './kafka-client.js';
@@ -57,6 +58,8 @@ export class MessagingModule {
         FeatureFlags,
         consumerOptions,
         { provide: INBOX, useClass: options.inbox === 'mongo' ? MongoInbox : NoInbox },
+        // A service with a database keeps the flags it last read there (a start while Kafka is away).
+        { provide: LAST_KNOWN_FLAGS, useClass: options.inbox === 'mongo' ? MongoLastKnownFlags : NoLastKnownFlags },
       ],
       exports: [KafkaClient, KafkaProducer, KafkaConsumerTransport, FeatureFlags],
     };

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { OutboxModule } from '@bp/outbox';
-import { IdempotencyModule } from '@bp/platform';
 import { ProvidersModule } from '../providers/providers.module.js';
 import { SlotsModule } from '../slots/slots.module.js';
 import { CleanUpHoldsUseCase } from './application/clean-up-holds/clean-up-holds.use-case.js';
@@ -17,9 +16,9 @@ const models = MongooseModule.forFeature([{ name: RESERVATION_MODEL, schema: Res
 
 /** Slot reservations: the five-minute holds of checkout. */
 @Module({
-  imports: [models, OutboxModule.forModels([RESERVATION_MODEL], [models]), ProvidersModule, SlotsModule, IdempotencyModule],
+  imports: [models, OutboxModule.forModels([RESERVATION_MODEL], [models]), ProvidersModule, SlotsModule],
   controllers: [ReservationsController, CleanUpHoldsConsumer],
   providers: [ReservationRepository, ReserveSlotUseCase, CleanUpHoldsUseCase, ReservationBusyProjection, Intake],
-  exports: [ReservationRepository],
+  exports: [ReservationRepository, Intake],
 })
 export class ReservationsModule {}

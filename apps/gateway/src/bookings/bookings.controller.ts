@@ -2,8 +2,7 @@ import { Body, Controller, Get, Headers, Param, Post, Query, Req, Res, UseGuards
 import type { FastifyReply } from 'fastify';
 import { ApiTags } from '@nestjs/swagger';
 import { BookingListRequest, CreateBookingRequest, ReserveSlotRequest } from '@bp/contracts';
-import { FeatureFlags } from '@bp/messaging';
-import { ApiError, IdempotencyKey } from '@bp/platform';
+import { IdempotencyKey } from '@bp/platform';
 import { type AuthenticatedRequest, JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
@@ -15,10 +14,7 @@ import { pageWithLocalTimes, withLocalTimes } from './local-times.js';
 @ApiTags('bookings')
 @ApiPublicRoute()
 export class BookingsController {
-  constructor(
-    private readonly upstreams: Upstreams,
-    private readonly flags: FeatureFlags,
-  ) {}
+  constructor(private readonly upstreams: Upstreams) {}
 
   /** Holds a slot during checkout. */
   @Post('reserve-slot')
@@ -27,7 +23,6 @@ export class BookingsController {
   @ApiData(201, 'Reservation', 'The slot is held for this patient for a few minutes')
   @ApiFailures(403, 404, 409)
   async reserveSlot(@Body() body: ReserveSlotRequest, @IdempotencyKey() idempotencyKey: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    await this.assertBookingsEnabled();
     return this.upstreams.relay(reply, 'booking', { method: 'POST', path: '/internal/reservations', body, idempotencyKey });
   }
 
@@ -44,7 +39,6 @@ export class BookingsController {
     @Req() request: AuthenticatedRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    await this.assertBookingsEnabled();
     // The provider sees the patient's name as their identity provider states it, never as the client wrote it.
     const upstream = { ...body, ...(request.user.name ? { patientName: request.user.name } : {}) };
     return this.upstreams.relay(reply, 'booking', { method: 'POST', path: '/internal/bookings', body: upstream, idempotencyKey }, (b) =>
@@ -90,10 +84,5 @@ export class BookingsController {
   @ApiFailures(404)
   get(@Param('id') id: string, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: `/internal/bookings/${encodeURIComponent(id)}` }, (b) => withLocalTimes(b, zone));
-  }
-
-  private async assertBookingsEnabled(): Promise<void> {
-    if (await this.flags.isEnabled('booking.disable_all_bookings'))
-      throw new ApiError(503, 'BOOKINGS_DISABLED', 'New bookings are paused for the moment; please try again later');
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Consumer } from 'kafkajs';
 import { type FeatureFlagChanged, type FeatureFlagName, Topics } from '@bp/contracts';
 import { ReadinessRegistry } from '@bp/platform';
@@ -8,10 +8,17 @@ import { buildMessage } from '../build-message.js';
 import { validateInbound } from '../inbound-validation.js';
 import { KafkaClient } from '../kafka-client.js';
 import { KafkaProducer } from '../kafka-producer.js';
-import { type FlagContext, type FlagSetting, evaluateFlag } from './evaluate-flag.js';
+import { type FlagContext, evaluateFlag } from './evaluate-flag.js';
+import { LAST_KNOWN_FLAGS, type LastKnownFlags, type VersionedSetting } from './last-known-flags.js';
 
-/** How long a caller waits for the first full read of the flags before its work is retried. */
+/** How long a caller waits for the flags before its work is retried. */
 const LOAD_TIMEOUT_MS = 15_000;
+
+/** How long after start a replica that cannot read the topic (Kafka away) turns to the last-known flags. */
+const FALLBACK_AFTER_MS = 10_000;
+
+/** Where the flags a replica answers from came from. */
+type FlagSource = 'topic' | 'last-known' | 'defaults';
 
 export type FlagListener = (name: FeatureFlagName) => void | Promise<void>;
 
@@ -20,33 +27,63 @@ export type FlagListener = (name: FeatureFlagName) => void | Promise<void>;
  * setting per flag); each replica reads it from the start with its own throw-away group, so a change
  * reaches every replica within a second or two, and it answers from memory. Until the first full
  * read, `isEnabled` waits (and the replica is not ready): a kill switch set before a restart is
- * honoured from the first message on.
+ * honoured from the first message on. A replica that cannot read the topic within FALLBACK_AFTER_MS
+ * of starting (Kafka away) answers from the flags it last read, kept in its database (the gateway,
+ * which has none, from the defaults: booking-svc enforces the all-bookings kill switch too), and
+ * switches to the topic's once it has read it.
  */
 @Injectable()
 export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FeatureFlags.name);
-  private readonly settings = new Map<FeatureFlagName, FlagSetting & { version: number }>();
+  /** What the topic said so far; answered from once it has been read to its end. */
+  private readonly fromTopic = new Map<FeatureFlagName, VersionedSetting>();
+  private fallback?: Map<FeatureFlagName, VersionedSetting>;
+  private source?: FlagSource;
   private readonly listeners = new Set<FlagListener>();
   private consumer?: Consumer;
-  private loaded = false;
   private stopped = false;
-  private readonly whenLoaded: Promise<void>;
-  private markLoaded!: () => void;
+  private fallbackTimer?: NodeJS.Timeout;
+  private readonly whenUsable: Promise<void>;
+  private markUsable!: () => void;
 
   constructor(
     private readonly client: KafkaClient,
     private readonly producer: KafkaProducer,
     private readonly readiness: ReadinessRegistry,
+    @Inject(LAST_KNOWN_FLAGS) private readonly lastKnown: LastKnownFlags,
   ) {
-    this.whenLoaded = new Promise((resolve) => (this.markLoaded = resolve));
+    this.whenUsable = new Promise((resolve) => (this.markUsable = resolve));
   }
 
   onModuleInit(): void {
-    this.readiness.register({ name: 'feature-flags', check: async () => ({ up: this.loaded, details: { flags: this.settings.size } }) });
+    this.readiness.register({
+      name: 'feature-flags',
+      check: async () => ({ up: this.source !== undefined, details: { flags: this.settings.size, source: this.source ?? 'loading' } }),
+    });
   }
 
   onApplicationBootstrap(): void {
     void this.followUntilStopped();
+    this.fallbackTimer = setTimeout(() => void this.fallBack(), FALLBACK_AFTER_MS);
+    this.fallbackTimer.unref();
+  }
+
+  private get settings(): ReadonlyMap<FeatureFlagName, VersionedSetting> {
+    return this.source === 'topic' ? this.fromTopic : (this.fallback ?? this.fromTopic);
+  }
+
+  /** The topic could not be read in time: answer from the last-known flags until it can. */
+  private async fallBack(): Promise<void> {
+    if (this.source) return;
+    const lastKnown = await this.lastKnown.load().catch((error: unknown) => {
+      this.logger.error({ message: 'could not read the last-known feature flags; using the defaults', error: (error as Error).message });
+      return new Map<FeatureFlagName, VersionedSetting>();
+    });
+    if (this.source) return;
+    this.fallback = lastKnown;
+    this.source = lastKnown.size > 0 ? 'last-known' : 'defaults';
+    this.logger.warn({ message: 'feature flags topic not read yet; answering from the last-known flags', source: this.source, flags: lastKnown.size });
+    this.markUsable();
   }
 
   /**
@@ -70,18 +107,18 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /** The flag's value for this context, once the flags have been read (rejects after a timeout, so the caller retries). */
   async isEnabled(name: FeatureFlagName, context: FlagContext = {}): Promise<boolean> {
-    if (!this.loaded) {
+    if (!this.source) {
       const stop = new AbortController();
       const timedOut = sleep(LOAD_TIMEOUT_MS, true, { signal: stop.signal }).catch(() => false);
-      const loaded = await Promise.race([this.whenLoaded.then(() => false), timedOut]);
+      const usable = await Promise.race([this.whenUsable.then(() => false), timedOut]);
       stop.abort();
-      if (loaded !== false || !this.loaded) throw new Error('feature flags not loaded yet');
+      if (usable !== false || !this.source) throw new Error('feature flags not loaded yet');
     }
     return evaluateFlag(name, this.settings, context);
   }
 
   /** Current settings of the flags someone has set (unset flags have their defaults). */
-  snapshot(): Record<string, FlagSetting & { version: number }> {
+  snapshot(): Record<string, VersionedSetting> {
     return Object.fromEntries(this.settings);
   }
 
@@ -130,23 +167,40 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
       return;
     }
     const { name, ...setting } = outcome.message.payload as FeatureFlagChanged;
-    this.settings.set(name, { ...setting, version: outcome.message.aggregateVersion });
+    const versioned = { ...setting, version: outcome.message.aggregateVersion };
+    this.fromTopic.set(name, versioned);
     this.logger.log({ message: 'feature flag set', flag: name, ...setting, by: outcome.message.actor });
-    if (!this.loaded) return;
-    for (const listener of this.listeners) {
-      await Promise.resolve(listener(name)).catch((error: unknown) =>
-        this.logger.error({ message: 'feature flag listener failed', flag: name, error: (error as Error).message }),
-      );
-    }
+    await this.lastKnown
+      .save(name, versioned)
+      .catch((error: unknown) => this.logger.warn({ message: 'could not keep the feature flag as last known', flag: name, error: (error as Error).message }));
+    if (this.source === 'topic') await this.notify([name]);
+  }
+
+  private async notify(names: Iterable<FeatureFlagName>): Promise<void> {
+    for (const name of names)
+      for (const listener of this.listeners) {
+        await Promise.resolve(listener(name)).catch((error: unknown) =>
+          this.logger.error({ message: 'feature flag listener failed', flag: name, error: (error as Error).message }),
+        );
+      }
   }
 
   private finishLoading(): void {
-    if (this.loaded) return;
-    this.loaded = true;
-    this.markLoaded();
+    if (this.source === 'topic') return;
+    clearTimeout(this.fallbackTimer);
+    const answeredBefore = this.fallback;
+    this.source = 'topic';
+    this.fallback = undefined;
+    this.markUsable();
+    // Flags answered from the last-known copy until now: tell the listeners what may have changed.
+    if (answeredBefore) {
+      this.logger.log({ message: 'feature flags read from their topic; no longer answering from the last-known flags' });
+      void this.notify(new Set([...answeredBefore.keys(), ...this.fromTopic.keys()]));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.fallbackTimer);
     this.stopped = true;
     await this.consumer?.disconnect().catch(() => undefined);
   }

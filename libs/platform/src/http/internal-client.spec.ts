@@ -20,6 +20,7 @@ const downstream: Record<string, (res: ServerResponse) => void> = {
   '/rate-limited': (res) => fail(res, 429, 'RATE_LIMITED', { 'retry-after': '7' }),
   '/conflict': (res) => fail(res, 409, 'SLOT_UNAVAILABLE', { 'retry-after': '9' }),
   '/not-ready': (res) => fail(res, 503, 'NOT_READY', { 'retry-after': '5' }),
+  '/kill-switch': (res) => fail(res, 503, 'BOOKINGS_DISABLED'),
   '/bug': (res) => fail(res, 500, 'INTERNAL_ERROR'),
   '/not-json': (res) => {
     res.writeHead(502, { 'content-type': 'text/html' });
@@ -66,6 +67,8 @@ describe('InternalHttpClient', () => {
   it('relays a downstream that shed the request as 503 OVERLOADED with its Retry-After (1 when it named none)', async () => {
     expect(await outcome('/overloaded')).toEqual({ status: 503, code: 'OVERLOADED', retryAfterSeconds: 3, details: { from: 'downstream' } });
     expect(await outcome('/overloaded-without-retry-after')).toMatchObject({ status: 503, code: 'OVERLOADED', retryAfterSeconds: 1 });
+    // A kill switch refuses on purpose too: the caller sees why.
+    expect(await outcome('/kill-switch')).toMatchObject({ status: 503, code: 'BOOKINGS_DISABLED', retryAfterSeconds: 1 });
   });
 
   it('relays a 429 with its Retry-After, and other refusals with their status and code only', async () => {

@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import { ServiceConfig } from '../config/service.config.js';
 import { requestContext } from '../context/request-context.js';
-import { OVERLOADED } from './admission/admission-control.js';
 import { ApiError, type ApiFailure, type ApiSuccess } from './api-envelope.js';
 import { INTERNAL_TOKEN_HEADER } from './internal-auth.guard.js';
+import { OVERLOADED } from './admission/admission-control.js';
 
 export interface InternalCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,12 +22,15 @@ export interface InternalCall {
 const DEFAULT_TIMEOUT_MS = 5000;
 const SUCCESS_PREFIX = '{"success":true';
 
+/** The 503s a downstream answers on purpose, before doing anything: shed load, and the all-bookings kill switch. */
+const REFUSALS = new Set([OVERLOADED, 'BOOKINGS_DISABLED']);
+
 /**
- * A downstream answer the caller should see as it is: a 4xx (429 included), and a 503 OVERLOADED —
- * the downstream refused the request before doing anything, so it is safe and useful to retry later.
- * Any other 5xx is a failure of the downstream (502).
+ * A downstream answer the caller should see as it is: a 4xx (429 included), and a 503 refusal
+ * (REFUSALS) — safe and useful to retry later. Any other 5xx (NOT_READY included) is a failure of the
+ * downstream (502).
  */
-const isRelayed = (status: number, code: string) => status < 500 || (status === 503 && code === OVERLOADED);
+const isRelayed = (status: number, code: string) => status < 500 || (status === 503 && REFUSALS.has(code));
 
 /** The Retry-After of a 429 or 503 in whole seconds: the downstream's, at least 1, and 1 when it named none. */
 function retryAfterOf(response: RawAnswer): number | undefined {
@@ -97,7 +100,7 @@ function parsed<T>(text: string): T | null {
 
 /**
  * Internal HTTP to the owning service: timeout, the caller's request id, trace context, idempotency
- * key and actor, and the internal token. The downstream's 4xx, and its 503 OVERLOADED, come back as
+ * key and actor, and the internal token. The downstream's 4xx, and its 503 refusals, come back as
  * an ApiError with the same status, code and Retry-After, so the gateway relays them unchanged; a
  * downstream that does not answer in time is 504, one that cannot be reached 503 UPSTREAM_UNAVAILABLE
  * (Retry-After 1), any other failure 502.

@@ -7,6 +7,7 @@ import { BookingActions } from '../application/booking-actions.js';
 import type { Booking } from '../domain/booking.js';
 import { AcknowledgeRequest, InternalCreateBookingRequest, OverrideRequest, RetryPaymentRequest, ReasonRequest, RescheduleRequest } from '@bp/contracts';
 import { bookingView } from './booking.view.js';
+import { Intake } from '../../shared/interface/intake.js';
 
 @Controller('internal/bookings')
 @UseGuards(InternalAuthGuard)
@@ -16,6 +17,7 @@ export class BookingsController {
     private readonly commands: BookingCommands,
     private readonly actions: BookingActions,
     private readonly idempotency: IdempotencyStore,
+    private readonly intake: Intake,
   ) {}
 
   @Post()
@@ -26,6 +28,7 @@ export class BookingsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const result = await this.idempotency.run({ actor, operation: 'create-booking', key }, body, async () => {
+      await this.intake.assertBookingsEnabled();
       const { booking, created } = await this.commands.create(body, this.commands.context(actor));
       return { status: created ? 201 : 200, body: success(bookingView(booking, actor)) };
     });

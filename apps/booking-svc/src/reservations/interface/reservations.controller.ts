@@ -18,7 +18,7 @@ export class ReservationsController {
   @HttpCode(201)
   async reserve(@Body() body: ReserveSlotRequest, @InternalActor() actor: Actor, @IdempotencyKey() idempotencyKey: string) {
     if (actor.type !== 'patient') throw new ApiError(403, 'FORBIDDEN', 'Only patients reserve slots');
-    this.intake.assertOpen();
+    await this.intake.assertOpen();
     // A replay (same key, same body) answers exactly as the first request did: 201 with the same reservation.
     const { reservation } = await this.reserveSlot.execute({
       patientId: actor.id,
