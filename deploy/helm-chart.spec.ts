@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadConfig, type ServiceConfig } from '@bp/platform';
+import { KAFKA_SASL_MECHANISMS, loadConfig, type ServiceConfig } from '@bp/platform';
 import { BookingConfig } from '../apps/booking-svc/src/config/booking.config.js';
 import { CalendarConfig } from '../apps/calendar-svc/src/config/calendar.config.js';
 import { GatewayConfig } from '../apps/gateway/src/config/gateway.config.js';
@@ -422,5 +422,145 @@ describe('values.schema.json', () => {
       'dist/apps/booking-svc/src/migrate.js',
       'latest',
     ]);
+  });
+});
+
+describe('Kafka TLS and SASL', () => {
+  const secured = [
+    '--set',
+    'kafka.tls.enabled=true,kafka.tls.caSecret.name=kafka-cluster-ca,kafka.tls.clientSecret.name=kafka-client',
+    '--set',
+    'kafka.sasl.mechanism=scram-sha-512,kafka.sasl.existingSecret=kafka-user,kafka.sasl.passwordKey=user.password',
+  ];
+  const saslCredentials: Record<string, string> = { username: 'booking-platform', 'user.password': 'kP3vX9qLm2Zt7Rw4Yb8Nc6Hd1Jf5Gs0A' };
+  let r: Rendered;
+
+  beforeAll(async () => {
+    r = await render(secured);
+  }, 120_000);
+
+  type EnvEntry = { name: string; value?: string; valueFrom?: { secretKeyRef: { name: string; key: string; optional?: boolean } } };
+
+  /** A pod's environment: its ConfigMap (if any) and env entries, secret references resolved from the chart's Secrets and the Kafka user's. */
+  function environment(configMap: Record<string, string>, entries: EnvEntry[]): Record<string, string> {
+    const secrets: Record<string, Record<string, string>> = { 'kafka-user': saslCredentials };
+    for (const secret of r.all('Secret')) secrets[secret.metadata.name] = secret.stringData ?? {};
+    const env = { ...configMap };
+    for (const { name, value, valueFrom } of entries) {
+      const resolved = valueFrom ? secrets[valueFrom.secretKeyRef.name]?.[valueFrom.secretKeyRef.key] : value;
+      if (resolved !== undefined) env[name] = resolved;
+    }
+    return env;
+  }
+
+  it('passes helm lint --strict and renders only objects that validate against the Kubernetes schemas', async () => {
+    expect((await helmRun(['lint', '--strict', chart, ...secured])).stdout).toContain('1 chart(s) linted, 0 chart(s) failed');
+    for (const object of r.objects) {
+      const error = validationError(await modelOf(object), object);
+      expect({ object: `${object.kind}/${object.metadata.name}`, error }).toEqual({ object: `${object.kind}/${object.metadata.name}`, error: null });
+    }
+  });
+
+  it.each(apps)('sets TLS and SASL for $name: the settings in its ConfigMap, the username and password only by secretKeyRef', ({ name }) => {
+    const data = r.find('ConfigMap', serviceName(name)).data ?? {};
+    expect(data).toEqual(
+      expect.objectContaining({
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SSL_CA_FILE: expect.any(String),
+        KAFKA_SSL_CERT_FILE: expect.any(String),
+      }),
+    );
+    expect(Object.keys(data).filter((key) => key.startsWith('KAFKA_SASL_'))).toEqual(['KAFKA_SASL_MECHANISM']);
+    const container = r.find('Deployment', serviceName(name)).spec.template.spec.containers[0];
+    const kafkaEnv = (container.env as EnvEntry[]).filter((e) => e.name.startsWith('KAFKA_'));
+    expect(kafkaEnv).toEqual([
+      { name: 'KAFKA_SASL_USERNAME', valueFrom: { secretKeyRef: { name: 'kafka-user', key: 'username' } } },
+      { name: 'KAFKA_SASL_PASSWORD', valueFrom: { secretKeyRef: { name: 'kafka-user', key: 'user.password' } } },
+    ]);
+  });
+
+  it.each(apps)('mounts the CA and the client certificate of $name read-only, at the paths its settings name', ({ name }) => {
+    const data = r.find('ConfigMap', serviceName(name)).data ?? {};
+    const pod = r.find('Deployment', serviceName(name)).spec.template.spec;
+    const mounts = pod.containers[0].volumeMounts as { name: string; mountPath: string; readOnly?: boolean }[];
+    /** The Secret and key a file path comes from, through the container's mounts and the pod's volumes. */
+    const source = (path: string | undefined) => {
+      const mount = mounts.find((m) => path?.startsWith(`${m.mountPath}/`));
+      const volume = (pod.volumes as { name: string; secret?: { secretName: string; items: { key: string; path: string }[] } }[]).find(
+        (v) => v.name === mount?.name,
+      );
+      const item = volume?.secret?.items.find((i) => `${mount!.mountPath}/${i.path}` === path);
+      return { secret: volume?.secret?.secretName, key: item?.key, readOnly: mount?.readOnly };
+    };
+    expect(source(data['KAFKA_SSL_CA_FILE'])).toEqual({ secret: 'kafka-cluster-ca', key: 'ca.crt', readOnly: true });
+    expect(source(data['KAFKA_SSL_CERT_FILE'])).toEqual({ secret: 'kafka-client', key: 'tls.crt', readOnly: true });
+    expect(source(data['KAFKA_SSL_KEY_FILE'])).toEqual({ secret: 'kafka-client', key: 'tls.key', readOnly: true });
+    // /tmp stays the only writable path.
+    expect(mounts.filter((m) => !m.readOnly)).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+  });
+
+  it.each(apps)('gives $name settings its config class accepts, and that it refuses without the credentials from the Secret', ({ name }) => {
+    const data = r.find('ConfigMap', serviceName(name)).data ?? {};
+    const env = environment(data, r.find('Deployment', serviceName(name)).spec.template.spec.containers[0].env);
+    const config = loadConfig(name, configClasses[name]!, env);
+    expect([config.KAFKA_SSL, config.KAFKA_SASL_MECHANISM, config.KAFKA_SASL_USERNAME]).toEqual([true, 'scram-sha-512', 'booking-platform']);
+    const { KAFKA_SASL_USERNAME: _username, KAFKA_SASL_PASSWORD: _password, ...withoutSecret } = env;
+    expect(() => loadConfig(name, configClasses[name]!, withoutSecret)).toThrow(/KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM/);
+  });
+
+  it('gives the migration jobs neither Kafka TLS/SASL settings, mounts nor credentials (they do not talk to Kafka), and their config still loads', () => {
+    const jobs = r.all('Job');
+    expect(jobs).toHaveLength(databaseServices.length);
+    for (const job of jobs) {
+      const container = job.spec.template.spec.containers[0];
+      expect((container.env as EnvEntry[]).map((e) => e.name).filter((n) => /^KAFKA_(SSL|SASL)/.test(n))).toEqual([]);
+      expect(container.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+      const service = job.spec.template.metadata.labels['booking-platform/migrates'] as string;
+      expect(() => loadConfig(service, configClasses[service]!, environment({}, container.env))).not.toThrow();
+    }
+  });
+
+  it('sets none of it by default or with the production values', () => {
+    for (const rendered of [defaults, production]) {
+      for (const map of rendered.all('ConfigMap')) expect(Object.keys(map.data ?? {}).filter((key) => /^KAFKA_(SSL|SASL)/.test(key))).toEqual([]);
+      for (const { pod } of podSpecs(rendered)) expect(pod.containers[0].env.filter((e: EnvEntry) => e.name.startsWith('KAFKA_SASL_'))).toEqual([]);
+    }
+  });
+
+  it('offers in values.schema.json exactly the SASL mechanisms the services accept', () => {
+    const schema = JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8'));
+    expect(schema.properties.kafka.properties.sasl.properties.mechanism.enum).toEqual(['', ...KAFKA_SASL_MECHANISMS]);
+  });
+
+  it.each([
+    [
+      'a SASL mechanism without the Secret of its credentials',
+      ['--set', 'kafka.sasl.mechanism=scram-sha-512'],
+      'kafka.sasl.existingSecret is required with kafka.sasl.mechanism',
+    ],
+    ['a SASL Secret without a mechanism', ['--set', 'kafka.sasl.existingSecret=kafka-user'], 'kafka.sasl.mechanism is required with kafka.sasl.existingSecret'],
+    [
+      'a mechanism the services do not accept',
+      ['--set', 'kafka.sasl.mechanism=gssapi', '--set', 'kafka.sasl.existingSecret=kafka-user'],
+      "'/kafka/sasl/mechanism': value must be one of",
+    ],
+    [
+      'a CA without TLS',
+      ['--set', 'kafka.tls.caSecret.name=kafka-cluster-ca'],
+      'kafka.tls.caSecret and kafka.tls.clientSecret are used only with kafka.tls.enabled=true',
+    ],
+    [
+      'the SASL password in a ConfigMap',
+      ['--set', 'config.KAFKA_SASL_PASSWORD=pw'],
+      'config.KAFKA_SASL_PASSWORD: set Kafka TLS and SASL with kafka.tls and kafka.sasl',
+    ],
+    [
+      'a Kafka TLS setting in one service’s config',
+      ['--set', 'services.gateway.config.KAFKA_SSL=true'],
+      'services.gateway.config.KAFKA_SSL: set Kafka TLS and SASL with',
+    ],
+  ])('refuses %s', async (_label, args, message) => {
+    expect(await renderError(args)).toContain(message);
   });
 });

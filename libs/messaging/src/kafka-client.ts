@@ -4,6 +4,7 @@ import './kafkajs-idle-timer.js';
 import { Kafka, logLevel, type Admin, type ITopicConfig, type LogEntry } from 'kafkajs';
 import { TOPIC_SETTINGS, isTopic } from '@bp/contracts';
 import { ServiceConfig, brokersOf } from '@bp/platform';
+import { kafkaSecurity } from './kafka-security.js';
 
 const TOPIC_READY_TIMEOUT_MS = 30_000;
 
@@ -36,6 +37,7 @@ export class KafkaClient implements OnApplicationShutdown {
     this.kafka = new Kafka({
       clientId: service,
       brokers: brokersOf(config),
+      ...kafkaSecurity(config),
       connectionTimeout: 3000,
       requestTimeout: 10000,
       retry: { initialRetryTime: 200, retries: 8 },

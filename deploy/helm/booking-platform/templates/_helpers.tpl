@@ -72,7 +72,8 @@ app.kubernetes.io/part-of: booking-platform
 {{/*
 A service's non-secret environment, as a dict: the shared config, what the chart derives (port,
 Kafka, database, the URLs of the services it calls), then the service's own config. Empty values are
-dropped so the service's default applies. (dict "root" $ "service" name)
+dropped so the service's default applies. (dict "root" $ "service" name ["migration" true]): a
+migration job gets no Kafka TLS/SASL settings, as it does not talk to Kafka.
 */}}
 {{- define "bp.environment" -}}
 {{- $root := .root -}}
@@ -81,6 +82,7 @@ dropped so the service's default applies. (dict "root" $ "service" name)
 {{- range $key, $value := $root.Values.config }}{{ $_ := set $env $key (toString $value) }}{{ end -}}
 {{- $_ := set $env "PORT" (toString $svc.port) -}}
 {{- $_ := set $env "KAFKA_BROKERS" $root.Values.kafka.brokers -}}
+{{- if not .migration }}{{ range $key, $value := include "bp.kafkaEnvironment" $root | fromYaml }}{{ $_ := set $env $key $value }}{{ end }}{{ end -}}
 {{- if and (not $root.Values.secrets.existingSecret) $root.Values.secrets.allowDevelopmentValues }}{{ $_ := set $env "ALLOW_DEVELOPMENT_SECRETS" "true" }}{{ end -}}
 {{- if has "MONGO_URL" $svc.secretEnv }}{{ $_ := set $env "MONGO_DB" (include "bp.database" .service) }}{{ end -}}
 {{- range $name := $svc.calls }}
@@ -115,6 +117,88 @@ Secret and lacks them.
 - name: {{ . }}
   valueFrom:
     secretKeyRef: { name: {{ $secret }}, key: {{ . }}, optional: true }
+{{- end }}
+{{- end -}}
+
+{{/* Where the Kafka TLS files are mounted in a service's container (read-only). */}}
+{{- define "bp.kafkaTlsDir" -}}
+/etc/booking-platform/kafka
+{{- end -}}
+
+{{/*
+The services' Kafka TLS and SASL settings (kafka.tls, kafka.sasl) as a dict, once the values are
+checked to hold together: a SASL mechanism and the Secret with its credentials come together, CA and
+client certificates only with TLS on, and no config map sets these variables itself (the migration
+jobs, which share those maps, would then get half of them; the password belongs in a Secret). The
+username and password are not here: bp.kafkaSecretEnv reads them from the Secret.
+*/}}
+{{- define "bp.kafkaEnvironment" -}}
+{{- $kafka := .Values.kafka -}}
+{{- $maps := dict "config" .Values.config -}}
+{{- range $name, $svc := .Values.services }}{{ $_ := set $maps (printf "services.%s.config" $name) $svc.config }}{{ end -}}
+{{- range $where, $map := $maps }}{{ range $key, $_ := $map }}
+{{- if regexMatch "^KAFKA_(SSL|SASL)" $key }}{{ fail (printf "%s.%s: set Kafka TLS and SASL with kafka.tls and kafka.sasl (the SASL credentials only from a Secret)" $where $key) }}{{ end }}
+{{- end }}{{ end -}}
+{{- if and $kafka.sasl.mechanism (not $kafka.sasl.existingSecret) }}{{ fail "kafka.sasl.existingSecret is required with kafka.sasl.mechanism: the Secret holding the SASL username and password (keys kafka.sasl.usernameKey and kafka.sasl.passwordKey)" }}{{ end -}}
+{{- if and $kafka.sasl.existingSecret (not $kafka.sasl.mechanism) }}{{ fail "kafka.sasl.mechanism is required with kafka.sasl.existingSecret: plain, scram-sha-256 or scram-sha-512" }}{{ end -}}
+{{- if and (not $kafka.tls.enabled) (or $kafka.tls.caSecret.name $kafka.tls.clientSecret.name) }}{{ fail "kafka.tls.caSecret and kafka.tls.clientSecret are used only with kafka.tls.enabled=true" }}{{ end -}}
+{{- $env := dict -}}
+{{- if $kafka.tls.enabled -}}
+{{- $_ := set $env "KAFKA_SSL" "true" -}}
+{{- if $kafka.tls.caSecret.name }}{{ $_ := set $env "KAFKA_SSL_CA_FILE" (printf "%s/ca/ca.crt" (include "bp.kafkaTlsDir" .)) }}{{ end -}}
+{{- if $kafka.tls.clientSecret.name -}}
+{{- $_ := set $env "KAFKA_SSL_CERT_FILE" (printf "%s/client/tls.crt" (include "bp.kafkaTlsDir" .)) -}}
+{{- $_ := set $env "KAFKA_SSL_KEY_FILE" (printf "%s/client/tls.key" (include "bp.kafkaTlsDir" .)) -}}
+{{- end -}}
+{{- end -}}
+{{- with $kafka.sasl.mechanism }}{{ $_ := set $env "KAFKA_SASL_MECHANISM" . }}{{ end -}}
+{{- toYaml $env -}}
+{{- end -}}
+
+{{/* The SASL username and password of the services' Kafka client, by secretKeyRef only (none without SASL). */}}
+{{- define "bp.kafkaSecretEnv" -}}
+{{- with .Values.kafka.sasl }}
+{{- if .mechanism }}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    secretKeyRef: { name: {{ .existingSecret }}, key: {{ .usernameKey | quote }} }
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    secretKeyRef: { name: {{ .existingSecret }}, key: {{ .passwordKey | quote }} }
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The Secret volumes of the Kafka TLS files (none without them), each key mapped to the fixed file
+name bp.kafkaEnvironment points at; 288 is mode 0440, readable by the pod's group (fsGroup) only.
+*/}}
+{{- define "bp.kafkaVolumes" -}}
+{{- $tls := .Values.kafka.tls -}}
+{{- if and $tls.enabled $tls.caSecret.name }}
+- name: kafka-ca
+  secret:
+    secretName: {{ $tls.caSecret.name }}
+    items: [{ key: {{ $tls.caSecret.key | quote }}, path: ca.crt }]
+    defaultMode: 288
+{{- end }}
+{{- if and $tls.enabled $tls.clientSecret.name }}
+- name: kafka-client
+  secret:
+    secretName: {{ $tls.clientSecret.name }}
+    items: [{ key: {{ $tls.clientSecret.certKey | quote }}, path: tls.crt }, { key: {{ $tls.clientSecret.keyKey | quote }}, path: tls.key }]
+    defaultMode: 288
+{{- end }}
+{{- end -}}
+
+{{/* Where a service's container mounts the Kafka TLS volumes, read-only. */}}
+{{- define "bp.kafkaVolumeMounts" -}}
+{{- $tls := .Values.kafka.tls -}}
+{{- if and $tls.enabled $tls.caSecret.name }}
+- { name: kafka-ca, mountPath: {{ include "bp.kafkaTlsDir" . }}/ca, readOnly: true }
+{{- end }}
+{{- if and $tls.enabled $tls.clientSecret.name }}
+- { name: kafka-client, mountPath: {{ include "bp.kafkaTlsDir" . }}/client, readOnly: true }
 {{- end }}
 {{- end -}}
 

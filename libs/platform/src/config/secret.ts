@@ -9,10 +9,19 @@ import 'reflect-metadata';
 const SECRETS = Symbol('secrets');
 const PRODUCTION_SETTINGS = Symbol('productionSettings');
 
-/** A setting production must have (an issuer, an audience); with `https`, only as an https URL; with `optional`, only checked when set. */
-export function RequiredInProduction(rule: { https?: boolean; optional?: boolean } = {}): PropertyDecorator {
+export interface ProductionRule {
+  /** Only as an https URL. */
+  https?: boolean;
+  /** Only checked when set. */
+  optional?: boolean;
+  /** Only this value (a safety switch production must leave on, such as certificate verification). */
+  value?: string | number | boolean;
+}
+
+/** A setting production must have (an issuer, an audience), in the form the rule asks for. */
+export function RequiredInProduction(rule: ProductionRule = {}): PropertyDecorator {
   return (target, property) => {
-    const rules: Map<string, { https?: boolean; optional?: boolean }> = Reflect.getMetadata(PRODUCTION_SETTINGS, target) ?? new Map();
+    const rules: Map<string, ProductionRule> = Reflect.getMetadata(PRODUCTION_SETTINGS, target) ?? new Map();
     Reflect.defineMetadata(PRODUCTION_SETTINGS, new Map([...rules, [String(property), rule]]), target);
   };
 }
@@ -52,13 +61,14 @@ function bitsPerCharacter(value: string): number {
 /** What is wrong with the config's secrets and required settings for production; names only, never values. */
 export function productionSecretProblems(config: object): string[] {
   const rules: Map<string, SecretRule> = Reflect.getMetadata(SECRETS, Object.getPrototypeOf(config)) ?? new Map();
-  const settings: Map<string, { https?: boolean; optional?: boolean }> = Reflect.getMetadata(PRODUCTION_SETTINGS, Object.getPrototypeOf(config)) ?? new Map();
+  const settings: Map<string, ProductionRule> = Reflect.getMetadata(PRODUCTION_SETTINGS, Object.getPrototypeOf(config)) ?? new Map();
   const problems: string[] = [];
   for (const [name, rule] of settings) {
     const value = (config as Record<string, unknown>)[name];
     if (value === undefined || value === null || value === '') {
       if (!rule.optional) problems.push(`${name}: required in production`);
     } else if (rule.https && !String(value).startsWith('https://')) problems.push(`${name}: must be an https URL in production`);
+    else if (rule.value !== undefined && value !== rule.value) problems.push(`${name}: must be ${String(rule.value)} in production`);
   }
   for (const [name, rule] of rules) {
     const value = (config as Record<string, unknown>)[name];

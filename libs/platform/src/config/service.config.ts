@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
-import { Secret } from './secret.js';
+import { RequiredInProduction, Secret } from './secret.js';
+import { OnlyWith, SetTogether, emptyAsUnset } from './setting-rules.js';
 import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 /**
@@ -14,6 +15,13 @@ const toBoolean = ({ obj, key, value }: { obj: Record<string, unknown>; key: str
   if (['0', 'false', 'no', ''].includes(word)) return false;
   return raw;
 };
+
+/** The SASL mechanisms a service authenticates to the brokers with (kafkajs's names). */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+export type KafkaSaslMechanism = (typeof KAFKA_SASL_MECHANISMS)[number];
+
+const KAFKA_SASL = ['KAFKA_SASL_MECHANISM', 'KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'];
+const KAFKA_CLIENT_CERTIFICATE = ['KAFKA_SSL_CERT_FILE', 'KAFKA_SSL_KEY_FILE'];
 
 /** Settings every service shares. Each app extends this with its own class (one per app). */
 export class ServiceConfig {
@@ -90,6 +98,53 @@ export class ServiceConfig {
   @Min(1)
   @Max(10000)
   KAFKA_MAX_IN_FLIGHT_PER_PARTITION: number = 256;
+
+  /** TLS to the brokers; their certificates are verified against the system CAs or KAFKA_SSL_CA_FILE. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  KAFKA_SSL: boolean = false;
+
+  /** PEM file of the CA(s) that signed the brokers' certificates (a private CA), read at startup. */
+  @Transform(emptyAsUnset)
+  @IsOptional()
+  @IsString()
+  @OnlyWith('KAFKA_SSL', true)
+  KAFKA_SSL_CA_FILE?: string;
+
+  /** PEM files of a client certificate and its key, for brokers that authenticate clients by TLS (mutual TLS). */
+  @Transform(emptyAsUnset)
+  @SetTogether(KAFKA_CLIENT_CERTIFICATE)
+  @OnlyWith('KAFKA_SSL', true)
+  KAFKA_SSL_CERT_FILE?: string;
+
+  @Transform(emptyAsUnset)
+  @SetTogether(KAFKA_CLIENT_CERTIFICATE)
+  @OnlyWith('KAFKA_SSL', true)
+  KAFKA_SSL_KEY_FILE?: string;
+
+  /**
+   * Refuse brokers whose certificate does not verify. Refused as false in production: an unverified
+   * certificate lets anyone on the path read and forge every event (and the SASL password).
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  @RequiredInProduction({ value: true })
+  KAFKA_SSL_REJECT_UNAUTHORIZED: boolean = true;
+
+  /** SASL authentication to the brokers; the mechanism, username and password are set together or not at all. */
+  @Transform(emptyAsUnset)
+  @SetTogether(KAFKA_SASL, KAFKA_SASL_MECHANISMS)
+  KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
+
+  @Transform(emptyAsUnset)
+  @SetTogether(KAFKA_SASL)
+  KAFKA_SASL_USERNAME?: string;
+
+  /** Never logged; in production, not a development value, at least 16 characters and not predictable. */
+  @Transform(emptyAsUnset)
+  @SetTogether(KAFKA_SASL)
+  @Secret({ optional: true, minLength: 16 })
+  KAFKA_SASL_PASSWORD?: string;
 
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
