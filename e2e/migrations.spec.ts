@@ -52,6 +52,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     '20261205000500 day-buckets',
     '20261205000600 booking-tallies',
     '20261205000700 provider-walk-buckets',
+    '20261205180000 retention-days',
   ];
 
   it('lists the pending migration, applies it to legacy documents, records it, and finds nothing to do the second time', async () => {
@@ -157,9 +158,9 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
 
   it('has a CLI for every service with a database, applying its migrations to a fresh database once', async () => {
     const expected: Record<string, string[]> = {
-      'payment-svc': ['20261205000000 day-buckets', '20261205000100 stripe-events-pending'],
-      'calendar-svc': ['20261205000000 day-buckets'],
-      'notification-svc': ['20261205000000 day-buckets'],
+      'payment-svc': ['20261205000000 day-buckets', '20261205000100 stripe-events-pending', '20261205180000 retention-days'],
+      'calendar-svc': ['20261205000000 day-buckets', '20261205180000 retention-days'],
+      'notification-svc': ['20261205000000 day-buckets', '20261205180000 retention-days'],
     };
     for (const [service, migrations] of Object.entries(expected)) {
       const env = envFor(`${service.replace(/-svc$/, '')}_migrate_${uniqueSuffix()}`);

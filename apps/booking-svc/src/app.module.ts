@@ -7,6 +7,7 @@ import type { BookingConfig } from './config/booking.config.js';
 import { ProviderStatsModule } from './providers/provider-stats.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
+import { bookingRetention } from './retention.js';
 
 @Module({})
 export class AppModule {
@@ -17,6 +18,7 @@ export class AppModule {
         PlatformModule.forRoot(config),
         DatabaseModule,
         MessagingModule.forRoot({ inbox: 'mongo' }),
+        bookingRetention,
         ProvidersModule,
         ReservationsModule,
         BookingsModule,

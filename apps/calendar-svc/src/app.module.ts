@@ -16,6 +16,7 @@ import { CalendarController } from './connections/interface/calendar.controller.
 import { EventSyncer } from './event-sync/application/event-syncer.js';
 import { EVENT_MAPPING_MODEL, EventMappingSchema } from './event-sync/infrastructure/event-mapping.schema.js';
 import { CalendarMessagesConsumer } from './event-sync/interface/calendar-messages.consumer.js';
+import { calendarRetention } from './retention.js';
 
 const outboxModels = MongooseModule.forFeature([
   { name: CONNECTION_MODEL, schema: ConnectionSchema },
@@ -39,6 +40,7 @@ export class AppModule {
         PlatformModule.forRoot(config),
         DatabaseModule,
         MessagingModule.forRoot({ inbox: 'mongo' }),
+        calendarRetention,
         outboxModels,
         models,
         OutboxModule.forModels([CONNECTION_MODEL, BUSY_WINDOW_MODEL], [outboxModels]),

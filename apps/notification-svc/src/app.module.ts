@@ -24,6 +24,7 @@ import { NotificationEventsConsumer } from './notifications/interface/notificati
 import { RecipientRepository } from './recipients/infrastructure/recipient.repository.js';
 import { DevicesController } from './recipients/interface/devices.controller.js';
 import { PreferencesController } from './recipients/interface/preferences.controller.js';
+import { notificationRetention } from './retention.js';
 
 const deliveryModels = MongooseModule.forFeature([{ name: DELIVERY_MODEL, schema: DeliverySchema }]);
 
@@ -36,6 +37,7 @@ export class AppModule {
         PlatformModule.forRoot(config),
         DatabaseModule,
         MessagingModule.forRoot({ inbox: 'mongo' }),
+        notificationRetention,
         MongooseModule.forFeature([{ name: ACTIVITY_MODEL, schema: ActivitySchema }]),
         deliveryModels,
         OutboxModule.forModels([DELIVERY_MODEL], [deliveryModels]),

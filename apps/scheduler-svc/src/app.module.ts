@@ -5,6 +5,7 @@ import { OutboxModule } from '@bp/outbox';
 import { DatabaseModule, PlatformModule } from '@bp/platform';
 import type { SchedulerConfig } from './config/scheduler.config.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { schedulerRetention } from './retention.js';
 import { TimerFirer } from './timers/application/fire-timers/timer-firer.js';
 import { ScheduleTimerUseCase } from './timers/application/schedule-timer/schedule-timer.use-case.js';
 import { TIMER_MODEL, TimerSchema } from './timers/infrastructure/timer.schema.js';
@@ -21,6 +22,7 @@ export class AppModule {
         PlatformModule.forRoot(config),
         DatabaseModule,
         MessagingModule.forRoot({ inbox: 'mongo' }),
+        schedulerRetention,
         timerModels,
         OutboxModule.forModels([TIMER_MODEL], [timerModels]),
         JobsModule,

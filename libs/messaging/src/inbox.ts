@@ -1,7 +1,7 @@
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner, KeyedBatches, RecentMap, insertNew, utcDayOf } from '@bp/platform';
+import { KeyedBatches, RecentMap, type RetentionRule, insertNew, utcDayOf } from '@bp/platform';
 
 /** Remembers which messages a consumer group has fully handled, so a redelivery is a no-op. */
 export interface Inbox {
@@ -24,12 +24,19 @@ interface InboxRecord {
   eventId: string;
   type: string;
   processedAt: Date;
-  /** The UTC day it was processed: records are pruned a day at a time (DayPruner). */
+  /** The UTC day it was processed: its retention counts from it (inboxRetention). */
   day?: string;
 }
 
-const RETENTION_MS = 30 * 24 * 3600 * 1000;
-const PRUNE_INTERVAL_MS = 3600 * 1000;
+/**
+ * The inbox's row of every consuming service's retention table (RetentionModule, @bp/platform): a record
+ * is kept 30 days after its message was handled, far longer than a redelivery comes (a rebalance, a
+ * restart, a producer publishing again: seconds to hours); a copy arriving later is handled again, and
+ * handlers are idempotent on their own state anyway. Garbage collection by a periodic delete rather
+ * than a TTL index: TTL indexes are not available on every MongoDB-compatible engine we run on
+ * (FerretDB v1), and correctness never depends on when old records go.
+ */
+export const inboxRetention: RetentionRule = { collection: 'inbox', keepFor: { days: 30 } };
 /** Event ids this process recorded, newest kept: a republish comes seconds or minutes after the first copy. */
 const REMEMBERED_IDS = 50_000;
 
@@ -39,32 +46,16 @@ const REMEMBERED_IDS = 50_000;
  * state (conditional updates, upserts by natural key) and the inbox makes the normal redelivery free.
  */
 @Injectable()
-export class MongoInbox implements Inbox, OnModuleInit, OnModuleDestroy {
+export class MongoInbox implements Inbox, OnModuleInit {
   private collection!: Collection<InboxRecord>;
-  private readonly pruner = new DayPruner<InboxRecord>(() => this.collection);
-  private pruneTimer?: NodeJS.Timeout;
   /** Records finished while a write is under way go in the next one: one insert per round trip, not per message. */
   private readonly writes = new KeyedBatches<InboxRecord>((_, records) => this.insertAll(records));
   private readonly recorded = new RecentMap<true>(REMEMBERED_IDS);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  async onModuleInit(): Promise<void> {
-    this.collection = this.connection.collection<InboxRecord>('inbox');
-    // Garbage collection only, by a periodic delete rather than a TTL index: TTL indexes are not
-    // available on every MongoDB-compatible engine we run on (FerretDB v1), and correctness never
-    // depends on when old records go.
-    await this.collection.createIndex({ day: 1 });
-    this.pruneTimer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_INTERVAL_MS).unref();
-  }
-
-  onModuleDestroy(): void {
-    clearInterval(this.pruneTimer);
-  }
-
-  /** Deletes the records of the days before the retention's first day. */
-  prune(now = new Date()): Promise<number> {
-    return this.pruner.pruneBefore(new Date(now.getTime() - RETENTION_MS));
+  onModuleInit(): void {
+    this.collection = this.connection.collection<InboxRecord>(inboxRetention.collection);
   }
 
   /** One indexed lookup by _id returning only the _id (countDocuments would be an aggregation on FerretDB). */

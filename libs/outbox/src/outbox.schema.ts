@@ -69,6 +69,12 @@ export function withOutboxFields<S extends Schema<any>>(schema: S): S {
   return schema;
 }
 
+/**
+ * A retention rule's condition (`RetentionRule.onlyIf`, @bp/platform) for a collection whose documents
+ * carry an outbox: a finished document goes only once its messages are published.
+ */
+export const outboxPublished = { outboxPending: { $ne: true } };
+
 export function toOutboxEntries(messages: OutgoingMessage[]): OutboxEntry[] {
   return messages.map(({ topic, key, envelope }) => ({ eventId: envelope.eventId, topic, key, envelope, createdAt: new Date(envelope.occurredAt) }));
 }

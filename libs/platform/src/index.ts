@@ -9,6 +9,7 @@ export * from './database/database.module.js';
 export * from './database/day-buckets.js';
 export * from './database/insert-new.js';
 export * from './database/lease.js';
+export * from './database/retention.js';
 export * from './health/readiness.js';
 export * from './metrics/metrics.js';
 export * from './migrations/index.js';

@@ -69,9 +69,21 @@ export class BookingConfig extends DatabaseServiceConfig {
   @Min(0)
   PLATFORM_FEE_MAX_CENTS = 3500;
 
-  /** How long a finished request's idempotency record is kept (a retry after that runs again); the cleanup job prunes older ones. */
+  /**
+   * How long a request's idempotency record is kept after the request: a retry with its key within this
+   * window is answered as the first was; one after it runs again (docs/retention.md).
+   */
   @IsInt()
   @Min(1)
   @Max(24 * 30)
   IDEMPOTENCY_RETENTION_HOURS: number = 24;
+
+  /**
+   * How long a slot reservation is kept once it ended (became a booking or lapsed): the booking carries
+   * everything it said. A reservation still holding its slot is never deleted (docs/retention.md).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  RESERVATION_RETENTION_DAYS: number = 30;
 }

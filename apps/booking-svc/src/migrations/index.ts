@@ -8,6 +8,7 @@ import { providerStatsCollection } from './20261205000400-provider-stats-collect
 import { bookingDayBuckets } from './20261205000500-day-buckets.js';
 import { bookingTallies } from './20261205000600-booking-tallies.js';
 import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
+import { bookingRetentionDays } from './20261205180000-retention-days.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
 export const bookingMigrations: readonly Migration[] = [
@@ -20,4 +21,5 @@ export const bookingMigrations: readonly Migration[] = [
   bookingDayBuckets,
   bookingTallies,
   providerWalkBuckets,
+  bookingRetentionDays,
 ];

@@ -103,4 +103,22 @@ export class CalendarConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(100)
   CALENDAR_SYNC_MAX_ATTEMPTS: number = 10;
+
+  /**
+   * How long a request's idempotency record (connecting, disconnecting a calendar) is kept after the
+   * request: a retry with its key within this window is answered as the first was; one after it runs again.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  IDEMPOTENCY_RETENTION_HOURS: number = 24;
+
+  /**
+   * How long an OAuth `state` is kept after it expired (10 minutes after the consent screen was
+   * offered; used or not, it is refused from then on): only for looking into a failed connection.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(365)
+  OAUTH_STATE_RETENTION_DAYS: number = 1;
 }

@@ -76,4 +76,20 @@ export class NotificationConfig extends DatabaseServiceConfig {
   @Min(200)
   @Max(3_600_000)
   DIGEST_SWEEP_INTERVAL_MS: number = 60_000;
+
+  /**
+   * How long a delivery record is kept after it was sent or given up: what admins see of a booking's
+   * messages (and what makes a repeated event send nothing twice, which the inbox's 30 days cover too).
+   * Deliveries still waiting (quiet hours, retries) or being sent are never deleted (docs/retention.md).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DELIVERY_RETENTION_DAYS: number = 90;
+
+  /** How long a sent new-request digest is kept after it was sent (its messages are deliveries of their own); open ones are never deleted. */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  DIGEST_RETENTION_DAYS: number = 30;
 }

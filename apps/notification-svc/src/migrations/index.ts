@@ -1,5 +1,6 @@
 import type { Migration } from '@bp/platform';
 import { notificationDayBuckets } from './20261205000000-day-buckets.js';
+import { notificationRetentionDays } from './20261205180000-retention-days.js';
 
 /** notification-svc's migrations, oldest first (docs/migrations.md). */
-export const notificationMigrations: readonly Migration[] = [notificationDayBuckets];
+export const notificationMigrations: readonly Migration[] = [notificationDayBuckets, notificationRetentionDays];

@@ -65,4 +65,23 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(86_400_000)
   PAYMENT_REFUND_RECOVERY_AFTER_MS: number = 120_000;
+
+  /**
+   * How long a request's idempotency record (an admin's refund, a card setup) is kept after the request:
+   * a retry with its key within this window is answered as the first was; one after it runs again.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  IDEMPOTENCY_RETENTION_HOURS: number = 24;
+
+  /**
+   * How long a processed Stripe event is kept after it was processed: a redelivery within it is
+   * recognised by its id (Stripe retries a webhook for up to 3 days; processing is idempotent anyway).
+   * Events waiting to be processed or parked for an admin are never deleted (docs/retention.md).
+   */
+  @IsInt()
+  @Min(3)
+  @Max(3650)
+  STRIPE_EVENT_RETENTION_DAYS: number = 30;
 }

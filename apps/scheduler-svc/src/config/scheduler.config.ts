@@ -48,4 +48,21 @@ export class SchedulerConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(3600)
   JOB_FRESHNESS_GRACE_SECONDS: number = 60;
+
+  /**
+   * How long a fired or cancelled timer is kept after it fired or was cancelled. While it is there, a
+   * late or repeated event cannot set that deadline again; with the default (the inbox's 30 days) a
+   * redelivered event always meets either its inbox record or the timer. Scheduled timers, however old,
+   * are never deleted (docs/retention.md).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  TIMER_RETENTION_DAYS: number = 30;
+
+  /** How long a job run's history (`job_runs`) is kept after the run; the jobs' last run, success and failure stay in their lease records. */
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  JOB_RUN_RETENTION_DAYS: number = 14;
 }

@@ -28,6 +28,14 @@ export class DayPruner<T extends mongo.Document & { day?: string }> {
     private readonly lookbackDays = 30,
   ) {}
 
+  /**
+   * Makes the next run look back the whole `lookbackDays` again: a record `filter` kept on a day already
+   * walked (or one given an old day after that day was walked) gets another chance.
+   */
+  rewalk(): void {
+    this.prunedThrough = undefined;
+  }
+
   /** Deletes the records (matching `filter`, if given) written on days before `cutoff`'s day. Returns how many. */
   async pruneBefore(cutoff: Date, filter: mongo.Filter<T> = {}): Promise<number> {
     const cutoffDay = utcDayOf(cutoff);

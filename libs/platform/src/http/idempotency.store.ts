@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner, utcDayOf } from '../database/day-buckets.js';
+import { utcDayOf } from '../database/day-buckets.js';
+import type { RetentionRule } from '../database/retention.js';
 import { ApiError } from './api-envelope.js';
 
 interface IdempotencyRecord {
@@ -12,7 +13,7 @@ interface IdempotencyRecord {
   lockedUntil: Date;
   response?: { status: number; body: unknown };
   createdAt: Date;
-  /** The UTC day it was created: records are pruned a day at a time (DayPruner). */
+  /** The UTC day it was created: its retention counts from it (idempotencyRetention). */
   day?: string;
 }
 
@@ -36,6 +37,17 @@ export enum IdempotencyErrorCode {
 }
 /** A request that died mid-way frees its key after this long. */
 const LOCK_MS = 30_000;
+const COLLECTION = 'idempotency_records';
+
+/**
+ * The retention rule of a service's idempotency records (its IDEMPOTENCY_RETENTION_HOURS): a record is
+ * kept that long after it was created, since a client retries a request within that window; a retry
+ * after it runs again. A run still in progress holds its key for LOCK_MS, far less than a day, so an old
+ * `in_progress` record is one whose run died, which a retry would take over anyway.
+ */
+export function idempotencyRetention(hours: number): RetentionRule {
+  return { collection: COLLECTION, keepFor: { hours } };
+}
 
 function hashOf(body: unknown): string {
   return createHash('sha256')
@@ -52,13 +64,11 @@ function hashOf(body: unknown): string {
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
   private records!: Collection<IdempotencyRecord>;
-  private readonly pruner = new DayPruner<IdempotencyRecord>(() => this.records);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  async onModuleInit(): Promise<void> {
-    this.records = this.connection.collection<IdempotencyRecord>('idempotency_records');
-    await this.records.createIndex({ day: 1 });
+  onModuleInit(): void {
+    this.records = this.connection.collection<IdempotencyRecord>(COLLECTION);
   }
 
   async run(
@@ -79,14 +89,6 @@ export class IdempotencyStore implements OnModuleInit {
       await this.records.deleteOne({ _id: id, state: 'in_progress' });
       throw error;
     }
-  }
-
-  /**
-   * Deletes the records of the days before `cutoff`'s day (finished ones, and runs that died long ago:
-   * a run holds its key for LOCK_MS, far less than a day); returns how many.
-   */
-  pruneBefore(cutoff: Date): Promise<number> {
-    return this.pruner.pruneBefore(cutoff);
   }
 
   private async claim(id: string, requestHash: string, now: Date): Promise<boolean> {

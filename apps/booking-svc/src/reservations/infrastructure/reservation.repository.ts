@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
+import { utcDayOf } from '@bp/platform';
 import type { SlotReservation } from '../domain/slot-reservation.js';
 import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schema.js';
 
@@ -57,9 +58,9 @@ export class ReservationRepository {
     return doc ? toDomain(doc) : undefined;
   }
 
-  /** The reservation became a booking (its claims now belong to the booking). */
+  /** The reservation became a booking (its claims now belong to the booking); from now on it only waits for its retention (`day`). */
   async markConverted(id: string, now: Date): Promise<void> {
-    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { status: 'converted', convertedAt: now }, $inc: { version: 1 } });
+    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { status: 'converted', convertedAt: now, day: utcDayOf(now) }, $inc: { version: 1 } });
   }
 
   /** Reservations still holding their slot at `now` that start in [from, to). */
@@ -80,7 +81,7 @@ export class ReservationRepository {
   async markExpired(reservation: SlotReservation, now: Date): Promise<boolean> {
     const result = await this.model.updateOne(
       { _id: reservation.id, status: 'active', version: reservation.version },
-      { $set: { status: 'expired', expiredAt: now }, $inc: { version: 1 } },
+      { $set: { status: 'expired', expiredAt: now, day: utcDayOf(now) }, $inc: { version: 1 } },
     );
     return result.modifiedCount === 1;
   }

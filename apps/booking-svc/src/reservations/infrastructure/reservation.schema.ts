@@ -17,6 +17,8 @@ export interface ReservationDocument extends OutboxFields {
   version: number;
   idempotencyKey: string;
   createdAt: Date;
+  /** The UTC day it ended (converted or expired; absent while active): its retention counts from it (RESERVATION_RETENTION_DAYS). */
+  day?: string;
 }
 
 export const ReservationSchema = withOutboxFields(
@@ -35,6 +37,7 @@ export const ReservationSchema = withOutboxFields(
       version: { type: Number, required: true },
       idempotencyKey: { type: String, required: true },
       createdAt: { type: Date, required: true },
+      day: { type: String },
     },
     { collection: RESERVATION_COLLECTION, versionKey: false },
   ),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { ApiError } from '@bp/platform';
+import { ApiError, utcDayOf } from '@bp/platform';
 import { CalendarConfig } from '../../config/calendar.config.js';
 import { CalendarApiError, type CalendarProviderName } from '../../calendar-apis/domain/calendar-api.js';
 import { callWithRetry } from '../../calendar-apis/domain/retry-policy.js';
@@ -43,7 +43,7 @@ export class ConnectCalendar {
     const api = this.apis.get(calendarProvider);
     const state = randomBytes(24).toString('base64url');
     const expiresAt = new Date(Date.now() + STATE_LIFETIME_MS);
-    await this.states.create({ _id: state, providerId, calendarProvider, redirectUri, status: 'pending', expiresAt });
+    await this.states.create({ _id: state, providerId, calendarProvider, redirectUri, status: 'pending', expiresAt, day: utcDayOf(expiresAt) });
     return { calendarProvider, authorizationUrl: api.authorizationUrl(state, redirectUri), state, expiresAt: expiresAt.toISOString() };
   }
 

@@ -31,6 +31,7 @@ export const ConnectionSchema = withOutboxFields(
 ConnectionSchema.index({ status: 1 });
 
 export const OAUTH_STATE_MODEL = 'OAuthState';
+export const OAUTH_STATE_COLLECTION = 'oauth_states';
 
 /** A pending authorization: the `state` we sent to Google or Microsoft, bound to the provider who asked; used once. */
 export interface OAuthStateDocument {
@@ -40,6 +41,8 @@ export interface OAuthStateDocument {
   redirectUri: string;
   status: 'pending' | 'used';
   expiresAt: Date;
+  /** The UTC day it expires: refused from then on, used or not, so its retention counts from it (OAUTH_STATE_RETENTION_DAYS). */
+  day?: string;
 }
 
 export const OAuthStateSchema = new Schema<OAuthStateDocument>(
@@ -50,6 +53,7 @@ export const OAuthStateSchema = new Schema<OAuthStateDocument>(
     redirectUri: { type: String, required: true },
     status: { type: String, required: true, enum: ['pending', 'used'] },
     expiresAt: { type: Date, required: true },
+    day: { type: String },
   },
-  { collection: 'oauth_states', versionKey: false },
+  { collection: OAUTH_STATE_COLLECTION, versionKey: false },
 );

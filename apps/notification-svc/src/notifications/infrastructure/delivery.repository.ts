@@ -4,6 +4,7 @@ import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import { utcDayOf } from '@bp/platform';
 import type { ChannelError } from './channel.port.js';
 import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
 
@@ -88,7 +89,7 @@ export class DeliveryRepository {
   async markSent(id: string, providerMessageId: string, now: Date = new Date()): Promise<void> {
     await this.deliveries.updateOne(
       { _id: id, status: 'sending' },
-      { $set: { status: 'sent', providerMessageId, sentAt: now, updatedAt: now }, $unset: { notBefore: 1 } },
+      { $set: { status: 'sent', providerMessageId, sentAt: now, updatedAt: now, day: utcDayOf(now) }, $unset: { notBefore: 1 } },
     );
   }
 
@@ -122,7 +123,7 @@ export class DeliveryRepository {
     const failed = await this.model.updateOne(
       { _id: delivery._id, status: 'sending' },
       withOutboxUpdate(
-        { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now } },
+        { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now, day: utcDayOf(now) } },
         [event],
         now,
       ),

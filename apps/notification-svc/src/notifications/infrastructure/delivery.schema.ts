@@ -4,6 +4,7 @@ import type { Channel } from '../../recipients/domain/preferences.js';
 import type { RenderedNotification } from '../domain/render.js';
 
 export const DELIVERY_MODEL = 'Delivery';
+export const DELIVERY_COLLECTION = 'deliveries';
 
 /**
  * - `deferred`: held by the recipient's quiet hours until `notBefore`;
@@ -35,13 +36,15 @@ export interface Delivery {
   updatedAt: Date;
   sentAt?: Date;
   failedAt?: Date;
+  /** The UTC day it was sent or given up (absent before): its retention counts from it (DELIVERY_RETENTION_DAYS). */
+  day?: string;
 }
 
 export type DeliveryDocument = Delivery & OutboxFields;
 
 /** The delivery records, each carrying its NotificationFailed in its own outbox (one write gives up and tells). */
 export const DeliverySchema = withOutboxFields(
-  new Schema<DeliveryDocument>({ _id: { type: String, required: true } }, { collection: 'deliveries', strict: false, versionKey: false }),
+  new Schema<DeliveryDocument>({ _id: { type: String, required: true } }, { collection: DELIVERY_COLLECTION, strict: false, versionKey: false }),
 );
 DeliverySchema.index({ bookingId: 1 });
 DeliverySchema.index({ status: 1 });

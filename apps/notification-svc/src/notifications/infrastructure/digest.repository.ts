@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { utcDayOf } from '@bp/platform';
 import { type DigestFrequency, digestPeriod } from '../domain/digest-period.js';
 import type { DigestContents } from '../domain/render.js';
 
@@ -31,7 +32,11 @@ export interface Digest {
   eventIds?: string[];
   updatedAt: Date;
   sentAt?: Date;
+  /** The UTC day it was sent (absent before): its retention counts from it (DIGEST_RETENTION_DAYS). */
+  day?: string;
 }
+
+export const DIGEST_COLLECTION = 'digests';
 
 const DUPLICATE_KEY = 11000;
 /** A digest whose sending died mid-way is taken over after this long (its deliveries are idempotent). */
@@ -45,7 +50,7 @@ export class DigestRepository implements OnModuleInit {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   onModuleInit(): void {
-    this.digests = this.connection.collection<Digest>('digests');
+    this.digests = this.connection.collection<Digest>(DIGEST_COLLECTION);
   }
 
   /** Adds a request to the provider's digest for the period `now` falls in (the next one if that one is being sent already). */
@@ -102,7 +107,7 @@ export class DigestRepository implements OnModuleInit {
   }
 
   async markSent(id: string, now: Date = new Date()): Promise<void> {
-    await this.digests.updateOne({ _id: id, status: 'closing' }, { $set: { status: 'sent', sentAt: now, updatedAt: now } });
+    await this.digests.updateOne({ _id: id, status: 'closing' }, { $set: { status: 'sent', sentAt: now, updatedAt: now, day: utcDayOf(now) } });
   }
 
   /** Open digests listing a booking (its new-request notification waits in one). */

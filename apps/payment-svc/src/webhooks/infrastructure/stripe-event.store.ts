@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { utcDayOf } from '@bp/platform';
 
 export interface StoredStripeEvent {
   _id: string;
@@ -18,7 +19,11 @@ export interface StoredStripeEvent {
   retryAt?: Date;
   /** Set when processing failed STRIPE_EVENT_MAX_ATTEMPTS times: left for an admin (redrive), no longer tried. */
   parked?: true;
+  /** The UTC day it was processed: only processed events carry it, and retention deletes them by it (STRIPE_EVENT_RETENTION_DAYS). */
+  day?: string;
 }
+
+export const STRIPE_EVENTS_COLLECTION = 'stripe_events';
 
 const DUPLICATE_KEY = 11000;
 
@@ -30,7 +35,7 @@ export class StripeEventStore implements OnModuleInit {
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
   async onModuleInit(): Promise<void> {
-    this.events = this.connection.collection<StoredStripeEvent>('stripe_events');
+    this.events = this.connection.collection<StoredStripeEvent>(STRIPE_EVENTS_COLLECTION);
     await this.events.createIndex({ pending: 1 }, { sparse: true });
     await this.events.createIndex({ parked: 1 }, { sparse: true });
   }
@@ -50,8 +55,9 @@ export class StripeEventStore implements OnModuleInit {
     return this.events.find({ pending: true }).sort({ created: 1 }).limit(limit).toArray();
   }
 
-  async markProcessed(id: string, outcome: string): Promise<void> {
-    await this.events.updateOne({ _id: id }, { $set: { processedAt: new Date(), outcome }, $unset: { pending: 1, retryAt: 1 } });
+  /** Done with: from now on the event only recognises a redelivery, and goes after its retention (`day`). */
+  async markProcessed(id: string, outcome: string, now: Date = new Date()): Promise<void> {
+    await this.events.updateOne({ _id: id }, { $set: { processedAt: now, outcome, day: utcDayOf(now) }, $unset: { pending: 1, retryAt: 1 } });
   }
 
   /** A failed attempt: tried again at `retryAt`. */
@@ -63,7 +69,8 @@ export class StripeEventStore implements OnModuleInit {
   async park(id: string, attempts: number, error: string): Promise<void> {
     await this.events.updateOne(
       { _id: id },
-      { $set: { attempts, lastError: error, parked: true, outcome: `parked: ${error}` }, $unset: { pending: 1, retryAt: 1 } },
+      // No `day`: a parked event stays until an admin redrives it (and it is processed).
+      { $set: { attempts, lastError: error, parked: true, outcome: `parked: ${error}` }, $unset: { pending: 1, retryAt: 1, day: 1 } },
     );
   }
 

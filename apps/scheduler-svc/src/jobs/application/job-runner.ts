@@ -4,6 +4,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
+import { utcDayOf } from '@bp/platform';
 import { SchedulerConfig } from '../../config/scheduler.config.js';
 import { type JobName, type RunOutcome, runIdOf } from '../domain/job.js';
 import { JobLeaseStore } from '../infrastructure/job-lease.store.js';
@@ -71,6 +72,7 @@ export class JobRunner {
       endedAt,
       durationMs: endedAt.getTime() - startedAt.getTime(),
       outcome: 'success' as const,
+      day: utcDayOf(endedAt),
     };
     try {
       await this.runs.create({ _id: runId, ...run, ...outboxOnInsert([job.command(runId, scheduledFor)], endedAt) });
@@ -103,6 +105,7 @@ export class JobRunner {
               durationMs: seconds * 1000,
               outcome,
               error,
+              day: utcDayOf(endedAt),
             },
           },
           { upsert: true },

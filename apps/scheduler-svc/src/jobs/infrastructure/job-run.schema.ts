@@ -3,6 +3,7 @@ import { type OutboxFields, withOutboxFields } from '@bp/outbox';
 import type { RunOutcome } from '../domain/job.js';
 
 export const JOB_RUN_MODEL = 'JobRun';
+export const JOB_RUN_COLLECTION = 'job_runs';
 
 /** One scheduled run of a job (`_id` = `<job>:<tick>`), carrying the command it sends in its own outbox. */
 export type JobRunDocument = {
@@ -15,6 +16,8 @@ export type JobRunDocument = {
   durationMs: number;
   outcome: RunOutcome;
   error?: string;
+  /** The UTC day the run ended: its retention counts from it (JOB_RUN_RETENTION_DAYS). */
+  day?: string;
 } & OutboxFields;
 
 export const JobRunSchema = withOutboxFields(
@@ -29,8 +32,9 @@ export const JobRunSchema = withOutboxFields(
       durationMs: { type: Number, required: true },
       outcome: { type: String, required: true, enum: ['success', 'failure'] },
       error: { type: String },
+      day: { type: String },
     },
-    { collection: 'job_runs', versionKey: false },
+    { collection: JOB_RUN_COLLECTION, versionKey: false },
   ),
 );
 JobRunSchema.index({ job: 1, scheduledFor: -1 });

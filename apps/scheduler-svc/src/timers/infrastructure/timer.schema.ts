@@ -3,6 +3,7 @@ import { type OutboxFields, withOutboxFields } from '@bp/outbox';
 import type { TimerData } from '../domain/timer.js';
 
 export const TIMER_MODEL = 'Timer';
+export const TIMER_COLLECTION = 'timers';
 
 export type TimerDocument = {
   _id: string;
@@ -19,6 +20,8 @@ export type TimerDocument = {
   sourceOccurredAt?: Date;
   firedAt?: Date;
   updatedAt: Date;
+  /** The UTC day it fired or was cancelled (absent while scheduled): its retention counts from it (TIMER_RETENTION_DAYS). */
+  day?: string;
 } & OutboxFields;
 
 /** One document per deadline, carrying the command it fires in its own outbox (one atomic write fires it). */
@@ -36,8 +39,9 @@ export const TimerSchema = withOutboxFields(
       data: { type: Schema.Types.Mixed },
       firedAt: { type: Date },
       updatedAt: { type: Date, required: true },
+      day: { type: String },
     },
-    { collection: 'timers', versionKey: false },
+    { collection: TIMER_COLLECTION, versionKey: false },
   ),
 );
 TimerSchema.index({ status: 1, pollMinute: 1 });

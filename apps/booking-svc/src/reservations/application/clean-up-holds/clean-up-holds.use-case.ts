@@ -1,26 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { counter } from '@bp/platform';
-import { IdempotencyStore } from '@bp/platform';
-import { BookingConfig } from '../../../config/booking.config.js';
 import { SlotClaimStore } from '../../../slots/infrastructure/slot-claim.store.js';
 import { ReservationRepository } from '../../infrastructure/reservation.repository.js';
 
 /** How much one run takes on; a backlog is worked through by the next runs (every minute). */
 const BATCH = 500;
 
-const cleaned = () => counter('booking_cleanup_removed_total', 'Lapsed holds and old records removed by the cleanup job', ['kind']);
+const cleaned = () => counter('booking_cleanup_removed_total', 'Lapsed holds removed by the cleanup job', ['kind']);
 
 export interface CleanUpResult {
   reservationsExpired: number;
   claimsDeleted: number;
-  idempotencyRecordsPruned: number;
 }
 
 /**
  * The spec's every-minute cleanup, run when scheduler-svc says so. Correctness never waits for it (a
- * lapsed hold already counts as free), so it only tidies: lapsed reservations are marked expired, the
- * claims of lapsed holds are deleted, and idempotency records past their retention are pruned.
- * Every step is conditional and idempotent: a redelivered command finds nothing left to do.
+ * lapsed hold already counts as free), so it only tidies: lapsed reservations are marked expired and
+ * the claims of lapsed holds are deleted. Every step is conditional and idempotent: a redelivered
+ * command finds nothing left to do. (Old records go by the service's retention: src/retention.ts.)
  */
 @Injectable()
 export class CleanUpHoldsUseCase {
@@ -29,19 +26,15 @@ export class CleanUpHoldsUseCase {
   constructor(
     private readonly reservations: ReservationRepository,
     private readonly claims: SlotClaimStore,
-    private readonly idempotency: IdempotencyStore,
-    private readonly config: BookingConfig,
   ) {}
 
   async execute(now: Date = new Date()): Promise<CleanUpResult> {
     let reservationsExpired = 0;
     for (const reservation of await this.reservations.findLapsed(now, BATCH)) if (await this.reservations.markExpired(reservation, now)) reservationsExpired++;
     const claimsDeleted = await this.claims.deleteLapsed(now, BATCH * 10);
-    const idempotencyRecordsPruned = await this.idempotency.pruneBefore(new Date(now.getTime() - this.config.IDEMPOTENCY_RETENTION_HOURS * 3_600_000));
     cleaned().inc({ kind: 'reservation' }, reservationsExpired);
     cleaned().inc({ kind: 'slot_claim' }, claimsDeleted);
-    cleaned().inc({ kind: 'idempotency_record' }, idempotencyRecordsPruned);
-    const result = { reservationsExpired, claimsDeleted, idempotencyRecordsPruned };
+    const result = { reservationsExpired, claimsDeleted };
     this.logger.log({ message: 'cleanup done', ...result });
     return result;
   }

@@ -4,7 +4,7 @@ import type { Collection, Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import { counter, histogram } from '@bp/platform';
+import { counter, histogram, utcDayOf } from '@bp/platform';
 import { SchedulerConfig } from '../../../config/scheduler.config.js';
 import { TimerPollHeartbeat } from '../../../jobs/application/timer-poll-heartbeat.js';
 import { DEADLINE_OF, REMINDER_HOURS, type TimerKind, minuteOf } from '../../domain/timer.js';
@@ -132,7 +132,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
     const written = await this.timers
       .findOneAndUpdate(
         { _id: timer._id, status: 'scheduled', dueAt: timer.dueAt },
-        withOutboxUpdate({ $set: { status: 'fired', firedAt: now, updatedAt: now } }, messages, now),
+        withOutboxUpdate({ $set: { status: 'fired', firedAt: now, updatedAt: now, day: utcDayOf(now) } }, messages, now),
         { returnDocument: 'after' },
       )
       .lean();

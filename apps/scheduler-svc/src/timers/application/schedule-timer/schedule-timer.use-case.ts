@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { insertNew } from '@bp/platform';
+import { insertNew, utcDayOf } from '@bp/platform';
 import { type TimerData, type TimerKind, type TimerPlan, pollMinuteOf, timerId } from '../../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
 
@@ -72,10 +72,14 @@ export class ScheduleTimerUseCase {
       return;
     }
     if (existing.status === 'fired' || this.isOlder(command, existing)) return;
-    await this.timers.updateOne(
+    // A cancelled timer set again is live again: it loses the day retention would delete it by.
+    const moved = await this.timers.updateOne(
       { _id: timerId(command.kind, command.subjectId), status: { $ne: 'fired' }, updatedAt: existing.updatedAt },
-      { $set: this.fieldsOf(command) },
+      { $set: this.fieldsOf(command), $unset: { day: 1 } },
     );
+    // Nothing matched: another event changed it meanwhile (the insert finds it and stops), or retention
+    // deleted the long-cancelled timer since it was read (the insert sets it again).
+    if (moved.matchedCount === 0) await this.createAll([command]);
   }
 
   private fieldsOf(command: ScheduleTimerCommand) {
@@ -96,9 +100,10 @@ export class ScheduleTimerUseCase {
   private async end(existing: TimerDocument, occurredAt?: Date): Promise<void> {
     if (existing.status !== 'scheduled') return;
     if (occurredAt && existing.sourceOccurredAt && occurredAt < existing.sourceOccurredAt) return;
+    const now = new Date();
     await this.timers.updateOne(
       { _id: existing._id, status: 'scheduled', updatedAt: existing.updatedAt },
-      { $set: { status: 'cancelled', updatedAt: new Date() } },
+      { $set: { status: 'cancelled', updatedAt: now, day: utcDayOf(now) } },
     );
   }
 

@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import mongoose, { type Connection, type Model } from 'mongoose';
+import type { OutboxRelay } from '@bp/outbox';
+import { IdempotencyStore, Retention, utcDayOf } from '@bp/platform';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { CalendarApis } from './calendar-apis/infrastructure/calendar-apis.js';
+import { CalendarConfig } from './config/calendar.config.js';
+import { CalendarSession } from './connections/application/calendar-session.js';
+import { ConnectCalendar } from './connections/application/connect-calendar.js';
+import { ConnectionRepository } from './connections/infrastructure/connection.repository.js';
+import {
+  CONNECTION_MODEL,
+  type ConnectionDocument,
+  ConnectionSchema,
+  OAUTH_STATE_MODEL,
+  type OAuthStateDocument,
+  OAuthStateSchema,
+} from './connections/infrastructure/connection.schema.js';
+import { TokenCipher } from './connections/infrastructure/token-cipher.js';
+import { calendarRetentionRules } from './retention.js';
+
+const DAY = 86_400_000;
+
+/** calendar-svc's retention table applied to OAuth states and idempotency records written by its own code. */
+describe('calendar-svc retention on the real MongoDB-compatible server', () => {
+  let connection: Connection;
+  let states: Model<OAuthStateDocument>;
+  let connect: ConnectCalendar;
+  const config = Object.assign(new CalendarConfig(), { GOOGLE_CLIENT_ID: 'client-id', GOOGLE_CLIENT_SECRET: 'client-secret-0123456789' });
+
+  beforeAll(async () => {
+    Logger.overrideLogger(false);
+    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `calendar_retention_${uniqueSuffix()}` }).asPromise();
+    states = connection.model<OAuthStateDocument>(OAUTH_STATE_MODEL, OAuthStateSchema);
+    const connections = new ConnectionRepository(connection.model<ConnectionDocument>(CONNECTION_MODEL, ConnectionSchema), {
+      publishSoon: () => undefined,
+    } as unknown as OutboxRelay);
+    const apis = new CalendarApis(config);
+    const cipher = new TokenCipher(randomBytes(32).toString('base64'));
+    connect = new ConnectCalendar(states, connections, apis, cipher, new CalendarSession(connections, apis, cipher, config), config);
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('keeps an OAuth state while it can be used and deletes it OAUTH_STATE_RETENTION_DAYS after it expired, used or not', async () => {
+    expect(config.OAUTH_STATE_RETENTION_DAYS).toBe(1);
+    const pending = await connect.start('p1', 'google');
+    const used = await connect.start('p2', 'google');
+    await states.updateOne({ _id: used.state, status: 'pending' }, { $set: { status: 'used' } }); // as complete() claims it
+    expect(await states.findById(pending.state).lean<OAuthStateDocument>()).toMatchObject({ day: utcDayOf(new Date(pending.expiresAt)) });
+    const retention = new Retention(connection, calendarRetentionRules(config));
+
+    await retention.prune(new Date());
+    expect(await states.countDocuments({ _id: { $in: [pending.state, used.state] } })).toBe(2);
+
+    await retention.prune(new Date(Date.now() + 2 * DAY + 60_000));
+    expect(await states.countDocuments({ _id: { $in: [pending.state, used.state] } })).toBe(0);
+  });
+
+  it('deletes idempotency records after IDEMPOTENCY_RETENTION_HOURS', async () => {
+    expect(config.IDEMPOTENCY_RETENTION_HOURS).toBe(24);
+    const idempotency = new IdempotencyStore(connection);
+    idempotency.onModuleInit();
+    const scope = { actor: { type: 'provider', id: 'p1' }, operation: 'calendar-disconnect:p1', key: 'k1' };
+    await idempotency.run(scope, {}, async () => ({ status: 200, body: {} }));
+    const retention = new Retention(connection, calendarRetentionRules(config));
+
+    await retention.prune(new Date(Date.now() + 3_600_000));
+    expect(await connection.collection('idempotency_records').countDocuments()).toBe(1);
+
+    await retention.prune(new Date(Date.now() + 3 * DAY));
+    expect(await connection.collection('idempotency_records').countDocuments()).toBe(0);
+  });
+});

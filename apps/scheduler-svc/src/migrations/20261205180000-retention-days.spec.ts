@@ -1,0 +1,79 @@
+import mongoose, { type mongo } from 'mongoose';
+import { MigrationRunner, utcDayOf } from '@bp/platform';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { schedulerRetentionDays } from './20261205180000-retention-days.js';
+
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(Date.now() - days * DAY);
+
+/** As the release before left them: no day on timers or job runs. */
+const seededTimers = [
+  { _id: 'fired', status: 'fired', dueAt: ago(3), firedAt: ago(3), updatedAt: ago(3) },
+  { _id: 'cancelled', status: 'cancelled', dueAt: ago(1), updatedAt: ago(2) },
+  { _id: 'cancelled-long-ago', status: 'cancelled', dueAt: ago(90), updatedAt: ago(100) },
+  // Scheduled, however long ago it was set or fell due: live.
+  { _id: 'overdue', status: 'scheduled', dueAt: ago(40), updatedAt: ago(50) },
+  { _id: 'ahead', status: 'scheduled', dueAt: new Date(Date.now() + 5 * DAY), updatedAt: ago(1) },
+];
+const seededRuns = [
+  { _id: 'cleanup:a', job: 'cleanup', endedAt: ago(2), outcome: 'success' },
+  { _id: 'cleanup:b', job: 'cleanup', endedAt: ago(60), outcome: 'failure' },
+];
+const seededInbox = [
+  { _id: 'g:old', processedAt: ago(70), day: utcDayOf(ago(70)) },
+  { _id: 'g:new', processedAt: ago(1), day: utcDayOf(ago(1)) },
+];
+
+describe('scheduler-svc migration 20261205180000 retention-days', () => {
+  let client: mongo.MongoClient;
+  let db: mongo.Db;
+  const runner = () => new MigrationRunner(db, [schedulerRetentionDays], { lockWaitMs: 5_000 });
+  const days = async (collection: string) =>
+    Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
+  /** A week before the migration ran (either side of a midnight the run may straddle). */
+  const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
+
+  beforeAll(async () => {
+    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
+    db = client.db(`scheduler_retention_migration_${uniqueSuffix()}`);
+  });
+
+  beforeEach(async () => {
+    await db.dropDatabase();
+    await db.collection('timers').insertMany(seededTimers.map((t) => ({ ...t })) as never[]);
+    await db.collection('job_runs').insertMany(seededRuns.map((r) => ({ ...r })) as never[]);
+    await db.collection('inbox').insertMany(seededInbox.map((e) => ({ ...e })) as never[]);
+  });
+
+  afterAll(async () => {
+    await db.dropDatabase();
+    await client.close();
+  });
+
+  it('gives fired and cancelled timers the day they ended, job runs the day they ended, scheduled timers none, and raises older inbox days', async () => {
+    await runner().up();
+
+    expect(await days('timers')).toEqual({
+      fired: utcDayOf(seededTimers[0]!.firedAt!),
+      cancelled: utcDayOf(seededTimers[1]!.updatedAt),
+      'cancelled-long-ago': oldest(),
+      overdue: undefined,
+      ahead: undefined,
+    });
+    expect(await days('job_runs')).toEqual({ 'cleanup:a': utcDayOf(seededRuns[0]!.endedAt), 'cleanup:b': oldest() });
+    expect(await days('inbox')).toEqual({ 'g:old': oldest(), 'g:new': seededInbox[1]!.day });
+  });
+
+  it('changes nothing when its up runs again, and down removes the day from timers and job runs', async () => {
+    await runner().up();
+    const after = [await days('timers'), await days('job_runs')];
+    await schedulerRetentionDays.up({ db, version: schedulerRetentionDays.version, log: () => undefined });
+    expect([await days('timers'), await days('job_runs')]).toEqual(after);
+
+    await runner().down();
+
+    expect(Object.values(await days('timers')).every((day) => day === undefined)).toBe(true);
+    expect(Object.values(await days('job_runs')).every((day) => day === undefined)).toBe(true);
+    expect((await runner().status()).map((row) => row.state)).toEqual(['pending']);
+  });
+});
