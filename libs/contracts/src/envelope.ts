@@ -86,4 +86,8 @@ export const MessageHeaders = {
   deadLetterOriginalOffset: 'x-dead-letter-original-offset',
   deadLetterConsumerGroup: 'x-dead-letter-consumer-group',
   deadLetterAttempts: 'x-dead-letter-attempts',
+  /** On the retry topic: which round this is (1 the first), when it is due, and the last error. */
+  retryRound: 'x-retry-round',
+  retryNotBefore: 'x-retry-not-before',
+  retryError: 'x-retry-error',
 } as const;

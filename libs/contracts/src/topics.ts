@@ -85,6 +85,14 @@ export function payloadClassFor(topic: Topic, type: string): (new () => object) 
   return Object.hasOwn(byType, type) ? byType[type] : undefined;
 }
 
+/**
+ * Messages a consumer group failed to handle for a while wait on its own retry topic, and come back
+ * to it when due (docs/kafka-consumers.md "Retries").
+ */
+export function retryTopicFor(consumerGroup: string): string {
+  return `${consumerGroup}.retry.v1`;
+}
+
 /** Poison messages of a consumer group go to its own dead-letter topic, so each service can replay its own. */
 export function deadLetterTopicFor(consumerGroup: string): string {
   return `${consumerGroup}.dead-letter.v1`;

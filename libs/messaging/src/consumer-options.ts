@@ -25,9 +25,14 @@ export interface ConsumerOptions {
   /** See MessagingOptions.ephemeral. */
   ephemeral: boolean;
   fromBeginning: boolean;
+  /** Attempts in place before the message is parked on the retry topic. */
   maxAttempts: number;
-  /** Delay before the second attempt; doubles each time. */
+  /** Delay before the second attempt; doubles each time, up to retryMaxBackoffMs. */
   retryBackoffMs: number;
+  retryMaxBackoffMs: number;
+  /** Rounds on the group's retry topic before the dead-letter topic (0: none), the first after retryTopicDelayMs, doubling. */
+  retryTopicRounds: number;
+  retryTopicDelayMs: number;
   /** Topics to consume even without a handler here (a command topic whose commands are not handled yet still dead-letters them). */
   extraTopics: Topic[];
   /** Partitions whose fetched batches are dispatched at once (kafkajs partitionsConsumedConcurrently). */
@@ -49,7 +54,10 @@ export function consumerOptionsFrom(config: ServiceConfig, options: MessagingOpt
     ephemeral: options.ephemeral ?? false,
     fromBeginning: options.inbox === 'none' ? false : config.KAFKA_FROM_BEGINNING,
     maxAttempts: config.KAFKA_MAX_ATTEMPTS,
-    retryBackoffMs: 200,
+    retryBackoffMs: config.KAFKA_RETRY_BACKOFF_MS,
+    retryMaxBackoffMs: config.KAFKA_RETRY_MAX_BACKOFF_MS,
+    retryTopicRounds: options.ephemeral ? 0 : config.KAFKA_RETRY_TOPIC_ROUNDS,
+    retryTopicDelayMs: config.KAFKA_RETRY_TOPIC_DELAY_MS,
     extraTopics: options.extraTopics ?? [],
     partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     keyConcurrency: config.KAFKA_KEY_CONCURRENCY,

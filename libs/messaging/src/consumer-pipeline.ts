@@ -66,7 +66,7 @@ export class ConsumerPipeline {
   private commitAgain = false;
   /** Draining: nothing more is dispatched or resumed. */
   private closing = false;
-  /** Past the drain deadline: messages not started are left, failing ones stop retrying; all are read again after the restart. */
+  /** Past the drain deadline: messages not started are left; all are read again after the restart. */
   private abandoned = false;
 
   constructor(
@@ -177,8 +177,10 @@ export class ConsumerPipeline {
           attempt,
           error: describeError(error),
         });
+        // Draining: a failing message is left for after the restart rather than tried again.
+        if (this.closing) return false;
         await sleep(Math.min(this.options.retryBackoffMs * 2 ** (attempt - 1), MAX_RETRY_WAIT_MS));
-        if (progress !== lane.progress || this.abandoned) return false;
+        if (progress !== lane.progress || this.abandoned || this.closing) return false;
       }
     }
   }

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { Consumer, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
-import { CONTRACTS, MessageHeaders, deadLetterTopicFor, isTopic } from '@bp/contracts';
+import { CONTRACTS, MessageHeaders, deadLetterTopicFor, isTopic, retryTopicFor } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
 import { CONSUMER_OPTIONS, type ConsumerOptions, isCommandTopic, isRetryable } from './consumer-options.js';
 import { consumerDelay } from './consumer-delay.js';
@@ -16,11 +16,15 @@ import { KafkaClient } from './kafka-client.js';
 import { KafkaMessageContext } from './kafka-message.context.js';
 import { KafkaProducer } from './kafka-producer.js';
 import { withConsumeSpan } from './message-tracing.js';
+import { type ParkedMessage, parkedFrom, parkingHeaders, roundDelayMs } from './retry-topic.js';
 
 /** Handlers subscribe with `@EventPattern(messagePattern(topic, type))`, or `${topic}#*` for every type. */
 const ANY_TYPE = '*';
 
-type Outcome = 'handled' | 'duplicate' | 'ignored' | 'dead-lettered';
+type Outcome = 'handled' | 'duplicate' | 'ignored' | 'parked' | 'dead-lettered';
+
+/** Where a message first came from: a parked one keeps its original topic, partition and offset. */
+type Origin = Pick<ParkedMessage, 'originalTopic' | 'originalPartition' | 'originalOffset'>;
 
 /** How often the group's lag is measured (two admin requests per subscribed topic). */
 const LAG_INTERVAL_MS = 10_000;
@@ -74,6 +78,10 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     return deadLetterTopicFor(this.options.groupId);
   }
 
+  get retryTopic(): string {
+    return retryTopicFor(this.options.groupId);
+  }
+
   /**
    * Returns at once and starts consuming in the background, retrying until it runs: a service started
    * while Kafka is away comes up and serves its API (writes wait in the outbox), and consumes once the
@@ -116,9 +124,11 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     };
   }
 
+  /** The topics handled here, and the group's retry topic when it parks messages. */
   subscribedTopics(): string[] {
     const fromHandlers = [...this.messageHandlers.keys()].map((pattern) => pattern.split('#')[0] ?? pattern);
-    return [...new Set([...fromHandlers, ...this.options.extraTopics])];
+    const topics = [...new Set([...fromHandlers, ...this.options.extraTopics])];
+    return topics.length > 0 && this.options.retryTopicRounds > 0 ? [...topics, this.retryTopic] : topics;
   }
 
   /** The (topic, type) pairs a handler here takes: a handler for every type of a topic takes each type of its contract. */
@@ -195,7 +205,24 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     this.logger.debug?.({ message: 'message processed', topic, partition, offset: message.offset, outcome });
   }
 
-  private async handle(topic: string, partition: number, message: KafkaMessage, maybeHandled: boolean): Promise<Outcome> {
+  private async handle(fetchedFrom: string, partition: number, message: KafkaMessage, fetchedMaybeHandled: boolean): Promise<Outcome> {
+    let origin: Origin = { originalTopic: fetchedFrom, originalPartition: partition, originalOffset: message.offset };
+    let round = 0;
+    let maybeHandled = fetchedMaybeHandled;
+    if (fetchedFrom === this.retryTopic) {
+      const parked = parkedFrom(message.headers);
+      if (!parked) {
+        await this.deadLetter(origin, message, 'invalid-envelope', 'a message on the retry topic without its retry headers', 0);
+        consumerMetrics.handled().inc({ topic: fetchedFrom, type: 'unknown', outcome: 'dead-lettered' });
+        return 'dead-lettered';
+      }
+      // Due later: it waits here (other keys go on); a stop leaves it unfinished, read again after the restart.
+      await sleep(Math.max(0, parked.notBefore.getTime() - Date.now()), undefined, { signal: this.stopping.signal });
+      ({ round } = parked);
+      origin = parked;
+      maybeHandled = true;
+    }
+    const topic = origin.originalTopic;
     const validation = await validateInbound(topic, message.value);
     const type = validation.valid ? validation.message.type : (validation.type ?? 'unknown');
     const handler = this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
@@ -206,12 +233,12 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     if (!validation.valid) {
       // An event type this service does not know and does not handle is somebody else's business.
       if (validation.reason === 'unknown-type' && !handler && !isCommandTopic(topic)) return count('ignored');
-      await this.deadLetter(topic, partition, message, validation.reason, validation.error, 0);
+      await this.deadLetter(origin, message, validation.reason, validation.error, 0);
       return count('dead-lettered');
     }
     if (!handler) {
       if (!isCommandTopic(topic)) return count('ignored');
-      await this.deadLetter(topic, partition, message, 'no-handler', `no handler for command ${type}`, 0);
+      await this.deadLetter(origin, message, 'no-handler', `no handler for command ${type}`, 0);
       return count('dead-lettered');
     }
     const envelope = validation.message;
@@ -229,12 +256,22 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
           await this.invoke(handler, envelope, context);
           break;
         } catch (error) {
-          if (!isRetryable(error) || attempt >= this.options.maxAttempts) {
-            await this.deadLetter(topic, partition, message, isRetryable(error) ? 'retries-exhausted' : 'non-retryable', describeError(error), attempt);
+          if (!isRetryable(error)) {
+            await this.deadLetter(origin, message, 'non-retryable', describeError(error), attempt);
             return count('dead-lettered');
           }
-          this.logger.warn({ message: 'handler failed; retrying', topic, type, eventId: envelope.eventId, attempt, error: describeError(error) });
-          await sleep(this.options.retryBackoffMs * 2 ** (attempt - 1));
+          if (attempt >= this.options.maxAttempts) {
+            if (round < this.options.retryTopicRounds) {
+              await this.park(origin, message, round + 1, describeError(error));
+              return count('parked');
+            }
+            await this.deadLetter(origin, message, 'retries-exhausted', describeError(error), attempt);
+            return count('dead-lettered');
+          }
+          this.logger.warn({ message: 'handler failed; retrying', topic, type, eventId: envelope.eventId, attempt, round, error: describeError(error) });
+          const waitMs = Math.min(this.options.retryBackoffMs * 2 ** (attempt - 1), this.options.retryMaxBackoffMs);
+          // A stop ends the wait: the message stays unfinished and is read again after the restart.
+          await sleep(waitMs, undefined, { signal: this.stopping.signal });
         }
       }
     } finally {
@@ -256,20 +293,39 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     });
   }
 
+  /** Parks a message on the group's retry topic for `round`, due after that round's wait. */
+  private async park(origin: Origin, message: KafkaMessage, round: number, error: string): Promise<void> {
+    const notBefore = new Date(Date.now() + roundDelayMs(round, this.options.retryTopicDelayMs));
+    this.logger.warn({
+      message: 'handler keeps failing; parking the message on the retry topic',
+      topic: origin.originalTopic,
+      offset: origin.originalOffset,
+      round,
+      notBefore,
+      error,
+    });
+    // If this send fails the message is not finished: it is processed again and no commit passes it.
+    await this.producer.forward(this.retryTopic, {
+      key: message.key,
+      value: message.value,
+      headers: parkingHeaders(message.headers, origin, round, notBefore, error),
+    });
+  }
+
   private async deadLetter(
-    topic: string,
-    partition: number,
+    origin: Origin,
     message: KafkaMessage,
     reason: (typeof DEAD_LETTER_REASONS)[number],
     error: string,
     attempts: number,
   ): Promise<void> {
+    const { originalTopic: topic, originalPartition: partition, originalOffset: offset } = origin;
     if (this.options.ephemeral) {
       // A group of one process keeps nothing: the message is skipped, said once in the log.
-      this.logger.warn({ message: 'skipping a message this consumer cannot take', topic, partition, offset: message.offset, reason, error });
+      this.logger.warn({ message: 'skipping a message this consumer cannot take', topic, partition, offset, reason, error });
       return;
     }
-    this.logger.error({ message: 'dead-lettering message', topic, partition, offset: message.offset, reason, error });
+    this.logger.error({ message: 'dead-lettering message', topic, partition, offset, reason, error });
     // If this send fails the message is not finished: it is processed again and no commit passes it. Never dropped.
     await this.producer.forward(this.deadLetterTopic, {
       key: message.key,
@@ -280,7 +336,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
         [MessageHeaders.deadLetterError]: error.slice(0, 4000),
         [MessageHeaders.deadLetterOriginalTopic]: topic,
         [MessageHeaders.deadLetterOriginalPartition]: String(partition),
-        [MessageHeaders.deadLetterOriginalOffset]: message.offset,
+        [MessageHeaders.deadLetterOriginalOffset]: offset,
         [MessageHeaders.deadLetterConsumerGroup]: this.options.groupId,
         [MessageHeaders.deadLetterAttempts]: String(attempts),
       },

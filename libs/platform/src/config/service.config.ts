@@ -61,11 +61,40 @@ export class ServiceConfig {
   @IsBoolean()
   KAFKA_FROM_BEGINNING: boolean = true;
 
-  /** Handler attempts before a message goes to the dead-letter topic. */
+  /**
+   * Handler attempts in place (the key's later messages wait behind it) before a failing message is
+   * parked on the group's retry topic; the waits double from KAFKA_RETRY_BACKOFF_MS up to
+   * KAFKA_RETRY_MAX_BACKOFF_MS (6 attempts: about 6 s, enough for a database failover).
+   */
   @IsInt()
   @Min(1)
   @Max(20)
-  KAFKA_MAX_ATTEMPTS: number = 3;
+  KAFKA_MAX_ATTEMPTS: number = 6;
+
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  KAFKA_RETRY_BACKOFF_MS: number = 200;
+
+  @IsInt()
+  @Min(1)
+  @Max(600_000)
+  KAFKA_RETRY_MAX_BACKOFF_MS: number = 10_000;
+
+  /**
+   * Rounds on the group's retry topic (`<group>.retry.v1`) after the attempts in place, each after a
+   * longer wait (KAFKA_RETRY_TOPIC_DELAY_MS, doubling: 1, 2, 4, 8, 16 min by default) with the same
+   * attempts; a message still failing after the last goes to the dead-letter topic. 0: dead-letter at once.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(20)
+  KAFKA_RETRY_TOPIC_ROUNDS: number = 5;
+
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  KAFKA_RETRY_TOPIC_DELAY_MS: number = 60_000;
 
   /**
    * Partitions a topic is created with; an existing topic with fewer is grown to this at startup
