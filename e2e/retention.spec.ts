@@ -2,9 +2,7 @@ import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import mongoose, { type Connection } from 'mongoose';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import { metricsRegistry } from '../metrics/metrics.js';
-import { utcDayOf } from './day-buckets.js';
-import { Retention, type RetentionRule } from './retention.js';
+import { Retention, type RetentionRule, metricsRegistry, utcDayOf } from '@bp/platform';
 
 const DAY = 86_400_000;
 const NOW = new Date();
