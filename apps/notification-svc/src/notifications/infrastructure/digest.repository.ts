@@ -49,8 +49,10 @@ export class DigestRepository implements OnModuleInit {
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.digests = this.connection.collection<Digest>(DIGEST_COLLECTION);
+    // The sweep and the booking lookups find digests by status: an index, not a read of every digest ever sent.
+    await this.digests.createIndex({ status: 1 });
   }
 
   /** Adds a request to the provider's digest for the period `now` falls in (the next one if that one is being sent already). */
