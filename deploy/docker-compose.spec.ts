@@ -147,7 +147,7 @@ describe('docker-compose.yml', () => {
     it("sets every variable its config class requires, and passes that class's validation", () => {
       const required = requiredVariables(configClasses[name]!);
       // Derived, so a new required setting needs no edit here; these guard the derivation itself.
-      expect(required).toEqual(expect.arrayContaining(['INTERNAL_API_TOKEN', 'KAFKA_BROKERS']));
+      expect(required).toEqual(expect.arrayContaining(['KAFKA_BROKERS']));
       if (databaseServices.includes(name)) expect(required).toContain('MONGO_URL');
       if (name === 'gateway') expect(required).toContain('JWT_SECRET');
       const env = environmentOf(name);

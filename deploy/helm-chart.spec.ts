@@ -37,6 +37,12 @@ const configClasses: Record<string, new () => ServiceConfig> = {
 const databaseServices = apps.map((a) => a.name).filter((name) => name !== 'gateway');
 const release = 'bp';
 const fullname = `${release}-booking-platform`;
+/** Public keys for the chart's internalAuth (any Ed25519 SPKI in base64; these are made up for the tests). */
+const KEY = {
+  gateway: 'MCowBQYDK2VwAyEAEdCQTI5YL//PxmrL49wtHQ/fnafTM0Id8wLGQY9Iy+E=',
+  booking: 'MCowBQYDK2VwAyEAs0Pp2r5Xh8l1q6rM7mE3vYJQm4Zr1u2eF8kP9tW0aBc=',
+};
+const callerKeys = ['--set', `internalAuth.publicKeys.gateway=${KEY.gateway}`, '--set', `internalAuth.publicKeys.booking-svc=${KEY.booking}`];
 
 // ---- the rendered objects, loosely typed (their shape is what kubernetes-models validates) ----------
 interface K8sObject {
@@ -287,7 +293,12 @@ describe('default values', () => {
     expect(environment(name)['ALLOW_DEVELOPMENT_SECRETS']).toBe('true');
     expect(() => loadConfig(name, configClasses[name]!, { ...environment(name), NODE_ENV: 'production' })).not.toThrow();
     const { ALLOW_DEVELOPMENT_SECRETS: _allowed, ...strict } = environment(name);
-    expect(() => loadConfig(name, configClasses[name]!, { ...strict, NODE_ENV: 'production' })).toThrow(/a development value, refused in production/);
+    // A service given a development secret refuses it without the allowance (the others hold none:
+    // their internal keys are derived, and refused in production by InternalIdentity).
+    if (['gateway', 'payment-svc', 'calendar-svc'].includes(name))
+      expect(() => loadConfig(name, configClasses[name]!, { ...strict, NODE_ENV: 'production' })).toThrow(/a development value, refused in production/);
+    expect(strict).not.toHaveProperty('INTERNAL_SIGNING_KEY');
+    expect(strict).not.toHaveProperty('INTERNAL_CALLER_KEYS');
   });
 
   it('gives the migration jobs a hook copy of the Secret, created before them', () => {
@@ -400,7 +411,7 @@ describe('values.schema.json', () => {
 
   it('refuses to render without an existing Secret unless development values are allowed, and never allows them with one', async () => {
     expect(await renderError(['--set', 'secrets.allowDevelopmentValues=false'])).toContain('secrets.existingSecret is required');
-    const withSecret = await render(['--set', 'secrets.existingSecret=platform']);
+    const withSecret = await render(['--set', 'secrets.existingSecret=platform', ...callerKeys]);
     for (const map of withSecret.all('ConfigMap')) expect(map.data ?? {}).not.toHaveProperty('ALLOW_DEVELOPMENT_SECRETS');
   });
 
@@ -408,7 +419,25 @@ describe('values.schema.json', () => {
     expect(await renderError(['--set', 'secrets.values.JWT_SECRET='])).toContain(
       'secrets.values.JWT_SECRET is required by gateway (or set secrets.existingSecret)',
     );
-    await expect(render(['--set', 'secrets.values.JWT_SECRET=', '--set', 'secrets.existingSecret=platform'])).resolves.toBeDefined();
+    await expect(render(['--set', 'secrets.values.JWT_SECRET=', '--set', 'secrets.existingSecret=platform', ...callerKeys])).resolves.toBeDefined();
+  });
+
+  it('gives each caller its own signing key from the Secret and each service the public keys of the services that call it', async () => {
+    expect(await renderError(['--set', 'secrets.existingSecret=platform'])).toContain('internalAuth.publicKeys.gateway is required');
+    const r = await render(['--set', 'secrets.existingSecret=platform', ...callerKeys]);
+    const envOf = (name: string) => r.find('Deployment', serviceName(name)).spec.template.spec.containers[0].env as Array<{ name: string; valueFrom?: any }>;
+    const signingKeyOf = (name: string) => envOf(name).find((entry) => entry.name === 'INTERNAL_SIGNING_KEY')?.valueFrom?.secretKeyRef;
+    expect(signingKeyOf('gateway')).toEqual({ name: 'platform', key: 'INTERNAL_SIGNING_KEY_GATEWAY' });
+    expect(signingKeyOf('booking-svc')).toEqual({ name: 'platform', key: 'INTERNAL_SIGNING_KEY_BOOKING_SVC' });
+    for (const name of ['payment-svc', 'calendar-svc', 'notification-svc', 'scheduler-svc']) expect(signingKeyOf(name)).toBeUndefined();
+    const callersOf = (name: string) => r.find('ConfigMap', serviceName(name)).data?.['INTERNAL_CALLER_KEYS'];
+    expect(callersOf('booking-svc')).toBe(`gateway=${KEY.gateway}`);
+    expect(callersOf('calendar-svc')?.split(',').sort()).toEqual([`booking-svc=${KEY.booking}`, `gateway=${KEY.gateway}`]);
+    expect(callersOf('gateway')).toBeUndefined();
+    // On a local cluster with development values: none of it (each service derives its development key).
+    const local = await render();
+    for (const { name } of apps) expect(local.find('ConfigMap', serviceName(name)).data ?? {}).not.toHaveProperty('INTERNAL_CALLER_KEYS');
+    expect(JSON.stringify(local.all('Deployment'))).not.toContain('INTERNAL_SIGNING_KEY');
   });
 
   it('refuses an egress name networkPolicy.egress does not define', async () => {

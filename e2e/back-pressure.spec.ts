@@ -1,8 +1,8 @@
 import http from 'node:http';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { type RunningService, devToken, localEnv, publishMessages, startService, testKafka, waitFor } from '@bp/testing';
-import { createProvider, slotStart } from './support/internal-api.js';
+import { type RunningService, devToken, publishMessages, startService, testKafka, waitFor } from '@bp/testing';
+import { createProvider, internalHeaders, slotStart } from './support/internal-api.js';
 import { scrape } from './support/scrape.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 import { type Unresponsive, startHangingHttpServer } from './support/unresponsive-servers.js';
@@ -27,17 +27,18 @@ async function timedGet(url: string, headers: Record<string, string>): Promise<T
 }
 
 const FLOOD = 20;
-const internalHeaders = () => ({ 'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '', 'x-actor-type': 'patient', 'x-actor-id': 'patient-flood' });
+const FLOODER = { type: 'patient' as const, id: 'patient-flood' };
 
 /**
  * Requests that take a place and keep it: their headers go out, their body never does, and the service
  * (which admits a request before reading its body) holds the place until the connection closes.
  */
-function occupy(baseUrl: string, count: number): { release: () => void } {
+async function occupy(baseUrl: string, count: number): Promise<{ release: () => void }> {
+  const headers = await internalHeaders(baseUrl, 'POST', '/internal/reservations', FLOODER);
   const requests = Array.from({ length: count }, () => {
     const request = http.request(`${baseUrl}/internal/reservations`, {
       method: 'POST',
-      headers: { ...internalHeaders(), 'content-type': 'application/json', 'content-length': '1000', 'x-idempotency-key': `hold-${Math.random()}` },
+      headers: { ...headers, 'content-type': 'application/json', 'content-length': '1000', 'x-idempotency-key': `hold-${Math.random()}` },
     });
     request.on('error', () => undefined); // destroyed on release
     request.flushHeaders();
@@ -74,7 +75,7 @@ describe('back-pressure instead of timeouts', () => {
   /** Fills booking-svc's places, runs `flood`, frees them, and checks that booking-svc answers again. */
   async function whileFull(flood: () => Promise<Timed[]>): Promise<Timed[]> {
     const bookingSvc = platform.url('booking-svc');
-    const held = occupy(bookingSvc, 2);
+    const held = await occupy(bookingSvc, 2);
     try {
       await waitFor(
         async () => (await scrape(bookingSvc)).value('http_server_requests_in_flight') === 2,
@@ -85,7 +86,9 @@ describe('back-pressure instead of timeouts', () => {
     } finally {
       held.release();
       await waitFor(
-        async () => (await timedGet(`${bookingSvc}/internal${availability}`, internalHeaders())).status === 200,
+        async () =>
+          (await timedGet(`${bookingSvc}/internal${availability}`, await internalHeaders(bookingSvc, 'GET', `/internal${availability}`, FLOODER))).status ===
+          200,
         10_000,
         () => 'booking-svc answering again',
       );
@@ -108,9 +111,9 @@ describe('back-pressure instead of timeouts', () => {
 
   it('has a full service answer 503 OVERLOADED with Retry-After at once, and count what it shed', async () => {
     const shedBefore = await shedTotal();
-    const answers = await whileFull(() =>
-      Promise.all(Array.from({ length: FLOOD }, () => timedGet(`${platform.url('booking-svc')}/internal${availability}`, internalHeaders()))),
-    );
+    const url = platform.url('booking-svc');
+    const headers = await internalHeaders(url, 'GET', `/internal${availability}`, FLOODER);
+    const answers = await whileFull(() => Promise.all(Array.from({ length: FLOOD }, () => timedGet(`${url}/internal${availability}`, headers))));
 
     expectAllRefused(answers);
     const shed = (await shedTotal()) - shedBefore;

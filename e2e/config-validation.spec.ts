@@ -10,7 +10,6 @@ describe('boot-time configuration validation', () => {
       env: {
         PATH: process.env['PATH'],
         KAFKA_BROKERS: '',
-        INTERNAL_API_TOKEN: leakedSecret,
         JWT_SECRET: leakedSecret,
         PORT: 'eighty',
         BOOKING_SVC_URL: 'not a url',
@@ -21,15 +20,14 @@ describe('boot-time configuration validation', () => {
 
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('gateway: invalid configuration');
-    for (const variable of ['KAFKA_BROKERS', 'INTERNAL_API_TOKEN', 'JWT_SECRET', 'PORT', 'BOOKING_SVC_URL'])
-      expect(result.stderr).toMatch(new RegExp(`- ${variable}: `));
+    for (const variable of ['KAFKA_BROKERS', 'JWT_SECRET', 'PORT', 'BOOKING_SVC_URL']) expect(result.stderr).toMatch(new RegExp(`- ${variable}: `));
     expect(result.stderr).not.toContain(leakedSecret);
     expect(result.stdout).not.toContain('listening');
   });
 
   it('names the database settings a service with a database needs', () => {
     const result = spawnSync(process.execPath, [join(workspaceRoot, 'dist/apps/booking-svc/src/main.js')], {
-      env: { PATH: process.env['PATH'], KAFKA_BROKERS: '127.0.0.1:9', INTERNAL_API_TOKEN: 'a-long-enough-internal-token', OUTBOX_MAX_LAG_SECONDS: '-1' },
+      env: { PATH: process.env['PATH'], KAFKA_BROKERS: '127.0.0.1:9', OUTBOX_MAX_LAG_SECONDS: '-1' },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -45,12 +43,12 @@ describe('boot-time configuration validation', () => {
       PATH: process.env['PATH'],
       NODE_ENV: 'production',
       KAFKA_BROKERS: '127.0.0.1:9',
-      INTERNAL_API_TOKEN: 'local-development-internal-token',
+      INTERNAL_SIGNING_KEY: 'local-development-internal-token',
       JWT_SECRET: 'local-development-jwt-secret-not-for-production',
     };
     const result = spawnSync(process.execPath, [join(workspaceRoot, 'dist/apps/gateway/src/main.js')], { env, encoding: 'utf8', timeout: 30_000 });
     expect(result.status).toBe(78);
-    expect(result.stderr).toContain('- INTERNAL_API_TOKEN: a development value, refused in production');
+    expect(result.stderr).toContain('- INTERNAL_SIGNING_KEY: a development value, refused in production');
     expect(result.stderr).toContain('- JWT_SECRET: a development value, refused in production');
     expect(result.stderr).not.toContain('local-development');
   });

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import { type ProbedRecord, localEnv, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
+import { type ProbedRecord, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
+import { internalHeaders } from './support/internal-api.js';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -116,7 +117,7 @@ describe('payment sequences on a stateful Stripe', () => {
     await waitFor(
       async () => {
         const answer = await fetch(`${platform.url('payment-svc')}/internal/feature-flags`, {
-          headers: { 'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '' },
+          headers: await internalHeaders(platform.url('payment-svc'), 'GET', '/internal/feature-flags', undefined),
         });
         const body = (await answer.json()) as { data: { settings: Record<string, { providerOverrides?: Record<string, boolean> }> } };
         return body.data.settings[name]?.providerOverrides?.[providerId] === false;
@@ -239,7 +240,7 @@ describe('payment sequences on a stateful Stripe', () => {
   }, 40_000);
 
   it('applies each Stripe event on its own: one that keeps failing is parked and counted while the others go on, and can be redriven', async () => {
-    const admin = { 'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '', 'x-actor-type': 'admin', 'x-actor-id': 'admin-ops' };
+    const admin = (method: string, path: string) => internalHeaders(platform.url('payment-svc'), method, path, { type: 'admin', id: 'admin-ops' });
     const [poisoned, other] = [`b-${randomUUID()}`, `b-${randomUUID()}`];
     for (const bookingId of [poisoned, other]) await hold(bookingId);
     const [held, otherHeld] = await Promise.all([eventFor(poisoned, 'PaymentHoldPlaced'), eventFor(other, 'PaymentHoldPlaced')]);
@@ -261,7 +262,9 @@ describe('payment sequences on a stateful Stripe', () => {
     await eventFor(other, 'PaymentHoldReleased');
     const parked = await waitFor(
       async () => {
-        const answer = await fetch(`${platform.url('payment-svc')}/internal/stripe-events/parked`, { headers: admin });
+        const answer = await fetch(`${platform.url('payment-svc')}/internal/stripe-events/parked`, {
+          headers: await admin('GET', '/internal/stripe-events/parked'),
+        });
         return ((await answer.json()) as { data: Array<{ id: string; attempts: number; lastError: string }> }).data.find((e) => e.id === poison.id);
       },
       20_000,
@@ -272,7 +275,11 @@ describe('payment sequences on a stateful Stripe', () => {
     const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
     expect(metrics).toMatch(/^booking_payment_webhook_events_parked_total\{[^}]*type="charge.refunded"[^}]*\} [1-9]/m);
 
-    const redrive = (id: string) => fetch(`${platform.url('payment-svc')}/internal/stripe-events/${id}/redrive`, { method: 'POST', headers: admin });
+    const redrive = async (id: string) =>
+      fetch(`${platform.url('payment-svc')}/internal/stripe-events/${id}/redrive`, {
+        method: 'POST',
+        headers: await admin('POST', `/internal/stripe-events/${id}/redrive`),
+      });
     expect((await redrive(poison.id)).status).toBe(200);
     expect((await redrive('evt_unknown')).status).toBe(404);
   }, 60_000);

@@ -9,7 +9,7 @@
 //   connecting a calendar would switch it to instant). Created by the provider itself, not an admin.
 // Each has three services, weekly hours, a day off (an override with no windows) on a working day a
 // few days after the first seeding, and its own booking settings. Talks to booking-svc's internal API
-// as the gateway would (x-internal-token from config/local.env, actor headers, idempotency keys).
+// as the gateway would (a token signed with the gateway's development key, idempotency keys).
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { BOOKING_URL, callBookingSvc as call, ensureBookingSvcReady as ensureReady } from './lib/booking-api.mjs';
@@ -151,13 +151,9 @@ for (const { profile } of seeded) {
 
 console.log(`
 Try it:
-  # availability (booking-svc internal API, as the gateway calls it)
-  curl -s "${BOOKING_URL}${availabilityPath(example)}" \\
-    -H "x-internal-token: $(grep ^INTERNAL_API_TOKEN= config/local.env | cut -d= -f2)" \\
-    -H "x-actor-type: patient" -H "x-actor-id: demo-patient-1"
-
-  # a patient token for the gateway, then hold a slot through it
+  # a patient token for the gateway, the availability through it, then hold a slot
   TOKEN=$(npm run -s token -- --role patient --sub demo-patient-1)
+  curl -s "${GATEWAY_URL}${availabilityPath(example).replace('/internal/', '/api/')}" -H "authorization: Bearer $TOKEN"
   curl -s -X POST ${GATEWAY_URL}/api/bookings/reserve-slot -H "authorization: Bearer $TOKEN" \\
     -H "content-type: application/json" -H "x-idempotency-key: $(node -p 'crypto.randomUUID()')" \\
     -d '{"providerId":"${example.id}","serviceId":"${example.services[0].id}","startTime":"${exampleSlot?.start ?? '<slot start>'}","endTime":"${exampleSlot?.end ?? '<slot end>'}"}'

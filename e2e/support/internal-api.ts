@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { localEnv } from '@bp/testing';
+import { developmentSigningKey, requestLine, signInternalToken } from '@bp/platform';
 
 export type ActorType = 'patient' | 'provider' | 'admin' | 'system';
 export interface TestActor {
@@ -12,7 +12,33 @@ export interface Answer<T = any> {
   body: { success: boolean; data?: T; error?: { code: string; message: string; details?: any } };
 }
 
-/** A call to a service's internal API as the gateway makes it: internal token, actor, idempotency key. */
+const serviceNames = new Map<string, Promise<string>>();
+
+/** Which service answers at a URL (its /health/live says), for the audience of the tokens sent to it. */
+function serviceAt(baseUrl: string): Promise<string> {
+  if (!serviceNames.has(baseUrl))
+    serviceNames.set(
+      baseUrl,
+      fetch(`${baseUrl}/health/live`).then(async (response) => ((await response.json()) as { service: string }).service),
+    );
+  return serviceNames.get(baseUrl)!;
+}
+
+/**
+ * The headers of an internal call as the gateway makes it: a token signed with the gateway's
+ * development key for that service, request and actor (system:gateway when there is none).
+ */
+export async function internalHeaders(baseUrl: string, method: string, path: string, actor: TestActor | undefined): Promise<Record<string, string>> {
+  const token = signInternalToken(developmentSigningKey('gateway'), {
+    iss: 'gateway',
+    aud: await serviceAt(baseUrl),
+    act: actor ?? { type: 'system', id: 'gateway' },
+    req: requestLine(method, path),
+  });
+  return { 'x-internal-token': token };
+}
+
+/** A call to a service's internal API as the gateway makes it: signed token, actor, idempotency key. */
 export async function internalCall<T = any>(
   baseUrl: string,
   method: string,
@@ -24,8 +50,7 @@ export async function internalCall<T = any>(
   const response = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
-      'x-internal-token': localEnv()['INTERNAL_API_TOKEN'] ?? '',
-      ...(actor ? { 'x-actor-type': actor.type, 'x-actor-id': actor.id } : {}),
+      ...(await internalHeaders(baseUrl, method, path, actor)),
       ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...headers,

@@ -1,8 +1,12 @@
 // booking-svc's internal API for the project's scripts (seed, benchmark), called as the gateway calls
-// it: x-internal-token from the local config, the actor's headers, a fresh idempotency key per mutation.
+// it: a token signed with the gateway's development key for booking-svc, this request and the actor
+// (docs/security.md), a fresh idempotency key per mutation. Needs the build (dist/).
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { developmentSigningKey, requestLine, signInternalToken } from '../../dist/libs/platform/src/http/internal-token.js';
 import { serviceEnv, services } from './env.mjs';
+
+const gatewayKey = developmentSigningKey('gateway');
 
 const env = serviceEnv();
 export const BOOKING_URL = env.BOOKING_SVC_URL ?? `http://127.0.0.1:${services.find((s) => s.name === 'booking-svc')?.port ?? 3001}`;
@@ -14,9 +18,7 @@ export async function callBookingSvc(method, path, actor, body) {
     const response = await fetch(`${BOOKING_URL}${path}`, {
       method,
       headers: {
-        'x-internal-token': env.INTERNAL_API_TOKEN ?? '',
-        'x-actor-type': actor.type,
-        'x-actor-id': actor.id,
+        'x-internal-token': signInternalToken(gatewayKey, { iss: 'gateway', aud: 'booking-svc', act: actor, req: requestLine(method, path) }),
         ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },

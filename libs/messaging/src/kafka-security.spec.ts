@@ -79,7 +79,7 @@ describe('kafkaSecurity', () => {
   });
 
   it('maps the settings as a service reads them from its environment', () => {
-    const base = { PORT: '3001', KAFKA_BROKERS: 'kafka:9093', INTERNAL_API_TOKEN: 'a-long-enough-internal-token' };
+    const base = { PORT: '3001', KAFKA_BROKERS: 'kafka:9093' };
     expect(kafkaSecurity(loadConfig('svc', ServiceConfig, base))).toEqual({});
     const secured = loadConfig('svc', ServiceConfig, {
       ...base,

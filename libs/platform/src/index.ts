@@ -20,5 +20,7 @@ export * from './http/internal-auth.guard.js';
 export * from './http/validation.pipe.js';
 export * from './http/actor.js';
 export * from './http/internal-client.js';
+export * from './http/internal-identity.js';
+export * from './http/internal-token.js';
 export { OVERLOADED, shedRequests } from './http/admission/admission-control.js';
 export * from './http/idempotency.store.js';

@@ -9,6 +9,7 @@ import { HealthController } from './health/health.controller.js';
 import { ReadinessRegistry } from './health/readiness.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsController } from './metrics/metrics.controller.js';
+import { InternalIdentity } from './http/internal-identity.js';
 
 /**
  * What every service has: its validated config (injectable by its own class and by the shared base
@@ -30,10 +31,11 @@ export class PlatformModule implements NestModule {
         { provide: configClass, useValue: config },
         ...aliases,
         ReadinessRegistry,
+        InternalIdentity,
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
       ],
-      exports: [configClass, ...aliases.map((a) => a.provide), ReadinessRegistry],
+      exports: [configClass, ...aliases.map((a) => a.provide), ReadinessRegistry, InternalIdentity],
     };
   }
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigValidationError, loadConfig } from '@bp/platform';
 import { GatewayConfig } from './gateway.config.js';
 
-const valid = { KAFKA_BROKERS: '127.0.0.1:9092', INTERNAL_API_TOKEN: 'a-long-enough-internal-token', JWT_SECRET: 'x'.repeat(32) };
+const valid = { KAFKA_BROKERS: '127.0.0.1:9092', JWT_SECRET: 'x'.repeat(32) };
 const problemsOf = (env: Record<string, string>) => {
   try {
     loadConfig('gateway', GatewayConfig, { ...valid, ...env });
@@ -49,7 +49,6 @@ describe('GatewayConfig', () => {
   it('requires, in production, the tokens’ issuer and audience, strong secrets, and a JWKS only over https', () => {
     const production = {
       NODE_ENV: 'production',
-      INTERNAL_API_TOKEN: 'kP3vX9qLm2Zt7Rw4Yb8Nc6Hd1Jf5Gs0A',
       JWT_SECRET: 'Qw8eR4tY2uI6oP0aS9dF3gH7jK1lZ5xC',
     };
     expect(problemsOf(production).sort()).toEqual(['JWT_AUDIENCE: required in production', 'JWT_ISSUER: required in production']);

@@ -42,6 +42,7 @@ export class Upstreams {
   private call(upstream: Upstream, forward: Forward): InternalCall {
     return {
       method: forward.method,
+      service: `${upstream}-svc`,
       baseUrl: {
         booking: this.config.BOOKING_SVC_URL,
         payment: this.config.PAYMENT_SVC_URL,

@@ -91,9 +91,49 @@ migration job gets no Kafka TLS/SASL settings, as it does not talk to Kafka.
 {{- $_ := set $env (printf "%s_URL" ($name | upper | replace "-" "_")) (printf "http://%s:%v" (include "bp.serviceName" (dict "root" $root "service" $name)) $other.port) -}}
 {{- end }}
 {{- end -}}
+{{- if not .migration }}{{ with include "bp.callerKeys" (dict "root" $root "service" .service) }}{{ $_ := set $env "INTERNAL_CALLER_KEYS" . }}{{ end }}{{ end -}}
 {{- range $key, $value := $svc.config }}{{ $_ := set $env $key (toString $value) }}{{ end -}}
 {{- range $key, $value := $env }}{{ if eq $value "" }}{{ $_ := unset $env $key }}{{ end }}{{ end -}}
 {{- toYaml $env -}}
+{{- end -}}
+
+{{/*
+Whether the services use their development internal keys: the chart's own Secret on a local cluster
+(secrets.allowDevelopmentValues), where each service derives its key from its name.
+*/}}
+{{- define "bp.developmentInternalKeys" -}}
+{{- if and (not .Values.secrets.existingSecret) .Values.secrets.allowDevelopmentValues }}true{{ end -}}
+{{- end -}}
+
+{{/*
+INTERNAL_CALLER_KEYS of a service: `caller=<public key>` for every enabled service whose `calls` list
+it (internalAuth.publicKeys; required outside development). Empty for a service nobody calls.
+*/}}
+{{- define "bp.callerKeys" -}}
+{{- $root := .root -}}
+{{- $keys := list -}}
+{{- range $caller, $other := $root.Values.services }}
+{{- if and $other.enabled (has $.service $other.calls) }}
+{{- $key := index ($root.Values.internalAuth.publicKeys | default dict) $caller }}
+{{- if $key }}{{ $keys = append $keys (printf "%s=%s" $caller $key) }}
+{{- else if not (include "bp.developmentInternalKeys" $root) }}{{ fail (printf "internalAuth.publicKeys.%s is required: the public key %s signs its calls to %s with (docs/security.md)" $caller $caller $.service) }}
+{{- end }}
+{{- end }}
+{{- end -}}
+{{- join "," $keys -}}
+{{- end -}}
+
+{{/*
+INTERNAL_SIGNING_KEY of a service that calls others, from the services' Secret (key
+INTERNAL_SIGNING_KEY_<SERVICE>); none on a local cluster with development keys.
+*/}}
+{{- define "bp.signingKeyEnv" -}}
+{{- $svc := index .root.Values.services .service -}}
+{{- if and $svc.calls (not (include "bp.developmentInternalKeys" .root)) }}
+- name: INTERNAL_SIGNING_KEY
+  valueFrom:
+    secretKeyRef: { name: {{ include "bp.secretName" .root }}, key: {{ printf "INTERNAL_SIGNING_KEY_%s" (.service | upper | replace "-" "_") }} }
+{{- end }}
 {{- end -}}
 
 {{/*

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigValidationError, loadConfig } from './load-config.js';
 import { ServiceConfig } from './service.config.js';
 
-const valid = { PORT: '3001', KAFKA_BROKERS: '127.0.0.1:9092', INTERNAL_API_TOKEN: 'a-long-enough-internal-token' };
+const valid = { PORT: '3001', KAFKA_BROKERS: '127.0.0.1:9092' };
 
 /** The problems loadConfig reports for an environment, or none. */
 function problems(env: Record<string, string>): string[] {
@@ -38,27 +38,25 @@ describe('loadConfig', () => {
     const production = { ...valid, NODE_ENV: 'production' };
     const strong = 'kP3vX9qLm2Zt7Rw4Yb8Nc6Hd1Jf5Gs0A';
 
-    it('refuses the repository’s development secrets, short, predictable and missing ones, naming the variable only', () => {
-      expect(problems({ ...production, INTERNAL_API_TOKEN: 'local-development-internal-token' })).toEqual([
-        'INTERNAL_API_TOKEN: a development value, refused in production',
+    it('refuses the repository’s development secrets, short and predictable ones, naming the variable only', () => {
+      expect(problems({ ...production, INTERNAL_SIGNING_KEY: 'local-development-internal-token' })).toEqual([
+        'INTERNAL_SIGNING_KEY: a development value, refused in production',
       ]);
-      expect(problems({ ...production, INTERNAL_API_TOKEN: 'kP3vX9qLm2Zt7Rw4Yb8N' })).toEqual(['INTERNAL_API_TOKEN: shorter than 32 characters']);
-      expect(problems({ ...production, INTERNAL_API_TOKEN: 'abababababababababababababababababab' })).toEqual([
-        'INTERNAL_API_TOKEN: too predictable (use a random value)',
+      expect(problems({ ...production, INTERNAL_SIGNING_KEY: 'kP3vX9qLm2Zt7Rw4Yb8N' })).toEqual(['INTERNAL_SIGNING_KEY: shorter than 32 characters']);
+      expect(problems({ ...production, INTERNAL_SIGNING_KEY: 'abababababababababababababababababab' })).toEqual([
+        'INTERNAL_SIGNING_KEY: too predictable (use a random value)',
       ]);
-      const missing = problems({ PORT: '3001', KAFKA_BROKERS: '127.0.0.1:9092', NODE_ENV: 'production' });
-      expect(missing).toContain('INTERNAL_API_TOKEN: required in production');
-      expect(JSON.stringify(problems({ ...production, INTERNAL_API_TOKEN: 'local-development-internal-token' }))).not.toContain('local-development');
+      expect(JSON.stringify(problems({ ...production, INTERNAL_SIGNING_KEY: 'local-development-internal-token' }))).not.toContain('local-development');
     });
 
     it('accepts a strong random secret, and development values outside production or when a local cluster allows them', () => {
-      expect(problems({ ...production, INTERNAL_API_TOKEN: strong })).toEqual([]);
-      expect(problems({ ...valid, INTERNAL_API_TOKEN: 'local-development-internal-token' })).toEqual([]);
-      expect(problems({ ...production, INTERNAL_API_TOKEN: 'local-development-internal-token', ALLOW_DEVELOPMENT_SECRETS: 'true' })).toEqual([]);
+      expect(problems({ ...production, INTERNAL_SIGNING_KEY: strong })).toEqual([]);
+      expect(problems({ ...valid, INTERNAL_SIGNING_KEY: 'local-development-internal-token' })).toEqual([]);
+      expect(problems({ ...production, INTERNAL_SIGNING_KEY: 'local-development-internal-token', ALLOW_DEVELOPMENT_SECRETS: 'true' })).toEqual([]);
     });
 
     it('refuses Kafka brokers whose certificates are not verified, as other production refusals are (lifted for a local cluster)', () => {
-      const unverified = { ...production, INTERNAL_API_TOKEN: strong, KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' };
+      const unverified = { ...production, INTERNAL_SIGNING_KEY: strong, KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' };
       expect(problems(unverified)).toEqual(['KAFKA_SSL_REJECT_UNAUTHORIZED: must be true in production']);
       expect(problems({ ...unverified, KAFKA_SSL_REJECT_UNAUTHORIZED: 'true' })).toEqual([]);
       expect(problems({ ...unverified, NODE_ENV: 'development' })).toEqual([]);
@@ -66,13 +64,19 @@ describe('loadConfig', () => {
     });
 
     it('holds the Kafka SASL password to the secret rules, naming the variable only', () => {
-      const sasl = { ...production, INTERNAL_API_TOKEN: strong, KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'booking-svc' };
+      const sasl = {
+        ...production,
+        INTERNAL_SIGNING_KEY: strong,
+        KAFKA_SSL: 'true',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'booking-svc',
+      };
       expect(problems({ ...sasl, KAFKA_SASL_PASSWORD: 'kP3vX9qLm2Zt7Rw4' })).toEqual([]);
       expect(problems({ ...sasl, KAFKA_SASL_PASSWORD: 'kP3vX9qLm2Zt7Rw' })).toEqual(['KAFKA_SASL_PASSWORD: shorter than 16 characters']);
       expect(problems({ ...sasl, KAFKA_SASL_PASSWORD: 'kafka-password-2024' })).toEqual(['KAFKA_SASL_PASSWORD: a development value, refused in production']);
       expect(JSON.stringify(problems({ ...sasl, KAFKA_SASL_PASSWORD: 'kafka-password-2024' }))).not.toContain('kafka-password');
       // Without SASL there is no password to ask for.
-      expect(problems({ ...production, INTERNAL_API_TOKEN: strong })).toEqual([]);
+      expect(problems({ ...production, INTERNAL_SIGNING_KEY: strong })).toEqual([]);
     });
   });
 

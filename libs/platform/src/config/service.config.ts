@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { RequiredInProduction, Secret } from './secret.js';
 import { OnlyWith, SetTogether, emptyAsUnset } from './setting-rules.js';
-import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 
 /**
  * Reads the raw environment string (implicit conversion has already turned any non-empty string,
@@ -179,11 +179,26 @@ export class ServiceConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
-  /** Shared secret on internal service-to-service calls (gateway → services). */
+  /**
+   * This service's Ed25519 private key (base64 PKCS#8 DER) for the token it signs on each internal call
+   * it makes; required in production by a service that calls another. Unset outside production: a
+   * development key derived from the service's name.
+   */
+  @Transform(emptyAsUnset)
+  @IsOptional()
   @IsString()
-  @MinLength(16)
-  @Secret()
-  INTERNAL_API_TOKEN: string;
+  @Secret({ optional: true })
+  INTERNAL_SIGNING_KEY?: string;
+
+  /**
+   * The callers whose internal calls this service accepts: `name=<base64 SPKI DER public key>`,
+   * comma-separated (public keys, not secrets). Unset: in production nobody; outside production every
+   * platform service's development key.
+   */
+  @Transform(emptyAsUnset)
+  @IsOptional()
+  @IsString()
+  INTERNAL_CALLER_KEYS?: string;
 
   /** Grace period for in-flight work on SIGTERM before the process exits anyway. */
   @IsInt()

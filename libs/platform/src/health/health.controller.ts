@@ -14,9 +14,10 @@ export class HealthController {
   ) {}
 
   /** Liveness: the process answers. No I/O, so a slow dependency never gets a healthy pod restarted. */
+  /** Alive, and which service this is (what an internal caller signs its token for). */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(): { status: 'ok'; service: string } {
+    return { status: 'ok', service: process.env['SERVICE_NAME'] ?? 'service' };
   }
 
   /**

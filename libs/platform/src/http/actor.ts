@@ -4,17 +4,12 @@ import { ApiError } from './api-envelope.js';
 import { type RequestContext, requestContext } from '../context/request-context.js';
 
 export type Actor = NonNullable<RequestContext['actor']>;
-const ACTOR_TYPES = new Set(['patient', 'provider', 'admin', 'system']);
 
-/** The authenticated caller as the gateway forwarded it on an internal call (x-actor-type, x-actor-id). */
+/** The caller's actor as its internal token states it (checked by InternalAuthGuard, which must guard the route). */
 export const InternalActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
-  const headers = context.switchToHttp().getRequest<FastifyRequest>().headers;
-  const type = headers['x-actor-type'];
-  const id = headers['x-actor-id'];
-  if (typeof type !== 'string' || !ACTOR_TYPES.has(type) || typeof id !== 'string' || id.length === 0) {
-    throw new ApiError(400, 'ACTOR_REQUIRED', 'x-actor-type and x-actor-id are required on internal calls');
-  }
-  const actor = { type: type as Actor['type'], id };
+  const request = context.switchToHttp().getRequest<FastifyRequest & { internalCaller?: { actor: Actor } }>();
+  const actor = request.internalCaller?.actor;
+  if (!actor) throw new ApiError(401, 'UNAUTHENTICATED', 'Internal call without its token');
   const current = requestContext.current();
   if (current) current.actor = actor; // carried into the envelopes this request's writes produce
   return actor;

@@ -1,4 +1,5 @@
 import { type Server, type ServerResponse, createServer } from 'node:http';
+import { InternalIdentity } from './internal-identity.js';
 import { ServiceConfig } from '../config/service.config.js';
 import { ApiError } from './api-envelope.js';
 import { InternalHttpClient } from './internal-client.js';
@@ -32,10 +33,10 @@ const downstream: Record<string, (res: ServerResponse) => void> = {
 describe('InternalHttpClient', () => {
   let server: Server;
   let baseUrl: string;
-  const client = new InternalHttpClient(Object.assign(new ServiceConfig(), { INTERNAL_API_TOKEN: 'internal-token-for-tests' }));
+  const client = new InternalHttpClient(new InternalIdentity(new ServiceConfig()));
   const outcome = async (path: string, url = baseUrl) => {
     try {
-      return { result: await client.exchange({ method: 'GET', baseUrl: url, path, timeoutMs: 300 }) };
+      return { result: await client.exchange({ method: 'GET', service: 'booking-svc', baseUrl: url, path, timeoutMs: 300 }) };
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       return { status: error.status, code: error.code, retryAfterSeconds: error.retryAfterSeconds, details: error.details };
@@ -58,10 +59,16 @@ describe('InternalHttpClient', () => {
   });
 
   it('hands a success envelope over as the text the downstream sent, and a failure as the same ApiError', async () => {
-    const text = await client.exchangeText({ method: 'GET', baseUrl, path: '/ok' });
+    const text = await client.exchangeText({ method: 'GET', service: 'booking-svc', baseUrl, path: '/ok' });
     expect(text).toEqual({ status: 201, text: JSON.stringify({ success: true, data: { id: 'b-1' }, meta }) });
-    await expect(client.exchangeText({ method: 'GET', baseUrl, path: '/conflict' })).rejects.toMatchObject({ status: 409, code: 'SLOT_UNAVAILABLE' });
-    await expect(client.exchangeText({ method: 'GET', baseUrl, path: '/not-json' })).rejects.toMatchObject({ status: 502, code: 'UPSTREAM_ERROR' });
+    await expect(client.exchangeText({ method: 'GET', service: 'booking-svc', baseUrl, path: '/conflict' })).rejects.toMatchObject({
+      status: 409,
+      code: 'SLOT_UNAVAILABLE',
+    });
+    await expect(client.exchangeText({ method: 'GET', service: 'booking-svc', baseUrl, path: '/not-json' })).rejects.toMatchObject({
+      status: 502,
+      code: 'UPSTREAM_ERROR',
+    });
   });
 
   it('relays a downstream that shed the request as 503 OVERLOADED with its Retry-After (1 when it named none)', async () => {

@@ -2,14 +2,16 @@ import http from 'node:http';
 import https from 'node:https';
 import { Injectable } from '@nestjs/common';
 import { context as otelContext, propagation } from '@opentelemetry/api';
-import { ServiceConfig } from '../config/service.config.js';
 import { requestContext } from '../context/request-context.js';
 import { ApiError, type ApiFailure, type ApiSuccess } from './api-envelope.js';
 import { INTERNAL_TOKEN_HEADER } from './internal-auth.guard.js';
+import { InternalIdentity } from './internal-identity.js';
 import { OVERLOADED } from './admission/admission-control.js';
 
 export interface InternalCall {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The service called (the audience its token is signed for), and where it answers. */
+  service: string;
   baseUrl: string;
   path: string;
   body?: unknown;
@@ -100,14 +102,16 @@ function parsed<T>(text: string): T | null {
 
 /**
  * Internal HTTP to the owning service: timeout, the caller's request id, trace context, idempotency
- * key and actor, and the internal token. The downstream's 4xx, and its 503 refusals, come back as
+ * key, and a token signed for the called service, this request and its actor (InternalIdentity). The downstream's 4xx, and its 503 refusals, come back as
  * an ApiError with the same status, code and Retry-After, so the gateway relays them unchanged; a
  * downstream that does not answer in time is 504, one that cannot be reached 503 UPSTREAM_UNAVAILABLE
  * (Retry-After 1), any other failure 502.
  */
 @Injectable()
 export class InternalHttpClient {
-  constructor(private readonly config: ServiceConfig) {}
+  constructor(private readonly identity: InternalIdentity) {
+    identity.assertCanSign();
+  }
 
   async call<T>(call: InternalCall): Promise<T> {
     return (await this.exchange<T>(call)).data;
@@ -131,11 +135,13 @@ export class InternalHttpClient {
   /** The downstream's success answer as text, or the ApiError its failure (or silence) stands for. */
   private async answer(call: InternalCall): Promise<{ status: number; text: string }> {
     const context = requestContext.current();
+    const url = new URL(call.path, call.baseUrl);
+    // On behalf of the caller's actor, or of this service itself when it acts on its own.
+    const actor = call.actor ?? context?.actor ?? { type: 'system' as const, id: this.identity.name };
     const headers: Record<string, string> = {
       accept: 'application/json',
-      [INTERNAL_TOKEN_HEADER]: this.config.INTERNAL_API_TOKEN,
+      [INTERNAL_TOKEN_HEADER]: this.identity.tokenFor(call.service, actor, call.method, `${url.pathname}${url.search}`),
       ...(context ? { 'x-request-id': context.requestId } : {}),
-      ...((call.actor ?? context?.actor) ? { 'x-actor-type': (call.actor ?? context!.actor)!.type, 'x-actor-id': (call.actor ?? context!.actor)!.id } : {}),
       ...(call.idempotencyKey ? { 'x-idempotency-key': call.idempotencyKey } : {}),
       ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
     };
@@ -144,7 +150,7 @@ export class InternalHttpClient {
     let response: RawAnswer;
     try {
       const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-      response = await send(new URL(call.path, call.baseUrl), call.method, headers, body, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+      response = await send(url, call.method, headers, body, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     } catch (error) {
       if (error instanceof TimeoutError) throw new ApiError(504, 'UPSTREAM_TIMEOUT', 'A dependent service did not answer in time');
       throw new ApiError(503, 'UPSTREAM_UNAVAILABLE', 'A dependent service is unavailable', undefined, 1);

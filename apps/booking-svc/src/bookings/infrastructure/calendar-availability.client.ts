@@ -26,6 +26,7 @@ export class CalendarAvailabilityClient {
     try {
       return await this.internal.call<CalendarVerdict>({
         method: 'POST',
+        service: 'calendar-svc',
         baseUrl: this.config.CALENDAR_SVC_URL,
         path: `/internal/calendar/providers/${encodeURIComponent(providerId)}/availability-check`,
         body: { start: start.toISOString(), end: end.toISOString() },
