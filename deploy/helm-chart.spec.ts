@@ -156,10 +156,16 @@ describe.each([
     const r = rendered();
     for (const kind of ['Deployment', 'Service', 'ConfigMap', 'NetworkPolicy', 'PodDisruptionBudget']) expect(r.find(kind, serviceName(name))).toBeDefined();
     const container = r.find('Deployment', serviceName(name)).spec.template.spec.containers[0];
-    expect(container.ports).toEqual([{ name: 'http', containerPort: port, protocol: 'TCP' }]);
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: port, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
     expect(container.image).toMatch(new RegExp(`/${name}:[^/]+$`));
-    expect(r.find('Service', serviceName(name)).spec.ports).toEqual([{ name: 'http', port, targetPort: 'http', protocol: 'TCP' }]);
-    expect(r.find('ConfigMap', serviceName(name)).data?.['PORT']).toBe(String(port));
+    expect(r.find('Service', serviceName(name)).spec.ports).toEqual([
+      { name: 'http', port, targetPort: 'http', protocol: 'TCP' },
+      { name: 'metrics', port: 9464, targetPort: 'metrics', protocol: 'TCP' },
+    ]);
+    expect(r.find('ConfigMap', serviceName(name)).data).toMatchObject({ PORT: String(port), METRICS_PORT: '9464' });
   });
 
   it.each(apps)('probes $name: startup and liveness on /health/live, readiness on /health/ready', ({ name }) => {
@@ -205,6 +211,14 @@ describe.each([
     for (const { object, labels } of podSpecs(r)) {
       expect({ pod: object.metadata.name, denied: matches(deny.spec.podSelector.matchLabels, labels) }).toEqual({ pod: object.metadata.name, denied: true });
     }
+  });
+
+  it.each(apps)('lets Prometheus reach only the metrics port of $name, never its API', ({ name }) => {
+    const policy = rendered().find('NetworkPolicy', serviceName(name));
+    const fromPrometheus = policy.spec.ingress.filter((rule: { from: Array<{ podSelector?: { matchLabels?: Record<string, string> } }> }) =>
+      rule.from.some((peer) => peer.podSelector?.matchLabels?.['app.kubernetes.io/name'] === 'prometheus'),
+    );
+    expect(fromPrometheus.map((rule: { ports: unknown }) => rule.ports)).toEqual([[{ port: 'metrics', protocol: 'TCP' }]]);
   });
 
   it('lets the gateway be called only by the ingress controller and scraped by Prometheus', () => {
@@ -350,7 +364,7 @@ describe('production values', () => {
   it("scrapes every service's /metrics with a ServiceMonitor that keeps the services' own labels", () => {
     const [monitor] = production.all('ServiceMonitor');
     for (const { name } of apps) expect(matches(monitor!.spec.selector.matchLabels, production.find('Service', serviceName(name)).metadata.labels!)).toBe(true);
-    expect(monitor!.spec.endpoints).toEqual([expect.objectContaining({ port: 'http', path: '/metrics', honorLabels: true })]);
+    expect(monitor!.spec.endpoints).toEqual([expect.objectContaining({ port: 'metrics', path: '/metrics', honorLabels: true })]);
   });
 
   it('ships the rule groups of files/prometheus/rules as a PrometheusRule', () => {

@@ -10,6 +10,7 @@ import { ReadinessRegistry } from './health/readiness.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { InternalIdentity } from './http/internal-identity.js';
+import { MetricsServer } from './metrics/metrics-server.js';
 
 /**
  * What every service has: its validated config (injectable by its own class and by the shared base
@@ -26,12 +27,14 @@ export class PlatformModule implements NestModule {
     return {
       module: PlatformModule,
       imports: [LoggingModule, TerminusModule.forRoot({ logger: false })],
-      controllers: [HealthController, MetricsController],
+      // /metrics on the service's port, or on its own (METRICS_PORT: MetricsServer).
+      controllers: config.METRICS_PORT ? [HealthController] : [HealthController, MetricsController],
       providers: [
         { provide: configClass, useValue: config },
         ...aliases,
         ReadinessRegistry,
         InternalIdentity,
+        MetricsServer,
         { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
         { provide: APP_PIPE, useFactory: strictValidationPipe },
       ],

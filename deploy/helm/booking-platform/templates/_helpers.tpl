@@ -81,6 +81,7 @@ migration job gets no Kafka TLS/SASL settings, as it does not talk to Kafka.
 {{- $env := dict -}}
 {{- range $key, $value := $root.Values.config }}{{ $_ := set $env $key (toString $value) }}{{ end -}}
 {{- $_ := set $env "PORT" (toString $svc.port) -}}
+{{- if not .migration }}{{ $_ := set $env "METRICS_PORT" (toString $root.Values.metrics.port) }}{{ end -}}
 {{- $_ := set $env "KAFKA_BROKERS" $root.Values.kafka.brokers -}}
 {{- if not .migration }}{{ range $key, $value := include "bp.kafkaEnvironment" $root | fromYaml }}{{ $_ := set $env $key $value }}{{ end }}{{ end -}}
 {{- if and (not $root.Values.secrets.existingSecret) $root.Values.secrets.allowDevelopmentValues }}{{ $_ := set $env "ALLOW_DEVELOPMENT_SECRETS" "true" }}{{ end -}}

@@ -34,6 +34,16 @@ export class ServiceConfig {
   @IsNotEmpty()
   HOST: string = '0.0.0.0';
 
+  /**
+   * Serve /metrics on this port only (nothing else there), not on PORT: what lets a NetworkPolicy give
+   * Prometheus the metrics and nothing of the API. Unset: /metrics on PORT (local runs).
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
