@@ -134,6 +134,8 @@ describe('access paths: every query an index serves', () => {
       return { id: booking.id as string, patient };
     };
 
+    // A contact set (or set again): its verification record is read and written by id.
+    await as(providerToken, 'PUT', '/api/notifications/preferences', { phone: '+17205550142', channels: { sms: true } });
     const [confirmed, declined, cancelled, moved] = await Promise.all([
       book(requestProvider, 30, 'pending_confirmation'),
       book(requestProvider, 32, 'pending_confirmation'),

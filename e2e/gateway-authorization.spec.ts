@@ -140,6 +140,21 @@ describe('gateway authorization matrix', () => {
       body: () => ({ locale: 'en' }),
       expect: forBooking(200, 200, 200, 200, 403),
     },
+    // Nobody here has a phone: the caller's own contact is the only one a call can reach (404 CONTACT_NOT_SET).
+    {
+      name: 'verify a contact',
+      method: 'POST',
+      path: () => '/api/notifications/contacts/verify',
+      body: () => ({ channel: 'sms', code: '123456' }),
+      expect: forBooking(404, 404, 404, 404, 403),
+    },
+    {
+      name: 'resend a contact code',
+      method: 'POST',
+      path: () => '/api/notifications/contacts/resend',
+      body: () => ({ channel: 'sms' }),
+      expect: forBooking(404, 404, 404, 404, 403),
+    },
     {
       name: 'register a push device',
       method: 'POST',

@@ -160,7 +160,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     const expected: Record<string, string[]> = {
       'payment-svc': ['20261205000000 day-buckets', '20261205000100 stripe-events-pending', '20261205180000 retention-days'],
       'calendar-svc': ['20261205000000 day-buckets', '20261205180000 retention-days'],
-      'notification-svc': ['20261205000000 day-buckets', '20261205180000 retention-days'],
+      'notification-svc': ['20261205000000 day-buckets', '20261205180000 retention-days', '20261206000000 unverified-contacts'],
     };
     for (const [service, migrations] of Object.entries(expected)) {
       const env = envFor(`${service.replace(/-svc$/, '')}_migrate_${uniqueSuffix()}`);

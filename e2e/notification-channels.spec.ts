@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
 import { FcmFake, type ProbedRecord, TwilioFake, devToken, probeTopic, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { gatewayCall } from './support/gateway-client.js';
-import { newRequestEvent, setPreferences } from './support/notification-fixtures.js';
+import { newRequestEvent, setVerifiedPreferences } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 const SENDER = '+15005550006';
@@ -55,7 +55,8 @@ describe('notification-svc push, SMS, digests and failures', () => {
 
   const gateway = async (role: 'patient' | 'provider' | 'admin', id: string, method: string, path: string, body?: unknown) =>
     gatewayCall(platform.url('gateway'), await devToken(role, id), method, path, body);
-  const preferences = (role: 'patient' | 'provider', id: string, body: object) => setPreferences(platform.url('notification-svc'), role, id, body);
+  // Contacts set here are verified: these specs are about what is sent (verification: contact-verification.spec.ts).
+  const preferences = (role: 'patient' | 'provider', id: string, body: object) => setVerifiedPreferences(platform, role, id, body);
   const deliveries = () => platform.mongo.db(platform.database('notification-svc')).collection('deliveries');
   const people = () => ({ patientId: `patient-${randomUUID()}`, providerId: `provider-${randomUUID()}`, bookingId: `b-${randomUUID()}` });
   const failedEvents = (bookingId: string) =>

@@ -3,7 +3,7 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { publishMessage, testKafka, waitFor } from '@bp/testing';
 import { internalCall } from './support/internal-api.js';
-import { newRequestEvent, setPreferences } from './support/notification-fixtures.js';
+import { newRequestEvent, setVerifiedPreferences } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /** notification-svc on a real SMTP server: preferences, the emails a booking change sends, no duplicates on redelivery, retries after a refusal. */
@@ -53,7 +53,8 @@ describe('notification-svc email', () => {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
   }, 60_000);
 
-  const preferences = (role: 'patient' | 'provider', id: string, body: object) => setPreferences(platform.url('notification-svc'), role, id, body);
+  // Contacts set here are verified: these specs are about what is sent (verification: contact-verification.spec.ts).
+  const preferences = (role: 'patient' | 'provider', id: string, body: object) => setVerifiedPreferences(platform, role, id, body);
   const mailTo = (address: string) => received.filter((mail) => mail.to && !Array.isArray(mail.to) && mail.to.value[0]?.address === address);
 
   it('emails the patient and the provider of a new request, with its deep link, and nothing twice when the event comes again', async () => {

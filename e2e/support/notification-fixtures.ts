@@ -1,6 +1,7 @@
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { type Answer, internalCall } from './internal-api.js';
+import type { TestPlatform } from './test-platform.js';
 
 /** booking-svc's event for a new request (held, waiting for the provider), as notification-svc receives it. */
 export function newRequestEvent(bookingId: string, patientId: string, providerId: string, bookingNumber = 'FH-20300310-7KQ2M'): OutgoingMessage {
@@ -31,4 +32,31 @@ export function newRequestEvent(bookingId: string, patientId: string, providerId
 /** Sets a person's own notification preferences (and contacts) on notification-svc's internal API. */
 export function setPreferences(notificationSvcUrl: string, role: 'patient' | 'provider', id: string, body: object): Promise<Answer> {
   return internalCall(notificationSvcUrl, 'PUT', '/internal/notification-preferences/me', { type: role, id }, body);
+}
+
+/**
+ * Sets a person's preferences with the email and phone in them already verified, for specs about what
+ * is sent rather than about verification: their verification records are written first, so setting
+ * the contacts sends no code and messages reach them (e2e/contact-verification.spec.ts covers codes).
+ */
+export async function setVerifiedPreferences(
+  platform: TestPlatform,
+  role: 'patient' | 'provider',
+  id: string,
+  body: { email?: string; phone?: string } & object,
+): Promise<Answer> {
+  const records = platform.mongo.db(platform.database('notification-svc')).collection<{ _id: string }>('contact_verifications');
+  const now = new Date();
+  for (const [channel, value] of [
+    ['email', body.email],
+    ['sms', body.phone],
+  ] as const) {
+    if (value)
+      await records.replaceOne(
+        { _id: `${role}:${id}:${channel}` },
+        { channel, value, verifiedAt: now, sends: { count: 0 }, revision: 1, updatedAt: now },
+        { upsert: true },
+      );
+  }
+  return setPreferences(platform.url('notification-svc'), role, id, body);
 }

@@ -17,6 +17,7 @@ import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
 import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.hub.js';
 import { AdminBookingNotificationsController } from './notifications/admin-booking-notifications.controller.js';
+import { NotificationContactsController } from './notifications/notification-contacts.controller.js';
 import { NotificationDevicesController } from './notifications/notification-devices.controller.js';
 import { NotificationPreferencesController } from './notifications/notification-preferences.controller.js';
 import { SavedCardsController } from './payments/saved-cards.controller.js';
@@ -49,6 +50,7 @@ export class AppModule {
         NotificationPreferencesController,
         SavedCardsController,
         NotificationDevicesController,
+        NotificationContactsController,
         AdminBookingNotificationsController,
         HealthBookingController,
         BookingEventsConsumer,

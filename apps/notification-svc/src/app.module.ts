@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { MessagingModule } from '@bp/messaging';
 import { OutboxModule } from '@bp/outbox';
-import { DatabaseModule, PlatformModule } from '@bp/platform';
+import { DatabaseModule, IdempotencyModule, PlatformModule } from '@bp/platform';
 import { RecordActivityUseCase } from './activity/application/record-activity/record-activity.use-case.js';
 import { ACTIVITY_MODEL, ActivitySchema } from './activity/infrastructure/activity.schema.js';
 import { BookingEventsConsumer } from './activity/interface/booking-events.consumer.js';
@@ -21,7 +21,13 @@ import { PushChannel } from './notifications/infrastructure/push.channel.js';
 import { SmsChannel } from './notifications/infrastructure/sms.channel.js';
 import { BookingNotificationsController } from './notifications/interface/booking-notifications.controller.js';
 import { NotificationEventsConsumer } from './notifications/interface/notification-events.consumer.js';
+import { ChangePreferences } from './recipients/application/change-preferences/change-preferences.use-case.js';
+import { ReadPreferences } from './recipients/application/read-preferences/read-preferences.query.js';
+import { SendContactCode } from './recipients/application/send-contact-code/send-contact-code.use-case.js';
+import { VerifyContact } from './recipients/application/verify-contact/verify-contact.use-case.js';
+import { ContactVerificationRepository } from './recipients/infrastructure/contact-verification.repository.js';
 import { RecipientRepository } from './recipients/infrastructure/recipient.repository.js';
+import { ContactsController } from './recipients/interface/contacts.controller.js';
 import { DevicesController } from './recipients/interface/devices.controller.js';
 import { PreferencesController } from './recipients/interface/preferences.controller.js';
 import { notificationRetention } from './retention.js';
@@ -41,8 +47,16 @@ export class AppModule {
         MongooseModule.forFeature([{ name: ACTIVITY_MODEL, schema: ActivitySchema }]),
         deliveryModels,
         OutboxModule.forModels([DELIVERY_MODEL], [deliveryModels]),
+        IdempotencyModule,
       ],
-      controllers: [BookingEventsConsumer, NotificationEventsConsumer, PreferencesController, DevicesController, BookingNotificationsController],
+      controllers: [
+        BookingEventsConsumer,
+        NotificationEventsConsumer,
+        PreferencesController,
+        ContactsController,
+        DevicesController,
+        BookingNotificationsController,
+      ],
       providers: [
         RecordActivityUseCase,
         Notifier,
@@ -57,6 +71,11 @@ export class AppModule {
         SmsChannel,
         NotificationChannels,
         RecipientRepository,
+        ContactVerificationRepository,
+        ReadPreferences,
+        ChangePreferences,
+        SendContactCode,
+        VerifyContact,
       ],
     };
   }

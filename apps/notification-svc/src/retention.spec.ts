@@ -52,7 +52,7 @@ describe('notification-svc retention on the real MongoDB-compatible server', () 
     await connection?.close();
   });
 
-  it('deletes sent and given-up deliveries after DELIVERY_RETENTION_DAYS (a given-up one once NotificationFailed is published), never one still waiting or being sent', async () => {
+  it('deletes sent, given-up and skipped deliveries after DELIVERY_RETENTION_DAYS (a given-up one once NotificationFailed is published), never one still waiting or being sent', async () => {
     expect(config.DELIVERY_RETENTION_DAYS).toBe(90);
     const now = new Date();
     const sent = (await deliveries.claim(delivery('sent')))!;
@@ -64,13 +64,16 @@ describe('notification-svc retention on the real MongoDB-compatible server', () 
     const retrying = (await deliveries.claim(delivery('retrying')))!;
     await deliveries.retryLater(retrying._id, new Date(now.getTime() + HOUR), new ChannelError('TIMEOUT', 'timed out', false), now);
     const sending = (await deliveries.claim(delivery('sending')))!; // a send under way (or a crashed one the sweep takes over)
+    const skipped = delivery('skipped'); // to an unverified contact: never sent
+    await deliveries.recordSkipped(skipped, 'CONTACT_UNVERIFIED', now);
     const retention = new Retention(connection, notificationRetentionRules(config));
 
     await retention.prune(new Date(now.getTime() + 60 * DAY));
-    expect(await model.countDocuments()).toBe(5);
+    expect(await model.countDocuments()).toBe(6);
 
     await retention.prune(new Date(now.getTime() + 91 * DAY + HOUR));
     expect(await statusOf(sent._id)).toBeUndefined();
+    expect(await statusOf(skipped._id)).toBeUndefined();
     expect(await statusOf(failed._id)).toBe('failed'); // its NotificationFailed never reached Kafka
     expect(await statusOf(deferred._id)).toBe('deferred');
     expect(await statusOf(retrying._id)).toBe('retrying');

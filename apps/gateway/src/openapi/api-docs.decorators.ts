@@ -10,7 +10,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'The caller’s role may not do this (FORBIDDEN)',
   404: 'No such object, or not the caller’s (existence is not revealed)',
   409: 'The object is not in a state that allows this, or a concurrent change won',
-  410: 'The reservation or request has expired',
+  410: 'The reservation, request or verification code has expired (or is void)',
   413: 'The body is too large (PAYLOAD_TOO_LARGE)',
   422: 'Well-formed but refused by a business rule, or an idempotency key reused with a different body',
   426: 'The client app is older than the supported minimum (CLIENT_UPGRADE_REQUIRED)',

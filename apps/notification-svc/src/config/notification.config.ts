@@ -92,4 +92,37 @@ export class NotificationConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(3650)
   DIGEST_RETENTION_DAYS: number = 30;
+
+  /** How long a contact verification code (sent when an email or phone is set) may be entered. */
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  CONTACT_CODE_TTL_MINUTES: number = 15;
+
+  /** Wrong codes tried before a code is void (a new one must be asked for). */
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CONTACT_CODE_MAX_ATTEMPTS: number = 5;
+
+  /** Least time between two codes sent to one person's email (or phone), whatever the address. */
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  CONTACT_CODE_RESEND_INTERVAL_SECONDS: number = 60;
+
+  /** Codes sent to one person's email (or phone) per UTC day, the first included. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  CONTACT_CODE_MAX_PER_DAY: number = 5;
+
+  /**
+   * How long a request's idempotency record (a contact verify or code resend) is kept after the
+   * request: a retry with its key within this window is answered as the first was; one after it runs again.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  IDEMPOTENCY_RETENTION_HOURS: number = 24;
 }

@@ -13,3 +13,4 @@ export * from './service.request.js';
 export * from './settings.request.js';
 export * from './time-zone.js';
 export * from './notification-preferences.request.js';
+export * from './contact-verification.requests.js';

@@ -16,6 +16,7 @@ const metrics = {
     counter('notification_gave_up_total', 'Deliveries marked failed after their last attempt or a permanent refusal (NotificationFailed emitted), by channel', [
       'channel',
     ]),
+  skipped: () => counter('notification_skipped_total', 'Deliveries not sent, by channel and reason (CONTACT_UNVERIFIED)', ['channel', 'reason']),
 };
 // Registered when the service loads, so they are scraped (and alertable) before the first send.
 for (const declare of Object.values(metrics)) declare();
@@ -52,6 +53,13 @@ export class DeliveryDispatcher {
     if (notBefore) return this.deliveries.defer(delivery, notBefore);
     const claimed = await this.deliveries.claim(delivery);
     if (claimed) await this.attempt(claimed);
+  }
+
+  /** Records a delivery that is not sent (its contact is not verified), so the booking's notification status says why. */
+  async skip(delivery: NewDelivery, reason: string): Promise<void> {
+    if (!(await this.deliveries.recordSkipped(delivery, reason))) return;
+    metrics.skipped().inc({ channel: delivery.channel, reason });
+    this.logger.log({ message: 'notification not sent', deliveryId: delivery._id, channel: delivery.channel, reason });
   }
 
   /** Sends what is due: held deliveries whose window ended, retries whose wait is over, sends abandoned by a crash. */

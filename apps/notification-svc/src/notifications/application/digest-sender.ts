@@ -4,7 +4,7 @@ import { sendAfter } from '../../recipients/domain/quiet-hours.js';
 import { RecipientRepository } from '../../recipients/infrastructure/recipient.repository.js';
 import { renderDigest } from '../domain/render.js';
 import { type Digest, DigestRepository } from '../infrastructure/digest.repository.js';
-import { DeliveryDispatcher, deliveryId } from './delivery-dispatcher.js';
+import { deliveryId } from './delivery-dispatcher.js';
 import { Notifier } from './notifier.js';
 
 export const DIGEST_TEMPLATE = 'new_request_digest';
@@ -13,7 +13,7 @@ export const DIGEST_TEMPLATE = 'new_request_digest';
  * Sends each provider's hourly or daily digest once its period has ended: one message per channel
  * listing the period's requests. The digest is claimed before and marked sent after; its deliveries
  * have ids of their own (digest, channel, device), so a second sweep or a crash in between sends
- * nothing twice. Quiet hours hold a digest like any other non-urgent message.
+ * nothing twice. Quiet hours hold a digest, and an unverified email or phone gets none, like any other message.
  */
 @Injectable()
 export class DigestSender {
@@ -21,7 +21,6 @@ export class DigestSender {
     private readonly digests: DigestRepository,
     private readonly recipients: RecipientRepository,
     private readonly notifier: Notifier,
-    private readonly dispatcher: DeliveryDispatcher,
     private readonly config: NotificationConfig,
   ) {}
 
@@ -42,19 +41,15 @@ export class DigestSender {
     const message = renderDigest(DigestRepository.contents(digest), { appHost: this.config.APP_HOST, appScheme: this.config.APP_SCHEME }, preferences.locale);
     const notBefore = sendAfter(preferences, digest.timezone, now, false);
     const bookingIds = [...new Set(digest.items.map((item) => item.bookingId))];
-    for (const { channel, address } of this.notifier.reachable(preferences)) {
-      await this.dispatcher.dispatch(
-        {
-          _id: deliveryId(`digest:${digest._id}`, channel, address),
-          bookingIds,
-          template: DIGEST_TEMPLATE,
-          channel,
-          recipient: { role: 'provider', id: digest.providerId },
-          address,
-          message,
-        },
-        notBefore,
-      );
-    }
+    const provider = { role: 'provider' as const, id: digest.providerId };
+    await this.notifier.send(provider, preferences, notBefore, (channel, address) => ({
+      _id: deliveryId(`digest:${digest._id}`, channel, address),
+      bookingIds,
+      template: DIGEST_TEMPLATE,
+      channel,
+      recipient: provider,
+      address,
+      message,
+    }));
   }
 }

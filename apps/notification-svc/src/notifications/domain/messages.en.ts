@@ -182,3 +182,15 @@ export const EN_DIGEST = {
   push: { title: '{count} new booking requests', body: 'Please confirm, decline or propose another time' },
   sms: '{count} new booking requests are waiting for your answer: {link}',
 };
+
+/**
+ * The one message an unverified contact gets: its one-time code, saying what it is for and that
+ * nothing else follows unless it is entered. No link (a code message with a link looks like phishing).
+ * Placeholders: {code}, {minutes} (how long it is valid).
+ */
+export const EN_CONTACT_CODE = {
+  subject: 'Confirm this email address for your booking notifications',
+  body: 'Your verification code is {code}. Enter it in the app to receive booking notifications at this address. It is valid for {minutes} minutes.\n\nIf you did not ask for it, ignore this email: nothing else is sent to this address unless the code is entered.',
+  push: { title: 'Verification code', body: 'Your verification code is {code}' },
+  sms: 'Your booking notifications verification code is {code} (valid {minutes} min). If you did not ask for it, ignore this message.',
+};

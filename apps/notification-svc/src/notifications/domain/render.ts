@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { EN, EN_DIGEST, type MessageTexts } from './messages.en.js';
+import { EN, EN_CONTACT_CODE, EN_DIGEST, type MessageTexts } from './messages.en.js';
 import type { NotificationFacts, PlannedNotification } from './notification-types.js';
 
 const CATALOGS: Record<string, typeof EN> = { en: EN };
@@ -87,5 +87,19 @@ export function renderDigest(digest: DigestContents, links: LinkSettings, locale
     sms: fill(EN_DIGEST.sms),
     link,
     appLink: `${links.appScheme}://bookings`,
+  };
+}
+
+/** The verification code message for a contact; its links lead to the notification settings, where the code is entered. */
+export function renderContactCode(code: string, validMinutes: number, links: LinkSettings): RenderedNotification {
+  const values: Record<string, string> = { code, minutes: String(validMinutes) };
+  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? '');
+  return {
+    subject: fill(EN_CONTACT_CODE.subject),
+    body: fill(EN_CONTACT_CODE.body),
+    push: { title: fill(EN_CONTACT_CODE.push.title), body: fill(EN_CONTACT_CODE.push.body) },
+    sms: fill(EN_CONTACT_CODE.sms),
+    link: `https://${links.appHost}/settings/notifications`,
+    appLink: `${links.appScheme}://settings/notifications`,
   };
 }

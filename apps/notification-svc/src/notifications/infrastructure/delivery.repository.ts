@@ -4,7 +4,7 @@ import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import { utcDayOf } from '@bp/platform';
+import { insertNew, utcDayOf } from '@bp/platform';
 import type { ChannelError } from './channel.port.js';
 import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
 
@@ -57,6 +57,12 @@ export class DeliveryRepository {
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // deferred (or sent) already
     }
+  }
+
+  /** Records a delivery that is not sent, and why (once per id: a redelivered event records nothing new). True when it is new. */
+  async recordSkipped(delivery: NewDelivery, reason: string, now: Date = new Date()): Promise<boolean> {
+    const record = { ...delivery, status: 'skipped' as const, skippedReason: reason, attempts: 0, createdAt: now, updatedAt: now, day: utcDayOf(now) };
+    return (await insertNew(this.deliveries, [{ ...record, outbox: [], outboxRevision: 0 }])) === 1;
   }
 
   /** Deliveries the sweep should send now: held or retrying ones whose time has come, and sends abandoned mid-way. */

@@ -10,9 +10,10 @@ export const DELIVERY_COLLECTION = 'deliveries';
  * - `deferred`: held by the recipient's quiet hours until `notBefore`;
  * - `retrying`: a send failed for a reason that may pass; tried again at `notBefore`;
  * - `sending`: taken by one replica (a lease: taken over when it went quiet);
- * - `sent`, `failed` (given up: NotificationFailed is in the outbox).
+ * - `sent`, `failed` (given up: NotificationFailed is in the outbox);
+ * - `skipped`: never sent, for `skippedReason` (CONTACT_UNVERIFIED: the email or phone is not verified).
  */
-export type DeliveryStatus = 'deferred' | 'retrying' | 'sending' | 'sent' | 'failed';
+export type DeliveryStatus = 'deferred' | 'retrying' | 'sending' | 'sent' | 'failed' | 'skipped';
 
 export interface Delivery {
   /** `${eventId}:${role}:${recipientId}:${channel}[:${device}]`, or a digest's `digest:…`: one message, sent once. */
@@ -36,7 +37,8 @@ export interface Delivery {
   updatedAt: Date;
   sentAt?: Date;
   failedAt?: Date;
-  /** The UTC day it was sent or given up (absent before): its retention counts from it (DELIVERY_RETENTION_DAYS). */
+  skippedReason?: string;
+  /** The UTC day it was sent, given up or skipped (absent before): its retention counts from it (DELIVERY_RETENTION_DAYS). */
   day?: string;
 }
 

@@ -6,7 +6,7 @@ import { DigestRepository } from '../infrastructure/digest.repository.js';
 
 /**
  * A booking's notification status for admins: every delivery about it (digests included) with its
- * channel, template, recipient role, status, attempts, times and last error code. Never the text, the
+ * channel, template, recipient role, status, attempts, times, last error code and why one was skipped. Never the text, the
  * address or the provider's error message, which may carry personal data.
  */
 @Controller('internal/notifications/bookings')
@@ -34,6 +34,7 @@ export class BookingNotificationsController {
         ...(d.sentAt ? { sentAt: d.sentAt.toISOString() } : {}),
         ...(d.failedAt ? { failedAt: d.failedAt.toISOString() } : {}),
         ...(d.lastErrorCode ? { lastErrorCode: d.lastErrorCode } : {}),
+        ...(d.skippedReason ? { skippedReason: d.skippedReason } : {}),
       })),
       // A new request a provider takes hourly or daily: waiting in their digest until its period ends.
       ...waiting.map((digest) => ({

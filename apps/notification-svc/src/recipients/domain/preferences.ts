@@ -11,6 +11,12 @@ export interface RecipientPreferences {
 
 export type Channel = 'email' | 'push' | 'sms';
 
+/** Whose preferences: a patient or a provider, by id. */
+export interface Person {
+  role: 'patient' | 'provider';
+  id: string;
+}
+
 /** The spec's defaults: email and push on, SMS off, no quiet hours, new requests at once. */
 export const DEFAULT_PREFERENCES: RecipientPreferences = {
   pushTokens: [],

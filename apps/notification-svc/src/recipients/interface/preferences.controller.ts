@@ -1,27 +1,27 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
 import { NotificationPreferencesRequest } from '@bp/contracts';
 import { type Actor, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
-import { type RecipientPreferences, mergePreferences } from '../domain/preferences.js';
-import { RecipientRepository } from '../infrastructure/recipient.repository.js';
+import { ChangePreferences } from '../application/change-preferences/change-preferences.use-case.js';
+import { ReadPreferences } from '../application/read-preferences/read-preferences.query.js';
+import type { RecipientPreferences } from '../domain/preferences.js';
 import { person } from './person.js';
 
-/** The caller's own notification preferences (nobody reads or changes anyone else's). */
+/** The caller's own notification preferences, with each contact's verification state (nobody reads or changes anyone else's). */
 @Controller('internal/notification-preferences')
 @UseGuards(InternalAuthGuard)
 export class PreferencesController {
-  constructor(private readonly recipients: RecipientRepository) {}
+  constructor(
+    private readonly read: ReadPreferences,
+    private readonly change: ChangePreferences,
+  ) {}
 
   @Get('me')
   async get(@InternalActor() actor: Actor) {
-    const { role, id } = person(actor);
-    return success(await this.recipients.find(role, id));
+    return success(await this.read.execute(person(actor)));
   }
 
   @Put('me')
-  async change(@Body() body: NotificationPreferencesRequest, @InternalActor() actor: Actor, @IdempotencyKey() _key: string) {
-    const { role, id } = person(actor);
-    const next = mergePreferences(await this.recipients.find(role, id), body as Partial<RecipientPreferences>);
-    await this.recipients.save(role, id, next);
-    return success(next);
+  async put(@Body() body: NotificationPreferencesRequest, @InternalActor() actor: Actor, @IdempotencyKey() _key: string) {
+    return success(await this.change.execute(person(actor), body as Partial<RecipientPreferences>));
   }
 }
