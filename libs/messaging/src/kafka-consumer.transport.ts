@@ -42,6 +42,12 @@ const START_RETRY_BASE_MS = 500;
 const START_RETRY_MAX_MS = 15_000;
 
 /**
+ * A consumer still crashed this long after kafkajs reported it (kafkajs restarts it itself, but has
+ * been seen to stay down after a broker outage that caught it joining) is replaced by a new one.
+ */
+const CRASH_REPLACE_AFTER_MS = 30_000;
+
+/**
  * A Nest transport on kafkajs with what the built-in one lacks: manual offset commits after the
  * handler finished, validation of every message against its contract before any handler runs, an
  * inbox that makes redeliveries no-ops, bounded retries with backoff, and a dead-letter topic (the
@@ -83,22 +89,24 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   }
 
   /**
-   * Returns at once and starts consuming in the background, retrying until it runs: a service started
-   * while Kafka is away comes up and serves its API (writes wait in the outbox), and consumes once the
-   * broker is back. Until then readiness reports the consumer as degraded with the reason.
+   * Returns once the first attempt to start consuming is over (joined, as before serving, when Kafka is
+   * there) and, if it failed, keeps trying in the background: a service started while Kafka is away
+   * comes up and serves its API (writes wait in the outbox), and consumes once the broker is back.
+   * Until then readiness reports the consumer as degraded with the reason.
    */
   listen(callback: (error?: unknown) => void): void {
-    void this.startUntilRunning();
-    callback();
+    void this.startUntilRunning(() => callback());
   }
 
-  private async startUntilRunning(): Promise<void> {
+  private async startUntilRunning(afterFirstAttempt: () => void = () => undefined): Promise<void> {
     for (let attempt = 1; !this.stopping.signal.aborted; attempt++) {
       try {
         await this.start();
         this.waiting = undefined;
+        if (attempt === 1) afterFirstAttempt();
         return;
       } catch (error) {
+        if (attempt === 1) afterFirstAttempt();
         this.waiting = (error as Error).message;
         const consumer = this.consumer;
         this.consumer = undefined;
@@ -161,17 +169,22 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       commitIntervalMs: COMMIT_INTERVAL_MS,
       retryBackoffMs: this.options.retryBackoffMs,
     });
+    // Events of a consumer this transport has let go of (replaced, or given up on) change nothing.
+    const current = () => this.consumer === consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      if (!current()) return;
       this.joined = true;
       this.crashed = undefined;
       pipeline.assigned(event.payload.memberAssignment);
     });
     consumer.on(consumer.events.CRASH, (event) => {
+      if (!current()) return;
       this.crashed = String(event.payload.error?.message ?? 'crashed');
       this.joined = false;
+      setTimeout(() => void this.replaceIfStillCrashed(consumer), CRASH_REPLACE_AFTER_MS).unref();
     });
-    consumer.on(consumer.events.FETCH, () => (this.positioned = true));
-    consumer.on(consumer.events.STOP, () => (this.joined = false));
+    consumer.on(consumer.events.FETCH, () => current() && (this.positioned = true));
+    consumer.on(consumer.events.STOP, () => current() && (this.joined = false));
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning });
@@ -185,7 +198,19 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     this.pipeline = pipeline;
     this.logger.log(`consuming ${topics.join(', ')} as ${this.options.groupId}`);
     void this.measureLag(topics);
+    clearInterval(this.lagTimer);
     this.lagTimer = setInterval(() => void this.measureLag(topics), LAG_INTERVAL_MS).unref();
+  }
+
+  /** Lets go of a consumer that has not recovered from a crash, and starts a new one (what it had not committed is read again). */
+  private async replaceIfStillCrashed(consumer: Consumer): Promise<void> {
+    if (this.stopping.signal.aborted || this.consumer !== consumer || !this.crashed) return;
+    this.logger.warn({ message: 'Kafka consumer still crashed; replacing it', group: this.options.groupId, crashed: this.crashed });
+    this.consumer = undefined;
+    this.pipeline = undefined;
+    this.joined = false;
+    await consumer.disconnect().catch(() => undefined);
+    await this.startUntilRunning();
   }
 
   /** Every replica of a group reports the same lag; dashboards and alerts take the max per group and topic. */
