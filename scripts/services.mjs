@@ -1,5 +1,6 @@
 // Runs the six services from dist/: `foreground` (npm start: prefixed logs, Ctrl-C stops them),
-// `up` (detached, logs and pid files under $INFRA_HOME/services), `down`, `status`.
+// `up` (detached, logs and pid files under $INFRA_HOME/services), `down`, `status`. With
+// PLATFORM_SUFFIX, a copy with its own databases and consumer groups (below).
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,8 +49,17 @@ async function waitReady(service, child) {
   throw new Error(`${service.name} was not ready within ${READY_TIMEOUT_MS} ms (see its log)`);
 }
 
+// PLATFORM_SUFFIX=<s>: a copy of the platform with databases and consumer groups of its own
+// (<db>_<s>, <service>-<s>) that reads Kafka from the moment it starts (npm run chaos uses it).
+const suffix = process.env.PLATFORM_SUFFIX;
 function envFor(service) {
-  return { ...serviceEnv(), PORT: String(service.port) };
+  const isolated = suffix
+    ? {
+        KAFKA_FROM_BEGINNING: 'false',
+        ...(service.name === 'gateway' ? {} : { MONGO_DB: `${service.name.replace(/-svc$/, '')}_${suffix}`, KAFKA_GROUP_ID: `${service.name}-${suffix}` }),
+      }
+    : {};
+  return { ...serviceEnv(), ...isolated, PORT: String(service.port) };
 }
 
 function prefixLines(stream, name, out) {
