@@ -29,6 +29,27 @@ function isFastifyError(error: unknown): error is { statusCode: number; code: st
   );
 }
 
+/**
+ * The driver's errors for a database it cannot reach (down, failing over, connections dropped): the
+ * request did not happen, and may be tried again in a moment.
+ */
+const DATABASE_UNREACHABLE = new Set([
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+function isDatabaseUnreachable(error: unknown): boolean {
+  for (let proto = error; proto && typeof proto === 'object'; proto = Object.getPrototypeOf(proto)) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name;
+    if (name && DATABASE_UNREACHABLE.has(name)) return true;
+  }
+  return false;
+}
+
 /** Every error leaves the service in the spec's envelope with a stable code; only a real bug is a 500. */
 @Catch()
 export class ErrorEnvelopeFilter implements ExceptionFilter {
@@ -37,6 +58,11 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') throw error;
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (isDatabaseUnreachable(error)) {
+      // The database is away (an outage, a failover): 503 with Retry-After, not a 500 — nothing was done.
+      this.logger.warn({ message: 'database unreachable; answered 503', error: (error as Error).message });
+      error = new ApiError(503, 'DATABASE_UNAVAILABLE', 'The service cannot reach its database; try again shortly', undefined, 1);
+    }
     const { status, body } = this.toEnvelope(error);
     // An ApiError is an answer we chose (503 NOT_READY, 502 from a dependency), not a failure to log.
     if (status >= 500 && !(error instanceof ApiError))

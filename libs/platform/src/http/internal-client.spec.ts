@@ -22,6 +22,7 @@ const downstream: Record<string, (res: ServerResponse) => void> = {
   '/conflict': (res) => fail(res, 409, 'SLOT_UNAVAILABLE', { 'retry-after': '9' }),
   '/not-ready': (res) => fail(res, 503, 'NOT_READY', { 'retry-after': '5' }),
   '/kill-switch': (res) => fail(res, 503, 'BOOKINGS_DISABLED'),
+  '/database-away': (res) => fail(res, 503, 'DATABASE_UNAVAILABLE', { 'retry-after': '1' }),
   '/bug': (res) => fail(res, 500, 'INTERNAL_ERROR'),
   '/not-json': (res) => {
     res.writeHead(502, { 'content-type': 'text/html' });
@@ -76,6 +77,7 @@ describe('InternalHttpClient', () => {
     expect(await outcome('/overloaded-without-retry-after')).toMatchObject({ status: 503, code: 'OVERLOADED', retryAfterSeconds: 1 });
     // A kill switch refuses on purpose too: the caller sees why.
     expect(await outcome('/kill-switch')).toMatchObject({ status: 503, code: 'BOOKINGS_DISABLED', retryAfterSeconds: 1 });
+    expect(await outcome('/database-away')).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE', retryAfterSeconds: 1 });
   });
 
   it('relays a 429 with its Retry-After, and other refusals with their status and code only', async () => {

@@ -24,8 +24,11 @@ export interface InternalCall {
 const DEFAULT_TIMEOUT_MS = 5000;
 const SUCCESS_PREFIX = '{"success":true';
 
-/** The 503s a downstream answers on purpose, before doing anything: shed load, and the all-bookings kill switch. */
-const REFUSALS = new Set([OVERLOADED, 'BOOKINGS_DISABLED']);
+/**
+ * The 503s a downstream answers on purpose, safe to try again (with the same idempotency key): shed
+ * load, the all-bookings kill switch, its database out of reach.
+ */
+const REFUSALS = new Set([OVERLOADED, 'BOOKINGS_DISABLED', 'DATABASE_UNAVAILABLE']);
 
 /**
  * A downstream answer the caller should see as it is: a 4xx (429 included), and a 503 refusal
