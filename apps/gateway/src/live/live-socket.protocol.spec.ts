@@ -2,17 +2,29 @@ import 'reflect-metadata';
 import { toBookingUpdate } from './booking-update.js';
 import { messageTypeOf, parseClientMessage, toUpdateMessage } from './live-socket.protocol.js';
 
-/** A BookingStatusChanged as booking-svc publishes it for one of its changes (reason = the audit entry's type). */
-function statusChanged(change: { reason: string; status: string; previousStatus?: string; autoConfirm?: boolean; bookingType?: 'instant' | 'request' }) {
+/** An event off booking.events.v1 as the hub receives it. */
+function bookingEvent(type: string, aggregateId: string, payload: object) {
   return toBookingUpdate({
-    eventId: `e-${change.reason}-${change.status}`,
-    type: 'BookingStatusChanged',
+    eventId: `e-${aggregateId}-${JSON.stringify(payload).length}`,
+    type,
     occurredAt: '2026-03-01T10:00:00.000Z',
-    aggregateId: 'b1',
+    aggregateId,
     aggregateVersion: 2,
     correlationId: 'req-1',
     actor: { type: 'system' as const, id: 'booking-svc' },
-    payload: { bookingId: 'b1', bookingNumber: 'FH-20260301-ABCDE', patientId: 'patient-a', providerId: 'provider-x', bookingType: 'request', ...change },
+    payload,
+  });
+}
+
+/** A BookingStatusChanged as booking-svc publishes it for one of its changes (reason = the audit entry's type). */
+function statusChanged(change: { reason: string; status: string; previousStatus?: string; autoConfirm?: boolean; bookingType?: 'instant' | 'request' }) {
+  return bookingEvent('BookingStatusChanged', 'b1', {
+    bookingId: 'b1',
+    bookingNumber: 'FH-20260301-ABCDE',
+    patientId: 'patient-a',
+    providerId: 'provider-x',
+    bookingType: 'request',
+    ...change,
   });
 }
 
@@ -68,19 +80,10 @@ describe('live socket messages', () => {
   });
 
   it('names any other booking event BOOKING_UPDATED, and carries the event as it is with the aggregate as the booking id', () => {
-    const reserved = toBookingUpdate({
-      eventId: 'e-1',
-      type: 'SlotReserved',
-      occurredAt: '2026-03-01T10:00:00.000Z',
-      aggregateId: 'r1',
-      aggregateVersion: 1,
-      correlationId: 'req-1',
-      actor: { type: 'patient' as const, id: 'patient-a' },
-      payload: { reservationId: 'r1', providerId: 'provider-x' },
-    });
+    const reserved = bookingEvent('SlotReserved', 'r1', { reservationId: 'r1', providerId: 'provider-x' });
     expect(toUpdateMessage(reserved)).toEqual({
       type: 'BOOKING_UPDATED',
-      id: 'e-1',
+      id: reserved.id,
       event: 'SlotReserved',
       bookingId: 'r1',
       occurredAt: '2026-03-01T10:00:00.000Z',
