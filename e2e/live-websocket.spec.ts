@@ -172,6 +172,11 @@ describe('live booking updates over a WebSocket', () => {
       await stream.opened;
       const four = Array.from({ length: 4 }, () => open(gateway, { auth: { token } }));
       await Promise.all(four.map(ready));
+      const metrics = await (await fetch(`${gateway}/metrics`)).text();
+      const connections = (transport: string) =>
+        Number(metrics.match(new RegExp(`^gateway_live_connections\\{[^}]*transport="${transport}"[^}]*\\} (\\d+)`, 'm'))?.[1]);
+      expect(connections('websocket')).toBeGreaterThanOrEqual(4);
+      expect(connections('sse')).toBeGreaterThanOrEqual(1);
       const sixth = open(gateway, { auth: { token } });
       expect(await sixth.closed).toEqual({ code: 4429, reason: expect.any(String) });
       // Another user is not held back by it.

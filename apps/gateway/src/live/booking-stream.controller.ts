@@ -28,7 +28,7 @@ export class BookingStreamController {
   @ApiResponse({ status: 401, description: 'No valid bearer token', schema: { $ref: '#/components/schemas/ErrorEnvelope' } })
   events(@Req() request: AuthenticatedRequest, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
     const user = request.user;
-    const release = this.feed.admit(user);
+    const release = this.feed.admit(user, 'sse');
     if (!release)
       throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${this.feed.maxConnectionsPerUser} live streams at once; close another first`, undefined, 5);
     const { resumed, updates } = this.feed.updatesFor(user, lastEventId);

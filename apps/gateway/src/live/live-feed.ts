@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { gauge } from '@bp/platform';
 import { defer, filter, interval, map, NEVER, type Observable, switchMap, timer } from 'rxjs';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import { GatewayConfig } from '../config/gateway.config.js';
@@ -16,6 +17,8 @@ const LONGEST_TIMER_MS = 2 ** 31 - 1;
  */
 @Injectable()
 export class LiveFeed {
+  private readonly open = gauge('gateway_live_connections', 'Live connections open on this replica (SSE streams, WebSockets past AUTH)', ['transport']);
+
   constructor(
     private readonly hub: BookingStreamHub,
     private readonly config: GatewayConfig,
@@ -26,8 +29,17 @@ export class LiveFeed {
   }
 
   /** Takes one of the user's live places (SSE streams and sockets counted together); undefined when they hold them all. */
-  admit(user: AuthenticatedUser): (() => void) | undefined {
-    return this.hub.open(`${user.role}:${user.id}`, this.config.SSE_MAX_STREAMS_PER_USER);
+  admit(user: AuthenticatedUser, transport: 'sse' | 'websocket'): (() => void) | undefined {
+    const release = this.hub.open(`${user.role}:${user.id}`, this.config.SSE_MAX_STREAMS_PER_USER);
+    if (!release) return undefined;
+    this.open.inc({ transport });
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      release();
+      this.open.dec({ transport });
+    };
   }
 
   /**

@@ -56,7 +56,7 @@ export class LiveSocketSession {
 
   private start(user: AuthenticatedUser, resumeAfter: string | undefined): void {
     clearTimeout(this.authDeadline);
-    const release = this.feed.admit(user);
+    const release = this.feed.admit(user, 'websocket');
     if (!release) return this.close(CloseCode.TooManyConnections, `At most ${this.feed.maxConnectionsPerUser} live connections at once; close another first`);
     this.user = user;
     this.release = release;
