@@ -10,6 +10,6 @@ await runService({
   rootModule: (config) => AppModule.forRoot(config),
   connect: connectKafkaConsumer,
   beforeListen: serveOpenApi,
-  // A live stream stays open for as long as the client watches; it must not hold an admission place.
-  admissionExemptRoutes: ['/api/bookings/events'],
+  // A live stream or socket stays open for as long as the client watches; it must not hold an admission place.
+  admissionExemptRoutes: ['/api/bookings/events', '/api/live/ws'],
 });
