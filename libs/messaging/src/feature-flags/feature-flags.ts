@@ -37,6 +37,8 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
   private readonly logger = new Logger(FeatureFlags.name);
   /** What the topic said so far; answered from once it has been read to its end. */
   private readonly fromTopic = new Map<FeatureFlagName, VersionedSetting>();
+  /** Per partition of the topic, the offset of the last record applied to `fromTopic`. */
+  private readonly applied = new Map<number, bigint>();
   private fallback?: Map<FeatureFlagName, VersionedSetting>;
   private source?: FlagSource;
   private readonly listeners = new Set<FlagListener>();
@@ -138,6 +140,8 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
     const topic = Topics.featureFlags;
     await this.client.ensureTopics([topic]);
     const end = await this.client.endOffsets(topic);
+    // A topic made again (its offsets start over) is read from its start.
+    for (const [partition, applied] of this.applied) if (applied >= (end.get(partition) ?? 0n)) this.applied.delete(partition);
     const consumer = this.client.kafka.consumer({
       groupId: `${process.env['SERVICE_NAME'] ?? 'service'}.feature-flags.${randomUUID()}`,
       allowAutoTopicCreation: false,
@@ -154,8 +158,15 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
     await consumer.run({
       autoCommit: false, // nothing to remember: every start reads the whole (compacted) topic again
       eachMessage: async ({ partition, message }) => {
-        await this.apply(message.value);
-        caughtUp(partition, BigInt(message.offset));
+        const offset = BigInt(message.offset);
+        // A reader that starts over (a failed start retried; kafkajs restarts a consumer after a broker
+        // outage) reads the topic from its beginning again: what this replica applied already, older
+        // settings included (compaction keeps more than the latest until it runs), is not answered again.
+        if (offset > (this.applied.get(partition) ?? -1n)) {
+          await this.apply(message.value);
+          this.applied.set(partition, offset);
+        }
+        caughtUp(partition, offset);
       },
     });
   }
