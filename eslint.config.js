@@ -7,10 +7,12 @@ import tseslint from 'typescript-eslint';
  * imports nothing internal but contracts; messaging builds on contracts + platform; outbox on
  * messaging; the testing library is for specs only; the invariant checker (an ops tool reading every
  * service's records) imports nothing internal and nothing imports it but specs and its command; domain folders import no framework (pricing,
- * plain functions on money, is the one library they may use).
+ * plain functions on money, is the one library they may use). The browser portal (type:web) may use
+ * contracts only, and only their types: the validation classes behind them stay on the server.
  */
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox'] },
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:pricing', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:invariants', onlyDependOnLibsWithTags: [] },
@@ -18,7 +20,10 @@ export const depConstraints = [
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
   { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
-  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing', 'type:invariants'] },
+  {
+    sourceTag: 'type:spec',
+    onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing', 'type:invariants'],
+  },
 ];
 
 export default tseslint.config(
@@ -26,7 +31,7 @@ export default tseslint.config(
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -53,6 +58,18 @@ export default tseslint.config(
               message: 'Domain code is plain TypeScript: no framework, no infrastructure.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/portal/**/*.ts', 'apps/portal/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@bp/contracts', allowTypeImports: true, message: 'The browser takes the contracts’ types only (import type).' }],
+          patterns: [{ group: ['node:*'], message: 'The portal runs in the browser.' }],
         },
       ],
     },

@@ -1,0 +1,3 @@
+export function BookingsPage() {
+  return <h1>Bookings</h1>;
+}

@@ -1,0 +1,3 @@
+export function PendingRequestsPage() {
+  return <h1>PendingRequests</h1>;
+}
