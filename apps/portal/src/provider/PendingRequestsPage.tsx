@@ -1,3 +1,28 @@
+import { usePendingRequests } from '../api/queries.js';
+import { RequestCard } from './RequestCard.js';
+
+/** Every request waiting for the provider, soonest deadline first (as the API orders them). */
 export function PendingRequestsPage() {
-  return <h1>PendingRequests</h1>;
+  const pending = usePendingRequests();
+  return (
+    <>
+      <h1>Pending requests</h1>
+      <div aria-busy={pending.isLoading}>
+        {pending.isLoading && <p>Loading requests…</p>}
+        {pending.error && (
+          <p className="error" role="alert">
+            Requests could not be loaded: {pending.error.message}
+          </p>
+        )}
+        {pending.data?.length === 0 && <p>No requests are waiting for your answer.</p>}
+        {pending.data && pending.data.length > 0 && (
+          <ul className="list">
+            {pending.data.map((booking) => (
+              <RequestCard key={booking.id} booking={booking} headingLevel={2} />
+            ))}
+          </ul>
+        )}
+      </div>
+    </>
+  );
 }

@@ -1,3 +1,41 @@
+import { useProvider } from '../api/queries.js';
+import { useSession } from '../auth/AuthContext.js';
+import { BookingSettingsForm } from './BookingSettingsForm.js';
+import { ScheduleForm } from './ScheduleForm.js';
+import { ServicesForm } from './ServicesForm.js';
+
+/**
+ * Booking settings, hours and services: each form starts from what the server holds and starts over
+ * from the server's answer once saved (keyed by the provider's version), so what is shown is what was stored.
+ */
 export function SettingsPage() {
-  return <h1>Settings</h1>;
+  const { userId } = useSession();
+  const provider = useProvider(userId);
+  const data = provider.data;
+  return (
+    <>
+      <h1>Booking settings</h1>
+      <div aria-busy={provider.isLoading}>
+        {provider.isLoading && <p>Loading your settings…</p>}
+        {provider.error && (
+          <p className="error" role="alert">
+            Your settings could not be loaded: {provider.error.message}
+          </p>
+        )}
+        {data && (
+          <>
+            <section className="card">
+              <BookingSettingsForm key={`settings-${JSON.stringify(data.settings)}`} provider={data} />
+            </section>
+            <section className="card">
+              <ScheduleForm key={`schedule-${data.timezone}-${JSON.stringify(data.schedule)}`} provider={data} />
+            </section>
+            <section className="card">
+              <ServicesForm key={`services-${JSON.stringify(data.services)}`} provider={data} />
+            </section>
+          </>
+        )}
+      </div>
+    </>
+  );
 }

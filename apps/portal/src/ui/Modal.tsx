@@ -1,10 +1,12 @@
 import { type ReactNode, useEffect, useId, useRef } from 'react';
+import { createPortal } from 'react-dom';
 
 const FOCUSABLE = 'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * A modal dialog: focus moves into it, Tab and Shift+Tab stay inside, Escape closes it, and focus
- * returns to whatever opened it. The rest of the page is inert while it is open.
+ * returns to whatever opened it. It is rendered beside the app (a portal into body) so the rest of
+ * the page can be made inert while it is open.
  */
 export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const dialog = useRef<HTMLDivElement>(null);
@@ -45,12 +47,13 @@ export function Modal({ title, onClose, children }: { title: string; onClose: ()
     };
   }, []);
 
-  return (
+  return createPortal(
     <div className="modal-backdrop">
       <div ref={dialog} role="dialog" aria-modal="true" aria-labelledby={titleId} className="modal" tabIndex={-1}>
         <h2 id={titleId}>{title}</h2>
         {children}
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }
