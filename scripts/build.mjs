@@ -15,7 +15,8 @@ const outRoot = join(root, 'dist');
 const sourceRoots = ['apps', 'libs'];
 /** Projects built by Vite for the browser, not by swc for Node. */
 const browserApps = new Set(['portal']);
-const isCompiled = (name) => name.endsWith('.ts') && !/\.(spec|test|e2e-spec)\.ts$/.test(name) && !name.endsWith('.d.ts');
+const isSpec = (name) => /\.(spec|test|e2e-spec)\.ts$/.test(name);
+const isCompiled = (name) => name.endsWith('.ts') && !isSpec(name) && !name.endsWith('.d.ts');
 
 async function* walk(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -70,7 +71,8 @@ async function sourceHash(projectDir) {
   const hash = createHash('sha256');
   const files = [];
   for await (const file of walkAll(projectDir)) files.push(file);
-  for (const file of [...files.sort(), join(root, 'package-lock.json'), join(root, 'tsconfig.base.json')]) {
+  const shared = [join(root, 'package-lock.json'), join(root, 'tsconfig.base.json')].filter((file) => existsSync(file)); // an image build copies no tsconfig
+  for (const file of [...files.sort(), ...shared]) {
     hash
       .update(relative(root, file))
       .update('\0')
@@ -82,7 +84,7 @@ async function sourceHash(projectDir) {
 
 async function* walkAll(dir) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    if (entry.name === 'node_modules' || entry.name === 'dist' || isSpec(entry.name)) continue; // specs are not bundled
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* walkAll(path);
     else yield path;

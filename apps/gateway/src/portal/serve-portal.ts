@@ -6,34 +6,11 @@ import type { INestApplication } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway.config.js';
+import { portalCsp } from './portal-csp.js';
 
 export const PORTAL_PREFIX = '/portal/';
 /** Vite names every built asset after its content hash, so a cached copy is never stale. */
 const HASHED_ASSETS = `${PORTAL_PREFIX}assets/`;
-const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$/;
-
-/**
- * The portal's Content-Security-Policy: nothing but this origin's own files run, style or load, no
- * inline script or style, no framing. The live-update WebSocket is named explicitly for browsers
- * whose 'self' does not cover ws(s): of the same host; the host is only echoed when it is a plain
- * host[:port].
- */
-export function portalCsp(host: string | undefined): string {
-  const sockets = host && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self'${sockets}`,
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}
-
 /** Where `node scripts/build.mjs` puts the built portal: dist/apps/portal, beside this app's dist/apps/gateway. */
 export function defaultPortalDir(): string {
   return fileURLToPath(new URL('../../../portal/', import.meta.url));
