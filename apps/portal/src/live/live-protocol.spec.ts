@@ -1,4 +1,4 @@
-import { CLOSE, authMessage, closeDecision, liveUrl, parseServerMessage, reconnectDelayMs } from './live-protocol.js';
+import { CLOSE, announces, authMessage, closeDecision, liveUrl, parseServerMessage, reconnectDelayMs } from './live-protocol.js';
 
 describe('live update protocol (portal side)', () => {
   it('authenticates first, resuming after the last update seen when there is one', () => {
@@ -22,12 +22,22 @@ describe('live update protocol (portal side)', () => {
     expect(parseServerMessage('not json')).toBeNull();
   });
 
-  it('reconnects after drops and restarts, waits for a new token after an auth refusal, and never retries as another user', () => {
-    expect(closeDecision(CLOSE.SERVER_RESTART)).toBe('reconnect');
-    expect(closeDecision(1006)).toBe('reconnect');
-    expect(closeDecision(CLOSE.TOO_MANY)).toBe('reconnect');
-    expect(closeDecision(CLOSE.AUTH)).toBe('renew-token');
-    expect(closeDecision(CLOSE.WRONG_USER)).toBe('stop');
+  it('reconnects after drops and restarts, after an auth refusal only while the token is valid, and never as another user', () => {
+    const now = Date.parse('2030-01-01T00:00:00Z');
+    const valid = now + 600_000;
+    expect(closeDecision(CLOSE.SERVER_RESTART, valid, now)).toBe('reconnect');
+    expect(closeDecision(1006, valid, now)).toBe('reconnect');
+    expect(closeDecision(1011, valid, now)).toBe('reconnect');
+    expect(closeDecision(CLOSE.TOO_MANY, valid, now)).toBe('reconnect');
+    expect(closeDecision(CLOSE.AUTH, valid, now)).toBe('reconnect');
+    expect(closeDecision(CLOSE.AUTH, now + 1_000, now)).toBe('stop');
+    expect(closeDecision(CLOSE.WRONG_USER, valid, now)).toBe('stop');
+  });
+
+  it('announces bookings, not a patient holding a slot during checkout', () => {
+    const update = { type: 'BOOKING_UPDATED', id: 'e1', bookingId: 'r1', occurredAt: '2030-01-01T00:00:00Z', data: {} } as const;
+    expect(announces({ ...update, event: 'SlotReserved' })).toBe(false);
+    expect(announces({ ...update, event: 'BookingStatusChanged' })).toBe(true);
   });
 
   it('backs off exponentially with jitter up to 30 s, and at least 10 s when refused for too many connections', () => {

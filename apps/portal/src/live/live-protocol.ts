@@ -28,12 +28,23 @@ export type ServerMessage = { type: 'READY'; resumed: boolean } | { type: 'RESYN
 /** Close codes the gateway uses, and what the portal does about each. */
 export const CLOSE = { SERVER_RESTART: 1012, AUTH: 4401, WRONG_USER: 4403, TOO_MANY: 4429 } as const;
 
-export type CloseDecision = 'reconnect' | 'renew-token' | 'stop';
+export type CloseDecision = 'reconnect' | 'stop';
 
-export function closeDecision(code: number): CloseDecision {
-  if (code === CLOSE.AUTH) return 'renew-token'; // expired or refused token: only a fresh token helps
-  if (code === CLOSE.WRONG_USER) return 'stop'; // another user's session in this tab: never retry as them
-  return 'reconnect'; // 1012 restart, 4429 too many (after backoff), network drops
+/**
+ * After 4401 only a token that is still valid is worth another try (the AUTH may have come too late);
+ * an expired one waits for a new sign-in, which opens a new connection. 4403 (another user's token
+ * on this connection) is never retried. Anything else — 1012 restart, 4429 too many, 1011, a
+ * dropped network — reconnects with backoff.
+ */
+export function closeDecision(code: number, tokenExpiresAt: number, now = Date.now()): CloseDecision {
+  if (code === CLOSE.AUTH) return tokenExpiresAt - now > 5_000 ? 'reconnect' : 'stop';
+  if (code === CLOSE.WRONG_USER) return 'stop';
+  return 'reconnect';
+}
+
+/** Whether an update is worth a toast: a patient merely holding a slot during checkout is not (the booking that follows is). */
+export function announces(update: BookingUpdate): boolean {
+  return update.event !== 'SlotReserved';
 }
 
 export function parseServerMessage(raw: unknown): ServerMessage | null {

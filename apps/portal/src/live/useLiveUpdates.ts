@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'react';
 import { queryKeys } from '../api/query-keys.js';
 import { useAuth } from '../auth/AuthContext.js';
 import { useToast } from '../ui/Toasts.js';
-import { authMessage, closeDecision, describeUpdate, liveUrl, parseServerMessage, reconnectDelayMs } from './live-protocol.js';
+import { announces, authMessage, closeDecision, describeUpdate, liveUrl, parseServerMessage, reconnectDelayMs } from './live-protocol.js';
 
 /** 'live': authenticated and receiving; 'connecting' / 'offline': queries poll meanwhile. */
 export type LiveStatus = 'live' | 'connecting' | 'offline';
@@ -11,8 +11,9 @@ export type LiveStatus = 'live' | 'connecting' | 'offline';
 /**
  * The live connection for the signed-in user: authenticates with the session's token, resumes after
  * the last update seen, invalidates the queries an update touches and announces it in a toast;
- * reconnects with backoff after a drop or a server restart, stops on a wrong-user refusal, and on an
- * auth refusal waits for a fresh token (sign-in) rather than hammering the gateway with a dead one.
+ * reconnects with backoff after a drop or a server restart (resuming after the last update), stops on
+ * a wrong-user refusal, and after an auth refusal retries only while the token is still valid.
+ * The session ends at the token's expiry (signed out), so no renewal AUTH is sent.
  */
 export function useLiveUpdates(): LiveStatus {
   const { session } = useAuth();
@@ -21,6 +22,7 @@ export function useLiveUpdates(): LiveStatus {
   const [status, setStatus] = useState<LiveStatus>('offline');
   const lastSeen = useRef<string | null>(null);
   const token = session?.token;
+  const expiresAt = session?.expiresAt ?? 0;
 
   useEffect(() => {
     if (!token || typeof WebSocket === 'undefined') return;
@@ -53,14 +55,14 @@ export function useLiveUpdates(): LiveStatus {
             lastSeen.current = message.id;
             void queryClient.invalidateQueries({ queryKey: queryKeys.bookings });
             void queryClient.invalidateQueries({ queryKey: ['provider'] });
-            toast(describeUpdate(message));
+            if (announces(message)) toast(describeUpdate(message));
         }
       };
       socket.onclose = (event) => {
         socket = null;
         if (stopped) return;
         setStatus('offline');
-        if (closeDecision(event.code) !== 'reconnect') return; // 4401: a new token (sign-in) restarts this effect; 4403: never
+        if (closeDecision(event.code, expiresAt) === 'stop') return; // a new token (sign-in) starts a new connection
         timer = setTimeout(connect, reconnectDelayMs(attempt++, event.code));
       };
     };
@@ -71,7 +73,7 @@ export function useLiveUpdates(): LiveStatus {
       socket?.close(1000, 'signed out or token renewed');
       setStatus('offline');
     };
-  }, [token, queryClient, toast]);
+  }, [token, expiresAt, queryClient, toast]);
 
   return status;
 }

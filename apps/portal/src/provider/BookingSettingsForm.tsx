@@ -4,6 +4,7 @@ import { queryKeys, useApiMutation } from '../api/queries.js';
 import type { Provider } from '../api/types.js';
 import { useAuth } from '../auth/AuthContext.js';
 import { FormField } from '../ui/FormField.js';
+import { SaveFeedback } from '../ui/SaveFeedback.js';
 import { useToast } from '../ui/Toasts.js';
 import { SETTING_GROUPS, type SettingsDraft, changeOf, draftOf } from './settings-fields.js';
 
@@ -81,15 +82,7 @@ export function BookingSettingsForm({ provider }: { provider: Provider }) {
           })}
         </fieldset>
       ))}
-      {save.error && !(save.error instanceof ApiRequestError && Object.keys(save.error.fieldMessages()).length > 0) && (
-        <p className="error" role="alert">
-          Not saved: {save.error.message}
-        </p>
-      )}
-      {save.isSuccess && <p role="status">Saved.</p>}
-      <button type="submit" className="button primary" disabled={save.isPending}>
-        {save.isPending ? 'Saving…' : 'Save booking settings'}
-      </button>
+      <SaveFeedback mutation={save} label="Save booking settings" fieldsShown />
     </form>
   );
 }

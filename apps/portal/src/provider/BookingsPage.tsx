@@ -1,5 +1,6 @@
 import { useProviderBookings } from '../api/queries.js';
 import { formatInZone } from '../time/format.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { TodayVisits } from './TodayVisits.js';
 import { UPCOMING_STATUSES, startOf, timelineOf } from './visits.js';
@@ -15,12 +16,7 @@ export function BookingsPage() {
       <TodayVisits />
       <section aria-labelledby="upcoming-heading" aria-busy={bookings.isLoading}>
         <h2 id="upcoming-heading">Upcoming</h2>
-        {bookings.isLoading && <p>Loading bookings…</p>}
-        {bookings.error && (
-          <p className="error" role="alert">
-            Bookings could not be loaded: {bookings.error.message}
-          </p>
-        )}
+        <QueryStatus query={bookings} what="bookings" />
         {bookings.data && upcoming.length === 0 && <p>No upcoming bookings.</p>}
         <ul className="list">
           {upcoming.map((booking) => {

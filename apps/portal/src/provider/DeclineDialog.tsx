@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { ApiRequestError } from '../api/client.js';
 import { useBookingAction } from '../api/queries.js';
 import type { Booking } from '../api/types.js';
+import { DialogActions } from '../ui/DialogActions.js';
 import { FormField } from '../ui/FormField.js';
 import { Modal } from '../ui/Modal.js';
 import { useToast } from '../ui/Toasts.js';
@@ -36,14 +37,7 @@ export function DeclineDialog({ booking, onClose }: { booking: Booking; onClose:
         <FormField id={`decline-reason-${booking.id}`} label="Reason for the patient" help="Up to 500 characters. Their card hold is released." error={error}>
           {(props) => <textarea {...props} data-autofocus rows={4} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} required />}
         </FormField>
-        <div className="actions">
-          <button type="submit" className="button danger" disabled={decline.isPending}>
-            {decline.isPending ? 'Declining…' : 'Decline request'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions label="Decline request" pendingLabel="Declining…" pending={decline.isPending} onCancel={onClose} danger />
       </form>
     </Modal>
   );

@@ -1,4 +1,5 @@
 import { usePendingRequests } from '../api/queries.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 import { RequestCard } from './RequestCard.js';
 
 /** Every request waiting for the provider, soonest deadline first (as the API orders them). */
@@ -8,12 +9,7 @@ export function PendingRequestsPage() {
     <>
       <h1>Pending requests</h1>
       <div aria-busy={pending.isLoading}>
-        {pending.isLoading && <p>Loading requests…</p>}
-        {pending.error && (
-          <p className="error" role="alert">
-            Requests could not be loaded: {pending.error.message}
-          </p>
-        )}
+        <QueryStatus query={pending} what="requests" />
         {pending.data?.length === 0 && <p>No requests are waiting for your answer.</p>}
         {pending.data && pending.data.length > 0 && (
           <ul className="list">

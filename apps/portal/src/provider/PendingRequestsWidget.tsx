@@ -1,5 +1,6 @@
 import { Link } from 'react-router-dom';
 import { usePendingRequests } from '../api/queries.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 import { RequestCard } from './RequestCard.js';
 
 const SHOWN = 3;
@@ -11,12 +12,7 @@ export function PendingRequestsWidget() {
   return (
     <section aria-labelledby="pending-widget-heading" aria-busy={pending.isLoading} className="card" data-testid="pending-widget">
       <h2 id="pending-widget-heading">Pending booking requests</h2>
-      {pending.isLoading && <p>Loading requests…</p>}
-      {pending.error && (
-        <p className="error" role="alert">
-          Requests could not be loaded: {pending.error.message}
-        </p>
-      )}
+      <QueryStatus query={pending} what="requests" />
       {pending.data && (
         <p>{count === 0 ? 'No requests waiting for you.' : `${count} request${count === 1 ? '' : 's'} need${count === 1 ? 's' : ''} your response.`}</p>
       )}

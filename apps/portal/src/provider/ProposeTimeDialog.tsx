@@ -3,6 +3,7 @@ import { ApiRequestError } from '../api/client.js';
 import { useAvailability, useBookingAction } from '../api/queries.js';
 import type { Booking } from '../api/types.js';
 import { addDays, dateInZone, formatInZone, formatTimeInZone } from '../time/format.js';
+import { DialogActions } from '../ui/DialogActions.js';
 import { FormField } from '../ui/FormField.js';
 import { Modal } from '../ui/Modal.js';
 import { useToast } from '../ui/Toasts.js';
@@ -107,14 +108,7 @@ export function ProposeTimeDialog({ booking, onClose }: { booking: Booking; onCl
         <FormField id={`${idBase}-message`} label="Message to the patient (optional)" help="Up to 500 characters.">
           {(props) => <textarea {...props} rows={2} maxLength={500} value={message} onChange={(e) => setMessage(e.target.value)} />}
         </FormField>
-        <div className="actions">
-          <button type="submit" className="button primary" disabled={propose.isPending}>
-            {propose.isPending ? 'Proposing…' : 'Propose this time'}
-          </button>
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <DialogActions label="Propose this time" pendingLabel="Proposing…" pending={propose.isPending} onCancel={onClose} />
       </form>
     </Modal>
   );

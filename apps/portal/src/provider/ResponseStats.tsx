@@ -30,22 +30,19 @@ export function ResponseStats() {
       )}
       {stats && (
         <dl className="stats">
-          <div>
-            <dt>Average response</dt>
-            <dd>{minutes(stats.avgResponseTimeMinutes)}</dd>
-          </div>
-          <div>
-            <dt>Median response</dt>
-            <dd>{minutes(stats.medianResponseTimeMinutes)}</dd>
-          </div>
-          <div>
-            <dt>Requests confirmed</dt>
-            <dd>{percent(stats.confirmationRate)}</dd>
-          </div>
-          <div>
-            <dt>Requests expired</dt>
-            <dd>{stats.totalExpired}</dd>
-          </div>
+          {(
+            [
+              ['Average response', minutes(stats.avgResponseTimeMinutes)],
+              ['Median response', minutes(stats.medianResponseTimeMinutes)],
+              ['Requests confirmed', percent(stats.confirmationRate)],
+              ['Requests expired', String(stats.totalExpired)],
+            ] as const
+          ).map(([term, value]) => (
+            <div key={term}>
+              <dt>{term}</dt>
+              <dd>{value}</dd>
+            </div>
+          ))}
         </dl>
       )}
       {(profile.error ?? provider.error) && (

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { ApiRequestError } from '../api/client.js';
 import { queryKeys, useApiMutation } from '../api/queries.js';
 import type { Provider, ReplaceScheduleRequest, TimeWindowRequest, WeeklyHours } from '../api/types.js';
 import { useAuth } from '../auth/AuthContext.js';
 import { FormField } from '../ui/FormField.js';
+import { SaveFeedback } from '../ui/SaveFeedback.js';
 import { useToast } from '../ui/Toasts.js';
 
 const WEEKDAYS = [
@@ -76,7 +76,6 @@ export function ScheduleForm({ provider }: { provider: Provider }) {
     (body: ReplaceScheduleRequest) => api.send<Provider>('PUT', `/api/providers/${encodeURIComponent(provider.id)}/schedule`, body),
     () => [queryKeys.provider(provider.id), ['availability']],
   );
-  const problems = save.error instanceof ApiRequestError ? [...(save.error.details?.problems ?? []), ...Object.values(save.error.fieldMessages())] : [];
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -130,25 +129,7 @@ export function ScheduleForm({ provider }: { provider: Provider }) {
           </button>
         </div>
       </fieldset>
-      {problems.length > 0 && (
-        <div className="error" role="alert">
-          <p>Not saved:</p>
-          <ul>
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {save.error && problems.length === 0 && (
-        <p className="error" role="alert">
-          Not saved: {save.error.message}
-        </p>
-      )}
-      {save.isSuccess && <p role="status">Saved.</p>}
-      <button type="submit" className="button primary" disabled={save.isPending}>
-        {save.isPending ? 'Saving…' : 'Save hours'}
-      </button>
+      <SaveFeedback mutation={save} label="Save hours" />
     </form>
   );
 }

@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react';
-import { ApiRequestError } from '../api/client.js';
 import { queryKeys, useApiMutation } from '../api/queries.js';
 import type { Provider, ServiceRequest } from '../api/types.js';
 import { useAuth } from '../auth/AuthContext.js';
 import { FormField } from '../ui/FormField.js';
+import { SaveFeedback } from '../ui/SaveFeedback.js';
 import { useToast } from '../ui/Toasts.js';
 
 interface ServiceDraft {
@@ -35,7 +35,6 @@ export function ServicesForm({ provider }: { provider: Provider }) {
     (body: { services: ServiceRequest[] }) => api.send<Provider>('PUT', `/api/providers/${encodeURIComponent(provider.id)}/services`, body),
     () => [queryKeys.provider(provider.id), queryKeys.profile(provider.id)],
   );
-  const problems = save.error instanceof ApiRequestError ? [...(save.error.details?.problems ?? []), ...Object.values(save.error.fieldMessages())] : [];
   const set = (index: number, change: Partial<ServiceDraft>) => setServices(services.map((s, j) => (j === index ? { ...s, ...change } : s)));
 
   const submit = (event: FormEvent) => {
@@ -115,27 +114,7 @@ export function ServicesForm({ provider }: { provider: Provider }) {
       >
         Add a service
       </button>
-      {problems.length > 0 && (
-        <div className="error" role="alert">
-          <p>Not saved:</p>
-          <ul>
-            {problems.map((problem) => (
-              <li key={problem}>{problem}</li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {save.error && problems.length === 0 && (
-        <p className="error" role="alert">
-          Not saved: {save.error.message}
-        </p>
-      )}
-      {save.isSuccess && <p role="status">Saved.</p>}
-      <div className="actions">
-        <button type="submit" className="button primary" disabled={save.isPending}>
-          {save.isPending ? 'Saving…' : 'Save services'}
-        </button>
-      </div>
+      <SaveFeedback mutation={save} label="Save services" />
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useProvider } from '../api/queries.js';
 import { useSession } from '../auth/AuthContext.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 import { BookingSettingsForm } from './BookingSettingsForm.js';
 import { ScheduleForm } from './ScheduleForm.js';
 import { ServicesForm } from './ServicesForm.js';
@@ -16,12 +17,7 @@ export function SettingsPage() {
     <>
       <h1>Booking settings</h1>
       <div aria-busy={provider.isLoading}>
-        {provider.isLoading && <p>Loading your settings…</p>}
-        {provider.error && (
-          <p className="error" role="alert">
-            Your settings could not be loaded: {provider.error.message}
-          </p>
-        )}
+        <QueryStatus query={provider} what="your settings" />
         {data && (
           <>
             <section className="card">

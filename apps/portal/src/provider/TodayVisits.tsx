@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { useProviderBookings } from '../api/queries.js';
 import { formatTimeInZone } from '../time/format.js';
+import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { UPCOMING_STATUSES, startOf, todaysVisits } from './visits.js';
 import { VisitActions } from './VisitActions.js';
@@ -12,12 +13,7 @@ export function TodayVisits() {
   return (
     <section aria-labelledby="today-heading" aria-busy={bookings.isLoading} className="card" data-testid="today-visits">
       <h2 id="today-heading">Today’s visits</h2>
-      {bookings.isLoading && <p>Loading visits…</p>}
-      {bookings.error && (
-        <p className="error" role="alert">
-          Visits could not be loaded: {bookings.error.message}
-        </p>
-      )}
+      <QueryStatus query={bookings} what="visits" />
       {bookings.data && visits.length === 0 && <p>No visits today.</p>}
       <ul className="list">
         {visits.map((booking) => (

@@ -3,18 +3,10 @@
 // and the help a provider needs to choose. The mode is an admin's (docs/booking-core.md).
 import type { BookingSettings } from '../api/types.js';
 
-export type NumericSettingKey =
-  | 'confirmationDeadlineHours'
-  | 'minimumNoticeHours'
-  | 'maximumAdvanceDays'
-  | 'bufferMinutes'
-  | 'maxRescheduleAttempts'
-  | 'rescheduleNoticeHours'
-  | 'cancellationNoticeHours'
-  | 'cancellationFeePercent'
-  | 'slotDurationMinutes';
-
-export type BooleanSettingKey = 'allowReschedule' | 'allowCancellation' | 'allowMultipleServices';
+type KeysOf<T, V> = { [K in keyof T]: T[K] extends V ? K : never }[keyof T];
+export type NumericSettingKey = KeysOf<BookingSettings, number>;
+/** The mode switch is an admin's, not in the provider's form. */
+export type BooleanSettingKey = Exclude<KeysOf<BookingSettings, boolean>, 'modeOverride'>;
 
 export interface NumberField {
   kind: 'number';
