@@ -49,9 +49,12 @@ describe('provider portal (real browser)', () => {
     await platform?.stop();
   }, 60_000);
 
-  afterEach(() => {
-    // No page may have been refused anything by its own Content-Security-Policy, nor thrown.
-    for (const { cspViolations, errors } of pages.splice(0)) expect({ cspViolations, errors }).toEqual({ cspViolations: [], errors: [] });
+  afterEach(async () => {
+    // No page may have been refused anything by its own Content-Security-Policy, nor thrown. Each
+    // test's pages close with it: every open page holds a live connection, and a user may hold five.
+    const used = pages.splice(0);
+    await Promise.all(used.map(({ page }) => page.close()));
+    for (const { cspViolations, errors } of used) expect({ cspViolations, errors }).toEqual({ cspViolations: [], errors: [] });
   });
 
   it('confirms a patient’s live request from the dashboard widget, and the patient’s booking is confirmed', async () => {
