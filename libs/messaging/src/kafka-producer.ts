@@ -71,8 +71,13 @@ export class KafkaProducer implements OnApplicationShutdown {
 
   private connected(): Promise<Producer> {
     this.producer ??= (async () => {
+      // Not kafkajs's idempotent mode: when a request's answer is lost and its retries run out, kafkajs
+      // hands that request's sequence numbers out again, and the broker then drops the next message as
+      // a repeat of the written one while acknowledging it (e2e/producer-failures.spec.ts). Repeats are
+      // harmless here instead: every consumer drops them by event id (inbox). One request in flight
+      // per broker keeps each partition's order through retries.
       const producer = this.client.kafka.producer({
-        idempotent: true,
+        idempotent: false,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         createPartitioner: Partitioners.DefaultPartitioner,
