@@ -242,6 +242,7 @@ describe('provider portal (real browser)', () => {
       ['bookings', 'bookings'],
       ['settings', 'settings'],
       ['onboarding/calendar', 'calendar-step'],
+      ['calendar/callback?error=access_denied', 'calendar-callback'],
     ] as const) {
       await page.goto(`${portal}${path}`);
       await settled(page);

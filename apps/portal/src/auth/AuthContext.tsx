@@ -34,7 +34,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // The session ends with its token: signed out at expiry rather than failing request by request.
   useEffect(() => {
     if (!session) return;
-    const timer = setTimeout(signOut, Math.max(0, session.expiresAt - Date.now()));
+    // setTimeout fires at once past 2^31 - 1 ms (24.8 days): a longer-lived token is checked again then.
+    const timer = setTimeout(
+      () => (session.expiresAt <= Date.now() ? signOut() : setSession({ ...session })),
+      Math.min(Math.max(0, session.expiresAt - Date.now()), 2 ** 31 - 1),
+    );
     return () => clearTimeout(timer);
   }, [session, signOut]);
 
