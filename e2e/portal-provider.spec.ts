@@ -39,12 +39,7 @@ describe('provider portal (real browser)', () => {
     // Google's consent screen is a local fake that sends the browser back to the portal's callback page.
     const googleUrl = await google.start();
     const calendarEnv = {
-      GOOGLE_CLIENT_ID: 'portal-google-client',
-      GOOGLE_CLIENT_SECRET: 'portal-google-secret',
-      GOOGLE_OAUTH_AUTH_URL: `${googleUrl}/o/oauth2/v2/auth`,
-      GOOGLE_OAUTH_TOKEN_URL: `${googleUrl}/token`,
-      GOOGLE_OAUTH_REVOKE_URL: `${googleUrl}/revoke`,
-      GOOGLE_API_BASE_URL: `${googleUrl}/`,
+      ...GoogleCalendarFake.calendarEnv(googleUrl),
       CALENDAR_OAUTH_REDIRECT_URI: `http://127.0.0.1:${portOf('gateway', 740)}/portal/calendar/callback`,
     };
     platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'calendar-svc'], { portOffset: 740, env: { 'calendar-svc': calendarEnv } });
