@@ -8,9 +8,12 @@ import tseslint from 'typescript-eslint';
  * messaging; the testing library is for specs only; the invariant checker (an ops tool reading every
  * service's records) imports nothing internal and nothing imports it but specs and its command; domain folders import no framework (pricing,
  * plain functions on money, and domain, the building blocks every domain shares, are the libraries they may use).
+ * The browser portal (type:web) may use contracts only, and only their types: the validation classes
+ * behind them stay on the server.
  */
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:domain', 'type:platform', 'type:messaging', 'type:outbox'] },
+  { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:pricing', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
@@ -27,7 +30,7 @@ export default tseslint.config(
   ...nx.configs['flat/base'],
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: [], depConstraints }],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -54,6 +57,18 @@ export default tseslint.config(
               message: 'Domain code is plain TypeScript: no framework, no infrastructure.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/portal/**/*.ts', 'apps/portal/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@bp/contracts', allowTypeImports: true, message: 'The browser takes the contracts’ types only (import type).' }],
+          patterns: [{ group: ['node:*'], message: 'The portal runs in the browser.' }],
         },
       ],
     },

@@ -296,9 +296,10 @@ describe('deploy/docker/Dockerfile', () => {
       expect(exists(`apps/${name}/src/main.ts`)).toBe(true); // compiled to dist/apps/<name>/src/main.js
     });
 
-    it('carries only its own compiled code besides the shared libraries', () => {
+    it('carries only its own compiled code besides the shared libraries (the gateway also the portal it serves)', () => {
       const appCopies = lines.filter((l) => l.startsWith('COPY --from=build /app/dist/apps/'));
-      expect(appCopies).toEqual([`COPY --from=build /app/dist/apps/${name} ./dist/apps/${name}`]);
+      const own = [`COPY --from=build /app/dist/apps/${name} ./dist/apps/${name}`];
+      expect(appCopies).toEqual(name === 'gateway' ? [...own, 'COPY --from=build /app/dist/apps/portal ./dist/apps/portal'] : own);
     });
 
     it('has its services.json port', () => {

@@ -35,6 +35,18 @@ describe('module boundaries', () => {
     ],
     ['platform imports messaging', 'libs/platform/src/probe.ts', "import { KafkaProducer as used } from '@bp/messaging';", '@nx/enforce-module-boundaries'],
     [
+      'the portal imports the platform library',
+      'apps/portal/src/probe.tsx',
+      "import { ApiError as used } from '@bp/platform';",
+      '@nx/enforce-module-boundaries',
+    ],
+    [
+      'the portal imports the contracts’ validation classes, not only their types',
+      'apps/portal/src/probe.tsx',
+      "import { SettingsRequest as used } from '@bp/contracts';",
+      '@typescript-eslint/no-restricted-imports',
+    ],
+    [
       'domain code imports mongoose',
       'apps/booking-svc/src/reservations/domain/probe.ts',
       "import { Schema as used } from 'mongoose';",
@@ -55,6 +67,11 @@ describe('module boundaries', () => {
       'an app imports contracts and messaging',
       'apps/booking-svc/src/probe.ts',
       "import { Topics as used } from '@bp/contracts';\nimport { KafkaProducer } from '@bp/messaging';\nvoid KafkaProducer;",
+    ],
+    [
+      'the portal imports the contracts’ types',
+      'apps/portal/src/probe.tsx',
+      "import type { SettingsRequest } from '@bp/contracts';\nconst used: SettingsRequest = {};",
     ],
     ['a spec imports the testing library', 'apps/booking-svc/src/probe.spec.ts', "import { startService as used } from '@bp/testing';"],
     ['domain code imports the pricing library', 'apps/booking-svc/src/bookings/domain/probe.ts', "import { platformFee as used } from '@bp/pricing';"],

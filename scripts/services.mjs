@@ -161,6 +161,8 @@ function printTable(title) {
   console.log(`\n${title}`);
   for (const service of services)
     console.log(`  ${service.name.padEnd(17)} ${url(service)}   (health: ${url(service)}/health/ready, metrics: ${url(service)}/metrics)`);
+  const gateway = services.find((service) => service.name === 'gateway');
+  if (gateway) console.log(`\n  provider portal and admin dashboard: ${url(gateway)}/portal/   (development sign-in on its sign-in page)`);
 }
 
 function status() {

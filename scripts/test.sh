@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NX_DAEMON=false NX_NO_CLOUD=true
 bash scripts/ensure-deps.sh
+bash scripts/ensure-browser.sh
 scripts/infra up
 npx tsc -p tsconfig.json
 npx nx show projects >/dev/null

@@ -12,6 +12,7 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import { BookingActionsController } from './bookings/booking-actions.controller.js';
 import { BookingsController } from './bookings/bookings.controller.js';
 import type { GatewayConfig } from './config/gateway.config.js';
+import { DevSignInController, devSignInEnabled } from './dev/dev-sign-in.controller.js';
 import { HealthBookingController } from './health-booking/health-booking.controller.js';
 import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
@@ -58,6 +59,8 @@ export class AppModule {
         AdminBookingNotificationsController,
         HealthBookingController,
         BookingEventsConsumer,
+        // The development sign-in does not exist in production: its route is not even registered.
+        ...(devSignInEnabled(config) ? [DevSignInController] : []),
       ],
       providers: [
         // Order matters: rate limits (per user once the token verifies, else per address) before the header checks.

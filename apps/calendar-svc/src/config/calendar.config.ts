@@ -19,7 +19,7 @@ export class CalendarConfig extends IdempotentServiceConfig {
 
   /** Where the provider portal receives the OAuth redirect (registered with Google and Microsoft). */
   @IsUrl(url)
-  CALENDAR_OAUTH_REDIRECT_URI: string = 'http://localhost:5173/calendar/callback';
+  CALENDAR_OAUTH_REDIRECT_URI: string = 'http://localhost:3000/portal/calendar/callback';
 
   /** Google OAuth client; Google connections are refused while unset. */
   @IsOptional()

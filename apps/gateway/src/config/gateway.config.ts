@@ -158,6 +158,12 @@ export class GatewayConfig extends ServiceConfig {
   @Min(1)
   RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE: number = 12_000;
 
+  /** The built portal (index.html and assets/) served at /portal/; unset: dist/apps/portal beside the gateway's build. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  PORTAL_DIR?: string;
+
   /** Oldest client app version still served (426 UPGRADE_REQUIRED below it); unset serves every version. */
   @IsOptional()
   @Matches(/^\d+\.\d+\.\d+$/, { message: 'MIN_CLIENT_VERSION must be a version like 2.3.0' })

@@ -450,6 +450,12 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
     required: ['name', 'accepted'],
     properties: { name: string, enabled: { type: 'boolean' }, percentage: integer, accepted: { type: 'boolean' } },
   },
+  DevSignIn: {
+    type: 'object',
+    description: 'Development only: not served with NODE_ENV=production',
+    required: ['token', 'role', 'userId', 'expiresAt'],
+    properties: { token: string, role: { type: 'string', enum: ['provider', 'admin'] }, userId: string, expiresAt: dateTime },
+  },
 };
 
 export const ERROR_ENVELOPE: Schema = {

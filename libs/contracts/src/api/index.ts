@@ -5,6 +5,7 @@ export * from './booking-list.request.js';
 export * from './booking.requests.js';
 export * from './calendar.requests.js';
 export * from './create-provider.request.js';
+export * from './dev-sign-in.request.js';
 export * from './feature-flag.request.js';
 export * from './payment.requests.js';
 export * from './reserve-slot.request.js';
