@@ -3,10 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { FeatureFlagName } from '@bp/contracts';
 import { DatabaseServiceConfig, ReadinessRegistry, loadConfig } from '@bp/platform';
 import { infraEnv, localEnv, waitFor } from '@bp/testing';
-import { KafkaClient } from '../kafka-client.js';
-import { KafkaProducer } from '../kafka-producer.js';
-import { FeatureFlags } from './feature-flags.js';
-import { NoLastKnownFlags } from './last-known-flags.js';
+import { FeatureFlags, KafkaClient, KafkaProducer } from '@bp/messaging';
 
 const FLAG: FeatureFlagName = 'booking.request_mode_percentage';
 
@@ -21,7 +18,9 @@ describe('feature flags: a reader that starts over answers only the latest setti
   const config = loadConfig('feature-flags.spec', DatabaseServiceConfig, { ...process.env, ...localEnv(), ...infraEnv(), PORT: '4192', MONGO_DB: 'unused' });
   const client = new KafkaClient(config);
   const producer = new KafkaProducer(client);
-  const flags = new FeatureFlags(client, producer, new ReadinessRegistry(), new NoLastKnownFlags());
+  // No last-known copy: this replica answers from the topic only.
+  const noLastKnown = { load: async () => new Map(), save: async () => undefined } as unknown as ConstructorParameters<typeof FeatureFlags>[3];
+  const flags = new FeatureFlags(client, producer, new ReadinessRegistry(), noLastKnown);
   const percentage = () => (flags.snapshot()[FLAG] as { percentage?: number } | undefined)?.percentage;
 
   beforeAll(async () => {
