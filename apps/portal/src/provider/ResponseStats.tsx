@@ -1,13 +1,9 @@
 import { useProvider, useProviderProfile } from '../api/queries.js';
 import { useSession } from '../auth/AuthContext.js';
+import { formatMinutes } from '../time/format.js';
 
 /** The public profile's fallback when there is no measurement yet (the spec's booking mode badge). */
 const NO_DATA_SUMMARY = 'Usually responds within 24 hours';
-
-function minutes(value: number | undefined | null): string {
-  if (value === undefined || value === null) return '—';
-  return value < 60 ? `${Math.round(value)} min` : `${(value / 60).toFixed(1)} h`;
-}
 
 function percent(value: number | undefined): string {
   return value === undefined ? '—' : `${value.toFixed(0)} %`;
@@ -32,8 +28,8 @@ export function ResponseStats() {
         <dl className="stats">
           {(
             [
-              ['Average response', minutes(stats.avgResponseTimeMinutes)],
-              ['Median response', minutes(stats.medianResponseTimeMinutes)],
+              ['Average response', formatMinutes(stats.avgResponseTimeMinutes)],
+              ['Median response', formatMinutes(stats.medianResponseTimeMinutes)],
               ['Requests confirmed', percent(stats.confirmationRate)],
               ['Requests expired', String(stats.totalExpired)],
             ] as const
