@@ -7,23 +7,22 @@ import tseslint from 'typescript-eslint';
  * imports nothing internal but contracts; messaging builds on contracts + platform; outbox on
  * messaging; the testing library is for specs only; the invariant checker (an ops tool reading every
  * service's records) imports nothing internal and nothing imports it but specs and its command; domain folders import no framework (pricing,
- * plain functions on money, is the one library they may use). The browser portal (type:web) may use
- * contracts only, and only their types: the validation classes behind them stay on the server.
+ * plain functions on money, and domain, the building blocks every domain shares, are the libraries they may use).
+ * The browser portal (type:web) may use contracts only, and only their types: the validation classes
+ * behind them stay on the server.
  */
 export const depConstraints = [
-  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox'] },
+  { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:domain', 'type:platform', 'type:messaging', 'type:outbox'] },
   { sourceTag: 'type:web', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:pricing', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:invariants', onlyDependOnLibsWithTags: [] },
-  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: [] },
+  { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
   { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
-  {
-    sourceTag: 'type:spec',
-    onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing', 'type:invariants'],
-  },
+  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:domain', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing', 'type:invariants'] },
 ];
 
 export default tseslint.config(
@@ -51,10 +50,10 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          // @bp/pricing is plain functions on money, shared by the services' domains.
+          // @bp/pricing is plain functions on money, @bp/domain the building blocks (DomainError), shared by the services' domains.
           patterns: [
             {
-              group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*', '!@bp/pricing'],
+              group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*', '!@bp/pricing', '!@bp/domain'],
               message: 'Domain code is plain TypeScript: no framework, no infrastructure.',
             },
           ],

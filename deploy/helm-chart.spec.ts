@@ -552,6 +552,16 @@ describe('Kafka TLS and SASL', () => {
     expect(() => loadConfig(name, configClasses[name]!, withoutSecret)).toThrow(/KAFKA_SASL_PASSWORD: required with KAFKA_SASL_MECHANISM/);
   });
 
+  it('gives each service a principal of its own when the Secret name says {service}: kafka-booking-svc for booking-svc, and so on', async () => {
+    const perService = await render(['--set', 'kafka.sasl.mechanism=scram-sha-512', '--set-string', 'kafka.sasl.existingSecret=kafka-{service}']);
+    for (const { name } of apps) {
+      const env = perService.find('Deployment', serviceName(name)).spec.template.spec.containers[0].env as EnvEntry[];
+      const refs = env.filter((e) => e.name.startsWith('KAFKA_SASL_')).map((e) => e.valueFrom?.secretKeyRef.name);
+      expect({ name, refs }).toEqual({ name, refs: [`kafka-${name}`, `kafka-${name}`] });
+    }
+    expect(await renderError(['--set', 'kafka.sasl.mechanism=plain', '--set-string', 'kafka.sasl.existingSecret=kafka-{name}'])).toContain('existingSecret');
+  }, 120_000);
+
   it('gives the migration jobs neither Kafka TLS/SASL settings, mounts nor credentials (they do not talk to Kafka), and their config still loads', () => {
     const jobs = r.all('Job');
     expect(jobs).toHaveLength(databaseServices.length);

@@ -25,12 +25,7 @@ describe('calendar integrations', () => {
   beforeAll(async () => {
     const [googleUrl, graphUrl] = await Promise.all([google.start(), graph.start()]);
     const calendarEnv = {
-      GOOGLE_CLIENT_ID: 'test-google-client',
-      GOOGLE_CLIENT_SECRET: 'test-google-secret',
-      GOOGLE_OAUTH_AUTH_URL: `${googleUrl}/o/oauth2/v2/auth`,
-      GOOGLE_OAUTH_TOKEN_URL: `${googleUrl}/token`,
-      GOOGLE_OAUTH_REVOKE_URL: `${googleUrl}/revoke`,
-      GOOGLE_API_BASE_URL: `${googleUrl}/`,
+      ...GoogleCalendarFake.calendarEnv(googleUrl),
       MICROSOFT_CLIENT_ID: 'test-microsoft-client',
       MICROSOFT_CLIENT_SECRET: 'test-microsoft-secret',
       MICROSOFT_AUTHORITY_URL: `${graphUrl}/common/oauth2/v2.0`,

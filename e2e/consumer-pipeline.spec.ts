@@ -1,23 +1,12 @@
 import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
-import mongoose, { type Connection } from 'mongoose';
 import type { Consumer } from 'kafkajs';
-import { Topics, messagePattern } from '@bp/contracts';
-import {
-  type ConsumerOptions,
-  type InboundMessage,
-  KafkaClient,
-  KafkaConsumerTransport,
-  KafkaProducer,
-  MongoInbox,
-  type OutgoingMessage,
-  buildMessage,
-  consumerOptionsFrom,
-} from '@bp/messaging';
-import { DatabaseServiceConfig, loadConfig, metricsRegistry } from '@bp/platform';
-import { infraEnv, localEnv, publishMessages, testKafka, uniqueSuffix, waitFor } from '@bp/testing';
+import { Topics } from '@bp/contracts';
+import { type ConsumerOptions, MongoInbox, type OutgoingMessage, buildMessage } from '@bp/messaging';
+import { metricsRegistry } from '@bp/platform';
+import { publishMessages, waitFor } from '@bp/testing';
+import { inProcessConsumers } from './support/in-process-consumers.js';
 import { parseExposition } from './support/scrape.js';
 
 const TOPIC = Topics.bookingEvents;
@@ -36,68 +25,30 @@ function gate(): { wait: Promise<void>; open: () => void } {
  * runs: the handler records only this run's aggregates.
  */
 describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
-  const suffix = uniqueSuffix();
-  const config = loadConfig('consumer-pipeline.spec', DatabaseServiceConfig, {
-    ...process.env,
-    ...localEnv(),
-    ...infraEnv(),
-    PORT: '4190',
-    MONGO_DB: `consumer_pipeline_${suffix}`,
-  });
-  const kafka = testKafka();
-  const publisher = kafka.producer();
+  const consumers = inProcessConsumers('consumer-pipeline', 4190);
+  const { kafka, publisher } = consumers;
   const admin = kafka.admin();
-  let connection: Connection;
-  let client: KafkaClient;
-  let producer: KafkaProducer;
-  let inbox: MongoInbox;
-  const transports: KafkaConsumerTransport[] = [];
 
-  beforeAll(async () => {
-    Logger.overrideLogger(['error', 'warn']);
-    connection = await mongoose.createConnection(config.MONGO_URL, { dbName: config.MONGO_DB }).asPromise();
-    inbox = new MongoInbox(connection);
-    await inbox.onModuleInit();
-    client = new KafkaClient(config);
-    producer = new KafkaProducer(client);
-    await publisher.connect();
-    await admin.connect();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(transports.map((transport) => transport.close()));
-    await producer?.onApplicationShutdown();
-    await client?.onApplicationShutdown();
-    await publisher.disconnect();
-    await admin.disconnect();
-    await connection?.dropDatabase();
-    await connection?.close();
-  }, 60_000);
+  beforeAll(() => admin.connect(), 60_000);
+  afterAll(() => admin.disconnect(), 60_000);
 
   /** A consumer in a group of its own, starting at the end of the topic; `handle` sees only this run's messages of `run`. */
   async function consume(
     run: string,
     handle: (key: string, seq: number, offset: string) => Promise<void>,
     overrides: Partial<ConsumerOptions> = {},
-    inboxOfProcess: MongoInbox = inbox,
+    inboxOfProcess: MongoInbox = consumers.inbox,
   ) {
     const group = `consumer-pipeline-${run}`;
-    const transport = new KafkaConsumerTransport(client, producer, inboxOfProcess, {
-      ...consumerOptionsFrom(config, { inbox: 'mongo', groupId: group }),
-      fromBeginning: false,
-      ...overrides,
-    });
-    transports.push(transport);
-    const handler = async (envelope: InboundMessage, context: { offset: string }) => {
-      const [prefix, key] = envelope.aggregateId.split('/');
-      if (prefix === run) await handle(key!, envelope.aggregateVersion, context.offset);
-    };
-    transport.addHandler(messagePattern(TOPIC, 'SlotReserved'), handler as never, true);
-    await new Promise<void>((resolve, reject) => transport.listen((error) => (error ? reject(error as Error) : resolve())));
-    await waitFor(
-      () => transport.consumerState().running,
-      30_000,
-      () => `${group} to be positioned`,
+    const transport = await consumers.listen(
+      group,
+      [TOPIC, 'SlotReserved'],
+      async (envelope, context) => {
+        const [prefix, key] = envelope.aggregateId.split('/');
+        if (prefix === run) await handle(key!, envelope.aggregateVersion, context.offset);
+      },
+      overrides,
+      inboxOfProcess,
     );
     const committed = async () => {
       const [offsets] = await admin.fetchOffsets({ groupId: group, topics: [TOPIC] });
@@ -263,7 +214,7 @@ describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
     await first.transport.close();
     // The group consumes a and b again, as after a crash before the commit, in a new process with an empty memory.
     await admin.setOffsets({ groupId: group, topic: TOPIC, partitions: [{ partition: 0, offset: firstOffset.toString() }] });
-    const restartedInbox = new MongoInbox(connection);
+    const restartedInbox = new MongoInbox(consumers.connection);
     await restartedInbox.onModuleInit();
     const lookups = jest.spyOn(restartedInbox, 'hasProcessed');
     const second = await consume(run, async (key, seq) => void handled.push(`${key}/${seq}`), {}, restartedInbox);
@@ -287,7 +238,7 @@ describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
 
     expect([...handled].sort()).toEqual(['a/1', 'b/1', 'c/1']); // different keys: in any order
     expect(lookups.mock.calls.map(([, eventId]) => eventId).sort()).toEqual([a.envelope.eventId, b.envelope.eventId].sort());
-    const records = await connection.collection('inbox').countDocuments({ group, eventId: { $in: [a, b, c].map((m) => m.envelope.eventId) } });
+    const records = await consumers.connection.collection('inbox').countDocuments({ group, eventId: { $in: [a, b, c].map((m) => m.envelope.eventId) } });
     expect(records).toBe(3);
   }, 120_000);
 });

@@ -3,12 +3,10 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Logger } from '@nestjs/common';
-import mongoose, { type Connection } from 'mongoose';
-import { Topics, deadLetterTopicFor, messagePattern, retryTopicFor } from '@bp/contracts';
-import { type InboundMessage, KafkaClient, KafkaConsumerTransport, KafkaProducer, MongoInbox, buildMessage, consumerOptionsFrom } from '@bp/messaging';
-import { DatabaseServiceConfig, loadConfig } from '@bp/platform';
-import { infraEnv, localEnv, probeTopic, publishMessage, testKafka, uniqueSuffix, waitFor, workspaceRoot } from '@bp/testing';
+import { Topics, deadLetterTopicFor, retryTopicFor } from '@bp/contracts';
+import { buildMessage } from '@bp/messaging';
+import { probeTopic, publishMessage, uniqueSuffix, waitFor, workspaceRoot } from '@bp/testing';
+import { inProcessConsumers } from './support/in-process-consumers.js';
 
 const TOPIC = Topics.bookingEvents;
 
@@ -20,57 +18,19 @@ const TOPIC = Topics.bookingEvents;
  */
 describe('consumer retries: in place, then a retry topic, then the dead-letter topic and its redrive', () => {
   const suffix = uniqueSuffix();
-  const env = { ...process.env, ...localEnv(), ...infraEnv(), PORT: '4191', MONGO_DB: `consumer_retries_${suffix}` };
-  const config = loadConfig('consumer-retries.spec', DatabaseServiceConfig, env);
-  const kafka = testKafka();
-  const publisher = kafka.producer();
-  let connection: Connection;
-  let client: KafkaClient;
-  let producer: KafkaProducer;
-  let inbox: MongoInbox;
-  const transports: KafkaConsumerTransport[] = [];
-
-  beforeAll(async () => {
-    Logger.overrideLogger(['error']);
-    connection = await mongoose.createConnection(config.MONGO_URL, { dbName: config.MONGO_DB }).asPromise();
-    inbox = new MongoInbox(connection);
-    await inbox.onModuleInit();
-    client = new KafkaClient(config);
-    producer = new KafkaProducer(client);
-    await publisher.connect();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(transports.map((transport) => transport.close()));
-    await producer?.onApplicationShutdown();
-    await client?.onApplicationShutdown();
-    await publisher.disconnect();
-    await connection?.dropDatabase();
-    await connection?.close();
-  }, 60_000);
+  const consumers = inProcessConsumers('consumer-retries', 4191);
+  const { env, kafka, publisher } = consumers;
 
   /** A consumer group of this run whose handler answers with `handle` for this run's messages. */
   async function consume(group: string, handle: (attempt: number) => Promise<void>) {
-    const transport = new KafkaConsumerTransport(client, producer, inbox, {
-      ...consumerOptionsFrom(config, { inbox: 'mongo', groupId: group }),
-      fromBeginning: false,
-      maxAttempts: 2,
-      retryBackoffMs: 10,
-      retryMaxBackoffMs: 20,
-      retryTopicRounds: 2,
-      retryTopicDelayMs: 200,
-    });
-    transports.push(transport);
     let attempts = 0;
-    const handler = async (envelope: InboundMessage) => {
-      if (envelope.aggregateId.startsWith(group)) await handle(++attempts);
-    };
-    transport.addHandler(messagePattern(TOPIC, 'SlotReserved'), handler as never, true);
-    await new Promise<void>((resolve, reject) => transport.listen((error) => (error ? reject(error as Error) : resolve())));
-    await waitFor(
-      () => transport.consumerState().running,
-      30_000,
-      () => `${group} to be positioned`,
+    await consumers.listen(
+      group,
+      [TOPIC, 'SlotReserved'],
+      async (envelope) => {
+        if (envelope.aggregateId.startsWith(group)) await handle(++attempts);
+      },
+      { maxAttempts: 2, retryBackoffMs: 10, retryMaxBackoffMs: 20, retryTopicRounds: 2, retryTopicDelayMs: 200 },
     );
     return { attempts: () => attempts };
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FcmFake, TwilioFake, devToken, publishMessage, testKafka, waitFor } from '@bp/testing';
-import { newRequestEvent } from './support/notification-fixtures.js';
+import { fakeChannelSettings, newRequestEvent } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 const CODE_TEXT = /verification code is (\d{6})\b/;
@@ -17,17 +17,11 @@ describe('contact verification', () => {
   const producer = testKafka().producer();
 
   beforeAll(async () => {
-    const [fcmUrl, twilioUrl] = await Promise.all([fcm.start(), twilio.start()]);
     platform = await startPlatform(['gateway', 'notification-svc'], {
       portOffset: 600,
       env: {
         'notification-svc': {
-          FCM_SERVICE_ACCOUNT_JSON: fcm.serviceAccountJson(),
-          FCM_BASE_URL: fcmUrl,
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM: '+15005550006',
-          TWILIO_API_BASE: twilioUrl,
+          ...(await fakeChannelSettings(fcm, twilio)),
           // A second code within the hour is refused, so "too soon" does not depend on how fast the spec runs.
           CONTACT_CODE_RESEND_INTERVAL_SECONDS: '3600',
         },

@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
 import { FcmFake, type ProbedRecord, TwilioFake, devToken, probeTopic, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { gatewayCall } from './support/gateway-client.js';
-import { newRequestEvent, setVerifiedPreferences } from './support/notification-fixtures.js';
+import { SMS_SENDER, fakeChannelSettings, newRequestEvent, setVerifiedPreferences } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
-const SENDER = '+15005550006';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -22,17 +21,11 @@ describe('notification-svc push, SMS, digests and failures', () => {
   let notificationEvents: { records: ProbedRecord[]; stop: () => Promise<void> };
 
   beforeAll(async () => {
-    const [fcmUrl, twilioUrl] = await Promise.all([fcm.start(), twilio.start()]);
     platform = await startPlatform(['gateway', 'notification-svc'], {
       portOffset: 260,
       env: {
         'notification-svc': {
-          FCM_SERVICE_ACCOUNT_JSON: fcm.serviceAccountJson(),
-          FCM_BASE_URL: fcmUrl,
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM: SENDER,
-          TWILIO_API_BASE: twilioUrl,
+          ...(await fakeChannelSettings(fcm, twilio)),
           APP_HOST: 'app.example.health',
           APP_SCHEME: 'examplehealth',
           DEFERRED_SWEEP_INTERVAL_MS: '300',
@@ -169,7 +162,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
       /^New booking request FH-20300310-7KQ2M for Sunday 10 March 2030 at 10:00 MDT\. Answer by Saturday 2 March 2030 at 03:00 MST: /,
     );
     expect(toProvider!.body.endsWith(`https://app.example.health/booking/${bookingId}`)).toBe(true);
-    expect(toProvider!.from).toBe(SENDER);
+    expect(toProvider!.from).toBe(SMS_SENDER);
     expect(twilio.receivedBy(patientPhone)[0]!.body).toContain(`https://app.example.health/booking/${bookingId}`);
     await sleep(1_000);
     expect(fcm.receivedBy(providerDevice)).toHaveLength(0);

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
-import { devToken } from '@bp/testing';
+import { GoogleCalendarFake, devToken, waitFor } from '@bp/testing';
 import { type WatchedPage, artifactsDir, launchBrowser, openPage, tabTo } from './support/browser.js';
 import { gatewayCall } from './support/gateway-client.js';
 import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
-import { type TestPlatform, startPlatform } from './support/test-platform.js';
+import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
 /**
  * The provider portal in a real browser (Debian's Chromium through puppeteer-core) against the real
@@ -21,6 +21,7 @@ describe('provider portal (real browser)', () => {
   const providerId = `portal-provider-${randomUUID().slice(0, 8)}`;
   const timezone = daytimeZone();
   const pages: WatchedPage[] = [];
+  const google = new GoogleCalendarFake();
 
   const patient = async (name: string) => devToken('patient', `patient-${randomUUID()}`, undefined, { name });
 
@@ -35,7 +36,13 @@ describe('provider portal (real browser)', () => {
   const card = (id: string) => `[data-booking-id="${id}"]`;
 
   beforeAll(async () => {
-    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'calendar-svc'], { portOffset: 740 });
+    // Google's consent screen is a local fake that sends the browser back to the portal's callback page.
+    const googleUrl = await google.start();
+    const calendarEnv = {
+      ...GoogleCalendarFake.calendarEnv(googleUrl),
+      CALENDAR_OAUTH_REDIRECT_URI: `http://127.0.0.1:${portOf('gateway', 740)}/portal/calendar/callback`,
+    };
+    platform = await startPlatform(['gateway', 'booking-svc', 'payment-svc', 'calendar-svc'], { portOffset: 740, env: { 'calendar-svc': calendarEnv } });
     gateway = platform.url('gateway');
     portal = `${gateway}/portal/`;
     adminToken = await devToken('admin', `admin-${randomUUID()}`);
@@ -47,6 +54,7 @@ describe('provider portal (real browser)', () => {
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
+    await google.stop();
   }, 60_000);
 
   afterEach(async () => {
@@ -212,6 +220,33 @@ describe('provider portal (real browser)', () => {
       );
       await bookingReaches(gateway, token, id, status);
     }
+  }, 120_000);
+
+  it('connects Google Calendar through its consent screen as an onboarding step, and the provider switches to instant booking', async () => {
+    const ownProvider = `portal-calendar-${randomUUID().slice(0, 8)}`;
+    await onboardProvider(gateway, adminToken, ownProvider, timezone);
+    const page = await providerPage(ownProvider);
+    await page.waitForSelector('a[href="/portal/onboarding/calendar"]'); // the dashboard offers the step
+    await page.goto(`${portal}onboarding/calendar`);
+    await settled(page);
+    expect(await page.$eval('[data-testid="calendar-status"]', (el) => el.textContent)).toMatch(/No calendar is connected/);
+    const [connectGoogle] = await page.$$('xpath/.//button[contains(., "Connect Google Calendar")]');
+    await connectGoogle!.click();
+    await page.waitForFunction(() => document.body.textContent?.includes('Your calendar is connected'), { timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe('/portal/calendar/callback');
+    const token = await devToken('provider', ownProvider);
+    expect((await gatewayCall(gateway, token, 'GET', `/api/providers/${ownProvider}/calendar`)).body.data).toMatchObject({
+      connected: true,
+      calendarProvider: 'google',
+    });
+    // booking-svc follows the connection (CalendarConnectionChanged over Kafka): instant booking.
+    await waitFor(
+      async () => (await gatewayCall(gateway, token, 'GET', `/api/providers/${ownProvider}`)).body.data.mode === 'instant',
+      30_000,
+      () => 'the provider in instant mode',
+    );
+    await page.goto(`${portal}onboarding/calendar`);
+    await page.waitForFunction(() => document.querySelector('[data-testid="calendar-status"]')?.textContent?.startsWith('Connected: Google Calendar'));
   }, 120_000);
 
   it('shows a patient’s new request without a reload, over the live connection', async () => {

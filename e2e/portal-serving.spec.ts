@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'puppeteer-core';
-import { workspaceRoot } from '@bp/testing';
+import { devToken, workspaceRoot } from '@bp/testing';
 import { launchBrowser, openPage } from './support/browser.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -76,6 +76,30 @@ describe('portal serving and development sign-in', () => {
     await page.waitForSelector('#token');
     await page.waitForNetworkIdle();
     expect(await page.$('#dev-heading')).toBeNull();
+    expect({ cspViolations, errors }).toEqual({ cspViolations: [], errors: [] });
+    await page.close();
+  });
+
+  it('takes the identity provider’s token from the URL fragment, keeps it in this tab’s sessionStorage only, and forgets it on sign-out', async () => {
+    const gateway = production.url('gateway');
+    const token = await devToken('provider', 'provider-from-idp', undefined, {
+      iss: 'https://id.example.health/',
+      aud: 'booking-platform-api',
+      name: 'Dr. Idp',
+    });
+    const { page, cspViolations, errors } = await openPage(browser);
+    await page.goto(`${gateway}/portal/sign-in#id_token=${token}`);
+    await page.waitForFunction(() => location.pathname === '/portal/dashboard');
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    expect(await page.$eval('.who', (el) => el.textContent)).toContain('Dr. Idp');
+    const stored = await page.evaluate(() => ({ session: Object.values(sessionStorage), local: Object.values(localStorage) }));
+    expect(stored.session).toEqual([token]);
+    expect(stored.local.join()).not.toContain(token);
+
+    const [signOut] = await page.$$('xpath/.//button[contains(., "Sign out")]');
+    await signOut!.click();
+    await page.waitForFunction(() => location.pathname === '/portal/sign-in');
+    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([]);
     expect({ cspViolations, errors }).toEqual({ cspViolations: [], errors: [] });
     await page.close();
   });

@@ -1,7 +1,24 @@
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
+import type { FcmFake, TwilioFake } from '@bp/testing';
 import { type Answer, internalCall } from './internal-api.js';
 import type { TestPlatform } from './test-platform.js';
+
+/** The sender number notification-svc's SMS go out from in these specs (Twilio's test number). */
+export const SMS_SENDER = '+15005550006';
+
+/** Starts the FCM and Twilio fakes; returns the notification-svc settings that send its push and SMS to them. */
+export async function fakeChannelSettings(fcm: FcmFake, twilio: TwilioFake): Promise<Record<string, string>> {
+  const [fcmUrl, twilioUrl] = await Promise.all([fcm.start(), twilio.start()]);
+  return {
+    FCM_SERVICE_ACCOUNT_JSON: fcm.serviceAccountJson(),
+    FCM_BASE_URL: fcmUrl,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_FROM: SMS_SENDER,
+    TWILIO_API_BASE: twilioUrl,
+  };
+}
 
 /** booking-svc's event for a new request (held, waiting for the provider), as notification-svc receives it. */
 export function newRequestEvent(bookingId: string, patientId: string, providerId: string, bookingNumber = 'FH-20300310-7KQ2M'): OutgoingMessage {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
+import { waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './internal-api.js';
 import { gatewayCall } from './gateway-client.js';
 import { axeViolations } from './browser.js';
@@ -41,14 +42,15 @@ export async function patientRequests(gateway: string, patientToken: string, pro
 
 /** Waits (generously) until the API shows the booking in a status; resolves to the booking. */
 export async function bookingReaches(gateway: string, token: string, id: string, status: string, timeoutMs = 30_000): Promise<any> {
-  const deadline = Date.now() + timeoutMs;
   let last: any;
-  while (Date.now() < deadline) {
-    last = (await gatewayCall(gateway, token, 'GET', `/api/bookings/${id}`)).body?.data;
-    if (last?.status === status) return last;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`booking ${id} did not reach ${status} within ${timeoutMs} ms (last: ${last?.status})`);
+  return waitFor(
+    async () => {
+      last = (await gatewayCall(gateway, token, 'GET', `/api/bookings/${id}`)).body?.data;
+      return last?.status === status ? last : undefined;
+    },
+    timeoutMs,
+    () => `booking ${id} to reach ${status} (last: ${last?.status})`,
+  );
 }
 
 /** Signs in through the portal's development sign-in, as a person would, and waits for the landing page. */

@@ -17,6 +17,9 @@ import { HealthBookingController } from './health-booking/health-booking.control
 import { ClientHeadersGuard } from './http/client-headers.guard.js';
 import { BookingStreamController } from './live/booking-stream.controller.js';
 import { BookingEventsConsumer, BookingStreamHub } from './live/booking-stream.hub.js';
+import { LiveFeed } from './live/live-feed.js';
+import { LiveSocketController } from './live/live-socket.controller.js';
+import { LiveSocketServer } from './live/live-socket.server.js';
 import { AdminBookingNotificationsController } from './notifications/admin-booking-notifications.controller.js';
 import { NotificationContactsController } from './notifications/notification-contacts.controller.js';
 import { NotificationDevicesController } from './notifications/notification-devices.controller.js';
@@ -40,6 +43,7 @@ export class AppModule {
       ],
       controllers: [
         BookingStreamController,
+        LiveSocketController,
         BookingsController,
         BookingActionsController,
         ProvidersController,
@@ -68,6 +72,8 @@ export class AppModule {
         Upstreams,
         BookingHealthSources,
         BookingStreamHub,
+        LiveFeed,
+        LiveSocketServer,
       ],
     };
   }

@@ -14,6 +14,6 @@ await runService({
     serveOpenApi(app);
     await servePortal(app, config);
   },
-  // A live stream stays open for as long as the client watches; it must not hold an admission place.
-  admissionExemptRoutes: ['/api/bookings/events'],
+  // A live stream or socket stays open for as long as the client watches; it must not hold an admission place.
+  admissionExemptRoutes: ['/api/bookings/events', '/api/live/ws'],
 });

@@ -147,6 +147,18 @@ abstract class CalendarCloudFake {
 
 /** Google Calendar v3 (freeBusy, events insert/patch/delete on `primary`) and Google's OAuth endpoints. */
 export class GoogleCalendarFake extends CalendarCloudFake {
+  /** calendar-svc's Google settings pointing at this fake (started at `url`), with a test OAuth client. */
+  static calendarEnv(url: string): Record<string, string> {
+    return {
+      GOOGLE_CLIENT_ID: 'test-google-client',
+      GOOGLE_CLIENT_SECRET: 'test-google-secret',
+      GOOGLE_OAUTH_AUTH_URL: `${url}/o/oauth2/v2/auth`,
+      GOOGLE_OAUTH_TOKEN_URL: `${url}/token`,
+      GOOGLE_OAUTH_REVOKE_URL: `${url}/revoke`,
+      GOOGLE_API_BASE_URL: `${url}/`,
+    };
+  }
+
   protected api(method: string, path: string, body: any): Reply {
     if (method === 'POST' && path === '/calendar/v3/freeBusy') {
       const busy = this.busyBetween(new Date(body.timeMin), new Date(body.timeMax));

@@ -1,7 +1,7 @@
 import { IsInt, IsUrl, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig } from '@bp/platform';
+import { IdempotentServiceConfig } from '@bp/platform';
 
-export class BookingConfig extends DatabaseServiceConfig {
+export class BookingConfig extends IdempotentServiceConfig {
   override PORT = 3001;
   override MONGO_DB = 'booking';
 
@@ -68,15 +68,6 @@ export class BookingConfig extends DatabaseServiceConfig {
   @IsInt()
   @Min(0)
   PLATFORM_FEE_MAX_CENTS = 3500;
-
-  /**
-   * How long a request's idempotency record is kept after the request: a retry with its key within this
-   * window is answered as the first was; one after it runs again (docs/retention.md).
-   */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
-  IDEMPOTENCY_RETENTION_HOURS: number = 24;
 
   /**
    * How long a slot reservation is kept once it ended (became a booking or lapsed): the booking carries

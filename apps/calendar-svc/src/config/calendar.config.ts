@@ -1,9 +1,9 @@
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig, Secret } from '@bp/platform';
+import { IdempotentServiceConfig, Secret } from '@bp/platform';
 
 const url = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
-export class CalendarConfig extends DatabaseServiceConfig {
+export class CalendarConfig extends IdempotentServiceConfig {
   override PORT = 3003;
   override MONGO_DB = 'calendar';
 
@@ -103,15 +103,6 @@ export class CalendarConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(100)
   CALENDAR_SYNC_MAX_ATTEMPTS: number = 10;
-
-  /**
-   * How long a request's idempotency record (connecting, disconnecting a calendar) is kept after the
-   * request: a retry with its key within this window is answered as the first was; one after it runs again.
-   */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
-  IDEMPOTENCY_RETENTION_HOURS: number = 24;
 
   /**
    * How long an OAuth `state` is kept after it expired (10 minutes after the consent screen was

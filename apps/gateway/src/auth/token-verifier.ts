@@ -28,9 +28,16 @@ export class TokenVerifier {
     }
   }
 
+  /** An `Authorization` header's bearer token (HTTP). */
   async verify(header: string | undefined): Promise<AuthenticatedUser> {
-    const token = header?.match(/^Bearer ([A-Za-z0-9._-]+)$/)?.[1];
+    const token = header?.match(/^Bearer (\S+)$/)?.[1];
     if (!token) throw new ApiError(401, 'UNAUTHENTICATED', 'A bearer token is required');
+    return this.verifyToken(token);
+  }
+
+  /** A bearer token as it is, wherever it came from (the header, a live socket's AUTH message): the same checks. */
+  async verifyToken(token: string): Promise<AuthenticatedUser> {
+    if (!/^[A-Za-z0-9._-]+$/.test(token)) throw new ApiError(401, 'UNAUTHENTICATED', 'A bearer token is required');
     try {
       const options = {
         algorithms: this.algorithms,

@@ -109,11 +109,12 @@ export class GatewayConfig extends ServiceConfig {
   @Matches(/^(patient|provider|admin)(,(patient|provider|admin))*$/, { message: 'JWT_GRANTABLE_ROLES lists roles among patient, provider, admin' })
   JWT_GRANTABLE_ROLES: string = 'patient,provider,admin';
 
+  /** Heartbeat on live streams and sockets; sockets are pinged as often, and one that missed the previous ping is dropped. */
   @IsInt()
   @Min(1000)
   SSE_HEARTBEAT_MS: number = 15000;
 
-  /** Live streams one user may hold open on this replica at once; another is refused 429 TOO_MANY_STREAMS. */
+  /** Live connections (SSE streams and WebSockets together) one user may hold open on this replica; another is refused 429 TOO_MANY_STREAMS (a socket: close 4429). */
   @IsInt()
   @Min(1)
   @Max(100)

@@ -1,21 +1,16 @@
 import { Controller, Headers, type MessageEvent, Req, Sse, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { EMPTY, NEVER, concat, filter, finalize, interval, map, merge, type Observable, of, takeUntil, timer } from 'rxjs';
+import { EMPTY, concat, finalize, map, merge, type Observable, of, takeUntil } from 'rxjs';
 import { ApiError } from '@bp/platform';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
-import { GatewayConfig } from '../config/gateway.config.js';
-import { BookingStreamHub } from './booking-stream.hub.js';
-import { asSeenBy, isVisibleTo } from './booking-update.js';
+import { LiveFeed } from './live-feed.js';
 
 @Controller('api/bookings')
 @UseGuards(JwtAuthGuard)
 @ApiTags('live updates')
 @ApiBearerAuth()
 export class BookingStreamController {
-  constructor(
-    private readonly hub: BookingStreamHub,
-    private readonly config: GatewayConfig,
-  ) {}
+  constructor(private readonly feed: LiveFeed) {}
 
   /** Server-sent events: the caller's booking updates as they happen, with heartbeats to keep proxies from closing the stream. */
   @Sse('events')
@@ -33,24 +28,21 @@ export class BookingStreamController {
   @ApiResponse({ status: 401, description: 'No valid bearer token', schema: { $ref: '#/components/schemas/ErrorEnvelope' } })
   events(@Req() request: AuthenticatedRequest, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
     const user = request.user;
-    const release = this.hub.open(`${user.role}:${user.id}`, this.config.SSE_MAX_STREAMS_PER_USER);
+    const release = this.feed.admit(user, 'sse');
     if (!release)
-      throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${this.config.SSE_MAX_STREAMS_PER_USER} live streams at once; close another first`, undefined, 5);
-    const stream = this.hub.stream(lastEventId);
-    const updates = stream.updates.pipe(
-      filter((update) => isVisibleTo(update, user)),
-      map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: asSeenBy(update, user) })),
-    );
+      throw new ApiError(429, 'TOO_MANY_STREAMS', `At most ${this.feed.maxConnectionsPerUser} live streams at once; close another first`, undefined, 5);
+    const { resumed, updates } = this.feed.updatesFor(user, lastEventId);
+    const events = updates.pipe(map((update): MessageEvent => ({ id: update.id, type: 'booking-update', data: update })));
     // Resuming from an event this replica no longer has: tell the client to reload rather than miss updates silently.
     const resync =
-      lastEventId && !stream.resumed
-        ? of<MessageEvent>({ type: 'resync', data: { lastEventId, reason: 'Last-Event-ID is older than this stream keeps' } })
-        : EMPTY;
-    const heartbeats = interval(this.config.SSE_HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: { at: new Date().toISOString() } })));
+      lastEventId && !resumed ? of<MessageEvent>({ type: 'resync', data: { lastEventId, reason: 'Last-Event-ID is older than this stream keeps' } }) : EMPTY;
+    const heartbeats = this.feed.heartbeats().pipe(map((at): MessageEvent => ({ type: 'heartbeat', data: { at } })));
     // The token's expiry ends the stream with a last event saying so: the client reconnects with a fresh token.
-    const expiry = user.expiresAt === undefined ? NEVER : timer(Math.max(0, user.expiresAt - Date.now()));
     const expired = of<MessageEvent>({ type: 'token-expired', data: { reason: 'The token expired; reconnect with a fresh one' } });
     // A closing replica ends the stream; the client reconnects (to any replica) with Last-Event-ID.
-    return concat(concat(resync, merge(updates, heartbeats)).pipe(takeUntil(expiry)), expired).pipe(takeUntil(this.hub.shuttingDown()), finalize(release));
+    return concat(concat(resync, merge(events, heartbeats)).pipe(takeUntil(this.feed.expiryAt(user.expiresAt))), expired).pipe(
+      takeUntil(this.feed.shuttingDown()),
+      finalize(release),
+    );
   }
 }

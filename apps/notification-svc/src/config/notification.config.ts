@@ -1,7 +1,7 @@
 import { IsEmail, IsInt, IsJSON, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig, Secret } from '@bp/platform';
+import { IdempotentServiceConfig, Secret } from '@bp/platform';
 
-export class NotificationConfig extends DatabaseServiceConfig {
+export class NotificationConfig extends IdempotentServiceConfig {
   override PORT = 3004;
   override MONGO_DB = 'notification';
 
@@ -116,13 +116,4 @@ export class NotificationConfig extends DatabaseServiceConfig {
   @Min(1)
   @Max(100)
   CONTACT_CODE_MAX_PER_DAY: number = 5;
-
-  /**
-   * How long a request's idempotency record (a contact verify or code resend) is kept after the
-   * request: a retry with its key within this window is answered as the first was; one after it runs again.
-   */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
-  IDEMPOTENCY_RETENTION_HOURS: number = 24;
 }

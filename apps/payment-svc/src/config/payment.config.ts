@@ -1,7 +1,7 @@
 import { IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
-import { DatabaseServiceConfig, Secret } from '@bp/platform';
+import { IdempotentServiceConfig, Secret } from '@bp/platform';
 
-export class PaymentConfig extends DatabaseServiceConfig {
+export class PaymentConfig extends IdempotentServiceConfig {
   override PORT = 3002;
   override MONGO_DB = 'payment';
 
@@ -65,15 +65,6 @@ export class PaymentConfig extends DatabaseServiceConfig {
   @Min(0)
   @Max(86_400_000)
   PAYMENT_REFUND_RECOVERY_AFTER_MS: number = 120_000;
-
-  /**
-   * How long a request's idempotency record (an admin's refund, a card setup) is kept after the request:
-   * a retry with its key within this window is answered as the first was; one after it runs again.
-   */
-  @IsInt()
-  @Min(1)
-  @Max(24 * 30)
-  IDEMPOTENCY_RETENTION_HOURS: number = 24;
 
   /**
    * How long a processed Stripe event is kept after it was processed: a redelivery within it is

@@ -4,9 +4,8 @@ import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { TodayVisits } from './TodayVisits.js';
 import { UPCOMING_STATUSES, startOf, timelineOf } from './visits.js';
-import { VisitActions } from './VisitActions.js';
 
-/** Upcoming and ongoing bookings, soonest first, each with its status timeline. */
+/** Upcoming and ongoing bookings, soonest first, each with its status timeline; today's visits (above) carry their next step. */
 export function BookingsPage() {
   const bookings = useProviderBookings(UPCOMING_STATUSES);
   const upcoming = [...(bookings.data?.items ?? [])].sort((a, b) => startOf(a).localeCompare(startOf(b)));
@@ -35,10 +34,15 @@ export function BookingsPage() {
                   {timelineOf(booking).map((entry) => (
                     <li key={`${entry.label}-${entry.at}`}>
                       {entry.label}: <time dateTime={entry.at}>{formatInZone(entry.at, zone)}</time>
+                      {entry.proposed && (
+                        <>
+                          {' '}
+                          (for <time dateTime={entry.proposed}>{formatInZone(entry.proposed, zone)}</time>)
+                        </>
+                      )}
                     </li>
                   ))}
                 </ol>
-                <VisitActions booking={booking} describedBy={headingId} />
               </li>
             );
           })}

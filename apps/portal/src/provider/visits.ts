@@ -29,13 +29,17 @@ export function todaysVisits(bookings: readonly Booking[], now = new Date()): Bo
 export interface TimelineEntry {
   label: string;
   at: string;
+  /** For a proposal: the time proposed. */
+  proposed?: string;
 }
 
 /** A booking's history as its own fields tell it (the audit trail proper is an admin view), oldest first. */
 export function timelineOf(booking: Booking): TimelineEntry[] {
   const entries: Array<TimelineEntry | null> = [
     { label: booking.bookingType === 'request' ? 'Requested' : 'Booked', at: booking.confirmation.requestedAt ?? booking.createdAt },
-    booking.reschedule.current ? { label: 'New time proposed', at: booking.reschedule.current.proposedAt } : null,
+    booking.reschedule.current
+      ? { label: 'New time proposed', at: booking.reschedule.current.proposedAt, proposed: booking.reschedule.current.proposedStart }
+      : null,
     booking.confirmation.responseType === 'declined' && booking.confirmation.respondedAt ? { label: 'Declined', at: booking.confirmation.respondedAt } : null,
     booking.confirmedAt ? { label: booking.confirmation.autoConfirm ? 'Confirmed automatically' : 'Confirmed', at: booking.confirmedAt } : null,
     booking.dateTime.actualStart ? { label: 'Visit started', at: booking.dateTime.actualStart } : null,

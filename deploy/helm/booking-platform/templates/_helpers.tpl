@@ -196,16 +196,20 @@ username and password are not here: bp.kafkaSecretEnv reads them from the Secret
 {{- toYaml $env -}}
 {{- end -}}
 
-{{/* The SASL username and password of the services' Kafka client, by secretKeyRef only (none without SASL). */}}
+{{/*
+The SASL username and password of a service's Kafka client, by secretKeyRef only (none without SASL).
+"{service}" in kafka.sasl.existingSecret names the service: each then has its own principal and ACLs.
+*/}}
 {{- define "bp.kafkaSecretEnv" -}}
-{{- with .Values.kafka.sasl }}
+{{- with .root.Values.kafka.sasl }}
 {{- if .mechanism }}
+{{- $secret := .existingSecret | replace "{service}" $.service }}
 - name: KAFKA_SASL_USERNAME
   valueFrom:
-    secretKeyRef: { name: {{ .existingSecret }}, key: {{ .usernameKey | quote }} }
+    secretKeyRef: { name: {{ $secret }}, key: {{ .usernameKey | quote }} }
 - name: KAFKA_SASL_PASSWORD
   valueFrom:
-    secretKeyRef: { name: {{ .existingSecret }}, key: {{ .passwordKey | quote }} }
+    secretKeyRef: { name: {{ $secret }}, key: {{ .passwordKey | quote }} }
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -274,6 +274,18 @@ export class DatabaseServiceConfig extends ServiceConfig {
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
 }
 
+/** A service whose writing requests take an idempotency key (libs/platform/src/http/idempotency.store.ts). */
+export class IdempotentServiceConfig extends DatabaseServiceConfig {
+  /**
+   * How long a request's idempotency record is kept after the request: a retry with its key within this
+   * window is answered as the first was; one after it runs again (docs/retention.md).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(24 * 30)
+  IDEMPOTENCY_RETENTION_HOURS: number = 24;
+}
+
 export function brokersOf(config: ServiceConfig): string[] {
   return config.KAFKA_BROKERS.split(',')
     .map((b) => b.trim())

@@ -3,6 +3,7 @@ import { InjectConnection, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { DatabaseServiceConfig } from '../config/service.config.js';
 import { ReadinessRegistry } from '../health/readiness.js';
+import './closed-connection-writes.js';
 
 @Injectable()
 class MongoReadiness implements OnModuleInit {

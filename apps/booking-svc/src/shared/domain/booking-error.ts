@@ -1,3 +1,5 @@
+import { DomainError } from '@bp/domain';
+
 /** Stable error codes of booking-svc (the spec's error envelope carries them to clients). */
 export enum BookingErrorCode {
   ValidationFailed = 'VALIDATION_FAILED',
@@ -24,16 +26,7 @@ export enum BookingErrorCode {
 }
 
 /** A rule of the booking domain said no. Retrying the same input cannot succeed (conflicts aside). */
-export class BookingError extends Error {
-  constructor(
-    readonly code: BookingErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'BookingError';
-  }
-
+export class BookingError extends DomainError<BookingErrorCode> {
   /** Only a lost race is worth retrying as is; every other rule says the same no again. */
   get retryable(): boolean {
     return this.code === BookingErrorCode.VersionConflict;

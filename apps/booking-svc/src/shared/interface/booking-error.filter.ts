@@ -1,6 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { failure } from '@bp/platform';
+import { domainErrorFilter } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../domain/booking-error.js';
 
 const STATUS: Record<BookingErrorCode, number> = {
@@ -27,15 +25,5 @@ const STATUS: Record<BookingErrorCode, number> = {
   [BookingErrorCode.Forbidden]: 403,
 };
 
-export function httpStatusOf(code: BookingErrorCode): number {
-  return STATUS[code];
-}
-
 /** The one place booking-svc's domain errors become HTTP answers in the spec's error envelope. */
-@Catch(BookingError)
-export class BookingErrorFilter implements ExceptionFilter {
-  catch(error: BookingError, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    void reply.status(STATUS[error.code]).send(failure(error.code, error.message, error.details));
-  }
-}
+export const BookingErrorFilter = domainErrorFilter(BookingError, STATUS);

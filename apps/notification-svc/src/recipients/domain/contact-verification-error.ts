@@ -1,3 +1,5 @@
+import { DomainError } from '@bp/domain';
+
 /** Stable codes of contact verification (the error envelope carries them to clients). */
 export enum ContactVerificationErrorCode {
   ContactNotSet = 'CONTACT_NOT_SET',
@@ -15,14 +17,4 @@ export enum ContactVerificationErrorCode {
 }
 
 /** A rule of contact verification said no; `retryAt` says when asking again can succeed (rate limits). */
-export class ContactVerificationError extends Error {
-  constructor(
-    readonly code: ContactVerificationErrorCode,
-    message: string,
-    readonly retryAt?: Date,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'ContactVerificationError';
-  }
-}
+export class ContactVerificationError extends DomainError<ContactVerificationErrorCode> {}

@@ -77,6 +77,7 @@ export function assertMaySend(state: ContactVerification, now: Date, rules: Veri
   throw new ContactVerificationError(
     daily ? Code.DailyLimit : Code.ResendTooSoon,
     daily ? 'No more codes may be sent to this contact today' : 'A code was sent a moment ago; ask again later',
+    undefined,
     allowedAt,
   );
 }

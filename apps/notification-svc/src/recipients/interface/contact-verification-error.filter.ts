@@ -1,6 +1,4 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { failure } from '@bp/platform';
+import { domainErrorFilter } from '@bp/platform';
 import { ContactVerificationError, ContactVerificationErrorCode as Code } from '../domain/contact-verification-error.js';
 
 const STATUS: Record<Code, number> = {
@@ -19,18 +17,5 @@ const STATUS: Record<Code, number> = {
   [Code.SendFailed]: 502,
 };
 
-export function httpStatusOf(code: Code): number {
-  return STATUS[code];
-}
-
 /** The one place contact verification's errors become HTTP answers; a rate limit says when to ask again (Retry-After, seconds). */
-@Catch(ContactVerificationError)
-export class ContactVerificationErrorFilter implements ExceptionFilter {
-  catch(error: ContactVerificationError, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const retryAfterSeconds = error.retryAt ? Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)) : undefined;
-    const details = { ...error.details, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
-    if (retryAfterSeconds !== undefined) void reply.header('Retry-After', String(retryAfterSeconds));
-    void reply.status(STATUS[error.code]).send(failure(error.code, error.message, Object.keys(details).length > 0 ? details : undefined));
-  }
-}
+export const ContactVerificationErrorFilter = domainErrorFilter(ContactVerificationError, STATUS);

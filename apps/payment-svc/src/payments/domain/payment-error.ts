@@ -1,3 +1,5 @@
+import { DomainError } from '@bp/domain';
+
 export enum PaymentErrorCode {
   InvalidPaymentTransition = 'INVALID_PAYMENT_TRANSITION',
   RefundExceedsCaptured = 'REFUND_EXCEEDS_CAPTURED',
@@ -11,15 +13,6 @@ export enum PaymentErrorCode {
 }
 
 /** A payment rule said no; retrying the same input cannot succeed. */
-export class PaymentError extends Error {
+export class PaymentError extends DomainError<PaymentErrorCode> {
   readonly retryable = false;
-
-  constructor(
-    readonly code: PaymentErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'PaymentError';
-  }
 }

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import Stripe from 'stripe';
-import { failure } from '@bp/platform';
+import { failure, replyWithDomainError } from '@bp/platform';
 import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
 import { PaymentVersionConflict } from '../infrastructure/payment.repository.js';
 
@@ -23,7 +23,7 @@ export class PaymentErrorFilter implements ExceptionFilter {
   catch(error: PaymentError | PaymentVersionConflict | Stripe.errors.StripeError, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof PaymentError) {
-      void reply.status(STATUS[error.code]).send(failure(error.code, error.message, error.details));
+      replyWithDomainError(reply, error, STATUS[error.code]);
     } else if (error instanceof PaymentVersionConflict) {
       void reply.status(409).send(failure('CONCURRENT_UPDATE', 'The payment changed meanwhile; retry the request'));
     } else {

@@ -92,11 +92,13 @@ export class SendContactCode {
     } catch (error) {
       const failure = ChannelError.of(error, 'SEND_FAILED');
       this.logger.warn({ message: 'verification code not sent', channel, reason: failure.code });
-      if (failure.permanent)
-        throw new ContactVerificationError(Code.Unreachable, `The ${channel} provider refused this contact`, undefined, { reason: failure.code });
-      throw new ContactVerificationError(Code.SendFailed, 'The code could not be sent; ask again later', nextSendAt(stored, now, rules), {
-        reason: failure.code,
-      });
+      if (failure.permanent) throw new ContactVerificationError(Code.Unreachable, `The ${channel} provider refused this contact`, { reason: failure.code });
+      throw new ContactVerificationError(
+        Code.SendFailed,
+        'The code could not be sent; ask again later',
+        { reason: failure.code },
+        nextSendAt(stored, now, rules),
+      );
     }
     return stored;
   }

@@ -41,7 +41,7 @@ export class VerifyContact {
       throw new ContactVerificationError(Code.Conflict, 'The contact changed at the same moment; try again');
     if (!matched) {
       const attemptsLeft = rules.maxAttempts - (next.code?.attempts ?? rules.maxAttempts);
-      throw new ContactVerificationError(Code.CodeInvalid, 'This is not the code that was sent', undefined, { attemptsLeft });
+      throw new ContactVerificationError(Code.CodeInvalid, 'This is not the code that was sent', { attemptsLeft });
     }
     return verificationView(next, now, rules);
   }
