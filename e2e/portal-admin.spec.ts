@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
-import { devToken } from '@bp/testing';
+import { devToken, waitFor } from '@bp/testing';
 import { type WatchedPage, artifactsDir, launchBrowser, openPage } from './support/browser.js';
 import { gatewayCall } from './support/gateway-client.js';
 import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
@@ -32,16 +32,17 @@ describe('admin dashboard (real browser)', () => {
     return watched.page;
   }
 
-  /** Waits (generously) until the admin API shows something about a booking. */
+  /** Waits (generously) until the admin API shows something about a booking; resolves to the booking. */
   async function adminBookingWhere(id: string, done: (booking: any) => boolean, what: string): Promise<any> {
-    const deadline = Date.now() + 30_000;
     let last: any;
-    while (Date.now() < deadline) {
-      last = await adminApi(`/api/admin/bookings/${id}`);
-      if (last && done(last)) return last;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`booking ${id}: ${what} did not happen within 30 s (last: ${JSON.stringify(last?.paymentRecord ?? last?.status)})`);
+    return waitFor(
+      async () => {
+        last = await adminApi(`/api/admin/bookings/${id}`);
+        return last && done(last) ? last : undefined;
+      },
+      30_000,
+      () => `booking ${id}: ${what} (last: ${JSON.stringify(last?.paymentRecord ?? last?.status)})`,
+    );
   }
 
   /** A request the provider confirmed through the API: its payment captured. */
@@ -94,31 +95,32 @@ describe('admin dashboard (real browser)', () => {
     const page = await adminPage();
     await settled(page);
 
-    // The page refreshes on every booking update: compare it with the API until both say the same (generous wait, no fixed sleep).
-    const deadline = Date.now() + 30_000;
+    // The page refreshes on every booking update: compare it with the API until both say the same (a generous wait, no fixed sleep).
     let api: any;
     let shown: any;
     let expected: any;
-    do {
-      api = await adminApi('/api/admin/bookings/health');
-      shown = await shownFigures(page);
-      expected = {
-        pendingCount: String(api.pendingCount),
-        expiringSoonCount: String(api.expiringSoonCount),
-        expiredToday: String(api.expiredToday),
-        needsAdmin: String(api.needsAdmin.count),
-        activeHoldsCount: String(api.activeHoldsCount),
-        activeHoldsAmount: Object.entries(api.activeHoldsAmountCents as Record<string, number>)
-          .map(([currency, cents]) => new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100))
-          .join(', '),
-        expiringWithin24h: String(api.expiringWithin24h),
-        capturesDeferred: String(api.capturesDeferred),
-        aging: [api.holdsAging.under24h, api.holdsAging.days1to3, api.holdsAging.days3to5, api.holdsAging.days5to7, api.holdsAging.over7days],
-      };
-      if (JSON.stringify(shown) === JSON.stringify(expected)) break;
-      await page.waitForNetworkIdle({ idleTime: 250, timeout: 5_000 }).catch(() => undefined);
-    } while (Date.now() < deadline);
-    expect(shown).toEqual(expected);
+    await waitFor(
+      async () => {
+        api = await adminApi('/api/admin/bookings/health');
+        shown = await shownFigures(page);
+        expected = {
+          pendingCount: String(api.pendingCount),
+          expiringSoonCount: String(api.expiringSoonCount),
+          expiredToday: String(api.expiredToday),
+          needsAdmin: String(api.needsAdmin.count),
+          activeHoldsCount: String(api.activeHoldsCount),
+          activeHoldsAmount: Object.entries(api.activeHoldsAmountCents as Record<string, number>)
+            .map(([currency, cents]) => new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100))
+            .join(', '),
+          expiringWithin24h: String(api.expiringWithin24h),
+          capturesDeferred: String(api.capturesDeferred),
+          aging: [api.holdsAging.under24h, api.holdsAging.days1to3, api.holdsAging.days3to5, api.holdsAging.days5to7, api.holdsAging.over7days],
+        };
+        return JSON.stringify(shown) === JSON.stringify(expected);
+      },
+      30_000,
+      () => `the dashboard ${JSON.stringify(shown)} to show the API's ${JSON.stringify(expected)}`,
+    );
     expect(api.pendingCount).toBeGreaterThanOrEqual(1);
     expect(api.activeHoldsCount).toBeGreaterThanOrEqual(1);
 
@@ -162,6 +164,17 @@ describe('admin dashboard (real browser)', () => {
     expect(shownEvents.length).toBeGreaterThan(0);
     expect(await page.$eval('[data-payment-status]', (el) => el.getAttribute('data-payment-status'))).toBe('held');
     expect(await page.$eval('[data-testid="payment-terms"]', (el) => (el as HTMLElement).innerText)).toContain('$100.00');
+  }, 120_000);
+
+  it('shows a booking made meanwhile in an open search without a reload, over the live connection (admins receive every update)', async () => {
+    const page = await adminPage();
+    await page.goto(`${portal}admin/bookings?providerId=${providerId}`);
+    await settled(page);
+    // While live, nothing polls: the new row can only come from the booking update.
+    await page.waitForFunction(() => document.querySelector('.live-status')?.getAttribute('data-live') === 'live', { timeout: 30_000 });
+    const id = await patientRequests(gateway, await patient('Lee Chen'), providerId, 36);
+    await page.waitForSelector(`[data-testid="search-results"] tr[data-booking-id="${id}"]`, { timeout: 30_000 });
+    expect(await page.$eval('[data-testid="results-summary"]', (el) => el.textContent)).toMatch(/^\d+ bookings? on page 1/);
   }, 120_000);
 
   it('overrides a booking’s status with a reason, after showing the error tied to an empty reason', async () => {
@@ -231,13 +244,10 @@ describe('admin dashboard (real browser)', () => {
     await page.waitForFunction((s) => document.querySelector(`${s} [role="status"]`)?.textContent === 'Saved.', { timeout: 20_000 }, flag);
 
     // Every service (the gateway too) learns it from the flags topic: wait for the API to read it back.
-    const deadline = Date.now() + 30_000;
-    let setting: any;
-    while (Date.now() < deadline) {
-      setting = (await adminApi('/api/admin/feature-flags')).find((f: any) => f.name === 'booking.payment_holds_enabled').setting;
-      if (setting?.providerOverrides?.[flagged] === false) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    const setting = await waitFor(async () => {
+      const stored = (await adminApi('/api/admin/feature-flags')).find((f: any) => f.name === 'booking.payment_holds_enabled').setting;
+      return stored?.providerOverrides?.[flagged] === false ? stored : undefined;
+    }, 30_000);
     expect(setting).toMatchObject({ enabled: true, providerOverrides: { [flagged]: false } });
     await page.reload();
     await settled(page);
