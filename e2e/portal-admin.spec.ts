@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
 import { devToken, waitFor } from '@bp/testing';
-import { type WatchedPage, artifactsDir, launchBrowser, openPage } from './support/browser.js';
+import { type WatchedPage, artifactsDir, closePages, launchBrowser, openPage } from './support/browser.js';
 import { gatewayCall } from './support/gateway-client.js';
 import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
@@ -84,9 +84,7 @@ describe('admin dashboard (real browser)', () => {
 
   afterEach(async () => {
     // No page may have been refused anything by its own Content-Security-Policy, nor thrown; each test's pages close with it.
-    const used = pages.splice(0);
-    await Promise.all(used.map(({ page }) => page.close()));
-    for (const { cspViolations, errors } of used) expect({ cspViolations, errors }).toEqual({ cspViolations: [], errors: [] });
+    for (const reported of await closePages(pages)) expect(reported).toEqual({ cspViolations: [], errors: [] });
   });
 
   it('shows the figures GET /api/admin/bookings/health answers, including a request the test made', async () => {

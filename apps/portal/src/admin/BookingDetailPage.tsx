@@ -1,10 +1,11 @@
 import './admin.css';
-import { type ReactNode, useState } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import type { BookingStatus } from '../api/types.js';
 import { formatInZone, formatMoney } from '../time/format.js';
 import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge, statusLabel } from '../ui/StatusBadge.js';
+import { Terms } from '../ui/Terms.js';
 import { OverrideDialog } from './OverrideDialog.js';
 import { useAdminBooking, useBookingNotifications, useCalendarEvent } from './queries.js';
 import { RefundDialog, refundable } from './RefundDialog.js';
@@ -12,19 +13,6 @@ import type { AdminBooking, AuditEvent, PaymentRecord } from './types.js';
 
 const zone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 const at = (iso: string | undefined) => (iso ? <time dateTime={iso}>{formatInZone(iso, zone())}</time> : '—');
-
-function Terms({ rows, testId }: { rows: Array<[string, ReactNode]>; testId?: string }) {
-  return (
-    <dl className="stats" data-testid={testId}>
-      {rows.map(([term, value]) => (
-        <div key={term}>
-          <dt>{term}</dt>
-          <dd>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
 
 function auditLine(event: AuditEvent): string {
   const moved =

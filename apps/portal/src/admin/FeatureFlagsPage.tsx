@@ -85,7 +85,7 @@ function FlagForm({ flag }: { flag: FeatureFlag }) {
                   </select>
                 )}
               </FormField>
-              <button type="button" className="button field" onClick={() => setOverrides(overrides.filter((other) => other.key !== row.key))}>
+              <button type="button" className="button" onClick={() => setOverrides(overrides.filter((other) => other.key !== row.key))}>
                 Remove override {index + 1}
               </button>
             </div>
