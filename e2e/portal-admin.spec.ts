@@ -3,6 +3,7 @@ import type { Browser, Page } from 'puppeteer-core';
 import { devToken, waitFor } from '@bp/testing';
 import { type WatchedPage, artifactsDir, closePages, launchBrowser, openPage } from './support/browser.js';
 import { gatewayCall } from './support/gateway-client.js';
+import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -224,6 +225,42 @@ describe('admin dashboard (real browser)', () => {
     expect(refunded.paymentRecord).toMatchObject({ status: 'partial_refund', capturedCents: 10_000 });
     expect(refunded.paymentRecord.refunds).toEqual([expect.objectContaining({ amountCents: 4_000, reason: 'Visit started late', initiatedBy: 'admin' })]);
     await page.waitForFunction(() => document.querySelector('[data-testid="refunds"]')?.textContent?.includes('Visit started late'), { timeout: 20_000 });
+  }, 120_000);
+
+  it('raises a booking whose charge is disputed in the banner and the waiting list, and an acknowledgement with a note clears it', async () => {
+    const id = await capturedBooking('Ravi Iyer');
+    const { paymentIntentId } = (await adminApi(`/api/admin/bookings/${id}`)).paymentRecord;
+    const dispute = { id: `dp_${randomUUID()}`, object: 'dispute', amount: 4_000, reason: 'product_not_received', status: 'needs_response', metadata: {} };
+    const event = stripeEvent('charge.dispute.created', { ...dispute, charge: 'ch_disputed', payment_intent: paymentIntentId });
+    expect((await sendStripeWebhook(platform.url('payment-svc'), event)).status).toBe(200);
+    await adminBookingWhere(id, (b) => b.needsAdmin === true, 'the flag for an admin');
+
+    const page = await adminPage();
+    await settled(page);
+    const violations: string[] = [];
+    const item = `[data-testid="needs-admin"] li[data-booking-id="${id}"]`;
+    await page.waitForSelector(item, { timeout: 30_000 });
+    const alerts = (await adminApi('/api/admin/bookings/health')).criticalAlerts as string[];
+    const waiting = alerts.find((alert) => alert.includes('wait for an admin'));
+    expect(waiting).toEqual(expect.any(String));
+    await page.waitForFunction((text) => document.querySelector('[data-testid="critical-alerts"]')?.textContent?.includes(text), { timeout: 30_000 }, waiting!);
+
+    await page.click(`${item} button`);
+    await page.waitForSelector('[role="dialog"] #acknowledge-note');
+    await page.click('[role="dialog"] button[type="submit"]');
+    await page.waitForSelector('#acknowledge-note[aria-invalid="true"]');
+    expect(await page.$eval('#acknowledge-note', (el) => el.getAttribute('aria-describedby'))).toContain('acknowledge-note-error');
+    violations.push(...(await auditAndCapture(page, screenshots, 'admin-acknowledge-dialog')));
+    await page.type('#acknowledge-note', 'Sent the evidence to Stripe');
+    await page.click('[role="dialog"] button[type="submit"]');
+    const cleared = await adminBookingWhere(id, (b) => !b.needsAdmin, 'the acknowledgement');
+    expect(cleared.audit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ eventType: 'admin_acknowledged', data: expect.objectContaining({ note: 'Sent the evidence to Stripe' }) }),
+      ]),
+    );
+    await page.waitForFunction((s) => !document.querySelector(s), { timeout: 30_000 }, item);
+    expect(violations).toEqual([]);
   }, 120_000);
 
   it('saves a feature flag’s provider override and reads it back, in the API and after a reload', async () => {

@@ -4,6 +4,7 @@ import { FormField } from '../ui/FormField.js';
 import { Modal } from '../ui/Modal.js';
 import { useToast } from '../ui/Toasts.js';
 import { type FieldErrors, FormError, errorsFrom } from './form-errors.js';
+import { flagReason } from './labels.js';
 import { useAcknowledge } from './queries.js';
 import type { AdminListedBooking } from './types.js';
 
@@ -32,7 +33,7 @@ export function AcknowledgeDialog({ booking, onClose }: { booking: AdminListedBo
 
   return (
     <Modal title={`Acknowledge booking ${booking.bookingNumber}`} onClose={onClose}>
-      <p>Flagged: {booking.needsAdminReason ?? 'no reason recorded'}</p>
+      <p>Flagged: {flagReason(booking)}</p>
       <form onSubmit={submit} noValidate aria-busy={acknowledge.isPending}>
         <FormField id="acknowledge-note" label="What you did" help="Up to 500 characters; kept in the booking’s audit trail." error={errors.note}>
           {(props) => <textarea {...props} data-autofocus rows={3} maxLength={500} value={note} onChange={(e) => setNote(e.target.value)} required />}

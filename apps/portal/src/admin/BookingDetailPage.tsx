@@ -7,6 +7,7 @@ import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge, statusLabel } from '../ui/StatusBadge.js';
 import { Terms } from '../ui/Terms.js';
 import { OverrideDialog } from './OverrideDialog.js';
+import { flagReason } from './labels.js';
 import { useAdminBooking, useBookingNotifications, useCalendarEvent } from './queries.js';
 import { RefundDialog, refundable } from './RefundDialog.js';
 import type { AdminBooking, AuditEvent, PaymentRecord } from './types.js';
@@ -158,7 +159,7 @@ function Summary({ booking }: { booking: AdminBooking }) {
         ['Provider', <Link to={`/admin/bookings?providerId=${encodeURIComponent(booking.providerId)}`}>{booking.providerId}</Link>],
         ['Patient', booking.patientName ? `${booking.patientName} (${booking.patientId})` : booking.patientId],
         ['Answer due', at(booking.confirmation.expiresAt)],
-        ['Needs an admin', booking.needsAdmin ? `Yes: ${booking.needsAdminReason ?? 'no reason recorded'}` : 'No'],
+        ['Needs an admin', booking.needsAdmin ? `Yes: ${flagReason(booking)}` : 'No'],
       ]}
     />
   );

@@ -4,6 +4,7 @@ import { formatInZone } from '../time/format.js';
 import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge } from '../ui/StatusBadge.js';
 import { AcknowledgeDialog } from './AcknowledgeDialog.js';
+import { flagReason } from './labels.js';
 import { useNeedsAdmin } from './queries.js';
 import type { AdminListedBooking } from './types.js';
 
@@ -22,7 +23,7 @@ export function NeedsAdminList() {
           <li key={booking.id} className="flagged" data-booking-id={booking.id}>
             <p>
               <Link to={`/admin/bookings/${encodeURIComponent(booking.id)}`}>{booking.bookingNumber}</Link>{' '}
-              <StatusBadge status={booking.status} audience="admin" /> — {booking.needsAdminReason ?? 'no reason recorded'}
+              <StatusBadge status={booking.status} audience="admin" /> — {flagReason(booking)}
               {booking.needsAdminSince && (
                 <>
                   , since <time dateTime={booking.needsAdminSince}>{formatInZone(booking.needsAdminSince, zone)}</time>
