@@ -92,6 +92,8 @@ describe('provider portal (real browser)', () => {
     await page.click('[role="dialog"] button[type="submit"]');
     const afterDecline = await bookingReaches(gateway, token, declined, 'cancelled_provider');
     expect(afterDecline.confirmation).toMatchObject({ responseType: 'declined', declineReason: 'Away at a conference that day' });
+    // The API may show the decline before the browser has its answer: the dialog closes on that answer.
+    await page.waitForFunction(() => !document.querySelector('[role="dialog"]'));
 
     await page.waitForSelector(card(moved));
     await page.click(`${card(moved)} button:not(.primary):not(.danger)`);
@@ -257,6 +259,26 @@ describe('provider portal (real browser)', () => {
     expect(await page.$eval('[data-testid="pending-count"]', (el) => el.textContent)).toMatch(/^\d+ waiting$/);
   }, 120_000);
 
+  it('reconnects by itself when the gateway restarts, and goes on updating without a reload', async () => {
+    const page = await providerPage();
+    await page.goto(`${portal}pending`);
+    await page.waitForFunction(() => document.querySelector('.live-status')?.getAttribute('data-live') === 'live', { timeout: 30_000 });
+    // Noted by the page itself: the restart may be over, and the portal live again, before the test looks.
+    await page.evaluate(() => {
+      const status = document.querySelector('.live-status')!;
+      new MutationObserver(() => {
+        if (status.getAttribute('data-live') !== 'live') (window as unknown as { liveDropped: boolean }).liveDropped = true;
+      }).observe(status, { attributes: true });
+    });
+    await platform.restart('gateway'); // closes live sockets with 1012 on its way down
+    await page.waitForFunction(() => (window as unknown as { liveDropped?: boolean }).liveDropped === true, { timeout: 30_000 });
+    await page.waitForFunction(() => document.querySelector('.live-status')?.getAttribute('data-live') === 'live', { timeout: 60_000 });
+    const token = await patient('Ravi Menon');
+    const id = await patientRequests(gateway, token, providerId, 64);
+    await page.waitForFunction(() => document.querySelector('.toasts')?.textContent?.includes('New booking request received'), { timeout: 30_000 });
+    await page.waitForSelector(card(id), { timeout: 30_000 });
+  }, 180_000);
+
   it('passes an axe-core WCAG 2.1 AA scan with zero violations on every page and dialog, and writes a screenshot of each', async () => {
     const token = await patient('Noor Haddad');
     const id = await patientRequests(gateway, token, providerId, 70);
@@ -286,6 +308,7 @@ describe('provider portal (real browser)', () => {
     await page.waitForSelector('[role="dialog"]');
     violations.push(...(await auditAndCapture(page, screenshots, 'decline-dialog')));
     await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[role="dialog"]'));
     await page.click(`${card(id)} button:not(.primary):not(.danger)`);
     await page.waitForSelector('[role="dialog"] input[type="radio"]');
     violations.push(...(await auditAndCapture(page, screenshots, 'propose-time-dialog')));

@@ -5,8 +5,11 @@
 // no money kept that is not owed, no slot held twice or left held. Exit 1 if any rule is broken.
 //   npm run chaos                                   ten minutes, a fault every 20 s
 //   npm run chaos -- --seconds 90 --fault-every 15  a short run
+//   npm run chaos -- --seconds 30 --faults 5        each fault once, however long they take (the suite's run)
 // Options: --seconds (600), --rate (bookings started per second, 2), --fault-every (seconds, 20),
-// --outage (seconds a dependency stays down, 10), --settle (seconds the checker may wait, 180).
+// --outage (seconds a dependency stays down, 10), --settle (seconds the checker may wait, 180),
+// --faults (inject exactly this many, one after the other, and keep the bookings coming until the
+// last is over, even past --seconds; default: as many as fit in --seconds).
 // It runs its own copy of the platform on the usual ports, with databases and consumer groups of its
 // own (scripts/services.mjs PLATFORM_SUFFIX), so nothing else on the broker is handled by it: a
 // running `npm run up` is stopped first, and the copy is stopped at the end.
@@ -37,12 +40,14 @@ const { values: options } = parseArgs({
     'fault-every': { type: 'string', default: '20' },
     outage: { type: 'string', default: '10' },
     settle: { type: 'string', default: '180' },
+    faults: { type: 'string' },
   },
 });
 const seconds = Number(options.seconds);
 const rate = Number(options.rate);
 const faultEverySeconds = Number(options['fault-every']);
 const outageMs = Number(options.outage) * 1000;
+const faultCount = options.faults === undefined ? undefined : Number(options.faults);
 
 const log = (line) => console.log(`${new Date().toISOString().slice(11, 19)}  ${line}`);
 const infra = (command, component) => run(join(root, 'scripts/infra'), [command, component], { cwd: root, timeout: 180_000 });
@@ -133,13 +138,15 @@ async function main() {
   }
   // More bookings than slots per provider would only be refusals; some collisions are wanted (409s).
   const slots = spreadSlots(Math.max(50, Math.ceil(seconds * rate * 0.8)), 60);
-  log(`run ${runId}: ${seconds} s, ${rate} bookings/s, a fault every ${faultEverySeconds} s (${outageMs / 1000} s outages)`);
+  const length = faultCount === undefined ? `${seconds} s` : `${faultCount} faults (at least ${seconds} s)`;
+  log(`run ${runId}: ${length}, ${rate} bookings/s, a fault every ${faultEverySeconds} s (${outageMs / 1000} s outages)`);
 
   const end = Date.now() + seconds * 1000;
   const inFlight = new Set();
   let started = 0;
+  let faultsOver = false;
   const load = (async () => {
-    while (Date.now() < end) {
+    while (Date.now() < end || (faultCount !== undefined && !faultsOver)) {
       const work = bookAndAct(providers, slots[Math.floor(Math.random() * slots.length)], `chaos-${runId}-patient-${started++}`).catch((error) =>
         count(`client error ${error.message.slice(0, 60)}`),
       );
@@ -151,7 +158,8 @@ async function main() {
 
   const injected = [];
   const chaos = (async () => {
-    for (let i = 0; Date.now() + faultEverySeconds * 1000 < end; i++) {
+    const more = (i) => (faultCount === undefined ? Date.now() + faultEverySeconds * 1000 < end : i < faultCount);
+    for (let i = 0; more(i); i++) {
       await sleep(faultEverySeconds * 1000);
       const fault = faults[i % faults.length];
       log(`fault: ${fault.name}`);
@@ -163,6 +171,7 @@ async function main() {
         injected.push(`${fault.name} (restore failed)`);
       }
     }
+    faultsOver = true;
   })();
 
   await Promise.all([load, chaos]);

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { ApiRequestError } from '../api/client.js';
 import { queryKeys, useApiMutation, useCalendarConnection, useProvider } from '../api/queries.js';
-import type { CalendarAuthorization, CalendarConnection } from '../api/types.js';
+import type { CalendarAuthorization, CalendarConnectRequest, CalendarConnection } from '../api/types.js';
 import { useAuth, useSession } from '../auth/AuthContext.js';
 
 const SKIP_KEY = (providerId: string) => `portal.calendarStepSkipped.${providerId}`;
@@ -29,7 +29,7 @@ export function CalendarStepPage() {
   const navigate = useNavigate();
   const [skipped, setSkipped] = useState(() => calendarStepSkipped(userId));
   const connect = useApiMutation(
-    (calendarProvider: 'google' | 'microsoft') =>
+    (calendarProvider: CalendarConnectRequest['calendarProvider']) =>
       api.send<CalendarAuthorization>('POST', `/api/providers/${encodeURIComponent(userId)}/calendar/connect`, { calendarProvider }),
     () => [],
   );
