@@ -120,6 +120,7 @@ describe('admin dashboard (real browser)', () => {
       30_000,
       () => `the dashboard ${JSON.stringify(shown)} to show the API's ${JSON.stringify(expected)}`,
     );
+    expect(api.thresholds).toEqual({ pendingCount: 50, expiringSoonCount: 10, expiredToday: 5 });
     expect(api.pendingCount).toBeGreaterThanOrEqual(1);
     expect(api.activeHoldsCount).toBeGreaterThanOrEqual(1);
 
@@ -245,6 +246,10 @@ describe('admin dashboard (real browser)', () => {
     expect(waiting).toEqual(expect.any(String));
     await page.waitForFunction((text) => document.querySelector('[data-testid="critical-alerts"]')?.textContent?.includes(text), { timeout: 30_000 }, waiting!);
 
+    // Its figure card says so in words, not colour alone.
+    await page.waitForFunction(() => document.querySelector('[data-testid="metric-needsAdmin"] .metric-note')?.textContent?.startsWith('Critical'), {
+      timeout: 30_000,
+    });
     await page.click(`${item} button`);
     await page.waitForSelector('[role="dialog"] #acknowledge-note');
     await page.click('[role="dialog"] button[type="submit"]');
