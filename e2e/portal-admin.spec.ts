@@ -206,6 +206,7 @@ describe('admin dashboard (real browser)', () => {
     );
     // The dialog closes, focus returns to its opener, and the page shows the new status.
     await page.waitForFunction(() => !document.querySelector('[role="dialog"]'), { timeout: 20_000 });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Override status');
     await page.waitForSelector('[data-testid="booking-summary"] [data-status="cancelled_admin"]', { timeout: 20_000 });
   }, 120_000);
 

@@ -6,6 +6,7 @@ import { formatInZone, formatMoney } from '../time/format.js';
 import { QueryStatus } from '../ui/QueryStatus.js';
 import { StatusBadge, statusLabel } from '../ui/StatusBadge.js';
 import { Terms } from '../ui/Terms.js';
+import { DataTable } from './DataTable.js';
 import { OverrideDialog } from './OverrideDialog.js';
 import { flagReason } from './labels.js';
 import { useAdminBooking, useBookingNotifications, useCalendarEvent } from './queries.js';
@@ -91,34 +92,22 @@ function NotificationsSection({ id }: { id: string }) {
       <QueryStatus query={notifications} what="notifications" />
       {notifications.data?.length === 0 && <p>Nothing was sent about this booking.</p>}
       {notifications.data && notifications.data.length > 0 && (
-        <table className="data-table" data-testid="notifications">
-          <thead>
-            <tr>
-              <th scope="col">To</th>
-              <th scope="col">Channel</th>
-              <th scope="col">Message</th>
-              <th scope="col">Status</th>
-              <th scope="col">Attempts</th>
-              <th scope="col">When</th>
+        <DataTable columns={['To', 'Channel', 'Message', 'Status', 'Attempts', 'When']} testId="notifications">
+          {notifications.data.map((n) => (
+            <tr key={n.id}>
+              <td>{n.recipientRole}</td>
+              <td>{n.channel}</td>
+              <td>{n.template}</td>
+              <td>
+                {n.status}
+                {n.lastErrorCode && ` (${n.lastErrorCode})`}
+                {n.skippedReason && ` (${n.skippedReason})`}
+              </td>
+              <td>{n.attempts}</td>
+              <td>{at(n.sentAt ?? n.failedAt ?? n.createdAt)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {notifications.data.map((n) => (
-              <tr key={n.id}>
-                <td>{n.recipientRole}</td>
-                <td>{n.channel}</td>
-                <td>{n.template}</td>
-                <td>
-                  {n.status}
-                  {n.lastErrorCode && ` (${n.lastErrorCode})`}
-                  {n.skippedReason && ` (${n.skippedReason})`}
-                </td>
-                <td>{n.attempts}</td>
-                <td>{at(n.sentAt ?? n.failedAt ?? n.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </section>
   );

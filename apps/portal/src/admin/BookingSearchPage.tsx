@@ -6,6 +6,7 @@ import { formatInZone, formatMoney } from '../time/format.js';
 import { FormField } from '../ui/FormField.js';
 import { QueryStatus } from '../ui/QueryStatus.js';
 import { STATUS_PRESENTATION, StatusBadge, statusLabel } from '../ui/StatusBadge.js';
+import { DataTable } from './DataTable.js';
 import { useBookingSearch } from './queries.js';
 import type { BookingFilters } from './types.js';
 
@@ -101,37 +102,23 @@ export function BookingSearchPage() {
         </p>
         <QueryStatus query={results} what="bookings" />
         {items.length > 0 && (
-          <table className="data-table">
-            <caption className="visually-hidden">Bookings, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Booking</th>
-                <th scope="col">Status</th>
-                <th scope="col">Type</th>
-                <th scope="col">Appointment</th>
-                <th scope="col">Provider</th>
-                <th scope="col">Patient</th>
-                <th scope="col">Price</th>
+          <DataTable caption="Bookings, newest first" columns={['Booking', 'Status', 'Type', 'Appointment', 'Provider', 'Patient', 'Price']}>
+            {items.map((booking) => (
+              <tr key={booking.id} data-booking-id={booking.id}>
+                <th scope="row">
+                  <Link to={`/admin/bookings/${encodeURIComponent(booking.id)}`}>{booking.bookingNumber}</Link>
+                </th>
+                <td>
+                  <StatusBadge status={booking.status} audience="admin" />
+                </td>
+                <td>{booking.bookingType === 'instant' ? 'Instant' : 'Request'}</td>
+                <td>{formatInZone(booking.dateTime.confirmedStart ?? booking.dateTime.requestedStart, zone)}</td>
+                <td>{booking.providerId}</td>
+                <td>{booking.patientName ?? booking.patientId}</td>
+                <td>{formatMoney(booking.service.priceCents, booking.service.currency)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {items.map((booking) => (
-                <tr key={booking.id} data-booking-id={booking.id}>
-                  <th scope="row">
-                    <Link to={`/admin/bookings/${encodeURIComponent(booking.id)}`}>{booking.bookingNumber}</Link>
-                  </th>
-                  <td>
-                    <StatusBadge status={booking.status} audience="admin" />
-                  </td>
-                  <td>{booking.bookingType === 'instant' ? 'Instant' : 'Request'}</td>
-                  <td>{formatInZone(booking.dateTime.confirmedStart ?? booking.dateTime.requestedStart, zone)}</td>
-                  <td>{booking.providerId}</td>
-                  <td>{booking.patientName ?? booking.patientId}</td>
-                  <td>{formatMoney(booking.service.priceCents, booking.service.currency)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         )}
         <nav aria-label="Result pages" className="actions">
           <button type="button" className="button" disabled={page === 1} onClick={() => setCursors(cursors.slice(0, -1))}>

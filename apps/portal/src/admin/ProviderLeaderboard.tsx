@@ -1,6 +1,7 @@
 import { Link } from 'react-router-dom';
 import { formatMinutes } from '../time/format.js';
 import { BarChart } from './BarChart.js';
+import { DataTable } from './DataTable.js';
 import type { ProviderResponseRow } from './types.js';
 
 /** The spec's marks on the leaderboard: more than 5 waiting, or fewer than 70 % confirmed. */
@@ -25,37 +26,29 @@ export function ProviderLeaderboard({ rows }: { rows: ProviderResponseRow[] }) {
               ...(row.pendingCount > MANY_WAITING ? { alert: 'critical' as const } : {}),
             }))}
           />
-          <table className="data-table" data-testid="leaderboard">
-            <caption className="visually-hidden">Providers, most waiting requests first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Provider</th>
-                <th scope="col">Waiting</th>
-                <th scope="col">Average response</th>
-                <th scope="col">Confirmation rate</th>
-                <th scope="col">Expired (30 days)</th>
+          <DataTable
+            caption="Providers, most waiting requests first"
+            columns={['Provider', 'Waiting', 'Average response', 'Confirmation rate', 'Expired (30 days)']}
+            testId="leaderboard"
+          >
+            {rows.map((row) => (
+              <tr key={row.providerId} data-provider-id={row.providerId}>
+                <th scope="row">
+                  <Link to={`/admin/bookings?providerId=${encodeURIComponent(row.providerId)}`}>{row.providerName ?? row.providerId}</Link>
+                </th>
+                <td className={row.pendingCount > MANY_WAITING ? 'cell-alert' : undefined}>
+                  {row.pendingCount}
+                  {row.pendingCount > MANY_WAITING && <span className="visually-hidden"> (many waiting)</span>}
+                </td>
+                <td>{formatMinutes(row.avgResponseTimeMinutes)}</td>
+                <td className={row.confirmationRate !== null && row.confirmationRate < LOW_CONFIRMATION ? 'cell-alert' : undefined}>
+                  {row.confirmationRate === null ? '—' : `${row.confirmationRate.toFixed(1)} %`}
+                  {row.confirmationRate !== null && row.confirmationRate < LOW_CONFIRMATION && ' (low)'}
+                </td>
+                <td>{row.expiredCount30d}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.providerId} data-provider-id={row.providerId}>
-                  <th scope="row">
-                    <Link to={`/admin/bookings?providerId=${encodeURIComponent(row.providerId)}`}>{row.providerName ?? row.providerId}</Link>
-                  </th>
-                  <td className={row.pendingCount > MANY_WAITING ? 'cell-alert' : undefined}>
-                    {row.pendingCount}
-                    {row.pendingCount > MANY_WAITING && <span className="visually-hidden"> (many waiting)</span>}
-                  </td>
-                  <td>{formatMinutes(row.avgResponseTimeMinutes)}</td>
-                  <td className={row.confirmationRate !== null && row.confirmationRate < LOW_CONFIRMATION ? 'cell-alert' : undefined}>
-                    {row.confirmationRate === null ? '—' : `${row.confirmationRate.toFixed(1)} %`}
-                    {row.confirmationRate !== null && row.confirmationRate < LOW_CONFIRMATION && ' (low)'}
-                  </td>
-                  <td>{row.expiredCount30d}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </>
       )}
     </section>
