@@ -1,5 +1,5 @@
 import './admin.css';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { BookingMode, BookingStatus } from '../api/types.js';
 import { formatInZone, formatMoney } from '../time/format.js';
@@ -31,6 +31,12 @@ export function BookingSearchPage() {
   // The cursors of the pages before this one: Previous goes back one, a new search starts over.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const cursor = cursors[cursors.length - 1] ?? null;
+  // A new address (a search, a leaderboard link, Back) shows its own filters from its first page.
+  const address = params.toString();
+  useEffect(() => {
+    setDraft(filtersFrom(new URLSearchParams(address)));
+    setCursors([null]);
+  }, [address]);
   const results = useBookingSearch(filters, cursor);
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const set = (name: keyof BookingFilters) => (event: { target: { value: string } }) => setDraft({ ...draft, [name]: event.target.value || undefined });
