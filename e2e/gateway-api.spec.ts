@@ -376,6 +376,7 @@ describe('gateway public API', () => {
       activeHoldsCount: expect.any(Number),
       holdsAging: { under24h: expect.any(Number), days1to3: 0, days3to5: 0, days5to7: 0, over7days: 0 },
       criticalAlerts: expect.any(Array),
+      thresholds: { pendingCount: 50, expiringSoonCount: 10, expiredToday: 5 },
     });
     expect(health.body.data.pendingCount).toBeGreaterThanOrEqual(1);
     expect(health.body.data.activeHoldsCount).toBeGreaterThanOrEqual(1);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
 import { GoogleCalendarFake, devToken, waitFor } from '@bp/testing';
-import { type WatchedPage, artifactsDir, launchBrowser, openPage, tabTo } from './support/browser.js';
+import { type WatchedPage, artifactsDir, closePages, launchBrowser, openPage, tabTo } from './support/browser.js';
 import { gatewayCall } from './support/gateway-client.js';
 import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
@@ -58,11 +58,8 @@ describe('provider portal (real browser)', () => {
   }, 60_000);
 
   afterEach(async () => {
-    // No page may have been refused anything by its own Content-Security-Policy, nor thrown. Each
-    // test's pages close with it: every open page holds a live connection, and a user may hold five.
-    const used = pages.splice(0);
-    await Promise.all(used.map(({ page }) => page.close()));
-    for (const { cspViolations, errors } of used) expect({ cspViolations, errors }).toEqual({ cspViolations: [], errors: [] });
+    // No page may have been refused anything by its own Content-Security-Policy, nor thrown; each test's pages close with it.
+    for (const reported of await closePages(pages)) expect(reported).toEqual({ cspViolations: [], errors: [] });
   });
 
   it('confirms a patient’s live request from the dashboard widget, and the patient’s booking is confirmed', async () => {

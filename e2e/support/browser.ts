@@ -48,6 +48,16 @@ export async function openPage(browser: Browser): Promise<WatchedPage> {
   return { page, cspViolations, errors };
 }
 
+/**
+ * Closes the pages a test opened (every open page holds a live connection, and a user may hold five)
+ * and answers what each reported: a spec expects no CSP violation and no uncaught error from any.
+ */
+export async function closePages(pages: WatchedPage[]): Promise<Array<Pick<WatchedPage, 'cspViolations' | 'errors'>>> {
+  const used = pages.splice(0);
+  await Promise.all(used.map(({ page }) => page.close()));
+  return used.map(({ cspViolations, errors }) => ({ cspViolations, errors }));
+}
+
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {

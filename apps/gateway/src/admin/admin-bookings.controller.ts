@@ -6,7 +6,7 @@ import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
-import { criticalAlerts } from './booking-health.js';
+import { ALERT_THRESHOLDS, criticalAlerts } from './booking-health.js';
 import { BookingHealthSources } from './booking-health.sources.js';
 
 /** The spec's admin routes: every booking, its audit trail and payment, overrides and refunds. */
@@ -35,7 +35,13 @@ export class AdminBookingsController {
   @ApiData(200, 'BookingHealth', 'Booking health metrics')
   async health() {
     const [bookings, payments] = await Promise.all([this.healthSources.bookings(), this.healthSources.payments()]);
-    return success({ ...bookings, ...payments, criticalAlerts: criticalAlerts(bookings, payments), generatedAt: new Date().toISOString() });
+    return success({
+      ...bookings,
+      ...payments,
+      criticalAlerts: criticalAlerts(bookings, payments),
+      thresholds: ALERT_THRESHOLDS,
+      generatedAt: new Date().toISOString(),
+    });
   }
 
   /** The bookings waiting for an admin (needsAdmin: a failed capture, a dispute, an expiring hold…), longest waiting first. */

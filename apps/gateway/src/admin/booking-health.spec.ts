@@ -1,4 +1,4 @@
-import { criticalAlerts } from './booking-health.js';
+import { ALERT_THRESHOLDS, criticalAlerts } from './booking-health.js';
 
 const quiet = {
   bookings: { pendingCount: 50, expiringSoonCount: 10, expiredToday: 5, providerStats: [], needsAdmin: { count: 0, oldestSince: null } },
@@ -12,6 +12,10 @@ const quiet = {
 };
 
 describe('criticalAlerts', () => {
+  it('alerts above the spec’s dashboard thresholds, which the health answer carries for the dashboard', () => {
+    expect(ALERT_THRESHOLDS).toEqual({ pendingCount: 50, expiringSoonCount: 10, expiredToday: 5 });
+  });
+
   it('stays silent at the spec’s thresholds', () => {
     expect(criticalAlerts(quiet.bookings, quiet.payments)).toEqual([]);
   });

@@ -15,12 +15,19 @@ export interface PaymentSide {
   expiringWithin24h: number;
 }
 
+/**
+ * The spec's dashboard thresholds: a count above one is critical. The health answer carries them, so
+ * the dashboard marks the same figures the banner lists without a second copy of the numbers.
+ */
+export const ALERT_THRESHOLDS = { pendingCount: 50, expiringSoonCount: 10, expiredToday: 5 } as const;
+
 /** The spec's dashboard thresholds, as the alerts the banner lists. */
 export function criticalAlerts(bookings: BookingSide, payments: PaymentSide): string[] {
+  const { pendingCount, expiringSoonCount, expiredToday } = ALERT_THRESHOLDS;
   return [
-    bookings.pendingCount > 50 && `${bookings.pendingCount} requests are waiting for providers (over 50)`,
-    bookings.expiringSoonCount > 10 && `${bookings.expiringSoonCount} requests expire within 4 hours (over 10)`,
-    bookings.expiredToday > 5 && `${bookings.expiredToday} requests expired today (over 5)`,
+    bookings.pendingCount > pendingCount && `${bookings.pendingCount} requests are waiting for providers (over ${pendingCount})`,
+    bookings.expiringSoonCount > expiringSoonCount && `${bookings.expiringSoonCount} requests expire within 4 hours (over ${expiringSoonCount})`,
+    bookings.expiredToday > expiredToday && `${bookings.expiredToday} requests expired today (over ${expiredToday})`,
     bookings.needsAdmin.count > 0 && `${bookings.needsAdmin.count} bookings wait for an admin (GET /api/admin/bookings/needs-admin)`,
     payments.holdsAging.days5to7 > 0 && `${payments.holdsAging.days5to7} payment holds are 5–7 days old and lapse soon`,
     payments.holdsAging.over7days > 0 && `${payments.holdsAging.over7days} payment holds are older than 7 days`,

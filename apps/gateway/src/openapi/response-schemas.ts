@@ -354,6 +354,11 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         properties: { count: integer, oldestSince: { ...dateTime, nullable: true } },
       },
       criticalAlerts: { type: 'array', items: string },
+      thresholds: {
+        type: 'object',
+        description: 'Above these counts a figure is critical (and listed in criticalAlerts); any held-up booking, old hold or deferred capture is too',
+        properties: { pendingCount: integer, expiringSoonCount: integer, expiredToday: integer },
+      },
       generatedAt: dateTime,
     },
   },

@@ -13,7 +13,7 @@ export { queryKeys };
 /** While live updates are down, lists that change under the user poll instead (and always refetch on focus). */
 const FALLBACK_POLL_MS = 15_000;
 
-function usePolling(): number | false {
+export function usePolling(): number | false {
   return useLiveStatus() === 'live' ? false : FALLBACK_POLL_MS;
 }
 

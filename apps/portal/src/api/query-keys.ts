@@ -11,4 +11,11 @@ export const queryKeys = {
   calendar: (id: string) => ['provider', id, 'calendar'] as const,
   availability: (providerId: string, serviceId: string, from: string, to: string) => ['availability', providerId, serviceId, from, to] as const,
   admin: ['admin'] as const,
+  // The admin's booking views sit under 'bookings' too, so a live update (admins receive all) refreshes them.
+  adminBookings: ['bookings', 'admin'] as const,
+  adminHealth: ['bookings', 'admin', 'health'] as const,
+  needsAdmin: ['bookings', 'admin', 'needs-admin'] as const,
+  adminSearch: (filters: Record<string, string | undefined>, cursor: string | null) => ['bookings', 'admin', 'search', filters, cursor] as const,
+  adminBooking: (id: string) => ['bookings', 'admin', 'one', id] as const,
+  featureFlags: ['admin', 'feature-flags'] as const,
 };

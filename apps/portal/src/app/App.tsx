@@ -1,6 +1,9 @@
 import type { ReactElement } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { AdminHomePage } from '../admin/AdminHomePage.js';
+import { BookingDetailPage } from '../admin/BookingDetailPage.js';
+import { BookingHealthPage } from '../admin/BookingHealthPage.js';
+import { BookingSearchPage } from '../admin/BookingSearchPage.js';
+import { FeatureFlagsPage } from '../admin/FeatureFlagsPage.js';
 import { useAuth } from '../auth/AuthContext.js';
 import { RequireRole } from '../auth/RequireRole.js';
 import { SignInPage } from '../auth/SignInPage.js';
@@ -43,7 +46,10 @@ export function App() {
         <Route path="/onboarding/calendar" element={provider(<CalendarStepPage />)} />
         <Route path="/calendar/callback" element={provider(<CalendarCallbackPage />)} />
         {/* The admin dashboard's pages (apps/portal/src/admin) hang under /admin. */}
-        <Route path="/admin/*" element={admin(<AdminHomePage />)} />
+        <Route path="/admin" element={admin(<BookingHealthPage />)} />
+        <Route path="/admin/bookings" element={admin(<BookingSearchPage />)} />
+        <Route path="/admin/bookings/:id" element={admin(<BookingDetailPage />)} />
+        <Route path="/admin/feature-flags" element={admin(<FeatureFlagsPage />)} />
       </Route>
       <Route path="*" element={<RoleLanding />} />
     </Routes>

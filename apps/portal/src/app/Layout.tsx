@@ -69,6 +69,12 @@ export function Layout() {
                   Booking health
                 </NavLink>
               </li>
+              <li>
+                <NavLink to="/admin/bookings">Bookings</NavLink>
+              </li>
+              <li>
+                <NavLink to="/admin/feature-flags">Feature flags</NavLink>
+              </li>
             </ul>
           </section>
         )}

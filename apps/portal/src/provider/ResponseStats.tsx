@@ -1,13 +1,10 @@
 import { useProvider, useProviderProfile } from '../api/queries.js';
 import { useSession } from '../auth/AuthContext.js';
+import { formatMinutes } from '../time/format.js';
+import { Terms } from '../ui/Terms.js';
 
 /** The public profile's fallback when there is no measurement yet (the spec's booking mode badge). */
 const NO_DATA_SUMMARY = 'Usually responds within 24 hours';
-
-function minutes(value: number | undefined | null): string {
-  if (value === undefined || value === null) return '—';
-  return value < 60 ? `${Math.round(value)} min` : `${(value / 60).toFixed(1)} h`;
-}
 
 function percent(value: number | undefined): string {
   return value === undefined ? '—' : `${value.toFixed(0)} %`;
@@ -29,21 +26,14 @@ export function ResponseStats() {
         </p>
       )}
       {stats && (
-        <dl className="stats">
-          {(
-            [
-              ['Average response', minutes(stats.avgResponseTimeMinutes)],
-              ['Median response', minutes(stats.medianResponseTimeMinutes)],
-              ['Requests confirmed', percent(stats.confirmationRate)],
-              ['Requests expired', String(stats.totalExpired)],
-            ] as const
-          ).map(([term, value]) => (
-            <div key={term}>
-              <dt>{term}</dt>
-              <dd>{value}</dd>
-            </div>
-          ))}
-        </dl>
+        <Terms
+          rows={[
+            ['Average response', formatMinutes(stats.avgResponseTimeMinutes)],
+            ['Median response', formatMinutes(stats.medianResponseTimeMinutes)],
+            ['Requests confirmed', percent(stats.confirmationRate)],
+            ['Requests expired', String(stats.totalExpired)],
+          ]}
+        />
       )}
       {(profile.error ?? provider.error) && (
         <p className="error" role="alert">

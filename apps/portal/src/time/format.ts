@@ -40,6 +40,12 @@ export function formatRemaining(ms: number): string {
   return hours > 0 ? `${hours} h ${rest} min` : `${rest} min`;
 }
 
+/** A response time: minutes under an hour, else hours to one decimal; a dash when nothing was measured. */
+export function formatMinutes(value: number | null | undefined): string {
+  if (value === undefined || value === null) return '—';
+  return value < 60 ? `${Math.round(value)} min` : `${(value / 60).toFixed(1)} h`;
+}
+
 export function formatMoney(cents: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(cents / 100);
 }

@@ -21,8 +21,19 @@ export const STATUS_PRESENTATION: Record<BookingStatus, { label: string; tone: T
   payment_failed: { label: 'Payment failed', tone: 'expired' },
 };
 
-export function StatusBadge({ status }: { status: BookingStatus }) {
-  const { label, tone } = STATUS_PRESENTATION[status] ?? { label: status, tone: 'cancelled' };
+/** Where the provider's wording speaks to the provider, an admin reads who it concerns. */
+const ADMIN_LABELS: Partial<Record<BookingStatus, string>> = {
+  pending_confirmation: 'Awaiting the provider',
+  cancelled_provider: 'Cancelled by the provider',
+};
+
+export function statusLabel(status: BookingStatus, audience: 'provider' | 'admin' = 'provider'): string {
+  return (audience === 'admin' ? ADMIN_LABELS[status] : undefined) ?? STATUS_PRESENTATION[status]?.label ?? status;
+}
+
+export function StatusBadge({ status, audience = 'provider' }: { status: BookingStatus; audience?: 'provider' | 'admin' }) {
+  const tone = STATUS_PRESENTATION[status]?.tone ?? 'cancelled';
+  const label = statusLabel(status, audience);
   return (
     <span className={`badge badge-${tone}`} data-status={status}>
       {label}
