@@ -297,6 +297,27 @@ describe('admin dashboard (real browser)', () => {
     expect(await page.$eval(`${flag} [data-testid="provider-override"] select`, (el) => (el as HTMLSelectElement).value)).toBe('off');
   }, 120_000);
 
+  it('asks before switching a kill switch on, and sends nothing when the admin cancels', async () => {
+    const flag = '[data-flag="booking.disable_all_bookings"]';
+    const stored = async () => (await adminApi('/api/admin/feature-flags')).find((f: any) => f.name === 'booking.disable_all_bookings');
+    const before = await stored();
+    expect(before.value).toBe(false);
+    const page = await adminPage();
+    await page.goto(`${portal}admin/feature-flags`);
+    await settled(page);
+    await page.waitForSelector(`${flag} input[type="checkbox"]`);
+    await page.click(`${flag} input[type="checkbox"]`);
+    await page.click(`${flag} button[type="submit"]`);
+    const dialog = await page.waitForSelector('[role="dialog"]');
+    expect(await dialog!.evaluate((el) => el.textContent)).toContain('Switch booking.disable_all_bookings on?');
+    expect(await dialog!.evaluate((el) => el.textContent)).toContain('every provider and patient');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('[role="dialog"]'), { timeout: 10_000 });
+    // Nothing was sent: the switch is as it was, in the API and on the page.
+    expect(await page.$eval(`${flag} [role="status"]`, (el) => el.textContent).catch(() => null)).not.toBe('Saved.');
+    expect(await stored()).toEqual(before);
+  }, 120_000);
+
   it('passes an axe-core WCAG 2.1 AA scan with zero violations on every admin page and dialog, and writes a screenshot of each', async () => {
     const pending = await patientRequests(gateway, await patient('Noor Haddad'), providerId, 50);
     const captured = await capturedBooking('Lee Chen');
@@ -325,6 +346,11 @@ describe('admin dashboard (real browser)', () => {
     violations.push(...(await auditAndCapture(page, screenshots, 'admin-refund-dialog')));
     await page.keyboard.press('Escape');
     await scan('admin/feature-flags', 'admin-feature-flags', '[data-flag]');
+    await page.click('[data-flag="booking.disable_all_bookings"] input[type="checkbox"]');
+    await page.click('[data-flag="booking.disable_all_bookings"] button[type="submit"]');
+    await page.waitForSelector('[role="dialog"]');
+    violations.push(...(await auditAndCapture(page, screenshots, 'admin-kill-switch-dialog')));
+    await page.keyboard.press('Escape');
     expect(violations).toEqual([]);
   }, 180_000);
 });

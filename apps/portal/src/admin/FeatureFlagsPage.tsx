@@ -1,12 +1,35 @@
 import './admin.css';
 import { type FormEvent, useState } from 'react';
 import { ApiRequestError } from '../api/client.js';
+import { DialogActions } from '../ui/DialogActions.js';
 import { FormField } from '../ui/FormField.js';
+import { Modal } from '../ui/Modal.js';
 import { QueryStatus } from '../ui/QueryStatus.js';
 import { SaveFeedback } from '../ui/SaveFeedback.js';
 import { useToast } from '../ui/Toasts.js';
 import { useFeatureFlags, useSetFeatureFlag } from './queries.js';
 import type { FeatureFlag } from './types.js';
+
+/** The flags that stop the business when on: switching one on asks for a confirmation first. */
+const KILL_SWITCHES: ReadonlySet<FeatureFlag['name']> = new Set(['booking.disable_all_bookings', 'payment.disable_captures']);
+
+/** What switching a kill switch on does, said before it is done. */
+function KillSwitchConfirmation({ flag, onConfirm, onClose }: { flag: FeatureFlag; onConfirm: () => void; onClose: () => void }) {
+  return (
+    <Modal title={`Switch ${flag.name} on?`} onClose={onClose}>
+      <p>{flag.description}.</p>
+      <p>It acts on every service within seconds, for every provider and patient, until it is switched off again.</p>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onConfirm();
+        }}
+      >
+        <DialogActions label="Switch it on" pendingLabel="Saving…" pending={false} onCancel={onClose} danger />
+      </form>
+    </Modal>
+  );
+}
 
 interface OverrideRow {
   key: number;
@@ -23,6 +46,7 @@ function FlagForm({ flag }: { flag: FeatureFlag }) {
     Object.entries(flag.setting?.providerOverrides ?? {}).map(([providerId, on], key) => ({ key, providerId, enabled: on })),
   );
   const [localError, setLocalError] = useState<string | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const save = useSetFeatureFlag();
   const toast = useToast();
   const serverErrors = save.error instanceof ApiRequestError ? save.error.fieldMessages() : {};
@@ -35,6 +59,13 @@ function FlagForm({ flag }: { flag: FeatureFlag }) {
     const value = Number(percentage);
     if (flag.kind === 'percentage' && (!Number.isInteger(value) || value < 0 || value > 100)) return setLocalError('A whole number from 0 to 100.');
     setLocalError(null);
+    if (KILL_SWITCHES.has(flag.name) && enabled && !flag.value) return setConfirming(true);
+    send();
+  };
+
+  const send = () => {
+    setConfirming(false);
+    const value = Number(percentage);
     const providerOverrides = Object.fromEntries(overrides.filter((row) => row.providerId.trim()).map((row) => [row.providerId.trim(), row.enabled]));
     save.mutate(
       { name: flag.name, body: { ...(flag.kind === 'percentage' ? { percentage: value } : { enabled }), providerOverrides } },
@@ -101,6 +132,7 @@ function FlagForm({ flag }: { flag: FeatureFlag }) {
         </fieldset>
         <SaveFeedback mutation={save} label={`Save ${flag.name}`} fieldsShown />
       </form>
+      {confirming && <KillSwitchConfirmation flag={flag} onConfirm={send} onClose={() => setConfirming(false)} />}
     </li>
   );
 }
