@@ -56,6 +56,7 @@ describe('GatewayConfig', () => {
     expect(problemsOf(complete)).toEqual([]);
     expect(problemsOf({ ...complete, JWT_JWKS_URL: 'http://id.example.health/jwks.json' })).toEqual(['JWT_JWKS_URL: must be an https URL in production']);
     expect(problemsOf({ ...complete, JWT_JWKS_URL: 'https://id.example.health/jwks.json' })).toEqual([]);
+    expect(problemsOf({ ...complete, DEV_SIGN_IN: 'true' })).toEqual(['DEV_SIGN_IN: must be false in production']);
     expect(problemsOf({ JWT_JWKS_URL: 'http://127.0.0.1:9999/jwks.json' })).toEqual([]); // outside production: a local identity provider
     expect(problemsOf({ JWT_GRANTABLE_ROLES: 'patient,superuser' })).toEqual([expect.stringMatching(/^JWT_GRANTABLE_ROLES: /)]);
   });

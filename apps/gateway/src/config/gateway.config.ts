@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
-import { RequiredInProduction, Secret, ServiceConfig } from '@bp/platform';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateBy, ValidateIf } from 'class-validator';
+import { RequiredInProduction, Secret, ServiceConfig, toBoolean } from '@bp/platform';
 
 /** Room between a service's queue bound and the gateway's deadline for the refusal to travel back. */
 const SHED_ANSWER_MARGIN_MS = 1000;
@@ -157,6 +158,17 @@ export class GatewayConfig extends ServiceConfig {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_IP_AUTHENTICATED_PER_MINUTE: number = 12_000;
+
+  /**
+   * The portal's development sign-in (POST /api/dev/sign-in mints a token for any provider or admin
+   * with JWT_SECRET). Off unless switched on: config/local.env does, for `npm start` and the tests; a
+   * shared environment that forgets NODE_ENV=production must not hand out admin tokens. Refused in
+   * production, and never served there or with a JWKS whatever it says.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  @RequiredInProduction({ value: false })
+  DEV_SIGN_IN: boolean = false;
 
   /** The built portal (index.html and assets/) served at /portal/; unset: dist/apps/portal beside the gateway's build. */
   @IsOptional()

@@ -10,11 +10,12 @@ import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute } from '../openapi/ap
 export const DEV_TOKEN_TTL_SECONDS = 30 * 60;
 
 /**
- * Whether the development sign-in exists at all: never with NODE_ENV=production (whatever else is
- * set), and only where the gateway itself holds the signing key (HS256, no identity provider's JWKS).
+ * Whether the development sign-in exists at all: only when DEV_SIGN_IN switches it on, never with
+ * NODE_ENV=production (whatever else is set), and only where the gateway itself holds the signing key
+ * (HS256, no identity provider's JWKS).
  */
 export function devSignInEnabled(config: GatewayConfig, env: NodeJS.ProcessEnv = process.env): boolean {
-  return env['NODE_ENV'] !== 'production' && !config.JWT_JWKS_URL && Boolean(config.JWT_SECRET);
+  return config.DEV_SIGN_IN && env['NODE_ENV'] !== 'production' && !config.JWT_JWKS_URL && Boolean(config.JWT_SECRET);
 }
 
 /**

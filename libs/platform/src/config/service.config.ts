@@ -7,7 +7,7 @@ import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Max, M
  * Reads the raw environment string (implicit conversion has already turned any non-empty string,
  * "false" included, into true). Anything but the listed words stays a string and fails @IsBoolean.
  */
-const toBoolean = ({ obj, key, value }: { obj: Record<string, unknown>; key: string; value: unknown }) => {
+export const toBoolean = ({ obj, key, value }: { obj: Record<string, unknown>; key: string; value: unknown }) => {
   const raw = obj[key];
   if (typeof raw !== 'string') return value;
   const word = raw.trim().toLowerCase();
