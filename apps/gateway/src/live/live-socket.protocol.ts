@@ -33,6 +33,11 @@ export const AUTH_TIMEOUT_MS = 5000;
 
 /** The largest message a client may send (a token with room to spare); a larger one closes the socket with 1009. */
 export const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
+/**
+ * Messages one socket may send in a minute: a client sends AUTH once and again only to renew its token
+ * (once every few minutes), so more is a client gone wrong or one spending the gateway's token checks.
+ */
+export const MAX_CLIENT_MESSAGES_PER_MINUTE = 10;
 
 export const CloseCode = {
   /** Malformed or unexpected client message. */

@@ -3,7 +3,7 @@ import { type RawData, WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/authenticated-user.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { LiveFeed } from './live-feed.js';
-import { AUTH_TIMEOUT_MS, CloseCode, type ServerMessage, parseClientMessage, toUpdateMessage } from './live-socket.protocol.js';
+import { AUTH_TIMEOUT_MS, CloseCode, MAX_CLIENT_MESSAGES_PER_MINUTE, type ServerMessage, parseClientMessage, toUpdateMessage } from './live-socket.protocol.js';
 
 /** Internal error: a bug while handling a client's message closes that socket, never the process. */
 const INTERNAL_ERROR = 1011;
@@ -29,6 +29,8 @@ export class LiveSocketSession {
   private handled: Promise<void> = Promise.resolve();
   private readonly authDeadline: NodeJS.Timeout;
   private closed = false;
+  /** When this socket's messages of the last minute arrived (at most MAX_CLIENT_MESSAGES_PER_MINUTE). */
+  private readonly arrivals: number[] = [];
 
   constructor(
     private readonly socket: WebSocket,
@@ -37,9 +39,18 @@ export class LiveSocketSession {
   ) {
     this.authDeadline = setTimeout(() => this.close(CloseCode.Unauthenticated, `No AUTH message within ${AUTH_TIMEOUT_MS / 1000} s`), AUTH_TIMEOUT_MS);
     socket.on('message', (data, isBinary) => {
+      if (this.tooMany())
+        return this.close(CloseCode.PolicyViolation, `At most ${MAX_CLIENT_MESSAGES_PER_MINUTE} messages a minute: send AUTH again only to renew the token`);
       this.handled = this.handled.then(() => this.receive(data, isBinary)).catch(() => this.close(INTERNAL_ERROR, 'Internal error'));
     });
     socket.on('close', () => this.end());
+  }
+
+  /** Counts a message; true once the socket has sent more than its minute's share (none is queued then). */
+  private tooMany(now: number = Date.now()): boolean {
+    while (this.arrivals.length > 0 && this.arrivals[0]! <= now - 60_000) this.arrivals.shift();
+    this.arrivals.push(now);
+    return this.arrivals.length > MAX_CLIENT_MESSAGES_PER_MINUTE;
   }
 
   private async receive(data: RawData, isBinary: boolean): Promise<void> {
