@@ -255,8 +255,10 @@ describe('deploy/docker/Dockerfile', () => {
     return [...chain(own.from), ...own.lines];
   };
 
-  it('builds on node:20-bookworm-slim: npm ci + build, then runtime dependencies only, NODE_ENV=production', () => {
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  it('builds on the Node line .nvmrc pins (node:<major>-bookworm-slim): npm ci + build, then runtime dependencies only, NODE_ENV=production', () => {
+    const major = read('.nvmrc').trim().split('.')[0];
+    expect(dockerfile).toMatch(new RegExp(`^ARG NODE_IMAGE=node:${major}-bookworm-slim$`, 'm'));
+    expect(JSON.parse(read('package.json')).engines.node).toBe(`>=${read('.nvmrc').trim().split('.').slice(0, 2).join('.')}`);
     expect(stage('runtime')?.lines.find((l) => l.startsWith('ENV'))).toMatch(/^ENV NODE_ENV=production\s+TMPDIR=\/tmp$/);
     const build = stage('build')!;
     expect(build.lines.join('\n')).toMatch(/npm ci\b/);

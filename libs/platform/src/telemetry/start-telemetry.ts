@@ -1,10 +1,11 @@
-import { register } from 'node:module';
+import { register as registerLoaderThread } from 'node:module';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { register as registerInThreadHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 
 let sdk: NodeSDK | undefined;
 
@@ -20,8 +21,10 @@ let sdk: NodeSDK | undefined;
  */
 export function startTelemetry(service: string): void {
   if (sdk) return;
-  // ES modules are instrumented through import-in-the-middle's loader hook.
-  register('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  // ES modules are instrumented through import-in-the-middle's loader hooks: in the application's thread
+  // (module.registerHooks) where Node supports it, else on the loader thread (module.register, deprecated since Node 26).
+  if (supportsSyncHooks()) registerInThreadHooks();
+  else registerLoaderThread('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   const http = new HttpInstrumentation({
     ignoreIncomingRequestHook: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true,
