@@ -192,11 +192,11 @@ mongod_up() {
 
 # --- FerretDB -----------------------------------------------------------------------------------
 
-# FerretDB v1 loses concurrent conditional updates and can run out of connections under concurrent
-# updates; the project patches it (see each patch's header), in this order.
+# FerretDB v1 loses concurrent conditional updates, can run out of connections under concurrent
+# updates and wraps single statements in transactions; the project patches it (see each patch's header), in this order.
 ferretdb_patches() {
   echo "$REPO_ROOT/infra/ferretdb/compare-and-swap-updates.patch" "$REPO_ROOT/infra/ferretdb/update-after-read.patch" \
-    "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch"
+    "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch" "$REPO_ROOT/infra/ferretdb/single-statement-writes.patch"
 }
 # shellcheck disable=SC2046 # one word per patch file
 ferretdb_bin() { echo "$INFRA_CACHE/bin/ferretdb-v$FERRETDB_VERSION-$(cat $(ferretdb_patches) | sha256sum | cut -c1-12)"; }
