@@ -40,8 +40,15 @@ describe('delivery guarantees between real services', () => {
   const producer = kafka.producer();
   let bookingEvents: Awaited<ReturnType<typeof probeTopic>>;
 
-  const send = (message: OutgoingMessage | { topic: string; key: string; value: string }) =>
-    producer.send({ topic: message.topic, messages: [{ key: message.key, value: 'envelope' in message ? JSON.stringify(message.envelope) : message.value }] });
+  const send = (message: OutgoingMessage | { topic: string; key: string; value: string; headers?: Record<string, string> }) =>
+    producer.send({
+      topic: message.topic,
+      messages: [
+        'envelope' in message
+          ? { key: message.key, value: JSON.stringify(message.envelope) }
+          : { key: message.key, value: message.value, headers: message.headers },
+      ],
+    });
 
   beforeAll(async () => {
     bookingEvents = await probeTopic(Topics.bookingEvents);
@@ -127,7 +134,7 @@ describe('delivery guarantees between real services', () => {
     expect(await inbox.countDocuments({ eventId: event.envelope.eventId })).toBe(1);
   }, 40_000);
 
-  it('dead-letters a message that breaks its contract, with the error attached, and keeps consuming', async () => {
+  it('dead-letters a message that breaks its contract, with the error attached, and keeps consuming; one of a type the group does not handle is ignored unread', async () => {
     const deadLetters = await probeTopic(`${platform.group('notification-svc')}.dead-letter.v1`, kafka);
     try {
       const broken = slotReserved(randomUUID());
@@ -135,6 +142,9 @@ describe('delivery guarantees between real services', () => {
       const invalidValue = JSON.stringify({ ...broken.envelope, payload: payloadWithoutPatient });
       await send({ topic: broken.topic, key: broken.key, value: invalidValue });
       await send({ topic: broken.topic, key: broken.key, value: 'not json at all' });
+      // Its header names an event type notification-svc does not handle: not its business, so not even parsed.
+      const notOurs = 'not json either, and of a type nobody here handles';
+      await send({ topic: broken.topic, key: broken.key, value: notOurs, headers: { [MessageHeaders.type]: 'ProviderRenamed' } });
       const next = slotReserved(randomUUID());
       await send(next);
 
@@ -161,6 +171,8 @@ describe('delivery guarantees between real services', () => {
         () => 'the message after the broken ones',
       );
       expect(await activity().countDocuments({ eventId: broken.envelope.eventId })).toBe(0);
+      // Same key, so handled in order: the message after it is done, and it was not dead-lettered.
+      expect(deadLetters.records.filter((r) => r.value === notOurs)).toEqual([]);
     } finally {
       await deadLetters.stop();
     }

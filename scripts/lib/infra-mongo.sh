@@ -250,7 +250,7 @@ ferretdb_up() {
     pid=$(start_daemon ferretdb "$dir" "$log" env DO_NOT_TRACK=1 GOGC="${FERRETDB_GOGC:-400}" "$(ferretdb_bin)" \
       --listen-addr="127.0.0.1:$MONGO_PORT" --handler=postgresql \
       --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=$FERRETDB_PG_POOL" \
-      --state-dir="$dir/state" --telemetry=disable --debug-addr=- --log-level=warn)
+      --state-dir="$dir/state" --telemetry=disable --debug-addr="${FERRETDB_DEBUG_ADDR:--}" --log-level=warn)
   fi
   wait_ready ferretdb "$pid" "${MONGO_START_TIMEOUT:-60}" "$log" mongo_ping "$MONGO_PORT"
 }

@@ -76,7 +76,7 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
     await schedule.applyPlan(revived, { schedule: [], cancel: ['reminder-1h'] }, event('e5', 1));
     await schedule.applyPlan(revived, { schedule: [{ kind: 'reminder-1h', dueAt: new Date(now + 20 * DAY) }], cancel: [] }, event('e6', 2));
     // Scheduled, still waiting: one due in ten days (overdue by the last run below, as if no poll had fired it), one in sixty.
-    await schedule.execute({ kind: 'reservation-expiry', subjectId: pending, dueAt: new Date(now + 10 * DAY), sourceEventId: 'e7' });
+    await schedule.execute({ kind: 'reschedule-deadline', subjectId: pending, dueAt: new Date(now + 10 * DAY), sourceEventId: 'e7' });
     await schedule.execute({ kind: 'reminder-24h', subjectId: pending, dueAt: new Date(now + 60 * DAY), sourceEventId: 'e8' });
     // A job run: the cleanup command waits in its outbox.
     const leases = new JobLeaseStore(connection.model<JobLeaseDocument>(JOB_LEASE_MODEL, JobLeaseSchema));
@@ -101,7 +101,7 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
     expect(await timerStatus('confirmation-deadline', fired)).toBeUndefined();
     expect(await timerStatus('reminder-24h', cancelled)).toBeUndefined();
     expect(await timerStatus('reminder-1h', revived)).toBe('scheduled');
-    expect(await timerStatus('reservation-expiry', pending)).toBe('scheduled');
+    expect(await timerStatus('reschedule-deadline', pending)).toBe('scheduled');
     expect(await timerStatus('reminder-24h', pending)).toBe('scheduled');
   });
 

@@ -16,7 +16,7 @@ import { KafkaClient } from './kafka-client.js';
 import { KafkaMessageContext } from './kafka-message.context.js';
 import { KafkaProducer } from './kafka-producer.js';
 import { withConsumeSpan } from './message-tracing.js';
-import { type ParkedMessage, parkedFrom, parkingHeaders, roundDelayMs } from './retry-topic.js';
+import { type ParkedMessage, header, parkedFrom, parkingHeaders, roundDelayMs } from './retry-topic.js';
 
 /** Handlers subscribe with `@EventPattern(messagePattern(topic, type))`, or `${topic}#*` for every type. */
 const ANY_TYPE = '*';
@@ -248,9 +248,15 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       maybeHandled = true;
     }
     const topic = origin.originalTopic;
+    // An event type this group does not handle (its producer names it in a header) is ignored before any parsing or validation.
+    const namedType = header(message.headers, MessageHeaders.type);
+    if (namedType !== undefined && !isCommandTopic(topic) && !this.handlerFor(topic, namedType)) {
+      consumerMetrics.handled().inc({ topic, type: namedType, outcome: 'ignored' });
+      return 'ignored';
+    }
     const validation = await validateInbound(topic, message.value);
     const type = validation.valid ? validation.message.type : (validation.type ?? 'unknown');
-    const handler = this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
+    const handler = this.handlerFor(topic, type);
     const count = (outcome: Outcome) => {
       consumerMetrics.handled().inc({ topic, type, outcome });
       return outcome;
@@ -309,6 +315,10 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     // Logged under the message's correlation id, so one request can be followed across services.
     this.logger.log({ message: 'message handled', topic, type, eventId: envelope.eventId, requestId: envelope.correlationId });
     return count('handled');
+  }
+
+  private handlerFor(topic: string, type: string) {
+    return this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
   }
 
   private async invoke(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, envelope: InboundMessage, context: KafkaMessageContext): Promise<void> {

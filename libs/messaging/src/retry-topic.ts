@@ -10,7 +10,8 @@ export interface ParkedMessage {
   notBefore: Date;
 }
 
-function header(headers: IHeaders | undefined, name: string): string | undefined {
+/** A header's (first) value as text. */
+export function header(headers: IHeaders | undefined, name: string): string | undefined {
   const value = headers?.[name];
   const first = Array.isArray(value) ? value[0] : value;
   return first === undefined ? undefined : first.toString();

@@ -1,6 +1,5 @@
 /** Deadlines and reminders scheduler-svc keeps for other services; each fires a message when due. */
 export type TimerKind =
-  | 'reservation-expiry'
   | 'confirmation-deadline'
   | 'confirmation-warning'
   | 'reschedule-deadline'

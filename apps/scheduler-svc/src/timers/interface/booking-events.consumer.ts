@@ -1,6 +1,6 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
-import { type BookingStatusChanged, type SlotReserved, Topics } from '@bp/contracts';
+import { type BookingStatusChanged, Topics } from '@bp/contracts';
 import { type InboundMessage, OnMessage } from '@bp/messaging';
 import { ScheduleTimerUseCase } from '../application/schedule-timer/schedule-timer.use-case.js';
 import { SchedulerConfig } from '../../config/scheduler.config.js';
@@ -12,16 +12,6 @@ export class BookingEventsConsumer {
     private readonly scheduleTimer: ScheduleTimerUseCase,
     private readonly config: SchedulerConfig,
   ) {}
-
-  @OnMessage(Topics.bookingEvents, 'SlotReserved')
-  onSlotReserved(@Payload() message: InboundMessage<SlotReserved>) {
-    return this.scheduleTimer.execute({
-      kind: 'reservation-expiry',
-      subjectId: message.payload.reservationId,
-      dueAt: new Date(message.payload.expiresAt),
-      sourceEventId: message.eventId,
-    });
-  }
 
   /** A booking's deadlines, warning and reminders follow its status: set or moved while they apply, ended once they do not. */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')

@@ -30,25 +30,25 @@ describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
     const now = Date.now();
     const at = (hours: number) => new Date(now + hours * HOUR);
     const occurred = (minutes: number) => new Date(Date.UTC(2026, 11, 5, 12, minutes));
-    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(1), sourceEventId: 'e1', occurredAt: occurred(0) });
-    expect(await stored('reservation-expiry', subjectId)).toMatchObject({ dueAt: at(1), status: 'scheduled', sourceEventId: 'e1' });
+    await useCase.execute({ kind: 'reschedule-deadline', subjectId, dueAt: at(1), sourceEventId: 'e1', occurredAt: occurred(0) });
+    expect(await stored('reschedule-deadline', subjectId)).toMatchObject({ dueAt: at(1), status: 'scheduled', sourceEventId: 'e1' });
 
-    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(2), sourceEventId: 'e2', occurredAt: occurred(5) });
-    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(3), sourceEventId: 'e0', occurredAt: occurred(1) }); // older, late
-    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: at(2), sourceEventId: 'e2', occurredAt: occurred(5) }); // redelivered
+    await useCase.execute({ kind: 'reschedule-deadline', subjectId, dueAt: at(2), sourceEventId: 'e2', occurredAt: occurred(5) });
+    await useCase.execute({ kind: 'reschedule-deadline', subjectId, dueAt: at(3), sourceEventId: 'e0', occurredAt: occurred(1) }); // older, late
+    await useCase.execute({ kind: 'reschedule-deadline', subjectId, dueAt: at(2), sourceEventId: 'e2', occurredAt: occurred(5) }); // redelivered
 
-    expect(await stored('reservation-expiry', subjectId)).toMatchObject({ dueAt: at(2), status: 'scheduled', sourceEventId: 'e2' });
+    expect(await stored('reschedule-deadline', subjectId)).toMatchObject({ dueAt: at(2), status: 'scheduled', sourceEventId: 'e2' });
     expect(await timers.countDocuments({ subjectId })).toBe(1);
   });
 
   it('keeps a fired timer fired', async () => {
     const subjectId = randomUUID();
-    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: new Date(Date.now() + HOUR), sourceEventId: 'e1' });
-    await timers.updateOne({ _id: timerId('reservation-expiry', subjectId) }, { $set: { status: 'fired' } });
+    await useCase.execute({ kind: 'reschedule-deadline', subjectId, dueAt: new Date(Date.now() + HOUR), sourceEventId: 'e1' });
+    await timers.updateOne({ _id: timerId('reschedule-deadline', subjectId) }, { $set: { status: 'fired' } });
 
-    await useCase.execute({ kind: 'reservation-expiry', subjectId, dueAt: new Date(Date.now() + 2 * HOUR), sourceEventId: 'e2' });
+    await useCase.execute({ kind: 'reschedule-deadline', subjectId, dueAt: new Date(Date.now() + 2 * HOUR), sourceEventId: 'e2' });
 
-    expect(await stored('reservation-expiry', subjectId)).toMatchObject({ status: 'fired', sourceEventId: 'e1' });
+    expect(await stored('reschedule-deadline', subjectId)).toMatchObject({ status: 'fired', sourceEventId: 'e1' });
   });
 
   it('applies a plan: new timers in one write, existing ones moved, cancelled ones ended, and a redelivery changes nothing', async () => {
