@@ -60,23 +60,29 @@ export function auditEntry(
   };
 }
 
+/** What a transition changes, besides the version and updatedAt every change sets. */
+export interface ChangeOptions {
+  /** The audit entry's type (and the reason BookingStatusChanged carries). */
+  event: string;
+  /** The next status, checked against the state machine; absent, the status stays. */
+  to?: BookingStatus;
+  /** The booking's other fields that change. */
+  patch?: Partial<Booking>;
+  /** Payment commands and slot claims the change asks for. */
+  effects?: BookingEffect[];
+  /** Recorded in the audit entry; `needsAdmin: true` there flags the booking for an admin. */
+  auditData?: Record<string, unknown> | undefined;
+}
+
 /** Builds a change: the next booking (version + 1, one audit entry per event), validated against the state machine. */
-export function change(
-  previous: Booking,
-  ctx: TransitionContext,
-  eventType: string,
-  to: BookingStatus | undefined,
-  patch: Partial<Booking>,
-  effects: BookingEffect[] = [],
-  data?: Record<string, unknown>,
-): BookingChange {
+export function change(previous: Booking, ctx: TransitionContext, { event, to, patch = {}, effects = [], auditData }: ChangeOptions): BookingChange {
   if (to && to !== previous.status) assertTransition(previous.status, to);
-  const entry = auditEntry(ctx, eventType, previous.status, to ?? previous.status, data);
+  const entry = auditEntry(ctx, event, previous.status, to ?? previous.status, auditData);
   const booking: Booking = {
     ...previous,
     ...patch,
     ...milestones(previous, to, ctx.now),
-    ...(data?.['needsAdmin'] ? flagForAdmin(previous, eventType, ctx.now) : {}),
+    ...(auditData?.['needsAdmin'] ? flagForAdmin(previous, event, ctx.now) : {}),
     status: to ?? previous.status,
     version: previous.version + 1,
     updatedAt: ctx.now,

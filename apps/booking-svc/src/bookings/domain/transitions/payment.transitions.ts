@@ -31,36 +31,40 @@ export function recordHoldPlaced(
   const { action: _authenticated, failure: _past, ...paid } = booking.payment;
   const payment = { ...paid, status: 'held' as const, paymentIntentId };
   if (isTerminal(booking.status) && ['pending', 'requires_action', 'failed'].includes(booking.payment.status)) {
-    return change(booking, ctx, 'payment_held', undefined, { payment }, [{ kind: 'release_hold', reason: 'booking_ended' }], {
-      paymentIntentId,
-      released: true,
+    return change(booking, ctx, {
+      event: 'payment_held',
+      patch: { payment },
+      effects: [{ kind: 'release_hold', reason: 'booking_ended' }],
+      auditData: { paymentIntentId, released: true },
     });
   }
   assertStatus(booking, ['pending_payment'], 'record a hold for');
   if (booking.bookingType === 'instant' || answeredYes(booking)) {
-    return change(
-      booking,
-      ctx,
-      'payment_held',
-      undefined,
-      { payment: { ...payment, status: 'capture_requested' } },
-      [
+    return change(booking, ctx, {
+      event: 'payment_held',
+      patch: { payment: { ...payment, status: 'capture_requested' } },
+      effects: [
         {
           kind: 'capture',
           amountCents: booking.payment.originalAmountCents,
           reason: booking.bookingType === 'instant' ? 'instant_booking' : 'payment_retried',
         },
       ],
-      { paymentIntentId },
-    );
+      auditData: { paymentIntentId },
+    });
   }
   const start = currentTimes(booking).start.getTime();
   const expiresAt = new Date(Math.min(ctx.now.getTime() + rules.confirmationDeadlineHours * 3_600_000, Math.max(start, ctx.now.getTime())));
   const confirmation = { required: true, requestedAt: ctx.now, expiresAt, ...(options.autoConfirm ? { autoConfirm: true } : {}) };
-  return change(booking, ctx, 'payment_held', 'pending_confirmation', { payment, confirmation }, [], {
-    paymentIntentId,
-    confirmationExpiresAt: expiresAt,
-    ...(options.autoConfirm ? { autoConfirm: true } : {}),
+  return change(booking, ctx, {
+    event: 'payment_held',
+    to: 'pending_confirmation',
+    patch: { payment, confirmation },
+    auditData: {
+      paymentIntentId,
+      confirmationExpiresAt: expiresAt,
+      ...(options.autoConfirm ? { autoConfirm: true } : {}),
+    },
   });
 }
 
@@ -73,21 +77,15 @@ export function recordCaptured(booking: Booking, amountCents: number, ctx: Trans
     (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
   if (!awaitingCapture && (isTerminal(booking.status) || booking.status === 'payment_failed')) {
     // Money arrived for a booking that will not take place (an override, a late capture): give it back.
-    return change(
-      booking,
-      ctx,
-      'payment_captured',
-      undefined,
-      { payment },
-      [{ kind: 'refund', amountCents, reason: 'captured_after_end', initiatedBy: 'system' }],
-      {
-        amountCents,
-        refunded: true,
-      },
-    );
+    return change(booking, ctx, {
+      event: 'payment_captured',
+      patch: { payment },
+      effects: [{ kind: 'refund', amountCents, reason: 'captured_after_end', initiatedBy: 'system' }],
+      auditData: { amountCents, refunded: true },
+    });
   }
-  if (!awaitingCapture) return change(booking, ctx, 'payment_captured', undefined, { payment }, [], { amountCents });
-  return change(booking, ctx, 'payment_captured', 'confirmed', { payment }, [], { amountCents });
+  if (!awaitingCapture) return change(booking, ctx, { event: 'payment_captured', patch: { payment }, auditData: { amountCents } });
+  return change(booking, ctx, { event: 'payment_captured', to: 'confirmed', patch: { payment }, auditData: { amountCents } });
 }
 
 /**
@@ -104,9 +102,14 @@ export function recordPaymentFailed(booking: Booking, stage: 'hold' | 'capture',
     booking.status === 'pending_payment' ||
     (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
     (booking.status === 'reschedule_proposed' && booking.confirmation.responseType === 'rescheduled');
-  if (!waitingForMoney) return change(booking, ctx, 'payment_failed', undefined, { payment }, [], { stage, reason, needsAdmin: true });
+  if (!waitingForMoney) return change(booking, ctx, { event: 'payment_failed', patch: { payment }, auditData: { stage, reason, needsAdmin: true } });
   const retryUntil = new Date(Math.max(ctx.now.getTime(), Math.min(ctx.now.getTime() + retryWindowMs, currentTimes(booking).start.getTime())));
-  return change(booking, ctx, 'payment_failed', 'payment_failed', { payment: { ...payment, retryUntil } }, [], { stage, reason, retryUntil });
+  return change(booking, ctx, {
+    event: 'payment_failed',
+    to: 'payment_failed',
+    patch: { payment: { ...payment, retryUntil } },
+    auditData: { stage, reason, retryUntil },
+  });
 }
 
 /** The patient pays again (a new attempt at the hold) within the retry window, with the same card or another of theirs. */
@@ -116,15 +119,13 @@ export function retryPayment(booking: Booking, ctx: TransitionContext, paymentMe
   if (booking.payment.retryUntil && ctx.now.getTime() >= booking.payment.retryUntil.getTime())
     throw new BookingError(BookingErrorCode.BookingExpired, 'The time to pay for this booking has passed');
   const { retryUntil: _closed, ...payment } = booking.payment;
-  return change(
-    booking,
-    ctx,
-    'payment_initiated',
-    'pending_payment',
-    { payment: { ...payment, status: 'pending', ...(paymentMethodId ? { paymentMethodId } : {}) } },
-    [{ kind: 'place_hold' }],
-    paymentMethodId ? { paymentMethodId } : undefined,
-  );
+  return change(booking, ctx, {
+    event: 'payment_initiated',
+    to: 'pending_payment',
+    patch: { payment: { ...payment, status: 'pending', ...(paymentMethodId ? { paymentMethodId } : {}) } },
+    effects: [{ kind: 'place_hold' }],
+    auditData: paymentMethodId ? { paymentMethodId } : undefined,
+  });
 }
 
 /**
@@ -148,7 +149,11 @@ export function recordActionRequired(
     paymentIntentId: action.paymentIntentId,
     action: { clientSecret: action.clientSecret, expiresAt },
   };
-  return change(booking, ctx, 'payment_action_required', undefined, { payment }, [], { paymentIntentId: action.paymentIntentId, actionExpiresAt: expiresAt });
+  return change(booking, ctx, {
+    event: 'payment_action_required',
+    patch: { payment },
+    auditData: { paymentIntentId: action.paymentIntentId, actionExpiresAt: expiresAt },
+  });
 }
 
 /** payment-svc refunded money (a cancellation, an admin, or Stripe's dashboard): the booking shows what is refunded so far. */
@@ -160,7 +165,7 @@ export function recordRefunded(
   if ((booking.payment.refundedAmountCents ?? 0) >= refund.totalRefundedCents)
     throw new BookingError(BookingErrorCode.InvalidTransition, 'This refund is already recorded');
   const payment = { ...booking.payment, status: refund.paymentStatus, refundedAmountCents: refund.totalRefundedCents };
-  return change(booking, ctx, 'payment_refunded', undefined, { payment }, [], refund);
+  return change(booking, ctx, { event: 'payment_refunded', patch: { payment }, auditData: refund });
 }
 
 function disputeStatus(booking: Booking, disputeId: string): DisputeRecord['status'] | undefined {
@@ -181,9 +186,10 @@ export function recordDisputeOpened(
   ctx: TransitionContext,
 ): BookingChange {
   if (disputeStatus(booking, dispute.disputeId)) throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute is already recorded');
-  return change(booking, ctx, 'payment_disputed', undefined, { disputes: withDispute(booking, { disputeId: dispute.disputeId, status: 'open' }) }, [], {
-    ...dispute,
-    needsAdmin: true,
+  return change(booking, ctx, {
+    event: 'payment_disputed',
+    patch: { disputes: withDispute(booking, { disputeId: dispute.disputeId, status: 'open' }) },
+    auditData: { ...dispute, needsAdmin: true },
   });
 }
 
@@ -195,15 +201,11 @@ export function recordDisputeClosed(
 ): BookingChange {
   const status = disputeStatus(booking, dispute.disputeId);
   if (status === 'won' || status === 'lost') throw new BookingError(BookingErrorCode.InvalidTransition, 'This dispute’s outcome is already recorded');
-  return change(
-    booking,
-    ctx,
-    'payment_dispute_closed',
-    undefined,
-    { disputes: withDispute(booking, { disputeId: dispute.disputeId, status: dispute.outcome }) },
-    [],
-    { ...dispute, ...(dispute.outcome === 'lost' ? { needsAdmin: true } : {}) },
-  );
+  return change(booking, ctx, {
+    event: 'payment_dispute_closed',
+    patch: { disputes: withDispute(booking, { disputeId: dispute.disputeId, status: dispute.outcome }) },
+    auditData: { ...dispute, ...(dispute.outcome === 'lost' ? { needsAdmin: true } : {}) },
+  });
 }
 
 /**
@@ -218,24 +220,22 @@ export function recordHoldReleased(booking: Booking, reason: string | undefined,
   const data = { ...(reason ? { reason } : {}) };
   const stillNeeded = booking.payment.status === 'held' || booking.payment.status === 'capture_requested';
   if (stillNeeded && booking.status === 'pending_payment')
-    return change(booking, ctx, 'payment_failed', 'payment_failed', { payment }, [], { ...data, stage: 'hold' });
+    return change(booking, ctx, { event: 'payment_failed', to: 'payment_failed', patch: { payment }, auditData: { ...data, stage: 'hold' } });
   if (stillNeeded && (booking.status === 'pending_confirmation' || booking.status === 'reschedule_proposed')) {
     const proposal = booking.reschedule.current;
-    return change(
-      booking,
-      ctx,
-      'expired',
-      'expired',
-      {
+    return change(booking, ctx, {
+      event: 'expired',
+      to: 'expired',
+      patch: {
         payment,
         confirmation: { ...booking.confirmation, responseType: booking.confirmation.responseType ?? 'expired' },
         ...(proposal ? { reschedule: closeProposal(booking, ctx.now, false) } : {}),
       },
-      [{ kind: 'release_slot', holdId: booking.holdId }, ...(proposal ? [{ kind: 'release_slot' as const, holdId: proposal.holdId }] : [])],
-      { ...data, lapse: 'payment_hold' satisfies Lapse, needsAdmin: true },
-    );
+      effects: [{ kind: 'release_slot', holdId: booking.holdId }, ...(proposal ? [{ kind: 'release_slot' as const, holdId: proposal.holdId }] : [])],
+      auditData: { ...data, lapse: 'payment_hold' satisfies Lapse, needsAdmin: true },
+    });
   }
-  return change(booking, ctx, 'payment_released', undefined, { payment }, [], reason ? data : undefined);
+  return change(booking, ctx, { event: 'payment_released', patch: { payment }, auditData: reason ? data : undefined });
 }
 
 /**
@@ -247,36 +247,32 @@ export function recordHoldReleased(booking: Booking, reason: string | undefined,
 export function holdExpiring(booking: Booking, expiresAt: Date, ctx: TransitionContext): BookingChange {
   const data = { reason: 'payment_hold_expiring', holdExpiresAt: expiresAt, lapse: 'payment_hold' satisfies Lapse };
   if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) {
-    return change(
-      booking,
-      ctx,
-      'expired',
-      'expired',
-      { confirmation: { ...booking.confirmation, responseType: 'expired' } },
-      [
+    return change(booking, ctx, {
+      event: 'expired',
+      to: 'expired',
+      patch: { confirmation: { ...booking.confirmation, responseType: 'expired' } },
+      effects: [
         { kind: 'release_hold', reason: 'payment_hold_expiring' },
         { kind: 'release_slot', holdId: booking.holdId },
       ],
-      data,
-    );
+      auditData: data,
+    });
   }
   const proposal = booking.reschedule.current;
   if (booking.status === 'reschedule_proposed' && proposal && booking.confirmation.responseType !== 'rescheduled') {
-    return change(
-      booking,
-      ctx,
-      'expired',
-      'expired',
-      { reschedule: closeProposal(booking, ctx.now, false) },
-      [
+    return change(booking, ctx, {
+      event: 'expired',
+      to: 'expired',
+      patch: { reschedule: closeProposal(booking, ctx.now, false) },
+      effects: [
         { kind: 'release_hold', reason: 'payment_hold_expiring' },
         { kind: 'release_slot', holdId: booking.holdId },
         { kind: 'release_slot', holdId: proposal.holdId },
       ],
-      data,
-    );
+      auditData: data,
+    });
   }
   if (booking.payment.status !== 'held' && booking.payment.status !== 'capture_requested')
     throw new BookingError(BookingErrorCode.InvalidTransition, 'The booking no longer relies on this hold');
-  return change(booking, ctx, 'payment_hold_expiring', undefined, {}, [], { reason: data.reason, holdExpiresAt: expiresAt, needsAdmin: true });
+  return change(booking, ctx, { event: 'payment_hold_expiring', auditData: { reason: data.reason, holdExpiresAt: expiresAt, needsAdmin: true } });
 }

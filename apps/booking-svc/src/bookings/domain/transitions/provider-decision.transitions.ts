@@ -19,32 +19,27 @@ export function assertAwaitingProvider(booking: Booking, now: Date): void {
 export function confirm(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
   assertAwaitingProvider(booking, ctx.now);
-  return change(
-    booking,
-    ctx,
-    'confirmed',
-    undefined,
-    {
+  return change(booking, ctx, {
+    event: 'confirmed',
+    patch: {
       confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'confirmed' },
       payment: { ...booking.payment, status: 'capture_requested' },
     },
-    [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'provider_confirmed' }],
-  );
+    effects: [{ kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'provider_confirmed' }],
+  });
 }
 
 export function decline(booking: Booking, reason: string | undefined, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
   assertAwaitingProvider(booking, ctx.now);
-  return change(
-    booking,
-    ctx,
-    'declined',
-    'cancelled_provider',
-    { confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'declined', ...(reason ? { declineReason: reason } : {}) } },
-    [
+  return change(booking, ctx, {
+    event: 'declined',
+    to: 'cancelled_provider',
+    patch: { confirmation: { ...booking.confirmation, respondedAt: ctx.now, responseType: 'declined', ...(reason ? { declineReason: reason } : {}) } },
+    effects: [
       { kind: 'release_hold', reason: 'provider_declined' },
       { kind: 'release_slot', holdId: booking.holdId },
     ],
-    reason ? { reason } : undefined,
-  );
+    auditData: reason ? { reason } : undefined,
+  });
 }

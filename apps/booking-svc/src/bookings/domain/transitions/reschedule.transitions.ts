@@ -40,18 +40,16 @@ export function proposeReschedule(
     proposedAt: ctx.now,
     ...(proposal.message ? { message: proposal.message } : {}),
   };
-  return change(
-    booking,
-    ctx,
-    'reschedule_proposed',
-    'reschedule_proposed',
-    {
+  return change(booking, ctx, {
+    event: 'reschedule_proposed',
+    to: 'reschedule_proposed',
+    patch: {
       confirmation: { ...booking.confirmation, respondedAt: ctx.now },
       reschedule: { ...booking.reschedule, count: booking.reschedule.count + 1, current, history: [...booking.reschedule.history, attempt] },
     },
-    [{ kind: 'claim_slot', holdId: proposal.holdId, start: proposal.start, end: proposal.end }],
-    { proposedStart: proposal.start, proposedEnd: proposal.end, responseDeadline: deadline },
-  );
+    effects: [{ kind: 'claim_slot', holdId: proposal.holdId, start: proposal.start, end: proposal.end }],
+    auditData: { proposedStart: proposal.start, proposedEnd: proposal.end, responseDeadline: deadline },
+  });
 }
 
 export function closeProposal(booking: Booking, now: Date, accepted: boolean): Booking['reschedule'] {
@@ -73,43 +71,38 @@ function assertProposalOpen(booking: Booking, now: Date) {
 export function acceptReschedule(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'patient');
   const proposal = assertProposalOpen(booking, ctx.now);
-  return change(
-    booking,
-    ctx,
-    'reschedule_accepted',
-    undefined,
-    {
+  return change(booking, ctx, {
+    event: 'reschedule_accepted',
+    patch: {
       holdId: proposal.holdId,
       dateTime: { ...booking.dateTime, confirmedStart: proposal.proposedStart, confirmedEnd: proposal.proposedEnd },
       confirmation: { ...booking.confirmation, responseType: 'rescheduled' },
       reschedule: closeProposal(booking, ctx.now, true),
       payment: { ...booking.payment, status: 'capture_requested' },
     },
-    [
+    effects: [
       { kind: 'make_slot_permanent', holdId: proposal.holdId },
       { kind: 'release_slot', holdId: booking.holdId },
       { kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'reschedule_accepted' },
     ],
-    { start: proposal.proposedStart, end: proposal.proposedEnd },
-  );
+    auditData: { start: proposal.proposedStart, end: proposal.proposedEnd },
+  });
 }
 
 export function declineReschedule(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'patient');
   const proposal = assertProposalOpen(booking, ctx.now);
-  return change(
-    booking,
-    ctx,
-    'reschedule_declined',
-    'cancelled_patient',
-    {
+  return change(booking, ctx, {
+    event: 'reschedule_declined',
+    to: 'cancelled_patient',
+    patch: {
       reschedule: closeProposal(booking, ctx.now, false),
       cancellation: { by: 'patient', reason: 'reschedule_declined', at: ctx.now, feePercent: 0, feeCents: 0 },
     },
-    [
+    effects: [
       { kind: 'release_hold', reason: 'reschedule_declined' },
       { kind: 'release_slot', holdId: booking.holdId },
       { kind: 'release_slot', holdId: proposal.holdId },
     ],
-  );
+  });
 }

@@ -55,39 +55,40 @@ export function cancel(booking: Booking, reason: string | undefined, rules: Tran
     effects.push({ kind: 'release_hold', reason: `cancelled_by_${ctx.actor.type}` });
   }
   effects.push(...releaseSlots(booking));
-  return change(
-    booking,
-    ctx,
-    'cancelled',
+  return change(booking, ctx, {
+    event: 'cancelled',
     to,
-    {
+    patch: {
       cancellation: { by: ctx.actor.type, ...(reason ? { reason } : {}), at: ctx.now, feePercent: feeCents > 0 ? feePercent : 0, feeCents },
       notes: { ...booking.notes, ...(reason ? { cancellationReason: reason } : {}) },
       payment: { ...booking.payment, cancellationFeeCents: feeCents },
     },
-    effects,
-    { reason, feeCents },
-  );
+    effects: effects,
+    auditData: { reason, feeCents },
+  });
 }
 
 export function checkIn(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
-  return change(booking, ctx, 'status_changed', 'checked_in', {});
+  return change(booking, ctx, { event: 'status_changed', to: 'checked_in' });
 }
 
 export function startVisit(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
-  return change(booking, ctx, 'status_changed', 'in_progress', { dateTime: { ...booking.dateTime, actualStart: ctx.now } });
+  return change(booking, ctx, { event: 'status_changed', to: 'in_progress', patch: { dateTime: { ...booking.dateTime, actualStart: ctx.now } } });
 }
 
 export function complete(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
-  return change(booking, ctx, 'completed', 'completed', { dateTime: { ...booking.dateTime, actualEnd: ctx.now } }, [
-    { kind: 'release_slot', holdId: booking.holdId },
-  ]);
+  return change(booking, ctx, {
+    event: 'completed',
+    to: 'completed',
+    patch: { dateTime: { ...booking.dateTime, actualEnd: ctx.now } },
+    effects: [{ kind: 'release_slot', holdId: booking.holdId }],
+  });
 }
 
 export function markNoShow(booking: Booking, ctx: TransitionContext): BookingChange {
   assertParty(booking, ctx.actor, 'provider');
-  return change(booking, ctx, 'no_show', 'no_show', {}, [{ kind: 'release_slot', holdId: booking.holdId }]);
+  return change(booking, ctx, { event: 'no_show', to: 'no_show', effects: [{ kind: 'release_slot', holdId: booking.holdId }] });
 }
