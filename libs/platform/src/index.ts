@@ -19,6 +19,7 @@ export * from './http/domain-error.filter.js';
 export * from './http/error-envelope.filter.js';
 export * from './http/internal-auth.guard.js';
 export * from './http/validation.pipe.js';
+export * from './http/route-method.js';
 export * from './http/actor.js';
 export * from './http/internal-client.js';
 export * from './http/internal-identity.js';

@@ -17,6 +17,7 @@ import { SlotEffects } from './application/slot-effects.js';
 import { BOOKING_MODEL, BookingSchema } from './infrastructure/booking.schema.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { CalendarAvailabilityClient } from './infrastructure/calendar-availability.client.js';
+import { BookingActionsController } from './interface/booking-actions.controller.js';
 import { BookingListsController } from './interface/booking-lists.controller.js';
 import { BookingMessagesConsumer } from './interface/booking-messages.consumer.js';
 import { BookingsController } from './interface/bookings.controller.js';
@@ -26,7 +27,7 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
 /** Bookings: creation from reservations, the state machine's transitions, the audit trail. */
 @Module({
   imports: [models, OutboxModule.forModels([BOOKING_MODEL], [models]), ProvidersModule, ReservationsModule, SlotsModule, IdempotencyModule],
-  controllers: [BookingListsController, BookingsController, BookingMessagesConsumer],
+  controllers: [BookingListsController, BookingsController, BookingActionsController, BookingMessagesConsumer],
   providers: [
     BookingRepository,
     InternalHttpClient,

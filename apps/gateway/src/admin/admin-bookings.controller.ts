@@ -1,24 +1,31 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AcknowledgeRequest, AdminBookingListRequest, AdminRefundRequest, OverrideRequest } from '@bp/contracts';
+import { AdminBookingListRequest, AdminRefundRequest } from '@bp/contracts';
 import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
+import { BookingActionRoutes } from '../bookings/booking-action-routes.js';
 import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute, ApiQueryFrom } from '../openapi/api-docs.decorators.js';
 import { Upstreams } from '../upstream/upstreams.js';
 import { ALERT_THRESHOLDS, criticalAlerts } from './booking-health.js';
 import { BookingHealthSources } from './booking-health.sources.js';
 
-/** The spec's admin routes: every booking, its audit trail and payment, overrides and refunds. */
+/**
+ * The spec's admin routes: every booking, its audit trail and payment, refunds; and the admin actions
+ * of the booking action catalog (@bp/contracts BOOKING_ACTIONS): POST :id/override (a status forced,
+ * with a reason, audited as admin_override) and POST :id/acknowledge (the needsAdmin flag cleared with a
+ * note of what the admin did, audited as admin_acknowledged).
+ */
 @Controller('api/admin/bookings')
 @UseGuards(JwtAuthGuard)
 @Roles('admin')
 @ApiTags('admin')
 @ApiPublicRoute()
 @ApiFailures(403)
+@BookingActionRoutes('admin')
 export class AdminBookingsController {
   constructor(
-    private readonly upstreams: Upstreams,
+    readonly upstreams: Upstreams,
     private readonly healthSources: BookingHealthSources,
   ) {}
 
@@ -66,31 +73,6 @@ export class AdminBookingsController {
       .then((answer) => answer.data)
       .catch(() => null); // no payment yet (or payment-svc unreachable): the booking and its trail still answer
     return success({ ...booking.data, audit: audit.data, paymentRecord: payment });
-  }
-
-  /** Forces a status, with a required reason (audited as admin_override). */
-  @Post(':id/override')
-  @HttpCode(200)
-  @ApiMutation()
-  @ApiData(200, 'Booking', 'The booking in its new status')
-  @ApiFailures(404, 409)
-  override(@Param('id') id: string, @Body() body: OverrideRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.upstreams.relay(reply, 'booking', { method: 'POST', path: `/internal/bookings/${encodeURIComponent(id)}/override`, body, idempotencyKey: key });
-  }
-
-  /** Clears the needsAdmin flag once the admin has dealt with it, with a note of what they did (audited as admin_acknowledged). */
-  @Post(':id/acknowledge')
-  @HttpCode(200)
-  @ApiMutation()
-  @ApiData(200, 'Booking', 'The booking without its flag')
-  @ApiFailures(404, 409)
-  acknowledge(@Param('id') id: string, @Body() body: AcknowledgeRequest, @IdempotencyKey() key: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.upstreams.relay(reply, 'booking', {
-      method: 'POST',
-      path: `/internal/bookings/${encodeURIComponent(id)}/acknowledge`,
-      body,
-      idempotencyKey: key,
-    });
   }
 
   /** Refunds part or all of what remains captured (payment-svc owns the money; above it: 422 REFUND_EXCEEDS_CAPTURED; while disputed: 409 PAYMENT_DISPUTED; refused by Stripe: 422 REFUND_REFUSED). */

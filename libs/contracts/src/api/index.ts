@@ -15,3 +15,4 @@ export * from './settings.request.js';
 export * from './time-zone.js';
 export * from './notification-preferences.request.js';
 export * from './contact-verification.requests.js';
+export * from './booking-actions.js';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { BookingActionBody, BookingActionName } from '@bp/contracts';
 import type { Actor } from '@bp/platform';
 import { DateTime } from 'luxon';
 import { BookingConfig } from '../../config/booking.config.js';
@@ -9,9 +10,19 @@ import { type Booking, currentTimes } from '../domain/booking.js';
 import { CalendarAvailabilityClient } from '../infrastructure/calendar-availability.client.js';
 import { BookingRepository } from '../infrastructure/booking.repository.js';
 import * as transitions from '../domain/booking-transitions.js';
+import type { BookingChange, TransitionContext, TransitionRules } from '../domain/booking-transitions.js';
 import { BookingCommands } from './booking-commands.js';
 
-/** The actions callers take on a booking, each one domain transition run by BookingCommands. */
+/** A catalog action's use case: the booking, the caller, and the body its contract validated. */
+type BookingActionUseCase<Name extends BookingActionName> = (bookingId: string, actor: Actor, body: BookingActionBody<Name>) => Promise<Booking>;
+
+/** A transition given what every action has at hand: the booking, the caller's context, the provider's rules. */
+type Decision = (booking: Booking, ctx: TransitionContext, rules: TransitionRules) => BookingChange;
+
+/**
+ * What happens to a booking: the actions callers take (the booking action catalog, @bp/contracts
+ * BOOKING_ACTIONS, run by name) and the ones messages drive; each one domain transition run by BookingCommands.
+ */
 @Injectable()
 export class BookingActions {
   constructor(
@@ -23,14 +34,43 @@ export class BookingActions {
     private readonly config: BookingConfig,
   ) {}
 
+  /** Runs the catalog action `name` (POST /internal/bookings/:id/<name>) for the caller. */
+  run<Name extends BookingActionName>(name: Name, bookingId: string, actor: Actor, body: BookingActionBody<Name>): Promise<Booking> {
+    const useCase: BookingActionUseCase<Name> = this.byName[name];
+    return useCase(bookingId, actor, body);
+  }
+
+  /** One use case per catalog row: the compiler refuses a row without one, or one without a row. */
+  private readonly byName: { [Name in BookingActionName]: BookingActionUseCase<Name> } = {
+    confirm: (id, actor) => this.confirm(id, actor),
+    decline: (id, actor, { reason }) => this.decide(id, actor, (b, ctx) => transitions.decline(b, reason, ctx)),
+    reschedule: (id, actor, { startTime, message }) =>
+      this.decide(id, actor, (b, ctx, rules) => transitions.proposeReschedule(b, proposal(b, startTime, message), rules, ctx)),
+    'accept-reschedule': (id, actor) => this.decide(id, actor, transitions.acceptReschedule),
+    'decline-reschedule': (id, actor) => this.decide(id, actor, transitions.declineReschedule),
+    'retry-payment': (id, actor, { paymentMethodId }) => this.decide(id, actor, (b, ctx) => transitions.retryPayment(b, ctx, paymentMethodId)),
+    cancel: (id, actor, { reason }) => this.decide(id, actor, (b, ctx, rules) => transitions.cancel(b, reason, rules, ctx)),
+    'check-in': (id, actor) => this.decide(id, actor, transitions.checkIn),
+    start: (id, actor) => this.decide(id, actor, transitions.startVisit),
+    complete: (id, actor) => this.decide(id, actor, transitions.complete),
+    'no-show': (id, actor) => this.decide(id, actor, transitions.markNoShow),
+    override: (id, actor, { status, reason }) => this.override(id, actor, status, reason),
+    acknowledge: (id, actor, { note }) => this.decide(id, actor, (b, ctx) => transitions.acknowledge(b, note, ctx)),
+  };
+
+  /** Runs a transition for the caller on the booking as it is now. */
+  private decide(id: string, actor: Actor, decision: Decision): Promise<Booking> {
+    return this.commands.run(id, (b, rules) => decision(b, this.commands.context(actor), rules));
+  }
+
   /** A provider confirms a request; if their calendar is connected by now, it is read afresh first (a clash refuses with 409). */
-  async confirm(id: string, actor: Actor): Promise<Booking> {
+  private async confirm(id: string, actor: Actor): Promise<Booking> {
     const booking = await this.bookings.findById(id);
     if (booking && !(await this.calendarStillFree(booking)))
       throw new BookingError(BookingErrorCode.SlotUnavailable, 'The provider’s calendar has another event at this time; propose a new time or decline', {
         reason: 'calendar_busy',
       });
-    return this.commands.run(id, (b) => transitions.confirm(b, this.commands.context(actor)));
+    return this.decide(id, actor, transitions.confirm);
   }
 
   /** The spec's verifyAvailabilityBeforeCapture: only a request about to be captured, only with a connected calendar. */
@@ -42,57 +82,10 @@ export class BookingActions {
     return (await this.calendar.check(booking.providerId, start, end)).free;
   }
 
-  decline(id: string, actor: Actor, reason?: string): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.decline(b, reason, this.commands.context(actor)));
-  }
-
-  async proposeReschedule(id: string, actor: Actor, start: Date, message?: string): Promise<Booking> {
-    return this.commands.run(id, (b, rules) => {
-      const end = new Date(start.getTime() + b.service.durationMinutes * 60_000);
-      const holdId = `${b.id}:reschedule:${b.reschedule.count + 1}`;
-      return transitions.proposeReschedule(b, { start, end, holdId, ...(message ? { message } : {}) }, rules, this.commands.context(actor));
-    });
-  }
-
-  acceptReschedule(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.acceptReschedule(b, this.commands.context(actor)));
-  }
-
-  declineReschedule(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.declineReschedule(b, this.commands.context(actor)));
-  }
-
-  cancel(id: string, actor: Actor, reason?: string): Promise<Booking> {
-    return this.commands.run(id, (b, rules) => transitions.cancel(b, reason, rules, this.commands.context(actor)));
-  }
-
-  retryPayment(id: string, actor: Actor, paymentMethodId?: string): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.retryPayment(b, this.commands.context(actor), paymentMethodId));
-  }
-
-  checkIn(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.checkIn(b, this.commands.context(actor)));
-  }
-
-  start(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.startVisit(b, this.commands.context(actor)));
-  }
-
-  complete(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.complete(b, this.commands.context(actor)));
-  }
-
-  noShow(id: string, actor: Actor): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.markNoShow(b, this.commands.context(actor)));
-  }
-
-  override(id: string, actor: Actor, status: string, reason: string): Promise<Booking> {
+  /** Only an admin learns whether the booking exists: anyone else is refused before it is read. */
+  private override(id: string, actor: Actor, status: string, reason: string): Promise<Booking> {
     if (actor.type !== 'admin') return Promise.reject(new BookingError(BookingErrorCode.Forbidden, 'Only an admin may override a booking'));
-    return this.commands.run(id, (b) => transitions.adminOverride(b, status, reason, this.commands.context(actor), { retryWindowMs: this.retryWindowMs() }));
-  }
-
-  acknowledge(id: string, actor: Actor, note: string): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.acknowledge(b, note, this.commands.context(actor)));
+    return this.decide(id, actor, (b, ctx) => transitions.adminOverride(b, status, reason, ctx, { retryWindowMs: this.retryWindowMs() }));
   }
 
   private retryWindowMs(): number {
@@ -185,3 +178,10 @@ export class BookingActions {
 
 const SYSTEM = { type: 'system' as const, id: 'booking-svc' };
 const AUTO_CONFIRM = { type: 'system' as const, id: 'auto-confirm' };
+
+/** The provider's proposed new time: the service's length from its start, and the hold that claims it. */
+function proposal(booking: Booking, startTime: string, message: string | undefined) {
+  const start = new Date(startTime);
+  const end = new Date(start.getTime() + booking.service.durationMinutes * 60_000);
+  return { start, end, holdId: `${booking.id}:reschedule:${booking.reschedule.count + 1}`, ...(message ? { message } : {}) };
+}
