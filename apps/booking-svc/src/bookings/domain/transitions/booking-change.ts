@@ -1,3 +1,4 @@
+import type { BookingSettings } from '../../../providers/domain/booking-settings.js';
 import type { Booking, BookingActor, BookingAuditEvent } from '../booking.js';
 import { type BookingStatus, assertTransition } from '../booking-status.js';
 
@@ -32,15 +33,16 @@ export interface BookingChange {
 }
 
 /** Provider settings a transition needs. */
-export interface TransitionRules {
-  confirmationDeadlineHours: number;
-  allowReschedule: boolean;
-  maxRescheduleAttempts: number;
-  rescheduleNoticeHours: number;
-  allowCancellation: boolean;
-  cancellationNoticeHours: number;
-  cancellationFeePercent: number;
-}
+export type TransitionRules = Pick<
+  BookingSettings,
+  | 'confirmationDeadlineHours'
+  | 'allowReschedule'
+  | 'maxRescheduleAttempts'
+  | 'rescheduleNoticeHours'
+  | 'allowCancellation'
+  | 'cancellationNoticeHours'
+  | 'cancellationFeePercent'
+>;
 
 export function auditEntry(
   ctx: TransitionContext,
@@ -88,6 +90,29 @@ export function change(previous: Booking, ctx: TransitionContext, { event, to, p
     updatedAt: ctx.now,
   };
   return { previous, booking, audit: [entry], effects };
+}
+
+/** How a booking lapses: why its payment hold goes (absent when it is already gone), what else changes, a proposal's slot to free too. */
+export interface LapseOptions {
+  releaseHold?: string;
+  patch?: Partial<Booking>;
+  alsoFree?: string;
+  auditData: Record<string, unknown>;
+}
+
+/** The booking lapses: it ends `expired`, its slot (and a pending proposal's) given back, its payment hold released. */
+export function lapse(booking: Booking, ctx: TransitionContext, { releaseHold, patch, alsoFree, auditData }: LapseOptions): BookingChange {
+  return change(booking, ctx, {
+    event: 'expired',
+    to: 'expired',
+    ...(patch ? { patch } : {}),
+    effects: [
+      ...(releaseHold ? [{ kind: 'release_hold' as const, reason: releaseHold }] : []),
+      { kind: 'release_slot', holdId: booking.holdId },
+      ...(alsoFree ? [{ kind: 'release_slot' as const, holdId: alsoFree }] : []),
+    ],
+    auditData,
+  });
 }
 
 /** When a booking first reaches confirmed. */

@@ -1,6 +1,6 @@
 import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-error.js';
 import type { Booking, Lapse } from '../booking.js';
-import { type BookingChange, type TransitionContext, change } from './booking-change.js';
+import { type BookingChange, type TransitionContext, lapse as lapseBooking } from './booking-change.js';
 import { closeProposal } from './reschedule.transitions.js';
 import { assertStatus } from './transition-guards.js';
 
@@ -10,7 +10,7 @@ export function expire(
   deadline: 'confirmation' | 'reschedule_response' | 'payment_retry' | 'payment_action',
   ctx: TransitionContext,
 ): BookingChange {
-  const lapse: { lapse: Lapse } = { lapse: deadline };
+  const lapsed: { lapse: Lapse } = { lapse: deadline };
   if (deadline === 'payment_action') {
     assertStatus(booking, ['pending_payment'], 'expire the payment authentication of');
     const action = booking.payment.action;
@@ -18,16 +18,7 @@ export function expire(
       throw new BookingError(BookingErrorCode.InvalidTransition, 'The time to authenticate the payment has not passed');
     // The intent is cancelled, so an authentication completed later cannot authorise anything.
     const { action: _lapsed, ...payment } = booking.payment;
-    return change(booking, ctx, {
-      event: 'expired',
-      to: 'expired',
-      patch: { payment },
-      effects: [
-        { kind: 'release_hold', reason: 'payment_action_expired' },
-        { kind: 'release_slot', holdId: booking.holdId },
-      ],
-      auditData: lapse,
-    });
+    return lapseBooking(booking, ctx, { releaseHold: 'payment_action_expired', patch: { payment }, auditData: lapsed });
   }
   if (deadline === 'confirmation') {
     assertStatus(booking, ['pending_confirmation'], 'expire');
@@ -35,15 +26,10 @@ export function expire(
       throw new BookingError(BookingErrorCode.InvalidTransition, `The provider already answered (${booking.confirmation.responseType})`);
     if (!booking.confirmation.expiresAt || ctx.now < booking.confirmation.expiresAt)
       throw new BookingError(BookingErrorCode.InvalidTransition, 'The confirmation deadline has not passed');
-    return change(booking, ctx, {
-      event: 'expired',
-      to: 'expired',
+    return lapseBooking(booking, ctx, {
+      releaseHold: 'confirmation_expired',
       patch: { confirmation: { ...booking.confirmation, responseType: 'expired' } },
-      effects: [
-        { kind: 'release_hold', reason: 'confirmation_expired' },
-        { kind: 'release_slot', holdId: booking.holdId },
-      ],
-      auditData: lapse,
+      auditData: lapsed,
     });
   }
   if (deadline === 'payment_retry') {
@@ -51,29 +37,16 @@ export function expire(
     if (!booking.payment.retryUntil || ctx.now < booking.payment.retryUntil)
       throw new BookingError(BookingErrorCode.InvalidTransition, 'The time to pay has not passed');
     // An authorisation may remain from before a failed capture: let it go too.
-    return change(booking, ctx, {
-      event: 'expired',
-      to: 'expired',
-      effects: [
-        { kind: 'release_hold', reason: 'payment_retry_expired' },
-        { kind: 'release_slot', holdId: booking.holdId },
-      ],
-      auditData: lapse,
-    });
+    return lapseBooking(booking, ctx, { releaseHold: 'payment_retry_expired', auditData: lapsed });
   }
   assertStatus(booking, ['reschedule_proposed'], 'expire the reschedule of');
   const proposal = booking.reschedule.current;
   if (!proposal || booking.confirmation.responseType === 'rescheduled' || ctx.now < proposal.responseDeadline)
     throw new BookingError(BookingErrorCode.InvalidTransition, 'The reschedule response deadline has not passed');
-  return change(booking, ctx, {
-    event: 'expired',
-    to: 'expired',
+  return lapseBooking(booking, ctx, {
+    releaseHold: 'reschedule_expired',
     patch: { reschedule: closeProposal(booking, ctx.now, false) },
-    effects: [
-      { kind: 'release_hold', reason: 'reschedule_expired' },
-      { kind: 'release_slot', holdId: booking.holdId },
-      { kind: 'release_slot', holdId: proposal.holdId },
-    ],
-    auditData: lapse,
+    alsoFree: proposal.holdId,
+    auditData: lapsed,
   });
 }

@@ -3,7 +3,7 @@ import type { Booking, DisputeRecord, Lapse } from '../booking.js';
 import { currentTimes } from '../booking.js';
 import { isTerminal } from '../booking-status.js';
 import { declineMessage } from '../payment-failure.js';
-import { type BookingChange, type TransitionContext, type TransitionRules, change } from './booking-change.js';
+import { type BookingChange, type TransitionContext, type TransitionRules, change, lapse } from './booking-change.js';
 import { closeProposal } from './reschedule.transitions.js';
 import { assertParty, assertStatus } from './transition-guards.js';
 
@@ -223,15 +223,13 @@ export function recordHoldReleased(booking: Booking, reason: string | undefined,
     return change(booking, ctx, { event: 'payment_failed', to: 'payment_failed', patch: { payment }, auditData: { ...data, stage: 'hold' } });
   if (stillNeeded && (booking.status === 'pending_confirmation' || booking.status === 'reschedule_proposed')) {
     const proposal = booking.reschedule.current;
-    return change(booking, ctx, {
-      event: 'expired',
-      to: 'expired',
+    return lapse(booking, ctx, {
       patch: {
         payment,
         confirmation: { ...booking.confirmation, responseType: booking.confirmation.responseType ?? 'expired' },
         ...(proposal ? { reschedule: closeProposal(booking, ctx.now, false) } : {}),
       },
-      effects: [{ kind: 'release_slot', holdId: booking.holdId }, ...(proposal ? [{ kind: 'release_slot' as const, holdId: proposal.holdId }] : [])],
+      ...(proposal ? { alsoFree: proposal.holdId } : {}),
       auditData: { ...data, lapse: 'payment_hold' satisfies Lapse, needsAdmin: true },
     });
   }
@@ -247,28 +245,18 @@ export function recordHoldReleased(booking: Booking, reason: string | undefined,
 export function holdExpiring(booking: Booking, expiresAt: Date, ctx: TransitionContext): BookingChange {
   const data = { reason: 'payment_hold_expiring', holdExpiresAt: expiresAt, lapse: 'payment_hold' satisfies Lapse };
   if (booking.status === 'pending_confirmation' && !booking.confirmation.responseType) {
-    return change(booking, ctx, {
-      event: 'expired',
-      to: 'expired',
+    return lapse(booking, ctx, {
+      releaseHold: 'payment_hold_expiring',
       patch: { confirmation: { ...booking.confirmation, responseType: 'expired' } },
-      effects: [
-        { kind: 'release_hold', reason: 'payment_hold_expiring' },
-        { kind: 'release_slot', holdId: booking.holdId },
-      ],
       auditData: data,
     });
   }
   const proposal = booking.reschedule.current;
   if (booking.status === 'reschedule_proposed' && proposal && booking.confirmation.responseType !== 'rescheduled') {
-    return change(booking, ctx, {
-      event: 'expired',
-      to: 'expired',
+    return lapse(booking, ctx, {
+      releaseHold: 'payment_hold_expiring',
       patch: { reschedule: closeProposal(booking, ctx.now, false) },
-      effects: [
-        { kind: 'release_hold', reason: 'payment_hold_expiring' },
-        { kind: 'release_slot', holdId: booking.holdId },
-        { kind: 'release_slot', holdId: proposal.holdId },
-      ],
+      alsoFree: proposal.holdId,
       auditData: data,
     });
   }
