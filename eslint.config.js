@@ -22,7 +22,19 @@ export const depConstraints = [
   { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
   { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
-  { sourceTag: 'type:spec', onlyDependOnLibsWithTags: ['type:contracts', 'type:pricing', 'type:domain', 'type:platform', 'type:messaging', 'type:outbox', 'type:testing', 'type:invariants'] },
+  {
+    sourceTag: 'type:spec',
+    onlyDependOnLibsWithTags: [
+      'type:contracts',
+      'type:pricing',
+      'type:domain',
+      'type:platform',
+      'type:messaging',
+      'type:outbox',
+      'type:testing',
+      'type:invariants',
+    ],
+  },
 ];
 
 export default tseslint.config(
@@ -47,13 +59,15 @@ export default tseslint.config(
   {
     files: ['**/domain/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          // @bp/pricing is plain functions on money, @bp/domain the building blocks (DomainError), shared by the services' domains.
+          // @bp/pricing is plain functions on money, @bp/domain the building blocks (DomainError), shared by the services' domains;
+          // the contracts' types name what the domain shares with the outside (its statuses), their classes stay out.
+          paths: [{ name: '@bp/contracts', allowTypeImports: true, message: 'Domain code takes the contracts’ types only (import type).' }],
           patterns: [
             {
-              group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*', '!@bp/pricing', '!@bp/domain'],
+              group: ['@nestjs/*', 'mongoose', 'kafkajs', 'fastify', '@bp/*', '!@bp/pricing', '!@bp/domain', '!@bp/contracts'],
               message: 'Domain code is plain TypeScript: no framework, no infrastructure.',
             },
           ],

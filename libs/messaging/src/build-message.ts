@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MessageType, PayloadOf, Topic } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
-import type { OutgoingMessage } from './kafka-producer.js';
+import type { OutgoingMessage } from './outgoing-message.js';
 import { currentTraceContext } from './message-tracing.js';
 
 export interface AggregateRef {

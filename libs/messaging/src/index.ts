@@ -7,6 +7,7 @@ export * from './kafka-client.js';
 export * from './kafka-consumer.transport.js';
 export * from './kafka-message.context.js';
 export * from './kafka-producer.js';
+export * from './outgoing-message.js';
 export * from './messaging.module.js';
 export * from './on-message.decorator.js';
 export * from './feature-flags/evaluate-flag.js';

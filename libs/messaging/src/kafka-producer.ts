@@ -1,15 +1,9 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type IHeaders, Partitioners, type Producer } from 'kafkajs';
-import { MessageHeaders, type MessageEnvelope } from '@bp/contracts';
+import { MessageHeaders } from '@bp/contracts';
 import { KafkaClient } from './kafka-client.js';
 import { withPublishSpans } from './message-tracing.js';
-
-export interface OutgoingMessage {
-  topic: string;
-  /** Partition key: the aggregate id, so one aggregate's messages stay ordered. */
-  key: string;
-  envelope: MessageEnvelope;
-}
+import type { OutgoingMessage } from './outgoing-message.js';
 
 /**
  * The idempotent producer. Services do not call it for domain events (those go through the outbox,

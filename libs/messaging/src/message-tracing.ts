@@ -1,7 +1,7 @@
 import { type Context, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, type TextMapGetter, context, propagation, trace } from '@opentelemetry/api';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { MessageHeaders, type TraceContext } from '@bp/contracts';
-import type { OutgoingMessage } from './kafka-producer.js';
+import type { OutgoingMessage } from './outgoing-message.js';
 
 /*
  * One trace per flow across Kafka (docs/observability.md, "Tracing"). The kafkajs auto-instrumentation

@@ -1,4 +1,4 @@
-/** The spec's booking statuses, as the public API and the events name them (booking-svc's state machine is checked against this list). */
+/** The spec's booking statuses, as the public API and the events name them; booking-svc's state machine is built on this list. */
 export const BOOKING_STATUS_VALUES = [
   'slot_reserved',
   'pending_payment',
@@ -16,3 +16,5 @@ export const BOOKING_STATUS_VALUES = [
   'no_show',
   'payment_failed',
 ] as const;
+
+export type BookingStatusValue = (typeof BOOKING_STATUS_VALUES)[number];

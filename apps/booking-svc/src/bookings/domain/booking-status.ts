@@ -1,24 +1,8 @@
+import type { BookingStatusValue } from '@bp/contracts';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 
-export const BOOKING_STATUSES = [
-  'slot_reserved',
-  'pending_payment',
-  'pending_confirmation',
-  'reschedule_proposed',
-  'reschedule_pending',
-  'confirmed',
-  'checked_in',
-  'in_progress',
-  'completed',
-  'cancelled_patient',
-  'cancelled_provider',
-  'cancelled_admin',
-  'expired',
-  'no_show',
-  'payment_failed',
-] as const;
-
-export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+/** The public contract's statuses (@bp/contracts BOOKING_STATUS_VALUES): the one list; VALID_TRANSITIONS has a row for each, no more. */
+export type BookingStatus = BookingStatusValue;
 
 /**
  * The spec's VALID_TRANSITIONS table, plus the moves its failure paths need (marked +,
@@ -45,6 +29,9 @@ export const VALID_TRANSITIONS: Readonly<Record<BookingStatus, readonly BookingS
   // + cancelled by either party, and expired when the retry window lapses: a failed payment never keeps its slot.
   payment_failed: ['pending_payment', 'cancelled_patient', 'cancelled_provider', 'expired'],
 };
+
+/** Every status, in the contract's order (the transition table is written in it). */
+export const BOOKING_STATUSES = Object.keys(VALID_TRANSITIONS) as BookingStatus[];
 
 export const TERMINAL_STATUSES: readonly BookingStatus[] = ['completed', 'cancelled_patient', 'cancelled_provider', 'cancelled_admin', 'expired', 'no_show'];
 

@@ -1,6 +1,6 @@
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
-import type { Dispute } from '../domain/dispute.js';
+import type { Dispute } from '../domain/payment.js';
 import type { Payment } from '../domain/payment.js';
 
 /** The events payment-svc tells booking-svc, built from the payment state they report (one way for commands, webhooks and the monitor). */

@@ -1,4 +1,5 @@
-import { closeDispute, lostToDisputesCents, openDispute } from './dispute.js';
+import { closeDispute, openDispute } from './dispute.js';
+import { lostToDisputesCents } from './payment.js';
 import { refund, refundableCents, startRefund } from './payment.js';
 import { captured, now } from './payment.fixtures.js';
 import { PaymentErrorCode } from './payment-error.js';

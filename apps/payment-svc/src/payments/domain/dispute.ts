@@ -1,14 +1,4 @@
-import type { Payment } from './payment.js';
-
-/** A cardholder's dispute of the charge, as Stripe reports it. */
-export interface Dispute {
-  disputeId: string;
-  amountCents: number;
-  reason: string;
-  status: 'open' | 'won' | 'lost';
-  openedAt: Date;
-  closedAt?: Date;
-}
+import type { Dispute, Payment } from './payment.js';
 
 export interface DisputeReport {
   disputeId: string;
@@ -47,9 +37,4 @@ export function closeDispute(payment: Payment, report: DisputeReport, outcome: '
   if (known && known.status !== 'open') return payment;
   const closed: Dispute = { ...(known ?? { ...report, openedAt: now }), amountCents: report.amountCents, status: outcome, closedAt: now };
   return withDisputes(payment, known ? disputes.map((d) => (d === known ? closed : d)) : [...disputes, closed]);
-}
-
-/** What lost disputes took back from the captured amount. */
-export function lostToDisputesCents(payment: Pick<Payment, 'disputes'>): number {
-  return (payment.disputes ?? []).filter((d) => d.status === 'lost').reduce((sum, d) => sum + d.amountCents, 0);
 }

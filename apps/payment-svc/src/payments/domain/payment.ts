@@ -1,5 +1,4 @@
 import { type FeePolicy, type PlatformFee, platformFee, providerPayout } from '@bp/pricing';
-import { type Dispute, lostToDisputesCents } from './dispute.js';
 import { PaymentError, PaymentErrorCode } from './payment-error.js';
 
 export type PaymentStatus = 'pending' | 'requires_action' | 'held' | 'captured' | 'refunded' | 'partial_refund' | 'failed' | 'cancelled';
@@ -345,4 +344,19 @@ export function extendHold(payment: Payment, expiresAt: Date): Payment {
   assertStatus(payment, ['held'], 'extend the hold of');
   const { expiringNotifiedAt: _reset, ...hold } = payment.hold!;
   return bump(payment, { hold: { ...hold, expiresAt } });
+}
+
+/** A cardholder's dispute of the charge, as Stripe reports it. */
+export interface Dispute {
+  disputeId: string;
+  amountCents: number;
+  reason: string;
+  status: 'open' | 'won' | 'lost';
+  openedAt: Date;
+  closedAt?: Date;
+}
+
+/** What lost disputes took back from the captured amount. */
+export function lostToDisputesCents(payment: Pick<Payment, 'disputes'>): number {
+  return (payment.disputes ?? []).filter((d) => d.status === 'lost').reduce((sum, d) => sum + d.amountCents, 0);
 }
