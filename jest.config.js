@@ -11,7 +11,7 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-export default {
+const shared = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
@@ -20,6 +20,31 @@ export default {
     '^@bp/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/{apps,libs,e2e,deploy,scripts}/**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+
+// Three tiers (docs/testing.md), each its own command; `npm test` runs all three.
+export default {
+  projects: [
+    {
+      // No I/O, seconds: any network connection fails the spec (jest/unit-no-network.js).
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,deploy,scripts}/**/*.spec.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.integration\\.spec\\.ts$'],
+      setupFilesAfterEnv: ['<rootDir>/jest/unit-no-network.js'],
+    },
+    {
+      // One component on the real engines (scripts/infra): a repository, a migration, the outbox relay.
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs}/**/*.integration.spec.ts'],
+    },
+    {
+      // The platform: services as real processes from dist/, browsers for the portal.
+      ...shared,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/e2e/**/*.spec.ts'],
+    },
+  ],
 };

@@ -97,21 +97,36 @@ describe('a Kafka outage degrades a service without taking it out of service', (
       () => `the degradation to clear (last answer ${JSON.stringify(last)}):\n${service.output().slice(-3000)}`,
     );
 
-    // And it consumes again: an event sent now becomes a timer.
+    // And it consumes again: an event sent now becomes a timer (a request waiting for its provider: its deadline).
     const producer = testKafka(brokers).producer();
     await producer.connect();
-    const reservationId = `res-${suffix}`;
-    const at = new Date(Date.now() + 600_000).toISOString();
+    const bookingId = `booking-${suffix}`;
+    const start = new Date(Date.now() + 2 * 86_400_000);
     const event = buildMessage(
       Topics.bookingEvents,
-      'SlotReserved',
-      { reservationId, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
-      { id: reservationId, version: 1 },
+      'BookingStatusChanged',
+      {
+        bookingId,
+        bookingNumber: 'FH-20300101-AAAAA',
+        patientId: 'u',
+        providerId: 'p',
+        bookingType: 'request',
+        status: 'pending_confirmation',
+        reason: 'payment_hold_placed',
+        startTime: start.toISOString(),
+        endTime: new Date(start.getTime() + 1_800_000).toISOString(),
+        providerTimezone: 'UTC',
+        patientTimezone: 'UTC',
+        deadline: new Date(Date.now() + 600_000).toISOString(),
+        priceCents: 10_000,
+        currency: 'usd',
+      },
+      { id: bookingId, version: 1 },
     );
     await publishMessage(producer, event);
     await producer.disconnect();
     await waitFor(
-      () => timerExists(reservationId),
+      () => timerExists(bookingId),
       30_000,
       () => 'the timer after recovery',
     );
@@ -168,10 +183,10 @@ describe('a Kafka outage degrades a service without taking it out of service', (
     }
   }, 300_000);
 
-  async function timerExists(reservationId: string): Promise<boolean> {
+  async function timerExists(subjectId: string): Promise<boolean> {
     const client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
     try {
-      return (await client.db(`scheduler_${suffix}`).collection('timers').countDocuments({ subjectId: reservationId })) === 1;
+      return (await client.db(`scheduler_${suffix}`).collection('timers').countDocuments({ subjectId })) === 1;
     } finally {
       await client.close();
     }
