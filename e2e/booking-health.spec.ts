@@ -128,7 +128,15 @@ describe('GET /health/booking', () => {
     expect(stale.body.checks.cronJobs.jobs.filter((job: any) => !job.fresh).map((job: any) => job.name)).toEqual(['cleanup']);
 
     await platform.services['scheduler-svc']!.stop();
-    const gone = await health();
+    // The answer is cached for HEALTH_BOOKING_CACHE_MS (300 ms here): the one computed after the stop says so.
+    const gone = await waitFor(
+      async () => {
+        const current = await health();
+        return current.body.checks.cronJobs.error ? current : undefined;
+      },
+      10_000,
+      () => 'an answer computed without the scheduler',
+    );
     expect(gone.status).toBe(503);
     expect(gone.body.checks.cronJobs).toEqual({ status: 'unhealthy', error: 'UPSTREAM_UNAVAILABLE' });
     expect(gone.body.checks.database).toEqual({ status: 'healthy' });
