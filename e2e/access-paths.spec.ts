@@ -150,7 +150,7 @@ describe('access paths: every query an index serves', () => {
     await as(moved!.patient, 'POST', `/api/bookings/${moved!.id}/accept-reschedule`, {});
     await statusOf(confirmed!.patient, confirmed!.id, 'confirmed');
     await statusOf(moved!.patient, moved!.id, 'confirmed');
-    // A reservation left to lapse, for the expiry timer.
+    // A reservation left to lapse (booking-svc's hold cleanup gives it back).
     const idle = await devToken('patient', `patient-${randomUUID()}`);
     await as(idle, 'POST', '/api/bookings/reserve-slot', { providerId: requestProvider, serviceId: 'svc-consult', startTime: slotStart(40).toISOString() });
 

@@ -5,8 +5,8 @@ import { SERVICE_NAMES, type TestPlatform, startPlatform } from './support/test-
 
 /**
  * The walking skeleton on the real infrastructure, all six services as real processes:
- * gateway → booking-svc (internal HTTP) → MongoDB document + outbox → Kafka → notification-svc and
- * scheduler-svc (idempotent records) → gateway live stream → SSE subscriber.
+ * gateway → booking-svc (internal HTTP) → MongoDB document + outbox → Kafka → notification-svc
+ * (an idempotent record) → gateway live stream → SSE subscriber.
  */
 describe('walking skeleton: reserve a slot through every hop', () => {
   let platform: TestPlatform;
@@ -41,7 +41,7 @@ describe('walking skeleton: reserve a slot through every hop', () => {
 
   const jsonLines = (output: string) => output.split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []));
 
-  it('streams the reservation to its patient, and notification-svc and scheduler-svc record it once', async () => {
+  it('streams the reservation to its patient, and notification-svc records it once', async () => {
     const patientId = `patient-${randomUUID()}`;
     const patientToken = await devToken('patient', patientId);
     const patientStream = subscribeSse(`${platform.url('gateway')}/api/bookings/events`, { authorization: `Bearer ${patientToken}` });
@@ -80,17 +80,11 @@ describe('walking skeleton: reserve a slot through every hop', () => {
         20_000,
         () => 'the notification record',
       );
-      await waitFor(
-        async () => (await timers.countDocuments({ subjectId: reservationId })) > 0,
-        20_000,
-        () => 'the expiry timer',
-      );
       expect(await notifications.find({ subjectId: reservationId }).toArray()).toEqual([
         expect.objectContaining({ eventId: update.id, recipientId: patientId, kind: 'slot_reserved' }),
       ]);
-      expect(await timers.find({ subjectId: reservationId }).toArray()).toEqual([
-        expect.objectContaining({ kind: 'reservation-expiry', status: 'scheduled', dueAt: new Date(body.data.expiresAt) }),
-      ]);
+      // A reservation lapses by itself in booking-svc: scheduler-svc keeps no timer for it (docs/scheduler.md).
+      expect(await timers.countDocuments({ subjectId: reservationId })).toBe(0);
 
       const reservation = await platform.mongo
         .db(platform.database('booking-svc'))
