@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /**
  * Module boundaries (STYLE.md): apps never import apps; contracts import nothing internal; platform
- * imports nothing internal but contracts; messaging builds on contracts + platform; outbox on
+ * imports nothing internal but contracts; messaging builds on contracts + domain + platform; outbox on
  * messaging; the testing library is for specs only; the invariant checker (an ops tool reading every
  * service's records) imports nothing internal and nothing imports it but specs and its command; domain folders import no framework (pricing,
  * plain functions on money, and domain, the building blocks every domain shares, are the libraries they may use).
@@ -19,7 +19,7 @@ export const depConstraints = [
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:invariants', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:domain'] },
-  { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform'] },
+  { sourceTag: 'type:messaging', onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:platform'] },
   { sourceTag: 'type:outbox', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:messaging', 'type:outbox'] },
   {

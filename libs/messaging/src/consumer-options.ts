@@ -1,3 +1,4 @@
+import { DomainError } from '@bp/domain';
 import type { Topic } from '@bp/contracts';
 import type { ServiceConfig } from '@bp/platform';
 
@@ -67,9 +68,9 @@ export function consumerOptionsFrom(config: ServiceConfig, options: MessagingOpt
   };
 }
 
-/** A handler error that retrying cannot fix (a domain rule): dead-lettered at once. */
+/** Whether a handler's failure is worth trying again: anything but a domain rule's no (DomainError.retryable), which is dead-lettered at once. */
 export function isRetryable(error: unknown): boolean {
-  return (error as { retryable?: unknown } | null)?.retryable !== false;
+  return !(error instanceof DomainError) || error.retryable;
 }
 
 /** Command topics must have a handler for every message; event topics carry types a consumer may ignore. */

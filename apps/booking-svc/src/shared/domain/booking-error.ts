@@ -28,7 +28,7 @@ export enum BookingErrorCode {
 /** A rule of the booking domain said no. Retrying the same input cannot succeed (conflicts aside). */
 export class BookingError extends DomainError<BookingErrorCode> {
   /** Only a lost race is worth retrying as is; every other rule says the same no again. */
-  get retryable(): boolean {
+  override get retryable(): boolean {
     return this.code === BookingErrorCode.VersionConflict;
   }
 }

@@ -13,6 +13,4 @@ export enum PaymentErrorCode {
 }
 
 /** A payment rule said no; retrying the same input cannot succeed. */
-export class PaymentError extends DomainError<PaymentErrorCode> {
-  readonly retryable = false;
-}
+export class PaymentError extends DomainError<PaymentErrorCode> {}

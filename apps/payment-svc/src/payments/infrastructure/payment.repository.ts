@@ -24,10 +24,8 @@ function toPayment(doc: PaymentDocument): Payment {
   return { bookingId: _id, ...(rest as Omit<Payment, 'bookingId'>) };
 }
 
-/** A write lost to a concurrent one: the caller reads again (the message is redelivered). */
-export class PaymentVersionConflict extends Error {
-  readonly retryable = true;
-}
+/** A write lost to a concurrent one: the caller reads again (the message is redelivered, as for any error that is not a domain rule's no). */
+export class PaymentVersionConflict extends Error {}
 
 @Injectable()
 export class PaymentRepository {
