@@ -70,7 +70,12 @@ export class KafkaClient implements OnApplicationShutdown {
       }
     }
     await this.waitForLeaders(admin, wanted, createError);
-    if (await this.growPartitions(admin, wanted)) await this.waitForLeaders(admin, wanted, undefined);
+    // The broker's metadata shows added partitions a moment after the grow returns: wait for the count, and their leaders.
+    if (await this.growPartitions(admin, wanted)) await this.waitForLeaders(admin, wanted, undefined, (topic) => this.partitionsOf(topic));
+  }
+
+  private partitionsOf(topic: string): number {
+    return topicConfig(topic, this.partitions).numPartitions ?? this.partitions;
   }
 
   /**
@@ -83,7 +88,7 @@ export class KafkaClient implements OnApplicationShutdown {
     const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
     let grown = false;
     for (const { name, partitions } of metadata) {
-      const count = topicConfig(name, this.partitions).numPartitions ?? this.partitions;
+      const count = this.partitionsOf(name);
       if (partitions.length >= count) continue;
       try {
         await admin.createPartitions({ topicPartitions: [{ topic: name, count }] });
@@ -105,13 +110,15 @@ export class KafkaClient implements OnApplicationShutdown {
     return grown;
   }
 
-  private async waitForLeaders(admin: Admin, topics: string[], createError: unknown): Promise<void> {
+  /** Until every topic has at least `minPartitions` partitions (one, unless given), each with a leader. */
+  private async waitForLeaders(admin: Admin, topics: string[], createError: unknown, minPartitions: (topic: string) => number = () => 1): Promise<void> {
     const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
     let lastError: unknown = createError;
     while (Date.now() < deadline) {
       try {
         const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-        if (metadata.length === topics.length && metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+        const ready = (t: (typeof metadata)[number]) => t.partitions.length >= minPartitions(t.name) && t.partitions.every((p) => p.leader >= 0);
+        if (metadata.length === topics.length && metadata.every(ready)) return;
       } catch (error) {
         lastError = error; // unknown topic or no leader yet
       }
