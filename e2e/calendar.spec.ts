@@ -68,6 +68,20 @@ describe('calendar integrations', () => {
     return { status: answer.status, reason: answer.body?.error?.details?.reason as string | undefined };
   }
 
+  /**
+   * Whether availability offers any slot overlapping [start, end): read-only, so polling it never
+   * holds the slot the way a probing reservation would (a hold would answer every later probe with
+   * a plain conflict instead of the calendar's refusal).
+   */
+  async function offeredDuring(providerId: string, start: Date, end: Date) {
+    const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+    const patient = await devToken('patient', `patient-${randomUUID()}`);
+    const range = `from=${day(start.getTime() - 86_400_000)}&to=${day(end.getTime() + 86_400_000)}`;
+    const answer = await api(patient, 'GET', `/api/providers/${providerId}/availability?serviceId=svc-consult&${range}`);
+    if (answer.status !== 200) throw new Error(`availability answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    return (answer.body.data.slots as { start: string; end: string }[]).some((slot) => new Date(slot.start) < end && new Date(slot.end) > start);
+  }
+
   let version = 10;
   /** booking-svc's event for a booking of `providerId` (a newer version each time unless given). */
   async function bookingEvent(bookingId: string, providerId: string, status: string, start: Date, eventVersion = ++version) {
@@ -99,7 +113,9 @@ describe('calendar integrations', () => {
     const provider = await createProvider(platform.url('booking-svc'));
     const token = await devToken('provider', provider.id);
     const busyStart = slotStart(30);
-    google.busyBlocks.push({ start: busyStart.toISOString(), end: new Date(busyStart.getTime() + 60 * 60_000).toISOString() });
+    const busyEnd = new Date(busyStart.getTime() + 60 * 60_000);
+    google.busyBlocks.push({ start: busyStart.toISOString(), end: busyEnd.toISOString() });
+    expect(await offeredDuring(provider.id, busyStart, busyEnd)).toBe(true); // free until the calendar says otherwise
 
     const { connected, callback } = await connect(provider.id, token, 'google');
     expect(connected).toMatchObject({
@@ -126,10 +142,11 @@ describe('calendar integrations', () => {
       () => 'booking-svc to switch the provider to instant booking',
     );
     await waitFor(
-      async () => (await reserveStatus(provider.id, new Date(busyStart.getTime() + 15 * 60_000))).reason === 'calendar_busy',
+      async () => !(await offeredDuring(provider.id, busyStart, busyEnd)),
       20_000,
       () => 'busy time in availability',
     );
+    expect((await reserveStatus(provider.id, new Date(busyStart.getTime() + 15 * 60_000))).reason).toBe('calendar_busy');
     expect((await reserveStatus(provider.id, slotStart(34))).status).toBe(201); // a free hour stays bookable
 
     const disconnected = await api(token, 'DELETE', `/api/providers/${provider.id}/calendar`);
@@ -230,14 +247,17 @@ describe('calendar integrations', () => {
     const provider = await createProvider(platform.url('booking-svc'));
     const token = await devToken('provider', provider.id);
     const busyStart = slotStart(70);
-    graph.busyBlocks.push({ start: busyStart.toISOString(), end: new Date(busyStart.getTime() + 60 * 60_000).toISOString() });
+    const busyEnd = new Date(busyStart.getTime() + 60 * 60_000);
+    graph.busyBlocks.push({ start: busyStart.toISOString(), end: busyEnd.toISOString() });
+    expect(await offeredDuring(provider.id, busyStart, busyEnd)).toBe(true);
     const { connected } = await connect(provider.id, token, 'microsoft');
     expect(connected).toMatchObject({ status: 201, body: { data: { calendarProvider: 'microsoft', accountEmail: graph.mailbox } } });
     await waitFor(
-      async () => (await reserveStatus(provider.id, new Date(busyStart.getTime() + 30 * 60_000))).reason === 'calendar_busy',
+      async () => !(await offeredDuring(provider.id, busyStart, busyEnd)),
       20_000,
-      () => 'Graph busy time',
+      () => 'Graph busy time in availability',
     );
+    expect((await reserveStatus(provider.id, new Date(busyStart.getTime() + 30 * 60_000))).reason).toBe('calendar_busy');
 
     const bookingId = randomUUID();
     await bookingEvent(bookingId, provider.id, 'confirmed', slotStart(74));
