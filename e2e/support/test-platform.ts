@@ -5,7 +5,8 @@ export const SERVICE_NAMES = ['gateway', 'booking-svc', 'payment-svc', 'calendar
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** Test ports sit away from the 3000–3005 of a developer's running platform. */
-const TEST_PORT_BASE = 4100;
+/** Where the services of e2e runs listen (plus each spec's offset); E2E_PORT_BASE moves a second checkout's runs out of the way. */
+const TEST_PORT_BASE = Number(process.env['E2E_PORT_BASE'] ?? 4100);
 
 export interface TestPlatform {
   suffix: string;
