@@ -53,6 +53,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     '20261205000600 booking-tallies',
     '20261205000700 provider-walk-buckets',
     '20261205180000 retention-days',
+    '20261206000000 provider-stats-walk-buckets',
   ];
 
   it('lists the pending migration, applies it to legacy documents, records it, and finds nothing to do the second time', async () => {

@@ -3,6 +3,7 @@ import { Topics } from '@bp/contracts';
 import { type ProbedRecord, type RunningService, probeTopic, startService, testKafka, waitFor } from '@bp/testing';
 import { createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
+import { FIRST_DAY_TRUST_SCORE } from './support/trust-score.js';
 
 const EVERY_2S = '*/2 * * * * *';
 const JOB_ENV = {
@@ -193,17 +194,7 @@ describe('scheduler-svc periodic jobs', () => {
           $set: {
             accountCreatedAt: aYearAgo,
             // As worked out on the account's first day: no age yet.
-            trustScore: {
-              score: 90,
-              factors: {
-                responseRate: { weight: 30, value: 100 },
-                completionRate: { weight: 25, value: 100 },
-                noShowRate: { weight: 20, value: 100 },
-                reviewScore: { weight: 15, value: 100 },
-                accountAge: { weight: 10, value: 0 },
-              },
-              lastCalculatedAt: aYearAgo,
-            },
+            trustScore: { ...FIRST_DAY_TRUST_SCORE, lastCalculatedAt: aYearAgo },
           },
         },
       );

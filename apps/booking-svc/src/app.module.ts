@@ -4,7 +4,6 @@ import { DatabaseModule, PlatformModule } from '@bp/platform';
 import { AvailabilityModule } from './availability/availability.module.js';
 import { BookingsModule } from './bookings/bookings.module.js';
 import type { BookingConfig } from './config/booking.config.js';
-import { ProviderStatsModule } from './providers/provider-stats.module.js';
 import { ProvidersModule } from './providers/providers.module.js';
 import { ReservationsModule } from './reservations/reservations.module.js';
 import { bookingRetention } from './retention.js';
@@ -23,7 +22,6 @@ export class AppModule {
         ReservationsModule,
         BookingsModule,
         AvailabilityModule,
-        ProviderStatsModule,
       ],
     };
   }

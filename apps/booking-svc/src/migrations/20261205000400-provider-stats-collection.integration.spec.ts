@@ -1,9 +1,9 @@
 import mongoose, { type Connection, type mongo } from 'mongoose';
 import { MigrationRunner } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import type { StatsAccount } from '../providers/infrastructure/provider-stats.store.js';
-import { ProviderStatsStore } from '../providers/infrastructure/provider-stats.store.js';
-import type { BookingStats } from '../providers/domain/booking-stats.js';
+import type { StatsAccount } from '../provider-stats/infrastructure/provider-stats.store.js';
+import { ProviderStatsStore } from '../provider-stats/infrastructure/provider-stats.store.js';
+import type { BookingStats } from '../provider-stats/domain/booking-stats.js';
 import { providerStatsCollection } from './20261205000400-provider-stats-collection.js';
 
 const createdAt = new Date('2025-06-01T00:00:00Z');
@@ -58,7 +58,7 @@ describe('booking-svc migration 20261205000400 provider-stats-collection', () =>
     db = client.db(dbName);
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
     store = new ProviderStatsStore(connection);
-    store.onModuleInit();
+    await store.onModuleInit();
   });
 
   beforeEach(async () => {

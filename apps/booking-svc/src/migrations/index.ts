@@ -9,6 +9,7 @@ import { bookingDayBuckets } from './20261205000500-day-buckets.js';
 import { bookingTallies } from './20261205000600-booking-tallies.js';
 import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
 import { bookingRetentionDays } from './20261205180000-retention-days.js';
+import { providerStatsWalkBuckets } from './20261206000000-provider-stats-walk-buckets.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
 export const bookingMigrations: readonly Migration[] = [
@@ -22,4 +23,5 @@ export const bookingMigrations: readonly Migration[] = [
   bookingTallies,
   providerWalkBuckets,
   bookingRetentionDays,
+  providerStatsWalkBuckets,
 ];

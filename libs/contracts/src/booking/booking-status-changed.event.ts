@@ -92,6 +92,19 @@ export class BookingStatusChanged {
   @IsDateString()
   deadline?: string;
 
+  /**
+   * Once the provider has answered a request: when it reached them and when they answered (confirmed,
+   * declined or proposed another time). The provider's response-time figures are worked out from
+   * these, so a consumer never has to read the booking back.
+   */
+  @IsOptional()
+  @IsDateString()
+  requestedAt?: string;
+
+  @IsOptional()
+  @IsDateString()
+  respondedAt?: string;
+
   @IsInt()
   @Min(0)
   priceCents: number;

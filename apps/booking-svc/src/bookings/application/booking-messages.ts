@@ -13,6 +13,12 @@ function deadlineOf(booking: Booking): Date | undefined {
   return undefined;
 }
 
+/** When the request reached the provider and when they answered, once they have. */
+function answerTimes({ confirmation }: Booking): { requestedAt?: string; respondedAt?: string } {
+  if (!confirmation.requestedAt || !confirmation.respondedAt) return {};
+  return { requestedAt: confirmation.requestedAt.toISOString(), respondedAt: confirmation.respondedAt.toISOString() };
+}
+
 function lapseOf(change: BookingChange): Lapse | undefined {
   const lapse = change.audit.at(-1)?.data?.['lapse'];
   return typeof lapse === 'string' ? (lapse as Lapse) : undefined;
@@ -45,6 +51,7 @@ export function messagesFor(change: BookingChange): OutgoingMessage[] {
       ...(deadline ? { deadline: deadline.toISOString() } : {}),
       ...(lapse ? { lapse } : {}),
       ...(booking.confirmation.autoConfirm ? { autoConfirm: true } : {}),
+      ...answerTimes(booking),
       ...(last?.eventType === 'payment_action_required' && booking.payment.action
         ? { paymentAction: { clientSecret: booking.payment.action.clientSecret, expiresAt: booking.payment.action.expiresAt.toISOString() } }
         : {}),

@@ -1,5 +1,5 @@
 import type { BookingMode } from './booking-settings.js';
-import { responseTimeSummary } from './booking-stats.js';
+import { responseTimeSummary } from '../../provider-stats/domain/booking-stats.js';
 import type { Provider } from './provider.js';
 import type { ProviderService } from './provider-service.js';
 

@@ -1,6 +1,6 @@
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { DEFAULT_BOOKING_SETTINGS } from './booking-settings.js';
-import { EMPTY_BOOKING_STATS, responseTimeSummary } from './booking-stats.js';
+import { EMPTY_BOOKING_STATS, responseTimeSummary } from '../../provider-stats/domain/booking-stats.js';
 import { type DefineProviderInput, bookingMode, changeSettings, checkSchedule, checkServiceList, defineProvider, scheduleOf } from './provider.js';
 import { publicProfile } from './provider-profile.js';
 

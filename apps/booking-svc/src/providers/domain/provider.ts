@@ -1,8 +1,8 @@
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { type BookingMode, type BookingSettings, DEFAULT_BOOKING_SETTINGS, effectiveMode, updateSettings } from './booking-settings.js';
-import { type BookingStats, EMPTY_BOOKING_STATS } from './booking-stats.js';
+import { type BookingStats, EMPTY_BOOKING_STATS } from '../../provider-stats/domain/booking-stats.js';
 import { type ProviderService, type ProviderServiceInput, checkServices } from './provider-service.js';
-import type { TrustScore } from './provider-stats.js';
+import type { TrustScore } from '../../provider-stats/domain/provider-stats.js';
 import { type DateOverride, type Schedule, type WeeklyHours, validateSchedule } from './schedule.js';
 
 /** A provider as booking-svc knows them: where they work, when, what they offer and how they book. */

@@ -1,12 +1,12 @@
 import type { BookingSettings } from '../domain/booking-settings.js';
-import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
+import { type BookingStats, EMPTY_BOOKING_STATS } from '../../provider-stats/domain/booking-stats.js';
 import type { BookableProvider, Provider } from '../domain/provider.js';
 import type { ProviderService } from '../domain/provider-service.js';
-import type { TrustScore } from '../domain/provider-stats.js';
+import type { TrustScore } from '../../provider-stats/domain/provider-stats.js';
 import type { DateOverride, TimeWindow, WeeklyHours } from '../domain/schedule.js';
 import type { ProviderDocument } from './provider.schema.js';
-import type { ProviderStatsDocument } from './provider-stats.store.js';
-import { walkBucketOf } from './provider-walk.js';
+import type { ProviderStatsDocument } from '../../provider-stats/infrastructure/provider-stats.store.js';
+import { walkBucketOf } from '../../shared/infrastructure/walk-bucket.js';
 
 type Stored = Omit<ProviderDocument, 'createdAt' | 'updatedAt'>;
 

@@ -1,16 +1,18 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { ProviderStatsStore } from '../../provider-stats/infrastructure/provider-stats.store.js';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { walkBucketOf } from '../../shared/infrastructure/walk-bucket.js';
 import { DEFAULT_BOOKING_SETTINGS } from '../domain/booking-settings.js';
 import { type Provider, defineProvider } from '../domain/provider.js';
 import { ProviderRepository } from './provider.repository.js';
 import { PROVIDER_MODEL, type ProviderDocument, ProviderSchema } from './provider.schema.js';
-import { ProviderStatsStore } from './provider-stats.store.js';
 
 describe('ProviderRepository on the real MongoDB-compatible server', () => {
   let connection: Connection;
   let model: Model<ProviderDocument>;
   let repository: ProviderRepository;
+  let stats: ProviderStatsStore;
   const newProvider = (id = `provider-${uniqueSuffix()}`) =>
     defineProvider({
       id,
@@ -24,8 +26,8 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `providers_${uniqueSuffix()}` }).asPromise();
     model = connection.model<ProviderDocument>(PROVIDER_MODEL, ProviderSchema);
     await model.init();
-    const stats = new ProviderStatsStore(connection);
-    stats.onModuleInit();
+    stats = new ProviderStatsStore(connection);
+    await stats.onModuleInit();
     repository = new ProviderRepository(model, stats);
   }, 60_000);
 
@@ -82,19 +84,21 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
 
   it('counts every one of many concurrent booking events exactly once, from two replicas, redeliveries included', async () => {
     const provider = await repository.create(newProvider());
-    const otherReplicaStats = new ProviderStatsStore(connection);
-    otherReplicaStats.onModuleInit();
-    const replicas = [repository, new ProviderRepository(model, otherReplicaStats)];
+    const otherReplica = new ProviderStatsStore(connection);
+    await otherReplica.onModuleInit();
+    const replicas = [stats, otherReplica];
     const count = (stats: Provider['stats']) => ({ stats: { ...stats, totalRequests: stats.totalRequests + 1 } });
     const events = Array.from({ length: 40 }, (_, i) => `event-${i}`);
     // Every event twice (a redelivery), half of them on the other replica.
     const outcomes = await Promise.all(
-      [...events, ...events].map((eventId, i) => replicas[i % 2]!.recordOutcome(provider.id, count, { eventId }).then((r) => r.outcome)),
+      [...events, ...events].map((eventId, i) => replicas[i % 2]!.record(provider.id, count, { eventId }).then((r) => r.outcome)),
     );
     expect(outcomes.filter((o) => o === 'recorded')).toHaveLength(40);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(40);
+    // The stats document a new provider gets is in the recompute's walk.
+    expect(await stats.idsInWalkBucket(walkBucketOf(provider.id))).toContain(provider.id);
     expect((await repository.findById(provider.id))?.stats.totalRequests).toBe(40);
-    expect(await repository.recordOutcome('provider-missing', count)).toEqual({ outcome: 'not_found' });
+    expect(await stats.record('provider-missing', count)).toEqual({ outcome: 'not_found' });
   });
 
   it('says PROVIDER_NOT_FOUND for a change to a provider that does not exist', async () => {

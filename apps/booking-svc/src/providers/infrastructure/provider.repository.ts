@@ -8,7 +8,7 @@ import type { ProviderService } from '../domain/provider-service.js';
 import type { Schedule } from '../domain/schedule.js';
 import { toBookableProvider, toDocument, toProvider } from './provider.mapper.js';
 import { PROVIDER_MODEL, type ProviderDocument } from './provider.schema.js';
-import { type StatsAccount, type StatsOutcome, type StatsUpdate, ProviderStatsStore } from './provider-stats.store.js';
+import { ProviderStatsStore } from '../../provider-stats/infrastructure/provider-stats.store.js';
 
 const DUPLICATE_KEY = 11000;
 /**
@@ -54,12 +54,6 @@ export class ProviderRepository {
     return provider;
   }
 
-  /** The ids of the providers in one step of a walk over them all (provider-walk.ts). */
-  async idsInWalkBucket(bucket: number): Promise<string[]> {
-    const docs = await this.model.find({ walkBucket: bucket }, { _id: 1 }).lean<Array<{ _id: string }>>();
-    return docs.map((doc) => doc._id);
-  }
-
   /** Stores a new provider; one that already exists is a conflict (PROVIDER_EXISTS), never overwritten. */
   async create(provider: Provider): Promise<Provider> {
     try {
@@ -93,18 +87,6 @@ export class ProviderRepository {
   /** Calendar-svc's news about the provider's calendar; unconditional (the latest fact wins). */
   setCalendarConnected(id: string, connected: boolean): Promise<Provider> {
     return this.change(id, undefined, { $set: { calendarConnected: connected } });
-  }
-
-  /**
-   * Folds a booking event into the provider's stats (ProviderStatsStore.record). Given an `eventId`, an
-   * event already folded in is not counted again (`duplicate`).
-   */
-  async recordOutcome(
-    id: string,
-    apply: (stats: Provider['stats'], account: StatsAccount) => StatsUpdate,
-    options: { eventId?: string } = {},
-  ): Promise<StatsOutcome> {
-    return this.stats.record(id, apply, options);
   }
 
   private async change(id: string, expectedVersion: number | undefined, update: UpdateQuery<ProviderDocument>): Promise<Provider> {

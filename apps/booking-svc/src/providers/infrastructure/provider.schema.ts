@@ -15,7 +15,11 @@ export interface ProviderDocument {
   overrides: DateOverride[];
   services: ProviderService[];
   calendarConnected: boolean;
-  /** Which step of a walk over every provider visits it (provider-walk.ts). */
+  /**
+   * Which step of a walk over every provider visits it (shared/infrastructure/walk-bucket.ts). This
+   * release walks the stats documents instead; still written so the release before, which walked the
+   * providers, sees every provider if it is rolled back to.
+   */
   walkBucket: number;
   version: number;
   createdAt: Date;

@@ -1,15 +1,19 @@
 import mongoose, { type mongo } from 'mongoose';
 import { MigrationRunner, indexNames } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import { WALK_BUCKETS, walkBucketOf } from '../providers/infrastructure/provider-walk.js';
+import { WALK_BUCKETS, walkBucketOf } from '../shared/infrastructure/walk-bucket.js';
 import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
+import { providerStatsWalkBuckets } from './20261206000000-provider-stats-walk-buckets.js';
 
-describe('booking-svc migration 20261205000700 provider-walk-buckets', () => {
+describe.each([
+  { migration: providerWalkBuckets, collection: 'providers' },
+  { migration: providerStatsWalkBuckets, collection: 'provider_stats' },
+])('booking-svc migration $migration.version $migration.name', ({ migration, collection }) => {
   let client: mongo.MongoClient;
   let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [providerWalkBuckets], { lockWaitMs: 5_000 });
+  const runner = () => new MigrationRunner(db, [migration], { lockWaitMs: 5_000 });
   const buckets = async () =>
-    Object.fromEntries((await db.collection('providers').find({}).toArray()).map((p) => [String(p._id), p['walkBucket'] as number | undefined]));
+    Object.fromEntries((await db.collection(collection).find({}).toArray()).map((p) => [String(p._id), p['walkBucket'] as number | undefined]));
   const ids = Array.from({ length: 40 }, (_, i) => `provider-${i}`);
 
   beforeAll(async () => {
@@ -20,7 +24,7 @@ describe('booking-svc migration 20261205000700 provider-walk-buckets', () => {
   beforeEach(async () => {
     await db.dropDatabase();
     // Providers an older release wrote, without the field.
-    await db.collection('providers').insertMany(ids.map((id) => ({ _id: id, timezone: 'UTC' })) as never[]);
+    await db.collection(collection).insertMany(ids.map((id) => ({ _id: id, timezone: 'UTC' })) as never[]);
   });
 
   afterAll(async () => {
@@ -35,17 +39,17 @@ describe('booking-svc migration 20261205000700 provider-walk-buckets', () => {
     const used = new Set(Object.values(await buckets()));
     expect([...used].every((b) => Number.isInteger(b) && b! >= 0 && b! < WALK_BUCKETS)).toBe(true);
     expect(used.size).toBeGreaterThan(20); // 40 ids over 64 buckets: a hash, not one bucket for all
-    expect(await indexNames(db, 'providers')).toContain('walkBucket_1');
+    expect(await indexNames(db, collection)).toContain('walkBucket_1');
     // Each bucket's providers are found by equality.
     const first = walkBucketOf(ids[0]!);
-    expect((await db.collection('providers').find({ walkBucket: first }).toArray()).map((p) => p._id)).toContain(ids[0]);
+    expect((await db.collection(collection).find({ walkBucket: first }).toArray()).map((p) => p._id)).toContain(ids[0]);
   });
 
   it('changes nothing the second time and leaves a bucket already set alone', async () => {
-    await db.collection('providers').updateOne({ _id: 'provider-0' as never }, { $set: { walkBucket: walkBucketOf('provider-0') } });
+    await db.collection(collection).updateOne({ _id: 'provider-0' as never }, { $set: { walkBucket: walkBucketOf('provider-0') } });
     await runner().up();
     const once = await buckets();
-    await providerWalkBuckets.up({ db, version: providerWalkBuckets.version, log: () => undefined });
+    await migration.up({ db, version: migration.version, log: () => undefined });
     expect(await buckets()).toEqual(once);
   });
 
@@ -53,6 +57,6 @@ describe('booking-svc migration 20261205000700 provider-walk-buckets', () => {
     await runner().up();
     await runner().down();
     expect(Object.values(await buckets()).every((b) => b === undefined)).toBe(true);
-    expect(await indexNames(db, 'providers')).not.toContain('walkBucket_1');
+    expect(await indexNames(db, collection)).not.toContain('walkBucket_1');
   });
 });

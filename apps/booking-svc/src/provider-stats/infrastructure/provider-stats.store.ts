@@ -3,6 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
 import { KeyedBatches } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { walkBucketOf } from '../../shared/infrastructure/walk-bucket.js';
 import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
 import type { TrustScore } from '../domain/provider-stats.js';
 
@@ -22,6 +23,8 @@ export interface ProviderStatsDocument {
   statsEventIds: string[];
   /** When the provider's account was opened (the trust score's account-age factor). */
   accountCreatedAt?: Date;
+  /** walkBucketOf(_id): the periodic recompute reads the providers a bucket at a time, by indexed equality. */
+  walkBucket: number;
 }
 
 /** What a stats update sees besides the stats: when the account was opened. */
@@ -63,8 +66,15 @@ export class ProviderStatsStore implements OnModuleInit {
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.stats = this.connection.collection<ProviderStatsDocument>(PROVIDER_STATS_COLLECTION);
+    await this.stats.createIndex({ walkBucket: 1 });
+  }
+
+  /** The providers in one walk bucket (shared/infrastructure/walk-bucket.ts). */
+  async idsInWalkBucket(bucket: number): Promise<string[]> {
+    const docs = await this.stats.find({ walkBucket: bucket }, { projection: { _id: 1 } }).toArray();
+    return docs.map((doc) => doc._id);
   }
 
   async find(providerId: string): Promise<Pick<ProviderStatsDocument, 'stats' | 'trustScore'> | undefined> {
@@ -82,6 +92,7 @@ export class ProviderStatsStore implements OnModuleInit {
         statsVersion: 0,
         statsEventIds: [],
         accountCreatedAt,
+        walkBucket: walkBucketOf(providerId),
       });
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;

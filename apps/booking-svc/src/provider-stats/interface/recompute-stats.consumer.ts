@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type RecomputeProviderStats, Topics } from '@bp/contracts';
 import { type InboundMessage, OnMessage } from '@bp/messaging';
-import { RecomputeProviderStatsUseCase } from '../application/recompute-stats/recompute-provider-stats.use-case.js';
+import { RecomputeProviderStatsUseCase } from '../application/recompute-provider-stats.use-case.js';
 
 /** scheduler-svc's 6-hourly provider stats command. */
 @Controller()

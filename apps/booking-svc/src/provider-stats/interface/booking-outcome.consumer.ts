@@ -1,0 +1,31 @@
+import { Controller } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+import { type BookingStatusChanged, Topics } from '@bp/contracts';
+import { type InboundMessage, OnMessage } from '@bp/messaging';
+import { RecordBookingOutcomeUseCase } from '../application/record-booking-outcome.use-case.js';
+
+const dateOf = (iso: string | undefined): Date | undefined => {
+  const date = iso === undefined ? undefined : new Date(iso);
+  return date && Number.isFinite(date.getTime()) ? date : undefined;
+};
+
+/** booking-svc's own BookingStatusChanged events, consumed back into the provider stats read model. */
+@Controller()
+export class BookingOutcomeConsumer {
+  constructor(private readonly record: RecordBookingOutcomeUseCase) {}
+
+  @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
+  async onBookingStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>): Promise<void> {
+    const event = message.payload;
+    const requestedAt = dateOf(event.requestedAt);
+    const respondedAt = dateOf(event.respondedAt);
+    await this.record.execute({
+      providerId: event.providerId,
+      bookingId: event.bookingId,
+      facts: event,
+      times: { ...(requestedAt ? { requestedAt } : {}), ...(respondedAt ? { respondedAt } : {}) },
+      eventId: message.eventId,
+      occurredAt: dateOf(message.occurredAt) ?? new Date(),
+    });
+  }
+}
