@@ -13,7 +13,6 @@ import { BookingTallyQuery } from './application/booking-tally.query.js';
 import { BookingTallyStore } from './infrastructure/booking-tally.store.js';
 import { BookingCommands } from './application/booking-commands.js';
 import { BookingGauges } from './application/booking-metrics.js';
-import { SlotEffects } from './application/slot-effects.js';
 import { BOOKING_MODEL, BookingSchema } from './infrastructure/booking.schema.js';
 import { BookingRepository } from './infrastructure/booking.repository.js';
 import { CalendarAvailabilityClient } from './infrastructure/calendar-availability.client.js';
@@ -34,7 +33,6 @@ const models = MongooseModule.forFeature([{ name: BOOKING_MODEL, schema: Booking
     CalendarAvailabilityClient,
     BookingCommands,
     BookingActions,
-    SlotEffects,
     BookingHealthQuery,
     BookingGauges,
     BookingBusyProjection,

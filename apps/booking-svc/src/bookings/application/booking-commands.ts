@@ -6,15 +6,16 @@ import { OfferedBookingMode, notBookable } from '../../providers/application/off
 import { ProviderRepository } from '../../providers/infrastructure/provider.repository.js';
 import { ReservationRepository } from '../../reservations/infrastructure/reservation.repository.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
+import { SlotLedger } from '../../slots/application/slot-ledger.js';
+import type { SlotEffect, SlotPlan } from '../../slots/domain/slot-plan.js';
 import type { Booking, BookingActor, BookingAuditEvent } from '../domain/booking.js';
 import { bookingNumber } from '../domain/booking-number.js';
-import type { BookingChange, TransitionContext, TransitionRules } from '../domain/booking-transitions.js';
+import type { BookingChange, BookingEffect, TransitionContext, TransitionRules } from '../domain/booking-transitions.js';
 import { assertParty } from '../domain/booking-transitions.js';
 import { createBooking } from '../domain/create-booking.js';
 import { BookingRepository } from '../infrastructure/booking.repository.js';
 import { messagesFor } from './booking-messages.js';
 import { countBookingChange, countBookingCreated } from './booking-metrics.js';
-import { SlotEffects } from './slot-effects.js';
 
 export interface CreateBookingCommand {
   reservationId: string;
@@ -28,6 +29,18 @@ export interface CreateBookingCommand {
 
 const BOOKING_NUMBER_ATTEMPTS = 5;
 
+/** A change's effects on the provider's time; a proposed time's claims lapse at its answer deadline. */
+function slotPlanOf({ booking, effects }: BookingChange): SlotPlan {
+  const deadline = booking.reschedule.current?.responseDeadline;
+  return {
+    providerId: booking.providerId,
+    bufferMinutes: booking.dateTime.bufferMinutes,
+    effects: effects.filter((effect): effect is SlotEffect => SLOT_EFFECTS.has(effect.kind)),
+    ...(deadline ? { claimsLapseAt: deadline } : {}),
+  };
+}
+const SLOT_EFFECTS: ReadonlySet<BookingEffect['kind']> = new Set(['claim_slot', 'make_slot_permanent', 'release_slot']);
+
 /**
  * Runs booking changes: load, decide (pure domain), take slot claims, write state + audit + outbox
  * in one conditional update, then settle the claims. Every write path goes through `run`.
@@ -38,7 +51,7 @@ export class BookingCommands {
     private readonly bookings: BookingRepository,
     private readonly reservations: ReservationRepository,
     private readonly providers: ProviderRepository,
-    private readonly slots: SlotEffects,
+    private readonly slots: SlotLedger,
     private readonly config: BookingConfig,
     private readonly offered: OfferedBookingMode,
   ) {}
@@ -90,10 +103,11 @@ export class BookingCommands {
         },
         ctx,
       );
-      await this.slots.before(change, ctx.now);
+      const slots = slotPlanOf(change);
+      await this.slots.claim(slots, ctx.now);
       const outcome = await this.bookings.insert(change, messagesFor(change));
       if (outcome.inserted) {
-        await this.slots.after(change);
+        await this.slots.commit(slots);
         await this.reservations.markConverted(reservation.id, ctx.now);
         countBookingCreated(change.booking);
         return { booking: change.booking, created: true };
@@ -129,14 +143,15 @@ export class BookingCommands {
     const provider = await this.providers.findBookable(booking.providerId);
     const rules: TransitionRules = { ...(provider?.settings ?? this.fallbackRules()) };
     const change = await decide(booking, rules);
-    await this.slots.before(change, now);
+    const slots = slotPlanOf(change);
+    await this.slots.claim(slots, now);
     try {
       await this.bookings.apply(change, messagesFor(change));
     } catch (error) {
-      await this.slots.undo(change);
+      await this.slots.abort(slots);
       throw error;
     }
-    await this.slots.after(change);
+    await this.slots.commit(slots);
     countBookingChange(change.previous, change.booking);
     return change.booking;
   }

@@ -1,4 +1,5 @@
 import type { BookingSettings } from '../../../providers/domain/booking-settings.js';
+import type { SlotEffect } from '../../../slots/domain/slot-plan.js';
 import type { Booking, BookingActor, BookingAuditEvent } from '../booking.js';
 import { type BookingStatus, assertTransition } from '../booking-status.js';
 
@@ -21,9 +22,7 @@ export type BookingEffect =
   | { kind: 'capture'; amountCents: number; reason: string }
   | { kind: 'release_hold'; reason: string }
   | { kind: 'refund'; amountCents: number; reason: string; initiatedBy: 'patient' | 'provider' | 'admin' | 'system' }
-  | { kind: 'claim_slot'; holdId: string; start: Date; end: Date }
-  | { kind: 'make_slot_permanent'; holdId: string }
-  | { kind: 'release_slot'; holdId: string };
+  | SlotEffect;
 
 export interface BookingChange {
   previous: Booking;

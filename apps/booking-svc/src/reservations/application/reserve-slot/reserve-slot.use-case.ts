@@ -6,6 +6,8 @@ import { scheduleOf } from '../../../providers/domain/provider.js';
 import { ProviderRepository } from '../../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-error.js';
 import { CalendarBusyStore } from '../../../slots/infrastructure/calendar-busy.store.js';
+import { SlotLedger } from '../../../slots/application/slot-ledger.js';
+import type { SlotPlan } from '../../../slots/domain/slot-plan.js';
 import { SlotClaimStore } from '../../../slots/infrastructure/slot-claim.store.js';
 import { type ReserveSlotInput, type SlotReservation, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
 import { bookingMetrics } from '../../../bookings/application/booking-metrics.js';
@@ -30,6 +32,7 @@ export class ReserveSlotUseCase {
     private readonly reservations: ReservationRepository,
     private readonly providers: ProviderRepository,
     private readonly claims: SlotClaimStore,
+    private readonly slots: SlotLedger,
     private readonly calendarBusy: CalendarBusyStore,
     private readonly config: BookingConfig,
     private readonly offered: OfferedBookingMode,
@@ -68,32 +71,25 @@ export class ReserveSlotUseCase {
     if ((await this.calendarBusy.inRange(reservation.providerId, reservation.startTime, occupiedUntil)).length > 0) {
       throw new BookingError(BookingErrorCode.SlotUnavailable, 'The provider is busy at this time', { reason: 'calendar_busy' });
     }
-    await this.claims.claimPatientPlace(reservation.patientId, reservation.id, this.config.MAX_ACTIVE_RESERVATIONS_PER_PATIENT, reservation.expiresAt, now);
-    // On a refusal claimSlot gives back everything the hold claimed, the patient's place included.
-    await this.claims.claimSlot(
-      {
-        holdId: reservation.id,
-        providerId: reservation.providerId,
-        patientId: reservation.patientId,
-        start: reservation.startTime,
-        end: reservation.endTime,
-        bufferMinutes: reservation.bufferMinutes,
-        expiresAt: reservation.expiresAt,
-      },
-      now,
-    );
-    try {
-      const stored = await this.reservations.insert(reservation);
-      if (stored) {
-        bookingMetrics.slotReserved().inc();
-        return { reservation: stored, created: true };
-      }
-    } catch (error) {
-      await this.claims.release(reservation.id);
+    const slots: SlotPlan = {
+      providerId: reservation.providerId,
+      bufferMinutes: reservation.bufferMinutes,
+      effects: [{ kind: 'claim_slot', holdId: reservation.id, start: reservation.startTime, end: reservation.endTime }],
+      claimsLapseAt: reservation.expiresAt,
+      patient: { id: reservation.patientId, placeLimit: this.config.MAX_ACTIVE_RESERVATIONS_PER_PATIENT },
+    };
+    await this.slots.claim(slots, now);
+    const stored = await this.reservations.insert(reservation).catch(async (error: unknown) => {
+      await this.slots.abort(slots);
       throw error;
+    });
+    if (stored) {
+      await this.slots.commit(slots);
+      bookingMetrics.slotReserved().inc();
+      return { reservation: stored, created: true };
     }
     // A concurrent request with the same key stored its reservation first: ours gives way.
-    await this.claims.release(reservation.id);
+    await this.slots.abort(slots);
     const winner = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
     if (!winner) throw new Error('reservation with this idempotency key vanished');
     return this.replay(winner, input);
