@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { holdPlaced, type ProbedRecord, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, holdPlaced, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -14,7 +14,7 @@ import { type TestPlatform, startPlatform } from './support/test-platform.js';
 describe('booking core', () => {
   let platform: TestPlatform;
   let provider: { id: string; actor: TestActor };
-  let paymentCommands: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let paymentCommands: TopicProbe;
   const kafka = testKafka();
   const producer = kafka.producer();
 

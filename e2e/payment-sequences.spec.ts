@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
-import { type ProbedRecord, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, probeTopic, publish, StripeFake, testKafka, waitFor } from '@bp/testing';
 import { internalHeaders } from './support/internal-api.js';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
@@ -15,7 +15,7 @@ describe('payment sequences on a stateful Stripe', () => {
   const fake = new StripeFake();
   let stripeBase: URL;
   let platform: TestPlatform;
-  let events: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let events: TopicProbe;
   const kafka = testKafka();
   const producer = kafka.producer();
 

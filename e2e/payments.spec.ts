@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageType, type PayloadOf, type PlacePaymentHold, Topics } from '@bp/contracts';
-import { type ProbedRecord, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
@@ -10,7 +10,7 @@ import { type TestPlatform, startPlatform } from './support/test-platform.js';
  */
 describe('payment-svc answers booking-svc’s payment commands', () => {
   let platform: TestPlatform;
-  let events: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let events: TopicProbe;
   const kafka = testKafka();
   const producer = kafka.producer();
 

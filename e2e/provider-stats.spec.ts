@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { holdPlaced, type ProbedRecord, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, holdPlaced, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 import { FIRST_DAY_TRUST_SCORE } from './support/trust-score.js';
@@ -14,7 +14,7 @@ import { FIRST_DAY_TRUST_SCORE } from './support/trust-score.js';
 describe('provider statistics and trust score', () => {
   let platform: TestPlatform;
   let provider: { id: string; actor: TestActor };
-  let bookingEvents: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let bookingEvents: TopicProbe;
   const kafka = testKafka();
   const producer = kafka.producer();
   const admin: TestActor = { type: 'admin', id: 'stats-admin' };

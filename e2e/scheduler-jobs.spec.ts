@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
-import { type ProbedRecord, type RunningService, probeTopic, startService, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, type ProbedRecord, type RunningService, probeTopic, startService, testKafka, waitFor } from '@bp/testing';
 import { createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 import { FIRST_DAY_TRUST_SCORE } from './support/trust-score.js';
@@ -33,8 +33,8 @@ interface RunDoc {
 describe('scheduler-svc periodic jobs', () => {
   let platform: TestPlatform;
   let second: RunningService;
-  let bookingCommands: { records: ProbedRecord[]; stop: () => Promise<void> };
-  let calendarCommands: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let bookingCommands: TopicProbe;
+  let calendarCommands: TopicProbe;
   const kafka = testKafka();
 
   beforeAll(async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
-import { type ProbedRecord, type RunningService, probeTopic, publish, startService, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, type RunningService, probeTopic, publish, startService, testKafka, waitFor } from '@bp/testing';
+import { scrape } from './support/scrape.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
 /**
@@ -10,8 +11,8 @@ import { type TestPlatform, portOf, startPlatform } from './support/test-platfor
 describe('scheduler-svc deadline timers', () => {
   let platform: TestPlatform;
   let second: RunningService;
-  let commands: { records: ProbedRecord[]; stop: () => Promise<void> };
-  let events: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let commands: TopicProbe;
+  let events: TopicProbe;
   const kafka = testKafka();
   const producer = kafka.producer();
 
@@ -65,6 +66,28 @@ describe('scheduler-svc deadline timers', () => {
     );
   const commandsFor = (bookingId: string) =>
     commands.records.filter((r) => r.value?.includes(`"bookingId":"${bookingId}"`)).map((r) => ({ ...JSON.parse(r.value!), receivedAt: r.receivedAt }));
+  /**
+   * A barrier instead of a sleep: both replicas finish two more polls (a timer still due, or due
+   * again, would have fired by then), every fired timer's message leaves its outbox, and the probes
+   * have received everything published so far.
+   */
+  async function timersSettled() {
+    const polls = async (url: string) => (await scrape(url)).value('scheduler_job_runs_total', { job: 'expire-deadlines', outcome: 'success' }) ?? 0;
+    const replicas = [platform.url('scheduler-svc'), second.url];
+    const before = await Promise.all(replicas.map(polls));
+    await waitFor(
+      async () => (await Promise.all(replicas.map(polls))).every((count, i) => count >= before[i]! + 2),
+      15_000,
+      () => 'two more polls on each replica',
+    );
+    const timers = platform.mongo.db(platform.database('scheduler-svc')).collection('timers');
+    await waitFor(
+      async () => (await timers.countDocuments({ outboxPending: true })) === 0,
+      15_000,
+      () => 'the timers’ outboxes published',
+    );
+    await Promise.all([commands.caughtUp(), events.caughtUp()]);
+  }
   const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
   it('fires each confirmation deadline once, within seconds of its time, with two replicas polling', async () => {
@@ -76,7 +99,7 @@ describe('scheduler-svc deadline timers', () => {
       30_000,
       () => 'every deadline to fire',
     );
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // a second firing would show up by now
+    await timersSettled(); // a second firing would show up by now
     const lateness: number[] = [];
     for (const { bookingId, dueAt } of deadlines) {
       const fired = commandsFor(bookingId);
@@ -151,7 +174,7 @@ describe('scheduler-svc deadline timers', () => {
       15_000,
       () => 'the reschedule deadline',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await timersSettled();
     expect(commandsFor(moved).map((c) => c.payload.deadline)).toEqual(['reschedule_response']);
     expect(commandsFor(answered)).toEqual([]);
   }, 60_000);
@@ -168,7 +191,7 @@ describe('scheduler-svc deadline timers', () => {
       15_000,
       () => 'the warning and the reminder',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await timersSettled();
     expect(eventsFor(waiting)).toEqual([
       expect.objectContaining({
         type: 'ConfirmationDeadlineApproaching',

@@ -4,7 +4,7 @@ import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { KafkaClient, KafkaProducer, type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { type ProbedRecord, infraEnv, probeTopic, uniqueSuffix, waitFor } from '@bp/testing';
+import { type TopicProbe, infraEnv, probeTopic, uniqueSuffix, waitFor } from '@bp/testing';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, outboxOnInsert, withOutboxFields, withOutboxUpdate } from './outbox.schema.js';
 
@@ -39,7 +39,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
   const config = Object.assign(new DatabaseServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS, MONGO_URL: infraEnv().MONGO_URL });
   let connection: Connection;
   let model: Model<Probe>;
-  let probe: { records: ProbedRecord[]; stop: () => Promise<void> };
+  let probe: TopicProbe;
   const producers: KafkaProducer[] = [];
   const clients: KafkaClient[] = [];
 

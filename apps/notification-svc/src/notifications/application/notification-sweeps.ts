@@ -1,7 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { counter } from '@bp/platform';
 import { NotificationConfig } from '../../config/notification.config.js';
 import { DeliveryDispatcher } from './delivery-dispatcher.js';
 import { DigestSender } from './digest-sender.js';
+
+const sweepPasses = () =>
+  counter('notification_sweep_passes_total', 'Finished passes of the periodic sweeps, by sweep (deliveries, digests) and outcome', ['sweep', 'outcome']);
+sweepPasses(); // registered at load, so a sweep that never runs shows as an absent increase
 
 /**
  * The two periodic sweeps: deliveries that waited (quiet hours, retry backoff) every
@@ -29,8 +34,11 @@ export class NotificationSweeps implements OnApplicationBootstrap, OnApplication
     const timer = setInterval(() => {
       if (this.running.has(name)) return;
       const pass = sweep()
-        .then(() => undefined)
-        .catch((error: unknown) => this.logger.warn({ message: `the ${name} sweep failed; the next one retries`, error: (error as Error).message }))
+        .then(() => void sweepPasses().inc({ sweep: name, outcome: 'success' }))
+        .catch((error: unknown) => {
+          sweepPasses().inc({ sweep: name, outcome: 'failure' });
+          this.logger.warn({ message: `the ${name} sweep failed; the next one retries`, error: (error as Error).message });
+        })
         .finally(() => this.running.delete(name));
       this.running.set(name, pass);
     }, intervalMs);
