@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Topics } from '@bp/contracts';
 import { type TopicProbe, FcmFake, TwilioFake, devToken, probeTopic, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { gatewayCall } from './support/gateway-client.js';
-import { SMS_SENDER, fakeChannelSettings, newRequestEvent, setVerifiedPreferences } from './support/notification-fixtures.js';
+import { SMS_SENDER, fakeChannelSettings, newRequestEvent, setVerifiedPreferences, sweepsPassed } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 import { sendAndAwaitConsumed } from './support/consumed.js';
-import { scrape } from './support/scrape.js';
 
 /**
  * notification-svc's push (FCM HTTP v1, OAuth2 service-account tokens) and SMS (Twilio) channels on
@@ -55,16 +54,6 @@ describe('notification-svc push, SMS, digests and failures', () => {
   /** Runs `send` and waits until notification-svc has consumed one more booking event (see support/consumed.ts). */
   const consumedBy = (send: () => Promise<unknown>) =>
     sendAndAwaitConsumed(platform.url('notification-svc'), { topic: Topics.bookingEvents, type: 'BookingStatusChanged' }, send);
-  /** Waits until the digest sweep has finished `passes` more passes. */
-  async function digestSweepsPassed(passes: number) {
-    const count = async () => (await scrape(platform.url('notification-svc'))).value('notification_sweep_passes_total', { sweep: 'digests' }) ?? 0;
-    const before = await count();
-    await waitFor(
-      async () => (await count()) >= before + passes,
-      10_000,
-      () => `${passes} digest sweep passes`,
-    );
-  }
   const failedEvents = (bookingId: string) =>
     notificationEvents.records.map((r) => JSON.parse(r.value ?? '{}')).filter((m) => m.type === 'NotificationFailed' && m.payload?.bookingId === bookingId);
 
@@ -200,7 +189,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
     expect(digest.periodStart.getTime() % 3_600_000).toBe(0);
     const admin = await gateway('admin', 'admin-1', 'GET', `/api/admin/bookings/${bookings[1]!.id}/notifications`);
     expect(admin.body.data).toContainEqual(expect.objectContaining({ channel: 'digest', template: 'new_request_digest', status: 'collecting' }));
-    await digestSweepsPassed(2); // at least one whole pass since the digest filled up
+    await sweepsPassed(platform.url('notification-svc'), 'digests'); // at least one whole pass since the digest filled up
     expect(twilio.receivedBy(phone)).toHaveLength(0); // nothing before the hour ends
 
     // The hour ends (moved to now rather than waited for).
@@ -217,7 +206,7 @@ describe('notification-svc push, SMS, digests and failures', () => {
       () => 'the digest marked sent',
     );
     await consumedBy(() => publishMessage(producer, events[1]!)); // redelivered after the digest went out
-    await digestSweepsPassed(2);
+    await sweepsPassed(platform.url('notification-svc'), 'digests');
     expect(twilio.receivedBy(phone)).toHaveLength(1);
     expect(await digests.countDocuments({ providerId, status: 'open' })).toBe(0);
     const sms = await deliveries().findOne({ template: 'new_request_digest', 'recipient.id': providerId });

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { Topics } from '@bp/contracts';
 import { publishMessage, testKafka, waitFor } from '@bp/testing';
+import { sendAndAwaitConsumed } from './support/consumed.js';
 import { internalCall } from './support/internal-api.js';
-import { newRequestEvent, setVerifiedPreferences } from './support/notification-fixtures.js';
+import { newRequestEvent, setVerifiedPreferences, sweepsPassed } from './support/notification-fixtures.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /** notification-svc on a real SMTP server: preferences, the emails a booking change sends, no duplicates on redelivery, retries after a refusal. */
@@ -79,8 +81,9 @@ describe('notification-svc email', () => {
     expect(toProvider!.subject).toBe('New booking request - action required: FH-20300310-7KQ2M');
     expect(toProvider!.text).toContain('10:00 MDT');
 
-    await publishMessage(producer, event); // delivered again (a replay, a rebalance)
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await sendAndAwaitConsumed(platform.url('notification-svc'), { topic: Topics.bookingEvents, type: 'BookingStatusChanged' }, () =>
+      publishMessage(producer, event),
+    ); // delivered again (a replay, a rebalance)
     expect(mailTo(patientEmail)).toHaveLength(1);
     expect(mailTo(providerEmail)).toHaveLength(1);
   }, 60_000);
@@ -92,13 +95,15 @@ describe('notification-svc email', () => {
     await preferences('patient', patientId, { email: patientEmail, channels: { email: false } }); // email turned off
     await preferences('provider', providerId, { email: providerEmail });
     refuseOnce.add(providerEmail);
-    await publishMessage(producer, newRequestEvent(bookingId, patientId, providerId));
+    await sendAndAwaitConsumed(platform.url('notification-svc'), { topic: Topics.bookingEvents, type: 'BookingStatusChanged' }, () =>
+      publishMessage(producer, newRequestEvent(bookingId, patientId, providerId)),
+    );
     await waitFor(
       () => mailTo(providerEmail).length === 1,
       20_000,
       () => 'the provider’s email after the retry',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sweepsPassed(platform.url('notification-svc'), 'deliveries'); // no further retry once sent
     expect(mailTo(providerEmail)).toHaveLength(1);
     expect(mailTo(patientEmail)).toHaveLength(0);
     const delivery = await platform.mongo

@@ -4,6 +4,7 @@ import { StripeFake, publish, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
+import { scrape } from './support/scrape.js';
 
 const ADMIN: TestActor = { type: 'admin', id: 'admin-ops' };
 
@@ -89,6 +90,16 @@ describe('payment operations across booking-svc and payment-svc', () => {
       20_000,
       () => `payment of ${bookingId} in the expected state`,
     );
+  /** Waits until payment-svc's sweep has finished `passes` more passes. */
+  async function paymentSweepsPassed(passes: number) {
+    const count = async () => (await scrape(platform.url('payment-svc'))).value('payment_sweep_passes_total', { outcome: 'success' }) ?? 0;
+    const before = await count();
+    await waitFor(
+      async () => (await count()) >= before + passes,
+      15_000,
+      () => `${passes} more payment sweeps`,
+    );
+  }
   const capturesOf = (paymentIntentId: string) => fake.requests.filter((r) => r.path === `/v1/payment_intents/${paymentIntentId}/capture`);
 
   it('holds captures while payment.disable_captures is on and runs them when it is off; pays the provider and reverses after an admin refund', async () => {
@@ -102,7 +113,7 @@ describe('payment operations across booking-svc and payment-svc', () => {
     try {
       expect((await bookings('POST', `/internal/bookings/${booking.id}/confirm`, provider.actor)).status).toBe(200);
       const deferred = await paymentState(booking.id, (p) => p.captureDeferred === true);
-      await new Promise((resolve) => setTimeout(resolve, 1000)); // several sweeps pass: still nothing captured
+      await paymentSweepsPassed(2); // a whole sweep since: still nothing captured
       expect(capturesOf(deferred.paymentIntentId)).toHaveLength(0);
       expect((await bookings('GET', `/internal/bookings/${booking.id}`, patient)).body.data).toMatchObject({
         status: 'pending_confirmation',
@@ -254,7 +265,7 @@ describe('payment operations across booking-svc and payment-svc', () => {
     });
     const metrics = await (await fetch(`${platform.url('payment-svc')}/metrics`)).text();
     expect(metrics).toMatch(/^booking_payment_refunds_refused_total\{[^}]*code="charge_disputed"[^}]*\} [1-9]/m);
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // sweeps pass: the refused refund is not asked again
+    await paymentSweepsPassed(2); // a whole sweep since: the refused refund is not asked again
     expect(refundKeys()).toEqual([`booking:${booking.id}:refund-1:1`]);
 
     // The dispute is settled at Stripe: the next refund goes out under a new key and is recorded.

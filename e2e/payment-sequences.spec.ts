@@ -5,6 +5,7 @@ import { type TopicProbe, probeTopic, publish, StripeFake, testKafka, waitFor } 
 import { internalHeaders } from './support/internal-api.js';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
+import { sendAndAwaitConsumed } from './support/consumed.js';
 
 /**
  * Sequences stripe-mock cannot show, against a stateful Stripe fake the real SDK talks to: a crash
@@ -149,11 +150,17 @@ describe('payment sequences on a stateful Stripe', () => {
     const declined = `b-${randomUUID()}`;
     await charge(declined);
     await eventFor(declined, 'PaymentHoldPlaced');
-    await command('ReleasePaymentHold', { bookingId: declined, reason: 'provider_declined' });
-    await command('ReleasePaymentHold', { bookingId: declined, reason: 'provider_declined' }); // redelivered
+    await sendAndAwaitConsumed(
+      platform.url('payment-svc'),
+      { topic: Topics.paymentCommands, type: 'ReleasePaymentHold' },
+      async () => {
+        await command('ReleasePaymentHold', { bookingId: declined, reason: 'provider_declined' });
+        await command('ReleasePaymentHold', { bookingId: declined, reason: 'provider_declined' }); // redelivered
+      },
+      2,
+    );
     expect(await eventFor(declined, 'PaymentRefunded')).toMatchObject({ payload: { amountCents: 10_000 } });
     const [declinedIntent] = fake.intentsFor(declined);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(fake.refunds.filter((r) => r.payment_intent === declinedIntent?.id).map((r) => r.amount)).toEqual([10_000]);
     expect(eventsFor(declined, 'PaymentCaptured')).toHaveLength(0);
   }, 60_000);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageType, type PayloadOf, type PlacePaymentHold, Topics } from '@bp/contracts';
 import { type TopicProbe, probeTopic, publish, testKafka, waitFor } from '@bp/testing';
-import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
+import { outboxPublished, sendAndAwaitConsumed } from './support/consumed.js';
+import { sendStripeWebhook, stripeEvent, stripeEventProcessed } from './support/stripe-webhooks.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**
@@ -36,9 +37,9 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
       20_000,
       () => `${type} for ${bookingId}`,
     );
+  const paymentDb = () => platform.mongo.db(platform.database('payment-svc'));
   const stored = (bookingId: string) =>
-    platform.mongo
-      .db(platform.database('payment-svc'))
+    paymentDb()
       .collection('payments')
       .findOne({ _id: bookingId as never });
   const hold = (bookingId: string, fee: { platformFeeCents: number; feePolicy?: PlacePaymentHold['feePolicy'] } = { platformFeeCents: 1150 }) =>
@@ -109,8 +110,9 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
     const bookingId = `b-${randomUUID()}`;
     await hold(bookingId);
     await eventFor(bookingId, 'PaymentHoldPlaced');
-    await hold(bookingId); // a new command (new event id), e.g. a replay by an operator
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sendAndAwaitConsumed(platform.url('payment-svc'), { topic: Topics.paymentCommands, type: 'PlacePaymentHold' }, () => hold(bookingId)); // a new command (new event id), e.g. a replay by an operator
+    await outboxPublished(paymentDb(), 'payments');
+    await events.caughtUp();
     expect(events.records.filter((r) => r.value?.includes(bookingId) && r.value.includes('"PaymentHoldPlaced"'))).toHaveLength(1);
   }, 60_000);
 
@@ -153,7 +155,9 @@ describe('payment-svc answers booking-svc’s payment commands', () => {
         metadata: { bookingId },
       });
       expect((await webhook(late)).status).toBe(200);
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await stripeEventProcessed(paymentDb(), late.id);
+      await outboxPublished(paymentDb(), 'payments');
+      await events.caughtUp();
       expect(await stored(bookingId)).toMatchObject({ status: 'partial_refund', capturedCents: 10_000, refundedCents: 2000 });
       expect(events.records.filter((r) => r.value?.includes(bookingId) && r.value.includes('"PaymentRefunded"'))).toHaveLength(1);
       expect(events.records.filter((r) => r.value?.includes(bookingId) && r.value.includes('"PaymentHoldPlaced"'))).toHaveLength(1);

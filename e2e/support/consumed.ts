@@ -1,3 +1,4 @@
+import type { mongo } from 'mongoose';
 import { waitFor } from '@bp/testing';
 import { scrape } from './scrape.js';
 
@@ -19,5 +20,14 @@ export async function sendAndAwaitConsumed(baseUrl: string, message: { topic: st
     async () => (await consumedCount(baseUrl, message.topic, message.type)) >= before + count,
     20_000,
     () => `${count} more ${message.type} consumed from ${message.topic} by ${baseUrl}`,
+  );
+}
+
+/** Waits until no document of `collection` has messages waiting in its outbox (what it would publish is on its topic). */
+export async function outboxPublished(db: mongo.Db, collection: string): Promise<void> {
+  await waitFor(
+    async () => (await db.collection(collection).countDocuments({ outboxPending: true })) === 0,
+    15_000,
+    () => `the ${collection} outboxes published`,
   );
 }

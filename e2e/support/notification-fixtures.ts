@@ -1,7 +1,8 @@
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
-import type { FcmFake, TwilioFake } from '@bp/testing';
+import { type FcmFake, type TwilioFake, waitFor } from '@bp/testing';
 import { type Answer, internalCall } from './internal-api.js';
+import { scrape } from './scrape.js';
 import type { TestPlatform } from './test-platform.js';
 
 /** The sender number notification-svc's SMS go out from in these specs (Twilio's test number). */
@@ -76,4 +77,18 @@ export async function setVerifiedPreferences(
       );
   }
   return setPreferences(platform.url('notification-svc'), role, id, body);
+}
+
+/**
+ * Waits until notification-svc's `sweep` (deliveries: deferred sends and retries; digests) has
+ * finished `passes` more passes: what a sweep would still send has been sent by then.
+ */
+export async function sweepsPassed(notificationSvcUrl: string, sweep: 'deliveries' | 'digests', passes = 2): Promise<void> {
+  const count = async () => (await scrape(notificationSvcUrl)).value('notification_sweep_passes_total', { sweep }) ?? 0;
+  const before = await count();
+  await waitFor(
+    async () => (await count()) >= before + passes,
+    15_000,
+    () => `${passes} more ${sweep} sweep passes`,
+  );
 }

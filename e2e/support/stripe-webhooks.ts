@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { mongo } from 'mongoose';
 import Stripe from 'stripe';
-import { localEnv } from '@bp/testing';
+import { localEnv, waitFor } from '@bp/testing';
 
 const signer = new Stripe('sk_test_signer');
 
@@ -27,4 +28,16 @@ export async function sendStripeWebhook(
     body: options.tamper ? options.tamper(payload) : payload,
   });
   return { status: response.status, body: (await response.json()) as any };
+}
+
+/** Waits until payment-svc has processed the webhook event with this id (its outcome recorded, or parked). */
+export async function stripeEventProcessed(paymentDb: mongo.Db, eventId: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const stored = await paymentDb.collection('stripe_events').findOne({ _id: eventId as never });
+      return Boolean(stored && !stored['pending']);
+    },
+    15_000,
+    () => `webhook event ${eventId} processed`,
+  );
 }

@@ -41,7 +41,11 @@ export class PaymentSweeper implements OnApplicationBootstrap, OnApplicationShut
     const reconcile = Date.now() - this.lastReconcile >= this.config.PAYMENT_RECONCILE_INTERVAL_MS;
     if (reconcile) this.lastReconcile = Date.now();
     this.running ??= this.sweep(new Date(), { reconcile })
-      .catch((error: unknown) => this.logger.warn({ message: 'payment sweep failed; the next one retries', error: (error as Error).message }))
+      .then(() => void paymentMetrics.sweepPasses().inc({ outcome: 'success' }))
+      .catch((error: unknown) => {
+        paymentMetrics.sweepPasses().inc({ outcome: 'failure' });
+        this.logger.warn({ message: 'payment sweep failed; the next one retries', error: (error as Error).message });
+      })
       .finally(() => (this.running = undefined));
   }
 

@@ -23,6 +23,10 @@ export const paymentMetrics = {
     ]),
   payoutsDue: () =>
     gauge('booking_payment_payouts_due', 'Captured payments whose provider payout is not settled yet (no Connect account, or a failed transfer)'),
+  sweepPasses: () =>
+    counter('payment_sweep_passes_total', 'Finished passes of the payment sweep (deferred captures, interrupted refunds, hold monitor, payouts), by outcome', [
+      'outcome',
+    ]),
 };
 
 // Registered when the service loads, so every payment metric is scraped (and alertable) before the first hold.
