@@ -5,6 +5,7 @@ import { buildMessage } from '@bp/messaging';
 import { type TopicProbe, holdPlaced, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
+import { sendAndAwaitConsumed } from './support/consumed.js';
 
 /**
  * The booking core on booking-svc as a real process on the real database and Kafka: reservations
@@ -214,8 +215,9 @@ describe('booking core', () => {
     // The slot is free again.
     expect((await reserve(newPatient(), start)).status).toBe(201);
     // The same deadline delivered again is a no-op, not an error.
-    await producer.send({ topic: expire.topic, messages: [{ key: expire.key, value: JSON.stringify({ ...expire.envelope, eventId: randomUUID() }) }] });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sendAndAwaitConsumed(platform.url('booking-svc'), { topic: Topics.bookingCommands, type: 'ExpireBookingDeadline' }, () =>
+      producer.send({ topic: expire.topic, messages: [{ key: expire.key, value: JSON.stringify({ ...expire.envelope, eventId: randomUUID() }) }] }),
+    );
     expect((await api('GET', `/internal/bookings/${booking.id}/events`, patient)).body.data).toHaveLength(3);
   }, 60_000);
 

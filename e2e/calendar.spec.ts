@@ -6,6 +6,7 @@ import { GoogleCalendarFake, GraphCalendarFake, devToken, holdPlaced, publish, p
 import { createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { gatewayCall } from './support/gateway-client.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
+import { sendAndAwaitConsumed } from './support/consumed.js';
 
 type Fake = GoogleCalendarFake | GraphCalendarFake;
 
@@ -179,9 +180,15 @@ describe('calendar integrations', () => {
     );
     expect(created).toMatchObject({ start: start.toISOString(), status: 'confirmed' });
     expect(created.summary).not.toContain('patient-1'); // no patient details on an outside calendar
-    await publishMessage(producer, confirmed); // redelivered
-    await bookingEvent(bookingId, provider.id, 'confirmed', start, version); // same version again, new event id
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sendAndAwaitConsumed(
+      platform.url('calendar-svc'),
+      { topic: Topics.bookingEvents, type: 'BookingStatusChanged' },
+      async () => {
+        await publishMessage(producer, confirmed); // redelivered
+        await bookingEvent(bookingId, provider.id, 'confirmed', start, version); // same version again, new event id
+      },
+      2,
+    );
     expect([...google.events.values()].filter((e) => e.id === created.id)).toHaveLength(1);
     expect(google.count('POST', '/calendar/v3/calendars/primary/events')).toBe(1);
 
@@ -227,7 +234,7 @@ describe('calendar integrations', () => {
     expect(eventFor(google, bookingId)).toBeUndefined();
 
     google.clearFailures(); // the calendar is back
-    await new Promise((resolve) => setTimeout(resolve, 400)); // past the next attempt time
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(failed.nextAttemptAt) - Date.now() + 1))); // the next attempt is due
     await publish(
       producer,
       Topics.calendarCommands,

@@ -70,7 +70,7 @@ describe('delivery guarantees between real services', () => {
         ...outboxOnInsert([crashed.event]),
       });
     await mongo.close();
-    // A one-second sweep (5 s by default) so the duplicate check below spans two sweeps quickly.
+    // A one-second sweep (5 s by default), so the crashed write's entry is recovered quickly.
     platform = await startPlatform(['booking-svc', 'notification-svc'], {
       suffix,
       portOffset: 20,
@@ -93,7 +93,17 @@ describe('delivery guarantees between real services', () => {
       20_000,
       () => 'the recovered event at notification-svc',
     );
-    await new Promise((resolve) => setTimeout(resolve, 2500)); // two more sweeps: room for a duplicate
+    // Once the entry has left the reservation's outbox nothing can publish it again; the probe then shows whether it went out twice.
+    await waitFor(
+      async () =>
+        (await platform.mongo
+          .db(platform.database('booking-svc'))
+          .collection('slot_reservations')
+          .countDocuments({ _id: crashed.reservationId as never, outboxPending: true })) === 0,
+      15_000,
+      () => 'the recovered entry cleared from the outbox',
+    );
+    await bookingEvents.caughtUp();
     const published = bookingEvents.records.filter((r) => r.value?.includes(eventId));
     expect(published).toHaveLength(1);
     expect(published[0]?.headers).toMatchObject({

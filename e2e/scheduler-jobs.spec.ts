@@ -59,7 +59,6 @@ describe('scheduler-svc periodic jobs', () => {
   const bookingDb = () => platform.mongo.db(platform.database('booking-svc'));
   const runs = (job: string) => schedulerDb().collection<RunDoc>('job_runs').find({ job }).sort({ scheduledFor: 1 }).toArray();
   const leases = () => schedulerDb().collection<{ _id: string }>('job_leases');
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const commandsOf = (records: ProbedRecord[], runId: string) => records.filter((r) => r.value?.includes(`"runId":"${runId}"`));
   const metricsOf = async (url: string) => (await fetch(`${url}/metrics`)).text();
   const metric = (text: string, pattern: RegExp) => Number(text.match(pattern)?.[1] ?? 0);
@@ -71,8 +70,18 @@ describe('scheduler-svc periodic jobs', () => {
       30_000,
       () => 'five cleanup runs',
     );
-    await sleep(3_000); // room for a late duplicate command
     const done = (await runs('cleanup')).filter((run) => run.outcome === 'success');
+    // Every command these runs sent is on its topic, and the probes have read up to there: a duplicate would show.
+    const checked = [...done.slice(0, -1), ...(await runs('calendar-sync-retry')).filter((run) => run.outcome === 'success').slice(0, -1)];
+    await waitFor(
+      async () =>
+        (await schedulerDb()
+          .collection('job_runs')
+          .countDocuments({ _id: { $in: checked.map((run) => run._id) } as never, outboxPending: true })) === 0,
+      15_000,
+      () => 'the runs’ commands published',
+    );
+    await Promise.all([bookingCommands.caughtUp(), calendarCommands.caughtUp()]);
     const ticks = done.map((run) => run.scheduledFor.getTime());
     expect(new Set(ticks).size).toBe(ticks.length);
     for (const tick of ticks) expect(tick % 2_000).toBe(0); // runs belong to the cron's ticks
@@ -82,7 +91,7 @@ describe('scheduler-svc periodic jobs', () => {
       expect(sent[0]).toMatchObject({ type: 'CleanUpBookingHolds', payload: { runId: run._id, scheduledFor: run.scheduledFor.toISOString() } });
     }
     // The calendar sync retry goes to calendar-svc's command topic, once per tick as well.
-    const calendarRuns = (await runs('calendar-sync-retry')).filter((run) => run.outcome === 'success').slice(0, -1);
+    const calendarRuns = checked.filter((run) => run.job === 'calendar-sync-retry');
     expect(calendarRuns.length).toBeGreaterThan(0);
     for (const run of calendarRuns) expect(commandsOf(calendarCommands.records, run._id)).toHaveLength(1);
     // Both replicas count only what they ran: together, each run once.

@@ -85,7 +85,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
       15_000,
       () => 'the recovered event',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // room for a duplicate to show up
+    await probe.caughtUp(); // both sweeps are done: everything they published is on the topic, read up to its end
     expect(published(event.envelope.eventId)).toHaveLength(1);
     const document = await model.findById(id).lean();
     expect(document?.outbox).toEqual([]);
@@ -146,7 +146,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
       15_000,
       () => 'the second event',
     );
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // room for a duplicate to show up
+    await probe.caughtUp(); // the relay is shut down: everything it published is on the topic, read up to its end
     expect(published(first.envelope.eventId)).toHaveLength(1);
     expect(published(second.envelope.eventId)).toHaveLength(1);
     expect(inserted.mock.calls.map(([documents]) => (documents as unknown as Array<{ _id: string }>).map((d) => d._id))).toEqual([[`${id}:1`], [`${id}:2`]]);
