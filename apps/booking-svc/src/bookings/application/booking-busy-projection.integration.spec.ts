@@ -2,31 +2,20 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import type { OutboxRelay } from '@bp/outbox';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
-import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
 import { decodeEntries } from '../../slots/domain/busy-day.js';
 import { BusyDayStore } from '../../slots/infrastructure/busy-day.store.js';
 import type { Booking } from '../domain/booking.js';
 import { BOOKING_STATUSES, SLOT_HOLDING_STATUSES } from '../domain/booking-status.js';
 import * as t from '../domain/booking-transitions.js';
-import { createBooking } from '../domain/create-booking.js';
+import { TEST_RULES, actors, createdChange, testReservation } from '../domain/booking.fixtures.js';
 import type { BookingDocument } from '../infrastructure/booking.schema.js';
 import { BookingBusyProjection, bookingBusyEntries } from './booking-busy-projection.js';
 
 const minute = 60_000;
 const t0 = new Date('2031-05-01T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * minute);
-const patient = { type: 'patient' as const, id: 'u1' };
-const provider = { type: 'provider' as const, id: 'p1' };
-const system = { type: 'system' as const, id: 'scheduler-svc' };
-const rules: t.TransitionRules = {
-  confirmationDeadlineHours: 24,
-  allowReschedule: true,
-  maxRescheduleAttempts: 2,
-  rescheduleNoticeHours: 24,
-  allowCancellation: true,
-  cancellationNoticeHours: 24,
-  cancellationFeePercent: 0,
-};
+const { patient, provider, system } = actors;
+const rules: t.TransitionRules = { ...TEST_RULES, cancellationFeePercent: 0 };
 /** The booked slot (10 May) and the time the provider proposes instead (11 May): different UTC days. */
 const slot = { start: new Date('2031-05-10T16:00:00Z'), end: new Date('2031-05-10T16:30:00Z') };
 const proposal = { start: new Date('2031-05-11T16:00:00Z'), end: new Date('2031-05-11T16:30:00Z') };
@@ -36,34 +25,8 @@ const span = (s: { start: Date; end: Date }) => ({ start: s.start.getTime(), end
 /** A booking through the real transitions, from its creation to a pending request. */
 function bookingStates(providerId: string) {
   const id = `b-${randomUUID()}`;
-  const reservation: SlotReservation = {
-    id: `r-${randomUUID()}`,
-    providerId,
-    patientId: patient.id,
-    serviceId: 's1',
-    startTime: slot.start,
-    endTime: slot.end,
-    bufferMinutes: BUFFER,
-    status: 'active',
-    expiresAt: at(5),
-    version: 1,
-    idempotencyKey: 'k',
-    createdAt: t0,
-  };
-  const created = createBooking(
-    {
-      id,
-      bookingNumber: `FH-20310501-${id.slice(2, 7).toUpperCase()}`,
-      reservation,
-      service: { serviceId: 's1', name: 'Consult', category: 'general', durationMinutes: 30, priceCents: 10_000, currency: 'usd' },
-      bookingType: 'request',
-      providerTimezone: 'America/Denver',
-      patientTimezone: 'Europe/Berlin',
-      maxRescheduleAttempts: 2,
-      feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
-    },
-    { actor: patient, now: at(1) },
-  ).booking;
+  const reservation = testReservation({ id: `r-${randomUUID()}`, providerId, startTime: slot.start, bufferMinutes: BUFFER, createdAt: t0 });
+  const created = createdChange({ reservation, id, bookingNumber: `FH-20310501-${id.slice(2, 7).toUpperCase()}`, now: at(1) }).booking;
   const pending = t.recordHoldPlaced(created, 'pi_1', rules, { actor: system, now: at(2) }).booking;
   const propose = () =>
     t.proposeReschedule(pending, { ...proposal, holdId: `${id}:p1` }, rules, { actor: { ...provider, id: providerId }, now: at(10) }).booking;

@@ -1,45 +1,17 @@
 import { metricsRegistry } from '@bp/platform';
-import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
 import type { Booking } from '../domain/booking.js';
 import * as t from '../domain/booking-transitions.js';
-import { createBooking } from '../domain/create-booking.js';
+import { TEST_RULES, actors, createdChange, testReservation } from '../domain/booking.fixtures.js';
 import { bookingMetrics, countBookingChange, countBookingCreated, declareBookingMetrics } from './booking-metrics.js';
 
 const t0 = new Date('2030-03-01T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
 const system = { type: 'system' as const, id: 'booking-svc' };
-const provider = { type: 'provider' as const, id: 'p1' };
-const rules = { confirmationDeadlineHours: 24 };
-const reservation: SlotReservation = {
-  id: 'r1',
-  providerId: 'p1',
-  patientId: 'u1',
-  serviceId: 's1',
-  startTime: new Date('2030-03-10T16:00:00Z'),
-  endTime: new Date('2030-03-10T16:30:00Z'),
-  bufferMinutes: 15,
-  status: 'active',
-  expiresAt: at(5),
-  version: 1,
-  idempotencyKey: 'k',
-  createdAt: t0,
-};
+const { provider } = actors;
+const rules = TEST_RULES;
 
 function created(): Booking {
-  return createBooking(
-    {
-      id: 'b1',
-      bookingNumber: 'FH-20300301-ABCDE',
-      reservation,
-      service: { serviceId: 's1', name: 'Consult', category: 'general', durationMinutes: 30, priceCents: 10_000, currency: 'usd' },
-      bookingType: 'request',
-      providerTimezone: 'America/Denver',
-      patientTimezone: 'Europe/Berlin',
-      maxRescheduleAttempts: 2,
-      feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
-    },
-    { actor: { type: 'patient', id: 'u1' }, now: at(1) },
-  ).booking;
+  return createdChange({ reservation: testReservation({ createdAt: t0 }), now: at(1) }).booking;
 }
 
 /** Applies a transition and counts it, as BookingCommands.run does after the write. */

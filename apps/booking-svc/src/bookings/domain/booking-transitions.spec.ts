@@ -1,55 +1,17 @@
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
-import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
 import type { Booking } from './booking.js';
 import * as t from './booking-transitions.js';
+import { TEST_RULES, actors, createdChange as newBooking, testReservation } from './booking.fixtures.js';
 import { createBooking } from './create-booking.js';
 
 const t0 = new Date('2030-03-01T10:00:00Z');
 const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
-const patient = { type: 'patient' as const, id: 'u1' };
-const provider = { type: 'provider' as const, id: 'p1' };
-const system = { type: 'system' as const, id: 'scheduler-svc' };
-const admin = { type: 'admin' as const, id: 'a1' };
-const rules: t.TransitionRules = {
-  confirmationDeadlineHours: 24,
-  allowReschedule: true,
-  maxRescheduleAttempts: 2,
-  rescheduleNoticeHours: 24,
-  allowCancellation: true,
-  cancellationNoticeHours: 24,
-  cancellationFeePercent: 50,
-};
-
-const reservation: SlotReservation = {
-  id: 'r1',
-  providerId: 'p1',
-  patientId: 'u1',
-  serviceId: 's1',
-  startTime: new Date('2030-03-10T16:00:00Z'),
-  endTime: new Date('2030-03-10T16:30:00Z'),
-  bufferMinutes: 15,
-  status: 'active',
-  expiresAt: at(5),
-  version: 1,
-  idempotencyKey: 'k',
-  createdAt: t0,
-};
+const { patient, provider, system, admin } = actors;
+const rules = TEST_RULES;
+const reservation = testReservation({ createdAt: t0 });
 
 function createdChange(bookingType: 'instant' | 'request' = 'request'): t.BookingChange {
-  return createBooking(
-    {
-      id: 'b1',
-      bookingNumber: 'FH-20300301-ABCDE',
-      reservation,
-      service: { serviceId: 's1', name: 'Consult', category: 'general', durationMinutes: 30, priceCents: 10_000, currency: 'usd' },
-      bookingType,
-      providerTimezone: 'America/Denver',
-      patientTimezone: 'Europe/Berlin',
-      maxRescheduleAttempts: 2,
-      feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
-    },
-    { actor: patient, now: at(1) },
-  );
+  return newBooking({ reservation, bookingType, now: at(1) });
 }
 
 function created(bookingType: 'instant' | 'request' = 'request'): Booking {

@@ -3,24 +3,15 @@ import { KafkaClient, KafkaProducer } from '@bp/messaging';
 import { OutboxRelay } from '@bp/outbox';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
 import { infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
-import type { SlotReservation } from '../../reservations/domain/slot-reservation.js';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { messagesFor } from '../application/booking-messages.js';
 import type { Booking } from '../domain/booking.js';
 import * as t from '../domain/booking-transitions.js';
-import { createBooking } from '../domain/create-booking.js';
+import { TEST_RULES, createdChange, testReservation } from '../domain/booking.fixtures.js';
 import { BookingRepository } from './booking.repository.js';
 import { BOOKING_MODEL, type BookingDocument, BookingSchema } from './booking.schema.js';
 
-const rules: t.TransitionRules = {
-  confirmationDeadlineHours: 24,
-  allowReschedule: true,
-  maxRescheduleAttempts: 2,
-  rescheduleNoticeHours: 24,
-  allowCancellation: true,
-  cancellationNoticeHours: 24,
-  cancellationFeePercent: 0,
-};
+const rules: t.TransitionRules = { ...TEST_RULES, cancellationFeePercent: 0 };
 const system = { type: 'system' as const, id: 'test' };
 const provider = { type: 'provider' as const, id: 'p1' };
 
@@ -56,34 +47,17 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
 
   async function pendingBooking(n: number): Promise<Booking> {
     const now = new Date();
-    const reservation: SlotReservation = {
-      id: `r-${uniqueSuffix()}-${n}`,
-      providerId: 'p1',
-      patientId: 'u1',
-      serviceId: 's1',
-      startTime: new Date(now.getTime() + 86_400_000 * 3),
-      endTime: new Date(now.getTime() + 86_400_000 * 3 + 1_800_000),
-      bufferMinutes: 0,
-      status: 'active',
-      expiresAt: new Date(now.getTime() + 300_000),
-      version: 1,
-      idempotencyKey: 'k',
-      createdAt: now,
-    };
-    const created = createBooking(
-      {
-        id: `b-${uniqueSuffix()}-${n}`,
-        bookingNumber: `FH-TEST-${uniqueSuffix()}-${n}`,
-        reservation,
-        service: { serviceId: 's1', name: 'Consult', category: 'general', durationMinutes: 30, priceCents: 5000, currency: 'usd' },
-        bookingType: 'request',
-        providerTimezone: 'UTC',
-        patientTimezone: 'UTC',
-        maxRescheduleAttempts: 2,
-        feePolicy: { percentage: 10, flatFeeCents: 150, maxFeeCents: 3500 },
-      },
-      { actor: { type: 'patient', id: 'u1' }, now },
-    );
+    const startTime = new Date(now.getTime() + 86_400_000 * 3);
+    const reservation = testReservation({ id: `r-${uniqueSuffix()}-${n}`, startTime, bufferMinutes: 0, createdAt: now });
+    const created = createdChange({
+      reservation,
+      id: `b-${uniqueSuffix()}-${n}`,
+      bookingNumber: `FH-TEST-${uniqueSuffix()}-${n}`,
+      priceCents: 5000,
+      providerTimezone: 'UTC',
+      patientTimezone: 'UTC',
+      now,
+    });
     expect(await repository.insert(created, messagesFor(created))).toEqual({ inserted: true });
     const held = t.recordHoldPlaced(created.booking, 'pi', rules, { actor: system, now });
     await repository.apply(held, messagesFor(held));
