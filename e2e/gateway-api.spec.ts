@@ -4,6 +4,7 @@ import { type CryptoKey, SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { deadLetterTopicFor } from '@bp/contracts';
 import { type RunningService, devToken, startService, subscribeSse, testKafka, waitFor } from '@bp/testing';
+import { bookingReaches, patientRequests } from './support/gateway-client.js';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
@@ -352,6 +353,44 @@ describe('gateway public API', () => {
       watcher.close();
     }
   });
+
+  it('takes a confirmed visit through check-in, start and completion, and marks another a no-show, through the public API', async () => {
+    const providerToken = await devToken('provider', providerId);
+    const visitPatient = await devToken('patient', `patient-${randomUUID()}`);
+    const confirmedVisit = async (hoursAhead: number) => {
+      const id = await patientRequests(platform.url('gateway'), visitPatient, providerId, hoursAhead);
+      expect((await mutate(`/api/bookings/${id}/confirm`, providerToken, {})).status).toBe(200);
+      await bookingReaches(platform.url('gateway'), visitPatient, id, 'confirmed');
+      return id;
+    };
+    const seen = await confirmedVisit(3);
+    const missed = await confirmedVisit(4);
+
+    // Only the booking's provider runs the visit; the patient cannot.
+    expect((await mutate(`/api/bookings/${seen}/check-in`, visitPatient, {})).status).toBe(403);
+    for (const [action, status] of [
+      ['check-in', 'checked_in'],
+      ['start', 'in_progress'],
+      ['complete', 'completed'],
+    ] as const) {
+      const answer = await mutate(`/api/bookings/${seen}/${action}`, providerToken, {});
+      expect(answer).toMatchObject({ status: 200, body: { success: true, data: { id: seen, status } } });
+    }
+    // Both parties see it completed; the trail records each step in order, the start and end times with it.
+    expect((await call('GET', `/api/bookings/${seen}`, { token: visitPatient })).body.data.status).toBe('completed');
+    const trail = (await call('GET', `/api/admin/bookings/${seen}`, { token: adminToken })).body.data.audit as Array<{ newStatus: string }>;
+    expect(trail.map((entry) => entry.newStatus).slice(-3)).toEqual(['checked_in', 'in_progress', 'completed']);
+    // A finished visit cannot be run again.
+    expect(await mutate(`/api/bookings/${seen}/start`, providerToken, {})).toMatchObject({ status: 409, body: { error: { code: 'INVALID_TRANSITION' } } });
+
+    expect(await mutate(`/api/bookings/${missed}/no-show`, providerToken, {})).toMatchObject({
+      status: 200,
+      body: { data: { id: missed, status: 'no_show' } },
+    });
+    expect((await call('GET', `/api/bookings/${missed}`, { token: visitPatient })).body.data.status).toBe('no_show');
+    // A no-show frees nothing early for others to double-book: the provider's slot stays in the past record, and the visit cannot start.
+    expect((await mutate(`/api/bookings/${missed}/check-in`, providerToken, {})).status).toBe(409);
+  }, 120_000);
 
   it('shows booking health as the admin dashboard does: waiting requests, holds by amount and age, the provider leaderboard', async () => {
     // A patient may hold only three live reservations; this one's identity provider gives their name.

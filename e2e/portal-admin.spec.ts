@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
 import { devToken, waitFor } from '@bp/testing';
 import { type WatchedPage, artifactsDir, closePages, launchBrowser, openPage } from './support/browser.js';
-import { gatewayCall } from './support/gateway-client.js';
+import { bookingReaches, gatewayCall, patientRequests } from './support/gateway-client.js';
 import { sendStripeWebhook, stripeEvent } from './support/stripe-webhooks.js';
-import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
+import { auditAndCapture, daytimeZone, devSignIn, onboardProvider, settled } from './support/portal.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /**

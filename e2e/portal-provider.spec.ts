@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'puppeteer-core';
 import { GoogleCalendarFake, devToken, waitFor } from '@bp/testing';
 import { type WatchedPage, artifactsDir, closePages, launchBrowser, openPage, tabTo } from './support/browser.js';
-import { gatewayCall } from './support/gateway-client.js';
-import { auditAndCapture, bookingReaches, daytimeZone, devSignIn, onboardProvider, patientRequests, settled } from './support/portal.js';
+import { bookingReaches, gatewayCall, patientRequests } from './support/gateway-client.js';
+import { auditAndCapture, daytimeZone, devSignIn, onboardProvider, settled } from './support/portal.js';
 import { type TestPlatform, portOf, startPlatform } from './support/test-platform.js';
 
 /**

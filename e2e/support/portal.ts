@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
-import { waitFor } from '@bp/testing';
-import { ROUND_THE_CLOCK, slotStart } from './internal-api.js';
+import { ROUND_THE_CLOCK } from './internal-api.js';
 import { gatewayCall } from './gateway-client.js';
 import { axeViolations } from './browser.js';
 
@@ -23,34 +22,6 @@ export async function onboardProvider(gateway: string, adminToken: string, id: s
     settings: { minimumNoticeHours: 1, bufferMinutes: 0 },
   });
   if (created.status !== 201) throw new Error(`provider not created: ${created.status} ${JSON.stringify(created.body)}`);
-}
-
-/** A patient's request through the public API (reserve, book with the default test card); resolves once it waits for the provider. */
-export async function patientRequests(gateway: string, patientToken: string, providerId: string, hoursAhead: number, minuteOffset = 0): Promise<string> {
-  const reservation = await gatewayCall(gateway, patientToken, 'POST', '/api/bookings/reserve-slot', {
-    providerId,
-    serviceId: 'svc-consult',
-    startTime: slotStart(hoursAhead, minuteOffset).toISOString(),
-  });
-  if (reservation.status !== 201) throw new Error(`reservation refused: ${reservation.status} ${JSON.stringify(reservation.body)}`);
-  const booking = await gatewayCall(gateway, patientToken, 'POST', '/api/bookings', { reservationId: reservation.body.data.id, patientTimezone: 'UTC' });
-  if (booking.status !== 201) throw new Error(`booking refused: ${booking.status} ${JSON.stringify(booking.body)}`);
-  const id = booking.body.data.id as string;
-  await bookingReaches(gateway, patientToken, id, 'pending_confirmation');
-  return id;
-}
-
-/** Waits (generously) until the API shows the booking in a status; resolves to the booking. */
-export async function bookingReaches(gateway: string, token: string, id: string, status: string, timeoutMs = 30_000): Promise<any> {
-  let last: any;
-  return waitFor(
-    async () => {
-      last = (await gatewayCall(gateway, token, 'GET', `/api/bookings/${id}`)).body?.data;
-      return last?.status === status ? last : undefined;
-    },
-    timeoutMs,
-    () => `booking ${id} to reach ${status} (last: ${last?.status})`,
-  );
 }
 
 /** Signs in through the portal's development sign-in, as a person would, and waits for the landing page. */
