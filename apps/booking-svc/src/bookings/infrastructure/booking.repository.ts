@@ -3,12 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, type OutboxRecord, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
+import { isDuplicateKey } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingAuditEvent } from '../domain/booking.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
 import { BOOKING_AUDIT_COLLECTION, BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 export function toBooking(doc: BookingDocument): Booking {
   const {
@@ -122,7 +121,7 @@ export class BookingRepository implements OnModuleInit {
       await this.model.create(document);
     } catch (error) {
       const e = error as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
-      if (e.code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(e)) throw error;
       const onReservation = e.keyPattern ? 'reservationId' in e.keyPattern : String(e.message).includes('reservationId');
       return { inserted: false, duplicate: onReservation ? 'reservationId' : 'bookingNumber' };
     }

@@ -4,11 +4,9 @@ import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
-import { utcDayOf } from '@bp/platform';
+import { isDuplicateKey, utcDayOf } from '@bp/platform';
 import type { SlotReservation } from '../domain/slot-reservation.js';
 import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 function toDomain(doc: ReservationDocument): SlotReservation {
   const { _id, providerId, patientId, serviceId, startTime, endTime, bufferMinutes, status, expiresAt, version, idempotencyKey, createdAt } = doc;
@@ -46,7 +44,7 @@ export class ReservationRepository {
     try {
       await this.model.create(document);
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
+      if (isDuplicateKey(error)) return undefined;
       throw error;
     }
     this.outbox.publishSoon(this.model, id, document);

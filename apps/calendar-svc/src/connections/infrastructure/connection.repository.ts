@@ -3,6 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
+import { isDuplicateKey } from '@bp/platform';
 import type { CalendarConnection } from '../domain/calendar-connection.js';
 import { CONNECTION_MODEL, type ConnectionDocument } from './connection.schema.js';
 
@@ -30,8 +31,8 @@ export class ConnectionRepository {
     if (expectedVersion === undefined) {
       const created = await this.model.create({ _id: providerId, ...fields, ...outboxOnInsert(messages) }).then(
         () => true,
-        (error: { code?: number }) => {
-          if (error.code === 11000) return false;
+        (error: unknown) => {
+          if (isDuplicateKey(error)) return false;
           throw error;
         },
       );

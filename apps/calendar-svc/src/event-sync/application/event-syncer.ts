@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { BookingStatusChanged } from '@bp/contracts';
-import { ApiError, counter, gauge } from '@bp/platform';
+import { ApiError, counter, gauge, isDuplicateKey } from '@bp/platform';
 import { CalendarConfig } from '../../config/calendar.config.js';
 import { type CalendarApi, CalendarApiError, type CalendarEventContent } from '../../calendar-apis/domain/calendar-api.js';
 import { CalendarSession } from '../../connections/application/calendar-session.js';
@@ -61,8 +61,8 @@ export class EventSyncer {
         })
         .then(
           () => true,
-          (error: { code?: number }) => {
-            if (error.code === 11000) return false; // a redelivery created it meanwhile
+          (error: unknown) => {
+            if (isDuplicateKey(error)) return false; // a redelivery created it meanwhile
             throw error;
           },
         );

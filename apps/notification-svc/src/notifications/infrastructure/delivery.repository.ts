@@ -4,14 +4,13 @@ import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import { insertNew, utcDayOf } from '@bp/platform';
+import { insertNew, isDuplicateKey, utcDayOf } from '@bp/platform';
 import type { ChannelError } from './channel.port.js';
 import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
 
 export type { Delivery } from './delivery.schema.js';
 export type NewDelivery = Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 
-const DUPLICATE_KEY = 11000;
 /** A send that died mid-way (a crash) may be taken over after this long. */
 const SENDING_LEASE_MS = 60_000;
 const BATCH = 100;
@@ -36,7 +35,7 @@ export class DeliveryRepository {
       await this.deliveries.insertOne({ ...record, outbox: [], outboxRevision: 0 });
       return record;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return undefined;
     }
   }
@@ -55,7 +54,7 @@ export class DeliveryRepository {
         outboxRevision: 0,
       });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // deferred (or sent) already
+      if (!isDuplicateKey(error)) throw error; // deferred (or sent) already
     }
   }
 

@@ -3,11 +3,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import { isDuplicateKey } from '@bp/platform';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { countTransition } from './payment.metrics.js';
 import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 function toPayment(doc: PaymentDocument): Payment {
   const {
@@ -65,7 +64,7 @@ export class PaymentRepository {
       await this.model.create({ _id: bookingId, ...fields });
       return payment;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return (await this.find(bookingId)) as Payment;
     }
   }

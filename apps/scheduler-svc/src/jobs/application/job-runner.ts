@@ -4,15 +4,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
-import { utcDayOf } from '@bp/platform';
+import { isDuplicateKey, utcDayOf } from '@bp/platform';
 import { SchedulerConfig } from '../../config/scheduler.config.js';
 import { type JobName, type RunOutcome, runIdOf } from '../domain/job.js';
 import { JobLeaseStore } from '../infrastructure/job-lease.store.js';
 import { jobMetrics } from '../infrastructure/job.metrics.js';
 import { JOB_RUN_MODEL, type JobRunDocument } from '../infrastructure/job-run.schema.js';
 import type { CronJobDefinition } from './job-catalog.js';
-
-const DUPLICATE_KEY = 11000;
 
 export type TickResult = { ran: false; reason: 'held' | 'already_run' } | { ran: true; runId: string; outcome: RunOutcome; error?: string };
 
@@ -77,7 +75,7 @@ export class JobRunner {
     try {
       await this.runs.create({ _id: runId, ...run, ...outboxOnInsert([job.command(runId, scheduledFor)], endedAt) });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return;
     }
     this.outbox.publishSoon(this.runs, runId);
@@ -110,8 +108,8 @@ export class JobRunner {
           },
           { upsert: true },
         )
-        .catch((e: { code?: number }) => {
-          if (e.code !== DUPLICATE_KEY) throw e; // the tick's run already exists (it succeeded elsewhere)
+        .catch((e: unknown) => {
+          if (!isDuplicateKey(e)) throw e; // the tick's run already exists (it succeeded elsewhere)
         });
     }
     await this.leases.recordRun(job, { runId, owner: this.owner, startedAt, endedAt, outcome, ...(error ? { error } : {}) });

@@ -4,7 +4,7 @@ import type { Collection, Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import { counter, histogram, utcDayOf } from '@bp/platform';
+import { counter, histogram, isDuplicateKey, utcDayOf } from '@bp/platform';
 import { SchedulerConfig } from '../../../config/scheduler.config.js';
 import { TimerPollHeartbeat } from '../../../jobs/application/timer-poll-heartbeat.js';
 import { DEADLINE_OF, REMINDER_HOURS, type TimerKind, minuteOf } from '../../domain/timer.js';
@@ -121,8 +121,8 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
       if (minute < earliest) earliest = minute;
     }
     const start = minuteOf(new Date(Date.parse(`${earliest}:00Z`) - 60_000));
-    await this.sweeps.insertOne({ _id: CATCH_UP, sweptThrough: start }).catch((error: { code?: number }) => {
-      if (error.code !== 11000) throw error; // another replica started it first
+    await this.sweeps.insertOne({ _id: CATCH_UP, sweptThrough: start }).catch((error: unknown) => {
+      if (!isDuplicateKey(error)) throw error; // another replica started it first
     });
     return (await this.sweeps.findOne({ _id: CATCH_UP }))?.sweptThrough ?? start;
   }
