@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import { AggregateStore, OutboxRelay, outboxOnInsert } from '@bp/outbox';
 import { insertNew, isDuplicateKey, utcDayOf } from '@bp/platform';
 import type { ChannelError } from './channel.port.js';
 import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
@@ -18,10 +18,14 @@ const BATCH = 100;
 /** The delivery records: a redelivered event finds its deliveries and sends nothing twice. */
 @Injectable()
 export class DeliveryRepository {
+  private readonly store: AggregateStore<DeliveryDocument>;
+
   constructor(
     @InjectModel(DELIVERY_MODEL) private readonly model: Model<DeliveryDocument>,
-    private readonly outbox: OutboxRelay,
-  ) {}
+    outbox: OutboxRelay,
+  ) {
+    this.store = new AggregateStore(model, outbox);
+  }
 
   /** The collection itself, for the conditional writes (the model serves the outbox relay). */
   private get deliveries() {
@@ -32,7 +36,7 @@ export class DeliveryRepository {
   async claim(delivery: NewDelivery, now: Date = new Date()): Promise<Delivery | undefined> {
     const record: Delivery = { ...delivery, status: 'sending', attempts: 1, createdAt: now, updatedAt: now };
     try {
-      await this.deliveries.insertOne({ ...record, outbox: [], outboxRevision: 0 });
+      await this.deliveries.insertOne({ ...record, ...outboxOnInsert([]) });
       return record;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -50,8 +54,7 @@ export class DeliveryRepository {
         attempts: 0,
         createdAt: now,
         updatedAt: now,
-        outbox: [],
-        outboxRevision: 0,
+        ...outboxOnInsert([]),
       });
     } catch (error) {
       if (!isDuplicateKey(error)) throw error; // deferred (or sent) already
@@ -61,7 +64,7 @@ export class DeliveryRepository {
   /** Records a delivery that is not sent, and why (once per id: a redelivered event records nothing new). True when it is new. */
   async recordSkipped(delivery: NewDelivery, reason: string, now: Date = new Date()): Promise<boolean> {
     const record = { ...delivery, status: 'skipped' as const, skippedReason: reason, attempts: 0, createdAt: now, updatedAt: now, day: utcDayOf(now) };
-    return (await insertNew(this.deliveries, [{ ...record, outbox: [], outboxRevision: 0 }])) === 1;
+    return (await insertNew(this.deliveries, [{ ...record, ...outboxOnInsert([]) }])) === 1;
   }
 
   /** Deliveries the sweep should send now: held or retrying ones whose time has come, and sends abandoned mid-way. */
@@ -125,15 +128,12 @@ export class DeliveryRepository {
       { id: delivery._id, version: delivery.attempts },
       now,
     );
-    const failed = await this.model.updateOne(
+    await this.store.update(
       { _id: delivery._id, status: 'sending' },
-      withOutboxUpdate(
-        { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now, day: utcDayOf(now) } },
-        [event],
-        now,
-      ),
+      { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now, day: utcDayOf(now) } },
+      [event],
+      { now },
     );
-    if (failed.modifiedCount === 1) this.outbox.publishSoon(this.model, delivery._id);
   }
 
   /** A booking's deliveries, oldest first (digests included), for admins. */
