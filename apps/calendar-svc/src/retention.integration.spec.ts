@@ -9,6 +9,7 @@ import { CalendarConfig } from './config/calendar.config.js';
 import { CalendarSession } from './connections/application/calendar-session.js';
 import { ConnectCalendar } from './connections/application/connect-calendar.js';
 import { ConnectionRepository } from './connections/infrastructure/connection.repository.js';
+import { OAuthStateStore } from './connections/infrastructure/oauth-state.store.js';
 import {
   CONNECTION_MODEL,
   type ConnectionDocument,
@@ -38,7 +39,7 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
     } as unknown as OutboxRelay);
     const apis = new CalendarApis(config);
     const cipher = new TokenCipher(randomBytes(32).toString('base64'));
-    connect = new ConnectCalendar(states, connections, apis, cipher, new CalendarSession(connections, apis, cipher, config), config);
+    connect = new ConnectCalendar(new OAuthStateStore(states), connections, apis, cipher, new CalendarSession(connections, apis, cipher, config), config);
   });
 
   afterAll(async () => {
@@ -50,7 +51,7 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
     expect(config.OAUTH_STATE_RETENTION_DAYS).toBe(1);
     const pending = await connect.start('p1', 'google');
     const used = await connect.start('p2', 'google');
-    await states.updateOne({ _id: used.state, status: 'pending' }, { $set: { status: 'used' } }); // as complete() claims it
+    await new OAuthStateStore(states).use(used.state); // as complete() claims it
     expect(await states.findById(pending.state).lean<OAuthStateDocument>()).toMatchObject({ day: utcDayOf(new Date(pending.expiresAt)) });
     const retention = new Retention(connection, calendarRetentionRules(config));
 
