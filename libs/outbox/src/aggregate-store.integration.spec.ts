@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
-import { KafkaClient, KafkaProducer, type OutgoingMessage, buildMessage } from '@bp/messaging';
+import { KafkaClient, KafkaProducer, type OutgoingMessage } from '@bp/messaging';
 import { DatabaseServiceConfig, DuplicateKeyConflict, ReadinessRegistry, VersionConflict } from '@bp/platform';
-import { infraEnv, probeTopic, uniqueSuffix, waitFor } from '@bp/testing';
+import { infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
 import { AggregateStore } from './aggregate-store.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, withOutboxFields } from './outbox.schema.js';
@@ -15,16 +15,6 @@ interface Appointment extends OutboxFields {
 }
 
 const OUTBOX_FIELDS = ['outbox', 'outboxRecords', 'outboxPending', 'outboxPendingSince', 'outboxLockedUntil', 'outboxRevision'];
-
-function slotReserved(id: string): OutgoingMessage {
-  const at = new Date().toISOString();
-  return buildMessage(
-    Topics.bookingEvents,
-    'SlotReserved',
-    { reservationId: id, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
-    { id, version: 1 },
-  );
-}
 
 describe('AggregateStore on the real MongoDB-compatible server and Kafka', () => {
   const config = Object.assign(new DatabaseServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS, MONGO_URL: infraEnv().MONGO_URL });

@@ -2,7 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, type OutboxRecord, withoutOutbox } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, type OutboxRecord, withoutOutbox } from '@bp/outbox';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingAuditEvent } from '../domain/booking.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
@@ -43,14 +43,10 @@ export type InsertOutcome = { inserted: true } | { inserted: false; duplicate: '
 
 @Injectable()
 export class BookingRepository implements OnModuleInit {
-  private readonly store: AggregateStore<BookingDocument>;
-
   constructor(
     @InjectModel(BOOKING_MODEL) private readonly model: Model<BookingDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(model, outbox);
-  }
+    @InjectAggregateStore(BOOKING_MODEL) private readonly store: AggregateStore<BookingDocument>,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.model.db.collection(BOOKING_AUDIT_COLLECTION).createIndex({ bookingId: 1 });

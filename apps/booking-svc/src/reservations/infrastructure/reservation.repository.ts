@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore } from '@bp/outbox';
 import { utcDayOf } from '@bp/platform';
 import type { SlotReservation } from '../domain/slot-reservation.js';
 import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schema.js';
@@ -15,14 +15,10 @@ function toDomain(doc: ReservationDocument): SlotReservation {
 
 @Injectable()
 export class ReservationRepository {
-  private readonly store: AggregateStore<ReservationDocument>;
-
   constructor(
     @InjectModel(RESERVATION_MODEL) private readonly model: Model<ReservationDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(model, outbox);
-  }
+    @InjectAggregateStore(RESERVATION_MODEL) private readonly store: AggregateStore<ReservationDocument>,
+  ) {}
 
   /**
    * Stores the reservation and its SlotReserved event in one document write, then publishes at once.

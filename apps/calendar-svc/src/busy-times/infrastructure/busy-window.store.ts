@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, type WithoutOutbox, withoutOutbox } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, type WithoutOutbox, withoutOutbox } from '@bp/outbox';
 import type { Interval } from '../../calendar-apis/domain/calendar-api.js';
 import { BUSY_WINDOW_MODEL, type BusyWindowDocument } from './busy-window.schema.js';
 
@@ -11,14 +11,10 @@ export type BusyWindow = WithoutOutbox<BusyWindowDocument>;
 /** The last free/busy answer per provider, written with the ProviderBusyTimesUpdated it causes. */
 @Injectable()
 export class BusyWindowStore {
-  private readonly store: AggregateStore<BusyWindowDocument>;
-
   constructor(
     @InjectModel(BUSY_WINDOW_MODEL) private readonly windows: Model<BusyWindowDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(windows, outbox);
-  }
+    @InjectAggregateStore(BUSY_WINDOW_MODEL) private readonly store: AggregateStore<BusyWindowDocument>,
+  ) {}
 
   async find(providerId: string): Promise<BusyWindow | undefined> {
     const window = await this.windows.findById(providerId, { outbox: 0 }).lean<BusyWindowDocument>();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, withoutOutbox } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, withoutOutbox } from '@bp/outbox';
 import type { CalendarConnection } from '../domain/calendar-connection.js';
 import { CONNECTION_MODEL, type ConnectionDocument } from './connection.schema.js';
 
@@ -14,14 +14,10 @@ const toConnection = (document: ConnectionDocument): CalendarConnection => {
 /** Connections, written only by conditional updates on (provider, version); a lost race returns false. */
 @Injectable()
 export class ConnectionRepository {
-  private readonly store: AggregateStore<ConnectionDocument>;
-
   constructor(
     @InjectModel(CONNECTION_MODEL) private readonly model: Model<ConnectionDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(model, outbox);
-  }
+    @InjectAggregateStore(CONNECTION_MODEL) private readonly store: AggregateStore<ConnectionDocument>,
+  ) {}
 
   async find(providerId: string): Promise<CalendarConnection | undefined> {
     const document = await this.model.findById(providerId, { outbox: 0 }).lean<ConnectionDocument>();

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, outboxOnInsert } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, outboxOnInsert } from '@bp/outbox';
 import { insertNew, isDuplicateKey, utcDayOf } from '@bp/platform';
 import type { ChannelError } from './channel.port.js';
 import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
@@ -18,14 +18,10 @@ const BATCH = 100;
 /** The delivery records: a redelivered event finds its deliveries and sends nothing twice. */
 @Injectable()
 export class DeliveryRepository {
-  private readonly store: AggregateStore<DeliveryDocument>;
-
   constructor(
     @InjectModel(DELIVERY_MODEL) private readonly model: Model<DeliveryDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(model, outbox);
-  }
+    @InjectAggregateStore(DELIVERY_MODEL) private readonly store: AggregateStore<DeliveryDocument>,
+  ) {}
 
   /** The collection itself, for the conditional writes (the model serves the outbox relay). */
   private get deliveries() {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, withoutOutbox } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, withoutOutbox } from '@bp/outbox';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { countTransition } from './payment.metrics.js';
 import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
@@ -18,14 +18,10 @@ export class PaymentVersionConflict extends Error {}
 
 @Injectable()
 export class PaymentRepository {
-  private readonly store: AggregateStore<PaymentDocument>;
-
   constructor(
     @InjectModel(PAYMENT_MODEL) private readonly model: Model<PaymentDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(model, outbox);
-  }
+    @InjectAggregateStore(PAYMENT_MODEL) private readonly store: AggregateStore<PaymentDocument>,
+  ) {}
 
   async find(bookingId: string): Promise<Payment | null> {
     const doc = await this.model.findById(bookingId).lean<PaymentDocument>();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, type WithoutOutbox } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, type WithoutOutbox } from '@bp/outbox';
 import { isDuplicateKey } from '@bp/platform';
 import { JOB_RUN_MODEL, type JobRunDocument } from './job-run.schema.js';
 
@@ -12,14 +12,10 @@ export type JobRun = WithoutOutbox<JobRunDocument>;
 /** The `job_runs` collection: one document per tick of a job, carrying the command the tick sends. */
 @Injectable()
 export class JobRunStore {
-  private readonly store: AggregateStore<JobRunDocument>;
-
   constructor(
     @InjectModel(JOB_RUN_MODEL) private readonly runs: Model<JobRunDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(runs, outbox);
-  }
+    @InjectAggregateStore(JOB_RUN_MODEL) private readonly store: AggregateStore<JobRunDocument>,
+  ) {}
 
   /**
    * Records a successful run and the command it sends in one write. A run already recorded under this

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { AggregateStore, OutboxRelay, type WithoutOutbox, outboxOnInsert, withoutOutbox } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, outboxOnInsert, type WithoutOutbox, withoutOutbox } from '@bp/outbox';
 import { insertNew, utcDayOf } from '@bp/platform';
 import { minuteOf } from '../domain/timer.js';
 import { TIMER_MODEL, type TimerDocument } from './timer.schema.js';
@@ -20,14 +20,10 @@ export type TimerFields = Omit<StoredTimer, '_id' | 'firedAt' | 'day'>;
  */
 @Injectable()
 export class TimerStore {
-  private readonly store: AggregateStore<TimerDocument>;
-
   constructor(
     @InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>,
-    outbox: OutboxRelay,
-  ) {
-    this.store = new AggregateStore(timers, outbox);
-  }
+    @InjectAggregateStore(TIMER_MODEL) private readonly store: AggregateStore<TimerDocument>,
+  ) {}
 
   async find(id: string): Promise<StoredTimer | undefined> {
     const timer = await this.timers.findById(id, { outbox: 0 }).lean<TimerDocument>();
