@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { OutboxRelay } from '@bp/outbox';
+import { AggregateStore, type OutboxRelay } from '@bp/outbox';
 import { IdempotencyStore, Retention, utcDayOf } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { CalendarApis } from './calendar-apis/infrastructure/calendar-apis.js';
@@ -9,6 +9,7 @@ import { CalendarConfig } from './config/calendar.config.js';
 import { CalendarSession } from './connections/application/calendar-session.js';
 import { ConnectCalendar } from './connections/application/connect-calendar.js';
 import { ConnectionRepository } from './connections/infrastructure/connection.repository.js';
+import { OAuthStateStore } from './connections/infrastructure/oauth-state.store.js';
 import {
   CONNECTION_MODEL,
   type ConnectionDocument,
@@ -33,12 +34,14 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
     Logger.overrideLogger(false);
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `calendar_retention_${uniqueSuffix()}` }).asPromise();
     states = connection.model<OAuthStateDocument>(OAUTH_STATE_MODEL, OAuthStateSchema);
-    const connections = new ConnectionRepository(connection.model<ConnectionDocument>(CONNECTION_MODEL, ConnectionSchema), {
-      publishSoon: () => undefined,
-    } as unknown as OutboxRelay);
+    const connectionModel = connection.model<ConnectionDocument>(CONNECTION_MODEL, ConnectionSchema);
+    const connections = new ConnectionRepository(
+      connectionModel,
+      new AggregateStore(connectionModel, { publishSoon: () => undefined } as unknown as OutboxRelay),
+    );
     const apis = new CalendarApis(config);
     const cipher = new TokenCipher(randomBytes(32).toString('base64'));
-    connect = new ConnectCalendar(states, connections, apis, cipher, new CalendarSession(connections, apis, cipher, config), config);
+    connect = new ConnectCalendar(new OAuthStateStore(states), connections, apis, cipher, new CalendarSession(connections, apis, cipher, config), config);
   });
 
   afterAll(async () => {
@@ -50,7 +53,7 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
     expect(config.OAUTH_STATE_RETENTION_DAYS).toBe(1);
     const pending = await connect.start('p1', 'google');
     const used = await connect.start('p2', 'google');
-    await states.updateOne({ _id: used.state, status: 'pending' }, { $set: { status: 'used' } }); // as complete() claims it
+    await new OAuthStateStore(states).use(used.state); // as complete() claims it
     expect(await states.findById(pending.state).lean<OAuthStateDocument>()).toMatchObject({ day: utcDayOf(new Date(pending.expiresAt)) });
     const retention = new Retention(connection, calendarRetentionRules(config));
 

@@ -5,6 +5,7 @@ import { OutboxModule } from '@bp/outbox';
 import { DatabaseModule, IdempotencyModule, PlatformModule } from '@bp/platform';
 import { RecordActivityUseCase } from './activity/application/record-activity/record-activity.use-case.js';
 import { ACTIVITY_MODEL, ActivitySchema } from './activity/infrastructure/activity.schema.js';
+import { ActivityStore } from './activity/infrastructure/activity.store.js';
 import { BookingEventsConsumer } from './activity/interface/booking-events.consumer.js';
 import type { NotificationConfig } from './config/notification.config.js';
 import { DeliveryDispatcher } from './notifications/application/delivery-dispatcher.js';
@@ -58,6 +59,7 @@ export class AppModule {
         BookingNotificationsController,
       ],
       providers: [
+        ActivityStore,
         RecordActivityUseCase,
         Notifier,
         DeliveryDispatcher,

@@ -8,7 +8,9 @@ import { JobsModule } from './jobs/jobs.module.js';
 import { schedulerRetention } from './retention.js';
 import { TimerFirer } from './timers/application/fire-timers/timer-firer.js';
 import { ScheduleTimerUseCase } from './timers/application/schedule-timer/schedule-timer.use-case.js';
+import { CatchUpWatermark } from './timers/infrastructure/catch-up-watermark.store.js';
 import { TIMER_MODEL, TimerSchema } from './timers/infrastructure/timer.schema.js';
+import { TimerStore } from './timers/infrastructure/timer.store.js';
 import { BookingEventsConsumer } from './timers/interface/booking-events.consumer.js';
 
 const timerModels = MongooseModule.forFeature([{ name: TIMER_MODEL, schema: TimerSchema }]);
@@ -28,7 +30,7 @@ export class AppModule {
         JobsModule,
       ],
       controllers: [BookingEventsConsumer],
-      providers: [ScheduleTimerUseCase, TimerFirer],
+      providers: [TimerStore, CatchUpWatermark, ScheduleTimerUseCase, TimerFirer],
     };
   }
 }

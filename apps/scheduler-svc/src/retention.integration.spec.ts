@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import type { OutboxRelay } from '@bp/outbox';
+import { AggregateStore, type OutboxRelay } from '@bp/outbox';
 import { Retention } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { SchedulerConfig } from './config/scheduler.config.js';
@@ -11,12 +11,15 @@ import { JobRunner } from './jobs/application/job-runner.js';
 import type { TimerPollHeartbeat } from './jobs/application/timer-poll-heartbeat.js';
 import { JOB_LEASE_MODEL, type JobLeaseDocument, JobLeaseSchema } from './jobs/infrastructure/job-lease.schema.js';
 import { JobLeaseStore } from './jobs/infrastructure/job-lease.store.js';
+import { JobRunStore } from './jobs/infrastructure/job-run.store.js';
 import { JOB_RUN_MODEL, type JobRunDocument, JobRunSchema } from './jobs/infrastructure/job-run.schema.js';
 import { schedulerRetentionRules } from './retention.js';
 import { TimerFirer } from './timers/application/fire-timers/timer-firer.js';
 import { ScheduleTimerUseCase } from './timers/application/schedule-timer/schedule-timer.use-case.js';
 import { timerId } from './timers/domain/timer.js';
+import { CatchUpWatermark } from './timers/infrastructure/catch-up-watermark.store.js';
 import { TIMER_MODEL, type TimerDocument, TimerSchema } from './timers/infrastructure/timer.schema.js';
+import { TimerStore } from './timers/infrastructure/timer.store.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -55,9 +58,14 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
 
   it('deletes fired and cancelled timers and job runs after their periods once their messages are published, and never a scheduled timer', async () => {
     expect([config.TIMER_RETENTION_DAYS, config.JOB_RUN_RETENTION_DAYS]).toEqual([30, 14]);
-    const schedule = new ScheduleTimerUseCase(timers);
-    const firer = new TimerFirer(timers, notPublishing, config, undefined as unknown as TimerPollHeartbeat);
-    // Bootstrap opens the catch-up's watermark collection; the poll interval it starts is stopped at once (fireDue is called here).
+    const schedule = new ScheduleTimerUseCase(new TimerStore(timers, new AggregateStore(timers, notPublishing)));
+    const firer = new TimerFirer(
+      new TimerStore(timers, new AggregateStore(timers, notPublishing)),
+      new CatchUpWatermark(timers),
+      config,
+      undefined as unknown as TimerPollHeartbeat,
+    );
+    // The poll interval bootstrap starts is stopped at once (fireDue is called here).
     firer.onApplicationBootstrap();
     await firer.onApplicationShutdown();
     const [fired, cancelled, revived, pending] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
@@ -82,7 +90,10 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
     const leases = new JobLeaseStore(connection.model<JobLeaseDocument>(JOB_LEASE_MODEL, JobLeaseSchema));
     await leases.watch('cleanup', new Date(now));
     const cleanup = new JobCatalog(config).cronJobs().find((job) => job.name === 'cleanup')!;
-    const tick = await new JobRunner(leases, runs, notPublishing, config).tick(cleanup, new Date(now - (now % 60_000)));
+    const tick = await new JobRunner(leases, new JobRunStore(runs, new AggregateStore(runs, notPublishing)), config).tick(
+      cleanup,
+      new Date(now - (now % 60_000)),
+    );
     expect(tick).toMatchObject({ ran: true, outcome: 'success' });
     const runId = (tick as { runId: string }).runId;
     const retention = new Retention(connection, schedulerRetentionRules(config));
@@ -107,10 +118,20 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
 
   it('keeps a fired timer whose command never reached Kafka', async () => {
     const subjectId = randomUUID();
-    const firer = new TimerFirer(timers, notPublishing, config, undefined as unknown as TimerPollHeartbeat);
+    const firer = new TimerFirer(
+      new TimerStore(timers, new AggregateStore(timers, notPublishing)),
+      new CatchUpWatermark(timers),
+      config,
+      undefined as unknown as TimerPollHeartbeat,
+    );
     firer.onApplicationBootstrap();
     await firer.onApplicationShutdown();
-    await new ScheduleTimerUseCase(timers).execute({ kind: 'payment-retry-deadline', subjectId, dueAt: new Date(Date.now() - 1_000), sourceEventId: 'e1' });
+    await new ScheduleTimerUseCase(new TimerStore(timers, new AggregateStore(timers, notPublishing))).execute({
+      kind: 'payment-retry-deadline',
+      subjectId,
+      dueAt: new Date(Date.now() - 1_000),
+      sourceEventId: 'e1',
+    });
     expect(await firer.fireDue()).toBe(1);
 
     await new Retention(connection, schedulerRetentionRules(config)).prune(new Date(Date.now() + 60 * DAY));
@@ -120,7 +141,7 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
 
   it('sets a cancelled timer again even when retention deleted it between the read and the write', async () => {
     const subjectId = randomUUID();
-    const schedule = new ScheduleTimerUseCase(timers);
+    const schedule = new ScheduleTimerUseCase(new TimerStore(timers, new AggregateStore(timers, notPublishing)));
     const data = { providerId: 'p1', patientId: 'u1', at: new Date(Date.now() + 10 * DAY).toISOString() };
     const at = (minutes: number) => ({ occurredAt: new Date(Date.now() + minutes * 60_000), dataFor: () => data });
     await schedule.applyPlan(

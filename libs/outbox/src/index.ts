@@ -1,3 +1,4 @@
+export * from './aggregate-store.js';
 export * from './outbox-relay.js';
 export * from './outbox.module.js';
 export * from './outbox.schema.js';

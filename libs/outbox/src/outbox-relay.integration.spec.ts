@@ -2,25 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
-import { KafkaClient, KafkaProducer, type OutgoingMessage, buildMessage } from '@bp/messaging';
+import { KafkaClient, KafkaProducer, type OutgoingMessage } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { type TopicProbe, infraEnv, probeTopic, uniqueSuffix, waitFor } from '@bp/testing';
+import { type TopicProbe, infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, outboxOnInsert, withOutboxFields, withOutboxUpdate } from './outbox.schema.js';
 
 interface Probe extends OutboxFields {
   _id: string;
   name: string;
-}
-
-function slotReserved(id: string): OutgoingMessage {
-  const at = new Date().toISOString();
-  return buildMessage(
-    Topics.bookingEvents,
-    'SlotReserved',
-    { reservationId: id, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
-    { id, version: 1 },
-  );
 }
 
 /** The real producer with a hook that runs just before each send: where a crash or a concurrent writer would strike. */

@@ -13,11 +13,10 @@ import {
   KafkaProducer,
   NoInbox,
   type OutgoingMessage,
-  buildMessage,
   consumerOptionsFrom,
 } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
+import { infraEnv, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, outboxOnInsert, withOutboxFields } from './outbox.schema.js';
 
@@ -32,16 +31,6 @@ interface Handled {
   active?: SpanContext;
   /** A message the handler builds, as a handler that publishes further would. */
   followUp: OutgoingMessage;
-}
-
-function slotReserved(id: string): OutgoingMessage {
-  const at = new Date().toISOString();
-  return buildMessage(
-    Topics.bookingEvents,
-    'SlotReserved',
-    { reservationId: id, providerId: 'p', patientId: 'u', serviceId: 's', startTime: at, endTime: at, expiresAt: at },
-    { id, version: 1 },
-  );
 }
 
 /**

@@ -43,6 +43,25 @@ export interface OutboxFields {
   outboxRevision: number;
 }
 
+/** Every outbox field, so that what a store returns never carries them (the list is checked against OutboxFields). */
+const OUTBOX_FIELD_NAMES = {
+  outbox: true,
+  outboxRecords: true,
+  outboxPendingSince: true,
+  outboxPending: true,
+  outboxLockedUntil: true,
+  outboxRevision: true,
+} satisfies Record<keyof OutboxFields, true>;
+
+/** A stored document as its aggregate: the outbox fields left out. */
+export type WithoutOutbox<D> = Omit<D, keyof OutboxFields>;
+
+export function withoutOutbox<D extends object>(document: D): WithoutOutbox<D> {
+  const copy: Record<string, unknown> = { ...(document as Record<string, unknown>) };
+  for (const field of Object.keys(OUTBOX_FIELD_NAMES)) delete copy[field];
+  return copy as WithoutOutbox<D>;
+}
+
 const OutboxEntrySchema = new Schema<OutboxEntry>(
   {
     eventId: { type: String, required: true },
@@ -79,8 +98,9 @@ export function toOutboxEntries(messages: OutgoingMessage[]): OutboxEntry[] {
   return messages.map(({ topic, key, envelope }) => ({ eventId: envelope.eventId, topic, key, envelope, createdAt: new Date(envelope.occurredAt) }));
 }
 
-/** The outbox part of an insert: the new document, its events and its history records are one write. */
+/** The outbox part of an insert: the new document, its events and its history records are one write. With none, nothing is pending. */
 export function outboxOnInsert(messages: OutgoingMessage[], now: Date = new Date(), records: OutboxRecord[] = []): OutboxFields {
+  if (messages.length === 0 && records.length === 0) return { outbox: [], outboxRevision: 0 };
   return {
     outbox: toOutboxEntries(messages),
     ...(records.length > 0 ? { outboxRecords: records } : {}),

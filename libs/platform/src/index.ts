@@ -7,6 +7,8 @@ export * from './concurrency/recent-map.js';
 export * from './context/request-context.js';
 export * from './database/database.module.js';
 export * from './database/day-buckets.js';
+export * from './database/duplicate-key.js';
+export * from './database/write-conflicts.js';
 export * from './database/insert-new.js';
 export * from './database/lease.js';
 export * from './database/retention.js';

@@ -8,3 +8,4 @@ export * from './calendar-fakes.js';
 export * from './kafka-publish.js';
 export * from './fcm-fake.js';
 export * from './twilio-fake.js';
+export * from './messages.js';

@@ -9,6 +9,7 @@ import { ListJobsQuery } from './application/list-jobs.query.js';
 import { TimerPollHeartbeat } from './application/timer-poll-heartbeat.js';
 import { JOB_LEASE_MODEL, JobLeaseSchema } from './infrastructure/job-lease.schema.js';
 import { JobLeaseStore } from './infrastructure/job-lease.store.js';
+import { JobRunStore } from './infrastructure/job-run.store.js';
 import { JOB_RUN_MODEL, JobRunSchema } from './infrastructure/job-run.schema.js';
 import { JobsController } from './interface/jobs.controller.js';
 
@@ -21,7 +22,7 @@ const jobModels = MongooseModule.forFeature([
 @Module({
   imports: [ScheduleModule.forRoot(), jobModels, OutboxModule.forModels([JOB_RUN_MODEL], [jobModels])],
   controllers: [JobsController],
-  providers: [JobCatalog, JobLeaseStore, JobRunner, JobScheduler, ListJobsQuery, TimerPollHeartbeat],
+  providers: [JobCatalog, JobLeaseStore, JobRunStore, JobRunner, JobScheduler, ListJobsQuery, TimerPollHeartbeat],
   exports: [TimerPollHeartbeat],
 })
 export class JobsModule {}

@@ -1,5 +1,4 @@
-/** MongoDB's duplicate key error: a unique index (or `_id`) already holds the value. */
-export const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from './duplicate-key.js';
 
 /** One failed document of a write: its position in the batch and why. */
 export interface WriteFailure {
@@ -20,7 +19,7 @@ export function writeFailures(error: unknown): WriteFailure[] {
 /** Whether a failed write failed only because documents were there already. */
 export function onlyDuplicates(error: unknown): boolean {
   const failures = writeFailures(error);
-  return failures.length > 0 && failures.every((failure) => failure.code === DUPLICATE_KEY);
+  return failures.length > 0 && failures.every(isDuplicateKey);
 }
 
 /**

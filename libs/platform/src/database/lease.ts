@@ -1,6 +1,5 @@
 import type { mongo } from 'mongoose';
-
-const DUPLICATE_KEY = 11000;
+import { isDuplicateKey } from './duplicate-key.js';
 
 /** One lease document: who holds it and until when; every change is a compare-and-swap on `revision`. */
 export interface LeaseDocument {
@@ -76,7 +75,7 @@ export class Lease<D extends LeaseDocument = LeaseDocument> {
     try {
       await this.collection.updateOne({ _id: this.name }, { $setOnInsert: { revision: 0 } }, { upsert: true });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // another process created it meanwhile
+      if (!isDuplicateKey(error)) throw error; // another process created it meanwhile
     }
     const lease = await this.collection.findOne({ _id: this.name });
     if (!lease) throw new Error(`lease ${this.name} has no document`);

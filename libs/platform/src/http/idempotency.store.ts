@@ -5,6 +5,7 @@ import type { Collection, Connection } from 'mongoose';
 import { utcDayOf } from '../database/day-buckets.js';
 import type { RetentionRule } from '../database/retention.js';
 import { ApiError } from './api-envelope.js';
+import { isDuplicateKey } from '../database/duplicate-key.js';
 
 interface IdempotencyRecord {
   _id: string;
@@ -28,8 +29,6 @@ export interface StoredResponse {
   body: unknown;
   replayed: boolean;
 }
-
-const DUPLICATE_KEY = 11000;
 
 export enum IdempotencyErrorCode {
   Reused = 'IDEMPOTENCY_KEY_REUSED',
@@ -103,7 +102,7 @@ export class IdempotencyStore implements OnModuleInit {
       });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
     // A run that died holding the key: take it over once its lock lapsed.
     const takeover = await this.records.updateOne(

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DayPruner, KeyedBatches } from '@bp/platform';
+import { DayPruner, isDuplicateKey, KeyedBatches } from '@bp/platform';
 import type { TallyCounter, TallyKind, TallyMembership } from '../domain/booking-tallies.js';
 
 /** That a booking is in a tally, and which counters it added one to (taken off again when it leaves). */
@@ -18,8 +18,6 @@ export interface CounterDocument extends Omit<TallyCounter, 'id'> {
   /** Per-day counters: pruned a day at a time like the markers. */
   day?: string;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * The booking tallies (domain/booking-tallies.ts): markers and counters, each change one insert or
@@ -65,7 +63,7 @@ export class BookingTallyStore implements OnModuleInit {
     try {
       await this.markers.insertOne({ _id: `${kind}|${bookingId}`, counters: counters.map((c) => c.id), ...(day ? { day } : {}) });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return; // already counted
+      if (isDuplicateKey(error)) return; // already counted
       throw error;
     }
     await Promise.all(
@@ -91,7 +89,7 @@ export class BookingTallyStore implements OnModuleInit {
         return;
       } catch (error) {
         // Two first increments at once (two replicas): one inserted the counter, the other now finds it.
-        if ((error as { code?: number }).code !== DUPLICATE_KEY || attempt >= 3) throw error;
+        if (!isDuplicateKey(error) || attempt >= 3) throw error;
       }
     }
   }

@@ -1,6 +1,6 @@
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { KafkaClient, KafkaProducer } from '@bp/messaging';
-import { OutboxRelay } from '@bp/outbox';
+import { AggregateStore, OutboxRelay } from '@bp/outbox';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
 import { infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
@@ -34,7 +34,7 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
     model = connection.model<BookingDocument>(BOOKING_MODEL, BookingSchema);
     await model.init();
     relay = new OutboxRelay([model as never], producer, config, new ReadinessRegistry());
-    repository = new BookingRepository(model, relay);
+    repository = new BookingRepository(model, new AggregateStore(model, relay));
   }, 60_000);
 
   afterAll(async () => {

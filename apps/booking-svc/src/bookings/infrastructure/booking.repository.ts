@@ -2,27 +2,16 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { OutboxRelay, type OutboxRecord, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, type OutboxRecord, withoutOutbox } from '@bp/outbox';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingAuditEvent } from '../domain/booking.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
 import { BOOKING_AUDIT_COLLECTION, BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 
-const DUPLICATE_KEY = 11000;
-
 export function toBooking(doc: BookingDocument): Booking {
-  const {
-    _id,
-    outbox: _o,
-    outboxPending: _pending,
-    outboxPendingSince: _p,
-    outboxLockedUntil: _l,
-    outboxRevision: _r,
-    outboxRecords: _records,
-    audit: _legacyAudit,
-    ...rest
-  } = doc as BookingDocument & Record<string, unknown>;
-  return { id: _id, ...(rest as Omit<Booking, 'id'>) };
+  // A booking written before the audit trail moved out may still carry it in `audit`: not part of the aggregate.
+  const { _id, audit: _legacyAudit, ...rest } = withoutOutbox(doc as BookingDocument & { audit?: unknown });
+  return { id: _id, ...rest };
 }
 
 /** An audit entry as stored in the audit collection: `<bookingId>:<version>:<n>`, in the order of the changes. */
@@ -56,7 +45,7 @@ export type InsertOutcome = { inserted: true } | { inserted: false; duplicate: '
 export class BookingRepository implements OnModuleInit {
   constructor(
     @InjectModel(BOOKING_MODEL) private readonly model: Model<BookingDocument>,
-    private readonly outbox: OutboxRelay,
+    @InjectAggregateStore(BOOKING_MODEL) private readonly store: AggregateStore<BookingDocument>,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -117,17 +106,9 @@ export class BookingRepository implements OnModuleInit {
   /** The new booking, its audit entry and its messages in one document write. */
   async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<InsertOutcome> {
     const { id, ...fields } = change.booking;
-    const document = { _id: id, ...fields, ...outboxOnInsert(messages, new Date(), auditRecords(id, change.booking.version, change.audit)) };
-    try {
-      await this.model.create(document);
-    } catch (error) {
-      const e = error as { code?: number; keyPattern?: Record<string, unknown>; message?: string };
-      if (e.code !== DUPLICATE_KEY) throw error;
-      const onReservation = e.keyPattern ? 'reservationId' in e.keyPattern : String(e.message).includes('reservationId');
-      return { inserted: false, duplicate: onReservation ? 'reservationId' : 'bookingNumber' };
-    }
-    this.outbox.publishSoon(this.model, id, document);
-    return { inserted: true };
+    const result = await this.store.insert({ _id: id, ...fields }, messages, { records: auditRecords(id, change.booking.version, change.audit) });
+    if (result.ok) return { inserted: true };
+    return { inserted: false, duplicate: result.conflict.concerns('reservationId') ? 'reservationId' : 'bookingNumber' };
   }
 
   /**
@@ -139,16 +120,14 @@ export class BookingRepository implements OnModuleInit {
     // A top-level field the change dropped (an admin flag cleared) is removed, not left as it was.
     const dropped = Object.keys(change.previous).filter((field) => field !== 'id' && !(field in change.booking));
     const base = { $set: state as Record<string, unknown>, ...(dropped.length > 0 ? { $unset: Object.fromEntries(dropped.map((field) => [field, 1])) } : {}) };
-    const update = withOutboxUpdate(base, messages, new Date(), auditRecords(id, change.booking.version, change.audit));
-    const written = await this.model
-      .findOneAndUpdate({ _id: id, version: change.previous.version, status: change.previous.status }, update, { returnDocument: 'after' })
-      .lean();
-    if (!written) {
+    const result = await this.store.update({ _id: id, version: change.previous.version, status: change.previous.status }, base, messages, {
+      records: auditRecords(id, change.booking.version, change.audit),
+    });
+    if (!result.ok) {
       throw new BookingError(BookingErrorCode.VersionConflict, 'The booking changed meanwhile; read it again and retry', {
         expectedVersion: change.previous.version,
       });
     }
-    this.outbox.publishSoon(this.model, id, written);
   }
 
   /**

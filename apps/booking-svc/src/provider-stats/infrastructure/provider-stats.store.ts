@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { KeyedBatches } from '@bp/platform';
+import { isDuplicateKey, KeyedBatches } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { walkBucketOf } from '../../shared/infrastructure/walk-bucket.js';
 import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
@@ -52,7 +52,6 @@ export const PROVIDER_STATS_COLLECTION = 'provider_stats';
 /** How many booking events a provider remembers as counted (far more than can be in flight for one provider). */
 const REMEMBERED_STATS_EVENTS = 200;
 const STATS_WRITE_ATTEMPTS = 10;
-const DUPLICATE_KEY = 11000;
 
 /**
  * Provider stats, one document per provider. Updates of one provider are applied one batch at a time
@@ -95,7 +94,7 @@ export class ProviderStatsStore implements OnModuleInit {
         walkBucket: walkBucketOf(providerId),
       });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
     }
   }
 

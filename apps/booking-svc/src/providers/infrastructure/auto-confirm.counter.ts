@@ -1,13 +1,12 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { isDuplicateKey } from '@bp/platform';
 
 interface DailyCount {
   _id: string;
   count: number;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /**
  * The auto-confirm daily cap: one counter per provider and local day, taken by a conditional
@@ -29,7 +28,7 @@ export class AutoConfirmCounter implements OnModuleInit {
       await this.counters.updateOne({ _id: `${providerId}|${localDate}`, count: { $lt: cap } }, { $inc: { count: 1 } }, { upsert: true });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, UpdateQuery } from 'mongoose';
+import { isDuplicateKey } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { BookingSettings } from '../domain/booking-settings.js';
 import type { BookableProvider, Provider } from '../domain/provider.js';
@@ -10,7 +11,6 @@ import { toBookableProvider, toDocument, toProvider } from './provider.mapper.js
 import { PROVIDER_MODEL, type ProviderDocument } from './provider.schema.js';
 import { ProviderStatsStore } from '../../provider-stats/infrastructure/provider-stats.store.js';
 
-const DUPLICATE_KEY = 11000;
 /**
  * How long this process answers findBookable from memory: a provider is read on every booking request
  * and changes rarely. A change made here is seen at once; one made by another replica within this long.
@@ -63,7 +63,7 @@ export class ProviderRepository {
         ...(provider.trustScore ? { trustScore: provider.trustScore } : {}),
       });
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) {
+      if (isDuplicateKey(error)) {
         throw new BookingError(BookingErrorCode.ProviderExists, `Provider ${provider.id} already exists`, { providerId: provider.id });
       }
       throw error;

@@ -3,12 +3,10 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore } from '@bp/outbox';
 import { utcDayOf } from '@bp/platform';
 import type { SlotReservation } from '../domain/slot-reservation.js';
 import { RESERVATION_MODEL, type ReservationDocument } from './reservation.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 function toDomain(doc: ReservationDocument): SlotReservation {
   const { _id, providerId, patientId, serviceId, startTime, endTime, bufferMinutes, status, expiresAt, version, idempotencyKey, createdAt } = doc;
@@ -19,7 +17,7 @@ function toDomain(doc: ReservationDocument): SlotReservation {
 export class ReservationRepository {
   constructor(
     @InjectModel(RESERVATION_MODEL) private readonly model: Model<ReservationDocument>,
-    private readonly outbox: OutboxRelay,
+    @InjectAggregateStore(RESERVATION_MODEL) private readonly store: AggregateStore<ReservationDocument>,
   ) {}
 
   /**
@@ -42,15 +40,8 @@ export class ReservationRepository {
       { id: reservation.id, version: reservation.version },
     );
     const { id, ...fields } = reservation;
-    const document = { _id: id, ...fields, ...outboxOnInsert([event]) };
-    try {
-      await this.model.create(document);
-    } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return undefined;
-      throw error;
-    }
-    this.outbox.publishSoon(this.model, id, document);
-    return reservation;
+    const result = await this.store.insert({ _id: id, ...fields }, [event]);
+    return result.ok ? reservation : undefined;
   }
 
   async findById(id: string): Promise<SlotReservation | undefined> {
@@ -79,11 +70,11 @@ export class ReservationRepository {
 
   /** Marks a lapsed reservation expired, on the version read; false if it changed meanwhile (converted, or already expired). */
   async markExpired(reservation: SlotReservation, now: Date): Promise<boolean> {
-    const result = await this.model.updateOne(
+    const result = await this.store.update(
       { _id: reservation.id, status: 'active', version: reservation.version },
       { $set: { status: 'expired', expiredAt: now, day: utcDayOf(now) }, $inc: { version: 1 } },
     );
-    return result.modifiedCount === 1;
+    return result.ok;
   }
 
   async findByIdempotencyKey(patientId: string, idempotencyKey: string): Promise<SlotReservation | undefined> {

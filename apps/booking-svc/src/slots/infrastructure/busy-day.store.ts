@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { KeyedBatches } from '@bp/platform';
+import { isDuplicateKey, KeyedBatches } from '@bp/platform';
 import {
   type BusyEntry,
   type BusyUpdate,
@@ -30,7 +30,6 @@ interface BusyDayDocument {
   updatedAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 const MAX_WRITE_ATTEMPTS = 50;
 const BUSY_MONTH_CACHE_MS = 1_000;
 const BUSY_MONTH_CACHE_MAX = 10_000;
@@ -132,7 +131,7 @@ export class BusyDayStore implements OnModuleInit {
           this.months.delete(busyMonthKey(providerId, day.slice(0, 7)));
           return;
         } catch (error) {
-          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          if (!isDuplicateKey(error)) throw error;
           continue;
         }
       }

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { isDuplicateKey } from '@bp/platform';
 
 /** A span of time [start, end) in epoch ms. */
 export interface TimeSpan {
@@ -22,7 +23,6 @@ interface CalendarBusyDocument {
   updatedAt: Date;
 }
 
-const DUPLICATE_KEY = 11000;
 const MAX_WRITE_ATTEMPTS = 20;
 /** How long a provider's busy times are answered from memory (see BusyDayStore's month cache: the same reasoning). */
 const CACHE_MS = 1_000;
@@ -65,7 +65,7 @@ export class CalendarBusyStore implements OnModuleInit {
           this.cached.delete(providerId);
           return;
         } catch (error) {
-          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+          if (!isDuplicateKey(error)) throw error;
           continue;
         }
       }

@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
 import { counter } from '@bp/platform';
 import { CalendarConfig } from '../../config/calendar.config.js';
 import type { Interval } from '../../calendar-apis/domain/calendar-api.js';
 import { CalendarSession } from '../../connections/application/calendar-session.js';
-import { BUSY_WINDOW_MODEL, type BusyWindowDocument } from '../infrastructure/busy-window.schema.js';
+import { BusyWindowStore } from '../infrastructure/busy-window.store.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,15 +24,14 @@ const overlaps = (a: Interval, b: Interval) => a.start < b.end && b.start < a.en
 @Injectable()
 export class BusyTimes {
   constructor(
-    @InjectModel(BUSY_WINDOW_MODEL) private readonly windows: Model<BusyWindowDocument>,
+    private readonly windows: BusyWindowStore,
     private readonly session: CalendarSession,
-    private readonly outbox: OutboxRelay,
     private readonly config: CalendarConfig,
   ) {}
 
   /** Copies the provider's busy times to booking-svc; returns false when the cached copy was fresh enough. */
   async sync(providerId: string, now = new Date()): Promise<boolean> {
-    const cached = await this.windows.findById(providerId, { outbox: 0 }).lean<BusyWindowDocument>();
+    const cached = await this.windows.find(providerId);
     if (cached && now.getTime() - cached.fetchedAt.getTime() < this.config.FREEBUSY_CACHE_TTL_MS) {
       metrics.lookups().inc({ source: 'cache' });
       return false;
@@ -72,11 +68,6 @@ export class BusyTimes {
       { id: providerId, version: now.getTime() },
       now,
     );
-    await this.windows.updateOne(
-      { _id: providerId },
-      withOutboxUpdate({ $set: { from: window.start, to: window.end, busy, fetchedAt: now } }, [message], now),
-      { upsert: true },
-    );
-    this.outbox.publishSoon(this.windows, providerId);
+    await this.windows.record(providerId, window, busy, message, now);
   }
 }

@@ -1,15 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import { ApiError, utcDayOf } from '@bp/platform';
 import { CalendarConfig } from '../../config/calendar.config.js';
 import { CalendarApiError, type CalendarProviderName } from '../../calendar-apis/domain/calendar-api.js';
 import { callWithRetry } from '../../calendar-apis/domain/retry-policy.js';
 import { CalendarApis } from '../../calendar-apis/infrastructure/calendar-apis.js';
 import type { CalendarConnection } from '../domain/calendar-connection.js';
-import { OAUTH_STATE_MODEL, type OAuthStateDocument } from '../infrastructure/connection.schema.js';
 import { ConnectionRepository } from '../infrastructure/connection.repository.js';
+import { OAuthStateStore } from '../infrastructure/oauth-state.store.js';
 import { TokenCipher } from '../infrastructure/token-cipher.js';
 import { CalendarSession } from './calendar-session.js';
 import { connectionChanged } from './connection-events.js';
@@ -31,7 +29,7 @@ export class ConnectCalendar {
   private readonly logger = new Logger(ConnectCalendar.name);
 
   constructor(
-    @InjectModel(OAUTH_STATE_MODEL) private readonly states: Model<OAuthStateDocument>,
+    private readonly states: OAuthStateStore,
     private readonly connections: ConnectionRepository,
     private readonly apis: CalendarApis,
     private readonly cipher: TokenCipher,
@@ -48,11 +46,10 @@ export class ConnectCalendar {
   }
 
   async complete(providerId: string, state: string, code: string): Promise<CalendarConnection> {
-    const pending = await this.states.findById(state).lean<OAuthStateDocument>();
+    const pending = await this.states.find(state);
     if (!pending || pending.providerId !== providerId || pending.status !== 'pending' || pending.expiresAt.getTime() < Date.now()) throw invalidState();
     // Single use: only the request that flips it from pending may exchange the code.
-    const claimed = await this.states.updateOne({ _id: state, status: 'pending' }, { $set: { status: 'used' } });
-    if (claimed.modifiedCount !== 1) throw invalidState();
+    if (!(await this.states.use(state))) throw invalidState();
 
     const api = this.apis.get(pending.calendarProvider);
     const tokens = await callWithRetry(() => api.exchangeCode(code, pending.redirectUri), this.session.policy).catch((error: unknown) => {

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { OutboxRelay, outboxOnInsert, withOutboxUpdate } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, withoutOutbox } from '@bp/outbox';
 import type { CalendarConnection } from '../domain/calendar-connection.js';
 import { CONNECTION_MODEL, type ConnectionDocument } from './connection.schema.js';
 
-const toConnection = ({ _id, ...rest }: ConnectionDocument): CalendarConnection => {
-  const { outbox: _o, outboxPending: _p, outboxPendingSince: _s, outboxLockedUntil: _l, outboxRevision: _r, ...fields } = rest;
+const toConnection = (document: ConnectionDocument): CalendarConnection => {
+  const { _id, ...fields } = withoutOutbox(document);
   return { providerId: _id, ...fields };
 };
 
@@ -16,7 +16,7 @@ const toConnection = ({ _id, ...rest }: ConnectionDocument): CalendarConnection 
 export class ConnectionRepository {
   constructor(
     @InjectModel(CONNECTION_MODEL) private readonly model: Model<ConnectionDocument>,
-    private readonly outbox: OutboxRelay,
+    @InjectAggregateStore(CONNECTION_MODEL) private readonly store: AggregateStore<ConnectionDocument>,
   ) {}
 
   async find(providerId: string): Promise<CalendarConnection | undefined> {
@@ -27,28 +27,18 @@ export class ConnectionRepository {
   /** Writes `next` if the stored connection is still at `expectedVersion` (undefined: none stored yet). */
   async save(next: CalendarConnection, expectedVersion: number | undefined, messages: OutgoingMessage[] = []): Promise<boolean> {
     const { providerId, ...fields } = next;
-    if (expectedVersion === undefined) {
-      const created = await this.model.create({ _id: providerId, ...fields, ...outboxOnInsert(messages) }).then(
-        () => true,
-        (error: { code?: number }) => {
-          if (error.code === 11000) return false;
-          throw error;
-        },
-      );
-      if (created && messages.length > 0) this.outbox.publishSoon(this.model, providerId);
-      return created;
-    }
+    if (expectedVersion === undefined) return (await this.store.insert({ _id: providerId, ...fields }, messages)).ok;
     const unset = Object.fromEntries(
       (['accessToken', 'refreshToken', 'accessTokenExpiresAt', 'scope', 'disconnectedAt', 'accountEmail'] as const)
         .filter((k) => next[k] === undefined)
         .map((k) => [k, 1]),
     );
-    const result = await this.model.updateOne(
+    const result = await this.store.update(
       { _id: providerId, version: expectedVersion },
-      withOutboxUpdate({ $set: fields, ...(Object.keys(unset).length ? { $unset: unset } : {}) }, messages),
+      { $set: fields, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+      messages,
     );
-    if (result.modifiedCount === 1 && messages.length > 0) this.outbox.publishSoon(this.model, providerId);
-    return result.modifiedCount === 1;
+    return result.ok;
   }
 
   /** Providers whose calendars are connected (the busy-time sync walks them). */

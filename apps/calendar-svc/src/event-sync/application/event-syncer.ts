@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
 import type { BookingStatusChanged } from '@bp/contracts';
 import { ApiError, counter, gauge } from '@bp/platform';
 import { CalendarConfig } from '../../config/calendar.config.js';
 import { type CalendarApi, CalendarApiError, type CalendarEventContent } from '../../calendar-apis/domain/calendar-api.js';
 import { CalendarSession } from '../../connections/application/calendar-session.js';
 import { desiredEventFor, nextAttemptDelayMs } from '../domain/event-sync.js';
-import { EVENT_MAPPING_MODEL, type EventMappingDocument } from '../infrastructure/event-mapping.schema.js';
+import type { EventMappingDocument } from '../infrastructure/event-mapping.schema.js';
+import { EventMappingStore } from '../infrastructure/event-mapping.store.js';
 
 const metrics = {
   writes: () => counter('calendar_event_writes_total', 'Calendar event writes, by calendar, operation and outcome', ['calendar', 'operation', 'outcome']),
@@ -31,7 +30,7 @@ export class EventSyncer {
   private readonly logger = new Logger(EventSyncer.name);
 
   constructor(
-    @InjectModel(EVENT_MAPPING_MODEL) private readonly mappings: Model<EventMappingDocument>,
+    private readonly mappings: EventMappingStore,
     private readonly session: CalendarSession,
     private readonly config: CalendarConfig,
   ) {
@@ -44,84 +43,60 @@ export class EventSyncer {
     if (!desired) return false;
     const now = new Date();
     const wanted = { desired, start: new Date(event.startTime), end: new Date(event.endTime), timezone: event.providerTimezone, sourceVersion: version };
-    const existing = await this.mappings.findById(event.bookingId).lean<EventMappingDocument>();
+    const existing = await this.mappings.find(event.bookingId);
     if (!existing) {
       if (desired === 'absent') return false; // never shown: nothing to remove
-      return this.mappings
-        .create({
-          _id: event.bookingId,
-          providerId: event.providerId,
-          bookingNumber: event.bookingNumber,
-          ...wanted,
-          revision: 1,
-          syncedRevision: 0,
-          status: 'pending',
-          attempts: 0,
-          updatedAt: now,
-        })
-        .then(
-          () => true,
-          (error: { code?: number }) => {
-            if (error.code === 11000) return false; // a redelivery created it meanwhile
-            throw error;
-          },
-        );
+      return this.mappings.create(event.bookingId, { providerId: event.providerId, bookingNumber: event.bookingNumber }, wanted, now);
     }
     if (existing.sourceVersion >= version) return false; // late or repeated event
-    const result = await this.mappings.updateOne(
-      { _id: existing._id, revision: existing.revision },
-      { $set: { ...wanted, revision: existing.revision + 1, status: 'pending', attempts: 0, updatedAt: now }, $unset: { nextAttemptAt: 1, lastError: 1 } },
-    );
-    return result.modifiedCount === 1;
+    return this.mappings.revise(existing, wanted, now);
   }
 
   /** Brings the booking's calendar event in line with its mapping. Never throws for a calendar failure: it is recorded. */
   async sync(bookingId: string): Promise<EventMappingDocument | undefined> {
     for (let round = 0; round < 3; round++) {
-      const mapping = await this.mappings.findById(bookingId).lean<EventMappingDocument>();
-      if (!mapping || mapping.syncedRevision === mapping.revision) return mapping ?? undefined;
-      if (await this.attempt(mapping)) return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
+      const mapping = await this.mappings.find(bookingId);
+      if (!mapping || mapping.syncedRevision === mapping.revision) return mapping;
+      if (await this.attempt(mapping)) return this.mappings.find(bookingId);
     }
-    return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
+    return this.mappings.find(bookingId);
   }
 
   /** The sync job: failed writes whose next attempt is due, and pending ones left behind by a crash. Returns how many it tried. */
   async retryDue(now = new Date()): Promise<number> {
     const stalePending = new Date(now.getTime() - 60_000);
-    const [failed, pending] = await Promise.all([
-      this.mappings.find({ status: 'failed' }, { _id: 1, nextAttemptAt: 1 }).lean<EventMappingDocument[]>(),
-      this.mappings.find({ status: 'pending' }, { _id: 1, updatedAt: 1 }).lean<EventMappingDocument[]>(),
-    ]);
+    const { failed, pending } = await this.mappings.failedAndPending();
     const due = [...failed.filter((m) => m.nextAttemptAt && m.nextAttemptAt <= now), ...pending.filter((m) => m.updatedAt <= stalePending)];
     for (const mapping of due) await this.sync(mapping._id);
     await this.refreshFailingGauge();
     return due.length;
   }
 
-  async find(bookingId: string): Promise<EventMappingDocument | undefined> {
-    return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
+  find(bookingId: string): Promise<EventMappingDocument | undefined> {
+    return this.mappings.find(bookingId);
   }
 
   /** One write to the calendar; false when the mapping changed meanwhile (the caller reads it again). */
   private async attempt(mapping: EventMappingDocument): Promise<boolean> {
     const connection = await this.session.connected(mapping.providerId);
-    if (!connection) return this.settle(mapping, { status: 'not_applicable', syncedRevision: mapping.revision });
+    if (!connection) return this.mappings.settle(mapping, { status: 'not_applicable', syncedRevision: mapping.revision });
     const operation = mapping.desired === 'absent' ? 'delete' : mapping.externalEventId ? 'update' : 'create';
     try {
       await this.session.run(mapping.providerId, (api, token) => this.write(api, token, mapping, operation));
       metrics.writes().inc({ calendar: connection.calendarProvider, operation, outcome: 'ok' });
-      return this.settle(mapping, { status: mapping.desired === 'absent' ? 'deleted' : 'synced', syncedRevision: mapping.revision, attempts: 0 }, [
+      return this.mappings.settle(mapping, { status: mapping.desired === 'absent' ? 'deleted' : 'synced', syncedRevision: mapping.revision, attempts: 0 }, [
         'lastError',
         'nextAttemptAt',
       ]);
     } catch (error) {
       metrics.writes().inc({ calendar: connection.calendarProvider, operation, outcome: 'failed' });
-      if (error instanceof ApiError) return this.settle(mapping, { status: 'not_applicable', lastError: error.code, syncedRevision: mapping.revision });
+      if (error instanceof ApiError)
+        return this.mappings.settle(mapping, { status: 'not_applicable', lastError: error.code, syncedRevision: mapping.revision });
       const attempts = mapping.attempts + 1;
       const retryAfterMs = error instanceof CalendarApiError ? error.retryAfterMs : undefined;
       const givenUp = attempts >= this.config.CALENDAR_SYNC_MAX_ATTEMPTS;
       this.logger.warn({ message: 'calendar event write failed', bookingId: mapping._id, operation, attempts, givenUp, error: (error as Error).message });
-      return this.settle(
+      return this.mappings.settle(
         mapping,
         {
           status: 'failed',
@@ -144,10 +119,7 @@ export class EventSyncer {
     }
     const created = await api.createEvent(token, content);
     // The event exists now whatever happens next: its id is stored at once, outside the revision check.
-    await this.mappings.updateOne(
-      { _id: mapping._id },
-      { $set: { externalEventId: created.id, calendarProvider: api.name, ...(created.link ? { eventLink: created.link } : {}) } },
-    );
+    await this.mappings.recordCreatedEvent(mapping._id, api.name, created);
   }
 
   private content(mapping: EventMappingDocument): CalendarEventContent {
@@ -162,15 +134,7 @@ export class EventSyncer {
     };
   }
 
-  private async settle(mapping: EventMappingDocument, fields: Partial<EventMappingDocument>, unset: (keyof EventMappingDocument)[] = []): Promise<boolean> {
-    const result = await this.mappings.updateOne(
-      { _id: mapping._id, revision: mapping.revision },
-      { $set: { ...fields, updatedAt: new Date() }, ...(unset.length ? { $unset: Object.fromEntries(unset.map((k) => [k, 1])) } : {}) },
-    );
-    return result.modifiedCount === 1;
-  }
-
   private async refreshFailingGauge(): Promise<void> {
-    metrics.failing().set(await this.mappings.countDocuments({ status: 'failed' }));
+    metrics.failing().set(await this.mappings.countFailed());
   }
 }

@@ -3,15 +3,14 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import { insertNew, utcDayOf } from '@bp/platform';
+import { type AggregateStore, InjectAggregateStore, outboxOnInsert } from '@bp/outbox';
+import { insertNew, isDuplicateKey, utcDayOf } from '@bp/platform';
 import type { ChannelError } from './channel.port.js';
 import { DELIVERY_MODEL, type Delivery, type DeliveryDocument, type DeliveryStatus } from './delivery.schema.js';
 
 export type { Delivery } from './delivery.schema.js';
 export type NewDelivery = Omit<Delivery, 'status' | 'attempts' | 'createdAt' | 'updatedAt'>;
 
-const DUPLICATE_KEY = 11000;
 /** A send that died mid-way (a crash) may be taken over after this long. */
 const SENDING_LEASE_MS = 60_000;
 const BATCH = 100;
@@ -21,7 +20,7 @@ const BATCH = 100;
 export class DeliveryRepository {
   constructor(
     @InjectModel(DELIVERY_MODEL) private readonly model: Model<DeliveryDocument>,
-    private readonly outbox: OutboxRelay,
+    @InjectAggregateStore(DELIVERY_MODEL) private readonly store: AggregateStore<DeliveryDocument>,
   ) {}
 
   /** The collection itself, for the conditional writes (the model serves the outbox relay). */
@@ -33,10 +32,10 @@ export class DeliveryRepository {
   async claim(delivery: NewDelivery, now: Date = new Date()): Promise<Delivery | undefined> {
     const record: Delivery = { ...delivery, status: 'sending', attempts: 1, createdAt: now, updatedAt: now };
     try {
-      await this.deliveries.insertOne({ ...record, outbox: [], outboxRevision: 0 });
+      await this.deliveries.insertOne({ ...record, ...outboxOnInsert([]) });
       return record;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return undefined;
     }
   }
@@ -51,18 +50,17 @@ export class DeliveryRepository {
         attempts: 0,
         createdAt: now,
         updatedAt: now,
-        outbox: [],
-        outboxRevision: 0,
+        ...outboxOnInsert([]),
       });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // deferred (or sent) already
+      if (!isDuplicateKey(error)) throw error; // deferred (or sent) already
     }
   }
 
   /** Records a delivery that is not sent, and why (once per id: a redelivered event records nothing new). True when it is new. */
   async recordSkipped(delivery: NewDelivery, reason: string, now: Date = new Date()): Promise<boolean> {
     const record = { ...delivery, status: 'skipped' as const, skippedReason: reason, attempts: 0, createdAt: now, updatedAt: now, day: utcDayOf(now) };
-    return (await insertNew(this.deliveries, [{ ...record, outbox: [], outboxRevision: 0 }])) === 1;
+    return (await insertNew(this.deliveries, [{ ...record, ...outboxOnInsert([]) }])) === 1;
   }
 
   /** Deliveries the sweep should send now: held or retrying ones whose time has come, and sends abandoned mid-way. */
@@ -126,15 +124,12 @@ export class DeliveryRepository {
       { id: delivery._id, version: delivery.attempts },
       now,
     );
-    const failed = await this.model.updateOne(
+    await this.store.update(
       { _id: delivery._id, status: 'sending' },
-      withOutboxUpdate(
-        { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now, day: utcDayOf(now) } },
-        [event],
-        now,
-      ),
+      { $set: { status: 'failed', lastErrorCode: error.code, lastError: error.message.slice(0, 500), failedAt: now, updatedAt: now, day: utcDayOf(now) } },
+      [event],
+      { now },
     );
-    if (failed.modifiedCount === 1) this.outbox.publishSoon(this.model, delivery._id);
   }
 
   /** A booking's deliveries, oldest first (digests included), for admins. */

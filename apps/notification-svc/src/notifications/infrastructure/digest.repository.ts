@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { utcDayOf } from '@bp/platform';
+import { isDuplicateKey, utcDayOf } from '@bp/platform';
 import { type DigestFrequency, digestPeriod } from '../domain/digest-period.js';
 import type { DigestContents } from '../domain/render.js';
 
@@ -38,7 +38,6 @@ export interface Digest {
 
 export const DIGEST_COLLECTION = 'digests';
 
-const DUPLICATE_KEY = 11000;
 /** A digest whose sending died mid-way is taken over after this long (its deliveries are idempotent). */
 const CLOSING_LEASE_MS = 60_000;
 
@@ -79,7 +78,7 @@ export class DigestRepository implements OnModuleInit {
         });
         return _id;
       } catch (error) {
-        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+        if (!isDuplicateKey(error)) throw error;
       }
       const added = await this.digests.updateOne(
         { _id, status: 'open', eventIds: { $ne: item.eventId } },

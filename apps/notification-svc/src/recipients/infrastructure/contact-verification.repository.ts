@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { DUPLICATE_KEY } from '@bp/platform';
+import { isDuplicateKey } from '@bp/platform';
 import { CONTACT_CHANNELS, type ContactChannel, type ContactVerification } from '../domain/contact-verification.js';
 import type { Person } from '../domain/preferences.js';
 
@@ -63,7 +63,7 @@ export class ContactVerificationRepository implements OnModuleInit {
         await this.records.insertOne(doc);
         return true;
       } catch (error) {
-        if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+        if (isDuplicateKey(error)) return false;
         throw error;
       }
     }

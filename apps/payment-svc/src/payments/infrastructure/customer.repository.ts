@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
+import { isDuplicateKey } from '@bp/platform';
 
 /** A patient's Stripe Customer, where their saved cards live, and the card they chose as default. */
 export interface CustomerRecord {
@@ -9,8 +10,6 @@ export interface CustomerRecord {
   defaultPaymentMethodId?: string;
   createdAt: Date;
 }
-
-const DUPLICATE_KEY = 11000;
 
 /** One document per patient in `customers`, read by its id. */
 @Injectable()
@@ -33,7 +32,7 @@ export class CustomerRepository implements OnModuleInit {
       await this.customers.insertOne(record);
       return record;
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      if (!isDuplicateKey(error)) throw error;
       return (await this.find(record._id))!;
     }
   }

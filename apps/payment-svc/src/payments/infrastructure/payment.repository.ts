@@ -2,26 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
-import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
+import { type AggregateStore, InjectAggregateStore, withoutOutbox } from '@bp/outbox';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { countTransition } from './payment.metrics.js';
 import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
 
-const DUPLICATE_KEY = 11000;
-
 function toPayment(doc: PaymentDocument): Payment {
-  const {
-    _id,
-    outbox: _o,
-    outboxPending: _p,
-    outboxPendingSince: _s,
-    outboxLockedUntil: _l,
-    outboxRevision: _r,
-    ...rest
-  } = doc as PaymentDocument & Record<string, unknown>;
-  delete (rest as Record<string, unknown>)['createdAt'];
-  delete (rest as Record<string, unknown>)['updatedAt'];
-  return { bookingId: _id, ...(rest as Omit<Payment, 'bookingId'>) };
+  // The schema's timestamps are the document's, not the payment's.
+  const { _id, createdAt: _c, updatedAt: _u, ...rest } = withoutOutbox(doc as PaymentDocument & { createdAt?: Date; updatedAt?: Date });
+  return { bookingId: _id, ...rest };
 }
 
 /** A write lost to a concurrent one: the caller reads again (the message is redelivered, as for any error that is not a domain rule's no). */
@@ -31,7 +20,7 @@ export class PaymentVersionConflict extends Error {}
 export class PaymentRepository {
   constructor(
     @InjectModel(PAYMENT_MODEL) private readonly model: Model<PaymentDocument>,
-    private readonly outbox: OutboxRelay,
+    @InjectAggregateStore(PAYMENT_MODEL) private readonly store: AggregateStore<PaymentDocument>,
   ) {}
 
   async find(bookingId: string): Promise<Payment | null> {
@@ -61,13 +50,8 @@ export class PaymentRepository {
   /** Stores a new payment, or returns the one already there for this booking. */
   async createOrGet(payment: Payment): Promise<Payment> {
     const { bookingId, ...fields } = payment;
-    try {
-      await this.model.create({ _id: bookingId, ...fields });
-      return payment;
-    } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      return (await this.find(bookingId)) as Payment;
-    }
+    const result = await this.store.insert({ _id: bookingId, ...fields });
+    return result.ok ? payment : ((await this.find(bookingId)) as Payment);
   }
 
   /** Writes the next state if nobody else did since `previous`, with its messages, in one update. */
@@ -76,18 +60,12 @@ export class PaymentRepository {
     const { bookingId, ...state } = next;
     // Fields the next state dropped (a flag whose work is done) are removed from the document.
     const dropped = Object.keys(previous).filter((key) => !(key in next));
-    const written = await this.model
-      .findOneAndUpdate(
-        { _id: bookingId, version: previous.version },
-        withOutboxUpdate(
-          { $set: state as Record<string, unknown>, ...(dropped.length ? { $unset: Object.fromEntries(dropped.map((k) => [k, 1])) } : {}) },
-          messages,
-        ),
-        { returnDocument: 'after' },
-      )
-      .lean();
-    if (!written) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
+    const result = await this.store.update(
+      { _id: bookingId, version: previous.version },
+      { $set: state as Record<string, unknown>, ...(dropped.length ? { $unset: Object.fromEntries(dropped.map((k) => [k, 1])) } : {}) },
+      messages,
+    );
+    if (!result.ok) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
     countTransition(previous.status, next.status, next.currency);
-    if (messages.length > 0) this.outbox.publishSoon(this.model, bookingId, written);
   }
 }

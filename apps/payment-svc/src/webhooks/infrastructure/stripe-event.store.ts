@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { utcDayOf } from '@bp/platform';
+import { isDuplicateKey, utcDayOf } from '@bp/platform';
 
 export interface StoredStripeEvent {
   _id: string;
@@ -25,8 +25,6 @@ export interface StoredStripeEvent {
 
 export const STRIPE_EVENTS_COLLECTION = 'stripe_events';
 
-const DUPLICATE_KEY = 11000;
-
 /** Stripe's events by id: a redelivered event is recognised and not processed again. */
 @Injectable()
 export class StripeEventStore implements OnModuleInit {
@@ -46,7 +44,7 @@ export class StripeEventStore implements OnModuleInit {
       await this.events.insertOne({ ...event, pending: true });
       return true;
     } catch (error) {
-      if ((error as { code?: number }).code === DUPLICATE_KEY) return false;
+      if (isDuplicateKey(error)) return false;
       throw error;
     }
   }

@@ -1,18 +1,13 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { OutboxRelay, outboxOnInsert } from '@bp/outbox';
 import { utcDayOf } from '@bp/platform';
 import { SchedulerConfig } from '../../config/scheduler.config.js';
 import { type JobName, type RunOutcome, runIdOf } from '../domain/job.js';
 import { JobLeaseStore } from '../infrastructure/job-lease.store.js';
+import { JobRunStore } from '../infrastructure/job-run.store.js';
 import { jobMetrics } from '../infrastructure/job.metrics.js';
-import { JOB_RUN_MODEL, type JobRunDocument } from '../infrastructure/job-run.schema.js';
 import type { CronJobDefinition } from './job-catalog.js';
-
-const DUPLICATE_KEY = 11000;
 
 export type TickResult = { ran: false; reason: 'held' | 'already_run' } | { ran: true; runId: string; outcome: RunOutcome; error?: string };
 
@@ -30,8 +25,7 @@ export class JobRunner {
 
   constructor(
     private readonly leases: JobLeaseStore,
-    @InjectModel(JOB_RUN_MODEL) private readonly runs: Model<JobRunDocument>,
-    private readonly outbox: OutboxRelay,
+    private readonly runs: JobRunStore,
     private readonly config: SchedulerConfig,
   ) {}
 
@@ -65,6 +59,7 @@ export class JobRunner {
   private async dispatch(job: CronJobDefinition, runId: string, scheduledFor: Date, startedAt: Date): Promise<void> {
     const endedAt = new Date();
     const run = {
+      _id: runId,
       job: job.name,
       scheduledFor,
       owner: this.owner,
@@ -74,13 +69,7 @@ export class JobRunner {
       outcome: 'success' as const,
       day: utcDayOf(endedAt),
     };
-    try {
-      await this.runs.create({ _id: runId, ...run, ...outboxOnInsert([job.command(runId, scheduledFor)], endedAt) });
-    } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      return;
-    }
-    this.outbox.publishSoon(this.runs, runId);
+    await this.runs.recordSent(run, job.command(runId, scheduledFor));
   }
 
   private async finish(job: JobName, runId: string, startedAt: Date, outcome: RunOutcome, error?: string): Promise<void> {
@@ -92,27 +81,18 @@ export class JobRunner {
     else jobMetrics.failures().inc({ job });
     if (outcome === 'failure') {
       // The failed run's history (no command: nothing was sent); a later success of the same tick never happens, the next tick is a new run.
-      await this.runs
-        .updateOne(
-          { _id: runId, outcome: 'failure' },
-          {
-            $set: {
-              job,
-              scheduledFor: new Date(runId.slice(job.length + 1)),
-              owner: this.owner,
-              startedAt,
-              endedAt,
-              durationMs: seconds * 1000,
-              outcome,
-              error,
-              day: utcDayOf(endedAt),
-            },
-          },
-          { upsert: true },
-        )
-        .catch((e: { code?: number }) => {
-          if (e.code !== DUPLICATE_KEY) throw e; // the tick's run already exists (it succeeded elsewhere)
-        });
+      await this.runs.recordFailed({
+        _id: runId,
+        job,
+        scheduledFor: new Date(runId.slice(job.length + 1)),
+        owner: this.owner,
+        startedAt,
+        endedAt,
+        durationMs: seconds * 1000,
+        outcome,
+        ...(error ? { error } : {}),
+        day: utcDayOf(endedAt),
+      });
     }
     await this.leases.recordRun(job, { runId, owner: this.owner, startedAt, endedAt, outcome, ...(error ? { error } : {}) });
   }

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { Lease } from '@bp/platform';
+import { isDuplicateKey, Lease } from '@bp/platform';
 import type { JobName, JobRecord, RunOutcome } from '../domain/job.js';
 import { JOB_LEASE_MODEL, type JobLeaseDocument } from './job-lease.schema.js';
-
-const DUPLICATE_KEY = 11000;
 
 export type Acquisition = { acquired: true; revision: number } | { acquired: false; reason: 'held' | 'already_run'; lastSuccessAt?: Date };
 
@@ -33,7 +31,7 @@ export class JobLeaseStore {
     try {
       await this.leases.updateOne({ _id: job }, { $setOnInsert: { revision: 0, watchedSince: now } }, { upsert: true });
     } catch (error) {
-      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error; // another replica created it meanwhile
+      if (!isDuplicateKey(error)) throw error; // another replica created it meanwhile
     }
   }
 

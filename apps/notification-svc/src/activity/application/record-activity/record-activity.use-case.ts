@@ -1,8 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { insertNew } from '@bp/platform';
-import { ACTIVITY_MODEL, type ActivityDocument } from '../../infrastructure/activity.schema.js';
+import { ActivityStore } from '../../infrastructure/activity.store.js';
 
 export interface RecordActivityCommand {
   eventId: string;
@@ -15,13 +12,11 @@ export interface RecordActivityCommand {
 /** Records what happened for each recipient, one document per (event, recipient): safe to run twice. */
 @Injectable()
 export class RecordActivityUseCase {
-  constructor(@InjectModel(ACTIVITY_MODEL) private readonly activity: Model<ActivityDocument>) {}
+  constructor(private readonly activity: ActivityStore) {}
 
   async execute(command: RecordActivityCommand): Promise<void> {
     const recordedAt = new Date();
-    // Inserted, not upserted: an upsert is a read and a write on FerretDB; a repeat finds its records there.
-    await insertNew(
-      this.activity,
+    await this.activity.recordOnce(
       command.recipients.map((recipient) => ({
         _id: `${command.eventId}:${recipient.id}`,
         eventId: command.eventId,

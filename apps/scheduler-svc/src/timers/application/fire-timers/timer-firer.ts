@@ -1,20 +1,16 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Collection, Model } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
-import { OutboxRelay, withOutboxUpdate } from '@bp/outbox';
-import { counter, histogram, utcDayOf } from '@bp/platform';
+import { counter, histogram } from '@bp/platform';
 import { SchedulerConfig } from '../../../config/scheduler.config.js';
 import { TimerPollHeartbeat } from '../../../jobs/application/timer-poll-heartbeat.js';
 import { DEADLINE_OF, REMINDER_HOURS, type TimerKind, minuteOf } from '../../domain/timer.js';
-import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
+import { CatchUpWatermark } from '../../infrastructure/catch-up-watermark.store.js';
+import { type StoredTimer, TimerStore } from '../../infrastructure/timer.store.js';
 
 const BATCH = 200;
 /** Minute buckets one catch-up run reads at most (a longer outage is worked through by the next runs). */
 const CATCH_UP_MINUTES = 240;
-/** The catch-up's watermark document. */
-const CATCH_UP = 'catch-up';
 
 const metrics = {
   lateness: () =>
@@ -39,17 +35,15 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private lastCatchUp = 0;
-  private sweeps!: Collection<{ _id: string; sweptThrough: string }>;
 
   constructor(
-    @InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>,
-    private readonly outbox: OutboxRelay,
+    private readonly timers: TimerStore,
+    private readonly watermarks: CatchUpWatermark,
     private readonly config: SchedulerConfig,
     private readonly heartbeat: TimerPollHeartbeat,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.sweeps = this.timers.db.collection<{ _id: string; sweptThrough: string }>('timer_sweeps');
     this.timer = setInterval(() => this.fireSoon(), this.config.TIMER_POLL_INTERVAL_MS).unref();
   }
 
@@ -75,18 +69,14 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** The timers due in this minute or the last, by two equality reads, due first. */
-  private async dueInRecentMinutes(now: Date): Promise<TimerDocument[]> {
+  private async dueInRecentMinutes(now: Date): Promise<StoredTimer[]> {
     const minutes = [minuteOf(new Date(now.getTime() - 60_000)), minuteOf(now)];
-    const batches = await Promise.all(minutes.map((pollMinute) => this.scheduledIn(pollMinute)));
+    const batches = await Promise.all(minutes.map((pollMinute) => this.timers.scheduledIn(pollMinute)));
     return batches
       .flat()
       .filter((timer) => timer.dueAt.getTime() <= now.getTime())
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime())
       .slice(0, BATCH);
-  }
-
-  private scheduledIn(pollMinute: string): Promise<TimerDocument[]> {
-    return this.timers.find({ status: 'scheduled', pollMinute }, { outbox: 0 }).lean<TimerDocument[]>();
   }
 
   /**
@@ -97,47 +87,32 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
    * a bucket behind the watermark: one set when it is already due goes into the current minute
    * (pollMinuteOf). The first run of a new database starts from its earliest scheduled timer.
    */
-  private async missed(now: Date): Promise<TimerDocument[]> {
+  private async missed(now: Date): Promise<StoredTimer[]> {
     const until = minuteOf(new Date(now.getTime() - 2 * 60_000));
     const mark = await this.watermark(until);
     const buckets: string[] = [];
     for (let at = Date.parse(`${mark}:00Z`) + 60_000; buckets.length < CATCH_UP_MINUTES && at <= Date.parse(`${until}:00Z`); at += 60_000) {
       buckets.push(minuteOf(new Date(at)));
     }
-    const missed: TimerDocument[] = [];
-    for (const pollMinute of buckets) missed.push(...(await this.scheduledIn(pollMinute)));
+    const missed: StoredTimer[] = [];
+    for (const pollMinute of buckets) missed.push(...(await this.timers.scheduledIn(pollMinute)));
     const swept = buckets.at(-1);
-    if (swept) await this.sweeps.updateOne({ _id: CATCH_UP, sweptThrough: mark }, { $set: { sweptThrough: swept } });
+    if (swept) await this.watermarks.advance(mark, swept);
     return missed;
   }
 
   /** The minute every bucket up to has been swept (created on the first run: just before the earliest scheduled timer, or `until`). */
   private async watermark(until: string): Promise<string> {
-    const stored = await this.sweeps.findOne({ _id: CATCH_UP });
-    if (stored) return stored.sweptThrough;
-    let earliest = until;
-    for await (const timer of this.timers.collection.find({ status: 'scheduled' }, { projection: { pollMinute: 1, dueAt: 1 } })) {
-      const minute = (timer['pollMinute'] as string | undefined) ?? minuteOf(timer['dueAt'] as Date);
-      if (minute < earliest) earliest = minute;
-    }
-    const start = minuteOf(new Date(Date.parse(`${earliest}:00Z`) - 60_000));
-    await this.sweeps.insertOne({ _id: CATCH_UP, sweptThrough: start }).catch((error: { code?: number }) => {
-      if (error.code !== 11000) throw error; // another replica started it first
-    });
-    return (await this.sweeps.findOne({ _id: CATCH_UP }))?.sweptThrough ?? start;
+    const stored = await this.watermarks.read();
+    if (stored) return stored;
+    const scheduled = await this.timers.earliestScheduledMinute();
+    const earliest = scheduled !== undefined && scheduled < until ? scheduled : until;
+    return this.watermarks.start(minuteOf(new Date(Date.parse(`${earliest}:00Z`) - 60_000)));
   }
 
-  private async fire(timer: TimerDocument, now: Date): Promise<boolean> {
-    const messages = this.commandsFor(timer);
-    const written = await this.timers
-      .findOneAndUpdate(
-        { _id: timer._id, status: 'scheduled', dueAt: timer.dueAt },
-        withOutboxUpdate({ $set: { status: 'fired', firedAt: now, updatedAt: now, day: utcDayOf(now) } }, messages, now),
-        { returnDocument: 'after' },
-      )
-      .lean();
-    if (!written) return false; // another replica fired it, or an event moved or cancelled it
-    if (messages.length > 0) this.outbox.publishSoon(this.timers, timer._id, written);
+  private async fire(timer: StoredTimer, now: Date): Promise<boolean> {
+    // Not fired: another replica fired it, or an event moved or cancelled it.
+    if (!(await this.timers.fire(timer, this.commandsFor(timer), now))) return false;
     const kind = timer.kind as TimerKind;
     metrics.fired().inc({ kind });
     metrics.lateness().observe({ kind }, Math.max(0, (now.getTime() - timer.dueAt.getTime()) / 1000));
@@ -145,7 +120,7 @@ export class TimerFirer implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   /** The message a fired timer sends: booking-svc's deadline command, or an event for notification-svc. */
-  private commandsFor(timer: TimerDocument): OutgoingMessage[] {
+  private commandsFor(timer: StoredTimer): OutgoingMessage[] {
     const kind = timer.kind as TimerKind;
     const aggregate = { id: timer.subjectId, version: 1 };
     const deadline = DEADLINE_OF[kind];

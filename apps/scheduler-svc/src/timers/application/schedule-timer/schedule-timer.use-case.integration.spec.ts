@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
+import { AggregateStore, type OutboxRelay } from '@bp/outbox';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { timerId } from '../../domain/timer.js';
 import { type TimerDocument, TimerSchema } from '../../infrastructure/timer.schema.js';
+import { TimerStore } from '../../infrastructure/timer.store.js';
 import { ScheduleTimerUseCase } from './schedule-timer.use-case.js';
 
 const HOUR = 3_600_000;
@@ -17,7 +19,8 @@ describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `timers_${uniqueSuffix()}` }).asPromise();
     timers = connection.model<TimerDocument>('Timer', TimerSchema);
     await timers.init();
-    useCase = new ScheduleTimerUseCase(timers);
+    // Scheduling writes no messages: the relay is never asked to publish.
+    useCase = new ScheduleTimerUseCase(new TimerStore(timers, new AggregateStore(timers, {} as OutboxRelay)));
   });
 
   afterAll(async () => {

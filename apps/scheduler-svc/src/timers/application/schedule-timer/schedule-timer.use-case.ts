@@ -1,9 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectModel } from '@nestjs/mongoose';
-import type { Model } from 'mongoose';
-import { insertNew, utcDayOf } from '@bp/platform';
 import { type TimerData, type TimerKind, type TimerPlan, pollMinuteOf, timerId } from '../../domain/timer.js';
-import { TIMER_MODEL, type TimerDocument } from '../../infrastructure/timer.schema.js';
+import { type StoredTimer, type TimerFields, TimerStore } from '../../infrastructure/timer.store.js';
 
 export interface ScheduleTimerCommand {
   kind: TimerKind;
@@ -21,13 +18,12 @@ export interface ScheduleTimerCommand {
  */
 @Injectable()
 export class ScheduleTimerUseCase {
-  constructor(@InjectModel(TIMER_MODEL) private readonly timers: Model<TimerDocument>) {}
+  constructor(private readonly timers: TimerStore) {}
 
   /** A new deadline (the usual case) is one insert; only one that exists already is read and moved. */
   async execute(command: ScheduleTimerCommand): Promise<void> {
     if ((await this.createAll([command])) === 1) return;
-    const existing = await this.timers.findById(timerId(command.kind, command.subjectId)).lean<TimerDocument>();
-    await this.set(command, existing ?? undefined);
+    await this.set(command, await this.timers.find(timerId(command.kind, command.subjectId)));
   }
 
   /**
@@ -39,7 +35,7 @@ export class ScheduleTimerUseCase {
     plan: TimerPlan,
     context: { sourceEventId: string; occurredAt?: Date; dataFor: (kind: TimerKind) => TimerData },
   ): Promise<void> {
-    const current = new Map((await this.timers.find({ subjectId }).lean<TimerDocument[]>()).map((timer) => [timer.kind, timer]));
+    const current = new Map((await this.timers.ofSubject(subjectId)).map((timer) => [timer.kind, timer]));
     for (const kind of plan.cancel) {
       const existing = current.get(kind);
       if (existing) await this.end(existing, context.occurredAt);
@@ -62,27 +58,21 @@ export class ScheduleTimerUseCase {
 
   /** Inserts the timers, unordered; returns how many were new (the others exist already). */
   private async createAll(commands: ScheduleTimerCommand[]): Promise<number> {
-    const documents = commands.map((command) => ({ _id: timerId(command.kind, command.subjectId), ...this.fieldsOf(command), outbox: [], outboxRevision: 0 }));
-    return insertNew(this.timers, documents);
+    return this.timers.createNew(commands.map((command) => ({ _id: timerId(command.kind, command.subjectId), ...this.fieldsOf(command) })));
   }
 
-  private async set(command: ScheduleTimerCommand, existing: TimerDocument | undefined): Promise<void> {
+  private async set(command: ScheduleTimerCommand, existing: StoredTimer | undefined): Promise<void> {
     if (!existing) {
       await this.createAll([command]);
       return;
     }
     if (existing.status === 'fired' || this.isOlder(command, existing)) return;
-    // A cancelled timer set again is live again: it loses the day retention would delete it by.
-    const moved = await this.timers.updateOne(
-      { _id: timerId(command.kind, command.subjectId), status: { $ne: 'fired' }, updatedAt: existing.updatedAt },
-      { $set: this.fieldsOf(command), $unset: { day: 1 } },
-    );
-    // Nothing matched: another event changed it meanwhile (the insert finds it and stops), or retention
+    // Not moved: another event changed it meanwhile (the insert finds it and stops), or retention
     // deleted the long-cancelled timer since it was read (the insert sets it again).
-    if (moved.matchedCount === 0) await this.createAll([command]);
+    if (!(await this.timers.move(timerId(command.kind, command.subjectId), existing.updatedAt, this.fieldsOf(command)))) await this.createAll([command]);
   }
 
-  private fieldsOf(command: ScheduleTimerCommand) {
+  private fieldsOf(command: ScheduleTimerCommand): TimerFields {
     return {
       kind: command.kind,
       subjectId: command.subjectId,
@@ -97,17 +87,13 @@ export class ScheduleTimerUseCase {
   }
 
   /** Ends a deadline that no longer applies (the booking moved on); a fired one stays as it was. */
-  private async end(existing: TimerDocument, occurredAt?: Date): Promise<void> {
+  private async end(existing: StoredTimer, occurredAt?: Date): Promise<void> {
     if (existing.status !== 'scheduled') return;
     if (occurredAt && existing.sourceOccurredAt && occurredAt < existing.sourceOccurredAt) return;
-    const now = new Date();
-    await this.timers.updateOne(
-      { _id: existing._id, status: 'scheduled', updatedAt: existing.updatedAt },
-      { $set: { status: 'cancelled', updatedAt: now, day: utcDayOf(now) } },
-    );
+    await this.timers.cancel(existing, new Date());
   }
 
-  private isOlder(command: ScheduleTimerCommand, existing: TimerDocument): boolean {
+  private isOlder(command: ScheduleTimerCommand, existing: StoredTimer): boolean {
     return Boolean(command.occurredAt && existing.sourceOccurredAt && command.occurredAt < existing.sourceOccurredAt);
   }
 }
