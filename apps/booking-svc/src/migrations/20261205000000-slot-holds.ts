@@ -1,4 +1,4 @@
-import { defineMigration, isDuplicateKey } from '@bp/platform';
+import { defineMigration } from '@bp/platform';
 
 /*
  * Slot claims used to carry their hold's expiry each (extending or confirming a hold rewrote every
@@ -27,6 +27,8 @@ interface Hold {
   createdAt: Date;
 }
 
+const DUPLICATE_KEY = 11000;
+
 export const slotHolds = defineMigration(
   {
     version: '20261205000000',
@@ -51,7 +53,7 @@ export const slotHolds = defineMigration(
           });
           created++;
         } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
         }
       }
       log(`slot_holds: ${created} hold(s) created from ${holds.size} held slot claim set(s)`);

@@ -1,4 +1,4 @@
-import { defineMigration, isDuplicateKey } from '@bp/platform';
+import { defineMigration } from '@bp/platform';
 
 /*
  * External-calendar busy times move from one document per busy interval (`calendar_busy`, read by a
@@ -23,6 +23,8 @@ interface ProviderBusy {
   updatedAt: Date;
 }
 
+const DUPLICATE_KEY = 11000;
+
 export const calendarBusyPerProvider = defineMigration(
   {
     version: '20261205000200',
@@ -40,7 +42,7 @@ export const calendarBusyPerProvider = defineMigration(
             .insertOne({ _id: providerId, v: 1, spans: JSON.stringify(spans.sort((a, b) => a[0] - b[0])), updatedAt: new Date() });
           written++;
         } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
         }
       }
       await db

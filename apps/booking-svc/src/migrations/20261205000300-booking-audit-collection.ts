@@ -1,4 +1,4 @@
-import { defineMigration, onlyDuplicates } from '@bp/platform';
+import { defineMigration } from '@bp/platform';
 
 /*
  * A booking's audit trail moves out of the booking (an array that grew with every change and was read
@@ -26,11 +26,15 @@ interface AuditDocument extends Entry {
   n: number;
 }
 
+const DUPLICATE_KEY = 11000;
+
 async function insertIgnoringDuplicates(insert: () => Promise<unknown>): Promise<void> {
   try {
     await insert();
   } catch (error) {
-    if (!onlyDuplicates(error)) throw error;
+    const e = error as { code?: number; writeErrors?: Array<{ code?: number }> };
+    const codes = e.writeErrors?.map((w) => w.code) ?? [e.code];
+    if (!codes.every((code) => code === DUPLICATE_KEY)) throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { defineMigration, isDuplicateKey } from '@bp/platform';
+import { defineMigration } from '@bp/platform';
 
 /*
  * A provider's booking stats, trust score and the ids of the events folded into them move out of the
@@ -25,6 +25,7 @@ interface ProviderStats {
   accountCreatedAt?: Date;
 }
 
+const DUPLICATE_KEY = 11000;
 const MOVED = { stats: '', trustScore: '', statsVersion: '', statsEventIds: '' } as const;
 
 export const providerStatsCollection = defineMigration(
@@ -46,7 +47,7 @@ export const providerStatsCollection = defineMigration(
             ...(provider.createdAt ? { accountCreatedAt: provider.createdAt } : {}),
           });
         } catch (error) {
-          if (!isDuplicateKey(error)) throw error;
+          if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
         }
         await providers.updateOne({ _id: provider._id }, { $unset: MOVED });
         moved++;

@@ -1,4 +1,4 @@
-import { defineMigration, isDuplicateKey } from '@bp/platform';
+import { defineMigration } from '@bp/platform';
 import { talliesOf } from '../bookings/domain/booking-tallies.js';
 import type { BookingDocument } from '../bookings/infrastructure/booking.schema.js';
 import { toBooking } from '../bookings/infrastructure/booking.repository.js';
@@ -11,6 +11,7 @@ import { toBooking } from '../bookings/infrastructure/booking.repository.js';
  * `up` again counts nothing twice. `down` drops both collections (the release before counted from the
  * bookings).
  */
+const DUPLICATE_KEY = 11000;
 const RECENT_MS = 31 * 86_400_000;
 
 export const bookingTallies = defineMigration(
@@ -31,7 +32,7 @@ export const bookingTallies = defineMigration(
             try {
               await markers.insertOne({ _id: `${kind}|${bookingId}`, counters: list.map((c) => c.id), ...(day ? { day } : {}) });
             } catch (error) {
-              if (isDuplicateKey(error)) continue;
+              if ((error as { code?: number }).code === DUPLICATE_KEY) continue;
               throw error;
             }
             for (const { id, ...counter } of list) {
