@@ -134,4 +134,14 @@ describe('AggregateStore on the real MongoDB-compatible server and Kafka', () =>
     for (const field of OUTBOX_FIELDS) expect(changed).not.toHaveProperty(field);
     await waitForPublished(event);
   }, 30_000);
+
+  it('applies a change that publishes nothing as one plain conditional update, and says when it did not apply', async () => {
+    const id = randomUUID();
+    await store.insert({ _id: id, ticket: `t-${id}`, version: 1 });
+
+    expect(await store.change({ _id: id, version: 1 }, { $set: { version: 2 } })).toBe(true);
+    expect(await store.change({ _id: id, version: 1 }, { $set: { version: 3 } })).toBe(false); // read at a version no longer current
+    expect(await stored(id)).toMatchObject({ version: 2, outbox: [] });
+    expect(await stored(id)).not.toHaveProperty('outboxPending');
+  }, 30_000);
 });

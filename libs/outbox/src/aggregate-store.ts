@@ -63,6 +63,16 @@ export class AggregateStore<D extends StoredDocument> {
     return written ? { ok: true, document: written } : { ok: false, conflict: new VersionConflict(this.model.collection.collectionName, filter._id) };
   }
 
+  /**
+   * A conditional state change that publishes nothing and needs no answer but whether it applied: one
+   * plain update (an engine without full transactions runs a find-and-modify as several statements),
+   * false when the filter matched nothing.
+   */
+  async change(filter: { _id: D['_id'] } & Record<string, unknown>, change: StateChange): Promise<boolean> {
+    const result = await this.model.updateOne(filter as never, change as never);
+    return result.matchedCount === 1;
+  }
+
   /** Applies a state change to the document with this id whatever its state, creating it when there is none. */
   async upsert(id: D['_id'], change: StateChange, messages: OutgoingMessage[] = [], options: WriteOptions = {}): Promise<WithoutOutbox<D>> {
     return (await this.write({ _id: id }, change, messages, options, true))!;

@@ -70,11 +70,10 @@ export class ReservationRepository {
 
   /** Marks a lapsed reservation expired, on the version read; false if it changed meanwhile (converted, or already expired). */
   async markExpired(reservation: SlotReservation, now: Date): Promise<boolean> {
-    const result = await this.store.update(
+    return this.store.change(
       { _id: reservation.id, status: 'active', version: reservation.version },
       { $set: { status: 'expired', expiredAt: now, day: utcDayOf(now) }, $inc: { version: 1 } },
     );
-    return result.ok;
   }
 
   async findByIdempotencyKey(patientId: string, idempotencyKey: string): Promise<SlotReservation | undefined> {

@@ -67,13 +67,12 @@ export class TimerStore {
    * changed meanwhile or is gone. A cancelled timer set again is live again: it loses its retention day.
    */
   async move(id: string, updatedAt: Date, fields: TimerFields): Promise<boolean> {
-    const result = await this.store.update({ _id: id, status: { $ne: 'fired' }, updatedAt }, { $set: fields, $unset: { day: 1 } });
-    return result.ok;
+    return this.store.change({ _id: id, status: { $ne: 'fired' }, updatedAt }, { $set: fields, $unset: { day: 1 } });
   }
 
   /** Ends a scheduled timer still as last updated at its `updatedAt`. */
   async cancel(timer: StoredTimer, now: Date): Promise<void> {
-    await this.store.update(
+    await this.store.change(
       { _id: timer._id, status: 'scheduled', updatedAt: timer.updatedAt },
       { $set: { status: 'cancelled', updatedAt: now, day: utcDayOf(now) } },
     );
