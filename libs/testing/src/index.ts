@@ -9,3 +9,4 @@ export * from './kafka-publish.js';
 export * from './fcm-fake.js';
 export * from './twilio-fake.js';
 export * from './messages.js';
+export * from './migration-harness.js';

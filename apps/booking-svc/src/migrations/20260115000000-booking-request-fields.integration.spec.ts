@@ -1,6 +1,5 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MIGRATION_UNDO_COLLECTION, MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { MIGRATION_UNDO_COLLECTION, indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { bookingRequestFields } from './20260115000000-booking-request-fields.js';
 
 const at = new Date('2025-11-02T10:00:00Z');
@@ -106,28 +105,15 @@ const legacyBookingFields = {
 };
 
 describe("booking-svc migration 20260115000000 booking-request-fields (the spec's add_booking_request_fields)", () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
+  // This migration alone: later ones change these documents again (and have their own specs).
+  const { db, runner } = migrationSpecDatabase('booking_migration', [bookingRequestFields]);
   const providers = async () => db.collection('providers').find({}).sort({ _id: 1 }).toArray();
   const bookings = async () => db.collection('bookings').find({}).sort({ _id: 1 }).toArray();
   const byId = (list: object[]) => [...list].sort((a, b) => String((a as { _id: unknown })._id).localeCompare(String((b as { _id: unknown })._id)));
-  // This migration alone: later ones change these documents again (and have their own specs).
-  const runner = () => new MigrationRunner(db, [bookingRequestFields], { lockWaitMs: 5_000 });
-
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`booking_migration_${uniqueSuffix()}`);
-  });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('providers').insertMany(seededProviders.map((p) => ({ ...p })) as never[]);
     await db.collection('bookings').insertMany(seededBookings.map((b) => ({ ...b })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives legacy providers default settings, a mode from their calendar and empty stats, filling only what partial ones lack', async () => {

@@ -1,6 +1,5 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { BookingErrorCode } from '../shared/domain/booking-error.js';
 import { SlotClaimStore } from '../slots/infrastructure/slot-claim.store.js';
 import { slotHolds } from './20261205000000-slot-holds.js';
@@ -37,11 +36,7 @@ const seededClaims: LegacyClaim[] = [
 ].map((claim) => ({ ...claim, createdAt }));
 
 describe('booking-svc migration 20261205000000 slot-holds', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
-  const dbName = `slot_holds_migration_${uniqueSuffix()}`;
-  const runner = () => new MigrationRunner(db, [slotHolds], { lockWaitMs: 5_000 });
+  const { db, connection, runner } = migrationSpecDatabase('slot_holds_migration', [slotHolds], { connection: true });
   const holds = async () => (await db.collection('slot_holds').find({}).sort({ _id: 1 }).toArray()).map(({ createdAt: _c, ...hold }) => hold);
   const claims = () => db.collection('slot_claims').find({}).sort({ _id: 1 }).toArray();
   const byId = <T extends { _id: unknown }>(list: T[]) => [...list].sort((a, b) => String(a._id).localeCompare(String(b._id)));
@@ -61,21 +56,8 @@ describe('booking-svc migration 20261205000000 slot-holds', () => {
     expiresAt: new Date('2031-09-01T00:00:00Z'),
   });
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('slot_claims').insertMany(seededClaims.map((c) => ({ ...c })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('makes one hold per set of slot claims, lapsing at the latest expiry its claims had or never for a booking’s, and leaves the claims alone', async () => {

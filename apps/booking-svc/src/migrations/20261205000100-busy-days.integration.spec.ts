@@ -1,6 +1,5 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { goneEntry } from '../slots/domain/busy-day.js';
 import { BusyDayStore } from '../slots/infrastructure/busy-day.store.js';
 import { busyDays } from './20261205000100-busy-days.js';
@@ -121,11 +120,7 @@ const seededReservations = [
 ];
 
 describe('booking-svc migration 20261205000100 busy-days', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
-  const dbName = `busy_days_migration_${uniqueSuffix()}`;
-  const runner = () => new MigrationRunner(db, [busyDays], { lockWaitMs: 5_000 });
+  const { db, connection, runner } = migrationSpecDatabase('busy_days_migration', [busyDays], { connection: true });
   const days = () => db.collection('busy_days').find({}).sort({ _id: 1 }).toArray();
   const sources = async () => [
     await db.collection('bookings').find({}).sort({ _id: 1 }).toArray(),
@@ -139,22 +134,9 @@ describe('booking-svc migration 20261205000100 busy-days', () => {
     return spans.sort((a, b) => a.start - b.start);
   };
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('bookings').insertMany(seededBookings.map((b) => ({ ...b })) as never[]);
     await db.collection('slot_reservations').insertMany(seededReservations.map((r) => ({ ...r })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('builds the busy days from the bookings that hold their slot and the live reservations', async () => {

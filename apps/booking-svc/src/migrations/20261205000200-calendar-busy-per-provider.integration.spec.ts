@@ -1,6 +1,5 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { CalendarBusyStore } from '../slots/infrastructure/calendar-busy.store.js';
 import { calendarBusyPerProvider } from './20261205000200-calendar-busy-per-provider.js';
 
@@ -31,11 +30,7 @@ const writtenForP2 = {
 };
 
 describe('booking-svc migration 20261205000200 calendar-busy-per-provider', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
-  const dbName = `calendar_busy_migration_${uniqueSuffix()}`;
-  const runner = () => new MigrationRunner(db, [calendarBusyPerProvider], { lockWaitMs: 5_000 });
+  const { db, connection, runner } = migrationSpecDatabase('calendar_busy_migration', [calendarBusyPerProvider], { connection: true });
   const collections = async () => (await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name).filter((n) => n.startsWith('calendar_busy'));
   const perProvider = () => db.collection('calendar_busy_times').find({}).sort({ _id: 1 }).toArray();
   const intervals = () => db.collection('calendar_busy').find({}).sort({ _id: 1 }).toArray();
@@ -46,23 +41,10 @@ describe('booking-svc migration 20261205000200 calendar-busy-per-provider', () =
     return store.inRange(providerId, new Date('2031-01-01T00:00:00Z'), new Date('2032-01-01T00:00:00Z'));
   };
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('calendar_busy').insertMany(seededIntervals.map((i) => ({ ...i })) as never[]);
     // The release before created this index for its range reads.
     await db.collection('calendar_busy').createIndex({ providerId: 1, start: 1 });
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('folds each provider’s intervals into one document the current store reads, sorted, and drops calendar_busy', async () => {

@@ -1,6 +1,5 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { BookingRepository } from '../bookings/infrastructure/booking.repository.js';
 import { BOOKING_MODEL, type BookingDocument, BookingSchema } from '../bookings/infrastructure/booking.schema.js';
 import { bookingAuditCollection } from './20261205000300-booking-audit-collection.js';
@@ -34,35 +33,23 @@ const currentEntries = [
 ];
 
 describe('booking-svc migration 20261205000300 booking-audit-collection', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
+  // No schema indexes: this spec drops the database between tests.
+  const { db, connection, runner } = migrationSpecDatabase('booking_audit_migration', [bookingAuditCollection], {
+    connection: { autoIndex: false, autoCreate: false },
+  });
   let repository: BookingRepository;
-  const dbName = `booking_audit_migration_${uniqueSuffix()}`;
-  const runner = () => new MigrationRunner(db, [bookingAuditCollection], { lockWaitMs: 5_000 });
   const bookings = () => db.collection('bookings').find({}).sort({ _id: 1 }).toArray();
   const auditDocs = () => db.collection('booking_audit').find({}).sort({ _id: 1 }).toArray();
   const without = <T extends object>(doc: T, field: string) => Object.fromEntries(Object.entries(doc).filter(([key]) => key !== field));
 
   beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(dbName);
-    // No schema indexes: this spec drops the database between tests.
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName, autoIndex: false, autoCreate: false }).asPromise();
     // Only the trail is read here; the relay is for writes.
     repository = new BookingRepository(connection.model<BookingDocument>(BOOKING_MODEL, BookingSchema), undefined as never);
   });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('bookings').insertMany([{ ...withTrail }, { ...current }] as never[]);
     await db.collection('booking_audit').insertMany(currentEntries.map((e) => ({ ...e })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('moves each trail into booking_audit under the ids the service gives them, and takes it out of the booking', async () => {

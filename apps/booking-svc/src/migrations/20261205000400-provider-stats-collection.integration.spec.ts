@@ -1,6 +1,4 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { migrationSpecDatabase } from '@bp/testing';
 import type { StatsAccount } from '../provider-stats/infrastructure/provider-stats.store.js';
 import { ProviderStatsStore } from '../provider-stats/infrastructure/provider-stats.store.js';
 import type { BookingStats } from '../provider-stats/domain/booking-stats.js';
@@ -44,32 +42,18 @@ const MOVED = ['stats', 'trustScore', 'statsVersion', 'statsEventIds'];
 const profileOf = (provider: object) => Object.fromEntries(Object.entries(provider).filter(([key]) => !MOVED.includes(key)));
 
 describe('booking-svc migration 20261205000400 provider-stats-collection', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
+  const { db, connection, runner } = migrationSpecDatabase('provider_stats_migration', [providerStatsCollection], { connection: true });
   let store: ProviderStatsStore;
-  const dbName = `provider_stats_migration_${uniqueSuffix()}`;
-  const runner = () => new MigrationRunner(db, [providerStatsCollection], { lockWaitMs: 5_000 });
   const providers = () => db.collection('providers').find({}).sort({ _id: 1 }).toArray();
   const statsDocs = () => db.collection('provider_stats').find({}).sort({ _id: 1 }).toArray();
 
   beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
     store = new ProviderStatsStore(connection);
     await store.onModuleInit();
   });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('providers').insertMany([{ ...scored }, { ...unscored }] as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('moves each provider’s stats, trust score and counted events into provider_stats, with its account date, leaving the profile', async () => {

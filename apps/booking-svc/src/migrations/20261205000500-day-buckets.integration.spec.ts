@@ -1,6 +1,5 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { DayPruner, MigrationRunner, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { DayPruner, utcDayOf } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { bookingDayBuckets } from './20261205000500-day-buckets.js';
 
 /** Inbox entries and idempotency records as the release before wrote them: no `day`. */
@@ -17,30 +16,13 @@ const seededRecords = [
 const current = { _id: 'g:e3', group: 'booking-svc', eventId: 'e3', type: 'HoldPlaced', processedAt: new Date('2026-12-01T10:00:00Z'), day: '2026-12-01' };
 
 describe('booking-svc migration 20261205000500 day-buckets', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
-  const runner = () => new MigrationRunner(db, [bookingDayBuckets], { lockWaitMs: 5_000 });
+  const { db, connection, runner } = migrationSpecDatabase('day_buckets_migration', [bookingDayBuckets], { connection: true });
   const inbox = () => db.collection('inbox').find({}).sort({ _id: 1 }).toArray();
   const records = () => db.collection('idempotency_records').find({}).sort({ _id: 1 }).toArray();
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    const dbName = `day_buckets_migration_${uniqueSuffix()}`;
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('inbox').insertMany([...seededInbox, current].map((e) => ({ ...e })) as never[]);
     await db.collection('idempotency_records').insertMany(seededRecords.map((r) => ({ ...r })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('gives inbox entries and idempotency records the UTC day of their date, today’s when they have none, and keeps days already set', async () => {

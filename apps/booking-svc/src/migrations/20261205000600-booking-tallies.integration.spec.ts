@@ -1,6 +1,5 @@
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { BookingTallyQuery } from '../bookings/application/booking-tally.query.js';
 import { talliesOf } from '../bookings/domain/booking-tallies.js';
 import { BookingTallyStore } from '../bookings/infrastructure/booking-tally.store.js';
@@ -46,13 +45,9 @@ const seededBookings = [
 ];
 
 describe('booking-svc migration 20261205000600 booking-tallies', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
+  const { db, connection, runner } = migrationSpecDatabase('booking_tallies_migration', [bookingTallies], { connection: true });
   let store: BookingTallyStore;
   let query: BookingTallyQuery;
-  const dbName = `booking_tallies_migration_${uniqueSuffix()}`;
-  const runner = () => new MigrationRunner(db, [bookingTallies], { lockWaitMs: 5_000 });
   const counters = () => db.collection('booking_tallies').find({}).sort({ _id: 1 }).toArray();
   const markers = () => db.collection('booking_tally_markers').find({}).sort({ _id: 1 }).toArray();
   const bookings = () => db.collection('bookings').find({}).sort({ _id: 1 }).toArray();
@@ -64,9 +59,6 @@ describe('booking-svc migration 20261205000600 booking-tallies', () => {
   });
 
   beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
     store = new BookingTallyStore(connection);
     // Before the first test drops the database: the indexes it makes are the migration's to make.
     await store.onModuleInit();
@@ -74,14 +66,7 @@ describe('booking-svc migration 20261205000600 booking-tallies', () => {
   });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('bookings').insertMany(seededBookings.map((b) => ({ ...b })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('counts the waiting requests and the requests expired in the last month, as the current release reads them', async () => {

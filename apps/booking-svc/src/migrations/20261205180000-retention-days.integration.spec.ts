@@ -1,6 +1,5 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { utcDayOf } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { bookingRetentionDays } from './20261205180000-retention-days.js';
 
 const DAY = 86_400_000;
@@ -22,29 +21,16 @@ const seededRecords = [
 ];
 
 describe('booking-svc migration 20261205180000 retention-days', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [bookingRetentionDays], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('booking_retention_migration', [bookingRetentionDays]);
   const days = async (collection: string) =>
     Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
   /** A week before the migration ran (either side of a midnight the run may straddle). */
   const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`booking_retention_migration_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('slot_reservations').insertMany(seededReservations.map((r) => ({ ...r })) as never[]);
     await db.collection('inbox').insertMany(seededInbox.map((e) => ({ ...e })) as never[]);
     await db.collection('idempotency_records').insertMany(seededRecords.map((r) => ({ ...r })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives ended reservations the day they ended (none older than a week), active ones none, and raises older inbox and idempotency days', async () => {

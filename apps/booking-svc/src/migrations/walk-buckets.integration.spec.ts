@@ -1,6 +1,5 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner, indexNames } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { indexNames } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { WALK_BUCKETS, walkBucketOf } from '../shared/infrastructure/walk-bucket.js';
 import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
 import { providerStatsWalkBuckets } from './20261206000000-provider-stats-walk-buckets.js';
@@ -9,27 +8,14 @@ describe.each([
   { migration: providerWalkBuckets, collection: 'providers' },
   { migration: providerStatsWalkBuckets, collection: 'provider_stats' },
 ])('booking-svc migration $migration.version $migration.name', ({ migration, collection }) => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [migration], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('booking_walk', [migration]);
   const buckets = async () =>
     Object.fromEntries((await db.collection(collection).find({}).toArray()).map((p) => [String(p._id), p['walkBucket'] as number | undefined]));
   const ids = Array.from({ length: 40 }, (_, i) => `provider-${i}`);
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`booking_walk_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     // Providers an older release wrote, without the field.
     await db.collection(collection).insertMany(ids.map((id) => ({ _id: id, timezone: 'UTC' })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives every provider the bucket the service computes, spread over the buckets, and indexes it', async () => {

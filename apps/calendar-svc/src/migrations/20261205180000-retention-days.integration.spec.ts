@@ -1,6 +1,5 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { utcDayOf } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { calendarRetentionDays } from './20261205180000-retention-days.js';
 
 const DAY = 86_400_000;
@@ -16,29 +15,16 @@ const seededInbox = [{ _id: 'g:old', processedAt: ago(90), day: utcDayOf(ago(90)
 const seededRecords = [{ _id: 'k:old', createdAt: ago(365), day: utcDayOf(ago(365)) }];
 
 describe('calendar-svc migration 20261205180000 retention-days', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [calendarRetentionDays], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('calendar_retention_migration', [calendarRetentionDays]);
   const days = async (collection: string) =>
     Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
   /** A week before the migration ran (either side of a midnight the run may straddle). */
   const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`calendar_retention_migration_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('oauth_states').insertMany(seededStates.map((s) => ({ ...s })) as never[]);
     await db.collection('inbox').insertMany(seededInbox.map((e) => ({ ...e })) as never[]);
     await db.collection('idempotency_records').insertMany(seededRecords.map((r) => ({ ...r })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives every OAuth state the day it expires (none older than a week) and raises older inbox and idempotency days', async () => {

@@ -1,6 +1,5 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { utcDayOf } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { notificationRetentionDays } from './20261205180000-retention-days.js';
 
 const DAY = 86_400_000;
@@ -23,29 +22,16 @@ const seededDigests = [
 const seededInbox = [{ _id: 'g:old', processedAt: ago(80), day: utcDayOf(ago(80)) }];
 
 describe('notification-svc migration 20261205180000 retention-days', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [notificationRetentionDays], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('notification_retention_migration', [notificationRetentionDays]);
   const days = async (collection: string) =>
     Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
   /** A week before the migration ran (either side of a midnight the run may straddle). */
   const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`notification_retention_migration_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('deliveries').insertMany(seededDeliveries.map((d) => ({ ...d })) as never[]);
     await db.collection('digests').insertMany(seededDigests.map((d) => ({ ...d })) as never[]);
     await db.collection('inbox').insertMany(seededInbox.map((e) => ({ ...e })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives sent and failed deliveries and sent digests the day they ended, waiting ones none, and raises older inbox days', async () => {

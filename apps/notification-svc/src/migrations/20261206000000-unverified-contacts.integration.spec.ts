@@ -1,6 +1,4 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { migrationSpecDatabase } from '@bp/testing';
 import { unverifiedContacts } from './20261206000000-unverified-contacts.js';
 
 const recipients = [
@@ -13,25 +11,12 @@ const recipients = [
 const serviceRecord = { _id: 'patient:verified-since:sms', channel: 'sms', value: '+17205550123', verifiedAt: new Date(), sends: { count: 1 }, revision: 3 };
 
 describe('notification-svc migration 20261206000000 unverified-contacts', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [unverifiedContacts], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('notification_migration', [unverifiedContacts]);
   const records = async () => Object.fromEntries((await db.collection('contact_verifications').find({}).toArray()).map((r) => [String(r._id), r]));
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`notification_migration_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('recipients').insertMany(recipients.map((r) => ({ ...r })) as never[]);
     await db.collection('contact_verifications').insertOne({ ...serviceRecord } as never);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('records every contact set before verification as unverified, and leaves what the service wrote alone', async () => {

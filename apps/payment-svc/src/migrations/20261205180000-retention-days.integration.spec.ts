@@ -1,7 +1,6 @@
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection, type mongo } from 'mongoose';
-import { MigrationRunner, Retention, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { Retention, utcDayOf } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { PaymentConfig } from '../config/payment.config.js';
 import { paymentRetentionRules } from '../retention.js';
 import { paymentRetentionDays } from './20261205180000-retention-days.js';
@@ -26,10 +25,7 @@ const seededRecords = [
 ];
 
 describe('payment-svc migration 20261205180000 retention-days', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  let connection: Connection;
-  const runner = () => new MigrationRunner(db, [paymentRetentionDays], { lockWaitMs: 5_000 });
+  const { db, connection, runner } = migrationSpecDatabase('payment_retention_migration', [paymentRetentionDays], { connection: true });
   const days = async (collection: string) =>
     Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
   /** The oldest day the migration sets: a week before it ran (either side of a midnight the run may straddle). */
@@ -37,23 +33,12 @@ describe('payment-svc migration 20261205180000 retention-days', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    const dbName = `payment_retention_migration_${uniqueSuffix()}`;
-    db = client.db(dbName);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName }).asPromise();
   });
 
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('stripe_events').insertMany(seededEvents.map((e) => ({ ...e })) as never[]);
     await db.collection('inbox').insertMany(seededInbox.map((e) => ({ ...e })) as never[]);
     await db.collection('idempotency_records').insertMany(seededRecords.map((r) => ({ ...r })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await connection.close();
-    await client.close();
   });
 
   it('gives processed events the day they were processed (none older than a week), none to waiting or parked ones, and raises older inbox and idempotency days', async () => {

@@ -1,6 +1,4 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { migrationSpecDatabase } from '@bp/testing';
 import { timerPollMinute } from './20261125000000-timer-poll-minute.js';
 
 const timer = (id: string, status: string, dueAt: Date, extra: object = {}) => ({ _id: id, kind: 'reminder-24h', subjectId: id, dueAt, status, ...extra });
@@ -11,25 +9,12 @@ const seeded = [
 ];
 
 describe('scheduler-svc migration 20261125000000 timer-poll-minute', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
   // This migration alone: later ones have their own specs.
-  const runner = () => new MigrationRunner(db, [timerPollMinute], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('scheduler_migration', [timerPollMinute]);
   const timers = async () => Object.fromEntries((await db.collection('timers').find({}).toArray()).map((t) => [String(t._id), t['pollMinute']]));
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`scheduler_migration_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('timers').insertMany(seeded.map((t) => ({ ...t })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives scheduled timers without it the UTC minute they are due in, and leaves the rest alone', async () => {

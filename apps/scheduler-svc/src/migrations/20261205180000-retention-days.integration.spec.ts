@@ -1,6 +1,5 @@
-import mongoose, { type mongo } from 'mongoose';
-import { MigrationRunner, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { utcDayOf } from '@bp/platform';
+import { migrationSpecDatabase } from '@bp/testing';
 import { schedulerRetentionDays } from './20261205180000-retention-days.js';
 
 const DAY = 86_400_000;
@@ -25,29 +24,16 @@ const seededInbox = [
 ];
 
 describe('scheduler-svc migration 20261205180000 retention-days', () => {
-  let client: mongo.MongoClient;
-  let db: mongo.Db;
-  const runner = () => new MigrationRunner(db, [schedulerRetentionDays], { lockWaitMs: 5_000 });
+  const { db, runner } = migrationSpecDatabase('scheduler_retention_migration', [schedulerRetentionDays]);
   const days = async (collection: string) =>
     Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
   /** A week before the migration ran (either side of a midnight the run may straddle). */
   const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
 
-  beforeAll(async () => {
-    client = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
-    db = client.db(`scheduler_retention_migration_${uniqueSuffix()}`);
-  });
-
   beforeEach(async () => {
-    await db.dropDatabase();
     await db.collection('timers').insertMany(seededTimers.map((t) => ({ ...t })) as never[]);
     await db.collection('job_runs').insertMany(seededRuns.map((r) => ({ ...r })) as never[]);
     await db.collection('inbox').insertMany(seededInbox.map((e) => ({ ...e })) as never[]);
-  });
-
-  afterAll(async () => {
-    await db.dropDatabase();
-    await client.close();
   });
 
   it('gives fired and cancelled timers the day they ended, job runs the day they ended, scheduled timers none, and raises older inbox days', async () => {
