@@ -21,12 +21,14 @@ export function toServices(list: ServiceRequest[]): ProviderServiceInput[] {
     category,
     durationMinutes,
     priceCents,
-    ...(currency === undefined ? {} : { currency }),
-    ...(description === undefined ? {} : { description }),
+    // null (which IsOptional lets through) is left out, like undefined: the defaults apply.
+    ...(currency == null ? {} : { currency }),
+    ...(description == null ? {} : { description }),
   }));
 }
 
-export function toSettingsChange(request: SettingsRequest = {}): SettingsChange {
-  const { autoConfirm, ...rest } = request;
+/** Settings as given; null, like leaving them out, changes none (the defaults on creation). */
+export function toSettingsChange(request?: SettingsRequest | null): SettingsChange {
+  const { autoConfirm, ...rest } = request ?? {};
   return { ...rest, ...(autoConfirm ? { autoConfirm: { ...autoConfirm } } : {}) };
 }
