@@ -3,10 +3,16 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 // @ts-expect-error class-transformer ships this module's types under types/, not next to cjs/
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import { RESPONSE_CONTRACTS } from '@bp/contracts'; // importing it also registers every request class's validation rules
+import { RESPONSE_CONTRACTS } from '@bp/contracts';
+import { MAX_PATH_PARAMETER_LENGTH } from '@bp/platform'; // importing it also registers every request class's validation rules
 import { COMMON_HEADER_PARAMETERS } from './request-headers.js';
 
 type Components = NonNullable<OpenAPIObject['components']>;
+
+const URI_TOO_LONG = {
+  description: `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters (URI_TOO_LONG)`,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+};
 
 /**
  * The OpenAPI 3 document, generated: routes, parameters and answers from the controllers' decorators;
@@ -39,8 +45,13 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   document.paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => path.startsWith('/api/')));
   const headerRefs = Object.keys(COMMON_HEADER_PARAMETERS).map((name) => ({ $ref: `#/components/parameters/${name}` }));
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as Array<{ parameters?: unknown[] }>) {
+    for (const operation of Object.values(path) as Array<{ parameters?: unknown[]; responses: Record<string, unknown> }>) {
       if (typeof operation !== 'object' || !operation || !('responses' in operation)) continue;
+      // The router refuses a longer path parameter (414) before any guard runs: its length is part of the contract.
+      const pathParameters = (operation.parameters ?? []).filter((parameter) => (parameter as { in?: string }).in === 'path') as Array<{ schema?: object }>;
+      // Every id the API gives out is printable ASCII; the router's limit counts the percent-encoded text.
+      for (const parameter of pathParameters) parameter.schema = { ...parameter.schema, pattern: '^[!-~]+$', maxLength: MAX_PATH_PARAMETER_LENGTH };
+      if (pathParameters.length > 0) operation.responses['414'] = URI_TOO_LONG;
       operation.parameters = [...(operation.parameters ?? []), ...headerRefs];
     }
   }

@@ -10,7 +10,7 @@ import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
 import type { Migration } from '../migrations/migration.js';
 import { watchMigrations } from '../migrations/migration-readiness.js';
-import { frameworkErrorReply } from '../http/framework-errors.js';
+import { ROUTER_MAX_PARAMETER_LENGTH, frameworkErrorReply } from '../http/framework-errors.js';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   name: string;
@@ -112,7 +112,7 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
       frameworkErrors: frameworkErrorReply,
       // Fastify refuses a path parameter over 100 characters with 414 before any guard runs, so an
       // unauthenticated caller got 414 rather than 401; an id's length is the route's to judge.
-      routerOptions: { maxParamLength: 2048 },
+      routerOptions: { maxParamLength: ROUTER_MAX_PARAMETER_LENGTH },
     }),
     { bufferLogs: true, rawBody: definition.rawBody ?? false },
   );

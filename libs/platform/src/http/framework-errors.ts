@@ -1,6 +1,15 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { failure } from './api-envelope.js';
 
+/** The longest path parameter the API documents (characters, printable ASCII). */
+export const MAX_PATH_PARAMETER_LENGTH = 2048;
+
+/**
+ * What the router takes, counted on the percent-encoded path: three times the documented length, so a
+ * documented parameter always reaches its route (and its guards); a longer one is refused with 414.
+ */
+export const ROUTER_MAX_PARAMETER_LENGTH = 3 * MAX_PATH_PARAMETER_LENGTH;
+
 const CODES: Record<string, string> = {
   FST_ERR_BAD_URL: 'BAD_REQUEST',
   FST_ERR_MAX_PARAM_LENGTH: 'URI_TOO_LONG',
