@@ -94,6 +94,7 @@ describe('gateway public API', () => {
       forbidden: await call('GET', '/api/bookings/provider', { token: patientToken }),
       notFound: await call('GET', `/api/bookings/${randomUUID()}`, { token: patientToken }),
       noRoute: await call('GET', '/api/nothing-here', { token: patientToken }),
+      wrongMethod: await call('DELETE', '/api/bookings/patient', { token: patientToken }),
       validation: await mutate('/api/bookings/reserve-slot', patientToken, { providerId, serviceId: '', startTime: 'tomorrow' }),
       unknownField: await mutate('/api/bookings/reserve-slot', patientToken, { ...reserveBody(30), price: 1 }),
       malformedJson: await call('POST', '/api/bookings/reserve-slot', {
@@ -111,6 +112,7 @@ describe('gateway public API', () => {
       forbidden: [403, 'FORBIDDEN'],
       notFound: [404, 'BOOKING_NOT_FOUND'],
       noRoute: [404, 'NOT_FOUND'],
+      wrongMethod: [405, 'METHOD_NOT_ALLOWED'],
       validation: [400, 'VALIDATION_FAILED'],
       unknownField: [400, 'VALIDATION_FAILED'],
       malformedJson: [400, 'BAD_REQUEST'],
@@ -126,6 +128,8 @@ describe('gateway public API', () => {
         body: { success: false, error: expect.objectContaining({ code, message: expect.any(String) }), meta: ENVELOPE_META },
       });
     }
+    // A path the API serves, with a method it does not serve there: 405 says which ones it does.
+    expect(failures.wrongMethod.headers.get('allow')).toBe('GET, HEAD');
     // Validation lists each bad field.
     expect(failures.validation.body.error.details.fields.map((f: { field: string }) => f.field).sort()).toEqual(['serviceId', 'startTime']);
   });
@@ -251,9 +255,10 @@ describe('gateway public API', () => {
             where,
             success: { $ref: expect.stringMatching(/^#\/components\/schemas\//) },
           });
+          // A route that takes a bearer token documents its absence (dev sign-in takes none).
           expect({ where, unauthenticated: operation.responses['401']?.content['application/json'].schema }).toEqual({
             where,
-            unauthenticated: { $ref: '#/components/schemas/ErrorEnvelope' },
+            unauthenticated: operation.security ? { $ref: '#/components/schemas/ErrorEnvelope' } : undefined,
           });
         }
         if (method !== 'get') {

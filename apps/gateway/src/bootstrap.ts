@@ -2,6 +2,7 @@ import { connectKafkaConsumer } from '@bp/messaging';
 import { runService } from '@bp/platform';
 import { AppModule } from './app.module.js';
 import { GatewayConfig } from './config/gateway.config.js';
+import { answerWrongMethodsWith405 } from './http/method-not-allowed.js';
 import { serveOpenApi } from './openapi/openapi.js';
 import { servePortal } from './portal/serve-portal.js';
 
@@ -11,6 +12,7 @@ await runService({
   rootModule: (config) => AppModule.forRoot(config),
   connect: connectKafkaConsumer,
   beforeListen: async (app, config) => {
+    answerWrongMethodsWith405(app.getHttpAdapter().getInstance());
     serveOpenApi(app);
     await servePortal(app, config);
   },

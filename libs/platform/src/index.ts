@@ -17,6 +17,7 @@ export * from './metrics/metrics.js';
 export * from './migrations/index.js';
 export * from './platform.module.js';
 export * from './http/api-envelope.js';
+export * from './http/framework-errors.js';
 export * from './http/domain-error.filter.js';
 export * from './http/error-envelope.filter.js';
 export * from './http/internal-auth.guard.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminBookingListRequest, AdminRefundRequest } from '@bp/contracts';
+import { AdminBookingListRequest, AdminRefundRequest, type BookingHealthView } from '@bp/contracts';
 import { IdempotencyKey, success } from '@bp/platform';
 import { JwtAuthGuard, Roles } from '../auth/jwt-auth.guard.js';
 import { BookingActionRoutes } from '../bookings/booking-action-routes.js';
@@ -33,6 +33,7 @@ export class AdminBookingsController {
   @Get()
   @ApiQueryFrom(AdminBookingListRequest)
   @ApiData(200, 'BookingPage', 'Bookings matching the filters, newest first')
+  @ApiFailures(422)
   list(@Query() query: AdminBookingListRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings', query: { ...query } });
   }
@@ -42,7 +43,7 @@ export class AdminBookingsController {
   @ApiData(200, 'BookingHealth', 'Booking health metrics')
   async health() {
     const [bookings, payments] = await Promise.all([this.healthSources.bookings(), this.healthSources.payments()]);
-    return success({
+    return success<BookingHealthView>({
       ...bookings,
       ...payments,
       criticalAlerts: criticalAlerts(bookings, payments),

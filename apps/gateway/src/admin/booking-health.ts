@@ -1,8 +1,10 @@
+import type { BookingHealthView } from '@bp/contracts';
+
 export interface BookingSide {
   pendingCount: number;
   expiringSoonCount: number;
   expiredToday: number;
-  providerStats: unknown[];
+  providerStats: BookingHealthView['providerStats'];
   /** Bookings flagged for an admin, and since when the oldest has waited. */
   needsAdmin: { count: number; oldestSince: string | null };
 }

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, Param, Put, UseGuards } from '@nestjs/common';
-import { FEATURE_FLAGS, FEATURE_FLAG_NAMES, FeatureFlagBody, type FeatureFlagName } from '@bp/contracts';
+import {
+  FEATURE_FLAGS,
+  FEATURE_FLAG_NAMES,
+  FeatureFlagBody,
+  type FeatureFlagName,
+  type FeatureFlagListView,
+  type FeatureFlagAcceptedView,
+} from '@bp/contracts';
 import { ApiTags } from '@nestjs/swagger';
 import { FeatureFlags } from '@bp/messaging';
 import { ApiError, IdempotencyKey, success } from '@bp/platform';
@@ -28,7 +35,7 @@ export class FeatureFlagsAdminController {
         ...(settings[name] ? { setting: settings[name] } : {}),
       })),
     );
-    return success(flags);
+    return success<FeatureFlagListView>(flags);
   }
 
   /** Replaces a flag's setting; every replica of every service applies it within seconds. */
@@ -48,6 +55,6 @@ export class FeatureFlagsAdminController {
     if (Object.values(overrides).some((value) => typeof value !== 'boolean'))
       throw new ApiError(422, 'VALIDATION_FAILED', 'providerOverrides maps provider ids to true or false');
     await this.flags.set({ name: flag, ...body });
-    return success({ name: flag, ...body, accepted: true });
+    return success<FeatureFlagAcceptedView>({ name: flag, ...body, accepted: true });
   }
 }

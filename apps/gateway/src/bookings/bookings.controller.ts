@@ -50,7 +50,7 @@ export class BookingsController {
   @Roles('patient')
   @ApiQueryFrom(BookingListRequest)
   @ApiData(200, 'BookingPage', 'The patient’s bookings, newest first')
-  @ApiFailures(403)
+  @ApiFailures(403, 422)
   listForPatient(@Query() query: BookingListRequest, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/mine', query: { ...query } }, (page: { items: unknown[] }) =>
       pageWithLocalTimes(page, zone),
@@ -61,7 +61,7 @@ export class BookingsController {
   @Roles('provider')
   @ApiQueryFrom(BookingListRequest)
   @ApiData(200, 'BookingPage', 'The provider’s bookings, newest first')
-  @ApiFailures(403)
+  @ApiFailures(403, 422)
   listForProvider(@Query() query: BookingListRequest, @Headers('x-timezone') zone: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.upstreams.relay(reply, 'booking', { method: 'GET', path: '/internal/bookings/mine', query: { ...query } }, (page: { items: unknown[] }) =>
       pageWithLocalTimes(page, zone),

@@ -1,10 +1,10 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { SignJWT } from 'jose';
-import { type DevSignInAnswer, DevSignInRequest } from '@bp/contracts';
+import { type DevSignInAnswer, DevSignInRequest, type DevSignInView } from '@bp/contracts';
 import { IdempotencyKey, success } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
-import { ApiData, ApiFailures, ApiMutation, ApiPublicRoute } from '../openapi/api-docs.decorators.js';
+import { ApiData, ApiFailures, ApiMutation, ApiAnonymousRoute } from '../openapi/api-docs.decorators.js';
 
 /** Long enough to click through the portal, short enough that a copied token soon stops working. */
 export const DEV_TOKEN_TTL_SECONDS = 30 * 60;
@@ -25,7 +25,7 @@ export function devSignInEnabled(config: GatewayConfig, env: NodeJS.ProcessEnv =
  */
 @Controller('api/dev')
 @ApiTags('development')
-@ApiPublicRoute()
+@ApiAnonymousRoute()
 export class DevSignInController {
   constructor(private readonly config: GatewayConfig) {}
 
@@ -49,6 +49,6 @@ export class DevSignInController {
       userId: body.userId,
       expiresAt: new Date(expiresAt * 1000).toISOString(),
     };
-    return success(answer);
+    return success<DevSignInView>(answer);
   }
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@ne
 import { EMPTY, concat, finalize, map, merge, type Observable, of, takeUntil } from 'rxjs';
 import { ApiError } from '@bp/platform';
 import { type AuthenticatedRequest, JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { ApiFailures } from '../openapi/api-docs.decorators.js';
 import { LiveFeed } from './live-feed.js';
 
 @Controller('api/bookings')
@@ -25,7 +26,7 @@ export class BookingStreamController {
     description: 'Server-sent events: `booking-update` (id = event id), `heartbeat`, and `resync` when a Last-Event-ID could not be resumed',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiResponse({ status: 401, description: 'No valid bearer token', schema: { $ref: '#/components/schemas/ErrorEnvelope' } })
+  @ApiFailures(400, 401, 426, 429)
   events(@Req() request: AuthenticatedRequest, @Headers('last-event-id') lastEventId: string | undefined): Observable<MessageEvent> {
     const user = request.user;
     const release = this.feed.admit(user, 'sse');

@@ -3,35 +3,29 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 // @ts-expect-error class-transformer ships this module's types under types/, not next to cjs/
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
-import '@bp/contracts'; // registers every request class's validation rules before the schemas are read
-import { ERROR_ENVELOPE, META, RESPONSE_SCHEMAS } from './response-schemas.js';
+import { RESPONSE_CONTRACTS } from '@bp/contracts';
+import { MAX_PATH_PARAMETER_LENGTH } from '@bp/platform'; // importing it also registers every request class's validation rules
+import { COMMON_HEADER_PARAMETERS } from './request-headers.js';
 
-const COMMON_HEADERS = [
-  { name: 'X-Request-ID', in: 'header', required: false, schema: { type: 'string', maxLength: 128 }, description: 'Echoed; generated when absent' },
-  {
-    name: 'X-Client-Version',
-    in: 'header',
-    required: false,
-    schema: { type: 'string', example: '2.4.0' },
-    description: 'The app version; 426 below the minimum',
-  },
-  {
-    name: 'X-Timezone',
-    in: 'header',
-    required: false,
-    schema: { type: 'string', example: 'Europe/Berlin' },
-    description: 'IANA zone for local times in answers',
-  },
-] as const;
+type Components = NonNullable<OpenAPIObject['components']>;
+
+const URI_TOO_LONG = {
+  description: `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters (URI_TOO_LONG)`,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+};
 
 /**
- * The OpenAPI 3 document, generated from the controllers (routes, parameters, responses) and the
- * request classes' own validation rules (request schemas), with the response and envelope schemas.
+ * The OpenAPI 3 document, generated: routes, parameters and answers from the controllers' decorators;
+ * request schemas from the request classes' own validation rules; response schemas from the response
+ * contracts (@bp/contracts RESPONSE_CONTRACTS), the same schemas the services' views are typed by.
  */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Booking platform API')
-    .setDescription('Instant and request bookings with payment holds. Every answer uses the envelope {success, data | error, meta}.')
+    .setDescription(
+      'Instant and request bookings with payment holds. Every answer uses the envelope {success, data | error, meta}. ' +
+        'A method a path does not serve answers 405 METHOD_NOT_ALLOWED with an Allow header listing those it does; an unknown path 404 NOT_FOUND.',
+    )
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
     .build();
@@ -44,22 +38,28 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       ([name, schema]) => [name, { ...schema, additionalProperties: false }],
     ),
   );
-  const schemas: Record<string, unknown> = {
-    ...document.components?.schemas,
-    ...requestSchemas,
-    ...RESPONSE_SCHEMAS,
-    ErrorEnvelope: ERROR_ENVELOPE,
-    Meta: META,
-  };
+  // A JSON round trip leaves TypeBox's symbol-keyed bookkeeping behind: plain JSON Schema.
+  const responseSchemas = JSON.parse(JSON.stringify(RESPONSE_CONTRACTS)) as Record<string, unknown>;
+  const schemas: Record<string, unknown> = { ...document.components?.schemas, ...requestSchemas, ...responseSchemas };
   // The public API only: internal, health and metrics routes are not part of it.
   document.paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => path.startsWith('/api/')));
-  document.components = { ...document.components, schemas: reachableSchemas(document.paths, schemas) as NonNullable<OpenAPIObject['components']>['schemas'] };
+  const headerRefs = Object.keys(COMMON_HEADER_PARAMETERS).map((name) => ({ $ref: `#/components/parameters/${name}` }));
   for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path) as Array<{ parameters?: unknown[] }>) {
+    for (const operation of Object.values(path) as Array<{ parameters?: unknown[]; responses: Record<string, unknown> }>) {
       if (typeof operation !== 'object' || !operation || !('responses' in operation)) continue;
-      operation.parameters = [...(operation.parameters ?? []), ...COMMON_HEADERS];
+      // The router refuses a longer path parameter (414) before any guard runs: its length is part of the contract.
+      const pathParameters = (operation.parameters ?? []).filter((parameter) => (parameter as { in?: string }).in === 'path') as Array<{ schema?: object }>;
+      // Every id the API gives out is printable ASCII; the router's limit counts the percent-encoded text.
+      for (const parameter of pathParameters) parameter.schema = { ...parameter.schema, pattern: '^[!-~]+$', maxLength: MAX_PATH_PARAMETER_LENGTH };
+      if (pathParameters.length > 0) operation.responses['414'] = URI_TOO_LONG;
+      operation.parameters = [...(operation.parameters ?? []), ...headerRefs];
     }
   }
+  document.components = {
+    ...document.components,
+    schemas: reachableSchemas(document.paths, schemas) as Components['schemas'],
+    parameters: COMMON_HEADER_PARAMETERS as unknown as Components['parameters'],
+  };
   return document;
 }
 
@@ -70,7 +70,7 @@ function reachableSchemas(paths: unknown, schemas: Record<string, unknown>): Rec
     if (Array.isArray(node)) return node.forEach(visit);
     if (!node || typeof node !== 'object') return;
     for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string') {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#/components/schemas/')) {
         const name = value.replace('#/components/schemas/', '');
         if (!reached.has(name)) {
           reached.add(name);

@@ -16,3 +16,4 @@ export * from './time-zone.js';
 export * from './notification-preferences.request.js';
 export * from './contact-verification.requests.js';
 export * from './booking-actions.js';
+export * from './responses/index.js';

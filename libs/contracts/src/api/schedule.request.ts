@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 
 // Shape only (400); formats, order and overlaps are the domain's rules (422 with every problem listed).
 
@@ -48,6 +48,8 @@ export class DateOverrideRequest {
 }
 
 export class ScheduleFields {
+  // ValidateNested alone lets a missing object through: booking-svc then failed (500) reading it.
+  @IsObject()
   @ValidateNested()
   @Type(() => WeeklyHoursRequest)
   weeklyHours: WeeklyHoursRequest;

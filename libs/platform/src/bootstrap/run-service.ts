@@ -10,6 +10,7 @@ import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
 import type { Migration } from '../migrations/migration.js';
 import { watchMigrations } from '../migrations/migration-readiness.js';
+import { ROUTER_MAX_PARAMETER_LENGTH, frameworkErrorReply } from '../http/framework-errors.js';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   name: string;
@@ -104,7 +105,15 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule(config),
     // Fastify's request id is the X-Request-ID too, so every log line of a request carries the same id.
-    new FastifyAdapter({ bodyLimit: definition.bodyLimitBytes ?? 64 * 1024, trustProxy: trustProxyOf(config.TRUST_PROXY), genReqId: requestIdOf }),
+    new FastifyAdapter({
+      bodyLimit: definition.bodyLimitBytes ?? 64 * 1024,
+      trustProxy: trustProxyOf(config.TRUST_PROXY),
+      genReqId: requestIdOf,
+      frameworkErrors: frameworkErrorReply,
+      // Fastify refuses a path parameter over 100 characters with 414 before any guard runs, so an
+      // unauthenticated caller got 414 rather than 401; an id's length is the route's to judge.
+      routerOptions: { maxParamLength: ROUTER_MAX_PARAMETER_LENGTH },
+    }),
     { bufferLogs: true, rawBody: definition.rawBody ?? false },
   );
   const logger = app.get(Logger);

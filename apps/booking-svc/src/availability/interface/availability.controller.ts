@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, UseFilters, UseGuards } from '@nestjs/common';
 import { InternalAuthGuard, success } from '@bp/platform';
-import { AvailabilityRequest } from '@bp/contracts';
+import { AvailabilityRequest, type AvailabilityView } from '@bp/contracts';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { AvailabilityQuery } from '../application/availability.query.js';
 
@@ -19,7 +19,7 @@ export class AvailabilityController {
       fromDate: query.from,
       toDate: query.to,
     });
-    return success({
+    return success<AvailabilityView>({
       providerId,
       serviceId: query.serviceId,
       providerTimezone: result.providerTimezone,

@@ -4,7 +4,7 @@ import { BookingError, BookingErrorCode } from '../../shared/domain/booking-erro
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { BookingHealthQuery } from '../application/booking-health.query.js';
 import { type BookingCriteria, BookingRepository } from '../infrastructure/booking.repository.js';
-import { AdminBookingListRequest, BookingListRequest } from '@bp/contracts';
+import { AdminBookingListRequest, BookingListRequest, type BookingPageView, type BookingView } from '@bp/contracts';
 import { decodeCursor, encodeCursor } from './booking-cursor.js';
 import { bookingView } from './booking.view.js';
 
@@ -50,7 +50,10 @@ export class BookingListsController {
     const statuses = query.status === undefined ? undefined : [query.status].flat(); // ?status=a or ?status=a&status=b
     const page = await this.bookings.list({ ...criteria, ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
     const last = page.at(-1);
-    return success({ items: page.map((b) => bookingView(b, actor)), nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null });
+    return success<BookingPageView>({
+      items: page.map((b) => bookingView(b, actor)),
+      nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    });
   }
 
   /** The booking side of the admin health dashboard, and of the gateway's /health/booking (a system caller). */
@@ -64,13 +67,13 @@ export class BookingListsController {
   @Get('needs-admin')
   async needingAdmin(@InternalActor() actor: Actor) {
     if (actor.type !== 'admin') throw new BookingError(BookingErrorCode.Forbidden, 'Only admins see the bookings waiting for them');
-    return success((await this.bookings.needingAdmin(200)).map((b) => bookingView(b, actor)));
+    return success<BookingView[]>((await this.bookings.needingAdmin(200)).map((b) => bookingView(b, actor)));
   }
 
   /** A provider's requests still waiting for an answer, soonest deadline first. */
   @Get('pending')
   async pending(@InternalActor() actor: Actor) {
     if (actor.type !== 'provider') throw new BookingError(BookingErrorCode.Forbidden, 'Only providers have pending requests');
-    return success((await this.bookings.pendingForProvider(actor.id, 100)).map((b) => bookingView(b, actor)));
+    return success<BookingView[]>((await this.bookings.pendingForProvider(actor.id, 100)).map((b) => bookingView(b, actor)));
   }
 }

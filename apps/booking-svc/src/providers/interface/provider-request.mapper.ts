@@ -11,7 +11,8 @@ export function toWeeklyHours(request: WeeklyHoursRequest): WeeklyHours {
   return Object.fromEntries(Object.entries(request).flatMap(([day, list]) => (Array.isArray(list) ? [[day, windows(list)]] : []))) as WeeklyHours;
 }
 
-export const toOverrides = (list: DateOverrideRequest[] = []): DateOverride[] => list.map(({ date, windows: w }) => ({ date, windows: windows(w) }));
+// An optional field may come as null (class-validator's IsOptional lets it through): no overrides, like leaving it out.
+export const toOverrides = (list?: DateOverrideRequest[] | null): DateOverride[] => (list ?? []).map(({ date, windows: w }) => ({ date, windows: windows(w) }));
 
 export function toServices(list: ServiceRequest[]): ProviderServiceInput[] {
   return list.map(({ id, name, category, durationMinutes, priceCents, currency, description }) => ({
@@ -20,12 +21,14 @@ export function toServices(list: ServiceRequest[]): ProviderServiceInput[] {
     category,
     durationMinutes,
     priceCents,
-    ...(currency === undefined ? {} : { currency }),
-    ...(description === undefined ? {} : { description }),
+    // null (which IsOptional lets through) is left out, like undefined: the defaults apply.
+    ...(currency == null ? {} : { currency }),
+    ...(description == null ? {} : { description }),
   }));
 }
 
-export function toSettingsChange(request: SettingsRequest = {}): SettingsChange {
-  const { autoConfirm, ...rest } = request;
+/** Settings as given; null, like leaving them out, changes none (the defaults on creation). */
+export function toSettingsChange(request?: SettingsRequest | null): SettingsChange {
+  const { autoConfirm, ...rest } = request ?? {};
   return { ...rest, ...(autoConfirm ? { autoConfirm: { ...autoConfirm } } : {}) };
 }

@@ -4,7 +4,7 @@ import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.
 import { ChangeProviderUseCases } from '../application/change-provider.use-cases.js';
 import { CreateProviderUseCase } from '../application/create-provider.use-case.js';
 import { ReadProviderQueries } from '../application/read-provider.queries.js';
-import { CreateProviderRequest, ReplaceScheduleRequest, ReplaceServicesRequest, SettingsRequest } from '@bp/contracts';
+import { CreateProviderRequest, ReplaceScheduleRequest, ReplaceServicesRequest, SettingsRequest, type ProviderProfileView } from '@bp/contracts';
 import { ProviderIdParams } from './provider-id.params.js';
 import { toOverrides, toServices, toSettingsChange, toWeeklyHours } from './provider-request.mapper.js';
 import { providerView } from './provider.view.js';
@@ -79,6 +79,6 @@ export class ProvidersController {
   /** Anyone's view for booking; needs no particular actor, so none is required. */
   @Get(':id/profile')
   async profile(@Param() { id }: ProviderIdParams) {
-    return success(await this.read.publicProfile(id));
+    return success<ProviderProfileView>(await this.read.publicProfile(id));
   }
 }

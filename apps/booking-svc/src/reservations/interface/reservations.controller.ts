@@ -3,7 +3,7 @@ import { type Actor, ApiError, IdempotencyKey, InternalActor, InternalAuthGuard,
 import { ReserveSlotUseCase } from '../application/reserve-slot/reserve-slot.use-case.js';
 import { BookingErrorFilter } from '../../shared/interface/booking-error.filter.js';
 import { Intake } from '../../shared/interface/intake.js';
-import { ReserveSlotRequest } from '@bp/contracts';
+import { ReserveSlotRequest, type ReservationView } from '@bp/contracts';
 
 @Controller('internal/reservations')
 @UseGuards(InternalAuthGuard)
@@ -29,6 +29,6 @@ export class ReservationsController {
       idempotencyKey,
     });
     const { idempotencyKey: _key, version: _version, ...view } = reservation;
-    return success(view);
+    return success<ReservationView>(view);
   }
 }

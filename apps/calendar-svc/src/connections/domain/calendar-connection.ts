@@ -1,3 +1,4 @@
+import type { CalendarConnectionView } from '@bp/contracts';
 import type { CalendarProviderName } from '../../calendar-apis/domain/calendar-api.js';
 
 /**
@@ -24,8 +25,8 @@ export interface CalendarConnection {
   updatedAt: Date;
 }
 
-/** What callers see of a connection: never a token. */
-export function connectionView(connection: CalendarConnection) {
+/** What callers see of a connection (the public contract CalendarConnectionContract): never a token. */
+export function connectionView(connection: CalendarConnection): CalendarConnectionView {
   return {
     providerId: connection.providerId,
     calendarProvider: connection.calendarProvider,

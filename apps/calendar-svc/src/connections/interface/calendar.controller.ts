@@ -1,6 +1,12 @@
 import { Body, Controller, Delete, Get, Logger, Param, Post, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { AvailabilityCheckRequest, CalendarCallbackRequest, CalendarConnectRequest } from '@bp/contracts';
+import {
+  AvailabilityCheckRequest,
+  CalendarCallbackRequest,
+  CalendarConnectRequest,
+  type CalendarAuthorizationView,
+  type CalendarEventSyncView,
+} from '@bp/contracts';
 import { type Actor, ApiError, IdempotencyKey, IdempotencyStore, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { BusyTimes } from '../../busy-times/application/busy-times.js';
 import { EventSyncer } from '../../event-sync/application/event-syncer.js';
@@ -47,7 +53,7 @@ export class CalendarController {
   ) {
     assertOwnerOrAdmin(providerId, actor);
     void reply.status(201);
-    return success(await this.connect.start(providerId, body.calendarProvider));
+    return success<CalendarAuthorizationView>(await this.connect.start(providerId, body.calendarProvider));
   }
 
   /** Step 2: the code and state the calendar redirected back with; the connection is stored and announced. */
@@ -112,6 +118,6 @@ export class CalendarController {
     const mapping = await this.events.find(bookingId);
     if (!mapping) throw new ApiError(404, 'CALENDAR_EVENT_NOT_FOUND', 'This booking has no calendar event');
     const { _id, ...fields } = mapping;
-    return success({ bookingId: _id, ...fields });
+    return success<CalendarEventSyncView>({ bookingId: _id, ...fields });
   }
 }

@@ -1,3 +1,4 @@
+import type { BookingNotificationsView } from '@bp/contracts';
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
 import { type Actor, ApiError, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { DIGEST_TEMPLATE } from '../application/digest-sender.js';
@@ -21,7 +22,7 @@ export class BookingNotificationsController {
   async list(@Param('bookingId') bookingId: string, @InternalActor() actor: Actor) {
     if (actor.type !== 'admin') throw new ApiError(403, 'FORBIDDEN', 'Only an admin may see a booking’s notifications');
     const [deliveries, waiting] = await Promise.all([this.deliveries.forBooking(bookingId), this.digests.waitingWith(bookingId)]);
-    return success([
+    return success<BookingNotificationsView>([
       ...deliveries.map((d) => ({
         id: d._id,
         channel: d.channel,
@@ -39,10 +40,10 @@ export class BookingNotificationsController {
       // A new request a provider takes hourly or daily: waiting in their digest until its period ends.
       ...waiting.map((digest) => ({
         id: `digest:${digest._id}`,
-        channel: 'digest',
+        channel: 'digest' as const,
         template: DIGEST_TEMPLATE,
-        recipientRole: 'provider',
-        status: 'collecting',
+        recipientRole: 'provider' as const,
+        status: 'collecting' as const,
         attempts: 0,
         notBefore: digest.periodEnd.toISOString(),
       })),

@@ -1,3 +1,4 @@
+import type { ContactVerificationStateView } from '@bp/contracts';
 import type { RecipientPreferences } from './preferences.js';
 import { ContactVerificationError, ContactVerificationErrorCode as Code } from './contact-verification-error.js';
 
@@ -38,7 +39,8 @@ export interface VerificationRules {
 
 export type VerificationStatus = 'verified' | 'pending' | 'unverified';
 
-export interface VerificationView {
+/** A contact's verification state as callers see it: the public contract ContactVerificationStateContract, with its instants as ISO text. */
+export interface VerificationView extends ContactVerificationStateView {
   status: VerificationStatus;
   verifiedAt?: string;
   codeExpiresAt?: string;

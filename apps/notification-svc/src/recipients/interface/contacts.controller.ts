@@ -1,6 +1,6 @@
 import { Body, Controller, Post, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { ContactCodeRequest, VerifyContactRequest } from '@bp/contracts';
+import { ContactCodeRequest, VerifyContactRequest, type ContactVerificationView } from '@bp/contracts';
 import { type Actor, IdempotencyKey, IdempotencyStore, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { SendContactCode } from '../application/send-contact-code/send-contact-code.use-case.js';
 import { VerifyContact } from '../application/verify-contact/verify-contact.use-case.js';
@@ -32,7 +32,7 @@ export class ContactsController {
     const caller = person(actor);
     const result = await this.idempotency.run({ actor, operation: `verify-contact:${body.channel}`, key }, body, async () => ({
       status: 200,
-      body: success({ channel: body.channel, ...(await this.verify.execute(caller, body.channel, body.code)) }),
+      body: success<ContactVerificationView>({ channel: body.channel, ...(await this.verify.execute(caller, body.channel, body.code)) }),
     }));
     void reply.status(result.status);
     return result.body;
@@ -48,7 +48,7 @@ export class ContactsController {
     const caller = person(actor);
     const result = await this.idempotency.run({ actor, operation: `resend-contact-code:${body.channel}`, key }, body, async () => ({
       status: 200,
-      body: success({ channel: body.channel, ...(await this.codes.resend(caller, body.channel)) }),
+      body: success<ContactVerificationView>({ channel: body.channel, ...(await this.codes.resend(caller, body.channel)) }),
     }));
     void reply.status(result.status);
     return result.body;

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { RegisterDeviceRequest } from '@bp/contracts';
+import { RegisterDeviceRequest, type NotificationDevicesView } from '@bp/contracts';
 import { type Actor, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { RecipientRepository } from '../infrastructure/recipient.repository.js';
 import { person } from './person.js';
@@ -14,12 +14,12 @@ export class DevicesController {
   @HttpCode(201)
   async register(@Body() body: RegisterDeviceRequest, @InternalActor() actor: Actor, @IdempotencyKey() _key: string) {
     const { role, id } = person(actor);
-    return success({ pushTokens: await this.recipients.addDevice(role, id, body.token) });
+    return success<NotificationDevicesView>({ pushTokens: await this.recipients.addDevice(role, id, body.token) });
   }
 
   @Delete(':token')
   async unregister(@Param('token') token: string, @InternalActor() actor: Actor, @IdempotencyKey() _key: string) {
     const { role, id } = person(actor);
-    return success({ pushTokens: await this.recipients.removeDevice(role, id, token) });
+    return success<NotificationDevicesView>({ pushTokens: await this.recipients.removeDevice(role, id, token) });
   }
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Put, UseGuards } from '@nestjs/common';
-import { NotificationPreferencesRequest } from '@bp/contracts';
+import { NotificationPreferencesRequest, type NotificationPreferencesView } from '@bp/contracts';
 import { type Actor, IdempotencyKey, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { ChangePreferences } from '../application/change-preferences/change-preferences.use-case.js';
 import { ReadPreferences } from '../application/read-preferences/read-preferences.query.js';
@@ -17,11 +17,11 @@ export class PreferencesController {
 
   @Get('me')
   async get(@InternalActor() actor: Actor) {
-    return success(await this.read.execute(person(actor)));
+    return success<NotificationPreferencesView>(await this.read.execute(person(actor)));
   }
 
   @Put('me')
   async put(@Body() body: NotificationPreferencesRequest, @InternalActor() actor: Actor, @IdempotencyKey() _key: string) {
-    return success(await this.change.execute(person(actor), body as Partial<RecipientPreferences>));
+    return success<NotificationPreferencesView>(await this.change.execute(person(actor), body as Partial<RecipientPreferences>));
   }
 }

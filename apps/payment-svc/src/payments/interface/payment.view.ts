@@ -1,7 +1,8 @@
+import type { PaymentView } from '@bp/contracts';
 import type { Payment } from '../domain/payment.js';
 
-/** What callers see of a payment: amounts, status, hold, refunds, disputes, fee and payout; never attempts, keys or outbox state. */
-export function paymentView(payment: Payment) {
+/** What callers see of a payment (the public contract PaymentContract): amounts, status, hold, refunds, disputes, fee and payout; never attempts, keys or outbox state. */
+export function paymentView(payment: Payment): PaymentView {
   return {
     bookingId: payment.bookingId,
     ...(payment.bookingNumber ? { bookingNumber: payment.bookingNumber } : {}),

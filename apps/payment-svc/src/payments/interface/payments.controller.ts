@@ -8,7 +8,7 @@ import { PaymentError, PaymentErrorCode } from '../domain/payment-error.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { PayoutAccountRepository } from '../infrastructure/payout-account.repository.js';
 import { PaymentErrorFilter } from './payment-error.filter.js';
-import { AdminRefundRequest, PayoutAccountRequest } from '@bp/contracts';
+import { AdminRefundRequest, PayoutAccountRequest, type PayoutAccountView } from '@bp/contracts';
 import { paymentView } from './payment.view.js';
 
 function requireAdmin(actor: Actor): void {
@@ -70,7 +70,7 @@ export class PaymentsController {
     this.assertOwnerOrAdmin(providerId, actor);
     const account = await this.accounts.find(providerId);
     if (!account) throw new ApiError(404, 'PAYOUT_ACCOUNT_NOT_FOUND', 'This provider has no payout account yet');
-    return success({ providerId, stripeAccountId: account.stripeAccountId, updatedAt: account.updatedAt });
+    return success<PayoutAccountView>({ providerId, stripeAccountId: account.stripeAccountId, updatedAt: account.updatedAt });
   }
 
   /** Registers the provider's Connect account; payouts that waited for it are sent now. */
@@ -85,7 +85,7 @@ export class PaymentsController {
     const updatedAt = new Date();
     await this.accounts.save({ _id: providerId, stripeAccountId: body.stripeAccountId, updatedAt, updatedBy: actor });
     const payoutsSent = await this.payouts.settleDue(providerId);
-    return success({ providerId, stripeAccountId: body.stripeAccountId, updatedAt, payoutsSent });
+    return success<PayoutAccountView>({ providerId, stripeAccountId: body.stripeAccountId, updatedAt, payoutsSent });
   }
 
   private assertOwnerOrAdmin(providerId: string, actor: Actor): void {

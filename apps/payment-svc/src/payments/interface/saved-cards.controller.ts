@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CardChoiceRequest } from '@bp/contracts';
+import { CardChoiceRequest, type CardSetupView, type SavedCardsView } from '@bp/contracts';
 import { type Actor, ApiError, IdempotencyKey, IdempotencyStore, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { SavedCards } from '../application/saved-cards.js';
 import { PaymentErrorFilter } from './payment-error.filter.js';
@@ -26,7 +26,7 @@ export class SavedCardsController {
     const patientId = requirePatient(actor);
     const result = await this.idempotency.run({ actor, operation: 'card-setup', key }, {}, async () => ({
       status: 201,
-      body: success(await this.cards.startSaving(patientId, key)),
+      body: success<CardSetupView>(await this.cards.startSaving(patientId, key)),
     }));
     void reply.status(result.status);
     return result.body;
@@ -34,14 +34,14 @@ export class SavedCardsController {
 
   @Get()
   async list(@InternalActor() actor: Actor) {
-    return success(await this.cards.list(requirePatient(actor)));
+    return success<SavedCardsView>(await this.cards.list(requirePatient(actor)));
   }
 
   @Put('default')
   async setDefault(@InternalActor() actor: Actor, @Body() body: CardChoiceRequest) {
     const patientId = requirePatient(actor);
     await this.cards.setDefault(patientId, body.paymentMethodId);
-    return success(await this.cards.list(patientId));
+    return success<SavedCardsView>(await this.cards.list(patientId));
   }
 
   @Delete(':paymentMethodId')
@@ -49,6 +49,6 @@ export class SavedCardsController {
   async remove(@InternalActor() actor: Actor, @Param('paymentMethodId') paymentMethodId: string) {
     const patientId = requirePatient(actor);
     await this.cards.remove(patientId, paymentMethodId);
-    return success(await this.cards.list(patientId));
+    return success<SavedCardsView>(await this.cards.list(patientId));
   }
 }

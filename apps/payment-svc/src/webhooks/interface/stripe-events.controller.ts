@@ -1,3 +1,4 @@
+import type { ParkedStripeEventsView } from '@bp/contracts';
 import { Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { type Actor, ApiError, InternalActor, InternalAuthGuard, success } from '@bp/platform';
 import { StripeEventProcessor } from '../application/stripe-event.processor.js';
@@ -20,7 +21,9 @@ export class StripeEventsController {
   async parked(@InternalActor() actor: Actor) {
     requireAdmin(actor);
     const events = await this.store.parkedEvents();
-    return success(events.map(({ _id, type, created, receivedAt, attempts, lastError }) => ({ id: _id, type, created, receivedAt, attempts, lastError })));
+    return success<ParkedStripeEventsView>(
+      events.map(({ _id, type, created, receivedAt, attempts, lastError }) => ({ id: _id, type, created, receivedAt, attempts, lastError })),
+    );
   }
 
   @Post(':id/redrive')
