@@ -51,7 +51,7 @@ export async function fuzz(binary: string, documentUrl: string, baseUrl: string,
     '--phases',
     'examples,coverage,fuzzing',
     '--max-examples',
-    '12',
+    '6',
     '--seed',
     '20261207',
     // No example database: a failure remembered from an earlier run would change what this one sends.
