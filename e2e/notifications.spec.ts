@@ -43,6 +43,7 @@ describe('notification-svc email', () => {
           APP_HOST: 'app.example.health',
           APP_SCHEME: 'examplehealth',
           DEFERRED_SWEEP_INTERVAL_MS: '500',
+          NOTIFICATION_RETRY_BASE_MS: '500', // a refused send is tried again half a second later, not ten
         },
       },
     });
@@ -151,14 +152,16 @@ describe('notification-svc email', () => {
     const deliveries = platform.mongo.db(platform.database('notification-svc')).collection('deliveries');
     const held = await deliveries.findOne({ bookingId, 'recipient.role': 'patient' });
     expect(held).toMatchObject({ status: 'deferred', notBefore: end });
+    await sweepsPassed(platform.url('notification-svc'), 'deliveries'); // the sweep passes it by while quiet hours last
     expect(mailTo(patientEmail)).toHaveLength(0);
+    // Quiet hours end (moved to now rather than waited for: the window's end is a whole minute away).
+    await deliveries.updateOne({ _id: held!._id, status: 'deferred' }, { $set: { notBefore: new Date() } });
     await waitFor(
       () => mailTo(patientEmail).length === 1,
-      150_000,
+      20_000,
       () => 'the held email once quiet hours end',
     );
-    expect(Date.now()).toBeGreaterThanOrEqual(end.getTime());
     expect(mailTo(patientEmail)[0]!.subject).toBe('Booking request sent: FH-20300310-7KQ2M');
     expect(await deliveries.findOne({ bookingId, 'recipient.role': 'patient' })).toMatchObject({ status: 'sent', attempts: 1 });
-  }, 180_000);
+  }, 60_000);
 });
