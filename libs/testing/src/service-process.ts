@@ -43,15 +43,22 @@ export async function startService(name: string, port: number, env: Record<strin
       return exited;
     },
   };
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
-      const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
-      return response?.ok === true;
-    },
-    readyTimeoutMs,
-    () => `${name} not ready:\n${output.slice(-4000)}`,
-  );
+  try {
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
+        const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
+        return response?.ok === true;
+      },
+      readyTimeoutMs,
+      () => `${name} not ready:\n${output.slice(-4000)}`,
+    );
+  } catch (error) {
+    // A process that never became ready is stopped too: left running, it would go on consuming (firing
+    // timers, answering commands) under the specs that come after.
+    await service.stop('SIGKILL');
+    throw error;
+  }
   return service;
 }
 
