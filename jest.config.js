@@ -23,8 +23,12 @@ const shared = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
-// Three tiers (docs/testing.md), each its own command; `npm test` runs all three.
+// Three tiers (docs/testing.md), each its own command; `npm test` runs all three. Files run side by
+// side (TEST_WORKERS jest workers); those that touch the engines use their worker's own instance.
+const onWorkerInfra = { testEnvironment: '<rootDir>/jest/worker-environment.js' };
+
 export default {
+  testSequencer: '<rootDir>/jest/slow-first-sequencer.js',
   projects: [
     {
       // No I/O, seconds: any network connection fails the spec (jest/unit-no-network.js).
@@ -37,12 +41,14 @@ export default {
     {
       // One component on the real engines (scripts/infra): a repository, a migration, the outbox relay.
       ...shared,
+      ...onWorkerInfra,
       displayName: 'integration',
       testMatch: ['<rootDir>/{apps,libs}/**/*.integration.spec.ts'],
     },
     {
       // The platform: services as real processes from dist/, browsers for the portal.
       ...shared,
+      ...onWorkerInfra,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.spec.ts'],
     },

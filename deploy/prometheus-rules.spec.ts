@@ -13,6 +13,9 @@ interface RuleTestFile {
   tests: Array<{ name: string; alert_rule_test?: Array<{ alertname: string; exp_alerts: unknown[] }> }>;
 }
 
+/** promtool is a process of its own: seconds alone, longer beside other specs. */
+const PROMTOOL_TIMEOUT_MS = 60_000;
+
 /**
  * The alert rules shipped with the chart, checked and unit-tested by promtool (Prometheus from
  * Debian's package, obtained by scripts/tools), and held to the project's alert conventions.
@@ -24,30 +27,42 @@ describe('Prometheus alert rules', () => {
     promtool = await toolPath('promtool');
   }, 600_000);
 
-  it('pass promtool check rules', async () => {
-    const { stdout } = await run(promtool, ['check', 'rules', ...filesIn(rulesDir, '.yml')]);
-    expect(stdout).not.toMatch(/FAILED/);
-  });
+  it(
+    'pass promtool check rules',
+    async () => {
+      const { stdout } = await run(promtool, ['check', 'rules', ...filesIn(rulesDir, '.yml')]);
+      expect(stdout).not.toMatch(/FAILED/);
+    },
+    PROMTOOL_TIMEOUT_MS,
+  );
 
-  it('pass their promtool unit tests', async () => {
-    const { stdout } = await run(promtool, ['test', 'rules', ...filesIn(ruleTestsDir, '.yml')], { cwd: ruleTestsDir });
-    expect(stdout.match(/SUCCESS/g)).toHaveLength(filesIn(ruleTestsDir, '.yml').length);
-  });
+  it(
+    'pass their promtool unit tests',
+    async () => {
+      const { stdout } = await run(promtool, ['test', 'rules', ...filesIn(ruleTestsDir, '.yml')], { cwd: ruleTestsDir });
+      expect(stdout.match(/SUCCESS/g)).toHaveLength(filesIn(ruleTestsDir, '.yml').length);
+    },
+    PROMTOOL_TIMEOUT_MS,
+  );
 
-  it('have unit tests that fail when a threshold changes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'bp-rules-'));
-    try {
-      cpSync(rulesDir, join(dir, 'rules'), { recursive: true });
-      cpSync(ruleTestsDir, join(dir, 'tests'), { recursive: true });
-      const booking = join(dir, 'rules/booking.yml');
-      writeFileSync(booking, readFileSync(booking, 'utf8').replace('[1h])) > 10', '[1h])) > 100'));
-      await expect(run(promtool, ['test', 'rules', 'booking.test.yml'], { cwd: join(dir, 'tests') })).rejects.toMatchObject({
-        stderr: expect.stringContaining('alertname: BookingRequestsExpiredHigh'),
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'have unit tests that fail when a threshold changes',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'bp-rules-'));
+      try {
+        cpSync(rulesDir, join(dir, 'rules'), { recursive: true });
+        cpSync(ruleTestsDir, join(dir, 'tests'), { recursive: true });
+        const booking = join(dir, 'rules/booking.yml');
+        writeFileSync(booking, readFileSync(booking, 'utf8').replace('[1h])) > 10', '[1h])) > 100'));
+        await expect(run(promtool, ['test', 'rules', 'booking.test.yml'], { cwd: join(dir, 'tests') })).rejects.toMatchObject({
+          stderr: expect.stringContaining('alertname: BookingRequestsExpiredHigh'),
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    PROMTOOL_TIMEOUT_MS,
+  );
 
   it('each have a severity, a summary, a description and a runbook in the repo that says what to do', () => {
     const alerts = alertRules();

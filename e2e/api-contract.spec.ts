@@ -1,8 +1,12 @@
+// @slow: schemathesis fuzzes every operation for several minutes (jest/slow-first-sequencer.js starts it first)
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FEATURE_FLAGS, FEATURE_FLAG_NAMES } from '@bp/contracts';
 import { devToken, waitFor } from '@bp/testing';
 import { ROUND_THE_CLOCK, slotStart } from './support/internal-api.js';
-import { fuzz, schemathesisBinary } from './support/schemathesis.js';
+import { fuzz, fuzzableDocument, schemathesisBinary } from './support/schemathesis.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 /** The live streams never end an answer: fuzzing them would wait forever. Their documented failures are checked below instead. */
@@ -18,7 +22,8 @@ describe('the API answers exactly as its OpenAPI document says', () => {
   let binary: string;
   const providerId = `provider-${randomUUID()}`;
   const tokens: Record<'patient' | 'provider' | 'admin', string> = { patient: '', provider: '', admin: '' };
-  const documentUrl = () => `${platform.url('gateway')}/docs-json`;
+  let documentDir: string;
+  let fuzzed: string;
 
   /**
    * Every feature flag back to its default. The admin's fuzzing sets flags, and flags live on one
@@ -68,6 +73,8 @@ describe('the API answers exactly as its OpenAPI document says', () => {
       }),
     });
     expect(created.status).toBe(201);
+    documentDir = await mkdtemp(join(tmpdir(), 'openapi-'));
+    fuzzed = await fuzzableDocument(`${platform.url('gateway')}/docs-json`, documentDir);
     await resetFeatureFlags();
     // Flags reach booking-svc over Kafka: bookings are open once a reservation is taken.
     await waitFor(
@@ -87,6 +94,7 @@ describe('the API answers exactly as its OpenAPI document says', () => {
   afterAll(async () => {
     if (platform) await resetFeatureFlags();
     await platform?.stop();
+    if (documentDir) await rm(documentDir, { recursive: true, force: true });
   }, 60_000);
 
   it.each([
@@ -96,7 +104,7 @@ describe('the API answers exactly as its OpenAPI document says', () => {
   ] as const)(
     'answers the %s’s fuzzed requests only as documented, never with a 5xx',
     async (role, includePath) => {
-      const result = await fuzz(binary, documentUrl(), platform.url('gateway'), { token: tokens[role], includePath, excludePaths: STREAMS });
+      const result = await fuzz(binary, fuzzed, platform.url('gateway'), { token: tokens[role], includePath, excludePaths: STREAMS });
       // Long generated URLs would bury the report: each line is cut short.
       const report = result.output
         .split('\n')
@@ -109,8 +117,10 @@ describe('the API answers exactly as its OpenAPI document says', () => {
   );
 
   it('documents what the event stream answers before it streams: 400 for a bad X-Timezone, 401 without a token', async () => {
-    const document = (await (await fetch(documentUrl())).json()) as { paths: Record<string, { get: { responses: Record<string, unknown> } }> };
-    const documented = Object.keys(document.paths['/api/bookings/events']!.get.responses);
+    const served = (await (await fetch(`${platform.url('gateway')}/docs-json`)).json()) as {
+      paths: Record<string, { get: { responses: Record<string, unknown> } }>;
+    };
+    const documented = Object.keys(served.paths['/api/bookings/events']!.get.responses);
     const stream = `${platform.url('gateway')}/api/bookings/events`;
     const badZone = await fetch(stream, { headers: { authorization: `Bearer ${tokens.patient}`, 'x-timezone': 'Mars/Olympus' } });
     const anonymous = await fetch(stream);

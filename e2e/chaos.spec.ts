@@ -1,3 +1,4 @@
+// @slow: the fault harness runs for about two minutes (jest/slow-first-sequencer.js starts it first)
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';

@@ -67,13 +67,19 @@ describe('provider portal (real browser)', () => {
     const id = await patientRequests(gateway, token, providerId, 30);
     const page = await providerPage();
     await page.waitForSelector(`[data-testid="pending-widget"] ${card(id)}`);
+    // The dashboard's other sections may still be loading: a click aimed before they render lands where the button was.
+    await settled(page);
     const text = await page.$eval(card(id), (el) => (el as HTMLElement).innerText);
     expect(text).toContain('Maria Lopez');
     expect(text).toContain('Consultation');
     expect(text).toMatch(/left to answer/);
     expect(await page.$eval(`${card(id)} [aria-live="polite"]`, (el) => el.textContent)).toMatch(/left to answer/);
     await page.click(`${card(id)} button.primary`);
-    const confirmed = await bookingReaches(gateway, token, id, 'confirmed');
+    const confirmed = await bookingReaches(gateway, token, id, 'confirmed').catch(async (error: Error) => {
+      // The card shows why a confirmation failed: say it, rather than only that the booking did not move.
+      const shown = await page.$eval(`${card(id)} [role="alert"]`, (el) => el.textContent).catch(() => 'no error');
+      throw new Error(`${error.message}; the card shows: ${shown}`);
+    });
     expect(confirmed.confirmedAt).toEqual(expect.any(String));
     await page.waitForFunction((selector) => !document.querySelector(selector), { timeout: 20_000 }, `[data-testid="pending-widget"] ${card(id)}`);
   }, 120_000);
@@ -85,6 +91,7 @@ describe('provider portal (real browser)', () => {
     const page = await providerPage();
     await page.goto(`${portal}pending`);
     await page.waitForSelector(card(declined));
+    await settled(page);
 
     await page.click(`${card(declined)} button.danger`);
     await page.waitForSelector('[role="dialog"] textarea');

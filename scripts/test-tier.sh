@@ -9,14 +9,16 @@ tier="${1:?usage: scripts/test-tier.sh unit|integration|e2e [jest arguments]}"
 shift
 export NX_DAEMON=false NX_NO_CLOUD=true
 bash scripts/ensure-deps.sh
+workers=$(node scripts/lib/test-instances.mjs workers)
 case "$tier" in
   unit) ;;
-  integration) scripts/infra up ;;
+  integration) scripts/infra up && node scripts/lib/test-instances.mjs up ;;
   e2e)
     bash scripts/ensure-browser.sh
     scripts/infra up
+    node scripts/lib/test-instances.mjs up
     node scripts/build.mjs
     ;;
   *) echo "unknown tier: $tier (unit, integration or e2e)" >&2 && exit 64 ;;
 esac
-NODE_OPTIONS="--experimental-vm-modules --no-warnings" exec npx jest --runInBand "$@" --selectProjects "$tier"
+NODE_OPTIONS="--experimental-vm-modules --no-warnings" exec npx jest --maxWorkers="$workers" "$@" --selectProjects "$tier"

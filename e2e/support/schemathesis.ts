@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,15 +33,35 @@ export async function schemathesisBinary(): Promise<string> {
   return stdout.trim().split('\n').pop()!;
 }
 
+/** The zones the fuzzer sends as X-Timezone: UTC, summer time north and south, half and quarter hours. */
+const SAMPLE_ZONES = ['UTC', 'Europe/Berlin', 'America/Denver', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Asia/Kathmandu'];
+
+/**
+ * The document as the fuzzer reads it: the served one, but with X-Timezone's enum of every IANA zone
+ * (over 400) cut to a sample of them. Schemathesis' coverage phase sends each value of an enum once
+ * per operation, so the whole list was nine in ten of its requests, all testing the same check.
+ * Written to a file of its own; the document itself is left exactly as served.
+ */
+export async function fuzzableDocument(documentUrl: string, dir: string): Promise<string> {
+  const document = (await (await fetch(documentUrl)).json()) as { components: { parameters: Record<string, { name: string; schema: { enum?: string[] } }> } };
+  const timezone = Object.values(document.components.parameters).find((parameter) => parameter.name === 'X-Timezone');
+  const zones = timezone?.schema.enum ?? [];
+  if (zones.length < 300) throw new Error(`X-Timezone is documented with ${zones.length} zones, not every IANA zone`);
+  timezone!.schema.enum = SAMPLE_ZONES.filter((zone) => zones.includes(zone));
+  const path = join(dir, 'openapi.json');
+  await writeFile(path, JSON.stringify(document));
+  return path;
+}
+
 /**
  * Fuzzes the document's operations against the running gateway: a fixed seed and a fixed number of
  * examples per operation, so the same build sends the same requests. Resolves with the exit code and
  * the report schemathesis printed.
  */
-export async function fuzz(binary: string, documentUrl: string, baseUrl: string, options: FuzzRun): Promise<{ code: number; output: string }> {
+export async function fuzz(binary: string, document: string, baseUrl: string, options: FuzzRun): Promise<{ code: number; output: string }> {
   const args = [
     'run',
-    documentUrl,
+    document,
     '--url',
     baseUrl,
     '--checks',
@@ -57,8 +77,9 @@ export async function fuzz(binary: string, documentUrl: string, baseUrl: string,
     // No example database: a failure remembered from an earlier run would change what this one sends.
     '--generation-database',
     'none',
+    // One worker: Hypothesis' lambda descriptions are not thread-safe ("AST constructor recursion depth mismatch").
     '--workers',
-    '2',
+    '1',
     '--request-timeout',
     '10',
     '--include-path-regex',

@@ -21,7 +21,17 @@ export interface RunningService {
  * database up to date with its `migrate.js up` (a service is not ready with pending migrations).
  */
 export async function startService(name: string, port: number, env: Record<string, string> = {}, readyTimeoutMs = 60_000): Promise<RunningService> {
-  const processEnv = { ...process.env, ...localEnv(), ...infraEnv(), LOG_LEVEL: 'info', KAFKA_FROM_BEGINNING: 'false', ...env, PORT: String(port) };
+  const processEnv = {
+    // The test suite starts a few hundred service processes: V8's code cache on disk spares each one compiling its modules again.
+    NODE_COMPILE_CACHE: join(workspaceRoot, 'node_modules/.cache/node-compile'),
+    ...process.env,
+    ...localEnv(),
+    ...infraEnv(),
+    LOG_LEVEL: 'info',
+    KAFKA_FROM_BEGINNING: 'false',
+    ...env,
+    PORT: String(port),
+  };
   const migrate = join(workspaceRoot, 'dist/apps', name, 'src/migrate.js');
   if (existsSync(migrate)) await promisify(execFile)(process.execPath, [migrate, 'up'], { cwd: workspaceRoot, env: processEnv, timeout: readyTimeoutMs });
   const child = spawn(process.execPath, [join(workspaceRoot, 'dist/apps', name, 'src/main.js')], {

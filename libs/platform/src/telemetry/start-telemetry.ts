@@ -21,11 +21,16 @@ let sdk: NodeSDK | undefined;
  */
 export function startTelemetry(service: string): void {
   if (sdk) return;
-  // ES modules are instrumented through import-in-the-middle's loader hooks: in the application's thread
-  // (module.registerHooks) where Node supports it, else on the loader thread (module.register, deprecated since Node 26).
-  if (supportsSyncHooks()) registerInThreadHooks();
-  else registerLoaderThread('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
+  // Modules an ES module imports (mongoose, for its instrumentation) are instrumented through
+  // import-in-the-middle's loader hooks: in the application's thread (module.registerHooks) where Node
+  // supports it, else on the loader thread (module.register, deprecated since Node 26). Only with an
+  // endpoint: without one only http is instrumented, and Node's http is patched where fastify requires
+  // it, while the hooks would see every module load (a third of a service's start-up CPU).
+  if (endpoint) {
+    if (supportsSyncHooks()) registerInThreadHooks();
+    else registerLoaderThread('@opentelemetry/instrumentation/hook.mjs', import.meta.url);
+  }
   const http = new HttpInstrumentation({
     ignoreIncomingRequestHook: (req) => req.url === '/metrics' || req.url?.startsWith('/health') === true,
     // Background work (outbox sweeps, job polling, SDK calls from jobs) does not start traces of its own.

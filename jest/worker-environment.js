@@ -1,0 +1,15 @@
+// Jest's node environment, pointed at the infrastructure of the worker it runs in: worker n's specs,
+// and every process they start, use instance n (scripts/lib/test-instances.mjs). It is set on the
+// worker's own process before the sandbox copies its environment, so child processes get it too.
+import { TestEnvironment } from 'jest-environment-node';
+import { instanceEnv } from '../scripts/lib/test-instances.mjs';
+
+export default class WorkerEnvironment extends TestEnvironment {
+  constructor(config, context) {
+    if (!process.env.TEST_INSTANCE) {
+      const instance = Number(process.env.JEST_WORKER_ID ?? 1);
+      Object.assign(process.env, instanceEnv(instance), { TEST_INSTANCE: String(instance) });
+    }
+    super(config, context);
+  }
+}
