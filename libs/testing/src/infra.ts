@@ -23,12 +23,14 @@ function parseEnvFile(path: string): Record<string, string> {
   return entries;
 }
 
+const INSTANCES_HINT = 'the engines of jest workers after the first: node scripts/lib/test-instances.mjs up';
+
 /** Connection settings of the infrastructure `scripts/infra up` started (the test command starts it). */
 export function infraEnv(): InfraEnv {
   const home = process.env['INFRA_HOME'] ?? join(workspaceRoot, '.infra');
   const env = { ...parseEnvFile(join(home, 'env')), ...pick(process.env, ['MONGO_URL', 'KAFKA_BROKERS', 'REDIS_URL', 'STRIPE_API_BASE']) };
   for (const key of ['MONGO_URL', 'KAFKA_BROKERS']) {
-    if (!env[key]) throw new Error(`${key} is not set and ${home}/env does not exist: run scripts/infra up (npm test does)`);
+    if (!env[key]) throw new Error(`${key} is not set and ${home}/env does not exist: run scripts/infra up (npm test does; ${INSTANCES_HINT})`);
   }
   return env as InfraEnv;
 }
