@@ -24,6 +24,30 @@ function migrate(service: string, args: string[], env: Record<string, string>): 
   });
 }
 
+/** booking-svc from dist/ as its own process (on a port of this spec's block: its offset plus `slot`), with what it printed. */
+function startBookingSvc(env: Record<string, string>, slot: number) {
+  const port = portOf('booking-svc', PORT_OFFSET + slot);
+  const child = spawn(process.execPath, [join(workspaceRoot, 'dist/apps/booking-svc/src/main.js')], {
+    cwd: workspaceRoot,
+    env: { ...process.env, ...env, PORT: String(port), KAFKA_GROUP_ID: `booking-svc-${env['MONGO_DB']}`, KAFKA_FROM_BEGINNING: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    exitCode: () => child.exitCode,
+    exited,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 describe('migrate.js: the per-service migration CLI on a fresh database', () => {
   const mongo = new mongoose.mongo.MongoClient(infraEnv().MONGO_URL);
   const databases: string[] = [];
@@ -137,6 +161,32 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     expect((await migrate('booking-svc', ['status'], env)).stdout).toMatch(/^20260115000000\s+changed\s/m);
   }, 60_000);
 
+  it('lets a service apply its migrations as it starts (MIGRATE_ON_START), and refuses to start, exiting 1, when one has changed', async () => {
+    const env = envFor(`booking_on_start_${uniqueSuffix()}`);
+    const started = await startBookingSvc({ ...env, MIGRATE_ON_START: 'true' }, 1);
+    try {
+      await waitFor(
+        async () => (await fetch(`${started.url}/health/ready`).catch(() => undefined))?.status === 200,
+        45_000,
+        () => `booking-svc to migrate and become ready:\n${started.output().slice(-3000)}`,
+      );
+      expect(started.output()).toContain(`booking-svc migrate: applied ${BOOKING_MIGRATIONS.length} migration(s) to ${env.MONGO_DB}`);
+      expect((await migrate('booking-svc', ['up'], env)).stdout).toContain(`database ${env.MONGO_DB} is up to date`);
+    } finally {
+      await started.stop();
+    }
+
+    await mongo
+      .db(env.MONGO_DB)
+      .collection('schema_migrations')
+      .updateOne({ _id: '20260115000000' as never }, { $set: { checksum: 'f'.repeat(64) } });
+    const refused = await startBookingSvc({ ...env, MIGRATE_ON_START: 'true' }, 2);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toContain(
+      'booking-svc migrate up failed: [CHECKSUM_MISMATCH] applied migration changed since it was applied: 20260115000000 booking-request-fields',
+    );
+  }, 120_000);
+
   it('exits non-zero with a clear message on bad usage, bad configuration and an unreachable database', async () => {
     const env = envFor(`booking_bad_${uniqueSuffix()}`);
 
@@ -188,30 +238,22 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
 
   it('keeps booking-svc out of readiness until its database is migrated, then lets it in without a restart', async () => {
     const env = envFor(`booking_ready_${uniqueSuffix()}`);
-    const port = portOf('booking-svc', PORT_OFFSET);
-    const child = spawn(process.execPath, [join(workspaceRoot, 'dist/apps/booking-svc/src/main.js')], {
-      cwd: workspaceRoot,
-      env: { ...process.env, ...env, PORT: String(port), KAFKA_GROUP_ID: `booking-svc-${env.MONGO_DB}`, KAFKA_FROM_BEGINNING: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const ready = () => fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+    const booking = startBookingSvc(env, 0);
+    const ready = () => fetch(`${booking.url}/health/ready`).catch(() => undefined);
     try {
       const refused = await waitFor(
         async () => {
-          if (child.exitCode !== null) throw new Error(`booking-svc exited:\n${output.slice(-3000)}`);
+          if (booking.exitCode() !== null) throw new Error(`booking-svc exited:\n${booking.output().slice(-3000)}`);
           const response = await ready();
           return response?.status === 503 ? ((await response.json()) as { error: { code: string; message: string; details: unknown } }) : undefined;
         },
         45_000,
-        () => `booking-svc to answer readiness:\n${output.slice(-3000)}`,
+        () => `booking-svc to answer readiness:\n${booking.output().slice(-3000)}`,
       );
       expect(refused.error.code).toBe('NOT_READY');
       expect(refused.error.message).toContain('migrations');
       expect(JSON.stringify(refused.error.details)).toContain('20260115000000 booking-request-fields');
-      expect(output).toContain('not ready until the database is migrated');
+      expect(booking.output()).toContain('not ready until the database is migrated');
 
       expect((await migrate('booking-svc', ['up'], env)).code).toBe(0);
 
@@ -221,8 +263,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
         () => 'readiness once migrated',
       );
     } finally {
-      child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+      await booking.stop();
     }
   }, 90_000);
 });

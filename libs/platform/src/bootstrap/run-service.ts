@@ -4,10 +4,12 @@ import { trace } from '@opentelemetry/api';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
-import type { ServiceConfig } from '../config/service.config.js';
+import type { DatabaseServiceConfig, ServiceConfig } from '../config/service.config.js';
 import { controlAdmission } from '../http/admission/admission-control.js';
 import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
+import { applyPendingMigrations } from '../migrations/apply-migrations.js';
+import { describeMigrationFailure } from '../migrations/migration-error.js';
 import type { Migration } from '../migrations/migration.js';
 import { watchMigrations } from '../migrations/migration-readiness.js';
 import { ROUTER_MAX_PARAMETER_LENGTH, frameworkErrorReply } from '../http/framework-errors.js';
@@ -80,6 +82,16 @@ function stopGracefullyOn(signals: NodeJS.Signals[], app: INestApplication, logg
   for (const signal of signals) process.on(signal, (received) => void stop(received));
 }
 
+/** MIGRATE_ON_START: `migrate.js up` in this process, before anything else touches the database; exits 1 when it fails, as the command does. */
+async function migrateBeforeStart(name: string, config: DatabaseServiceConfig, migrations: readonly Migration[]): Promise<void> {
+  try {
+    await applyPendingMigrations(config, migrations, (line) => process.stdout.write(`${name} migrate: ${line}\n`));
+  } catch (error) {
+    process.stderr.write(`${name} migrate up failed: ${describeMigrationFailure(error)}\n`);
+    process.exit(1);
+  }
+}
+
 /**
  * Boots one service: validated config (refusing to start on bad config), Nest on Fastify with JSON
  * logs, HTTP metrics, admission control (bounded requests in flight and waiting, 503 OVERLOADED past
@@ -101,6 +113,9 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   }
   process.env['LOG_LEVEL'] = config.LOG_LEVEL;
   collectProcessMetrics(definition.name);
+  if (definition.migrations && (config as Partial<DatabaseServiceConfig>).MIGRATE_ON_START) {
+    await migrateBeforeStart(definition.name, config as unknown as DatabaseServiceConfig, definition.migrations);
+  }
 
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule(config),

@@ -272,6 +272,15 @@ export class DatabaseServiceConfig extends ServiceConfig {
   @IsInt()
   @Min(50)
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
+
+  /**
+   * Apply this release's pending migrations before starting, in this process (docs/migrations.md).
+   * Off by default: a deployment runs `migrate.js up` once per release (the chart's hook job); the
+   * test harness switches it on, sparing each service it starts a second process.
+   */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATE_ON_START: boolean = false;
 }
 
 /** A service whose writing requests take an idempotency key (libs/platform/src/http/idempotency.store.ts). */

@@ -1,9 +1,8 @@
-import mongoose from 'mongoose';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
 import type { DatabaseServiceConfig } from '../config/service.config.js';
 import type { Migration } from './migration.js';
-import { MigrationError } from './migration-error.js';
-import { MigrationRunner } from './migration-runner.js';
+import { applyPendingMigrations, withMigrationRunner } from './apply-migrations.js';
+import { describeMigrationFailure } from './migration-error.js';
 import type { MigrationStatus } from './migration-status.js';
 
 export interface MigrationCliDefinition<C extends DatabaseServiceConfig> {
@@ -50,24 +49,17 @@ export async function runMigrationCli<C extends DatabaseServiceConfig>(definitio
     process.exit(EX_CONFIG);
   }
   const say = (line: string) => process.stdout.write(`${definition.name} migrate: ${line}\n`);
-  const client = new mongoose.mongo.MongoClient(config.MONGO_URL, { serverSelectionTimeoutMS: 5000 });
   let code = 0;
   try {
-    await client.connect();
-    const runner = new MigrationRunner(client.db(config.MONGO_DB), definition.migrations, { log: say });
     if (request.command === 'down') {
-      const reverted = await runner.down(request.count);
+      const { count } = request;
+      const reverted = await withMigrationRunner(config, definition.migrations, say, (runner) => runner.down(count));
       say(reverted.length === 0 ? 'nothing applied to revert' : `reverted ${reverted.length} migration(s) on ${config.MONGO_DB}`);
-    } else if (request.command === 'up') {
-      const applied = await runner.up();
-      say(applied.length === 0 ? `database ${config.MONGO_DB} is up to date` : `applied ${applied.length} migration(s) to ${config.MONGO_DB}`);
-    } else process.stdout.write(`${table(await runner.status())}\n`);
+    } else if (request.command === 'up') await applyPendingMigrations(config, definition.migrations, say);
+    else await withMigrationRunner(config, definition.migrations, say, async (runner) => void process.stdout.write(`${table(await runner.status())}\n`));
   } catch (error) {
-    const reason = error instanceof MigrationError ? `[${error.code}] ${error.message}` : (error as Error).message;
-    process.stderr.write(`${definition.name} migrate ${request.command} failed: ${reason}\n`);
+    process.stderr.write(`${definition.name} migrate ${request.command} failed: ${describeMigrationFailure(error)}\n`);
     code = 1;
-  } finally {
-    await client.close().catch(() => undefined);
   }
   process.exit(code);
 }

@@ -20,3 +20,8 @@ export class MigrationError extends Error {
     this.name = 'MigrationError';
   }
 }
+
+/** One line for a failed migration run: a refusal with its code, anything else by its message. */
+export function describeMigrationFailure(error: unknown): string {
+  return error instanceof MigrationError ? `[${error.code}] ${error.message}` : (error as Error).message;
+}
