@@ -1,5 +1,5 @@
 import { startTelemetry } from '@bp/platform/telemetry';
 
 // Telemetry first, so what it instruments is loaded after it; then the service.
-startTelemetry('notification-svc');
+await startTelemetry('notification-svc');
 await import('./bootstrap.js');

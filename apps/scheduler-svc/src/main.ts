@@ -1,5 +1,5 @@
 import { startTelemetry } from '@bp/platform/telemetry';
 
 // Telemetry first, so what it instruments is loaded after it; then the service.
-startTelemetry('scheduler-svc');
+await startTelemetry('scheduler-svc');
 await import('./bootstrap.js');

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { type SpanContext, SpanKind, trace } from '@opentelemetry/api';
-import { NodeSDK } from '@opentelemetry/sdk-node';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics, messagePattern } from '@bp/contracts';
 import {
@@ -41,13 +41,7 @@ interface Handled {
 describe('trace context through the outbox and Kafka (real MongoDB-compatible server and Kafka)', () => {
   const config = Object.assign(new DatabaseServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS, MONGO_URL: infraEnv().MONGO_URL });
   const exporter = new InMemorySpanExporter();
-  const sdk = new NodeSDK({
-    spanProcessors: [new SimpleSpanProcessor(exporter)],
-    instrumentations: [],
-    metricReaders: [],
-    logRecordProcessors: [],
-    autoDetectResources: false,
-  });
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = () => trace.getTracer('outbox-tracing.spec');
   const handled = new Map<string, Handled>();
   let connection: Connection;
@@ -58,7 +52,7 @@ describe('trace context through the outbox and Kafka (real MongoDB-compatible se
   let transport: KafkaConsumerTransport;
 
   beforeAll(async () => {
-    sdk.start();
+    provider.register();
     connection = await mongoose.createConnection(config.MONGO_URL, { dbName: `outbox_tracing_${uniqueSuffix()}` }).asPromise();
     model = connection.model<Reservation>('TracedReservation', withOutboxFields(new Schema<Reservation>({ _id: String })), 'traced_reservations');
     client = new KafkaClient(config);
@@ -95,7 +89,7 @@ describe('trace context through the outbox and Kafka (real MongoDB-compatible se
     await client?.onApplicationShutdown();
     await connection?.dropDatabase();
     await connection?.close();
-    await sdk.shutdown();
+    await provider.shutdown();
   }, 30_000);
 
   const spansNamed = (name: string, kind: SpanKind) => exporter.getFinishedSpans().filter((s) => s.name === name && s.kind === kind);

@@ -1,26 +1,27 @@
 import { register as registerLoaderThread } from 'node:module';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { MongooseInstrumentation } from '@opentelemetry/instrumentation-mongoose';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { AlwaysOffSampler, BatchSpanProcessor, NoopSpanProcessor, ParentBasedSampler } from '@opentelemetry/sdk-trace-base';
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { defaultResource, detectResources, envDetector, resourceFromAttributes } from '@opentelemetry/resources';
+import { AlwaysOffSampler, BatchSpanProcessor, ParentBasedSampler, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { register as registerInThreadHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs';
 
-let sdk: NodeSDK | undefined;
+let provider: NodeTracerProvider | undefined;
 
 /**
- * Starts OpenTelemetry before anything it instruments is loaded: main.ts calls this and only then
+ * Starts OpenTelemetry before anything it instruments is loaded: main.ts awaits this and only then
  * imports the Nest application dynamically. Spans are exported over OTLP/HTTP (JSON) to
  * `${OTEL_EXPORTER_OTLP_ENDPOINT}/v1/traces` when the endpoint is set, in batches tuned by the
  * standard OTEL_BSP_* variables. Without the endpoint nothing is exported, so nothing is recorded
  * either: spans are made unsampled (trace ids still reach logs and Kafka headers, and a caller's
  * sampled trace is still followed) and database calls are not instrumented; recording and dropping
  * every span cost a sixth of each service's CPU under load. Kafka spans are made by @bp/messaging itself (see message-tracing.ts), not
- * by the kafkajs instrumentation. No metrics or logs go over OTLP (Prometheus and stdout do that).
+ * by the kafkajs instrumentation. No metrics or logs go over OTLP (Prometheus and stdout do that), so
+ * only the tracing SDK is loaded: the all-in-one NodeSDK brought every signal's exporters in three
+ * protocols (about 1,300 modules, a quarter of a service's start).
  */
-export function startTelemetry(service: string): void {
-  if (sdk) return;
+export async function startTelemetry(service: string): Promise<void> {
+  if (provider) return;
   const endpoint = process.env['OTEL_EXPORTER_OTLP_ENDPOINT'];
   // Modules an ES module imports (mongoose, for its instrumentation) are instrumented through
   // import-in-the-middle's loader hooks: in the application's thread (module.registerHooks) where Node
@@ -36,22 +37,34 @@ export function startTelemetry(service: string): void {
     // Background work (outbox sweeps, job polling, SDK calls from jobs) does not start traces of its own.
     requireParentforOutgoingSpans: true,
   });
-  sdk = new NodeSDK({
-    resource: resourceFromAttributes({ 'service.name': service }),
-    ...(endpoint
-      ? { spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }))] }
-      : {
-          spanProcessors: [new NoopSpanProcessor()],
-          ...(process.env['OTEL_TRACES_SAMPLER'] ? {} : { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }),
-        }),
-    metricReaders: [],
-    logRecordProcessors: [],
-    instrumentations: endpoint ? [http, new MongooseInstrumentation({ requireParentSpan: true })] : [http],
+  provider = new NodeTracerProvider({
+    // service.name, the SDK's own attributes, and OTEL_RESOURCE_ATTRIBUTES as NodeSDK read them.
+    resource: defaultResource()
+      .merge(detectResources({ detectors: [envDetector] }))
+      .merge(resourceFromAttributes({ 'service.name': service })),
+    spanProcessors: endpoint ? [new BatchSpanProcessor(await otlpExporter(endpoint))] : [],
+    ...(endpoint || process.env['OTEL_TRACES_SAMPLER'] ? {} : { sampler: new ParentBasedSampler({ root: new AlwaysOffSampler() }) }),
   });
-  sdk.start();
+  // The global tracer provider, W3C trace context and baggage propagation, and AsyncLocalStorage context.
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: endpoint ? [http, await mongooseInstrumentation()] : [http],
+  });
+}
+
+// Loaded only when traces are exported: the OTLP exporter alone is a few hundred modules.
+async function otlpExporter(endpoint: string): Promise<SpanExporter> {
+  const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+  return new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` });
+}
+
+async function mongooseInstrumentation(): Promise<Instrumentation> {
+  const { MongooseInstrumentation } = await import('@opentelemetry/instrumentation-mongoose');
+  return new MongooseInstrumentation({ requireParentSpan: true });
 }
 
 export async function stopTelemetry(): Promise<void> {
-  await sdk?.shutdown();
-  sdk = undefined;
+  await provider?.shutdown();
+  provider = undefined;
 }
