@@ -1,5 +1,7 @@
 // Compiles apps/*/src and libs/*/src to dist/ with swc (ES modules, legacy decorators with metadata),
-// rewriting the workspace aliases (@bp/<lib>) to relative paths so Node runs the output as is.
+// rewriting the workspace aliases (@bp/<lib>) to relative paths so Node runs the output as is, then
+// bundles each service's entry point with esbuild (scripts/lib/bundle-services.mjs): a service starts
+// from a few files instead of thousands of modules.
 // Type checking is tsc's job (`npm run typecheck`); this only transpiles, fast. The browser app
 // (apps/portal) is bundled by Vite instead, into dist/apps/portal, reusing the last bundle while its
 // sources and the lockfile are unchanged.
@@ -9,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleServices } from './lib/bundle-services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outRoot = join(root, 'dist');
@@ -65,6 +68,7 @@ for (const top of sourceRoots) {
 }
 await writeFile(join(outRoot, 'package.json'), JSON.stringify({ type: 'module' }) + '\n');
 console.log(`build: ${count} files compiled to dist/ in ${Date.now() - started} ms`);
+console.log(await bundleServices(root, outRoot));
 
 /** Everything a browser bundle depends on: its own files, the lockfile and the base TypeScript settings. */
 async function sourceHash(projectDir) {
