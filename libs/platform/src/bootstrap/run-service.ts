@@ -4,7 +4,7 @@ import { trace } from '@opentelemetry/api';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
-import type { DatabaseServiceConfig, ServiceConfig } from '../config/service.config.js';
+import { DatabaseServiceConfig, type ServiceConfig } from '../config/service.config.js';
 import { controlAdmission } from '../http/admission/admission-control.js';
 import { requestIdOf } from '../logging/logging.module.js';
 import { collectProcessMetrics, httpRequestDuration } from '../metrics/metrics.js';
@@ -113,8 +113,8 @@ export async function runService<C extends ServiceConfig>(definition: ServiceDef
   }
   process.env['LOG_LEVEL'] = config.LOG_LEVEL;
   collectProcessMetrics(definition.name);
-  if (definition.migrations && (config as Partial<DatabaseServiceConfig>).MIGRATE_ON_START) {
-    await migrateBeforeStart(definition.name, config as unknown as DatabaseServiceConfig, definition.migrations);
+  if (definition.migrations && config instanceof DatabaseServiceConfig && config.MIGRATE_ON_START) {
+    await migrateBeforeStart(definition.name, config, definition.migrations);
   }
 
   const app = await NestFactory.create<NestFastifyApplication>(
