@@ -1,7 +1,7 @@
 // Compiles apps/*/src and libs/*/src to dist/ with swc (ES modules, legacy decorators with metadata),
 // rewriting the workspace aliases (@bp/<lib>) to relative paths so Node runs the output as is, then
 // bundles each service's entry point with esbuild (scripts/lib/bundle-services.mjs): a service starts
-// from a few files instead of thousands of modules.
+// from one file instead of thousands of modules.
 // Type checking is tsc's job (`npm run typecheck`); this only transpiles, fast. The browser app
 // (apps/portal) is bundled by Vite instead, into dist/apps/portal, reusing the last bundle while its
 // sources and the lockfile are unchanged.
