@@ -25,9 +25,11 @@ const shared = {
 
 // Three tiers (docs/testing.md), each its own command; `npm test` runs all three. Files run side by
 // side (TEST_WORKERS jest workers); those that touch the engines use their worker's own instance.
-// Their tests wait on real processes sharing two cores with other files (a metric measured every
-// 10 s, a consumer group settling): 60 s unless a test says otherwise, not jest's 5 s.
-const onWorkerInfra = { testEnvironment: '<rootDir>/jest/worker-environment.js', testTimeout: 60_000 };
+// Their tests wait on real processes, so they get 60 s unless a test says otherwise (the setup file).
+const onWorkerInfra = {
+  testEnvironment: '<rootDir>/jest/worker-environment.js',
+  setupFilesAfterEnv: ['<rootDir>/jest/engine-test-timeout.js'],
+};
 
 export default {
   testSequencer: '<rootDir>/jest/slow-first-sequencer.js',
