@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import mongoose from 'mongoose';
 import { MessageHeaders, Topics } from '@bp/contracts';
 import { type OutgoingMessage, buildMessage } from '@bp/messaging';
 import { outboxOnInsert } from '@bp/outbox';
-import { infraEnv, probeTopic, testKafka, uniqueSuffix, waitFor } from '@bp/testing';
+import { probeTopic, testKafka, uniqueSuffix, waitFor } from '@bp/testing';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 
 function slotReserved(reservationId: string, patientId = `patient-${randomUUID()}`): OutgoingMessage {
@@ -53,12 +52,19 @@ describe('delivery guarantees between real services', () => {
   beforeAll(async () => {
     bookingEvents = await probeTopic(Topics.bookingEvents);
     await producer.connect();
-    // booking-svc "crashed" right after its single-document write: reservation and outbox entry stored, nothing published.
+    // A one-second sweep (5 s by default), so the crashed write's entry is recovered quickly.
+    platform = await startPlatform(['booking-svc', 'notification-svc'], {
+      suffix,
+      portOffset: 20,
+      env: { 'booking-svc': { OUTBOX_SWEEP_INTERVAL_MS: '1000' } },
+    });
+    // Another booking-svc replica "crashed" right after its single-document write: reservation and
+    // outbox entry stored, nothing published; this one's sweep must publish it. Written once the
+    // platform is up, so notification-svc's group (which starts at the end of the topic) is positioned.
     crashed.event = slotReserved(crashed.reservationId);
-    const mongo = await new mongoose.mongo.MongoClient(infraEnv().MONGO_URL).connect();
     const payload = crashed.event.envelope.payload as Record<string, string>;
-    await mongo
-      .db(`booking_${suffix}`)
+    await platform.mongo
+      .db(platform.database('booking-svc'))
       .collection('slot_reservations')
       .insertOne({
         _id: crashed.reservationId as never,
@@ -69,13 +75,6 @@ describe('delivery guarantees between real services', () => {
         createdAt: new Date(),
         ...outboxOnInsert([crashed.event]),
       });
-    await mongo.close();
-    // A one-second sweep (5 s by default), so the crashed write's entry is recovered quickly.
-    platform = await startPlatform(['booking-svc', 'notification-svc'], {
-      suffix,
-      portOffset: 20,
-      env: { 'booking-svc': { OUTBOX_SWEEP_INTERVAL_MS: '1000' } },
-    });
   }, 120_000);
 
   afterAll(async () => {

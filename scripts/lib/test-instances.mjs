@@ -4,7 +4,7 @@
 // ports; worker n uses INFRA_HOME-n and every port 100·(n−1) higher.
 //   node scripts/lib/test-instances.mjs up     starts instances 2..TEST_WORKERS (1 is `scripts/infra up`'s)
 //   node scripts/lib/test-instances.mjs down   stops them
-//   node scripts/lib/test-instances.mjs workers    prints TEST_WORKERS (2 unless set)
+//   node scripts/lib/test-instances.mjs workers    prints TEST_WORKERS (3 unless set)
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +14,7 @@ const root = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 
 /** How many files run at once (jest workers), each on an infrastructure of its own. */
 export function testWorkers(env = process.env) {
-  const workers = Number(env.TEST_WORKERS ?? 2);
+  const workers = Number(env.TEST_WORKERS ?? 3);
   if (!Number.isInteger(workers) || workers < 1) throw new Error(`TEST_WORKERS must be a whole number ≥ 1, not ${env.TEST_WORKERS}`);
   return workers;
 }
