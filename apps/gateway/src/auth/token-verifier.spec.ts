@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { jest } from '@jest/globals';
 import { SignJWT } from 'jose';
 import { ApiError } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
@@ -53,5 +54,24 @@ describe('TokenVerifier', () => {
     await expect(strict.verify(`Bearer ${await token({ iss: 'https://id.example.health/', aud: 'booking-platform-api' })}`)).resolves.toMatchObject({
       id: 'patient-1',
     });
+  });
+
+  it('takes a token it verified lately on its word, but never past the token’s expiry', async () => {
+    jest.useFakeTimers({ now: Date.now(), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      const check = verifier({ JWT_CLOCK_TOLERANCE_SECONDS: 5 });
+      const exp = now() + 20;
+      const bearer = `Bearer ${await token({}, { exp })}`;
+      expect(await check.verify(bearer)).toMatchObject({ id: 'patient-1', expiresAt: exp * 1000 });
+      jest.setSystemTime((exp + 4) * 1000); // expired, within the tolerance: still good
+      expect(await check.verify(bearer)).toMatchObject({ id: 'patient-1' });
+      jest.setSystemTime((exp + 6) * 1000);
+      expect(await refused(check.verify(bearer))).toBe('401 UNAUTHENTICATED');
+      // A forged signature is refused even though a token of the same claims was verified.
+      const [header, payload] = bearer.slice(7).split('.');
+      expect(await refused(check.verify(`Bearer ${header}.${payload}.${'A'.repeat(43)}`))).toBe('401 UNAUTHENTICATED');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });

@@ -11,9 +11,19 @@ import { type AuthenticatedUser, ROLES, type Role } from './authenticated-user.j
  * `iss` and `aud` are checked when configured (required in production), clocks may differ by
  * JWT_CLOCK_TOLERANCE_SECONDS.
  */
+/** How long a verified token is taken on its word again, at most (never past its expiry). */
+const REMEMBER_MS = 60_000;
+const REMEMBERED_TOKENS = 10_000;
+
 @Injectable()
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;
+  /**
+   * Tokens verified lately, by their text: a client sends the same token with each request, and its
+   * signature check (WebCrypto, asynchronous) was the largest part of the gateway's own work on a small
+   * request. Bounded; the oldest goes first.
+   */
+  private readonly remembered = new Map<string, { user: AuthenticatedUser; until: number }>();
   private readonly algorithms: string[];
   private readonly grantable: ReadonlySet<Role>;
 
@@ -38,6 +48,18 @@ export class TokenVerifier {
   /** A bearer token as it is, wherever it came from (the header, a live socket's AUTH message): the same checks. */
   async verifyToken(token: string): Promise<AuthenticatedUser> {
     if (!/^[A-Za-z0-9._-]+$/.test(token)) throw new ApiError(401, 'UNAUTHENTICATED', 'A bearer token is required');
+    const known = this.remembered.get(token);
+    if (known && Date.now() < known.until) return { ...known.user };
+    this.remembered.delete(token);
+    const user = await this.check(token);
+    // `exp` is required, so every verified token has its expiry; the clock tolerance applies as in jose.
+    const until = Math.min(Date.now() + REMEMBER_MS, (user.expiresAt ?? 0) + this.config.JWT_CLOCK_TOLERANCE_SECONDS * 1000);
+    if (this.remembered.size >= REMEMBERED_TOKENS) this.remembered.delete(this.remembered.keys().next().value!);
+    this.remembered.set(token, { user, until });
+    return { ...user };
+  }
+
+  private async check(token: string): Promise<AuthenticatedUser> {
     try {
       const options = {
         algorithms: this.algorithms,

@@ -1,5 +1,6 @@
 import type { BookingSettings } from '../../providers/domain/booking-settings.js';
 import { type Schedule, workingSpans } from '../../providers/domain/schedule.js';
+import { isoInstant } from './iso-instant.js';
 
 /** Time the provider is not free, [start, end) in epoch ms: a hold (its buffer included) or a calendar busy block. */
 export interface BusyInterval {
@@ -70,7 +71,7 @@ export function availableSlots(request: AvailabilityRequest): AvailableSlot[] {
       while (next < busy.length && busy[next]!.end <= start) next++;
       const blocker = busy[next];
       if (blocker && blocker.start < end + bufferMs) continue;
-      slots.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString() });
+      slots.push({ start: isoInstant(start), end: isoInstant(end) });
     }
   }
   return slots;
