@@ -245,11 +245,17 @@ ferretdb_up() {
   if ! pid=$(our_pid ferretdb "$(ferretdb_pattern)" "$dir"); then
     ensure_port_free ferretdb "$MONGO_PORT"
     mkdir -p "$dir/state"
+    # PostgreSQL on its unix socket when it has one: each of the ~60 statements a booking pair costs
+    # is a round trip, and loopback TCP's cost more CPU (docs/performance.md).
+    local pg_url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=$FERRETDB_PG_POOL" socket
+    socket=$(pg_dir)/run
+    if [[ -S $socket/.s.PGSQL.$PG_PORT ]]; then
+      pg_url="postgres://postgres@/ferretdb?host=$socket&port=$PG_PORT&pool_max_conns=$FERRETDB_PG_POOL"
+    fi
     # GOGC=400: memory is plentiful and FerretDB allocates per document decoded; with Go's default of
     # 100 its garbage collector was about a seventh of its CPU under load.
     pid=$(start_daemon ferretdb "$dir" "$log" env DO_NOT_TRACK=1 GOGC="${FERRETDB_GOGC:-400}" "$(ferretdb_bin)" \
-      --listen-addr="127.0.0.1:$MONGO_PORT" --handler=postgresql \
-      --postgresql-url="postgres://postgres@127.0.0.1:$PG_PORT/ferretdb?pool_max_conns=$FERRETDB_PG_POOL" \
+      --listen-addr="127.0.0.1:$MONGO_PORT" --handler=postgresql --postgresql-url="$pg_url" \
       --state-dir="$dir/state" --telemetry=disable --debug-addr="${FERRETDB_DEBUG_ADDR:--}" --log-level=warn)
   fi
   wait_ready ferretdb "$pid" "${MONGO_START_TIMEOUT:-60}" "$log" mongo_ping "$MONGO_PORT"
