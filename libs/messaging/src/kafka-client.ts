@@ -136,12 +136,12 @@ export class KafkaClient implements OnApplicationShutdown {
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   }
 
-  /** How far a consumer group is behind on each topic: the sum over partitions of end offset minus committed offset. */
   /** Deletes a consumer group that has no members left (a process's own group, when it stops). */
   async deleteGroup(groupId: string): Promise<void> {
     await (await this.connectedAdmin()).deleteGroups([groupId]);
   }
 
+  /** How far a consumer group is behind on each topic: the sum over partitions of end offset minus committed offset. */
   async groupLag(groupId: string, topics: string[], fromBeginning: boolean): Promise<Map<string, number>> {
     try {
       const admin = await this.connectedAdmin();
