@@ -4,6 +4,10 @@ import { ApiError } from '@bp/platform';
 import { GatewayConfig } from '../config/gateway.config.js';
 import { type AuthenticatedUser, ROLES, type Role } from './authenticated-user.js';
 
+/** How long a verified token is taken on its word again, at most (never past its expiry). */
+const REMEMBER_MS = 60_000;
+const REMEMBERED_TOKENS = 10_000;
+
 /**
  * Verifies bearer tokens: asymmetric (RS256/ES256) against the identity provider's JWKS when
  * JWT_JWKS_URL is set (keys fetched and cached by jose, refreshed on an unknown key id), otherwise
@@ -11,10 +15,6 @@ import { type AuthenticatedUser, ROLES, type Role } from './authenticated-user.j
  * `iss` and `aud` are checked when configured (required in production), clocks may differ by
  * JWT_CLOCK_TOLERANCE_SECONDS.
  */
-/** How long a verified token is taken on its word again, at most (never past its expiry). */
-const REMEMBER_MS = 60_000;
-const REMEMBERED_TOKENS = 10_000;
-
 @Injectable()
 export class TokenVerifier {
   private readonly key: Uint8Array | JWTVerifyGetKey;

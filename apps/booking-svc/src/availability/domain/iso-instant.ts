@@ -13,9 +13,9 @@ let dayPrefix = '';
  * booking-svc's CPU for it (docs/performance.md).
  */
 export function isoInstant(ms: number): string {
-  const minuteOfDay = (ms - Math.floor(ms / DAY_MS) * DAY_MS) / MINUTE_MS;
-  if (!Number.isInteger(minuteOfDay)) return new Date(ms).toISOString();
   const msDay = Math.floor(ms / DAY_MS);
+  const minuteOfDay = (ms - msDay * DAY_MS) / MINUTE_MS;
+  if (!Number.isInteger(minuteOfDay)) return new Date(ms).toISOString();
   if (msDay !== day) {
     dayPrefix = new Date(msDay * DAY_MS).toISOString().slice(0, 11);
     day = msDay;
