@@ -199,6 +199,30 @@ describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
     expect(await committed()).toBeGreaterThanOrEqual(first + BigInt(messages.length));
   }, 120_000);
 
+  it('commits where a group that starts at the end begins once ready, so a restart before its first message skips nothing', async () => {
+    const run = `run-${randomUUID()}`;
+    const handled: string[] = [];
+    const end = (await admin.fetchTopicOffsets(TOPIC)).find((p) => p.partition === 0)!.high;
+    const first = await consume(run, async (key, seq) => void handled.push(`${key}/${seq}`));
+    // Ready means the start is the group's: without that commit, the next member would look for "the end" again.
+    expect(await first.committed()).toBeGreaterThanOrEqual(BigInt(end));
+    await first.transport.close();
+
+    const whileDown = await sendToOnePartition([reserved(run, 'a', 1)]);
+    const second = await consume(run, async (key, seq) => void handled.push(`${key}/${seq}`));
+    await waitFor(
+      () => handled.length === 1,
+      30_000,
+      () => 'the message published while the group had no member',
+    );
+    expect(handled).toEqual(['a/1']);
+    await waitFor(
+      async () => (await second.committed()) > whileDown,
+      30_000,
+      () => 'its commit',
+    );
+  }, 120_000);
+
   it('asks the inbox collection about messages redelivered after a restart, and only its memory about copies published later', async () => {
     const run = `run-${randomUUID()}`;
     const group = `consumer-pipeline-${run}`;

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import type { Admin, Consumer } from 'kafkajs';
 import mongoose, { type Connection } from 'mongoose';
 import { type Topic, messagePattern } from '@bp/contracts';
 import { type ConsumerOptions, type InboundMessage, KafkaClient, KafkaConsumerTransport, KafkaProducer, MongoInbox, consumerOptionsFrom } from '@bp/messaging';
@@ -8,13 +7,6 @@ import { DatabaseServiceConfig, loadConfig } from '@bp/platform';
 import { infraEnv, localEnv, testKafka, uniqueSuffix, waitFor } from '@bp/testing';
 
 type Handler = (envelope: InboundMessage, context: { offset: string }) => Promise<void>;
-
-/** The end of each partition of `topic` where group `groupId` has committed nothing. */
-async function uncommittedEnds(admin: Admin, groupId: string, topic: string): Promise<Array<{ topic: string; partition: number; offset: string }>> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const unset = new Set(committed?.partitions.filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
-  return (await admin.fetchTopicOffsets(topic)).filter((end) => unset.has(end.partition)).map(({ partition, high }) => ({ topic, partition, offset: high }));
-}
 
 /**
  * The consumer transport as a service builds it — its config from the environment, the MongoDB inbox,
@@ -27,7 +19,6 @@ export function inProcessConsumers(name: string, port: number) {
   const config = loadConfig(`${name}.spec`, DatabaseServiceConfig, env);
   const kafka = testKafka();
   const publisher = kafka.producer();
-  const admin = kafka.admin();
   const transports: KafkaConsumerTransport[] = [];
   let opened: { connection: Connection; inbox: MongoInbox; client: KafkaClient; producer: KafkaProducer } | undefined;
   const open = () => {
@@ -42,14 +33,14 @@ export function inProcessConsumers(name: string, port: number) {
     await inbox.onModuleInit();
     const client = new KafkaClient(config);
     opened = { connection, inbox, client, producer: new KafkaProducer(client) };
-    await Promise.all([publisher.connect(), admin.connect()]);
+    await publisher.connect();
   }, 60_000);
 
   afterAll(async () => {
     await Promise.all(transports.map((transport) => transport.close()));
     await opened?.producer.onApplicationShutdown();
     await opened?.client.onApplicationShutdown();
-    await Promise.all([publisher.disconnect(), admin.disconnect()]);
+    await publisher.disconnect();
     await opened?.connection.dropDatabase();
     await opened?.connection.close();
   }, 60_000);
@@ -70,7 +61,7 @@ export function inProcessConsumers(name: string, port: number) {
     /**
      * A transport of group `groupId` (the service's options, starting at the end of the topic, or
      * where the group is, with `overrides` on top) handling `type` on `topic` with `handler`; resolves
-     * once it is positioned and that start is committed.
+     * once it is ready (positioned, and that start committed: see ConsumerPipeline.startAt).
      */
     async listen(
       groupId: string,
@@ -85,7 +76,6 @@ export function inProcessConsumers(name: string, port: number) {
         ...overrides,
       });
       transports.push(transport);
-      const start = await uncommittedEnds(admin, groupId, topic);
       transport.addHandler(messagePattern(topic, type as never), handler as never, true);
       await new Promise<void>((resolve, reject) => transport.listen((error) => (error ? reject(error as Error) : resolve())));
       await waitFor(
@@ -93,9 +83,6 @@ export function inProcessConsumers(name: string, port: number) {
         30_000,
         () => `${groupId} to be positioned`,
       );
-      // kafkajs finds "the end" again on every join until the group commits: a rejoin before the spec's
-      // messages are handled (a late heartbeat on a busy machine) would skip them. Committed, it resumes here.
-      if (start.length > 0) await transport.unwrap<Consumer>().commitOffsets(start);
       return transport;
     },
   };

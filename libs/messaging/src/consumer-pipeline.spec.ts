@@ -276,6 +276,41 @@ describe('ConsumerPipeline', () => {
     expect(consumer.committed()).toBe('3');
   });
 
+  it('commits where a group that starts at the end begins, before any message, and says when that is done', async () => {
+    const { consumer, handling, pipeline } = pipelineWith({ commitIntervalMs: 5 });
+    expect(pipeline.started()).toBe(true);
+    await pipeline.dispatch(fetched([{ offset: 3, key: 'a' }], 1));
+    consumer.refuseNextCommit = true;
+    pipeline.startAt([
+      { topic: TOPIC, partition: 0, offset: 12n },
+      { topic: TOPIC, partition: 1, offset: 9n },
+    ]);
+    // Refused (a rebalance) the first time: not started until the commit is taken.
+    expect(pipeline.started()).toBe(false);
+    await until(() => consumer.committed(0) === '12');
+    expect(pipeline.started()).toBe(true);
+    // Partition 1 had dispatched a message already: its own progress decides (its unfinished message, not the start).
+    expect(consumer.committed(1)).toBe('3');
+    await handling.finish(3);
+    await until(() => consumer.committed(1) === '4');
+
+    // Nothing below the start is handled; the partition goes on from it.
+    handling.autoFinish = true;
+    await pipeline.dispatch(fetched(range(10, 14).map((offset) => ({ offset, key: 'b' }))));
+    await until(() => consumer.committed(0) === '14');
+    expect(handling.started).toEqual([3, 12, 13]);
+  });
+
+  it('does not wait for the start of a partition it lost before that start was committed', async () => {
+    const { consumer, pipeline } = pipelineWith({ commitIntervalMs: 60_000 });
+    consumer.refuseNextCommit = true;
+    pipeline.startAt([{ topic: TOPIC, partition: 0, offset: 5n }]);
+    await settle();
+    expect(pipeline.started()).toBe(false);
+    pipeline.assigned({ [TOPIC]: [1] });
+    expect(pipeline.started()).toBe(true);
+  });
+
   it('commits again after the group refused a commit', async () => {
     const { consumer, handling, pipeline } = pipelineWith({ commitIntervalMs: 5 });
     handling.autoFinish = true;

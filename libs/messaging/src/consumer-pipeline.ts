@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import type { Batch, Consumer, EachBatchPayload, IMemberAssignment, KafkaMessage } from 'kafkajs';
 import { describeError } from './describe-error.js';
+import type { PartitionOffset } from './kafka-client.js';
 import { KeyedScheduler } from './keyed-scheduler.js';
 import { PartitionProgress } from './partition-progress.js';
 
@@ -64,6 +65,8 @@ export class ConsumerPipeline {
   private commitTimer?: NodeJS.Timeout;
   private commitRun?: Promise<void>;
   private commitAgain = false;
+  /** Starts handed to startAt whose commit has not succeeded yet. */
+  private starts: Array<{ lane: Lane; progress: PartitionProgress; offset: bigint }> = [];
   /** Draining: nothing more is dispatched or resumed. */
   private closing = false;
   /** Past the drain deadline: messages not started are left; all are read again after the restart. */
@@ -107,6 +110,26 @@ export class ConsumerPipeline {
       lane.progress = new PartitionProgress();
       if (lane.paused) this.resume(lane);
     }
+  }
+
+  /**
+   * Commits where partitions without a committed offset begin, for a group that starts at the end.
+   * Until such a group commits, kafkajs looks for "the end" again at every join: a rejoin before its
+   * first message is handled (a late heartbeat, a restart after a crash) would skip what came in
+   * between. A partition that has dispatched something already keeps its own progress.
+   */
+  startAt(starts: PartitionOffset[]): void {
+    for (const { topic, partition, offset } of starts) {
+      const lane = this.laneOf(topic, partition);
+      if (lane.progress.startAt(offset)) this.starts.push({ lane, progress: lane.progress, offset });
+    }
+    if (this.starts.length > 0) void this.commit();
+  }
+
+  /** Whether every start handed to startAt is committed, or no longer this member's to commit (its partition was revoked). */
+  started(): boolean {
+    this.starts = this.starts.filter(({ lane, progress, offset }) => lane.progress === progress && !progress.hasCommitted(offset));
+    return this.starts.length === 0;
   }
 
   /** Stops fetching, waits at most `timeoutMs` for what was dispatched to finish, then commits what did. */

@@ -15,6 +15,13 @@ const LEVELS: Record<number, 'error' | 'warn' | 'log' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/** A position in one partition of a topic. */
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  offset: bigint;
+}
+
 /**
  * How a topic is created: with `partitions` partitions unless TOPIC_SETTINGS gives it its own count
  * (and its own configuration, such as compaction).
@@ -134,6 +141,23 @@ export class KafkaClient implements OnApplicationShutdown {
     const admin = await this.connectedAdmin();
     const offsets = await admin.fetchTopicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
+  }
+
+  /** The log end of each partition of `topics` where group `groupId` has committed nothing: where the group starts when it starts at the end. */
+  async uncommittedEnds(groupId: string, topics: string[]): Promise<PartitionOffset[]> {
+    try {
+      const admin = await this.connectedAdmin();
+      const ends: PartitionOffset[] = [];
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
+        const unset = new Set(partitions.filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
+        if (unset.size === 0) continue;
+        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) if (unset.has(partition)) ends.push({ topic, partition, offset: BigInt(high) });
+      }
+      return ends;
+    } catch (error) {
+      await this.resetAdmin();
+      throw error;
+    }
   }
 
   /** Deletes a consumer group that has no members left (a process's own group, when it stops). */

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { type CustomTransportStrategy, Server } from '@nestjs/microservices';
-import type { Consumer, KafkaMessage } from 'kafkajs';
+import type { Consumer, IMemberAssignment, KafkaMessage } from 'kafkajs';
 import { lastValueFrom } from 'rxjs';
 import { CONTRACTS, MessageHeaders, deadLetterTopicFor, isTopic, retryTopicFor } from '@bp/contracts';
 import { requestContext } from '@bp/platform';
@@ -12,7 +12,7 @@ import { ConsumerPipeline } from './consumer-pipeline.js';
 import { describeError } from './describe-error.js';
 import { INBOX, type Inbox } from './inbox.js';
 import { type InboundMessage, validateInbound } from './inbound-validation.js';
-import { KafkaClient } from './kafka-client.js';
+import { KafkaClient, type PartitionOffset } from './kafka-client.js';
 import { KafkaMessageContext } from './kafka-message.context.js';
 import { KafkaProducer } from './kafka-producer.js';
 import { withConsumeSpan } from './message-tracing.js';
@@ -63,6 +63,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
   private joined = false;
   /** Set by the first completed fetch: offsets are resolved, so anything produced from now on is consumed. */
   private positioned = false;
+  /** Between the first join of a group that starts at the end and handing its starts to the pipeline (see commitStarts). */
+  private startsPending = false;
   private crashed?: string;
   /** Why the consumer is not running yet while it keeps trying to start (a broker away at boot). */
   private waiting?: string;
@@ -118,14 +120,16 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     }
   }
 
-  /** Readiness: joined its group, positioned on its partitions, and not crashed. */
+  /** Readiness: joined its group, positioned on its partitions (its start committed, when it starts at the end), and not crashed. */
   consumerState(): { running: boolean; details: Record<string, unknown> } {
+    const startCommitted = !this.startsPending && (this.pipeline?.started() ?? false);
     return {
-      running: this.joined && this.positioned && !this.crashed,
+      running: this.joined && this.positioned && startCommitted && !this.crashed,
       details: {
         group: this.options.groupId,
         joined: this.joined,
         positioned: this.positioned,
+        startCommitted,
         ...(this.crashed ? { crashed: this.crashed } : {}),
         ...(this.waiting ? { waitingForKafka: this.waiting } : {}),
       },
@@ -153,6 +157,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     if (topics.length === 0) return;
     await this.client.ensureTopics(this.options.ephemeral ? topics : [...topics, this.deadLetterTopic]);
     declareConsumerMetrics({ group: this.options.groupId, topics, handled: this.handledTypes() });
+    // Read before the consumer starts: kafkajs's own "latest" for these partitions is at or past it.
+    let starts = this.options.fromBeginning ? [] : await this.client.uncommittedEnds(this.options.groupId, topics);
     const consumer = this.client.kafka.consumer({
       groupId: this.options.groupId,
       allowAutoTopicCreation: false,
@@ -176,6 +182,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       this.joined = true;
       this.crashed = undefined;
       pipeline.assigned(event.payload.memberAssignment);
+      if (starts.length > 0) void this.commitStarts(pipeline, event.payload.memberAssignment, starts);
+      starts = [];
     });
     consumer.on(consumer.events.CRASH, (event) => {
       if (!current()) return;
@@ -200,6 +208,27 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     void this.measureLag(topics);
     clearInterval(this.lagTimer);
     this.lagTimer = setInterval(() => void this.measureLag(topics), LAG_INTERVAL_MS).unref();
+  }
+
+  /**
+   * At the first join of a group that starts at the end, has the pipeline commit where each of this
+   * member's partitions without a committed offset begins (ConsumerPipeline.startAt). Asked again
+   * first: another replica may have committed one meanwhile, and its commit must not be overwritten.
+   * If that cannot be asked, nothing is committed (kafkajs finds the end again on a rejoin, as before).
+   */
+  private async commitStarts(pipeline: ConsumerPipeline, assignment: IMemberAssignment, starts: PartitionOffset[]): Promise<void> {
+    const key = ({ topic, partition }: { topic: string; partition: number }) => `${topic}:${partition}`;
+    const mine = starts.filter(({ topic, partition }) => assignment[topic]?.includes(partition));
+    if (mine.length === 0) return;
+    this.startsPending = true;
+    try {
+      const unset = new Set((await this.client.uncommittedEnds(this.options.groupId, [...new Set(mine.map((s) => s.topic))])).map(key));
+      pipeline.startAt(mine.filter((start) => unset.has(key(start))));
+    } catch (error) {
+      this.logger.warn({ message: 'could not check where the group starts; not committing it', group: this.options.groupId, error: describeError(error) });
+    } finally {
+      this.startsPending = false;
+    }
   }
 
   /** Lets go of a consumer that has not recovered from a crash, and starts a new one (what it had not committed is read again). */

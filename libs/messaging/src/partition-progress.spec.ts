@@ -66,4 +66,23 @@ describe('PartitionProgress', () => {
     expect(() => progress.dispatch(5n)).toThrow(/dispatched after/);
     expect(() => progress.finish(4n)).toThrow(/not pending/);
   });
+
+  it('commits a start given before any message, then goes on from it; a start after a dispatch changes nothing', () => {
+    const progress = new PartitionProgress();
+    expect(progress.startAt(40n)).toBe(true);
+    expect(progress.committable()).toBe(40n);
+    expect(progress.hasCommitted(40n)).toBe(false);
+    progress.committedAt(40n);
+    expect(progress.hasCommitted(40n)).toBe(true);
+    expect(progress.committable()).toBeUndefined();
+    expect(progress.isNew(39n)).toBe(false);
+    progress.dispatch(40n);
+    progress.finish(40n);
+    expect(progress.committable()).toBe(41n);
+
+    const started = new PartitionProgress();
+    started.dispatch(7n);
+    expect(started.startAt(40n)).toBe(false);
+    expect(started.committable()).toBe(7n);
+  });
 });

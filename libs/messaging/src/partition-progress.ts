@@ -40,6 +40,17 @@ export class PartitionProgress {
     return this.logEndAtFirstFetch === undefined || offset < this.logEndAtFirstFetch;
   }
 
+  /**
+   * Where the partition begins for a group that has committed nothing on it (one that starts at the
+   * end): committable from now on, and nothing below it is dispatched. False, and nothing changes,
+   * once a message was dispatched here.
+   */
+  startAt(offset: bigint): boolean {
+    if (this.next !== undefined) return false;
+    this.next = offset;
+    return true;
+  }
+
   dispatch(offset: bigint): void {
     if (!this.isNew(offset)) throw new Error(`offset ${offset} dispatched after ${this.next! - 1n}`);
     this.pending.push(offset);
@@ -62,6 +73,11 @@ export class PartitionProgress {
     const offset = this.pending[0] ?? this.next;
     if (offset === undefined || (this.committed !== undefined && offset <= this.committed)) return undefined;
     return offset;
+  }
+
+  /** Whether a commit at or past `offset` has succeeded. */
+  hasCommitted(offset: bigint): boolean {
+    return this.committed !== undefined && this.committed >= offset;
   }
 
   committedAt(offset: bigint): void {
