@@ -12,4 +12,9 @@ export default class WorkerEnvironment extends TestEnvironment {
     }
     super(config, context);
   }
+
+  /** Tells the file's own code that one of its tests or hooks failed (`globalThis.testFailed`): the e2e platform then prints its services' last log lines. */
+  handleTestEvent(event) {
+    if (event.name === 'test_fn_failure' || event.name === 'hook_failure') this.global.testFailed = true;
+  }
 }

@@ -33,6 +33,16 @@ export function portOf(name: ServiceName, offset = 0): number {
   return TEST_PORT_BASE + offset + SERVICE_NAMES.indexOf(name);
 }
 
+/** Lines of each service's log printed when a test of the file failed: what CI shows of a wait that ran out. */
+const LOG_TAIL_LINES = 40;
+
+function printLogTails(services: TestPlatform['services']): void {
+  for (const service of Object.values(services)) {
+    const tail = service.output().trimEnd().split('\n').slice(-LOG_TAIL_LINES);
+    console.error(`${service.name}'s last ${tail.length} log lines (a test of this file failed):\n${tail.map((line) => line.slice(0, 400)).join('\n')}`);
+  }
+}
+
 /**
  * Starts real service processes from dist/ on the real infrastructure, isolated from any other run:
  * each gets its own database and consumer group, named with a suffix unique to this run.
@@ -67,6 +77,7 @@ export async function startPlatform(names: readonly ServiceName[], options: Plat
     },
     stop: async () => {
       await Promise.all(Object.values(services).map((service) => service.stop()));
+      if ((globalThis as { testFailed?: boolean }).testFailed) printLogTails(services);
       for (const name of names)
         if (name !== 'gateway')
           await mongo

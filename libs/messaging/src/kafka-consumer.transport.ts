@@ -181,6 +181,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       if (!current()) return;
       this.joined = true;
       this.crashed = undefined;
+      const partitions = Object.values(event.payload.memberAssignment).reduce((sum, assigned) => sum + assigned.length, 0);
+      this.logger.log({ message: 'joined the consumer group', group: this.options.groupId, partitions, startsToCommit: starts.length });
       pipeline.assigned(event.payload.memberAssignment);
       if (starts.length > 0) void this.commitStarts(pipeline, event.payload.memberAssignment, starts);
       starts = [];
