@@ -143,7 +143,12 @@ describe('contact verification', () => {
       () => 'the booking text',
     );
     expect(bookingTextsTo(phone)[0]!.body).toContain(`/booking/${bookingId}`);
-    expect((await adminView(bookingId)).find((row) => row.channel === 'sms')).toMatchObject({ status: 'sent' });
+    // The text arrives before notification-svc records the send: the record follows.
+    await waitFor(
+      async () => (await adminView(bookingId)).find((row) => row.channel === 'sms' && row.status === 'sent'),
+      10_000,
+      () => 'the text recorded as sent',
+    );
   }, 60_000);
 
   it('makes a changed number unverified again (no code within the resend interval), and sends it nothing', async () => {

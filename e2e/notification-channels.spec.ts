@@ -143,7 +143,12 @@ describe('notification-svc push, SMS, digests and failures', () => {
     );
     expect((await gateway('patient', patientId, 'GET', '/api/notifications/preferences')).body.data.pushTokens).toEqual([kept]);
     expect(fcm.receivedBy(gone)).toHaveLength(0);
-    expect(await deliveries().findOne({ bookingId, channel: 'push', status: 'failed' })).toMatchObject({ attempts: 1, lastErrorCode: 'UNREGISTERED' });
+    const failed = await waitFor(
+      async () => (await deliveries().findOne({ bookingId, channel: 'push', status: 'failed' })) ?? undefined,
+      10_000,
+      () => 'the push to the unregistered device recorded as failed',
+    );
+    expect(failed).toMatchObject({ attempts: 1, lastErrorCode: 'UNREGISTERED' });
   }, 60_000);
 
   it('texts the phone in a person’s contacts with the booking and its link, on exactly the channels they chose', async () => {

@@ -107,10 +107,12 @@ describe('notification-svc email', () => {
     await sweepsPassed(platform.url('notification-svc'), 'deliveries'); // no further retry once sent
     expect(mailTo(providerEmail)).toHaveLength(1);
     expect(mailTo(patientEmail)).toHaveLength(0);
-    const delivery = await platform.mongo
-      .db(platform.database('notification-svc'))
-      .collection('deliveries')
-      .findOne({ bookingId, 'recipient.role': 'provider' });
+    const deliveries = platform.mongo.db(platform.database('notification-svc')).collection('deliveries');
+    const delivery = await waitFor(
+      async () => (await deliveries.findOne({ bookingId, 'recipient.role': 'provider', status: 'sent' })) ?? undefined,
+      10_000,
+      () => 'the provider’s email recorded as sent',
+    );
     expect(delivery).toMatchObject({ status: 'sent', attempts: 2, template: 'new_request', channel: 'email' });
     const metrics = await (await fetch(`${platform.url('notification-svc')}/metrics`)).text();
     expect(metrics).toMatch(/^notification_failed_total\{[^}]*channel="email"[^}]*\} [1-9]/m);
@@ -162,6 +164,12 @@ describe('notification-svc email', () => {
       () => 'the held email once quiet hours end',
     );
     expect(mailTo(patientEmail)[0]!.subject).toBe('Booking request sent: FH-20300310-7KQ2M');
-    expect(await deliveries.findOne({ bookingId, 'recipient.role': 'patient' })).toMatchObject({ status: 'sent', attempts: 1 });
+    // The server has the email before notification-svc records the send: the record follows.
+    const sent = await waitFor(
+      async () => (await deliveries.findOne({ bookingId, 'recipient.role': 'patient', status: 'sent' })) ?? undefined,
+      10_000,
+      () => 'the held email recorded as sent',
+    );
+    expect(sent).toMatchObject({ status: 'sent', attempts: 1 });
   }, 60_000);
 });
