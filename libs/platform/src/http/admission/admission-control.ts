@@ -28,6 +28,12 @@ function admissionMetrics() {
   };
 }
 
+/**
+ * Why a request's place is let go: its response closed. Passed to abort() so that no AbortError
+ * (a DOMException, with its stack) is built for every request: a few % of a service's CPU per request.
+ */
+const RESPONSE_CLOSED = 'response closed';
+
 const isExempt = (route: string | undefined, exempt: readonly string[]) =>
   route !== undefined && (route === '/metrics' || route.startsWith('/health/') || exempt.includes(route));
 
@@ -53,7 +59,7 @@ export function controlAdmission(fastify: FastifyInstance, options: AdmissionCon
     if (isExempt(request.routeOptions.url, exempt)) return;
     // 'close' on the response: sent, failed, or the connection dropped (the caller gave up).
     const closed = new AbortController();
-    reply.raw.once('close', () => closed.abort());
+    reply.raw.once('close', () => closed.abort(RESPONSE_CLOSED));
     const pending = limiter.acquire(closed.signal);
     observe();
     const admission = await pending;
