@@ -151,7 +151,7 @@ export class KafkaClient implements OnApplicationShutdown {
       for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
         const unset = new Set(partitions.filter((p) => BigInt(p.offset) < 0n).map((p) => p.partition));
         if (unset.size === 0) continue;
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) if (unset.has(partition)) ends.push({ topic, partition, offset: BigInt(high) });
+        for (const [partition, offset] of await this.endOffsets(topic)) if (unset.has(partition)) ends.push({ topic, partition, offset });
       }
       return ends;
     } catch (error) {
