@@ -30,23 +30,23 @@ export function zoneOffsetMinutes(zone: string, ms: number): number {
 /**
  * The instant a wall-clock time on a local date is: a time skipped by spring-forward moves forward by
  * the gap, a time repeated by fall-back is its first occurrence. "24:00" is the next day's midnight.
- * (Luxon's algorithm, started from the offset at the wall time rather than at the current moment, so
- * the answer does not depend on the season the code runs in.)
+ * The zone's offsets a day either side are the only candidates (no zone changes its offset twice in
+ * two days); the answer does not depend on the season the code runs in.
  */
 export function localToUtc(zone: string, date: string, time: string): number {
   if (time === '24:00') return localToUtc(zone, addDays(date, 1), '00:00');
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [hh, mm] = time.split(':').map(Number) as [number, number];
   const local = Date.UTC(y, m - 1, d, hh, mm);
-  // Guess with the offset at the wall time read as UTC, then correct once or twice (luxon's fixOffset).
-  const o = zoneOffsetMinutes(zone, local);
-  let guess = local - o * 60_000;
-  const o2 = zoneOffsetMinutes(zone, guess);
-  if (o === o2) return guess;
-  guess -= (o2 - o) * 60_000;
-  const o3 = zoneOffsetMinutes(zone, guess);
-  if (o2 === o3) return guess;
-  return local - Math.min(o2, o3) * 60_000;
+  const before = zoneOffsetMinutes(zone, local - DAY_MS);
+  const after = zoneOffsetMinutes(zone, local + DAY_MS);
+  const withBefore = local - before * 60_000;
+  if (before === after) return withBefore;
+  const withAfter = local - after * 60_000;
+  const happens = (instant: number, offset: number) => zoneOffsetMinutes(zone, instant) === offset;
+  if (happens(withBefore, before) && happens(withAfter, after)) return Math.min(withBefore, withAfter); // repeated
+  if (happens(withAfter, after) && !happens(withBefore, before)) return withAfter;
+  return withBefore; // either it happens once with the earlier offset, or it was skipped: forward by the gap
 }
 
 /** The local date (YYYY-MM-DD) in the zone at `ms`. */
