@@ -89,6 +89,25 @@ kafka_metadata_ok() {
   (($# == 12)) && (($5 == 0 && $6 == 0 && $7 == 0 && $8 == 1)) && (($9 + ${10} + ${11} + ${12} > 0))
 }
 
+# FindCoordinator v0 request for the group "infra-ready"; succeeds when the broker names a coordinator.
+# A fresh broker creates its offsets topic at the first such request and answers "coordinator not
+# available" until that topic is loaded: seconds on a busy machine, long enough for kafkajs to give up
+# on a service's first join. Readiness waits for it, so no consumer group meets a coordinator-less broker.
+kafka_coordinator_ok() {
+  local bytes
+  # shellcheck disable=SC2016 # $0 expands in the inner shell
+  bytes=$(timeout 5 bash -c '
+    exec 3<>"/dev/tcp/127.0.0.1/$0"
+    printf "\x00\x00\x00\x1c\x00\x0a\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x0binfra-ready" >&3
+    head -c 10 <&3 | od -An -tu1' "$1" 2>/dev/null) || return 1
+  # shellcheck disable=SC2086
+  set -- $bytes
+  (($# == 10)) && (($5 == 0 && $6 == 0 && $7 == 0 && $8 == 1)) && (($9 == 0 && ${10} == 0))
+}
+
+# Ready for clients: answers metadata and has a group coordinator.
+kafka_ready() { kafka_metadata_ok "$1" && kafka_coordinator_ok "$1"; }
+
 # Sets KAFKA_JAVA to the JVM command line shared by the broker and the storage tool.
 kafka_java_cmd() {
   KAFKA_JAVA=(java -Xms128m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError
@@ -99,7 +118,7 @@ kafka_java_cmd() {
 kafka_up() {
   local t0=$EPOCHREALTIME dir pid
   dir=$(kafka_dir)
-  if pid=$(our_pid kafka "$(kafka_pattern)" "$dir") && kafka_metadata_ok "$KAFKA_PORT"; then
+  if pid=$(our_pid kafka "$(kafka_pattern)" "$dir") && kafka_ready "$KAFKA_PORT"; then
     report kafka running "$(kafka_url)" "(already up, $(elapsed "$t0"))"
     return 0
   fi
@@ -124,7 +143,7 @@ kafka_up() {
     pid=$(start_daemon kafka "$dir" "$INFRA_HOME/logs/kafka.stdout.log" \
       "${KAFKA_JAVA[@]}" kafka.Kafka "$dir/server.properties")
   fi
-  wait_ready kafka "$pid" "${KAFKA_START_TIMEOUT:-120}" "$log" kafka_metadata_ok "$KAFKA_PORT"
+  wait_ready kafka "$pid" "${KAFKA_START_TIMEOUT:-120}" "$log" kafka_ready "$KAFKA_PORT"
   report kafka started "$(kafka_url)" "(Kafka $KAFKA_VERSION, $(elapsed "$t0"))"
 }
 
