@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function health(service: RunningService, probe: 'live' | 'ready') {
+async function health(service: RunningService, probe: 'live' | 'ready' | 'ready?strict=true') {
   const response = await fetch(`${service.url}/health/${probe}`);
   return { status: response.status, body: (await response.json()) as Record<string, any> };
 }
@@ -49,13 +49,13 @@ describe('a Kafka outage degrades a service without taking it out of service', (
         'scheduler-svc',
         await freePort(),
         { KAFKA_BROKERS: brokers, MONGO_DB: `scheduler_${suffix}`, KAFKA_GROUP_ID: `scheduler-svc-${suffix}` },
-        90_000,
+        { readyTimeoutMs: 90_000 },
       ),
       startService(
         'notification-svc',
         await freePort(),
         { KAFKA_BROKERS: brokers, MONGO_DB: `notification_${suffix}`, KAFKA_GROUP_ID: `notification-svc-${suffix}` },
-        90_000,
+        { readyTimeoutMs: 90_000 },
       ),
     ]);
     service = scheduler;
@@ -81,6 +81,11 @@ describe('a Kafka outage degrades a service without taking it out of service', (
       () => 'readiness to report Kafka down',
     );
     expect(degraded.status).toBe(200);
+    // Strict readiness (what `npm start` and the test harness wait for) counts a degraded dependency as not ready.
+    expect(await health(service, 'ready?strict=true')).toMatchObject({
+      status: 503,
+      body: { error: { code: 'NOT_READY', details: { degraded: { kafka: expect.anything() } } } },
+    });
     expect(await health(service, 'live')).toMatchObject({ status: 200 });
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toMatch(/^service_dependency_degraded\{[^}]*dependency="kafka"[^}]*\} 1$/m);
@@ -96,6 +101,7 @@ describe('a Kafka outage degrades a service without taking it out of service', (
       120_000,
       () => `the degradation to clear (last answer ${JSON.stringify(last)}):\n${service.output().slice(-3000)}`,
     );
+    expect((await health(service, 'ready?strict=true')).status).toBe(200);
 
     // And it consumes again: an event sent now becomes a timer (a request waiting for its provider: its deadline).
     const producer = testKafka(brokers).producer();
@@ -143,7 +149,7 @@ describe('a Kafka outage degrades a service without taking it out of service', (
       });
 
     // With Kafka up, the all-bookings kill switch is set and this service reads it.
-    const first = await startService('booking-svc', await freePort(), env, 90_000);
+    const first = await startService('booking-svc', await freePort(), env, { readyTimeoutMs: 90_000 });
     const producer = testKafka(brokers).producer();
     await producer.connect();
     const killSwitch = { name: 'booking.disable_all_bookings' as const, enabled: true };
@@ -157,7 +163,7 @@ describe('a Kafka outage degrades a service without taking it out of service', (
     await first.stop();
 
     await infra('down');
-    const booking = await startService('booking-svc', await freePort(), env, 90_000);
+    const booking = await startService('booking-svc', await freePort(), env, { readyTimeoutMs: 90_000, allowDegraded: true });
     try {
       const ready = await health(booking, 'ready');
       expect(ready.status).toBe(200);

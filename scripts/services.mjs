@@ -39,7 +39,7 @@ async function waitReady(service, child) {
   while (Date.now() < deadline) {
     if (child && child.exitCode !== null) throw new Error(`${service.name} exited with code ${child.exitCode}`);
     try {
-      const response = await fetch(`${url(service)}/health/ready`, { signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${url(service)}/health/ready?strict=true`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
     } catch {
       // not listening yet

@@ -15,11 +15,19 @@ export interface RunningService {
 
 /**
  * Starts a service from dist/ (the test command builds first) as a real process, on the real
- * infrastructure, and waits for /health/ready. Like `npm start`, the service's database is first
- * brought up to date (a service is not ready with pending migrations): by the service itself
- * (MIGRATE_ON_START), which applies what `migrate.js up` would before it starts.
+ * infrastructure, and waits until it is ready with nothing degraded (`/health/ready?strict=true`):
+ * its Kafka consumer joined and positioned, so a message written from then on is handled even by a
+ * group that starts at the end. `allowDegraded` waits only for it to serve (a start while Kafka is
+ * down). Like `npm start`, the service's database is first brought up to date (a service is not
+ * ready with pending migrations): by the service itself (MIGRATE_ON_START), which applies what
+ * `migrate.js up` would before it starts.
  */
-export async function startService(name: string, port: number, env: Record<string, string> = {}, readyTimeoutMs = 60_000): Promise<RunningService> {
+export async function startService(
+  name: string,
+  port: number,
+  env: Record<string, string> = {},
+  { readyTimeoutMs = 60_000, allowDegraded = false }: { readyTimeoutMs?: number; allowDegraded?: boolean } = {},
+): Promise<RunningService> {
   const processEnv = {
     // The test suite starts a few hundred service processes: V8's code cache on disk spares each one compiling its modules again.
     NODE_COMPILE_CACHE: join(workspaceRoot, 'node_modules/.cache/node-compile'),
@@ -56,7 +64,7 @@ export async function startService(name: string, port: number, env: Record<strin
     await waitFor(
       async () => {
         if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output.slice(-4000)}`);
-        const response = await fetch(`${service.url}/health/ready`).catch(() => undefined);
+        const response = await fetch(`${service.url}/health/ready${allowDegraded ? '' : '?strict=true'}`).catch(() => undefined);
         return response?.ok === true;
       },
       readyTimeoutMs,

@@ -1,4 +1,4 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Query, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiError } from '../http/api-envelope.js';
 import { type ReadinessCheck, ReadinessRegistry, type ReadinessResult, dependencyDegraded, withTimeout } from './readiness.js';
@@ -23,21 +23,26 @@ export class HealthController {
   /**
    * Readiness: every dependency the pod cannot serve without answers in time (503 NOT_READY names
    * the ones that do not); those whose outage only degrades it (Kafka) are reported under `degraded`
-   * and in `service_dependency_degraded`, without taking the pod out of service.
+   * and in `service_dependency_degraded`, without taking the pod out of service. With `?strict=true`
+   * a degraded dependency answers 503 NOT_READY too: "everything up", including the Kafka consumer
+   * positioned on its partitions, which is what `npm start` and the test harness wait for before they
+   * write anything a consumer that starts at the end must see.
    */
   @Get('ready')
-  async ready() {
+  async ready(@Query('strict') strict?: string) {
     const degraded = await this.degradedChecks();
+    const isDegraded = Object.keys(degraded).length > 0;
+    if (strict === 'true' && isDegraded) throw new ApiError(503, 'NOT_READY', `Degraded: ${Object.keys(degraded).join(', ')}`, { degraded });
     try {
       const result = await this.checkAll(this.registry.all().filter((check) => (check.affects ?? 'ready') === 'ready'));
-      return Object.keys(degraded).length > 0 ? { ...result, degraded } : result;
+      return isDegraded ? { ...result, degraded } : result;
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const result = error.getResponse() as { error?: Record<string, unknown> };
       const failing = Object.keys(result.error ?? {});
       throw new ApiError(503, 'NOT_READY', `Not ready: ${failing.join(', ') || 'unknown'}`, {
         ...result,
-        ...(Object.keys(degraded).length > 0 ? { degraded } : {}),
+        ...(isDegraded ? { degraded } : {}),
       });
     }
   }
