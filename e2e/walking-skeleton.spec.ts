@@ -137,21 +137,25 @@ describe('walking skeleton: reserve a slot through every hop', () => {
   it('carries the request id through structured logs of every hop and into the event', async () => {
     const requestId = `req-${randomUUID()}`;
     const patientId = `patient-${randomUUID()}`;
-    const { status, body } = await reserveSlot(await devToken('patient', patientId), slot(144), randomUUID(), { 'x-request-id': requestId });
+    // The caller's trace (W3C traceparent, not sampled): continued by every hop, though nothing is exported here.
+    const traceId = randomUUID().replaceAll('-', '');
+    const traceparent = `00-${traceId}-${randomUUID().replaceAll('-', '').slice(0, 16)}-00`;
+    const { status, body } = await reserveSlot(await devToken('patient', patientId), slot(144), randomUUID(), { 'x-request-id': requestId, traceparent });
     expect(status).toBe(201);
     expect(body.meta.requestId).toBe(requestId);
-    await waitFor(
-      () => jsonLines(platform.services['booking-svc']!.output()).some((l) => l['requestId'] === requestId),
+    const bookingLine = await waitFor(
+      () => jsonLines(platform.services['booking-svc']!.output()).find((l) => l['requestId'] === requestId),
       10_000,
       () => 'booking-svc log line',
     );
+    expect(bookingLine['traceId']).toBe(traceId);
     // The gateway writes its request line when the response has gone out, so it may come a moment later.
     const gatewayLine = await waitFor(
       () => jsonLines(platform.services.gateway!.output()).find((l) => l['requestId'] === requestId),
       10_000,
       () => 'gateway log line',
     );
-    expect(gatewayLine).toMatchObject({ level: expect.any(Number), time: expect.any(Number), traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(gatewayLine).toMatchObject({ level: expect.any(Number), time: expect.any(Number), traceId });
     // The event's correlation id is the request id, so consumers log under it too.
     const notifications = platform.mongo.db(platform.database('notification-svc')).collection('activity');
     await waitFor(
@@ -159,11 +163,12 @@ describe('walking skeleton: reserve a slot through every hop', () => {
       20_000,
       () => 'the notification record',
     );
-    await waitFor(
-      () => jsonLines(platform.services['notification-svc']!.output()).some((l) => l['requestId'] === requestId),
+    const notificationLine = await waitFor(
+      () => jsonLines(platform.services['notification-svc']!.output()).find((l) => l['requestId'] === requestId),
       10_000,
       () => 'notification-svc log line',
     );
+    expect(notificationLine['traceId']).toBe(traceId); // through the Kafka message's traceparent
     // Bearer tokens never reach the logs.
     expect(platform.services.gateway!.output()).not.toMatch(/Bearer ey/);
   }, 40_000);

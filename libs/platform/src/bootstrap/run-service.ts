@@ -1,6 +1,6 @@
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { trace } from '@opentelemetry/api';
+import { ROOT_CONTEXT, SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { ConfigValidationError, loadConfig } from '../config/load-config.js';
@@ -13,6 +13,7 @@ import { describeMigrationFailure } from '../migrations/migration-error.js';
 import type { Migration } from '../migrations/migration.js';
 import { watchMigrations } from '../migrations/migration-readiness.js';
 import { ROUTER_MAX_PARAMETER_LENGTH, frameworkErrorReply } from '../http/framework-errors.js';
+import { httpServerSpansInstrumented, isUntracedRequest } from '../telemetry/start-telemetry.js';
 
 export interface ServiceDefinition<C extends ServiceConfig> {
   name: string;
@@ -37,16 +38,26 @@ function trustProxyOf(setting: string): boolean | string {
 
 function observeHttp(app: NestFastifyApplication): void {
   const duration = httpRequestDuration();
+  const tracer = trace.getTracer('@bp/platform');
   app
     .getHttpAdapter()
     .getInstance()
-    // The HTTP instrumentation knows only the method; once Fastify has matched the route, the server
-    // span is named after it (`POST /api/bookings/reserve-slot`, `GET /internal/bookings/:id`).
-    .addHook('onRequest', (request, _reply, done) => {
+    // The server span is named after the route Fastify matched (`POST /api/bookings/reserve-slot`,
+    // `GET /internal/bookings/:id`). When traces are exported the HTTP instrumentation made the span,
+    // knowing only the method; otherwise it is opened here, as the caller's `traceparent` continues or
+    // as a new trace, and the rest of the request runs inside it (its logs, messages and calls).
+    .addHook('onRequest', (request, reply, done) => {
       const route = request.routeOptions.url;
-      const span = trace.getActiveSpan();
-      if (route && span) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
-      done();
+      if (httpServerSpansInstrumented()) {
+        const span = trace.getActiveSpan();
+        if (route && span) span.updateName(`${request.method} ${route}`).setAttribute('http.route', route);
+        return done();
+      }
+      if (isUntracedRequest(request.url)) return done();
+      const parent = propagation.extract(ROOT_CONTEXT, request.headers);
+      const span = tracer.startSpan(route ? `${request.method} ${route}` : request.method, { kind: SpanKind.SERVER }, parent);
+      if (span.isRecording()) reply.raw.once('close', () => span.end()); // a sampled caller's trace: followed, though nothing is exported here
+      context.with(trace.setSpan(parent, span), done);
     })
     .addHook('onResponse', (request, reply, done) => {
       // The route pattern, not the URL, keeps the label set bounded.
