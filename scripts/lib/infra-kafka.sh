@@ -76,30 +76,32 @@ kafka_new_cluster_id() {
   echo "$id"
 }
 
-# Metadata v0 request over plain TCP; succeeds when the broker answers with at least one broker.
+# Sends one raw request (printf-escaped bytes, $2) to the broker on port $1 over plain TCP and prints
+# the first $3 bytes of its answer as decimals: size (4), correlation id (4), then the body.
+kafka_ask() {
+  # shellcheck disable=SC2016 # $0..$2 expand in the inner shell
+  timeout 5 bash -c '
+    exec 3<>"/dev/tcp/127.0.0.1/$0"
+    printf "$1" >&3
+    head -c "$2" <&3 | od -An -tu1' "$1" "$2" "$3" 2>/dev/null
+}
+
+# Metadata v0 request; succeeds when the broker answers with at least one broker.
 kafka_metadata_ok() {
   local bytes
-  # shellcheck disable=SC2016 # $0 expands in the inner shell
-  bytes=$(timeout 5 bash -c '
-    exec 3<>"/dev/tcp/127.0.0.1/$0"
-    printf "\x00\x00\x00\x13\x00\x03\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x00\x00\x00" >&3
-    head -c 12 <&3 | od -An -tu1' "$1" 2>/dev/null) || return 1
+  bytes=$(kafka_ask "$1" '\x00\x00\x00\x13\x00\x03\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x00\x00\x00' 12) || return 1
   # shellcheck disable=SC2086
   set -- $bytes
   (($# == 12)) && (($5 == 0 && $6 == 0 && $7 == 0 && $8 == 1)) && (($9 + ${10} + ${11} + ${12} > 0))
 }
 
-# FindCoordinator v0 request for the group "infra-ready"; succeeds when the broker names a coordinator.
-# A fresh broker creates its offsets topic at the first such request and answers "coordinator not
-# available" until that topic is loaded: seconds on a busy machine, long enough for kafkajs to give up
-# on a service's first join. Readiness waits for it, so no consumer group meets a coordinator-less broker.
+# FindCoordinator v0 request for the group "infra-ready"; succeeds when the broker names a coordinator
+# (error code 0). A fresh broker creates its offsets topic at the first such request and answers
+# "coordinator not available" until that topic is loaded: seconds on a busy machine, long enough for
+# kafkajs to give up on a service's first join. Readiness waits for it.
 kafka_coordinator_ok() {
   local bytes
-  # shellcheck disable=SC2016 # $0 expands in the inner shell
-  bytes=$(timeout 5 bash -c '
-    exec 3<>"/dev/tcp/127.0.0.1/$0"
-    printf "\x00\x00\x00\x1c\x00\x0a\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x0binfra-ready" >&3
-    head -c 10 <&3 | od -An -tu1' "$1" 2>/dev/null) || return 1
+  bytes=$(kafka_ask "$1" '\x00\x00\x00\x1c\x00\x0a\x00\x00\x00\x00\x00\x01\x00\x05infra\x00\x0binfra-ready' 10) || return 1
   # shellcheck disable=SC2086
   set -- $bytes
   (($# == 10)) && (($5 == 0 && $6 == 0 && $7 == 0 && $8 == 1)) && (($9 == 0 && ${10} == 0))
