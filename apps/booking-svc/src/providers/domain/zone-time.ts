@@ -42,11 +42,13 @@ export function localToUtc(zone: string, date: string, time: string): number {
   const after = zoneOffsetMinutes(zone, local + DAY_MS);
   const withBefore = local - before * 60_000;
   if (before === after) return withBefore;
-  const withAfter = local - after * 60_000;
-  const happens = (instant: number, offset: number) => zoneOffsetMinutes(zone, instant) === offset;
-  if (happens(withBefore, before) && happens(withAfter, after)) return Math.min(withBefore, withAfter); // repeated
-  if (happens(withAfter, after) && !happens(withBefore, before)) return withAfter;
-  return withBefore; // either it happens once with the earlier offset, or it was skipped: forward by the gap
+  // The earliest instant that shows the time (two when it is repeated); none when it was skipped: forward by the gap.
+  const candidates: Array<[instant: number, offset: number]> = [
+    [withBefore, before],
+    [local - after * 60_000, after],
+  ];
+  const shown = candidates.filter(([instant, offset]) => zoneOffsetMinutes(zone, instant) === offset).map(([instant]) => instant);
+  return shown.length > 0 ? Math.min(...shown) : withBefore;
 }
 
 /** The local date (YYYY-MM-DD) in the zone at `ms`. */
