@@ -5,7 +5,9 @@
 -- `_jsonb #> '{a,b}' @> value`), but the indexes it creates for createIndex are btree indexes on
 -- `(_jsonb -> 'field')`, which cannot serve `@>`: every such query was a sequential scan that
 -- detoasted every document of the collection. Here every btree index FerretDB creates on a collection
--- table gets a GIN (jsonb_path_ops) sibling per key, on the path in the form the pushdown uses. Event
+-- table gets a GIN (jsonb_path_ops) sibling per key, on the path in the form the pushdown uses, except
+-- `_id`: the patched FerretDB filters on it as `_jsonb->'_id' = value` (infra/ferretdb/
+-- id-equality-pushdown.patch), which its unique btree index serves. Event
 -- triggers add it in the same transaction as FerretDB's CREATE INDEX and drop it with the last btree
 -- index on its path, so the siblings stay in step with the services' createIndex calls and
 -- migrations, and go with the table when a collection or database is dropped. FerretDB passes the
@@ -43,6 +45,8 @@ BEGIN
       chain := '(' || chain || ' -> ' || quote_literal(path[p]) || '::text)';
     END LOOP;
     IF chain <> definition THEN CONTINUE; END IF;
+    -- FerretDB (id-equality-pushdown.patch) filters on _id as `_jsonb->'_id' = value`: its btree serves it.
+    IF path = ARRAY['_id'] THEN CONTINUE; END IF;
     IF array_length(path, 1) = 1 THEN
       expression := '(_jsonb -> ' || quote_literal(path[1]) || '::text)';
     ELSE
@@ -109,9 +113,23 @@ DROP EVENT TRIGGER IF EXISTS ferretdb_pushdown_indexes_gc;
 CREATE EVENT TRIGGER ferretdb_pushdown_indexes_gc ON sql_drop WHEN TAG IN ('DROP INDEX')
   EXECUTE FUNCTION ferretdb_pushdown_index_on_drop();
 
--- Indexes made before this file was applied (an existing INFRA_HOME) get their siblings now.
+-- Indexes made before this file was applied (an existing INFRA_HOME) get their siblings now, and lose
+-- the _id siblings earlier versions of this file made.
 DO $$
+DECLARE
+  stale record;
 BEGIN
+  FOR stale IN
+    SELECT format('%I.%I', n.nspname, c.relname) AS name
+    FROM pg_index i
+    JOIN pg_class c ON c.oid = i.indexrelid
+    JOIN pg_am a ON a.oid = c.relam AND a.amname = 'gin'
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relname LIKE '%\_gin' AND pg_get_indexdef(i.indexrelid, 1, true) = '(_jsonb -> ''_id''::text)'
+  LOOP
+    EXECUTE format('DROP INDEX IF EXISTS %s', stale.name);
+  END LOOP;
+
   PERFORM ferretdb_pushdown_index_create(i.indexrelid)
   FROM pg_index i
   JOIN pg_class c ON c.oid = i.indrelid

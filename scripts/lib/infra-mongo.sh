@@ -193,10 +193,12 @@ mongod_up() {
 # --- FerretDB -----------------------------------------------------------------------------------
 
 # FerretDB v1 loses concurrent conditional updates, can run out of connections under concurrent
-# updates and wraps single statements in transactions; the project patches it (see each patch's header), in this order.
+# updates, wraps single statements in transactions and lets PostgreSQL pick a poor index for a filter
+# with an _id; the project patches it (see each patch's header), in this order.
 ferretdb_patches() {
   echo "$REPO_ROOT/infra/ferretdb/compare-and-swap-updates.patch" "$REPO_ROOT/infra/ferretdb/update-after-read.patch" \
-    "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch" "$REPO_ROOT/infra/ferretdb/single-statement-writes.patch"
+    "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch" "$REPO_ROOT/infra/ferretdb/single-statement-writes.patch" \
+    "$REPO_ROOT/infra/ferretdb/id-equality-pushdown.patch"
 }
 # shellcheck disable=SC2046 # one word per patch file
 ferretdb_bin() { echo "$INFRA_CACHE/bin/ferretdb-v$FERRETDB_VERSION-$(cat $(ferretdb_patches) | sha256sum | cut -c1-12)"; }
@@ -242,6 +244,11 @@ ferretdb_build_locked() {
 ferretdb_up() {
   local dir=$INFRA_HOME/ferretdb pid log=$INFRA_HOME/logs/mongo.log
   ferretdb_built || with_cache_lock "ferretdb-$FERRETDB_VERSION" ferretdb_build_locked
+  # One built from other patches (a checkout that changed them) is replaced, or it would keep serving.
+  if pid=$(our_pid ferretdb "$(ferretdb_pattern)" "$dir") && [[ "$(readlink "/proc/$pid/exe" 2>/dev/null)" != "$(ferretdb_bin)" ]]; then
+    info "mongo: restarting FerretDB (pid $pid): the patches changed since it started"
+    stop_daemon ferretdb "$(ferretdb_pattern)" "$dir" 15 || true
+  fi
   if ! pid=$(our_pid ferretdb "$(ferretdb_pattern)" "$dir"); then
     ensure_port_free ferretdb "$MONGO_PORT"
     mkdir -p "$dir/state"

@@ -26,13 +26,15 @@ export class SlotLedger {
     const lapseAt = plan.claimsLapseAt ?? graceEnd;
     for (const effect of plan.effects) {
       if (effect.kind === 'claim_slot') {
-        if (plan.patient) await this.claims.claimPatientPlace(plan.patient.id, effect.holdId, plan.patient.placeLimit, lapseAt, now);
+        const patientPlace = plan.patient
+          ? await this.claims.claimPatientPlace(plan.patient.id, effect.holdId, plan.patient.placeLimit, lapseAt, now)
+          : undefined;
         // A refused slot gives back everything the hold claimed, the patient's place included.
         await this.claims.claimSlot(
           {
             holdId: effect.holdId,
             providerId: plan.providerId,
-            ...(plan.patient ? { patientId: plan.patient.id } : {}),
+            ...(plan.patient ? { patientId: plan.patient.id, patientPlace } : {}),
             start: effect.start,
             end: effect.end,
             bufferMinutes: plan.bufferMinutes,

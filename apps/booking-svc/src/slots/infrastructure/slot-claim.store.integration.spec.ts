@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
-import { granulesOf, slotClaimId } from '../domain/slot-claims.js';
+import { granulesOf, patientClaimId, slotClaimId } from '../domain/slot-claims.js';
 import { type SlotHold, SlotClaimStore } from './slot-claim.store.js';
 
 const minute = 60_000;
@@ -114,11 +114,16 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     expect(await holderOf(next)).toEqual(Array(9).fill(next.holdId));
   });
 
-  it('keeps a hold that was made a booking’s past its expiry, and frees the patient’s reservation place', async () => {
+  it.each([
+    ['naming the place it took', true],
+    ['written before holds named their place', false],
+  ])('keeps a hold that was made a booking’s past its expiry, and frees the patient’s reservation place (a hold %s)', async (_, named) => {
     const providerId = newProvider();
     const patientId = `patient-${randomUUID()}`;
-    const reservation = hold(providerId, '16:00', { patientId, expiresAt: later(10) });
-    await store.claimPatientPlace(patientId, reservation.holdId, 1, later(10), now);
+    const holdId = `h-${randomUUID()}`;
+    const place = await store.claimPatientPlace(patientId, holdId, 1, later(10), now);
+    expect(place).toBe(patientClaimId(patientId, 1));
+    const reservation = hold(providerId, '16:00', { holdId, patientId, expiresAt: later(10), ...(named ? { patientPlace: place } : {}) });
     await store.claimSlot(reservation, now);
     await expect(store.claimPatientPlace(patientId, `h-${randomUUID()}`, 1, later(10), now)).rejects.toEqual(
       expect.objectContaining({ code: BookingErrorCode.ReservationLimitReached }),

@@ -25,6 +25,8 @@ interface HoldDocument {
   providerId: string;
   /** The patient a reservation's hold is for (a provider's proposal has none). */
   patientId?: string;
+  /** The id of the patient's reservation place it took (holds written before it was kept have none). */
+  patientPlace?: string;
   expiresAt?: Date;
   lapsing?: true;
   createdAt: Date;
@@ -35,6 +37,8 @@ export interface SlotHold {
   providerId: string;
   /** The patient it is for, when it is a patient's (a reservation). */
   patientId?: string;
+  /** The patient's reservation place it took (what claimPatientPlace answered). */
+  patientPlace?: string;
   start: Date;
   end: Date;
   bufferMinutes: number;
@@ -123,6 +127,7 @@ export class SlotClaimStore implements OnModuleInit {
       _id: hold.holdId,
       providerId: hold.providerId,
       ...(hold.patientId ? { patientId: hold.patientId } : {}),
+      ...(hold.patientPlace ? { patientPlace: hold.patientPlace } : {}),
       ...(hold.expiresAt ? { expiresAt: hold.expiresAt, lapsing: true as const } : {}),
       createdAt: now,
     });
@@ -140,13 +145,13 @@ export class SlotClaimStore implements OnModuleInit {
     }
   }
 
-  /** Takes one of the patient's `limit` reservation places, or RESERVATION_LIMIT_REACHED. */
-  async claimPatientPlace(patientId: string, holdId: string, limit: number, expiresAt: Date, now: Date): Promise<void> {
+  /** Takes one of the patient's `limit` reservation places and answers its id, or RESERVATION_LIMIT_REACHED. */
+  async claimPatientPlace(patientId: string, holdId: string, limit: number, expiresAt: Date, now: Date): Promise<string> {
     for (let n = 1; n <= limit; n++) {
       const doc: ClaimDocument = { _id: patientClaimId(patientId, n), kind: 'patient', holdId, expiresAt, createdAt: now };
       try {
         await this.insertTakingOverLapsed([doc], now, () => new BookingError(BookingErrorCode.SlotUnavailable, 'taken'));
-        return;
+        return doc._id;
       } catch (error) {
         if (!(error instanceof BookingError)) throw error;
       }
@@ -164,10 +169,15 @@ export class SlotClaimStore implements OnModuleInit {
     return kept.matchedCount === 1;
   }
 
-  /** After the booking write: the hold no longer lapses, and the patient's reservation place is free. */
+  /**
+   * After the booking write: the hold no longer lapses, and the patient's reservation place is free.
+   * The place is deleted by its id (the hold names it): a filter on `kind` as well would let FerretDB's
+   * PostgreSQL pick that field's index, full of places long gone.
+   */
   async makePermanent(holdId: string): Promise<void> {
-    await this.holds.updateOne({ _id: holdId }, { $unset: { expiresAt: 1, lapsing: 1 } });
-    await this.claims.deleteMany({ holdId, kind: 'patient' });
+    const hold = await this.holds.findOneAndUpdate({ _id: holdId }, { $unset: { expiresAt: 1, lapsing: 1 } });
+    if (hold?.patientPlace) await this.claims.deleteOne({ _id: hold.patientPlace, holdId });
+    else await this.claims.deleteMany({ holdId, kind: 'patient' });
   }
 
   /** Frees what a hold claimed: the hold first (its claims count as free from then on), then the claims. */

@@ -1,0 +1,72 @@
+import mongoose, { type Connection } from 'mongoose';
+import pg from 'pg';
+import { infraEnv, uniqueSuffix } from '@bp/testing';
+
+interface Thing {
+  _id: string;
+  status: string;
+}
+
+/**
+ * The FerretDB engine as `scripts/infra` builds and sets it up (docs/performance.md "Access paths"):
+ * a filter with an _id equality reaches PostgreSQL as that equality alone, which the unique _id index
+ * serves (infra/ferretdb/id-equality-pushdown.patch); another field's equality as `@>`, which its GIN
+ * sibling serves (infra/postgres/ferretdb-indexes.sql). Read from PostgreSQL's own catalogue and
+ * statement statistics.
+ */
+describe('the FerretDB engine: what PostgreSQL is asked, and which indexes serve it', () => {
+  const database = `access_${uniqueSuffix()}`;
+  let connection: Connection;
+  let sql: pg.Client;
+
+  beforeAll(async () => {
+    const url = infraEnv()['FERRETDB_POSTGRES_URL'];
+    if (!url)
+      throw new Error(
+        'FERRETDB_POSTGRES_URL is not in the infrastructure’s env: these checks read the FerretDB engine’s PostgreSQL (scripts/infra up writes it)',
+      );
+    sql = new pg.Client({ connectionString: url });
+    await sql.connect();
+    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: database }).asPromise();
+    const things = connection.collection<Thing>('things');
+    await things.createIndex({ status: 1 });
+    await things.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `t${i}`, status: i === 0 ? 'active' : 'done' })));
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+    await sql?.end();
+  });
+
+  /** The statements PostgreSQL ran on this test's collection so far, normalised ($1, $2…). */
+  async function statementsOn(collection: string): Promise<string[]> {
+    const { rows } = await sql.query<{ query: string }>('SELECT query FROM pg_stat_statements WHERE query LIKE $1', [`%"${database}"."${collection}\\_%`]);
+    return rows.map((row) => row.query.replace(/\s+/g, ' '));
+  }
+
+  it('sends a filter with an _id as the _id equality alone, and still applies all of it', async () => {
+    const things = connection.collection<Thing>('things');
+
+    expect(await things.findOne({ _id: 't0', status: 'done' })).toBeNull();
+    expect((await things.updateOne({ _id: 't0', status: 'active' }, { $set: { status: 'done' } })).modifiedCount).toBe(1);
+    expect(await things.findOne({ _id: 't0', status: 'done' })).toEqual({ _id: 't0', status: 'done' });
+
+    // One condition, an equality (the field name is a constant the statistics show as a parameter too).
+    const reads = (await statementsOn('things')).filter((query) => query.startsWith('SELECT'));
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((query) => !/ WHERE _jsonb->\$\d+ = \$\d+( LIMIT \$\d+)?$/.test(query))).toEqual([]);
+  });
+
+  it('sends another field’s equality as containment, served by a GIN index; the _id has its unique btree only', async () => {
+    const things = connection.collection<Thing>('things');
+    expect(await things.find({ status: 'done' }).toArray()).toHaveLength(20);
+
+    expect(await statementsOn('things')).toContainEqual(expect.stringMatching(/WHERE _jsonb->\$1 @> \$2$/));
+    const { rows } = await sql.query<{ definition: string }>('SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = $1', [database]);
+    const definitions = rows.map((row) => row.definition);
+    expect(definitions).toContainEqual(expect.stringMatching(/UNIQUE INDEX things_\w+ ON .* USING btree \(\(\(_jsonb -> '_id'::text\)\)\)/));
+    expect(definitions).toContainEqual(expect.stringMatching(/INDEX things_\w+ ON .* USING gin \(\(\(_jsonb -> 'status'::text\)\) jsonb_path_ops\)/));
+    expect(definitions.filter((definition) => definition.includes('USING gin') && definition.includes("'_id'"))).toEqual([]);
+  });
+});
