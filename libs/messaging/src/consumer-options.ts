@@ -42,6 +42,8 @@ export interface ConsumerOptions {
   keyConcurrency: number;
   /** Messages of one partition past its committable offset at most; a full partition is paused. */
   maxInFlightPerPartition: number;
+  /** The least time from one fetch that brought messages to the next (KAFKA_FETCH_GATHER_MS). */
+  fetchGatherMs: number;
   /** How long close() waits for the messages in flight before it commits what finished and leaves the group. */
   drainTimeoutMs: number;
 }
@@ -63,6 +65,7 @@ export function consumerOptionsFrom(config: ServiceConfig, options: MessagingOpt
     partitionsConsumedConcurrently: config.KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY,
     keyConcurrency: config.KAFKA_KEY_CONCURRENCY,
     maxInFlightPerPartition: config.KAFKA_MAX_IN_FLIGHT_PER_PARTITION,
+    fetchGatherMs: config.KAFKA_FETCH_GATHER_MS,
     // Half the shutdown budget: the other half commits, leaves the group and closes HTTP and the outbox relay.
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
   };

@@ -118,6 +118,7 @@ function pipelineWith(options: Partial<PipelineOptions> = {}) {
     maxInFlightPerPartition: 256,
     commitIntervalMs: 1,
     retryBackoffMs: 1,
+    gatherMs: 0,
     ...options,
   });
   return { consumer, handling, pipeline };
@@ -195,6 +196,24 @@ describe('ConsumerPipeline', () => {
     await handling.finish(8);
     await pipeline.commit();
     expect(consumer.committed()).toBe('12');
+  });
+
+  it('returns a fetched batch no sooner than gatherMs after its fetch began, its messages running meanwhile', async () => {
+    const { handling, pipeline } = pipelineWith({ gatherMs: 300 });
+    pipeline.fetchStarted();
+    const began = Date.now();
+    let returned = false;
+    const dispatching = pipeline.dispatch(fetched([{ offset: 0, key: 'a' }])).then(() => (returned = true));
+
+    await until(() => handling.started.length === 1);
+    expect(returned).toBe(false);
+    await dispatching;
+    expect(Date.now() - began).toBeGreaterThanOrEqual(290);
+  });
+
+  it('returns at once from a batch of a fetch that began more than gatherMs ago', async () => {
+    const { pipeline } = pipelineWith({ gatherMs: 600_000 });
+    await pipeline.dispatch(fetched([{ offset: 0, key: 'a' }])); // no fetch began in the last ten minutes: within the test's timeout
   });
 
   it('pauses a partition whose window is full, leaves the rest unresolved to be fetched again, and resumes once half is done', async () => {

@@ -22,6 +22,8 @@ export interface PipelineOptions {
   commitIntervalMs: number;
   /** First wait before a message whose processing failed is processed again; doubles up to 30 s. */
   retryBackoffMs: number;
+  /** A batch is dispatched no sooner than this long after its fetch began (see `gather`). */
+  gatherMs: number;
 }
 
 /** What the pipeline uses of a kafkajs consumer. */
@@ -71,6 +73,8 @@ export class ConsumerPipeline {
   private closing = false;
   /** Past the drain deadline: messages not started are left; all are read again after the restart. */
   private abandoned = false;
+  /** When the fetch whose batches are being dispatched began (kafkajs FETCH_START). */
+  private fetchStartedAt = 0;
 
   constructor(
     private readonly consumer: PipelineConsumer,
@@ -96,6 +100,25 @@ export class ConsumerPipeline {
       // A message fetched again after a rebalance that is already dispatched here needs nothing more: its task runs.
       resolveOffset(message.offset);
     }
+    await this.gather(isRunning);
+  }
+
+  /** kafkajs FETCH_START: a fetch began; its batches, if any, are dispatched next. */
+  fetchStarted(): void {
+    this.fetchStartedAt = Date.now();
+  }
+
+  /**
+   * Returns `gatherMs` after the fetch began at the soonest. kafkajs fetches again once every batch of
+   * a fetch is dispatched, and the broker answers a fetch at the first message there is (minBytes 1),
+   * so under load every message or two cost a fetch of every assigned partition, broker and consumer
+   * alike. Waiting here lets what arrives meanwhile come in one fetch; the messages dispatched run
+   * meanwhile. A consumer with nothing to read never gets here: its fetch waits on the broker, which
+   * answers at the next message.
+   */
+  private async gather(isRunning: () => boolean): Promise<void> {
+    const wait = this.fetchStartedAt + this.options.gatherMs - Date.now();
+    if (wait > 0 && !this.closing && isRunning()) await sleep(wait);
   }
 
   /**

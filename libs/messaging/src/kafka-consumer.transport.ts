@@ -172,6 +172,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     const pipeline = new ConsumerPipeline(consumer, (topic, partition, message, maybeHandled) => this.process(topic, partition, message, maybeHandled), {
       keyConcurrency: this.options.keyConcurrency,
       maxInFlightPerPartition: this.options.maxInFlightPerPartition,
+      gatherMs: this.options.fetchGatherMs,
       commitIntervalMs: COMMIT_INTERVAL_MS,
       retryBackoffMs: this.options.retryBackoffMs,
     });
@@ -193,6 +194,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       this.joined = false;
       setTimeout(() => void this.replaceIfStillCrashed(consumer), CRASH_REPLACE_AFTER_MS).unref();
     });
+    consumer.on(consumer.events.FETCH_START, () => current() && pipeline.fetchStarted());
     consumer.on(consumer.events.FETCH, () => current() && (this.positioned = true));
     consumer.on(consumer.events.STOP, () => current() && (this.joined = false));
     this.consumer = consumer;

@@ -122,6 +122,17 @@ export class ServiceConfig {
   @Max(64)
   KAFKA_PARTITIONS_CONSUMED_CONCURRENTLY: number = 4;
 
+  /**
+   * After a fetch that brought messages, the consumer fetches again no sooner than this long after that
+   * fetch began, so under load one fetch carries many messages (each fetch costs the broker and the
+   * consumer the same whatever it carries); a consumer with nothing to read still waits on the broker
+   * and gets the next message at once. 0 fetches again as soon as a batch is dispatched.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  KAFKA_FETCH_GATHER_MS: number = 100;
+
   /** Keys of one partition handled at once; the messages of one key are handled one at a time, in offset order. */
   @IsInt()
   @Min(1)

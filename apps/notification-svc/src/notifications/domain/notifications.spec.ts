@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { PATIENT_TEMPLATES, PROVIDER_TEMPLATES, type PlannedNotification } from './notification-types.js';
 import { type StatusChange, expiringWarningNotifications, notificationsFor, refundNotifications, reminderNotifications } from './notifications-for.js';
 import { render } from './render.js';
@@ -115,6 +116,21 @@ describe('notifications for real events', () => {
       }
     },
   );
+
+  it.each([
+    ['Europe/Berlin', 'en', '2030-03-31T00:30:00.000Z'],
+    ['Europe/Berlin', 'en', '2030-03-31T01:30:00.000Z'],
+    ['America/Denver', 'en-US', '2030-11-03T08:30:00.000Z'],
+    ['Australia/Lord_Howe', 'en-AU', '2030-04-06T15:15:00.000Z'],
+    ['Asia/Kolkata', 'hi', '2030-07-01T12:00:00.000Z'],
+    ['America/Sao_Paulo', 'pt-BR', '2030-01-15T18:45:00.000Z'],
+    ['Europe/Moscow', 'ru', '2030-07-01T12:00:00.000Z'],
+    ['Not/AZone', 'en', '2030-07-01T12:00:00.000Z'],
+  ])('writes a time in %s (%s) exactly as luxon’s long format with the zone’s short name', (timezone, locale, startTime) => {
+    const [notification] = notificationsFor({ ...base, startTime, patientTimezone: timezone });
+    const expected = DateTime.fromISO(startTime, { zone: 'utc' }).setZone(timezone).setLocale(locale).toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ");
+    expect(render({ ...notification!, recipient: { ...notification!.recipient, timezone } }, links, locale).body).toContain(expected);
+  });
 
   it('has English text for every template, and every template is sent by some event', () => {
     const sent = new Set(cases.flatMap(([, planned]) => planned.map((n) => `${n.recipient.role}:${n.template}`)));

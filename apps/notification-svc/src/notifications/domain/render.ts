@@ -23,9 +23,40 @@ export function deepLinks(notification: PlannedNotification, links: LinkSettings
   return { link: `https://${links.appHost}/${path}`, appLink: `${links.appScheme}://${path}` };
 }
 
+/** Formatters of a zone's short name ("GMT+1", "EST") by locale and zone: building one costs far more than using it. */
+const zoneNameFormats = new Map<string, Intl.DateTimeFormat>();
+const ZONE_NAME_FORMATS_MAX = 1_000;
+
+/**
+ * The zone's short name at that instant, as luxon's `ZZZZ` gives it (the same Intl options), from a
+ * formatter kept per locale and zone: luxon builds a new one for every call, which was a tenth of
+ * notification-svc's CPU.
+ */
+function zoneName(date: DateTime, zone: string, locale: string): string {
+  const key = `${locale}|${zone}`;
+  let format = zoneNameFormats.get(key);
+  if (!format) {
+    if (zoneNameFormats.size >= ZONE_NAME_FORMATS_MAX) zoneNameFormats.clear();
+    format = new Intl.DateTimeFormat(locale, {
+      timeZoneName: 'short',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone: zone,
+    });
+    zoneNameFormats.set(key, format);
+  }
+  return format.formatToParts(date.toJSDate()).find((part) => part.type === 'timeZoneName')?.value ?? '';
+}
+
 function moment(iso: string | undefined, zone: string, locale: string): string {
   if (!iso) return '';
-  return DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale(locale).toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ");
+  const date = DateTime.fromISO(iso, { zone: 'utc' }).setZone(zone).setLocale(locale);
+  if (!date.isValid) return date.toFormat("cccc d LLLL yyyy 'at' HH:mm ZZZZ");
+  return `${date.toFormat("cccc d LLLL yyyy 'at' HH:mm")} ${zoneName(date, zone, locale)}`;
 }
 
 function money(cents: number | undefined, currency: string | undefined, locale: string): string {
