@@ -11,8 +11,8 @@
 -- triggers add it in the same transaction as FerretDB's CREATE INDEX and drop it with the last btree
 -- index on its path, so the siblings stay in step with the services' createIndex calls and
 -- migrations, and go with the table when a collection or database is dropped. FerretDB passes the
--- field name as a query parameter, so the planner can match the expression only in a custom plan:
--- plan_cache_mode = force_custom_plan (postgresql.conf).
+-- field name as a query parameter, so the planner can match the expression only in a custom plan,
+-- which it keeps choosing for those statements (postgresql.conf, plan_cache_mode).
 
 -- The GIN index (name and expression) that serves FerretDB's pushdown for each key of a btree index
 -- FerretDB made: its keys are chains `_jsonb -> 'a' -> 'b'`; anything else is not FerretDB's and is skipped.

@@ -66,6 +66,22 @@ describe('BusyDayStore on the real MongoDB-compatible server', () => {
     expect(sorted(await (await replica()).busyBetween(providerId, ...dayRange('2031-03-10'), now))).toEqual(spansOf(entries));
   });
 
+  it('writes a day again from what it last wrote, and reads it back only when another replica wrote it since', async () => {
+    const providerId = newProvider();
+    const [first, second] = [await replica(), await replica()];
+    const reads = jest.spyOn(days(), 'findOne');
+    const readsOfDay = () => reads.mock.calls.filter(([filter]) => (filter as { _id?: string })._id === `${providerId}|2031-03-11`).length;
+
+    await first.apply({ providerId, entries: [held('a', '2031-03-11T09:00:00Z')] });
+    await first.apply({ providerId, entries: [held('b', '2031-03-11T10:00:00Z')] });
+    expect(readsOfDay()).toBe(1); // the first write found no day; the second started from the first
+
+    await second.apply({ providerId, entries: [held('c', '2031-03-11T11:00:00Z')] });
+    await first.apply({ providerId, entries: [held('d', '2031-03-11T12:00:00Z')] });
+
+    expect(decodeEntries((await storedDay(providerId, '2031-03-11'))?.entries).map((e) => e.key)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('never lets an older version of an entry overwrite a newer one, whatever order they are applied in', async () => {
     const providerId = newProvider();
     const [a, b] = [await replica(), await replica()];

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { isDuplicateKey, KeyedBatches } from '@bp/platform';
+import { isDuplicateKey, KeyedBatches, RecentMap } from '@bp/platform';
 import {
   type BusyEntry,
   type BusyUpdate,
@@ -33,6 +33,8 @@ interface BusyDayDocument {
 const MAX_WRITE_ATTEMPTS = 50;
 const BUSY_MONTH_CACHE_MS = 1_000;
 const BUSY_MONTH_CACHE_MAX = 10_000;
+/** Days whose last write by this process is remembered (see `written`). */
+const WRITTEN_DAYS_REMEMBERED = 10_000;
 
 /**
  * The availability read model's documents (domain/busy-day.ts): written by projections, read by
@@ -44,6 +46,12 @@ const BUSY_MONTH_CACHE_MAX = 10_000;
 export class BusyDayStore implements OnModuleInit {
   private days!: Collection<BusyDayDocument>;
   private readonly months = new Map<string, { until: number; held: Promise<Array<[number, number, number]>> }>();
+  /**
+   * Each day as this process last wrote it. Writes to a day are one at a time here, so the next one
+   * starts from it instead of reading the day back: its conditional write on the version still fails
+   * if another replica wrote meanwhile, and then the day is read.
+   */
+  private readonly written = new RecentMap<Pick<BusyDayDocument, 'v' | 'entries' | 'month'>>(WRITTEN_DAYS_REMEMBERED);
   private readonly writes = new KeyedBatches<{ providerId: string; day: string; entries: BusyEntry[] }>(async (_id, batch) => {
     const { providerId, day } = batch[0]!;
     await this.applyDay(
@@ -121,14 +129,16 @@ export class BusyDayStore implements OnModuleInit {
   private async applyDay(providerId: string, day: string, updates: BusyEntry[], now: number): Promise<void> {
     const _id = busyDayId(providerId, day);
     for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-      const doc = await this.days.findOne({ _id });
+      const doc = (attempt === 0 ? this.written.get(_id) : undefined) ?? (await this.days.findOne({ _id }));
       const next = applyBusyUpdates(decodeEntries(doc?.entries), updates, now);
       if (!next) return;
       const fields = { entries: encodeEntries(next), busy: encodeBusy(next, now), updatedAt: new Date(now) };
       if (!doc) {
+        const month = busyMonthKey(providerId, day.slice(0, 7));
         try {
-          await this.days.insertOne({ _id, providerId, month: busyMonthKey(providerId, day.slice(0, 7)), v: 1, ...fields });
-          this.months.delete(busyMonthKey(providerId, day.slice(0, 7)));
+          await this.days.insertOne({ _id, providerId, month, v: 1, ...fields });
+          this.written.set(_id, { v: 1, entries: fields.entries, month });
+          this.months.delete(month);
           return;
         } catch (error) {
           if (!isDuplicateKey(error)) throw error;
@@ -136,6 +146,7 @@ export class BusyDayStore implements OnModuleInit {
         }
       }
       if ((await this.days.updateOne({ _id, v: doc.v }, { $set: { ...fields, v: doc.v + 1 } })).matchedCount === 1) {
+        this.written.set(_id, { v: doc.v + 1, entries: fields.entries, month: doc.month });
         this.months.delete(doc.month);
         return;
       }
