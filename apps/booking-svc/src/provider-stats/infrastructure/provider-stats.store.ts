@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { isDuplicateKey, KeyedBatches } from '@bp/platform';
+import { isDuplicateKey, KeyedBatches, RecentMap } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { walkBucketOf } from '../../shared/infrastructure/walk-bucket.js';
 import { type BookingStats, EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
@@ -19,8 +19,15 @@ export interface ProviderStatsDocument {
   trustScore?: TrustScore;
   /** Bumped by every write, which is conditional on it. */
   statsVersion: number;
-  /** The last booking events folded in (bounded): a redelivered event is not counted twice. */
-  statsEventIds: string[];
+  /**
+   * The last booking events folded in (bounded), so a redelivered event is not counted twice: their
+   * ids in one string, each UUID in 22 characters (`compactEventId`), separated by spaces. One string,
+   * because FerretDB stores a type entry for every element of an array: as the list `statsEventIds`
+   * (still read, and removed at the next write; the release before reads only it) they were most of
+   * the document, read and written whole on every booking event.
+   */
+  statsEvents?: string;
+  statsEventIds?: string[];
   /** When the provider's account was opened (the trust score's account-age factor). */
   accountCreatedAt?: Date;
   /** walkBucketOf(_id): the periodic recompute reads the providers a bucket at a time, by indexed equality. */
@@ -52,6 +59,18 @@ export const PROVIDER_STATS_COLLECTION = 'provider_stats';
 /** How many booking events a provider remembers as counted (far more than can be in flight for one provider). */
 const REMEMBERED_STATS_EVENTS = 200;
 const STATS_WRITE_ATTEMPTS = 10;
+/** Providers whose stats document this process last wrote is remembered (see `written`). */
+const WRITTEN_STATS_REMEMBERED = 10_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An event id as the stats remember it: a UUID's 16 bytes in base64url, anything else as it is. */
+export function compactEventId(eventId: string): string {
+  return UUID.test(eventId) ? Buffer.from(eventId.replaceAll('-', ''), 'hex').toString('base64url') : eventId;
+}
+
+function rememberedEvents(doc: Pick<ProviderStatsDocument, 'statsEvents' | 'statsEventIds'>): string[] {
+  return [...(doc.statsEventIds ?? []).map(compactEventId), ...(doc.statsEvents ?? '').split(' ').filter(Boolean)];
+}
 
 /**
  * Provider stats, one document per provider. Updates of one provider are applied one batch at a time
@@ -62,6 +81,12 @@ const STATS_WRITE_ATTEMPTS = 10;
 export class ProviderStatsStore implements OnModuleInit {
   private stats!: Collection<ProviderStatsDocument>;
   private readonly writes = new KeyedBatches<Pending, StatsOutcome>((providerId, batch) => this.writeBatch(providerId, batch));
+  /**
+   * Each provider's stats as this process last wrote them. Writes for a provider are one batch at a
+   * time here, so the next starts from them instead of reading the document back; its write, conditional
+   * on the version, still fails if another replica wrote meanwhile, and then the document is read.
+   */
+  private readonly written = new RecentMap<ProviderStatsDocument>(WRITTEN_STATS_REMEMBERED);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}
 
@@ -89,7 +114,7 @@ export class ProviderStatsStore implements OnModuleInit {
         stats: initial.stats ?? { ...EMPTY_BOOKING_STATS },
         ...(initial.trustScore ? { trustScore: initial.trustScore } : {}),
         statsVersion: 0,
-        statsEventIds: [],
+        statsEvents: '',
         accountCreatedAt,
         walkBucket: walkBucketOf(providerId),
       });
@@ -110,12 +135,13 @@ export class ProviderStatsStore implements OnModuleInit {
 
   private async writeBatch(providerId: string, batch: Pending[]): Promise<StatsOutcome[]> {
     for (let attempt = 1; attempt <= STATS_WRITE_ATTEMPTS; attempt++) {
-      const doc = await this.stats.findOne({ _id: providerId });
+      const doc = (attempt === 1 ? this.written.get(providerId) : undefined) ?? (await this.stats.findOne({ _id: providerId }));
       if (!doc) return batch.map(() => ({ outcome: 'not_found' }) as const);
-      const seen = new Set(doc.statsEventIds);
+      const seen = new Set(rememberedEvents(doc));
       let current: StatsUpdate = { stats: doc.stats, ...(doc.trustScore ? { trustScore: doc.trustScore } : {}) };
       const outcomes: StatsOutcome[] = [];
-      for (const { apply, eventId } of batch) {
+      for (const { apply, eventId: id } of batch) {
+        const eventId = id === undefined ? undefined : compactEventId(id);
         if (eventId !== undefined && seen.has(eventId)) {
           outcomes.push({ outcome: 'duplicate' });
           continue;
@@ -126,18 +152,18 @@ export class ProviderStatsStore implements OnModuleInit {
         outcomes.push({ outcome: 'recorded', stats: current.stats, ...(current.trustScore ? { trustScore: current.trustScore } : {}) });
       }
       if (outcomes.every((o) => o.outcome === 'duplicate')) return outcomes;
-      const written = await this.stats.updateOne(
-        { _id: providerId, statsVersion: doc.statsVersion },
-        {
-          $set: {
-            stats: current.stats,
-            ...(current.trustScore ? { trustScore: current.trustScore } : {}),
-            statsVersion: doc.statsVersion + 1,
-            statsEventIds: [...seen].slice(-REMEMBERED_STATS_EVENTS),
-          },
-        },
-      );
-      if (written.matchedCount === 1) return outcomes;
+      const fields = {
+        stats: current.stats,
+        ...(current.trustScore ? { trustScore: current.trustScore } : {}),
+        statsVersion: doc.statsVersion + 1,
+        statsEvents: [...seen].slice(-REMEMBERED_STATS_EVENTS).join(' '),
+      };
+      const written = await this.stats.updateOne({ _id: providerId, statsVersion: doc.statsVersion }, { $set: fields, $unset: { statsEventIds: 1 } });
+      if (written.matchedCount === 1) {
+        const { statsEventIds: _dropped, ...kept } = doc;
+        this.written.set(providerId, { ...kept, ...fields });
+        return outcomes;
+      }
     }
     throw new BookingError(BookingErrorCode.VersionConflict, `Provider ${providerId} stats kept changing under this write; retry`, { providerId });
   }
