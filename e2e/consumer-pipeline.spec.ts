@@ -3,7 +3,7 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Consumer } from 'kafkajs';
 import { Topics } from '@bp/contracts';
-import { type ConsumerOptions, MongoInbox, type OutgoingMessage, buildMessage } from '@bp/messaging';
+import { type ConsumerOptions, MongoInbox, type OutgoingMessage, UNCHANGED, buildMessage } from '@bp/messaging';
 import { metricsRegistry } from '@bp/platform';
 import { publishMessages, waitFor } from '@bp/testing';
 import { inProcessConsumers } from './support/in-process-consumers.js';
@@ -222,6 +222,29 @@ describe('consumer pipeline on Kafka: a slow key holds only itself', () => {
       () => 'its commit',
     );
   }, 120_000);
+
+  it('records a handled message in the inbox, and none whose handler answered that it changed nothing', async () => {
+    const run = `run-${randomUUID()}`;
+    const group = `consumer-pipeline-${run}`;
+    const handled: number[] = [];
+    await consumers.listen(group, [TOPIC, 'SlotReserved'], async (envelope) => {
+      if (!envelope.aggregateId.startsWith(`${run}/`)) return UNCHANGED;
+      handled.push(envelope.aggregateVersion);
+      return envelope.aggregateVersion === 1 ? UNCHANGED : undefined;
+    });
+    // One key: the second is handled (and recorded) only after the first is finished, inbox and all.
+    const [unchanged, changed] = [reserved(run, 'k', 1), reserved(run, 'k', 2)];
+    await sendToOnePartition([unchanged, changed]);
+
+    const inbox = consumers.connection.collection('inbox');
+    await waitFor(
+      async () => (await inbox.countDocuments({ group, eventId: changed.envelope.eventId })) === 1,
+      30_000,
+      () => `the inbox record of the message that changed something (handled ${handled.join(', ')})`,
+    );
+    expect(handled).toEqual([1, 2]);
+    expect(await inbox.countDocuments({ group, eventId: unchanged.envelope.eventId })).toBe(0);
+  }, 60_000);
 
   it('asks the inbox collection about messages redelivered after a restart, and only its memory about copies published later', async () => {
     const run = `run-${randomUUID()}`;

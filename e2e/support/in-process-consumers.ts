@@ -6,7 +6,7 @@ import { type ConsumerOptions, type InboundMessage, KafkaClient, KafkaConsumerTr
 import { DatabaseServiceConfig, loadConfig } from '@bp/platform';
 import { infraEnv, localEnv, testKafka, uniqueSuffix, waitFor } from '@bp/testing';
 
-type Handler = (envelope: InboundMessage, context: { offset: string }) => Promise<void>;
+type Handler = (envelope: InboundMessage, context: { offset: string }) => Promise<unknown>;
 
 /**
  * The consumer transport as a service builds it — its config from the environment, the MongoDB inbox,

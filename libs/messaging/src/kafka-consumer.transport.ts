@@ -15,6 +15,7 @@ import { type InboundMessage, validateInbound } from './inbound-validation.js';
 import { KafkaClient, type PartitionOffset } from './kafka-client.js';
 import { KafkaMessageContext } from './kafka-message.context.js';
 import { KafkaProducer } from './kafka-producer.js';
+import { UNCHANGED } from './on-message.decorator.js';
 import { withConsumeSpan } from './message-tracing.js';
 import { type ParkedMessage, header, parkedFrom, parkingHeaders, roundDelayMs } from './retry-topic.js';
 
@@ -313,11 +314,12 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     if (duplicate) return count('duplicate');
 
     const stopTimer = consumerMetrics.duration().startTimer({ topic, type });
+    let result: unknown;
     try {
       for (let attempt = 1; ; attempt++) {
         try {
           const context = new KafkaMessageContext([topic, partition, message.offset, message.headers ?? {}, attempt]);
-          await this.invoke(handler, envelope, context);
+          result = await this.invoke(handler, envelope, context);
           break;
         } catch (error) {
           if (!isRetryable(error)) {
@@ -341,7 +343,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     } finally {
       stopTimer();
     }
-    await this.inbox.markProcessed(this.options.groupId, envelope.eventId, type);
+    if (result !== UNCHANGED) await this.inbox.markProcessed(this.options.groupId, envelope.eventId, type);
     const sinceOccurred = Math.max(0, (Date.now() - Date.parse(envelope.occurredAt)) / 1000);
     consumerMetrics.delivery().observe({ topic, type, group: this.options.groupId }, sinceOccurred);
     if (!maybeHandled) consumerDelay.observe(sinceOccurred * 1000);
@@ -354,11 +356,16 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     return this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
   }
 
-  private async invoke(handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>, envelope: InboundMessage, context: KafkaMessageContext): Promise<void> {
+  /** Runs the handler in the message's request context; answers what it returned (UNCHANGED or anything). */
+  private async invoke(
+    handler: NonNullable<ReturnType<Server['getHandlerByPattern']>>,
+    envelope: InboundMessage,
+    context: KafkaMessageContext,
+  ): Promise<unknown> {
     const scope = { requestId: envelope.correlationId, causationId: envelope.eventId, actor: envelope.actor };
-    await requestContext.run(scope, async () => {
-      await lastValueFrom(this.transformToObservable(await handler(envelope, context)), { defaultValue: undefined });
-    });
+    return requestContext.run(scope, async () =>
+      lastValueFrom(this.transformToObservable(await handler(envelope, context)), { defaultValue: undefined as unknown }),
+    );
   }
 
   /** Parks a message on the group's retry topic for `round`, due after that round's wait. */

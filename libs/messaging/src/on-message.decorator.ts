@@ -9,6 +9,14 @@ type HandlerDecorator<P extends object> = <H extends (message: InboundMessage<P>
 ) => void;
 
 /**
+ * What a handler returns when the message changed nothing — it decided so from the message and from
+ * state that only moves forward (a status no calendar shows, no timer to set): the message is then not
+ * recorded in the inbox, which saves a database write per such message. A redelivery runs the handler
+ * again, and it again changes nothing. A handler that changed something returns nothing.
+ */
+export const UNCHANGED = Symbol('the handler changed nothing');
+
+/**
  * Subscribes a handler to one message type of a topic. The handler's first parameter must accept the
  * contract's payload for that (topic, type), checked at compile time; the transport has validated the
  * message against the same class before the handler runs.

@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type BookingStatusChanged, type RetryFailedCalendarSyncs, type SyncProviderCalendar, Topics } from '@bp/contracts';
-import { type InboundMessage, OnMessage } from '@bp/messaging';
+import { type InboundMessage, OnMessage, UNCHANGED } from '@bp/messaging';
 import { ApiError } from '@bp/platform';
 import { BusyTimes } from '../../busy-times/application/busy-times.js';
 import { ConnectionRepository } from '../../connections/infrastructure/connection.repository.js';
@@ -18,10 +18,15 @@ export class CalendarMessagesConsumer {
     private readonly connections: ConnectionRepository,
   ) {}
 
-  /** A calendar failure is recorded on the mapping for the sync job; only our own database failing makes the message redeliver. */
+  /**
+   * A calendar failure is recorded on the mapping for the sync job; only our own database failing makes
+   * the message redeliver. A status no calendar shows, or an event older than the mapping, changes nothing.
+   */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
   async onStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>) {
-    if (await this.events.record(message.payload, message.aggregateVersion)) await this.events.sync(message.payload.bookingId);
+    if (!(await this.events.record(message.payload, message.aggregateVersion))) return UNCHANGED;
+    await this.events.sync(message.payload.bookingId);
+    return undefined;
   }
 
   /** The 15-minute job: failed event writes that are due, then every connected calendar's busy times. */

@@ -23,12 +23,14 @@ export class BookingDirectory implements OnModuleInit {
   }
 
   /** Stores a booking's parties; the same parties again (the booking's next status change) cost nothing. */
-  async remember(parties: BookingParties): Promise<void> {
+  /** Writes the booking's parties unless this process wrote the same a moment ago; true when it wrote. */
+  async remember(parties: BookingParties): Promise<boolean> {
     const { bookingId, ...rest } = parties;
     const json = JSON.stringify(rest);
-    if (this.written.get(bookingId) === json) return;
+    if (this.written.get(bookingId) === json) return false;
     await this.bookings.replaceOne({ _id: bookingId }, rest, { upsert: true });
     this.written.set(bookingId, json);
+    return true;
   }
 
   async find(bookingId: string): Promise<BookingParties | undefined> {

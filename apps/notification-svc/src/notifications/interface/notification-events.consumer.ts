@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type AppointmentReminderDue, type BookingStatusChanged, type ConfirmationDeadlineApproaching, type PaymentRefunded, Topics } from '@bp/contracts';
-import { type InboundMessage, OnMessage } from '@bp/messaging';
+import { type InboundMessage, OnMessage, UNCHANGED } from '@bp/messaging';
 import { Notifier } from '../application/notifier.js';
 import { expiringWarningNotifications, notificationsFor, refundNotifications, reminderNotifications } from '../domain/notifications-for.js';
 import { BookingDirectory } from '../infrastructure/booking-directory.js';
@@ -14,10 +14,11 @@ export class NotificationEventsConsumer {
     private readonly directory: BookingDirectory,
   ) {}
 
+  /** Remembers the booking's parties and sends what the change means; one that means nothing and tells nothing new changes nothing. */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
   async onStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>) {
     const change = message.payload;
-    await this.directory.remember({
+    const remembered = await this.directory.remember({
       bookingId: change.bookingId,
       bookingNumber: change.bookingNumber,
       patientId: change.patientId,
@@ -26,7 +27,10 @@ export class NotificationEventsConsumer {
       providerTimezone: change.providerTimezone,
       currency: change.currency,
     });
-    await this.notifier.deliver(message.eventId, notificationsFor(change as Parameters<typeof notificationsFor>[0]));
+    const planned = notificationsFor(change as Parameters<typeof notificationsFor>[0]);
+    if (planned.length === 0 && !remembered) return UNCHANGED;
+    await this.notifier.deliver(message.eventId, planned);
+    return undefined;
   }
 
   @OnMessage(Topics.paymentEvents, 'PaymentRefunded')

@@ -1,7 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { type BookingStatusChanged, Topics } from '@bp/contracts';
-import { type InboundMessage, OnMessage } from '@bp/messaging';
+import { type InboundMessage, OnMessage, UNCHANGED } from '@bp/messaging';
 import { ScheduleTimerUseCase } from '../application/schedule-timer/schedule-timer.use-case.js';
 import { SchedulerConfig } from '../../config/scheduler.config.js';
 import { timersFor } from '../domain/timer.js';
@@ -13,7 +13,10 @@ export class BookingEventsConsumer {
     private readonly config: SchedulerConfig,
   ) {}
 
-  /** A booking's deadlines, warning and reminders follow its status: set or moved while they apply, ended once they do not. */
+  /**
+   * A booking's deadlines, warning and reminders follow its status: set or moved while they apply, ended
+   * once they do not. A status with no timer to set and none to end changes nothing.
+   */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
   async onStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>) {
     const { bookingId, status, deadline, startTime, providerId, patientId } = message.payload;
@@ -23,10 +26,11 @@ export class BookingEventsConsumer {
       new Date(),
       this.config.CONFIRMATION_WARNING_HOURS,
     );
-    await this.scheduleTimer.applyPlan(bookingId, plan, {
+    const changed = await this.scheduleTimer.applyPlan(bookingId, plan, {
       sourceEventId: message.eventId,
       occurredAt,
       dataFor: (kind) => ({ providerId, patientId, at: kind.startsWith('reminder') ? startTime : (deadline ?? startTime) }),
     });
+    return changed ? undefined : UNCHANGED;
   }
 }

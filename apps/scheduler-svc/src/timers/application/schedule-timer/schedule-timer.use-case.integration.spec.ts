@@ -84,4 +84,17 @@ describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
     expect((await stored('reminder-1h', subjectId))?.status).toBe('cancelled');
     expect(await timers.countDocuments({ subjectId })).toBe(3);
   });
+
+  it('answers whether a plan had anything to do: nothing to set and nothing scheduled to end is false', async () => {
+    const subjectId = randomUUID();
+    const dueAt = new Date(Date.now() + 48 * HOUR);
+    const context = { sourceEventId: 'e1', occurredAt: new Date(), dataFor: () => ({ providerId: 'p', patientId: 'u', at: dueAt.toISOString() }) };
+
+    expect(await useCase.applyPlan(subjectId, { schedule: [], cancel: ['confirmation-deadline'] }, context)).toBe(false); // none to end
+    expect(await useCase.applyPlan(subjectId, { schedule: [{ kind: 'confirmation-deadline', dueAt }], cancel: [] }, context)).toBe(true);
+    const ending = { ...context, sourceEventId: 'e2', occurredAt: new Date(context.occurredAt.getTime() + 1000) };
+    expect(await useCase.applyPlan(subjectId, { schedule: [], cancel: ['confirmation-deadline'] }, ending)).toBe(true);
+    expect(await useCase.applyPlan(subjectId, { schedule: [], cancel: ['confirmation-deadline'] }, ending)).toBe(false); // ended already
+    expect((await stored('confirmation-deadline', subjectId))?.status).toBe('cancelled');
+  });
 });

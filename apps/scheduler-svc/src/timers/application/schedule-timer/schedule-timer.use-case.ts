@@ -28,14 +28,16 @@ export class ScheduleTimerUseCase {
 
   /**
    * Carries out a subject's whole plan (what its new status means for its timers) from one read of
-   * its timers, instead of one read per kind.
+   * its timers, instead of one read per kind. False when the plan had nothing to do: no timer to set,
+   * none scheduled to end.
    */
   async applyPlan(
     subjectId: string,
     plan: TimerPlan,
     context: { sourceEventId: string; occurredAt?: Date; dataFor: (kind: TimerKind) => TimerData },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const current = new Map((await this.timers.ofSubject(subjectId)).map((timer) => [timer.kind, timer]));
+    if (plan.schedule.length === 0 && plan.cancel.every((kind) => current.get(kind)?.status !== 'scheduled')) return false;
     for (const kind of plan.cancel) {
       const existing = current.get(kind);
       if (existing) await this.end(existing, context.occurredAt);
@@ -54,6 +56,7 @@ export class ScheduleTimerUseCase {
     }
     // The new ones in one write; one created meanwhile by a redelivery is there already.
     await this.createAll(commands.filter((command) => !current.has(command.kind)));
+    return true;
   }
 
   /** Inserts the timers, unordered; returns how many were new (the others exist already). */
