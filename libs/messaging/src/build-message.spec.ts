@@ -50,7 +50,7 @@ describe('buildMessage', () => {
     // @ts-expect-error not a topic
     buildMessage('booking.events.v2', 'SlotReserved', payload, { id: 'r-1', version: 1 });
 
-    const outcome = await validateInbound(forced.topic, Buffer.from(JSON.stringify(forced.envelope)));
+    const outcome = validateInbound(forced.topic, Buffer.from(JSON.stringify(forced.envelope)));
     expect(outcome).toMatchObject({ valid: false, reason: 'invalid-payload', type: 'SlotReserved' });
     expect(outcome.valid ? '' : outcome.error).toContain('patientId');
   });

@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { validate, type ValidationError } from 'class-validator';
+import { type ValidationError, validateSync } from 'class-validator';
 import { MessageEnvelope, isTopic, payloadClassFor } from '@bp/contracts';
 
 export type InboundMessage<P extends object = object> = MessageEnvelope<P>;
@@ -17,8 +17,12 @@ function describe(errors: ValidationError[], prefix = ''): string[] {
 
 const OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
-/** Checks a raw Kafka value against the envelope and the contract class of (topic, type) before any handler runs. */
-export async function validateInbound(topic: string, value: Buffer | null): Promise<ValidationOutcome> {
+/**
+ * Checks a raw Kafka value against the envelope and the contract class of (topic, type) before any
+ * handler runs, with class-validator's synchronous check (every contract constraint is synchronous;
+ * the asynchronous one wraps each in a promise, for every message of every consumer).
+ */
+export function validateInbound(topic: string, value: Buffer | null): ValidationOutcome {
   let raw: unknown;
   try {
     raw = JSON.parse(value?.toString('utf8') ?? '');
@@ -29,13 +33,13 @@ export async function validateInbound(topic: string, value: Buffer | null): Prom
     return { valid: false, reason: 'unparseable', error: 'value is not a JSON object' };
   }
   const envelope = plainToInstance(MessageEnvelope, raw);
-  const envelopeErrors = await validate(envelope, { forbidUnknownValues: true });
+  const envelopeErrors = validateSync(envelope, { forbidUnknownValues: true });
   if (envelopeErrors.length > 0) return { valid: false, reason: 'invalid-envelope', error: describe(envelopeErrors).join('; ') };
 
   const payloadClass = isTopic(topic) ? payloadClassFor(topic, envelope.type) : undefined;
   if (!payloadClass) return { valid: false, reason: 'unknown-type', error: `no contract for ${topic} ${envelope.type}`, type: envelope.type };
   const payload = plainToInstance(payloadClass, envelope.payload);
-  const payloadErrors = await validate(payload, OPTIONS);
+  const payloadErrors = validateSync(payload, OPTIONS);
   if (payloadErrors.length > 0) {
     return { valid: false, reason: 'invalid-payload', error: describe(payloadErrors).join('; '), type: envelope.type };
   }

@@ -288,7 +288,7 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       consumerMetrics.handled().inc({ topic, type: namedType, outcome: 'ignored' });
       return 'ignored';
     }
-    const validation = await validateInbound(topic, message.value);
+    const validation = validateInbound(topic, message.value);
     const type = validation.valid ? validation.message.type : (validation.type ?? 'unknown');
     const handler = this.handlerFor(topic, type);
     const count = (outcome: Outcome) => {

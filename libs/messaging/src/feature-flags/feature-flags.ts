@@ -172,7 +172,7 @@ export class FeatureFlags implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   private async apply(value: Buffer | null): Promise<void> {
-    const outcome = await validateInbound(Topics.featureFlags, value);
+    const outcome = validateInbound(Topics.featureFlags, value);
     if (!outcome.valid) {
       this.logger.warn({ message: 'ignoring an invalid feature flag record', error: outcome.error });
       return;

@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ValidatorOptions, validateSync } from 'class-validator';
 import { ApiError } from './api-envelope.js';
 
 function fieldErrors(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
@@ -9,9 +10,19 @@ function fieldErrors(errors: ValidationError[], prefix = ''): { field: string; m
   });
 }
 
+/**
+ * Nest's pipe with class-validator's synchronous check: every constraint of the project's DTOs and
+ * contracts is synchronous, and the asynchronous check wraps each one in a promise.
+ */
+class SyncValidationPipe extends ValidationPipe {
+  protected override validate(object: object, validatorOptions?: ValidatorOptions): ValidationError[] {
+    return validateSync(object, validatorOptions);
+  }
+}
+
 /** Bodies, queries and params are validated against their DTO classes; unknown fields are refused. */
 export function strictValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new SyncValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
