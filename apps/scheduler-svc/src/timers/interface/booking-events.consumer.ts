@@ -26,6 +26,8 @@ export class BookingEventsConsumer {
       new Date(),
       this.config.CONFIRMATION_WARNING_HOURS,
     );
+    // A booking's first event: only its own events make its timers, so none exists yet to end or move.
+    if (message.aggregateVersion === 1 && plan.schedule.length === 0) return UNCHANGED;
     const changed = await this.scheduleTimer.applyPlan(bookingId, plan, {
       sourceEventId: message.eventId,
       occurredAt,
