@@ -24,9 +24,10 @@ export class RecordBookingOutcomeUseCase {
 
   constructor(private readonly stats: ProviderStatsStore) {}
 
-  async execute(event: BookingEventForStats): Promise<void> {
+  /** True when the event changed the stats (false: nothing in it counts, it was counted before, or no such provider). */
+  async execute(event: BookingEventForStats): Promise<boolean> {
     const outcomes = bookingOutcomes(event.facts, event.times);
-    if (outcomes.length === 0) return;
+    if (outcomes.length === 0) return false;
     const now = event.occurredAt;
     const result = await this.stats.record(
       event.providerId,
@@ -45,5 +46,6 @@ export class RecordBookingOutcomeUseCase {
         eventId: event.eventId,
       });
     }
+    return result.outcome === 'recorded';
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import mongoose, { type Connection } from 'mongoose';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { RecordBookingOutcomeUseCase } from '../application/record-booking-outcome.use-case.js';
 import { EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
 import { PROVIDER_STATS_COLLECTION, type ProviderStatsDocument, ProviderStatsStore, compactEventId } from './provider-stats.store.js';
 
@@ -66,6 +67,27 @@ describe('ProviderStatsStore on the real MongoDB-compatible server', () => {
     expect(await store.record(providerId, oneMoreRequest, { eventId: later })).toMatchObject({ outcome: 'recorded' });
     expect(await requestsOf(providerId)).toBe(2);
     expect((await documents().findOne({ _id: providerId }))?.statsEvents).toBe([earlier, 'e1', later].map(compactEventId).join(' '));
+  });
+
+  it('answers whether a booking event changed the stats: one that counts once, none for one that counts nothing or again', async () => {
+    const providerId = `provider-${randomUUID()}`;
+    const store = await replica();
+    await store.create(providerId, new Date('2030-01-01T00:00:00Z'));
+    const record = new RecordBookingOutcomeUseCase(store);
+    const event = (reason: string, eventId: string) => ({
+      providerId,
+      bookingId: 'b-1',
+      facts: { reason, bookingType: 'request' as const, previousStatus: 'pending_payment', status: 'pending_confirmation', priceCents: 10_000 },
+      times: {},
+      eventId,
+      occurredAt: new Date('2030-02-01T00:00:00Z'),
+    });
+    const held = randomUUID();
+
+    expect(await record.execute(event('created', randomUUID()))).toBe(false);
+    expect(await record.execute(event('payment_held', held))).toBe(true);
+    expect(await record.execute(event('payment_held', held))).toBe(false);
+    expect(await requestsOf(providerId)).toBe(1);
   });
 
   it('writes again from what it last wrote, and reads the document back only when another replica wrote it since', async () => {
