@@ -81,8 +81,8 @@ BEGIN
 END;
 $$;
 
--- After FerretDB's dropIndexes: a sibling that no remaining btree index of its table asks for goes too.
-CREATE OR REPLACE FUNCTION ferretdb_pushdown_index_on_drop() RETURNS event_trigger
+-- Drops the siblings in these schemas that no btree index of their table asks for (any more).
+CREATE OR REPLACE FUNCTION ferretdb_pushdown_index_drop_unwanted(schemas name[]) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
   orphan record;
@@ -94,7 +94,7 @@ BEGIN
     JOIN pg_am ga ON ga.oid = gc.relam AND ga.amname = 'gin'
     JOIN pg_namespace ns ON ns.oid = gc.relnamespace
     WHERE gc.relname LIKE '%\_gin'
-      AND ns.nspname IN (SELECT schema_name FROM pg_event_trigger_dropped_objects() WHERE object_type = 'index')
+      AND ns.nspname = ANY (schemas)
       AND gc.relname NOT IN (
         SELECT w.gin_name FROM pg_index bt, LATERAL ferretdb_pushdown_indexes_for(bt.indexrelid) w
         WHERE bt.indrelid = gin.indrelid
@@ -102,6 +102,16 @@ BEGIN
   LOOP
     EXECUTE format('DROP INDEX IF EXISTS %s', orphan.name);
   END LOOP;
+END;
+$$;
+
+-- After FerretDB's dropIndexes: a sibling that no remaining btree index of its table asks for goes too.
+CREATE OR REPLACE FUNCTION ferretdb_pushdown_index_on_drop() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM ferretdb_pushdown_index_drop_unwanted(ARRAY(
+    SELECT DISTINCT schema_name::name FROM pg_event_trigger_dropped_objects() WHERE object_type = 'index'
+  ));
 END;
 $$;
 
@@ -114,22 +124,12 @@ CREATE EVENT TRIGGER ferretdb_pushdown_indexes_gc ON sql_drop WHEN TAG IN ('DROP
   EXECUTE FUNCTION ferretdb_pushdown_index_on_drop();
 
 -- Indexes made before this file was applied (an existing INFRA_HOME) get their siblings now, and lose
--- the _id siblings earlier versions of this file made.
+-- those this file no longer asks for (the _id siblings of earlier versions).
 DO $$
-DECLARE
-  stale record;
 BEGIN
-  FOR stale IN
-    SELECT format('%I.%I', n.nspname, c.relname) AS name
-    FROM pg_index i
-    JOIN pg_class c ON c.oid = i.indexrelid
-    JOIN pg_am a ON a.oid = c.relam AND a.amname = 'gin'
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relname LIKE '%\_gin' AND pg_get_indexdef(i.indexrelid, 1, true) = '(_jsonb -> ''_id''::text)'
-  LOOP
-    EXECUTE format('DROP INDEX IF EXISTS %s', stale.name);
-  END LOOP;
-
+  PERFORM ferretdb_pushdown_index_drop_unwanted(ARRAY(
+    SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public', 'pg_toast')
+  ));
   PERFORM ferretdb_pushdown_index_create(i.indexrelid)
   FROM pg_index i
   JOIN pg_class c ON c.oid = i.indrelid
