@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import type { RecordMetadata } from 'kafkajs';
 import { type MessageType, type PayloadOf, Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { type TopicProbe, holdPlaced, probeTopic, publish, publishMessage, testKafka, waitFor } from '@bp/testing';
+import { type TopicProbe, holdPlaced, probeTopic, publish, publishMessages, testKafka, waitFor } from '@bp/testing';
 import { type TestActor, createProvider, internalCall, slotStart } from './support/internal-api.js';
 import { type TestPlatform, startPlatform } from './support/test-platform.js';
 import { FIRST_DAY_TRUST_SCORE } from './support/trust-score.js';
@@ -17,6 +18,7 @@ describe('provider statistics and trust score', () => {
   let bookingEvents: TopicProbe;
   const kafka = testKafka();
   const producer = kafka.producer();
+  const kafkaAdmin = kafka.admin();
   const admin: TestActor = { type: 'admin', id: 'stats-admin' };
 
   beforeAll(async () => {
@@ -24,9 +26,11 @@ describe('provider statistics and trust score', () => {
     provider = await createProvider(platform.url('booking-svc'));
     bookingEvents = await probeTopic(Topics.bookingEvents, kafka);
     await producer.connect();
+    await kafkaAdmin.connect();
   }, 120_000);
 
   afterAll(async () => {
+    await kafkaAdmin.disconnect();
     await producer.disconnect();
     await bookingEvents?.stop();
     await platform?.stop();
@@ -54,19 +58,30 @@ describe('provider statistics and trust score', () => {
   };
 
   /**
+   * Resolves once booking-svc's group has finished the message just written (`sent`): its committed
+   * offset on that partition is past it. (Not its inbox record: a message that changes nothing leaves none.)
+   */
+  async function finished([sent]: RecordMetadata[], what: string, timeoutMs = 15_000) {
+    const offset = BigInt(sent!.baseOffset!);
+    await waitFor(
+      async () => {
+        const [topic] = await kafkaAdmin.fetchOffsets({ groupId: platform.group('booking-svc'), topics: [sent!.topicName] });
+        const committed = topic?.partitions.find((p) => p.partition === sent!.partition)?.offset;
+        return committed !== undefined && BigInt(committed) > offset;
+      },
+      timeoutMs,
+      () => what,
+    );
+  }
+
+  /**
    * Resolves once booking-svc has handled every event already on the booking's key: a marker event
-   * that counts for nothing, sent on the same key (same partition, handled in order), is in its inbox.
+   * that counts for nothing, sent on the same key (same partition, handled in order), is finished.
    */
   async function handledAfter(bookingId: string) {
     const captured = eventOf(bookingId, 'payment_captured');
     const marker = buildMessage(Topics.bookingEvents, 'BookingStatusChanged', { ...captured, reason: 'status_changed' }, { id: bookingId, version: 1_000 });
-    await publishMessage(producer, marker);
-    const inbox = platform.mongo.db(platform.database('booking-svc')).collection<{ _id: string }>('inbox');
-    await waitFor(
-      async () => (await inbox.countDocuments({ _id: `${platform.group('booking-svc')}:${marker.envelope.eventId}` })) > 0,
-      15_000,
-      () => 'the marker handled',
-    );
+    await finished(await publishMessages(producer, [marker]), 'the marker handled');
   }
 
   /** A request booking waiting for the provider's answer (reserved, booked, card hold in place). */
@@ -153,12 +168,9 @@ describe('provider statistics and trust score', () => {
     // the restarted process, and the event is delivered again.
     expect((await inbox.deleteOne({ _id: record })).deletedCount).toBe(1);
     await platform.restart('booking-svc');
-    await producer.send({ topic: Topics.bookingEvents, messages: [{ key: declined.key, value: declined.value! }] });
-    await waitFor(
-      async () => (await inbox.countDocuments({ _id: record })) > 0,
-      30_000,
-      () => 'the redelivered event handled',
-    );
+    const sent = await producer.send({ topic: Topics.bookingEvents, messages: [{ key: declined.key, value: declined.value! }] });
+    await finished(sent, 'the redelivered event handled', 30_000);
     expect((await providerView()).stats).toEqual(before);
+    expect(await inbox.countDocuments({ _id: record })).toBe(0); // counted before: it changed nothing, so nothing is recorded
   }, 120_000);
 });
