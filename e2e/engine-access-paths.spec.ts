@@ -69,4 +69,24 @@ describe('the FerretDB engine: what PostgreSQL is asked, and which indexes serve
     expect(definitions).toContainEqual(expect.stringMatching(/INDEX things_\w+ ON .* USING gin \(\(\(_jsonb -> 'status'::text\)\) jsonb_path_ops\)/));
     expect(definitions.filter((definition) => definition.includes('USING gin') && definition.includes("'_id'"))).toEqual([]);
   });
+
+  it('keeps the btree FerretDB makes for a non-unique index empty (no query can use it), and a unique one whole', async () => {
+    const things = connection.collection<Thing & { code?: string }>('things');
+    await things.createIndex({ code: 1 }, { unique: true });
+    await expect(things.insertMany([{ _id: 'u1', status: 'x', code: 'c1' }, { _id: 'u2', status: 'x', code: 'c1' }])).rejects.toThrow(/duplicate key/i);
+
+    const { rows } = await sql.query<{ definition: string }>('SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE $2', [
+      database,
+      '%USING btree%',
+    ]);
+    const btrees = rows.map((row) => row.definition);
+    expect(btrees).toContainEqual(expect.stringMatching(/^CREATE INDEX things_\w+ ON .* USING btree \(\(\(_jsonb -> 'status'::text\)\)\) WHERE false$/));
+    expect(btrees).toContainEqual(expect.stringMatching(/^CREATE UNIQUE INDEX things_\w+ ON .* USING btree \(\(\(_jsonb -> 'code'::text\)\)\)$/));
+    expect(btrees).toContainEqual(expect.stringMatching(/^CREATE UNIQUE INDEX things_\w+ ON .* USING btree \(\(\(_jsonb -> '_id'::text\)\)\)$/));
+    // FerretDB still lists and drops it as the index the service made.
+    expect((await things.indexes()).map((index) => index.name)).toEqual(expect.arrayContaining(['status_1', 'code_1']));
+    await things.dropIndex('status_1');
+    const left = await sql.query('SELECT 1 FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE $2', [database, "%'status'%"]);
+    expect(left.rowCount).toBe(0);
+  });
 });
