@@ -73,7 +73,12 @@ describe('the FerretDB engine: what PostgreSQL is asked, and which indexes serve
   it('keeps the btree FerretDB makes for a non-unique index empty (no query can use it), and a unique one whole', async () => {
     const things = connection.collection<Thing & { code?: string }>('things');
     await things.createIndex({ code: 1 }, { unique: true });
-    await expect(things.insertMany([{ _id: 'u1', status: 'x', code: 'c1' }, { _id: 'u2', status: 'x', code: 'c1' }])).rejects.toThrow(/duplicate key/i);
+    await expect(
+      things.insertMany([
+        { _id: 'u1', status: 'x', code: 'c1' },
+        { _id: 'u2', status: 'x', code: 'c1' },
+      ]),
+    ).rejects.toThrow(/duplicate key/i);
 
     const { rows } = await sql.query<{ definition: string }>('SELECT indexdef AS definition FROM pg_indexes WHERE schemaname = $1 AND indexdef LIKE $2', [
       database,
