@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { type ValidationError, validateSync } from 'class-validator';
 import { MessageEnvelope, isTopic, payloadClassFor } from '@bp/contracts';
+import '@bp/platform'; // class-validator's rules kept per class (validation-rules-cache.ts)
 
 export type InboundMessage<P extends object = object> = MessageEnvelope<P>;
 

@@ -352,8 +352,12 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
     return count('handled');
   }
 
+  /**
+   * The handler by its pattern, read from Nest's map directly: a string pattern is its own route, and
+   * `getHandlerByPattern` first tries it as JSON, throwing and catching a SyntaxError per message.
+   */
   private handlerFor(topic: string, type: string) {
-    return this.getHandlerByPattern(`${topic}#${type}`) ?? this.getHandlerByPattern(`${topic}#${ANY_TYPE}`);
+    return this.messageHandlers.get(`${topic}#${type}`) ?? this.messageHandlers.get(`${topic}#${ANY_TYPE}`) ?? null;
   }
 
   /** Runs the handler in the message's request context; answers what it returned (UNCHANGED or anything). */

@@ -1,6 +1,7 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { type ValidatorOptions, validateSync } from 'class-validator';
 import { ApiError } from './api-envelope.js';
+import '../validation/validation-rules-cache.js';
 
 function fieldErrors(errors: ValidationError[], prefix = ''): { field: string; messages: string[] }[] {
   return errors.flatMap((e) => {
