@@ -22,11 +22,9 @@ class Person {
 }
 
 const errorsOf = (cls: new () => object, plain: object) =>
-  validateSync(plainToInstance(cls, plain), { whitelist: true, forbidNonWhitelisted: true }).map((e) => [
-    e.property,
-    Object.keys(e.constraints ?? {}).sort(),
-    (e.children ?? []).map((c) => c.property),
-  ]).sort(([a], [b]) => String(a).localeCompare(String(b)));
+  validateSync(plainToInstance(cls, plain), { whitelist: true, forbidNonWhitelisted: true })
+    .map((e) => [e.property, Object.keys(e.constraints ?? {}).sort(), (e.children ?? []).map((c) => c.property)])
+    .sort(([a], [b]) => String(a).localeCompare(String(b)));
 
 describe('class-validator with its rules kept per class', () => {
   it('answers the same rules object for the same class and options, and a fresh one for other options', () => {
