@@ -11,9 +11,10 @@ export class ActivityStore {
 
   /**
    * Adds the lines not recorded yet. Inserted, not upserted: an upsert is a read and a write on FerretDB;
-   * a repeat (a redelivered event) finds its lines there and adds nothing.
+   * a repeat (a redelivered event) finds its lines there and adds nothing. Through the driver's
+   * collection: the model's insertMany built and validated a document per line for fields the types fix.
    */
   async recordOnce(lines: ActivityDocument[]): Promise<void> {
-    await insertNew(this.activity, lines);
+    await insertNew(this.activity.db.collection<ActivityDocument>(this.activity.collection.collectionName), lines);
   }
 }

@@ -54,10 +54,14 @@ export class TimerStore {
     return earliest;
   }
 
-  /** Inserts the timers, unordered; returns how many were new (the others exist already). */
+  /**
+   * Inserts the timers, unordered; returns how many were new (the others exist already). Through the
+   * driver's collection: the model's insertMany built, cast and validated a document per timer, a tenth
+   * of scheduler-svc's CPU under load, for fields the types already fix.
+   */
   createNew(timers: Array<TimerFields & { _id: string }>): Promise<number> {
     return insertNew(
-      this.timers,
+      this.timers.db.collection<TimerDocument>(this.timers.collection.collectionName),
       timers.map((timer) => ({ ...timer, ...outboxOnInsert([]) })),
     );
   }
