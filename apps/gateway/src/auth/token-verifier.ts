@@ -1,3 +1,4 @@
+import { KeyObject, createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type JWTVerifyGetKey, createRemoteJWKSet, jwtVerify } from 'jose';
 import { ApiError } from '@bp/platform';
@@ -17,7 +18,8 @@ const REMEMBERED_TOKENS = 10_000;
  */
 @Injectable()
 export class TokenVerifier {
-  private readonly key: Uint8Array | JWTVerifyGetKey;
+  /** The JWKS, or the HS256 secret as a key object (jose keeps its WebCrypto import; a raw secret it imported again for every token). */
+  private readonly key: KeyObject | JWTVerifyGetKey;
   /**
    * Tokens verified lately, by their text: a client sends the same token with each request, and its
    * signature check (WebCrypto, asynchronous) was the largest part of the gateway's own work on a small
@@ -33,7 +35,7 @@ export class TokenVerifier {
       this.key = createRemoteJWKSet(new URL(config.JWT_JWKS_URL), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
       this.algorithms = ['RS256', 'ES256'];
     } else {
-      this.key = new TextEncoder().encode(config.JWT_SECRET);
+      this.key = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
       this.algorithms = ['HS256'];
     }
   }
@@ -68,7 +70,7 @@ export class TokenVerifier {
         ...(this.config.JWT_ISSUER ? { issuer: this.config.JWT_ISSUER } : {}),
         ...(this.config.JWT_AUDIENCE ? { audience: this.config.JWT_AUDIENCE } : {}),
       };
-      const { payload } = this.key instanceof Uint8Array ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options); // two overloads of jose
+      const { payload } = this.key instanceof KeyObject ? await jwtVerify(token, this.key, options) : await jwtVerify(token, this.key, options); // two overloads of jose
       const role = payload['role'];
       if (typeof payload.sub !== 'string' || payload.sub.length === 0 || !ROLES.includes(role as Role)) throw new Error('missing sub or role');
       if (!this.grantable.has(role as Role)) throw new Error('a role this issuer may not grant');
