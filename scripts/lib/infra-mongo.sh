@@ -262,7 +262,7 @@ ferretdb_up() {
     # GOGC=400: memory is plentiful and FerretDB allocates per document decoded; with Go's default of
     # 100 its garbage collector was about a seventh of its CPU under load.
     pid=$(start_daemon ferretdb "$dir" "$log" env DO_NOT_TRACK=1 GOGC="${FERRETDB_GOGC:-400}" "$(ferretdb_bin)" \
-      --listen-addr="127.0.0.1:$MONGO_PORT" --listen-unix="$dir/mongo.sock" --handler=postgresql --postgresql-url="$pg_url" \
+      --listen-addr="127.0.0.1:$MONGO_PORT" --handler=postgresql --postgresql-url="$pg_url" \
       --state-dir="$dir/state" --telemetry=disable --debug-addr="${FERRETDB_DEBUG_ADDR:--}" --log-level=warn)
   fi
   wait_ready ferretdb "$pid" "${MONGO_START_TIMEOUT:-60}" "$log" mongo_ping "$MONGO_PORT"
