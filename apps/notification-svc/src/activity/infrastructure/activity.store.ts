@@ -11,10 +11,13 @@ export class ActivityStore {
 
   /**
    * Adds the lines not recorded yet. Inserted, not upserted: an upsert is a read and a write on FerretDB;
-   * a repeat (a redelivered event) finds its lines there and adds nothing. Through the driver's
-   * collection: the model's insertMany built and validated a document per line for fields the types fix.
+   * a repeat (a redelivered event) finds its lines there and adds nothing. Lean: the model's insertMany
+   * otherwise builds and validates a document per line for fields the types fix (traces still show it).
    */
   async recordOnce(lines: ActivityDocument[]): Promise<void> {
-    await insertNew(this.activity.db.collection<ActivityDocument>(this.activity.collection.collectionName), lines);
+    await insertNew(
+      { insertMany: (documents: ActivityDocument[], options: { ordered: false }) => this.activity.insertMany(documents, { ...options, lean: true }) },
+      lines,
+    );
   }
 }
