@@ -56,6 +56,10 @@ describe('the FerretDB engine: what PostgreSQL is asked, and which indexes serve
     const reads = (await statementsOn('things')).filter((query) => query.startsWith('SELECT'));
     expect(reads.length).toBeGreaterThan(0);
     expect(reads.filter((query) => !/ WHERE _jsonb->\$\d+ = \$\d+( LIMIT \$\d+)?$/.test(query))).toEqual([]);
+    // The write is conditional on the row version read (its xmin), not on the whole document as read
+    // (infra/ferretdb/row-version-updates.patch); engine-guarantees.spec.ts checks the races it settles.
+    const writes = (await statementsOn('things')).filter((query) => query.startsWith('UPDATE'));
+    expect(writes).toEqual([expect.stringMatching(/ WHERE _jsonb->\$\d+ = \$2 AND xmin::text = \$3$/)]);
   });
 
   it('sends another field’s equality as containment, served by a GIN index; the _id has its unique btree only', async () => {
