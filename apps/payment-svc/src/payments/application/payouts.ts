@@ -3,7 +3,7 @@ import type { Payment } from '../domain/payment.js';
 import { stripeIdempotencyKey } from '../domain/payment.js';
 import * as payouts from '../domain/payout.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
-import { PayoutAccountRepository } from '../infrastructure/payout-account.repository.js';
+import { type PayoutAccount, PayoutAccountRepository } from '../infrastructure/payout-account.repository.js';
 import { StripeGateway } from '../infrastructure/stripe-gateway.js';
 
 /**
@@ -12,6 +12,9 @@ import { StripeGateway } from '../infrastructure/stripe-gateway.js';
  * step's key comes from the payment's stored state, so a repeat after a crash is answered by Stripe,
  * not paid twice. A failure leaves the payout due; the sweeper tries again.
  */
+/** Payout states that stay due until something else happens (an account registered, a dispute closed). */
+const WAITING: ReadonlySet<string> = new Set(['awaiting_account', 'withheld_dispute']);
+
 @Injectable()
 export class Payouts {
   private readonly logger = new Logger(Payouts.name);
@@ -22,11 +25,14 @@ export class Payouts {
     private readonly stripe: StripeGateway,
   ) {}
 
-  /** Brings the payout in line with what the provider is owed; never throws (a failure is retried by the sweeper). */
-  async settle(payment: Payment): Promise<Payment> {
+  /**
+   * Brings the payout in line with what the provider is owed; never throws (a failure is retried by the
+   * sweeper). `accounts` keeps the providers' accounts already looked up in this pass.
+   */
+  async settle(payment: Payment, accounts?: Map<string, Promise<PayoutAccount | null>>): Promise<Payment> {
     if (!payment.payoutDue) return payment;
     try {
-      return await this.settleOrThrow(payment);
+      return await this.settleOrThrow(payment, accounts);
     } catch (error) {
       this.logger.warn({ message: 'payout step failed; it stays due', bookingId: payment.bookingId, error: (error as Error).message });
       return payment;
@@ -41,14 +47,24 @@ export class Payouts {
    */
   async settleDue(providerId?: string): Promise<number> {
     const due = await this.repository.list({ payoutDue: true, ...(providerId ? { providerId } : {}) });
-    for (const payment of due) await this.settle(payment);
+    // One look-up per provider, not per payout: a provider without an account may have hundreds due.
+    const accounts = new Map<string, Promise<PayoutAccount | null>>();
+    const outcomes: Payment[] = [];
+    for (const payment of due) outcomes.push(await this.settle(payment, accounts));
     let settled = 0;
-    for (const { bookingId } of due) if (!(await this.repository.find(bookingId))?.payoutDue) settled++;
+    for (const outcome of outcomes) {
+      if (!outcome.payoutDue) settled++;
+      // Still due because it waits (no account, an open dispute): not settled, no need to read it again.
+      else if (WAITING.has(outcome.payout?.status ?? '')) continue;
+      else if (!(await this.repository.find(outcome.bookingId))?.payoutDue) settled++;
+    }
     return settled;
   }
 
-  private async settleOrThrow(payment: Payment): Promise<Payment> {
-    const account = await this.accounts.find(payment.providerId);
+  private async settleOrThrow(payment: Payment, accounts?: Map<string, Promise<PayoutAccount | null>>): Promise<Payment> {
+    let lookUp = accounts?.get(payment.providerId);
+    if (!lookUp) accounts?.set(payment.providerId, (lookUp = this.accounts.find(payment.providerId)));
+    const account = await lookUp;
     const step = payouts.nextPayoutStep(payment, account?.stripeAccountId);
     let next: Payment;
     switch (step.kind) {
