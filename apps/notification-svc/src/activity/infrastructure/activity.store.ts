@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { insertNew } from '@bp/platform';
+import { insertNew, leanInserts } from '@bp/platform';
 import { ACTIVITY_MODEL, type ActivityDocument } from './activity.schema.js';
 
 /** The recipients' booking activity (`activity`), one line per (event, recipient). */
@@ -11,13 +11,9 @@ export class ActivityStore {
 
   /**
    * Adds the lines not recorded yet. Inserted, not upserted: an upsert is a read and a write on FerretDB;
-   * a repeat (a redelivered event) finds its lines there and adds nothing. Lean: the model's insertMany
-   * otherwise builds and validates a document per line for fields the types fix (traces still show it).
+   * a repeat (a redelivered event) finds its lines there and adds nothing.
    */
   async recordOnce(lines: ActivityDocument[]): Promise<void> {
-    await insertNew(
-      { insertMany: (documents: ActivityDocument[], options: { ordered: false }) => this.activity.insertMany(documents, { ...options, lean: true }) },
-      lines,
-    );
+    await insertNew(leanInserts<ActivityDocument>(this.activity), lines);
   }
 }

@@ -6,15 +6,15 @@ import { PaymentRepository } from '../infrastructure/payment.repository.js';
 import { type PayoutAccount, PayoutAccountRepository } from '../infrastructure/payout-account.repository.js';
 import { StripeGateway } from '../infrastructure/stripe-gateway.js';
 
+/** Payout states that stay due until something else happens (an account registered, a dispute closed). */
+const WAITING: ReadonlySet<string> = new Set(['awaiting_account', 'withheld_dispute']);
+
 /**
  * The provider's share through Stripe Connect: a transfer of what they are owed once the payment is
  * captured (transfer group = booking number), and a reversal of the excess after each refund. Each
  * step's key comes from the payment's stored state, so a repeat after a crash is answered by Stripe,
  * not paid twice. A failure leaves the payout due; the sweeper tries again.
  */
-/** Payout states that stay due until something else happens (an account registered, a dispute closed). */
-const WAITING: ReadonlySet<string> = new Set(['awaiting_account', 'withheld_dispute']);
-
 @Injectable()
 export class Payouts {
   private readonly logger = new Logger(Payouts.name);
