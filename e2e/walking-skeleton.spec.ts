@@ -86,10 +86,18 @@ describe('walking skeleton: reserve a slot through every hop', () => {
       // A reservation lapses by itself in booking-svc: scheduler-svc keeps no timer for it (docs/scheduler.md).
       expect(await timers.countDocuments({ subjectId: reservationId })).toBe(0);
 
-      const reservation = await platform.mongo
-        .db(platform.database('booking-svc'))
-        .collection('slot_reservations')
-        .findOne({ _id: reservationId as never });
+      // Published, so its outbox is cleared: by the reservation's next write, or by the relay within OUTBOX_CLEAR_DELAY_MS.
+      const storedReservation = () =>
+        platform.mongo
+          .db(platform.database('booking-svc'))
+          .collection('slot_reservations')
+          .findOne({ _id: reservationId as never });
+      await waitFor(
+        async () => (await storedReservation())?.['outbox']?.length === 0,
+        10_000,
+        () => 'the reservation’s outbox cleared',
+      );
+      const reservation = await storedReservation();
       expect(reservation).toMatchObject({ patientId, providerId, outbox: [] });
       expect(reservation).not.toHaveProperty('outboxPendingSince');
       expect(reservation).not.toHaveProperty('outboxPending');

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jest } from '@jest/globals';
 import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { KafkaClient, KafkaProducer, type OutgoingMessage } from '@bp/messaging';
@@ -6,7 +7,7 @@ import { DatabaseServiceConfig, DuplicateKeyConflict, ReadinessRegistry, Version
 import { infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
 import { AggregateStore } from './aggregate-store.js';
 import { OutboxRelay } from './outbox-relay.js';
-import { type OutboxFields, withOutboxFields } from './outbox.schema.js';
+import { type OutboxFields, withOutboxFields, withOutboxUpdate } from './outbox.schema.js';
 
 interface Appointment extends OutboxFields {
   _id: string;
@@ -134,6 +135,130 @@ describe('AggregateStore on the real MongoDB-compatible server and Kafka', () =>
     for (const field of OUTBOX_FIELDS) expect(changed).not.toHaveProperty(field);
     await waitForPublished(event);
   }, 30_000);
+
+  describe('the clear after a publish', () => {
+    /** A relay of its own: the tests above shut the shared one down, which clears at once from then on. */
+    function storeWithClearDelay(delayMs: number) {
+      const own = new OutboxRelay(
+        [model as never],
+        producer,
+        Object.assign(new DatabaseServiceConfig(), config, { OUTBOX_CLEAR_DELAY_MS: delayMs }),
+        new ReadinessRegistry(),
+      );
+      return { relay: own, store: new AggregateStore(model, own) };
+    }
+    const entries = async (id: string) => (await stored(id))?.outbox.map((entry) => entry.eventId);
+
+    it('rides on the document’s next write: no write of its own, and every event published once', async () => {
+      const { relay: own, store: writer } = storeWithClearDelay(1500);
+      const id = randomUUID();
+      const [first, second] = [slotReserved(id), slotReserved(id)];
+      const clears = jest.spyOn(model, 'updateOne');
+      try {
+        await writer.insert({ _id: id, ticket: `t-${id}`, version: 1 }, [first]);
+        await own.whenPublished();
+        await waitForPublished(first);
+        expect(await entries(id)).toEqual([first.envelope.eventId]); // sent, its clear held for the next write
+
+        const result = await writer.update({ _id: id, version: 1 }, { $set: { version: 2 } }, [second]);
+
+        expect(result.ok).toBe(true);
+        expect(await entries(id)).toEqual([second.envelope.eventId]);
+        await waitForPublished(second);
+        await own.onApplicationShutdown(); // makes the clear still held
+        expect(clears.mock.calls.filter(([filter]) => (filter as { _id?: string })._id === id)).toHaveLength(1);
+      } finally {
+        clears.mockRestore();
+      }
+      await probe.caughtUp();
+      expect(published(first)).toHaveLength(1);
+      expect(published(second)).toHaveLength(1);
+      expect(await stored(id)).toMatchObject({ version: 2, outbox: [], outboxRevision: 2 });
+      expect(await stored(id)).not.toHaveProperty('outboxPending');
+    }, 30_000);
+
+    it('rides on a change that publishes nothing as well', async () => {
+      const { relay: own, store: writer } = storeWithClearDelay(1500);
+      const id = randomUUID();
+      const event = slotReserved(id);
+      const writes = jest.spyOn(model, 'updateOne');
+      try {
+        await writer.insert({ _id: id, ticket: `t-${id}`, version: 1 }, [event]);
+        await own.whenPublished();
+
+        expect(await writer.change({ _id: id, version: 1 }, { $set: { version: 2 } })).toBe(true);
+
+        await own.onApplicationShutdown();
+        expect(writes.mock.calls.filter(([filter]) => (filter as { _id?: string })._id === id)).toHaveLength(1); // the change, carrying the clear
+      } finally {
+        writes.mockRestore();
+      }
+      expect(await stored(id)).toMatchObject({ version: 2, outbox: [], outboxRevision: 1 });
+      expect(await stored(id)).not.toHaveProperty('outboxPending');
+      await waitForPublished(event);
+    }, 30_000);
+
+    it('is made by the relay when no write follows in time', async () => {
+      const { relay: own, store: writer } = storeWithClearDelay(100);
+      const id = randomUUID();
+      const event = slotReserved(id);
+
+      await writer.insert({ _id: id, ticket: `t-${id}`, version: 1 }, [event]);
+
+      await waitFor(
+        async () => (await entries(id))?.length === 0,
+        15_000,
+        () => 'the outbox cleared',
+      );
+      await own.onApplicationShutdown();
+      await probe.caughtUp();
+      expect(published(event)).toHaveLength(1);
+      expect(await stored(id)).not.toHaveProperty('outboxPending');
+    }, 30_000);
+
+    it('is not carried by a write that finds an entry appended since (another replica’s): that entry and the write’s own are kept and published', async () => {
+      const { relay: own, store: writer } = storeWithClearDelay(1500);
+      const id = randomUUID();
+      const [first, theirs, ours] = [slotReserved(id), slotReserved(id), slotReserved(id)];
+      await writer.insert({ _id: id, ticket: `t-${id}`, version: 1 }, [first]);
+      await own.whenPublished();
+      await model.updateOne({ _id: id }, withOutboxUpdate({ $set: { ticket: `t2-${id}` } }, [theirs]));
+
+      const result = await writer.update({ _id: id, version: 1 }, { $set: { version: 2 } }, [ours]);
+
+      expect(result.ok).toBe(true);
+      expect(await entries(id)).toEqual([first, theirs, ours].map((m) => m.envelope.eventId));
+      await waitForPublished(ours);
+      await own.onApplicationShutdown();
+      await probe.caughtUp();
+      expect(published(first)).toHaveLength(1); // remembered as sent
+      expect(published(theirs)).toHaveLength(1);
+      expect(published(ours)).toHaveLength(1);
+      expect(await stored(id)).toMatchObject({ ticket: `t2-${id}`, version: 2, outbox: [] });
+    }, 30_000);
+
+    it('still waits when the write that took it was refused (a VersionConflict), and is made later', async () => {
+      const { relay: own, store: writer } = storeWithClearDelay(100);
+      const id = randomUUID();
+      const [first, refused] = [slotReserved(id), slotReserved(id)];
+      await writer.insert({ _id: id, ticket: `t-${id}`, version: 1 }, [first]);
+      await own.whenPublished();
+
+      const result = await writer.update({ _id: id, version: 7 }, { $set: { version: 8 } }, [refused]);
+
+      expect(result.ok || result.conflict).toBeInstanceOf(VersionConflict);
+      await waitFor(
+        async () => (await entries(id))?.length === 0,
+        15_000,
+        () => 'the outbox cleared',
+      );
+      await own.onApplicationShutdown();
+      await probe.caughtUp();
+      expect(published(first)).toHaveLength(1);
+      expect(published(refused)).toHaveLength(0);
+      expect(await stored(id)).toMatchObject({ version: 1, outbox: [], outboxRevision: 1 });
+    }, 30_000);
+  });
 
   it('applies a change that publishes nothing as one plain conditional update, and says when it did not apply', async () => {
     const id = randomUUID();

@@ -2,7 +2,16 @@ import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { DuplicateKeyConflict, VersionConflict, type WriteResult } from '@bp/platform';
 import type { OutboxRelay } from './outbox-relay.js';
-import { type OutboxFields, type OutboxRecord, type WithoutOutbox, outboxOnInsert, withOutboxUpdate, withoutOutbox } from './outbox.schema.js';
+import {
+  type OutboxFields,
+  type OutboxRecord,
+  type WithoutOutbox,
+  outboxOnInsert,
+  withOutboxCleared,
+  withOutboxReplaced,
+  withOutboxUpdate,
+  withoutOutbox,
+} from './outbox.schema.js';
 
 /** A stored aggregate: its own id, its state, and the outbox fields the store keeps to itself. */
 type StoredDocument = OutboxFields & { _id: unknown };
@@ -21,6 +30,9 @@ export interface WriteOptions {
  * Writes an aggregate together with the messages its change produces: one single-document write (an
  * insert, or an update conditional on the filter), so the state and its messages are committed
  * together or not at all (ARCHITECTURE.md, Data rules), then asks the relay to publish them at once.
+ * An update also removes what the relay published since the document's last write, instead of the
+ * relay's own clearing write (OutboxRelay.takeDeferredClear); when the document's outbox changed
+ * meanwhile, the write is made again without that, so the clear costs a write only on such a race.
  * A duplicate key or a conditional update that matched nothing comes back as a typed conflict, not as
  * an error to decode; what it returns never carries the outbox fields.
  */
@@ -66,11 +78,16 @@ export class AggregateStore<D extends StoredDocument> {
   /**
    * A conditional state change that publishes nothing and needs no answer but whether it applied: one
    * plain update (an engine without full transactions runs a find-and-modify as several statements),
-   * false when the filter matched nothing.
+   * false when the filter matched nothing. Like every write of the store but an upsert, it carries the
+   * clear the relay holds from the document's last publish, when nothing was appended since.
    */
   async change(filter: { _id: D['_id'] } & Record<string, unknown>, change: StateChange): Promise<boolean> {
-    const result = await this.model.updateOne(filter as never, change as never);
-    return result.matchedCount === 1;
+    const clear = this.relay.takeDeferredClear(this.model, filter._id);
+    if (clear) {
+      if (await this.updateOne({ ...filter, outboxRevision: clear.revision }, withOutboxCleared(change))) return true;
+      this.relay.returnDeferredClear(clear);
+    }
+    return this.updateOne(filter, change);
   }
 
   /** Applies a state change to the document with this id whatever its state, creating it when there is none. */
@@ -85,11 +102,26 @@ export class AggregateStore<D extends StoredDocument> {
     { records = [], now = new Date() }: WriteOptions,
     upsert: boolean,
   ): Promise<WithoutOutbox<D> | undefined> {
-    const written = await this.model
-      .findOneAndUpdate(filter as never, withOutboxUpdate(change, messages, now, records) as never, { returnDocument: 'after', upsert })
-      .lean<D>();
+    const publishes = messages.length > 0 || records.length > 0;
+    // The clear the relay holds from this document's last publish rides on this write when nothing was appended since.
+    const clear = upsert ? undefined : this.relay.takeDeferredClear(this.model, filter._id);
+    let written: D | null = null;
+    if (clear) {
+      const carryingClear = publishes ? withOutboxReplaced(change, messages, now, records) : withOutboxCleared(change);
+      written = await this.findOneAndUpdate({ ...filter, outboxRevision: clear.revision }, carryingClear, false);
+      if (!written) this.relay.returnDeferredClear(clear);
+    }
+    written ??= await this.findOneAndUpdate(filter, withOutboxUpdate(change, messages, now, records), upsert);
     if (!written) return undefined;
-    if (messages.length > 0 || records.length > 0) this.relay.publishSoon(this.model, written._id, written);
+    if (publishes) this.relay.publishSoon(this.model, written._id, written);
     return withoutOutbox(written);
+  }
+
+  private findOneAndUpdate(filter: Record<string, unknown>, update: StateChange, upsert: boolean): Promise<D | null> {
+    return this.model.findOneAndUpdate(filter as never, update as never, { returnDocument: 'after', upsert }).lean<D>();
+  }
+
+  private async updateOne(filter: Record<string, unknown>, change: StateChange): Promise<boolean> {
+    return (await this.model.updateOne(filter as never, change as never)).matchedCount === 1;
   }
 }

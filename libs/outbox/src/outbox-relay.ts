@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import type { Model } from 'mongoose';
 import { KafkaProducer } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry, counter, gauge, insertNew } from '@bp/platform';
-import type { OutboxEntry, OutboxFields, OutboxRecord } from './outbox.schema.js';
+import { type OutboxEntry, type OutboxFields, type OutboxRecord, outboxClear } from './outbox.schema.js';
 
 export const OUTBOX_MODELS = Symbol('OUTBOX_MODELS');
 
@@ -15,6 +15,19 @@ const SWEEP_BATCH = 100;
 const MAX_DOCUMENTS_REMEMBERED = 10_000;
 /** Rounds of "publish, then clear if nothing new arrived" before leaving the rest to the sweep. */
 const MAX_ROUNDS_PER_CLAIM = 5;
+
+/**
+ * A publish's clear left waiting for the document's next write (OUTBOX_CLEAR_DELAY_MS): the revision
+ * the publish saw and what it sent. The next write through the aggregate store takes it and carries
+ * the clear (`takeDeferredClear`); with none in time, the relay clears on its own.
+ */
+export interface DeferredClear {
+  model: Model<any>;
+  id: unknown;
+  revision: number;
+  sent: Set<string>;
+  timer?: NodeJS.Timeout;
+}
 
 interface ClaimedOutbox {
   _id: unknown;
@@ -36,6 +49,9 @@ export type AfterCommitHook = (document: Record<string, unknown>) => Promise<voi
 const recordKey = ({ collection, document }: OutboxRecord): string => `record:${collection}:${String(document._id)}`;
 
 type OutboxModel = Model<OutboxFields & { _id: unknown }>;
+
+/** A document's key in the relay's per-document state. */
+const keyOf = (model: Model<any>, id: unknown): string => `${(model as OutboxModel).collection.collectionName}|${String(id)}`;
 
 const metrics = {
   published: () => counter('outbox_events_published_total', 'Outbox events published to Kafka', ['collection']),
@@ -64,6 +80,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
    * event ids and history records it sent, so the later write's publish sends only what is new.
    */
   private readonly sentNotCleared = new Map<string, Set<string>>();
+  /** Per document: the clear its last publish left for the next write to carry (DeferredClear). */
+  private readonly deferredClears = new Map<string, DeferredClear>();
 
   constructor(
     @Inject(OUTBOX_MODELS) private readonly models: OutboxModel[],
@@ -102,12 +120,33 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
    * same entries too (at least once; consumers' inboxes drop the repeat).
    */
   publishSoon(model: Model<any>, id: unknown, written?: object | null): void {
-    const key = `${(model as OutboxModel).collection.collectionName}|${String(id)}`;
+    const key = keyOf(model, id);
+    this.enqueue(key, () =>
+      written ? this.publishWritten(model as OutboxModel, id, written as ClaimedOutbox, key) : this.publishDocument(model as OutboxModel, id),
+    );
+  }
+
+  /**
+   * For the document's next write, made by the aggregate store: the clear its last publish left
+   * waiting, now that write's to carry (its filter names `revision`, its update replaces the outbox:
+   * withOutboxReplaced). Nothing while a publish of the document is under way or none is waiting.
+   */
+  takeDeferredClear(model: Model<any>, id: unknown): DeferredClear | undefined {
+    const key = keyOf(model, id);
+    return this.inProgress.has(key) ? undefined : this.takeDeferred(key);
+  }
+
+  /** The write that took a deferred clear did not apply (its filter matched nothing): the clear waits again. */
+  returnDeferredClear(clear: DeferredClear): void {
+    this.deferClear(clear.model as OutboxModel, clear.id, clear.revision, clear.sent);
+  }
+
+  /** Runs a document's publishes and clears one after the other, in the order they were asked for. */
+  private enqueue(key: string, work: () => Promise<unknown>): void {
     const previous = this.inProgress.get(key);
     const done = (async () => {
       await previous;
-      if (written) await this.publishWritten(model as OutboxModel, id, written as ClaimedOutbox, key);
-      else await this.publishDocument(model as OutboxModel, id);
+      await work();
     })().finally(() => {
       if (this.inProgress.get(key) === done) this.inProgress.delete(key);
     });
@@ -115,12 +154,21 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     this.track(done);
   }
 
-  /** Publishes a document as its writer left it; clears its outbox if no later write added to it (that write publishes the rest). */
+  /**
+   * Publishes a document as its writer left it, then clears its outbox if no later write added to it
+   * (that write publishes the rest). The clear waits OUTBOX_CLEAR_DELAY_MS for the document's next
+   * write to carry it: a booking, a payment, a reservation changes again within moments, and the
+   * clear is then no write of its own.
+   */
   private async publishWritten(model: OutboxModel, id: unknown, doc: ClaimedOutbox, key: string): Promise<void> {
     const collection = model.collection.collectionName;
-    const sent = this.sentNotCleared.get(key) ?? new Set<string>();
+    // A clear still waiting from an earlier publish: what it sent counts as sent, and a later write's publish that
+    // overtook this one (two writes of one document at once) may have seen a newer revision, up to which everything is sent.
+    const waiting = this.takeDeferred(key);
+    const sent = new Set([...(this.sentNotCleared.get(key) ?? []), ...(waiting?.sent ?? [])]);
+    const revision = Math.max(doc.outboxRevision, waiting?.revision ?? 0);
     this.sentNotCleared.delete(key);
-    let cleared = false;
+    let settled = false;
     try {
       const unpublished = doc.outbox.filter((entry) => !sent.has(entry.eventId));
       if (unpublished.length > 0) {
@@ -132,17 +180,60 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
       await this.insertRecords(model, records);
       records.forEach((record) => sent.add(recordKey(record)));
       for (const hook of this.hooks.get(collection) ?? []) await hook(doc);
-      const result = await model.updateOne(
-        { _id: id, outboxRevision: doc.outboxRevision },
-        { $set: { outbox: [] }, $unset: { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
-      );
-      cleared = result.matchedCount === 1;
+      if (this.config.OUTBOX_CLEAR_DELAY_MS > 0 && !this.stopped) settled = this.deferClear(model, id, revision, sent);
+      else settled = await this.clear(model, id, revision);
     } catch (error) {
       metrics.failures().inc({ collection });
       this.logger.warn({ message: 'outbox publish failed; the sweep will retry', collection, id: String(id), error: (error as Error).message });
     } finally {
-      if (!cleared && sent.size > 0) this.rememberSent(key, sent);
+      if (!settled && sent.size > 0) this.rememberSent(key, sent);
     }
+  }
+
+  /** Clears what a publish sent, if no write added to the outbox since (the revision it saw is current). */
+  private async clear(model: OutboxModel, id: unknown, revision: number, lockedUntil?: Date): Promise<boolean> {
+    const result = await model.updateOne({ _id: id, ...(lockedUntil ? { outboxLockedUntil: lockedUntil } : {}), outboxRevision: revision }, outboxClear());
+    return result.matchedCount === 1;
+  }
+
+  private deferClear(model: OutboxModel, id: unknown, revision: number, sent: Set<string>): true {
+    const key = keyOf(model, id);
+    const clear: DeferredClear = { model, id, revision, sent };
+    clear.timer = setTimeout(() => this.enqueue(key, () => this.runDeferredClear(key, clear)), this.config.OUTBOX_CLEAR_DELAY_MS);
+    this.deferredClears.set(key, clear);
+    return true;
+  }
+
+  private takeDeferred(key: string): DeferredClear | undefined {
+    const clear = this.deferredClears.get(key);
+    if (!clear) return undefined;
+    clearTimeout(clear.timer);
+    this.deferredClears.delete(key);
+    return clear;
+  }
+
+  /** No write took the clear in time: the relay makes it (unless a later write or publish took it meanwhile). */
+  private async runDeferredClear(key: string, clear: DeferredClear): Promise<void> {
+    if (this.deferredClears.get(key) !== clear) return;
+    this.deferredClears.delete(key);
+    const model = clear.model as OutboxModel;
+    try {
+      if (!(await this.clear(model, clear.id, clear.revision))) this.rememberSent(key, clear.sent);
+    } catch (error) {
+      this.rememberSent(key, clear.sent);
+      metrics.failures().inc({ collection: model.collection.collectionName });
+      this.logger.warn({
+        message: 'outbox clear failed; the sweep will retry',
+        collection: model.collection.collectionName,
+        id: String(clear.id),
+        error: (error as Error).message,
+      });
+    }
+  }
+
+  /** Resolves once the publishes asked for so far are done (a clear held for a document's next write may still wait). */
+  async whenPublished(): Promise<void> {
+    await Promise.allSettled([...this.inProgress.values()]);
   }
 
   /** Bounded: a document left uncleared with no later write is the sweep's, which publishes it whole. */
@@ -157,7 +248,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
     for (const model of this.models) {
       const pending = await this.pendingOf(model);
       this.recordLag(model, pending);
-      const due = pending.filter((doc) => doc.outboxPendingSince.getTime() <= Date.now() - graceMs);
+      // A document whose clear this process is holding for its next write was published already.
+      const due = pending.filter((doc) => doc.outboxPendingSince.getTime() <= Date.now() - graceMs && !this.deferredClears.has(keyOf(model, doc._id)));
       for (const doc of due) if (await this.publishDocument(model, doc._id)) published++;
     }
     return published;
@@ -202,7 +294,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
       const claimUntil = new Date(Date.now() + CLAIM_MS);
       let doc = await this.claim(model, id, claimUntil);
       if (!doc) return false;
-      const published = new Set<string>();
+      const published = new Set<string>(this.takeDeferred(keyOf(model, id))?.sent);
       for (let round = 0; round < MAX_ROUNDS_PER_CLAIM; round++) {
         const unpublished = doc.outbox.filter((entry) => !published.has(entry.eventId));
         if (unpublished.length > 0) {
@@ -213,11 +305,7 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
         await this.insertRecords(model, doc.outboxRecords ?? []);
         for (const hook of this.hooks.get(collection) ?? []) await hook(doc);
         // Clear the outbox only if nothing was appended meanwhile; otherwise read again and publish the rest.
-        const cleared = await model.updateOne(
-          { _id: id, outboxLockedUntil: claimUntil, outboxRevision: doc.outboxRevision },
-          { $set: { outbox: [] }, $unset: { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } },
-        );
-        if (cleared.matchedCount === 1) return true;
+        if (await this.clear(model, id, doc.outboxRevision, claimUntil)) return true;
         doc = await model.findOne({ _id: id, outboxLockedUntil: claimUntil }).lean<ClaimedOutbox>();
         if (!doc) return true; // our claim lapsed; whoever holds it now publishes the rest
       }
@@ -271,6 +359,10 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    for (const [key, clear] of this.deferredClears) {
+      clearTimeout(clear.timer);
+      this.enqueue(key, () => this.runDeferredClear(key, clear));
+    }
     await Promise.allSettled([...this.inFlight]);
   }
 }

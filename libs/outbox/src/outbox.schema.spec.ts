@@ -1,6 +1,6 @@
 import { Topics } from '@bp/contracts';
 import { buildMessage } from '@bp/messaging';
-import { type OutboxFields, outboxOnInsert, withOutboxUpdate, withoutOutbox } from './outbox.schema.js';
+import { type OutboxFields, outboxOnInsert, withOutboxCleared, withOutboxReplaced, withOutboxUpdate, withoutOutbox } from './outbox.schema.js';
 
 const at = new Date('2026-12-01T10:00:00Z');
 const message = buildMessage(
@@ -35,6 +35,24 @@ describe('the outbox part of a write', () => {
       $min: { outboxPendingSince: at },
     });
     expect(withOutboxUpdate({ $set: { status: 'fired' } }, [], at)).toEqual({ $set: { status: 'fired' } });
+  });
+
+  it('replaces what an earlier publish sent by this change’s entries when the write carries that publish’s clear', () => {
+    const entry = expect.objectContaining({ eventId: message.envelope.eventId });
+    expect(withOutboxReplaced({ $set: { status: 'fired' }, $unset: { note: 1 } }, [message], at)).toEqual({
+      $set: { status: 'fired', outbox: [entry], outboxPending: true, outboxPendingSince: at },
+      $unset: { note: 1, outboxRecords: 1 },
+      $inc: { outboxRevision: 1 },
+    });
+    expect(withOutboxCleared({ $set: { status: 'converted' }, $inc: { version: 1 } })).toEqual({
+      $set: { status: 'converted', outbox: [] },
+      $unset: { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 },
+      $inc: { version: 1 },
+    });
+    expect(withOutboxReplaced({ $inc: { version: 1 } }, [message], at, [record])).toEqual({
+      $set: { outbox: [entry], outboxRecords: [record], outboxPending: true, outboxPendingSince: at },
+      $inc: { version: 1, outboxRevision: 1 },
+    });
   });
 });
 

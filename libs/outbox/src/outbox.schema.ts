@@ -130,3 +130,36 @@ export function withOutboxUpdate<U extends UpdateOperators>(update: U, messages:
     $inc: { ...update['$inc'], outboxRevision: 1 },
   };
 }
+
+/** The outbox fields a clear removes; `outbox` itself becomes empty. */
+const CLEARED = { outboxRecords: 1, outboxPending: 1, outboxPendingSince: 1, outboxLockedUntil: 1 } as const;
+
+/** A change with nothing to publish that also clears what an earlier publish sent (the same condition as withOutboxReplaced). */
+export function withOutboxCleared<U extends UpdateOperators>(update: U): U {
+  return { ...update, $set: { ...update['$set'], outbox: [] }, $unset: { ...update['$unset'], ...CLEARED } };
+}
+
+/** What the relay writes once a document's entries are all published (a new object each time: mongoose may change what it is given). */
+export function outboxClear(): UpdateOperators {
+  return withOutboxCleared({});
+}
+
+/**
+ * Like withOutboxUpdate, for a write that also clears what an earlier publish sent: the outbox becomes
+ * this change's entries alone. Only for a filter that also names the revision that publish saw
+ * (`outboxRevision`), so nothing appended since is dropped (OutboxRelay.takeDeferredClear).
+ */
+export function withOutboxReplaced<U extends UpdateOperators>(update: U, messages: OutgoingMessage[], now: Date, records: OutboxRecord[] = []): U {
+  return {
+    ...update,
+    $set: {
+      ...update['$set'],
+      outbox: toOutboxEntries(messages),
+      ...(records.length > 0 ? { outboxRecords: records } : {}),
+      outboxPending: true,
+      outboxPendingSince: now,
+    },
+    ...(records.length > 0 ? {} : { $unset: { ...update['$unset'], outboxRecords: 1 } }),
+    $inc: { ...update['$inc'], outboxRevision: 1 },
+  };
+}

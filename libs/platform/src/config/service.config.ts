@@ -285,6 +285,16 @@ export class DatabaseServiceConfig extends ServiceConfig {
   OUTBOX_SWEEP_INTERVAL_MS: number = 5000;
 
   /**
+   * How long the relay holds a published document's clear for that document's next write to carry
+   * (0: clear at once). Below the sweep's 2-second grace, so another replica's sweep does not publish
+   * the same entries again meanwhile.
+   */
+  @IsInt()
+  @Min(0)
+  @Max(1500)
+  OUTBOX_CLEAR_DELAY_MS: number = 1000;
+
+  /**
    * Apply this release's pending migrations before starting, in this process (docs/migrations.md).
    * Off by default: a deployment runs `migrate.js up` once per release (the chart's hook job); the
    * test harness switches it on, sparing each service it starts a second process.

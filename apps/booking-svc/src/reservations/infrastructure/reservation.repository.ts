@@ -51,7 +51,7 @@ export class ReservationRepository {
 
   /** The reservation became a booking (its claims now belong to the booking); from now on it only waits for its retention (`day`). */
   async markConverted(id: string, now: Date): Promise<void> {
-    await this.model.updateOne({ _id: id, status: 'active' }, { $set: { status: 'converted', convertedAt: now, day: utcDayOf(now) }, $inc: { version: 1 } });
+    await this.store.change({ _id: id, status: 'active' }, { $set: { status: 'converted', convertedAt: now, day: utcDayOf(now) }, $inc: { version: 1 } });
   }
 
   /** Reservations still holding their slot at `now` that start in [from, to). */
