@@ -1,9 +1,15 @@
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { type IHeaders, Partitioners, type Producer } from 'kafkajs';
 import { MessageHeaders } from '@bp/contracts';
+import { KeyedBatches } from '@bp/platform';
 import { KafkaClient } from './kafka-client.js';
 import { withPublishSpans } from './message-tracing.js';
 import type { OutgoingMessage } from './outgoing-message.js';
+
+interface PendingSend {
+  messages: OutgoingMessage[];
+  extraHeaders: IHeaders;
+}
 
 /**
  * The idempotent producer. Services do not call it for domain events (those go through the outbox,
@@ -18,34 +24,68 @@ export class KafkaProducer implements OnApplicationShutdown {
   constructor(private readonly client: KafkaClient) {}
 
   /**
+   * Sends asked for while a request is under way go out together in the next one: with one request in
+   * flight per broker they would wait anyway, and one request of many messages costs the broker and
+   * this process far less than many of one.
+   */
+  private readonly requests = new KeyedBatches<PendingSend, Error | undefined>((_, sends) => this.sendTogether(sends));
+
+  /**
    * Sends messages in order; all of one call share a topic order per key. Rejects if Kafka did not
    * acknowledge. Each message gets a publish span, parented on the trace context in its envelope.
    */
   async send(messages: OutgoingMessage[], extraHeaders: IHeaders = {}): Promise<void> {
+    if (messages.length === 0) return;
     await this.ensureTopics(messages.map((m) => m.topic));
+    const failure = await this.requests.submit('produce', { messages, extraHeaders });
+    if (failure) throw failure;
+  }
+
+  /** One request for several calls' messages, in the order they were asked for; if it fails, each call is tried alone, so one bad message fails only its own call. */
+  private async sendTogether(sends: PendingSend[]): Promise<Array<Error | undefined>> {
+    try {
+      await this.request(sends);
+      return sends.map(() => undefined);
+    } catch (error) {
+      if (sends.length === 1) return [error as Error];
+      return Promise.all(
+        sends.map((alone) =>
+          this.request([alone]).then(
+            () => undefined,
+            (failure: unknown) => failure as Error,
+          ),
+        ),
+      );
+    }
+  }
+
+  private async request(sends: PendingSend[]): Promise<void> {
     const producer = await this.connected();
-    const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const message of messages) byTopic.set(message.topic, [...(byTopic.get(message.topic) ?? []), message]);
-    await withPublishSpans(messages, (traceHeaders) =>
-      producer
-        .sendBatch({
-          acks: -1,
-          topicMessages: [...byTopic].map(([topic, list]) => ({
-            topic,
-            messages: list.map((message) => ({
-              key: message.key,
-              value: JSON.stringify(message.envelope),
-              headers: {
-                [MessageHeaders.eventId]: message.envelope.eventId,
-                [MessageHeaders.type]: message.envelope.type,
-                [MessageHeaders.correlationId]: message.envelope.correlationId,
-                ...traceHeaders(message),
-                ...extraHeaders,
-              },
+    const records = sends.flatMap(({ messages, extraHeaders }) => messages.map((message) => ({ message, extraHeaders })));
+    const byTopic = new Map<string, typeof records>();
+    for (const record of records) byTopic.set(record.message.topic, [...(byTopic.get(record.message.topic) ?? []), record]);
+    await withPublishSpans(
+      records.map((r) => r.message),
+      (traceHeaders) =>
+        producer
+          .sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, list]) => ({
+              topic,
+              messages: list.map(({ message, extraHeaders }) => ({
+                key: message.key,
+                value: JSON.stringify(message.envelope),
+                headers: {
+                  [MessageHeaders.eventId]: message.envelope.eventId,
+                  [MessageHeaders.type]: message.envelope.type,
+                  [MessageHeaders.correlationId]: message.envelope.correlationId,
+                  ...traceHeaders(message),
+                  ...extraHeaders,
+                },
+              })),
             })),
-          })),
-        })
-        .then(() => undefined),
+          })
+          .then(() => undefined),
     );
   }
 
