@@ -8,6 +8,7 @@ import { PaymentSweeper } from './application/payment-sweeper.js';
 import { Payouts } from './application/payouts.js';
 import { SavedCards } from './application/saved-cards.js';
 import { CustomerRepository } from './infrastructure/customer.repository.js';
+import { HoldReviewWatermark } from './infrastructure/hold-review-watermark.js';
 import { PAYMENT_MODEL, PaymentSchema } from './infrastructure/payment.schema.js';
 import { PaymentRepository } from './infrastructure/payment.repository.js';
 import { PayoutAccountRepository } from './infrastructure/payout-account.repository.js';
@@ -23,7 +24,18 @@ const models = MongooseModule.forFeature([{ name: PAYMENT_MODEL, schema: Payment
 @Module({
   imports: [models, OutboxModule.forModels([PAYMENT_MODEL], [models]), IdempotencyModule],
   controllers: [PaymentCommandsConsumer, HoldMonitorConsumer, PaymentsController, SavedCardsController],
-  providers: [PaymentRepository, PayoutAccountRepository, CustomerRepository, SavedCards, PaymentCommands, Payouts, HoldMonitor, PaymentSweeper, StripeGateway],
+  providers: [
+    PaymentRepository,
+    PayoutAccountRepository,
+    CustomerRepository,
+    HoldReviewWatermark,
+    SavedCards,
+    PaymentCommands,
+    Payouts,
+    HoldMonitor,
+    PaymentSweeper,
+    StripeGateway,
+  ],
   exports: [PaymentRepository, StripeGateway],
 })
 export class PaymentsModule {}

@@ -1,4 +1,4 @@
-import type { Payment } from '../domain/payment.js';
+import type { HeldPayment } from '../infrastructure/payment.repository.js';
 
 const DAY_MS = 86_400_000;
 
@@ -11,8 +11,11 @@ export interface HoldsSummary {
   expiringWithin24h: number;
 }
 
-/** The payment side of the admin health dashboard: open holds by amount and by age (the spec's buckets). */
-export function summarizeHolds(held: Payment[], now: Date): HoldsSummary {
+/**
+ * The payment side of the admin health dashboard: open holds by amount and by age (the spec's buckets),
+ * from every held payment (PaymentRepository.listHeld).
+ */
+export function summarizeHolds(held: ReadonlyArray<Pick<HeldPayment, 'currency' | 'amountCents' | 'captureWaiting' | 'hold'>>, now: Date): HoldsSummary {
   const aging = { under24h: 0, days1to3: 0, days3to5: 0, days5to7: 0, over7days: 0 };
   const amounts: Record<string, number> = {};
   let expiring = 0;

@@ -326,7 +326,7 @@ export function refundAbandonedInFlight(payment: Payment, now: Date, afterMs: nu
 }
 
 /** A hold close to lapsing (within `withinMs`), for the hold monitor. */
-export function holdExpiringSoon(payment: Payment, now: Date, withinMs = HOLD_WARNING_MS): boolean {
+export function holdExpiringSoon(payment: Pick<Payment, 'status' | 'hold'>, now: Date, withinMs = HOLD_WARNING_MS): boolean {
   return payment.status === 'held' && !!payment.hold && payment.hold.expiresAt.getTime() - now.getTime() <= withinMs;
 }
 

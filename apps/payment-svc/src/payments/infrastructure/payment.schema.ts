@@ -4,8 +4,11 @@ import type { Payment } from '../domain/payment.js';
 
 export const PAYMENT_MODEL = 'Payment';
 
-/** One document per booking (`_id` = booking id): the payment's state, its attempts and its outbox. */
-export type PaymentDocument = Omit<Payment, 'bookingId'> & OutboxFields & { _id: string };
+/**
+ * One document per booking (`_id` = booking id): the payment's state, its attempts and its outbox; while
+ * it holds a card, the hour the hold monitor reviews it in (`holdReviewHour`, see domain/hold-review.ts).
+ */
+export type PaymentDocument = Omit<Payment, 'bookingId'> & OutboxFields & { _id: string; holdReviewHour?: string };
 
 export const PaymentSchema = withOutboxFields(
   new Schema<PaymentDocument>(
@@ -37,6 +40,7 @@ export const PaymentSchema = withOutboxFields(
       awaitingConfirmation: { type: Boolean },
       disputes: { type: Schema.Types.Mixed },
       disputeOpen: { type: Boolean },
+      holdReviewHour: { type: String },
       version: { type: Number, required: true },
     },
     { collection: 'payments', versionKey: false, minimize: false, timestamps: true },
@@ -49,3 +53,4 @@ PaymentSchema.index({ captureWaiting: 1 }, { sparse: true });
 PaymentSchema.index({ refundPending: 1 }, { sparse: true });
 PaymentSchema.index({ payoutDue: 1, providerId: 1 }, { sparse: true });
 PaymentSchema.index({ disputeOpen: 1 }, { sparse: true });
+PaymentSchema.index({ holdReviewHour: 1 }, { sparse: true });

@@ -28,11 +28,14 @@ export class PaymentsController {
     private readonly idempotency: IdempotencyStore,
   ) {}
 
-  /** Open holds by amount and age, for the admin health dashboard and the gateway's /health/booking (a system caller: counts only). */
+  /**
+   * Open holds by amount and age, for the admin health dashboard and the gateway's /health/booking (a
+   * system caller: counts only): every held payment, from the same projected read as the hold gauges.
+   */
   @Get('payments/holds/summary')
   async holdsSummary(@InternalActor() actor: Actor) {
     if (actor.type !== 'system') requireAdmin(actor);
-    return success(summarizeHolds(await this.repository.list({ status: 'held' }, 10_000), new Date()));
+    return success(summarizeHolds(await this.repository.listHeld(), new Date()));
   }
 
   /** A booking's payment: its patient, its provider and admins may read it; anyone else learns nothing (404). */
