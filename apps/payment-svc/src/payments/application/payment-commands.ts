@@ -177,8 +177,10 @@ export class PaymentCommands {
       return failed;
     }
     const captured = payments.recordCapture(payment, outcome.value.amountReceived || amountCents, now);
-    await this.repository.save(payment, captured, [paymentEvents.captured(captured)]);
-    return this.payouts.settle(captured);
+    // The capture and the provider's payout step it makes due are one write.
+    const paidOut = await this.payouts.withStepTaken(captured);
+    await this.repository.save(payment, paidOut, [paymentEvents.captured(captured)]);
+    return paidOut;
   }
 
   async release(command: ReleasePaymentHold, now: Date = new Date()): Promise<Payment> {

@@ -65,3 +65,37 @@ describe('Payouts.settleDue: the sweep over every payout due', () => {
     expect(calls.reads).toEqual(['b4']);
   });
 });
+
+describe('Payouts.withStepTaken: the payout step on a payment its caller writes anyway (the capture that made it due)', () => {
+  it('takes the step without writing, so the caller writes the capture and the payout together', async () => {
+    const [waiting, withAccount] = [due()[0]!, due()[3]!];
+    const { payouts, stored, calls } = payoutsWith([]);
+
+    const [noAccount, transferred] = [await payouts.withStepTaken(waiting), await payouts.withStepTaken(withAccount)];
+
+    expect(stored.size).toBe(0);
+    expect(noAccount.payout?.status).toBe('awaiting_account');
+    expect(transferred).not.toHaveProperty('payoutDue');
+    expect(calls.transfers).toBe(1);
+  });
+
+  it('leaves the payment as it was when the step fails: still due, for the sweep', async () => {
+    const payment = due()[3]!;
+    const { payouts } = payoutsWith([], { transferFails: true });
+
+    expect(await payouts.withStepTaken(payment)).toBe(payment);
+  });
+});
+
+describe('Payouts.settle: one payout, outside a sweep', () => {
+  it('looks the provider’s account up and transfers when they have one', async () => {
+    const { payouts, stored, calls } = payoutsWith([due()[3]!]);
+
+    const settled = await payouts.settle(due()[3]!);
+
+    expect(calls.accountLookUps).toEqual(['p2']);
+    expect(calls.transfers).toBe(1);
+    expect(settled).not.toHaveProperty('payoutDue');
+    expect(stored.get('b4')).toEqual(settled);
+  });
+});

@@ -32,7 +32,24 @@ export class Payouts {
   async settle(payment: Payment, accounts?: Map<string, Promise<PayoutAccount | null>>): Promise<Payment> {
     if (!payment.payoutDue) return payment;
     try {
-      return await this.settleOrThrow(payment, accounts);
+      const next = await this.takeStep(payment, accounts);
+      await this.repository.save(payment, next);
+      return next;
+    } catch (error) {
+      this.logger.warn({ message: 'payout step failed; it stays due', bookingId: payment.bookingId, error: (error as Error).message });
+      return payment;
+    }
+  }
+
+  /**
+   * The payout step taken (a Stripe transfer or reversal, or a state to wait in) on a payment its caller
+   * is about to write anyway, such as the capture that made it due: one write instead of two. The
+   * payment as it was when nothing is due or the step failed (the sweeper tries again).
+   */
+  async withStepTaken(payment: Payment): Promise<Payment> {
+    if (!payment.payoutDue) return payment;
+    try {
+      return await this.takeStep(payment);
     } catch (error) {
       this.logger.warn({ message: 'payout step failed; it stays due', bookingId: payment.bookingId, error: (error as Error).message });
       return payment;
@@ -61,9 +78,14 @@ export class Payouts {
     return settled;
   }
 
-  private async settleOrThrow(payment: Payment, accounts?: Map<string, Promise<PayoutAccount | null>>): Promise<Payment> {
+  /** The next payout state, after the Stripe call it needs; not saved. */
+  private async takeStep(payment: Payment, accounts?: Map<string, Promise<PayoutAccount | null>>): Promise<Payment> {
     let lookUp = accounts?.get(payment.providerId);
-    if (!lookUp) accounts?.set(payment.providerId, (lookUp = this.accounts.find(payment.providerId)));
+    if (!lookUp) {
+      // Not inside `accounts?.set(...)`: with no map, optional chaining would skip the look-up itself.
+      lookUp = this.accounts.find(payment.providerId);
+      accounts?.set(payment.providerId, lookUp);
+    }
     const account = await lookUp;
     const step = payouts.nextPayoutStep(payment, account?.stripeAccountId);
     let next: Payment;
@@ -97,7 +119,6 @@ export class Payouts {
         next = payouts.recordPayoutSettled(payment);
         break;
     }
-    await this.repository.save(payment, next);
     return next;
   }
 }
