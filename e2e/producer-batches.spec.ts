@@ -1,11 +1,10 @@
+import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import type { Producer } from 'kafkajs';
+import { KafkaClient, KafkaProducer, type OutgoingMessage } from '@bp/messaging';
 import { ServiceConfig } from '@bp/platform';
 import { type TopicProbe, infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
-import { KafkaClient } from './kafka-client.js';
-import { KafkaProducer } from './kafka-producer.js';
-import type { OutgoingMessage } from './outgoing-message.js';
 
 describe('KafkaProducer on the real Kafka', () => {
   const config = Object.assign(new ServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS });
