@@ -177,7 +177,7 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
     expect(await watermark.read()).toBe(hoursAgo(1));
   }, 30_000);
 
-  it('looks again in an hour at a lapsed hold Stripe still shows in another state, and moves the watermark past its old bucket', async () => {
+  it('looks again at every scan at a lapsed hold Stripe still shows in another state (filed in the current hour), and moves the watermark past its old bucket', async () => {
     await watermark.start(hoursAgo(3));
     const odd = await held(new Date(now.getTime() - 2 * HOUR), hoursAgo(2), { warned: true, stripeStatus: 'requires_payment_method' });
     const stillAuthorised = await held(new Date(now.getTime() - HOUR), hoursAgo(1), { warned: true, stripeStatus: 'requires_capture' });
@@ -185,8 +185,14 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
     await monitor.scan(now);
 
     for (const payment of [odd, stillAuthorised])
-      expect(await stored(payment)).toMatchObject({ status: 'held', holdReviewHour: hoursAfter(current, 1), version: payment.version });
+      expect(await stored(payment)).toMatchObject({ status: 'held', holdReviewHour: current, version: payment.version });
     expect(await watermark.read()).toBe(hoursAgo(1));
+    const checks = fake.requests.length;
+
+    await monitor.scan(now); // the current hour is read again: Stripe is asked again, and it stays there
+
+    expect(fake.requests.length - checks).toBe(2);
+    for (const payment of [odd, stillAuthorised]) expect(await stored(payment)).toMatchObject({ holdReviewHour: current, version: payment.version });
   });
 
   it('starts a new database eight days back', async () => {

@@ -88,11 +88,12 @@ export class HoldMonitor {
   private async review(payment: Payment, hour: string, now: Date): Promise<void> {
     const hold = payment.status === 'held' ? payment.hold : undefined;
     if (hold && hold.expiresAt.getTime() <= now.getTime()) {
-      // Stripe left it held with nothing to record: looked at again in an hour.
-      if (!(await this.reconcile(payment, now))) await this.repository.postponeReview(payment);
+      // Stripe left it held with nothing to record (a lapse it has not recorded yet, a state it should not be in):
+      // filed in the current hour, so every scan looks again, as long as it stays so.
+      if (!(await this.reconcile(payment, now)) && hour !== hourOf(now)) await this.repository.fileForReview(payment, now);
     } else if (hold && payments.holdExpiringSoon(payment, now) && !hold.expiringNotifiedAt) await this.warn(payment, now);
     // Filed where its state does not put it (the release before changed it and left the field): moved, or taken out.
-    else if (holdReviewHour(payment, now) !== hour) await this.repository.fileForReview(payment);
+    else if (holdReviewHour(payment, now) !== hour) await this.repository.fileForReview(payment, now);
   }
 
   /** Held payments in no bucket (written by the release before the buckets, during an upgrade): filed, so none is missed. */

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { type AggregateStore, InjectAggregateStore, withoutOutbox } from '@bp/outbox';
-import { holdReviewHour, hourOf, hoursAfter } from '../domain/hold-review.js';
+import { holdReviewHour } from '../domain/hold-review.js';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { countTransition } from './payment.metrics.js';
 import { PAYMENT_MODEL, type PaymentDocument } from './payment.schema.js';
@@ -110,19 +110,11 @@ export class PaymentRepository {
    * Files the payment in the review bucket its state calls for, as of now (or takes it out of the
    * buckets), unless it changed since it was read (its own write filed it then). False when it had.
    */
-  fileForReview(payment: Payment): Promise<boolean> {
-    const reviewHour = holdReviewHour(payment, new Date());
+  fileForReview(payment: Payment, now: Date = new Date()): Promise<boolean> {
+    const reviewHour = holdReviewHour(payment, now);
     return this.store.change(
       { _id: payment.bookingId, version: payment.version },
       reviewHour ? { $set: { holdReviewHour: reviewHour } } : { $unset: { holdReviewHour: 1 } },
     );
-  }
-
-  /**
-   * Files a held payment in the next hour's bucket (nothing of its state changes), unless it changed
-   * since it was read: Stripe left it held with nothing to record, so the monitor looks again in an hour.
-   */
-  postponeReview(payment: Payment): Promise<boolean> {
-    return this.store.change({ _id: payment.bookingId, version: payment.version }, { $set: { holdReviewHour: hoursAfter(hourOf(new Date()), 1) } });
   }
 }
