@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { AggregateStore, type OutboxRelay } from '@bp/outbox';
+import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { IdempotencyStore, Retention } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { BookingConfig } from './config/booking.config.js';
@@ -51,7 +51,7 @@ describe('booking-svc retention on the real MongoDB-compatible server', () => {
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `booking_retention_${uniqueSuffix()}` }).asPromise();
     model = connection.model<ReservationDocument>(RESERVATION_MODEL, ReservationSchema);
     await model.init();
-    reservations = new ReservationRepository(model, new AggregateStore(model, { publishSoon: () => undefined } as unknown as OutboxRelay));
+    reservations = new ReservationRepository(model, new AggregateStore(model, relayThatNeverPublishes()));
   });
 
   afterAll(async () => {

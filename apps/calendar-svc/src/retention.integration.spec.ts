@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { AggregateStore, type OutboxRelay } from '@bp/outbox';
+import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { IdempotencyStore, Retention, utcDayOf } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { CalendarApis } from './calendar-apis/infrastructure/calendar-apis.js';
@@ -35,10 +35,7 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `calendar_retention_${uniqueSuffix()}` }).asPromise();
     states = connection.model<OAuthStateDocument>(OAUTH_STATE_MODEL, OAuthStateSchema);
     const connectionModel = connection.model<ConnectionDocument>(CONNECTION_MODEL, ConnectionSchema);
-    const connections = new ConnectionRepository(
-      connectionModel,
-      new AggregateStore(connectionModel, { publishSoon: () => undefined } as unknown as OutboxRelay),
-    );
+    const connections = new ConnectionRepository(connectionModel, new AggregateStore(connectionModel, relayThatNeverPublishes()));
     const apis = new CalendarApis(config);
     const cipher = new TokenCipher(randomBytes(32).toString('base64'));
     connect = new ConnectCalendar(new OAuthStateStore(states), connections, apis, cipher, new CalendarSession(connections, apis, cipher, config), config);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { AggregateStore, type OutboxRelay } from '@bp/outbox';
+import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { Retention } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { NotificationConfig } from './config/notification.config.js';
@@ -42,7 +42,7 @@ describe('notification-svc retention on the real MongoDB-compatible server', () 
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `notification_retention_${uniqueSuffix()}` }).asPromise();
     model = connection.model<DeliveryDocument>(DELIVERY_MODEL, DeliverySchema);
     await model.init();
-    deliveries = new DeliveryRepository(model, new AggregateStore(model, { publishSoon: () => undefined } as unknown as OutboxRelay));
+    deliveries = new DeliveryRepository(model, new AggregateStore(model, relayThatNeverPublishes()));
     digests = new DigestRepository(connection);
     digests.onModuleInit();
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { AggregateStore, type OutboxRelay } from '@bp/outbox';
+import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { Retention } from '@bp/platform';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { SchedulerConfig } from './config/scheduler.config.js';
@@ -34,7 +34,7 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
   let connection: Connection;
   let timers: Model<TimerDocument>;
   let runs: Model<JobRunDocument>;
-  const notPublishing = { publishSoon: () => undefined } as unknown as OutboxRelay;
+  const notPublishing = relayThatNeverPublishes();
   const config = new SchedulerConfig();
   const published = (model: Model<any>, id: string) =>
     model.collection.updateOne(

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { AggregateStore, type OutboxRelay } from '@bp/outbox';
+import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import { type FakeIntent, StripeFake, infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
 import { PaymentConfig } from '../../config/payment.config.js';
@@ -43,7 +43,7 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
     connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `hold_monitor_${uniqueSuffix()}` }).asPromise();
     model = connection.model<PaymentDocument>(PAYMENT_MODEL, PaymentSchema);
     await model.init();
-    const relay = { publishSoon: () => undefined, takeDeferredClear: () => undefined } as unknown as OutboxRelay;
+    const relay = relayThatNeverPublishes();
     repository = new PaymentRepository(model, new AggregateStore(model, relay));
     watermark = new HoldReviewWatermark(connection);
     watermark.onModuleInit();

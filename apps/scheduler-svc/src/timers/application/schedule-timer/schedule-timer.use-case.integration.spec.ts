@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
-import { AggregateStore, type OutboxRelay } from '@bp/outbox';
+import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { infraEnv, uniqueSuffix } from '@bp/testing';
 import { timerId } from '../../domain/timer.js';
 import { type TimerDocument, TimerSchema } from '../../infrastructure/timer.schema.js';
@@ -20,7 +20,7 @@ describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
     timers = connection.model<TimerDocument>('Timer', TimerSchema);
     await timers.init();
     // Scheduling writes no messages: the relay is never asked to publish.
-    useCase = new ScheduleTimerUseCase(new TimerStore(timers, new AggregateStore(timers, {} as OutboxRelay)));
+    useCase = new ScheduleTimerUseCase(new TimerStore(timers, new AggregateStore(timers, relayThatNeverPublishes())));
   });
 
   afterAll(async () => {
