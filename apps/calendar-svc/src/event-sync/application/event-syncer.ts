@@ -37,29 +37,31 @@ export class EventSyncer {
     metrics.failing();
   }
 
-  /** Records what the calendar should show after this booking event; true when something changed. */
-  async record(event: BookingStatusChanged, version: number): Promise<boolean> {
+  /** Records what the calendar should show after this booking event: the mapping as written, undefined when nothing changed. */
+  async record(event: BookingStatusChanged, version: number): Promise<EventMappingDocument | undefined> {
     const desired = desiredEventFor(event.status);
-    if (!desired) return false;
+    if (!desired) return undefined;
     const now = new Date();
     const wanted = { desired, start: new Date(event.startTime), end: new Date(event.endTime), timezone: event.providerTimezone, sourceVersion: version };
     const existing = await this.mappings.find(event.bookingId);
     if (!existing) {
-      if (desired === 'absent') return false; // never shown: nothing to remove
+      if (desired === 'absent') return undefined; // never shown: nothing to remove
       return this.mappings.create(event.bookingId, { providerId: event.providerId, bookingNumber: event.bookingNumber }, wanted, now);
     }
-    if (existing.sourceVersion >= version) return false; // late or repeated event
+    if (existing.sourceVersion >= version) return undefined; // late or repeated event
     return this.mappings.revise(existing, wanted, now);
   }
 
-  /** Brings the booking's calendar event in line with its mapping. Never throws for a calendar failure: it is recorded. */
-  async sync(bookingId: string): Promise<EventMappingDocument | undefined> {
-    for (let round = 0; round < 3; round++) {
-      const mapping = await this.mappings.find(bookingId);
-      if (!mapping || mapping.syncedRevision === mapping.revision) return mapping;
-      if (await this.attempt(mapping)) return this.mappings.find(bookingId);
+  /**
+   * Brings the booking's calendar event in line with its mapping, starting from the mapping as the
+   * caller has it (just written, or just read). Never throws for a calendar failure: it is recorded.
+   */
+  async sync(known: EventMappingDocument): Promise<void> {
+    let mapping: EventMappingDocument | undefined = known;
+    for (let round = 0; round < 3 && mapping && mapping.syncedRevision !== mapping.revision; round++) {
+      if (await this.attempt(mapping)) return;
+      mapping = await this.mappings.find(known._id); // changed meanwhile: the latest wish is synced instead
     }
-    return this.mappings.find(bookingId);
   }
 
   /** The sync job: failed writes whose next attempt is due, and pending ones left behind by a crash. Returns how many it tried. */
@@ -67,7 +69,11 @@ export class EventSyncer {
     const stalePending = new Date(now.getTime() - 60_000);
     const { failed, pending } = await this.mappings.failedAndPending();
     const due = [...failed.filter((m) => m.nextAttemptAt && m.nextAttemptAt <= now), ...pending.filter((m) => m.updatedAt <= stalePending)];
-    for (const mapping of due) await this.sync(mapping._id);
+    // Listed by their ids and times only: each is read whole before its sync.
+    for (const { _id } of due) {
+      const mapping = await this.mappings.find(_id);
+      if (mapping) await this.sync(mapping);
+    }
     await this.refreshFailingGauge();
     return due.length;
   }

@@ -21,8 +21,13 @@ export class EventMappingStore {
     return (await this.mappings.findById(bookingId).lean<EventMappingDocument>()) ?? undefined;
   }
 
-  /** A booking's first mapping; false when a redelivery created it meanwhile. */
-  async create(bookingId: string, booking: Pick<EventMappingDocument, 'providerId' | 'bookingNumber'>, wanted: WantedEvent, now: Date): Promise<boolean> {
+  /** A booking's first mapping, as stored; undefined when a redelivery created it meanwhile. */
+  async create(
+    bookingId: string,
+    booking: Pick<EventMappingDocument, 'providerId' | 'bookingNumber'>,
+    wanted: WantedEvent,
+    now: Date,
+  ): Promise<EventMappingDocument | undefined> {
     const mapping: EventMappingDocument = {
       _id: bookingId,
       ...booking,
@@ -34,21 +39,24 @@ export class EventMappingStore {
       updatedAt: now,
     };
     return this.mappings.create(mapping).then(
-      () => true,
+      () => mapping,
       (error: unknown) => {
-        if (isDuplicateKey(error)) return false;
+        if (isDuplicateKey(error)) return undefined;
         throw error;
       },
     );
   }
 
-  /** Records a new wish as the next revision, to be synced afresh; false when the mapping changed since it was read. */
-  async revise(existing: EventMappingDocument, wanted: WantedEvent, now: Date): Promise<boolean> {
+  /** Records a new wish as the next revision, to be synced afresh: the mapping as stored; undefined when it changed since it was read. */
+  async revise(existing: EventMappingDocument, wanted: WantedEvent, now: Date): Promise<EventMappingDocument | undefined> {
+    const revised = { ...wanted, revision: existing.revision + 1, status: 'pending' as const, attempts: 0, updatedAt: now };
     const result = await this.mappings.updateOne(
       { _id: existing._id, revision: existing.revision },
-      { $set: { ...wanted, revision: existing.revision + 1, status: 'pending', attempts: 0, updatedAt: now }, $unset: { nextAttemptAt: 1, lastError: 1 } },
+      { $set: revised, $unset: { nextAttemptAt: 1, lastError: 1 } },
     );
-    return result.modifiedCount === 1;
+    if (result.modifiedCount !== 1) return undefined;
+    const { nextAttemptAt: _next, lastError: _error, ...kept } = existing;
+    return { ...kept, ...revised };
   }
 
   /** Writes a sync's outcome if the mapping is still at the revision synced; false when it changed meanwhile. */

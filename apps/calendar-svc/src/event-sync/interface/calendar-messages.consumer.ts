@@ -24,8 +24,9 @@ export class CalendarMessagesConsumer {
    */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
   async onStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>) {
-    if (!(await this.events.record(message.payload, message.aggregateVersion))) return UNCHANGED;
-    await this.events.sync(message.payload.bookingId);
+    const mapping = await this.events.record(message.payload, message.aggregateVersion);
+    if (!mapping) return UNCHANGED;
+    await this.events.sync(mapping);
     return undefined;
   }
 
