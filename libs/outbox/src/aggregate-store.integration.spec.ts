@@ -148,6 +148,12 @@ describe('AggregateStore on the real MongoDB-compatible server and Kafka', () =>
       return { relay: own, store: new AggregateStore(model, own) };
     }
     const entries = async (id: string) => (await stored(id))?.outbox.map((entry) => entry.eventId);
+    const cleared = (id: string) =>
+      waitFor(
+        async () => (await entries(id))?.length === 0,
+        15_000,
+        () => 'the outbox cleared',
+      );
 
     it('rides on the document’s next write: no write of its own, and every event published once', async () => {
       const { relay: own, store: writer } = storeWithClearDelay(1500);
@@ -205,11 +211,7 @@ describe('AggregateStore on the real MongoDB-compatible server and Kafka', () =>
 
       await writer.insert({ _id: id, ticket: `t-${id}`, version: 1 }, [event]);
 
-      await waitFor(
-        async () => (await entries(id))?.length === 0,
-        15_000,
-        () => 'the outbox cleared',
-      );
+      await cleared(id);
       await own.onApplicationShutdown();
       await probe.caughtUp();
       expect(published(event)).toHaveLength(1);
@@ -247,11 +249,7 @@ describe('AggregateStore on the real MongoDB-compatible server and Kafka', () =>
       const result = await writer.update({ _id: id, version: 7 }, { $set: { version: 8 } }, [refused]);
 
       expect(result.ok || result.conflict).toBeInstanceOf(VersionConflict);
-      await waitFor(
-        async () => (await entries(id))?.length === 0,
-        15_000,
-        () => 'the outbox cleared',
-      );
+      await cleared(id);
       await own.onApplicationShutdown();
       await probe.caughtUp();
       expect(published(first)).toHaveLength(1);

@@ -11,6 +11,7 @@ export * from './database/duplicate-key.js';
 export * from './database/write-conflicts.js';
 export * from './database/insert-new.js';
 export * from './database/lease.js';
+export * from './database/watermark.js';
 export * from './database/retention.js';
 export * from './health/readiness.js';
 export * from './metrics/metrics.js';

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
-import { DEFAULT_FEE_POLICY } from '@bp/pricing';
 import { type FakeIntent, StripeFake, infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
 import { PaymentConfig } from '../../config/payment.config.js';
 import { hourOf, hoursAfter } from '../domain/hold-review.js';
 import { type Payment, markHoldExpiringNotified, newPayment, recordHold } from '../domain/payment.js';
+import { requestInput } from '../domain/payment.fixtures.js';
 import { HoldReviewWatermark, PAYMENT_MONITOR_COLLECTION } from '../infrastructure/hold-review-watermark.js';
 import { paymentMetrics } from '../infrastructure/payment.metrics.js';
 import { PaymentRepository } from '../infrastructure/payment.repository.js';
@@ -46,7 +46,6 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
     const relay = relayThatNeverPublishes();
     repository = new PaymentRepository(model, new AggregateStore(model, relay));
     watermark = new HoldReviewWatermark(connection);
-    watermark.onModuleInit();
     const config = Object.assign(new PaymentConfig(), { STRIPE_SECRET_KEY: 'sk_test_holdmonitor', STRIPE_API_BASE: stripeBase });
     const stripe = new StripeGateway(config);
     monitor = new HoldMonitor(repository, watermark, stripe, new Payouts(repository, {} as PayoutAccountRepository, stripe));
@@ -88,15 +87,7 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
   /** A held payment lapsing at `expiresAt`, filed by an earlier write in `reviewHour`, whose intent Stripe has in `stripeStatus`. */
   async function held(expiresAt: Date, reviewHour: string, { warned = false, stripeStatus = 'requires_capture' } = {}): Promise<Payment> {
     const bookingId = `b-${randomUUID()}`;
-    const placed = newPayment({
-      bookingId,
-      patientId: 'u1',
-      providerId: 'p1',
-      amountCents: 10_000,
-      currency: 'usd',
-      captureMode: 'manual',
-      feePolicy: DEFAULT_FEE_POLICY,
-    });
+    const placed = newPayment({ ...requestInput, bookingId });
     const hold = recordHold(placed, `pi_${bookingId}`, new Date(expiresAt.getTime() - 7 * DAY), expiresAt);
     const payment = warned ? markHoldExpiringNotified(hold, new Date(expiresAt.getTime() - DAY)) : hold;
     await repository.createOrGet(payment);
