@@ -122,8 +122,7 @@ export class HoldMonitor {
       }
       case 'succeeded': {
         const captured = payments.recordCapture(payment, intent.amountReceived, now);
-        await this.repository.save(payment, captured, [paymentEvents.captured(captured)]);
-        await this.payouts.settle(captured);
+        await this.repository.save(payment, await this.payouts.withStepTaken(captured), [paymentEvents.captured(captured)]);
         break;
       }
       case 'requires_capture':

@@ -116,8 +116,9 @@ export class PaymentCommands {
     if (payment.awaitingConfirmation) {
       // Charged up front: the provider's confirmation is the capture; the money is already taken.
       const confirmed = payments.confirmUpfrontCharge(payment);
-      await this.repository.save(payment, confirmed, [paymentEvents.captured(confirmed)]);
-      return this.payouts.settle(confirmed);
+      const paidOut = await this.payouts.withStepTaken(confirmed);
+      await this.repository.save(payment, paidOut, [paymentEvents.captured(confirmed)]);
+      return paidOut;
     }
     if (payment.status === 'captured') return this.payouts.settle(payment);
     if (payment.status !== 'held' || !payment.paymentIntentId) {
@@ -263,8 +264,10 @@ export class PaymentCommands {
     }
     const { refundId } = outcome.value;
     const refunded = payments.refund(payment, pending.amountCents, pending.reason, pending.initiatedBy, now, { requestId: pending.requestId, refundId });
-    await this.repository.save(payment, refunded, [paymentEvents.refunded(refunded)]);
-    return this.payouts.settle(refunded);
+    // The refund and the payout's reversal it makes due are one write.
+    const paidOut = await this.payouts.withStepTaken(refunded);
+    await this.repository.save(payment, paidOut, [paymentEvents.refunded(refunded)]);
+    return paidOut;
   }
 
   private async required(bookingId: string): Promise<Payment> {

@@ -43,8 +43,9 @@ export class Payouts {
 
   /**
    * The payout step taken (a Stripe transfer or reversal, or a state to wait in) on a payment its caller
-   * is about to write anyway, such as the capture that made it due: one write instead of two. The
-   * payment as it was when nothing is due or the step failed (the sweeper tries again).
+   * is about to write anyway — the capture or refund that made it due — so the change and its payout are
+   * one write. The payment as it was when nothing is due or the step failed (the sweeper tries again).
+   * `settle` is for a payout already due (a redelivery, the sweep).
    */
   async withStepTaken(payment: Payment): Promise<Payment> {
     if (!payment.payoutDue) return payment;
