@@ -236,6 +236,13 @@ describe('booking core', () => {
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
     expect(again.body.data.id).toBe(first.body.data.id);
+    // A retry under a new key (the client lost the first answer and its key): the reservation is used, and the booking made of it is the answer.
+    const newKey = await api('POST', '/internal/bookings', patient, body, { 'x-idempotency-key': `create-${randomUUID()}` });
+    expect(newKey.status).toBe(200);
+    expect(newKey.body.data.id).toBe(first.body.data.id);
+    const stranger = await api('POST', '/internal/bookings', newPatient(), body, { 'x-idempotency-key': `create-${randomUUID()}` });
+    expect(stranger.status).toBeGreaterThanOrEqual(400);
+    expect(stranger.body.data).toBeUndefined();
     const different = await api('POST', '/internal/bookings', patient, { ...body, patientTimezone: 'UTC' }, key);
     expect(different.status).toBe(422);
     expect(different.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');

@@ -61,10 +61,24 @@ export class BookingCommands {
     return { actor, now, ...(requestId ? { requestId } : {}) };
   }
 
-  /** Converts the patient's live reservation into a booking; a retry for the same reservation returns the same booking. */
+  /**
+   * Converts the patient's live reservation into a booking; a retry for the same reservation returns the
+   * same booking. A retry is refused by the conversion itself (the reservation is used, or gone after its
+   * retention): only then is the booking made of it looked up, not before every booking.
+   */
   async create(command: CreateBookingCommand, ctx: TransitionContext): Promise<{ booking: Booking; created: boolean }> {
-    const existing = await this.bookings.findByReservation(command.reservationId);
-    if (existing) return { booking: this.visible(existing, ctx.actor), created: false };
+    try {
+      return await this.convert(command, ctx);
+    } catch (error) {
+      const refusedReservation =
+        error instanceof BookingError && (error.code === BookingErrorCode.ReservationExpired || error.code === BookingErrorCode.ReservationNotFound);
+      const existing = refusedReservation ? await this.bookings.findByReservation(command.reservationId) : null;
+      if (existing) return { booking: this.visible(existing, ctx.actor), created: false };
+      throw error;
+    }
+  }
+
+  private async convert(command: CreateBookingCommand, ctx: TransitionContext): Promise<{ booking: Booking; created: boolean }> {
     const reservation = await this.reservations.findById(command.reservationId);
     if (!reservation) throw new BookingError(BookingErrorCode.ReservationNotFound, 'No such reservation');
     const provider = await this.providers.findBookable(reservation.providerId);

@@ -2,14 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { BookingConfig } from '../../../config/booking.config.js';
 import { OfferedBookingMode, notBookable } from '../../../providers/application/offered-booking-mode.js';
-import { scheduleOf } from '../../../providers/domain/provider.js';
+import { type BookableProvider, scheduleOf } from '../../../providers/domain/provider.js';
 import { ProviderRepository } from '../../../providers/infrastructure/provider.repository.js';
 import { BookingError, BookingErrorCode } from '../../../shared/domain/booking-error.js';
 import { CalendarBusyStore } from '../../../slots/infrastructure/calendar-busy.store.js';
 import { SlotLedger } from '../../../slots/application/slot-ledger.js';
 import type { SlotPlan } from '../../../slots/domain/slot-plan.js';
 import { SlotClaimStore } from '../../../slots/infrastructure/slot-claim.store.js';
-import { type ReserveSlotInput, type SlotReservation, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
+import { type ReserveSlotInput, type SlotReservation, type SlotRules, isSameRequest, reserveSlot } from '../../domain/slot-reservation.js';
 import { bookingMetrics } from '../../../bookings/application/booking-metrics.js';
 import { ReservationRepository } from '../../infrastructure/reservation.repository.js';
 import type { ReserveSlotCommand } from './reserve-slot.command.js';
@@ -55,10 +55,28 @@ export class ReserveSlotUseCase {
       }
     }
 
-    const earlier = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
-    if (earlier) return this.replay(earlier, input);
+    try {
+      return await this.reserve(command, input, provider, rules, now);
+    } catch (error) {
+      // A retry of a request that was answered before is refused by what that request made (its slot,
+      // one of the patient's places) or by the time since: the reservation it made is the answer. Looked
+      // up only then, not before every reservation.
+      if (!(error instanceof BookingError)) throw error;
+      const earlier = await this.reservations.findByIdempotencyKey(command.patientId, command.idempotencyKey);
+      if (earlier) return this.replay(earlier, input);
+      throw error;
+    }
+  }
+
+  private async reserve(
+    command: ReserveSlotCommand,
+    input: ReserveSlotInput,
+    provider: BookableProvider | undefined,
+    rules: SlotRules | undefined,
+    now: Date,
+  ): Promise<ReserveSlotResult> {
     if (!provider) throw new BookingError(BookingErrorCode.ProviderNotFound, 'No such provider');
-    if (!service || !rules) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
+    if (!rules) throw new BookingError(BookingErrorCode.ServiceNotFound, 'The provider does not offer this service');
     if (!(await this.offered.of(provider))) throw notBookable();
     const reservation = reserveSlot(input, rules, now, this.config.RESERVATION_TTL_SECONDS);
 
