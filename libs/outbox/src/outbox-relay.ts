@@ -198,7 +198,10 @@ export class OutboxRelay implements OnModuleInit, OnApplicationShutdown {
 
   private deferClear(model: OutboxModel, id: unknown, revision: number, sent: Set<string>): true {
     const key = keyOf(model, id);
-    const clear: DeferredClear = { model, id, revision, sent };
+    // One already waiting (a write gave back the clear it took while another write's publish left one):
+    // they become one, at the later revision, with everything either sent.
+    const waiting = this.takeDeferred(key);
+    const clear: DeferredClear = { model, id, revision: Math.max(revision, waiting?.revision ?? 0), sent: new Set([...sent, ...(waiting?.sent ?? [])]) };
     clear.timer = setTimeout(() => this.enqueue(key, () => this.runDeferredClear(key, clear)), this.config.OUTBOX_CLEAR_DELAY_MS);
     this.deferredClears.set(key, clear);
     return true;
