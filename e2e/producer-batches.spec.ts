@@ -7,7 +7,6 @@ import { ServiceConfig } from '@bp/platform';
 import { type TopicProbe, infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
 
 describe('KafkaProducer on the real Kafka', () => {
-  const config = Object.assign(new ServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS });
   let client: KafkaClient;
   let producer: KafkaProducer;
   let probe: TopicProbe;
@@ -21,18 +20,25 @@ describe('KafkaProducer on the real Kafka', () => {
   const received = (eventIds: string[]) =>
     probe.records.map((r) => eventIds.find((id) => r.value?.includes(`"eventId":"${id}"`))).filter((id): id is string => id !== undefined);
 
-  beforeAll(async () => {
-    client = new KafkaClient(config);
-    const create = client.kafka.producer.bind(client.kafka);
-    jest.spyOn(client.kafka, 'producer').mockImplementation((options) => {
-      const made: Producer = create(options);
-      const sendBatch = made.sendBatch.bind(made);
-      made.sendBatch = (batch) => {
+  /** A client whose producers count their requests into `requests`. */
+  function countingClient(settings: Partial<ServiceConfig>): KafkaClient {
+    const made = new KafkaClient(Object.assign(new ServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS }, settings));
+    const create = made.kafka.producer.bind(made.kafka);
+    jest.spyOn(made.kafka, 'producer').mockImplementation((options) => {
+      const producer: Producer = create(options);
+      const sendBatch = producer.sendBatch.bind(producer);
+      producer.sendBatch = (batch) => {
         requests.push(batch.topicMessages!.reduce((n, t) => n + t.messages.length, 0));
         return sendBatch(batch);
       };
-      return made;
+      return producer;
     });
+    return made;
+  }
+
+  beforeAll(async () => {
+    // No linger: what this spec shows first is the batching of sends that wait on a request under way.
+    client = countingClient({ KAFKA_PRODUCE_LINGER_MS: 0 });
     producer = new KafkaProducer(client);
     probe = await probeTopic(topic);
     await producer.send([message()]); // connected, the topic known
@@ -58,6 +64,30 @@ describe('KafkaProducer on the real Kafka', () => {
       () => 'the 20 messages',
     );
     expect(received(ids(messages))).toEqual(ids(messages)); // one key, one partition: in the order sent
+  }, 30_000);
+
+  it('with a linger, sends asked for at once go out in one request, the first included', async () => {
+    const lingering = countingClient({ KAFKA_PRODUCE_LINGER_MS: 5 });
+    const lingeringProducer = new KafkaProducer(lingering);
+    try {
+      await lingeringProducer.send([message()]); // connected, the topic known
+      const key = randomUUID();
+      const messages = Array.from({ length: 20 }, () => message(key));
+      requests.length = 0;
+
+      await Promise.all(messages.map((message) => lingeringProducer.send([message])));
+
+      expect(requests).toEqual([20]);
+      await waitFor(
+        () => received(ids(messages)).length === messages.length,
+        15_000,
+        () => 'the 20 messages',
+      );
+      expect(received(ids(messages))).toEqual(ids(messages));
+    } finally {
+      await lingeringProducer.onApplicationShutdown();
+      await lingering.onApplicationShutdown();
+    }
   }, 30_000);
 
   it('fails only the call whose message Kafka refused, not the others sent with it', async () => {

@@ -37,6 +37,13 @@ interface InboxRecord {
  * (FerretDB v1), and correctness never depends on when old records go.
  */
 export const inboxRetention: RetentionRule = { collection: 'inbox', keepFor: { days: 30 } };
+/**
+ * How long a handled message's record waits for others to share its insert. Under load a consumer
+ * finishes messages every few milliseconds, and one insert of several records costs the engine little
+ * more than one of one (multi-row INSERT on FerretDB). The next message of the same key waits for it,
+ * which at a trickle adds this much per message of a key, never to the latency of what a handler published.
+ */
+const INBOX_WRITE_LINGER_MS = 10;
 /** Event ids this process recorded, newest kept: a republish comes seconds or minutes after the first copy. */
 const REMEMBERED_IDS = 50_000;
 
@@ -48,8 +55,11 @@ const REMEMBERED_IDS = 50_000;
 @Injectable()
 export class MongoInbox implements Inbox, OnModuleInit {
   private collection!: Collection<InboxRecord>;
-  /** Records finished while a write is under way go in the next one: one insert per round trip, not per message. */
-  private readonly writes = new KeyedBatches<InboxRecord>((_, records) => this.insertAll(records));
+  /**
+   * Records finished while a write is under way go in the next one, and a record finding none under way
+   * waits INBOX_WRITE_LINGER_MS for others: one insert per round trip, not per message.
+   */
+  private readonly writes = new KeyedBatches<InboxRecord>((_, records) => this.insertAll(records), { lingerMs: INBOX_WRITE_LINGER_MS });
   private readonly recorded = new RecentMap<true>(REMEMBERED_IDS);
 
   constructor(@InjectConnection() private readonly connection: Connection) {}

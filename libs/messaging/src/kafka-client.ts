@@ -37,10 +37,13 @@ export class KafkaClient implements OnApplicationShutdown {
   private admin?: Admin;
   private readonly logger = new Logger('kafkajs');
   private readonly partitions: number;
+  /** KAFKA_PRODUCE_LINGER_MS, for the producer. */
+  readonly produceLingerMs: number;
 
   constructor(config: ServiceConfig) {
     const service = process.env['SERVICE_NAME'] ?? 'service';
     this.partitions = config.KAFKA_TOPIC_PARTITIONS;
+    this.produceLingerMs = config.KAFKA_PRODUCE_LINGER_MS;
     this.kafka = new Kafka({
       clientId: service,
       brokers: brokersOf(config),

@@ -21,14 +21,17 @@ export class KafkaProducer implements OnApplicationShutdown {
   /** Topics known to exist: brokers run with auto-creation off, so the producer creates what it publishes to. */
   private readonly knownTopics = new Set<string>();
 
-  constructor(private readonly client: KafkaClient) {}
-
   /**
    * Sends asked for while a request is under way go out together in the next one: with one request in
    * flight per broker they would wait anyway, and one request of many messages costs the broker and
-   * this process far less than many of one.
+   * this process far less than many of one. A send finding none under way lingers
+   * (KAFKA_PRODUCE_LINGER_MS) for others to join it.
    */
-  private readonly requests = new KeyedBatches<PendingSend, Error | undefined>((_, sends) => this.sendTogether(sends));
+  private readonly requests: KeyedBatches<PendingSend, Error | undefined>;
+
+  constructor(private readonly client: KafkaClient) {
+    this.requests = new KeyedBatches((_, sends) => this.sendTogether(sends), { lingerMs: client.produceLingerMs });
+  }
 
   /**
    * Sends messages in order; all of one call share a topic order per key. Rejects if Kafka did not

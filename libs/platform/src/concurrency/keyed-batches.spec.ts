@@ -43,4 +43,30 @@ describe('KeyedBatches', () => {
     await Promise.all(rest);
     expect(sizes).toEqual([1, 9]);
   });
+
+  it('with lingerMs, the first item waits, so items submitted meanwhile share its write', async () => {
+    const sizes: number[] = [];
+    const batches = new KeyedBatches<number>(
+      async (_key, items) => {
+        sizes.push(items.length);
+        return items.map(() => undefined);
+      },
+      { lingerMs: 1 },
+    );
+    const all = [0, 1, 2, 3].map((i) => batches.submit('k', i));
+    expect(sizes).toEqual([]);
+    await Promise.all(all);
+    expect(sizes).toEqual([4]);
+  });
+
+  it('without lingerMs, writes the first item at once', async () => {
+    const sizes: number[] = [];
+    const batches = new KeyedBatches<number>(async (_key, items) => {
+      sizes.push(items.length);
+      return items.map(() => undefined);
+    });
+    const first = batches.submit('k', 0);
+    expect(sizes).toEqual([1]);
+    await first;
+  });
 });
