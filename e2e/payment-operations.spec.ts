@@ -159,6 +159,66 @@ describe('payment operations across booking-svc and payment-svc', () => {
     expect((await payments('POST', `/internal/payments/${booking.id}/refunds`, ADMIN, { amountCents: 10, reason: 'x', status: 'refunded' })).status).toBe(400);
   }, 90_000);
 
+  it('captures an instant booking’s hold as it is placed, and leaves the capture to booking-svc while captures are switched off', async () => {
+    const provider = await createProvider(platform.url('booking-svc'), {
+      settings: { minimumNoticeHours: 1, bufferMinutes: 15, mode: 'instant', modeOverride: true },
+    });
+    const instantBooking = async (hoursAhead: number) => {
+      const patient = newPatient();
+      const reservation = await bookings('POST', '/internal/reservations', patient, {
+        providerId: provider.id,
+        serviceId: 'svc-consult',
+        startTime: slotStart(hoursAhead).toISOString(),
+      });
+      const booking = await bookings('POST', '/internal/bookings', patient, { reservationId: reservation.body.data.id, patientTimezone: 'UTC' });
+      expect(booking.body.data).toMatchObject({ bookingType: 'instant', status: 'pending_payment' });
+      return { patient, id: booking.body.data.id as string };
+    };
+    const holdMetrics = async () => {
+      const metrics = await scrape(platform.url('payment-svc'));
+      return ['booking_payment_hold_created_total', 'booking_payment_hold_captured_total'].map((name) => metrics.value(name, { currency: 'usd' }) ?? 0);
+    };
+    const [createdBefore, capturedBefore] = await holdMetrics();
+
+    const paid = await instantBooking(40);
+    const confirmed = await bookingState(paid.id, paid.patient, (b) => b.status === 'confirmed');
+    const payment = await paymentState(paid.id, (p) => p.status === 'captured');
+    expect(payment).toMatchObject({ capturedCents: 10_000, paymentIntentId: expect.stringMatching(/^pi_/) });
+    expect(confirmed.payment).toMatchObject({ status: 'captured', capturedAmountCents: 10_000, paymentIntentId: payment.paymentIntentId });
+    expect(capturesOf(payment.paymentIntentId)).toHaveLength(1);
+    // One step from pending to paid: no payment_held in between, so no capture command went back and forth.
+    const trail = (await bookings('GET', `/internal/bookings/${paid.id}/events`, paid.patient)).body.data;
+    expect(trail.map((e: any) => [e.eventType, e.previousStatus, e.newStatus])).toEqual([
+      ['created', 'slot_reserved', 'pending_payment'],
+      ['payment_captured', 'pending_payment', 'confirmed'],
+    ]);
+    // Counted as a hold placed and captured, as before.
+    await waitFor(
+      async () => {
+        const [created, captured] = await holdMetrics();
+        return created >= createdBefore + 1 && captured >= capturedBefore + 1;
+      },
+      10_000,
+      () => 'the hold counted as created and captured',
+    );
+
+    await setCapturesDisabled(true);
+    let waiting: { patient: TestActor; id: string };
+    try {
+      waiting = await instantBooking(41);
+      const deferred = await paymentState(waiting.id, (p) => p.captureDeferred === true);
+      expect(deferred.status).toBe('held');
+      expect(capturesOf(deferred.paymentIntentId)).toHaveLength(0);
+      expect((await bookings('GET', `/internal/bookings/${waiting.id}`, waiting.patient)).body.data).toMatchObject({
+        status: 'pending_payment',
+        payment: { status: 'capture_requested' },
+      });
+    } finally {
+      await setCapturesDisabled(false);
+    }
+    await bookingState(waiting.id, waiting.patient, (b) => b.status === 'confirmed' && b.payment.status === 'captured');
+  }, 90_000);
+
   it('keeps a provider’s payout due until their Connect account is registered, then sends it', async () => {
     const { provider, booking } = await confirmedBooking(32);
     await paymentState(booking.id, (p) => p.payout?.status === 'awaiting_account');

@@ -131,8 +131,8 @@ export class BookingActions {
     return this.commands.run(booking.id, (b) => transitions.confirm(b, this.commands.context(AUTO_CONFIRM)));
   }
 
-  captured(id: string, amountCents: number): Promise<Booking> {
-    return this.commands.run(id, (b) => transitions.recordCaptured(b, amountCents, this.commands.context(SYSTEM)));
+  captured(id: string, amountCents: number, paymentIntentId?: string): Promise<Booking> {
+    return this.commands.run(id, (b) => transitions.recordCaptured(b, amountCents, this.commands.context(SYSTEM), paymentIntentId));
   }
 
   paymentFailed(id: string, stage: 'hold' | 'capture', reason: string): Promise<Booking> {

@@ -78,6 +78,15 @@ describe('booking transitions', () => {
     expect(t.recordCaptured(held.booking, 10_000, { actor: system, now: at(3) }).booking.status).toBe('confirmed');
   });
 
+  it('confirms an instant booking whose hold was captured as it was placed, keeping the payment intent it first hears of', () => {
+    const paid = t.recordCaptured(created('instant'), 10_000, { actor: system, now: at(2) }, 'pi_9');
+    expect(paid.booking).toMatchObject({ status: 'confirmed', payment: { status: 'captured', paymentIntentId: 'pi_9', capturedAmountCents: 10_000 } });
+    expect(paid.effects).toEqual([]);
+    // The intent a hold already recorded is kept.
+    const held = t.recordHoldPlaced(created('instant'), 'pi_1', rules, { actor: system, now: at(2) }).booking;
+    expect(t.recordCaptured(held, 10_000, { actor: system, now: at(3) }, 'pi_other').booking.payment.paymentIntentId).toBe('pi_1');
+  });
+
   it('lets a confirm and an expiry of the same version have one winner', () => {
     const waiting = pending();
     const deadline = waiting.confirmation.expiresAt!;

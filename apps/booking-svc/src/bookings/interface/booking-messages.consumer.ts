@@ -40,7 +40,8 @@ export class BookingMessagesConsumer {
 
   @OnMessage(Topics.paymentEvents, 'PaymentCaptured')
   onCaptured(@Payload() message: InboundMessage<PaymentCaptured>) {
-    return this.unlessStale(message, () => this.actions.captured(message.payload.bookingId, message.payload.amountCents));
+    const { bookingId, amountCents, paymentIntentId } = message.payload;
+    return this.unlessStale(message, () => this.actions.captured(bookingId, amountCents, paymentIntentId));
   }
 
   @OnMessage(Topics.paymentEvents, 'PaymentFailed')

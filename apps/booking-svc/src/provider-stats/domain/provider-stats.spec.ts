@@ -35,9 +35,9 @@ describe('bookingOutcomes: what a BookingStatusChanged event means for the provi
   it.each<[string, BookingEventFacts, BookingOutcome[]]>([
     ['a request reaching the provider (hold placed)', event('payment_held', { previousStatus: 'pending_payment' }), [{ kind: 'requested' }]],
     [
-      'an instant booking reaching the provider',
+      'an instant booking’s hold (its capture is when it reaches the provider)',
       event('payment_held', { bookingType: 'instant', previousStatus: 'pending_payment', status: 'pending_payment' }),
-      [{ kind: 'requested' }],
+      [],
     ],
     [
       'the provider confirming',
@@ -67,7 +67,7 @@ describe('bookingOutcomes: what a BookingStatusChanged event means for the provi
     [
       'an instant booking captured',
       event('payment_captured', { bookingType: 'instant', previousStatus: 'pending_payment', status: 'confirmed' }),
-      [{ kind: 'confirmed', instant: true }],
+      [{ kind: 'requested' }, { kind: 'confirmed', instant: true }],
     ],
     [
       'a confirmed request captured (counted at the answer already)',

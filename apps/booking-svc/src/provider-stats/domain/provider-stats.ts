@@ -11,7 +11,7 @@ export const RECENT_RESPONSE_WINDOW = 100;
 
 /** What one booking event means for its provider's figures. */
 export type BookingOutcome =
-  /** A booking reached the provider: the card hold is in place (request or instant). */
+  /** A booking reached the provider: a request's card hold is in place, or an instant booking is paid. */
   | { kind: 'requested' }
   /** The provider answered a request (confirm, decline or another time), after `responseMinutes`. */
   | { kind: 'responded'; responseMinutes?: number }
@@ -71,7 +71,9 @@ export function bookingOutcomes(event: BookingEventFacts, times?: ConfirmationTi
   };
   switch (event.reason) {
     case 'payment_held':
-      return [{ kind: 'requested' }];
+      // An instant booking reaches its provider when it is paid (below): its hold is usually captured
+      // as it is placed, with no payment_held of its own.
+      return event.bookingType === 'instant' ? [] : [{ kind: 'requested' }];
     case 'confirmed':
       return [answered(), { kind: 'confirmed' }];
     case 'declined':
@@ -82,7 +84,7 @@ export function bookingOutcomes(event: BookingEventFacts, times?: ConfirmationTi
     case 'payment_captured':
       // Only an instant booking is confirmed by its capture; a request was counted at the provider's answer.
       return event.bookingType === 'instant' && event.previousStatus === 'pending_payment' && event.status === 'confirmed'
-        ? [{ kind: 'confirmed', instant: true }]
+        ? [{ kind: 'requested' }, { kind: 'confirmed', instant: true }]
         : [];
     case 'expired':
       // A reschedule proposal the patient let lapse is not the provider's doing.

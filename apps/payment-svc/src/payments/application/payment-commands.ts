@@ -38,7 +38,8 @@ export class PaymentCommands {
   /**
    * Authorises the card: a manual-capture hold; or, for a request booking whose provider has
    * `booking.payment_holds_enabled` off, a charge taken at once (recordUpfrontCharge). booking-svc
-   * hears PaymentHoldPlaced either way and waits for the provider.
+   * hears PaymentHoldPlaced either way and waits for the provider. An instant booking's hold is
+   * captured in the same step (captureAtOnce), and booking-svc hears PaymentCaptured instead.
    */
   async placeHold(command: PlacePaymentHold, now: Date = new Date()): Promise<Payment> {
     const captureMode = await this.captureModeFor(command);
@@ -100,8 +101,35 @@ export class PaymentCommands {
       payment.captureMode === 'automatic'
         ? payments.recordUpfrontCharge(payment, outcome.value.paymentIntentId, outcome.value.amountReceived || payment.amountCents, now)
         : payments.recordHold(payment, outcome.value.paymentIntentId, now, outcome.value.captureBefore);
+    if (command.bookingType === 'instant' && held.status === 'held') {
+      const captured = await this.captureAtOnce(payment, held, now);
+      if (captured) return captured;
+    }
     await this.repository.save(payment, held, [paymentEvents.holdPlaced(held)]);
     return held;
+  }
+
+  /**
+   * An instant booking is paid in full as it is made (the spec's Flow 1: authorise, capture at once):
+   * the hold just placed is captured here, and the payment goes from pending to captured in one write
+   * with PaymentCaptured, from which booking-svc confirms the booking. That saves the round trip of
+   * PaymentHoldPlaced, booking-svc's write and its CapturePayment. Undefined when the capture must
+   * wait: the `payment.disable_captures` kill switch is on, or Stripe did not capture. Then the hold
+   * is recorded as usual and booking-svc asks for the capture, which is tried again under the same
+   * idempotency key (a failure Stripe answered is answered again, and recorded as always). A crash
+   * before the write repeats both calls under the same keys when the command is delivered again.
+   */
+  private async captureAtOnce(pending: Payment, held: Payment, now: Date): Promise<Payment | undefined> {
+    if (await this.flags.isEnabled('payment.disable_captures')) return undefined;
+    const outcome = await this.stripe.capture(held.paymentIntentId!, held.amountCents, payments.stripeIdempotencyKey(held, 'capture'));
+    if (!outcome.ok) {
+      this.logger.warn({ message: 'instant capture failed; the hold is recorded and booking-svc asks again', bookingId: held.bookingId, code: outcome.code });
+      return undefined;
+    }
+    const captured = payments.recordCapture(held, outcome.value.amountReceived || held.amountCents, now);
+    const paidOut = await this.payouts.withStepTaken(captured);
+    await this.repository.save(pending, paidOut, [paymentEvents.captured(captured)]);
+    return paidOut;
   }
 
   /** Request bookings are held unless payment holds are switched off for the provider; instant ones are held, then captured at once. */

@@ -1,5 +1,5 @@
 import { counter, gauge } from '@bp/platform';
-import type { PaymentStatus } from '../domain/payment.js';
+import type { Payment, PaymentStatus } from '../domain/payment.js';
 
 /** The spec's payment metrics (Key Metrics: booking.payment.*), in Prometheus naming. */
 export const paymentMetrics = {
@@ -32,10 +32,18 @@ export const paymentMetrics = {
 // Registered when the service loads, so every payment metric is scraped (and alertable) before the first hold.
 for (const declare of Object.values(paymentMetrics)) declare();
 
-/** Counts a status change of a payment in the hold metrics. */
-export function countTransition(from: PaymentStatus, to: PaymentStatus, currency: string): void {
+/**
+ * Counts a status change of a payment in the hold metrics. A manual-capture payment that goes from
+ * before its hold straight to captured (an instant booking's hold captured in the same write) counts
+ * as a hold created and captured.
+ */
+export function countTransition(previous: Pick<Payment, 'status'>, next: Pick<Payment, 'status' | 'captureMode' | 'currency'>): void {
+  const [from, to, currency] = [previous.status, next.status, next.currency];
   if (from === to) return;
-  if (to === 'held') paymentMetrics.holdCreated().inc({ currency });
-  if (from === 'held' && to === 'captured') paymentMetrics.holdCaptured().inc({ currency });
+  const heldAndCaptured = to === 'captured' && next.captureMode === 'manual' && BEFORE_HOLD.has(from);
+  if (to === 'held' || heldAndCaptured) paymentMetrics.holdCreated().inc({ currency });
+  if ((from === 'held' && to === 'captured') || heldAndCaptured) paymentMetrics.holdCaptured().inc({ currency });
   if (from === 'held' && to === 'cancelled') paymentMetrics.holdCancelled().inc({ currency });
 }
+
+const BEFORE_HOLD: ReadonlySet<PaymentStatus> = new Set(['pending', 'requires_action', 'failed']);

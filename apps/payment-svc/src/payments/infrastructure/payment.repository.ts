@@ -103,7 +103,7 @@ export class PaymentRepository {
       messages,
     );
     if (!result.ok) throw new PaymentVersionConflict(`payment ${bookingId} changed meanwhile`);
-    countTransition(previous.status, next.status, next.currency);
+    countTransition(previous, next);
   }
 
   /**

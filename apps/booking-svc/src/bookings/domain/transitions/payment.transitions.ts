@@ -68,9 +68,14 @@ export function recordHoldPlaced(
   });
 }
 
-/** The capture went through: the booking is confirmed (instant, confirmed request, or accepted reschedule). */
-export function recordCaptured(booking: Booking, amountCents: number, ctx: TransitionContext): BookingChange {
-  const payment = { ...booking.payment, status: 'captured' as const, capturedAmountCents: amountCents };
+/**
+ * The capture went through: the booking is confirmed (instant, confirmed request, or accepted
+ * reschedule). An instant booking's hold is captured as it is placed (payment-svc), so this is where
+ * such a booking first hears of its payment intent: `paymentIntentId` is kept when it has none yet.
+ */
+export function recordCaptured(booking: Booking, amountCents: number, ctx: TransitionContext, paymentIntentId?: string): BookingChange {
+  const intent = !booking.payment.paymentIntentId && paymentIntentId ? { paymentIntentId } : {};
+  const payment = { ...booking.payment, ...intent, status: 'captured' as const, capturedAmountCents: amountCents };
   const awaitingCapture =
     (booking.status === 'pending_payment' && (booking.bookingType === 'instant' || answeredYes(booking))) ||
     (booking.status === 'pending_confirmation' && booking.confirmation.responseType === 'confirmed') ||
