@@ -85,6 +85,14 @@ describe('booking transitions', () => {
     // The intent a hold already recorded is kept.
     const held = t.recordHoldPlaced(created('instant'), 'pi_1', rules, { actor: system, now: at(2) }).booking;
     expect(t.recordCaptured(held, 10_000, { actor: system, now: at(3) }, 'pi_other').booking.payment.paymentIntentId).toBe('pi_1');
+    // Paying again after a failed payment: the new intent replaces the one that failed.
+    const failed = t.recordPaymentFailed(held, 'capture', 'card_declined', window.retryWindowMs, { actor: system, now: at(4) }).booking;
+    const retried = t.retryPayment(failed, { actor: patient, now: at(5) }).booking;
+    expect(retried.payment).toMatchObject({ status: 'pending', paymentIntentId: 'pi_1' });
+    expect(t.recordCaptured(retried, 10_000, { actor: system, now: at(6) }, 'pi_2').booking).toMatchObject({
+      status: 'confirmed',
+      payment: { status: 'captured', paymentIntentId: 'pi_2' },
+    });
   });
 
   it('lets a confirm and an expiry of the same version have one winner', () => {

@@ -70,11 +70,12 @@ export function recordHoldPlaced(
 
 /**
  * The capture went through: the booking is confirmed (instant, confirmed request, or accepted
- * reschedule). An instant booking's hold is captured as it is placed (payment-svc), so this is where
- * such a booking first hears of its payment intent: `paymentIntentId` is kept when it has none yet.
+ * reschedule). An instant booking's hold is captured as it is placed (payment-svc), so a payment still
+ * `pending` here first hears of its payment intent (a new one when the patient paid again): it takes
+ * `paymentIntentId` from the capture.
  */
 export function recordCaptured(booking: Booking, amountCents: number, ctx: TransitionContext, paymentIntentId?: string): BookingChange {
-  const intent = !booking.payment.paymentIntentId && paymentIntentId ? { paymentIntentId } : {};
+  const intent = booking.payment.status === 'pending' && paymentIntentId ? { paymentIntentId } : {};
   const payment = { ...booking.payment, ...intent, status: 'captured' as const, capturedAmountCents: amountCents };
   const awaitingCapture =
     (booking.status === 'pending_payment' && (booking.bookingType === 'instant' || answeredYes(booking))) ||
