@@ -248,6 +248,34 @@ describe('booking core', () => {
     expect(different.body.error?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('finishes, on a retry, a booking whose first request stopped after its write: the hold made permanent, the reservation converted', async () => {
+    const patient = newPatient();
+    const reservation = (await reserve(patient, slotStart(43))).body.data;
+    const body = { reservationId: reservation.id, patientTimezone: 'UTC' };
+    const first = await api('POST', '/internal/bookings', patient, body, { 'x-idempotency-key': `create-${randomUUID()}` });
+    expect(first.status).toBe(201);
+    // What a crash between the booking's write and the steps after it leaves: the hold still lapsing
+    // (extended for the write only), the patient's place still taken, the reservation still active.
+    const db = platform.mongo.db(platform.database('booking-svc'));
+    const hold = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
+    expect(hold?.['patientPlace']).toEqual(expect.any(String));
+    const lapsesAt = new Date(Date.now() + 10 * 60_000);
+    await db.collection('slot_holds').updateOne({ _id: reservation.id as never }, { $set: { expiresAt: lapsesAt, lapsing: true } });
+    await db
+      .collection('slot_claims')
+      .insertOne({ _id: hold!['patientPlace'], kind: 'patient', holdId: reservation.id, expiresAt: lapsesAt, createdAt: new Date() } as never);
+    await db.collection('slot_reservations').updateOne({ _id: reservation.id as never }, { $set: { status: 'active' }, $unset: { convertedAt: 1 } });
+
+    const retried = await api('POST', '/internal/bookings', patient, body, { 'x-idempotency-key': `create-${randomUUID()}` });
+    expect(retried.status).toBe(200);
+    expect(retried.body.data.id).toBe(first.body.data.id);
+    const after = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
+    expect(after).not.toHaveProperty('expiresAt');
+    expect(after).not.toHaveProperty('lapsing');
+    expect(await db.collection('slot_claims').findOne({ _id: hold!['patientPlace'] })).toBeNull();
+    expect(await db.collection('slot_reservations').findOne({ _id: reservation.id as never })).toMatchObject({ status: 'converted' });
+  }, 60_000);
+
   it('lists availability across Denver’s DST changes for a requester in Berlin; a reservation takes its slot and buffer away', async () => {
     const sunday = [{ start: '00:00', end: '05:00' }];
     const early = await createProvider(platform.url('booking-svc'), {

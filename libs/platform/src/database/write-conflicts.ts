@@ -1,12 +1,12 @@
 import { isDuplicateKey } from './duplicate-key.js';
 
-/** A write refused because a unique index (or `_id`) already holds one of its values: the thing exists already. */
+/**
+ * A write refused because a unique index (or `_id`) already holds one of its values: the thing exists
+ * already. Which index refused it is not said: MongoDB names it, FerretDB does not, so a caller with
+ * several unique keys looks at what is there.
+ */
 export class DuplicateKeyConflict extends Error {
-  private constructor(
-    message: string,
-    /** The unique index's fields, where the engine names them (MongoDB does; FerretDB says so in the message only). */
-    private readonly keyPattern?: Record<string, unknown>,
-  ) {
+  private constructor(message: string) {
     super(message);
     this.name = 'DuplicateKeyConflict';
   }
@@ -14,13 +14,7 @@ export class DuplicateKeyConflict extends Error {
   /** The conflict a failed write is, or undefined when it failed for another reason. */
   static of(error: unknown): DuplicateKeyConflict | undefined {
     if (!isDuplicateKey(error)) return undefined;
-    const { message, keyPattern } = error as { message?: string; keyPattern?: Record<string, unknown> };
-    return new DuplicateKeyConflict(String(message ?? 'duplicate key'), keyPattern);
-  }
-
-  /** Whether the value already held is this field's (which of several unique indexes refused the write). */
-  concerns(field: string): boolean {
-    return this.keyPattern ? field in this.keyPattern : this.message.includes(field);
+    return new DuplicateKeyConflict(String((error as { message?: string }).message ?? 'duplicate key'));
   }
 }
 

@@ -9,6 +9,7 @@ import { BookingError, BookingErrorCode } from '../../shared/domain/booking-erro
 import { SlotLedger } from '../../slots/application/slot-ledger.js';
 import type { SlotEffect, SlotPlan } from '../../slots/domain/slot-plan.js';
 import type { Booking, BookingActor, BookingAuditEvent } from '../domain/booking.js';
+import { isTerminal } from '../domain/booking-status.js';
 import { bookingNumber } from '../domain/booking-number.js';
 import type { BookingChange, BookingEffect, TransitionContext, TransitionRules } from '../domain/booking-transitions.js';
 import { assertParty } from '../domain/booking-transitions.js';
@@ -73,9 +74,23 @@ export class BookingCommands {
       const refusedReservation =
         error instanceof BookingError && (error.code === BookingErrorCode.ReservationExpired || error.code === BookingErrorCode.ReservationNotFound);
       const existing = refusedReservation ? await this.bookings.findByReservation(command.reservationId) : null;
-      if (existing) return { booking: this.visible(existing, ctx.actor), created: false };
-      throw error;
+      if (!existing) throw error;
+      const booking = this.visible(existing, ctx.actor);
+      await this.finishCreated(booking, ctx.now);
+      return { booking, created: false };
     }
+  }
+
+  /**
+   * The steps after a booking's write, taken again for a retry that found the booking already made: a
+   * first request that stopped after its write (a crash, a failed step) left the booking's hold
+   * extended only for the write — it would lapse in minutes and free the time of a live booking — and
+   * the reservation unconverted. Both are no-ops when the first request finished.
+   */
+  private async finishCreated(booking: Booking, now: Date): Promise<void> {
+    if (isTerminal(booking.status)) return;
+    await this.slots.commit({ providerId: booking.providerId, bufferMinutes: 0, effects: [{ kind: 'make_slot_permanent', holdId: booking.holdId }] });
+    await this.reservations.markConverted(booking.reservationId, now);
   }
 
   private async convert(command: CreateBookingCommand, ctx: TransitionContext): Promise<{ booking: Booking; created: boolean }> {
@@ -119,16 +134,19 @@ export class BookingCommands {
       );
       const slots = slotPlanOf(change);
       await this.slots.claim(slots, ctx.now);
-      const outcome = await this.bookings.insert(change, messagesFor(change));
-      if (outcome.inserted) {
+      if (await this.bookings.insert(change, messagesFor(change))) {
         await this.slots.commit(slots);
         await this.reservations.markConverted(reservation.id, ctx.now);
         countBookingCreated(change.booking);
         return { booking: change.booking, created: true };
       }
-      if (outcome.duplicate === 'reservationId') {
-        const first = await this.bookings.findByReservation(reservation.id);
-        if (first) return { booking: first, created: false };
+      // A unique key was taken: the reservation's booking exists (a retry of a request that stopped
+      // after its write), or the number drawn is another booking's. Looked up, since not every engine
+      // says which index refused the write (FerretDB does not).
+      const first = await this.bookings.findByReservation(reservation.id);
+      if (first) {
+        await this.finishCreated(first, ctx.now);
+        return { booking: first, created: false };
       }
       if (attempt >= BOOKING_NUMBER_ATTEMPTS) throw new Error('could not draw a free booking number');
     }

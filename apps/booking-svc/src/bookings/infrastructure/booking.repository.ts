@@ -39,8 +39,6 @@ export interface BookingCriteria {
   startTo?: Date;
 }
 
-export type InsertOutcome = { inserted: true } | { inserted: false; duplicate: 'bookingNumber' | 'reservationId' };
-
 @Injectable()
 export class BookingRepository implements OnModuleInit {
   constructor(
@@ -103,12 +101,13 @@ export class BookingRepository implements OnModuleInit {
       .slice(0, limit);
   }
 
-  /** The new booking, its audit entry and its messages in one document write. */
-  async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<InsertOutcome> {
+  /**
+   * The new booking, its audit entry and its messages in one document write. False when a unique key
+   * was taken: its reservation's booking exists, or its number is another booking's.
+   */
+  async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<boolean> {
     const { id, ...fields } = change.booking;
-    const result = await this.store.insert({ _id: id, ...fields }, messages, { records: auditRecords(id, change.booking.version, change.audit) });
-    if (result.ok) return { inserted: true };
-    return { inserted: false, duplicate: result.conflict.concerns('reservationId') ? 'reservationId' : 'bookingNumber' };
+    return (await this.store.insert({ _id: id, ...fields }, messages, { records: auditRecords(id, change.booking.version, change.audit) })).ok;
   }
 
   /**
