@@ -126,10 +126,7 @@ export class PaymentCommands {
       this.logger.warn({ message: 'instant capture failed; the hold is recorded and booking-svc asks again', bookingId: held.bookingId, code: outcome.code });
       return undefined;
     }
-    const captured = payments.recordCapture(held, outcome.value.amountReceived || held.amountCents, now);
-    const paidOut = await this.payouts.withStepTaken(captured);
-    await this.repository.save(pending, paidOut, [paymentEvents.captured(captured)]);
-    return paidOut;
+    return this.saveCapture(pending, held, outcome.value.amountReceived || held.amountCents, now);
   }
 
   /** Request bookings are held unless payment holds are switched off for the provider; instant ones are held, then captured at once. */
@@ -205,10 +202,18 @@ export class PaymentCommands {
       await this.repository.save(payment, failed, [paymentEvents.failed(failed)]);
       return failed;
     }
-    const captured = payments.recordCapture(payment, outcome.value.amountReceived || amountCents, now);
-    // The capture and the provider's payout step it makes due are one write.
+    return this.saveCapture(payment, payment, outcome.value.amountReceived || amountCents, now);
+  }
+
+  /**
+   * Records a capture Stripe made of `held` over the stored `previous` (the same payment, or the one
+   * before its hold when both are one write): the capture, the provider's payout step it makes due and
+   * PaymentCaptured are one write.
+   */
+  private async saveCapture(previous: Payment, held: Payment, capturedCents: number, now: Date): Promise<Payment> {
+    const captured = payments.recordCapture(held, capturedCents, now);
     const paidOut = await this.payouts.withStepTaken(captured);
-    await this.repository.save(payment, paidOut, [paymentEvents.captured(captured)]);
+    await this.repository.save(previous, paidOut, [paymentEvents.captured(captured)]);
     return paidOut;
   }
 
