@@ -70,6 +70,7 @@ describe('Prometheus alert rules', () => {
       [
         'ApiErrorRateHigh',
         'ApiLatencyHigh',
+        'BookingHoldsRepaired',
         'BookingProviderResponseSlow',
         'BookingRequestsExpiredHigh',
         'BookingsNeedAdmin',

@@ -276,6 +276,50 @@ describe('booking core', () => {
     expect(await db.collection('slot_reservations').findOne({ _id: reservation.id as never })).toMatchObject({ status: 'converted' });
   }, 60_000);
 
+  it('keeps the slot of a booking whose first request stopped after its write and was never retried, and the cleanup repairs its hold', async () => {
+    const patient = newPatient();
+    const start = slotStart(44);
+    const reservation = (await reserve(patient, start)).body.data;
+    const created = await api('POST', '/internal/bookings', patient, { reservationId: reservation.id, patientTimezone: 'UTC' });
+    expect(created.status).toBe(201);
+    const db = platform.mongo.db(platform.database('booking-svc'));
+    const hold = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
+    expect(hold).toMatchObject({ bookingId: created.body.data.id }); // named before the booking's write
+    // What a crash between the booking's write and the steps after it leaves, once its grace ran out and
+    // nobody retried: the hold and the patient's place lapsed, the reservation still active and lapsed.
+    const past = new Date(Date.now() - 60_000);
+    await db.collection('slot_holds').updateOne({ _id: reservation.id as never }, { $set: { expiresAt: past, lapsing: true } });
+    await db
+      .collection('slot_claims')
+      .insertOne({ _id: hold!['patientPlace'], kind: 'patient', holdId: reservation.id, expiresAt: past, createdAt: new Date() } as never);
+    await db
+      .collection('slot_reservations')
+      .updateOne({ _id: reservation.id as never }, { $set: { status: 'active', expiresAt: past }, $unset: { convertedAt: 1 } });
+
+    // The booking still holds its time: another patient is refused it (before, they took it over).
+    expect((await reserve(newPatient(), start)).body.error?.code).toBe('SLOT_UNAVAILABLE');
+
+    await publish(
+      producer,
+      Topics.bookingCommands,
+      'CleanUpBookingHolds',
+      { runId: `cleanup:${randomUUID()}`, scheduledFor: new Date().toISOString() },
+      'cleanup',
+    );
+    await waitFor(
+      async () => (await db.collection('slot_reservations').findOne({ _id: reservation.id as never }))?.['status'] === 'converted',
+      30_000,
+      () => 'the cleanup to convert the reservation',
+    );
+    const repaired = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
+    expect(repaired).not.toHaveProperty('expiresAt');
+    expect(repaired).not.toHaveProperty('lapsing');
+    expect(await db.collection('slot_claims').findOne({ _id: hold!['patientPlace'] })).toBeNull();
+    expect((await reserve(newPatient(), start)).body.error?.code).toBe('SLOT_UNAVAILABLE');
+    const metrics = await (await fetch(`${platform.url('booking-svc')}/metrics`)).text();
+    expect(metrics).toMatch(/^booking_holds_repaired_total(\{[^}]*\})? [1-9]/m);
+  }, 60_000);
+
   it('lists availability across Denver’s DST changes for a requester in Berlin; a reservation takes its slot and buffer away', async () => {
     const sunday = [{ start: '00:00', end: '05:00' }];
     const early = await createProvider(platform.url('booking-svc'), {

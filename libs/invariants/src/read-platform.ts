@@ -29,7 +29,7 @@ export async function readPlatform(sources: PlatformSources): Promise<PlatformSn
         .toArray(),
       booking
         .collection<HoldRecord>('slot_holds')
-        .find({}, { projection: { expiresAt: 1 } })
+        .find({}, { projection: { expiresAt: 1, bookingId: 1 } })
         .toArray(),
       client
         .db(sources.databases.payment)

@@ -67,6 +67,20 @@ describe('invariant rules', () => {
     ]);
   });
 
+  it('counts a lapsed hold for the live booking it names and that holds it, and for no other', () => {
+    const captured = (id: string) => payment(id, 'captured', { capturedCents: 10_000 });
+    const holds = [
+      { _id: 'hold-b1', expiresAt: hour(-1), bookingId: 'b1' },
+      { _id: 'hold-b2', expiresAt: hour(-1), bookingId: 'someone-else' },
+      { _id: 'hold-b3', expiresAt: hour(-1) },
+    ];
+    const bookings = [booking('b1', 'confirmed'), booking('b2', 'confirmed'), booking('b3', 'confirmed')];
+    expect(rules(snapshot({ bookings, holds, payments: bookings.map((b) => captured(b._id)) }))).toEqual([
+      'live-booking-without-slot:b2',
+      'live-booking-without-slot:b3',
+    ]);
+  });
+
   it('flags money kept that the state does not owe, allowing refunds an admin chose to make', () => {
     const b = (id: string, status: string) => booking(id, status);
     const holds = ['x1', 'x3'].map((id) => ({ _id: `hold-${id}` }));

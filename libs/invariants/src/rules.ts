@@ -51,6 +51,8 @@ export function findViolations(snapshot: PlatformSnapshot): Findings {
   const flag = (rule: string, bookingId: string, detail: string) => violations.push({ rule, bookingId, detail });
   const now = snapshot.now.getTime();
   const liveHolds = new Set(snapshot.holds.filter((h) => !h.expiresAt || new Date(h.expiresAt).getTime() > now).map((h) => h._id));
+  // A lapsed hold still counts for the live booking it names and that holds it (booking-svc's cleanup makes it permanent).
+  const keptByBooking = new Set(snapshot.holds.filter((h) => h.bookingId && !liveHolds.has(h._id)).map((h) => `${h.bookingId}/${h._id}`));
   const payments = new Map(snapshot.payments.map((p) => [p._id, p]));
   const bookings = new Map(snapshot.bookings.map((b) => [b._id, b]));
   const timers = snapshot.timers && new Map(snapshot.timers.map((t) => [t._id, t]));
@@ -64,7 +66,7 @@ export function findViolations(snapshot: PlatformSnapshot): Findings {
       if (payment?.status === 'held')
         flag('ended-booking-authorised', id, `${booking.status} but its card authorisation ${payment.paymentIntentId ?? ''} is still held`);
     }
-    if (HOLDS_SLOT.has(booking.status) && !liveHolds.has(booking.holdId))
+    if (HOLDS_SLOT.has(booking.status) && !liveHolds.has(booking.holdId) && !keptByBooking.has(`${id}/${booking.holdId}`))
       flag('live-booking-without-slot', id, `${booking.status} but its hold ${booking.holdId} is gone`);
     const uncaptured = TAKES_PLACE.has(booking.status) && !CAPTURED.has(payment?.status ?? '');
     if (uncaptured) {

@@ -17,6 +17,8 @@ export interface BookingRecord {
 export interface HoldRecord {
   _id: string;
   expiresAt?: Date;
+  /** The booking it was extended for: a lapsed hold that booking still holds counts (booking-svc's SlotClaimStore). */
+  bookingId?: string;
 }
 
 export interface PaymentRecord {

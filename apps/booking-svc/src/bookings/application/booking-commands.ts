@@ -89,7 +89,11 @@ export class BookingCommands {
    */
   private async finishCreated(booking: Booking, now: Date): Promise<void> {
     if (isTerminal(booking.status)) return;
-    await this.slots.commit({ providerId: booking.providerId, bufferMinutes: 0, effects: [{ kind: 'make_slot_permanent', holdId: booking.holdId }] });
+    await this.slots.commit({
+      providerId: booking.providerId,
+      bufferMinutes: 0,
+      effects: [{ kind: 'make_slot_permanent', holdId: booking.holdId, bookingId: booking.id }],
+    });
     await this.reservations.markConverted(booking.reservationId, now);
   }
 

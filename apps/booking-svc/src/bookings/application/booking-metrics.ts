@@ -30,6 +30,11 @@ export const bookingMetrics = {
     ),
   slotReserved: () => counter('booking_slot_reserved_total', 'Slot reservations made (a retry answered with the first one is not counted)'),
   slotConverted: () => counter('booking_slot_converted_total', 'Slot reservations converted into a booking'),
+  holdsRepaired: () =>
+    counter(
+      'booking_holds_repaired_total',
+      'Lapsed slot holds the cleanup kept for their booking: the booking was written, the steps after its write never ran',
+    ),
   requestsPending: () => gauge('booking_requests_pending', 'Requests waiting for the provider to answer (the same value on every replica)'),
   requestsExpiringSoon: () =>
     gauge('booking_requests_expiring_soon', 'Requests waiting for the provider whose deadline is within 4 hours (the same value on every replica)'),
@@ -51,6 +56,7 @@ export function declareBookingMetrics(): void {
   for (const response of RESPONSES) bookingMetrics.responseTime().zero({ response });
   bookingMetrics.slotReserved().inc(0);
   bookingMetrics.slotConverted().inc(0);
+  bookingMetrics.holdsRepaired().inc(0);
   bookingMetrics.requestsPending().set(0);
   bookingMetrics.requestsExpiringSoon().set(0);
   bookingMetrics.needsAdmin().set(0);

@@ -292,7 +292,7 @@ describe('booking transitions', () => {
     expect(back.booking.holdId).toBe(`b1:override:${ended.version + 1}`);
     expect(back.effects).toEqual([
       { kind: 'claim_slot', holdId: back.booking.holdId, start: reservation.startTime, end: reservation.endTime },
-      { kind: 'make_slot_permanent', holdId: back.booking.holdId },
+      { kind: 'make_slot_permanent', holdId: back.booking.holdId, bookingId: back.booking.id },
     ]);
     const released = t.recordHoldReleased(t.decline(pending(), undefined, { actor: provider, now: at(10) }).booking, 'provider_declined', {
       actor: system,

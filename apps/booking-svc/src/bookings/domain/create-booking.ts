@@ -77,6 +77,6 @@ export function createBooking(input: CreateBookingInput, ctx: TransitionContext)
     previous: booking,
     booking,
     audit: [entry],
-    effects: [{ kind: 'make_slot_permanent', holdId: reservation.id }, { kind: 'place_hold' }],
+    effects: [{ kind: 'make_slot_permanent', holdId: reservation.id, bookingId: booking.id }, { kind: 'place_hold' }],
   };
 }

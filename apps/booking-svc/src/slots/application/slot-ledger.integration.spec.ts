@@ -81,7 +81,7 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
     const providerId = `provider-${randomUUID()}`;
     const reserved = slot('10:00');
     await ledger.claim(plan(providerId, [reserved], { claimsLapseAt: later(5), patient: { id: 'patient-c', placeLimit: 1 } }), now);
-    const booking = plan(providerId, [{ kind: 'make_slot_permanent', holdId: reserved.holdId }]);
+    const booking = plan(providerId, [{ kind: 'make_slot_permanent', holdId: reserved.holdId, bookingId: 'b-1' }]);
 
     await ledger.claim(booking, later(1));
     expect((await holds().findOne({ _id: reserved.holdId }))?.expiresAt?.getTime()).toBeGreaterThan(later(5).getTime()); // the write's grace
@@ -95,7 +95,7 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
     const providerId = `provider-${randomUUID()}`;
     const reserved = slot('11:00');
     await ledger.claim(plan(providerId, [reserved], { claimsLapseAt: later(5) }), now);
-    await expect(ledger.claim(plan(providerId, [{ kind: 'make_slot_permanent', holdId: reserved.holdId }]), later(6))).rejects.toMatchObject({
+    await expect(ledger.claim(plan(providerId, [{ kind: 'make_slot_permanent', holdId: reserved.holdId, bookingId: 'b-1' }]), later(6))).rejects.toMatchObject({
       code: BookingErrorCode.ReservationExpired,
     });
   });
@@ -103,15 +103,15 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
   it('a reschedule: the proposed time is claimed until its deadline; accepting commits it and releases the old time', async () => {
     const providerId = `provider-${randomUUID()}`;
     const booked = slot('13:00');
-    await ledger.claim(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId }]), now);
-    await ledger.commit(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId }]));
+    await ledger.claim(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId, bookingId: 'b-2' }]), now);
+    await ledger.commit(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId, bookingId: 'b-2' }]));
 
     const proposed = slot('15:00');
     await ledger.claim(plan(providerId, [proposed], { claimsLapseAt: later(60) }), now);
     expect((await holds().findOne({ _id: proposed.holdId }))?.expiresAt).toEqual(later(60));
 
     const accept = plan(providerId, [
-      { kind: 'make_slot_permanent', holdId: proposed.holdId },
+      { kind: 'make_slot_permanent', holdId: proposed.holdId, bookingId: 'b-2' },
       { kind: 'release_slot', holdId: booked.holdId },
     ]);
     await ledger.claim(accept, later(2));

@@ -43,7 +43,7 @@ export class SlotLedger {
           now,
         );
       }
-      if (effect.kind === 'make_slot_permanent' && !(await this.claims.extend(effect.holdId, graceEnd, now))) {
+      if (effect.kind === 'make_slot_permanent' && !(await this.claims.extend(effect.holdId, graceEnd, now, effect.bookingId))) {
         throw new BookingError(BookingErrorCode.ReservationExpired, 'The held slot lapsed before it could be booked; reserve it again');
       }
     }

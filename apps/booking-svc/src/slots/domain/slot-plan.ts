@@ -2,8 +2,12 @@
 export type SlotEffect =
   /** Take the time [start, end) (plus the buffer) for a new hold. */
   | { kind: 'claim_slot'; holdId: string; start: Date; end: Date }
-  /** A hold becomes a booking's: it stops lapsing (and frees the patient's reservation place). */
-  | { kind: 'make_slot_permanent'; holdId: string }
+  /**
+   * A hold becomes booking `bookingId`'s: it stops lapsing (and frees the patient's reservation place).
+   * The hold names the booking before the booking's write, so a hold left lapsing by a write whose next
+   * steps never ran still counts for as long as the booking holds it (SlotClaimStore).
+   */
+  | { kind: 'make_slot_permanent'; holdId: string; bookingId: string }
   | { kind: 'release_slot'; holdId: string };
 
 /** The slot effects of one write, with what the ledger needs to know to carry them out. */

@@ -101,6 +101,38 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     expect(await holderOf(booking)).toEqual(Array(9).fill(booking.holdId));
   });
 
+  it('keeps a lapsed hold its booking still holds (the steps after the booking’s write never ran); the cleanup makes it permanent', async () => {
+    const bookings = connection.collection<{ _id: string; status: string; holdId: string }>('bookings');
+    const providerId = newProvider();
+    /** A reservation extended for booking `bookingId`, whose booking then is as given (or never written). */
+    const extendedFor = async (hhmm: string, booking?: { status: string; holdsIt: boolean }) => {
+      const reservation = hold(providerId, hhmm, { expiresAt: later(10) });
+      const bookingId = `b-${randomUUID()}`;
+      await store.claimSlot(reservation, now);
+      expect(await store.extend(reservation.holdId, later(20), later(5), bookingId)).toBe(true);
+      if (booking) await bookings.insertOne({ _id: bookingId, status: booking.status, holdId: booking.holdsIt ? reservation.holdId : 'another-hold' });
+      return reservation;
+    };
+    const kept = await extendedFor('09:00', { status: 'confirmed', holdsIt: true });
+    const unwritten = await extendedFor('11:00');
+    const cancelled = await extendedFor('13:00', { status: 'cancelled_by_patient', holdsIt: true });
+    const moved = await extendedFor('15:00', { status: 'confirmed', holdsIt: false });
+
+    // Past the write's grace: only the hold its live booking holds still counts.
+    await expect(store.claimSlot(hold(providerId, '09:00'), later(30))).rejects.toEqual(slotUnavailable);
+    for (const freed of [unwritten, cancelled, moved]) {
+      const successor = hold(providerId, freed.start.toISOString().slice(11, 16), { expiresAt: later(60) });
+      await store.claimSlot(successor, later(30));
+      expect(await holderOf(successor)).toEqual(Array(9).fill(successor.holdId));
+    }
+
+    const { repaired } = await store.deleteLapsed(later(30), 1000);
+    expect(repaired).toEqual([kept.holdId]);
+    expect(await holds().findOne({ _id: kept.holdId })).not.toHaveProperty('expiresAt');
+    expect(await store.isPermanent(kept.holdId)).toBe(true);
+    expect(await holds().countDocuments({ _id: { $in: [unwritten.holdId, cancelled.holdId, moved.holdId] } })).toBe(0);
+  });
+
   it('frees a hold’s granules when it is released', async () => {
     const providerId = newProvider();
     const released = hold(providerId, '15:00');

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
 import { onlyDuplicates, writeFailures } from '@bp/platform';
+import { SLOT_HOLDING_STATUSES, type BookingStatus } from '../../bookings/domain/booking-status.js';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { granulesOf, patientClaimId, slotClaimId } from '../domain/slot-claims.js';
 
@@ -29,7 +30,20 @@ interface HoldDocument {
   patientPlace?: string;
   expiresAt?: Date;
   lapsing?: true;
+  /**
+   * The booking the hold is becoming (set with the extension before that booking's write). A hold
+   * still lapsing after its booking was written (the steps after the write never ran) counts for as
+   * long as that booking holds it, and the cleanup makes it permanent.
+   */
+  bookingId?: string;
   createdAt: Date;
+}
+
+/** What a lapsed hold's booking says about it: only its status and the hold it holds now. */
+interface BookingHoldView {
+  _id: string;
+  status: BookingStatus;
+  holdId: string;
 }
 
 export interface SlotHold {
@@ -79,6 +93,7 @@ function slotUnavailable(hold: SlotHold): BookingError {
 export class SlotClaimStore implements OnModuleInit {
   private claims!: Collection<ClaimDocument>;
   private holds!: Collection<HoldDocument>;
+  private bookings!: Collection<BookingHoldView>;
   /** Slot claim id → until when it is known to be held by a live hold, and whose (see SEEN_TAKEN_MS). */
   private readonly seenTaken = new Map<string, { until: number; patientId?: string }>();
 
@@ -87,6 +102,7 @@ export class SlotClaimStore implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     this.claims = this.connection.collection<ClaimDocument>('slot_claims');
     this.holds = this.connection.collection<HoldDocument>('slot_holds');
+    this.bookings = this.connection.collection<BookingHoldView>('bookings');
     await this.claims.createIndex({ holdId: 1 });
     await this.claims.createIndex({ kind: 1 });
     await this.holds.createIndex({ lapsing: 1 }, { sparse: true });
@@ -161,11 +177,12 @@ export class SlotClaimStore implements OnModuleInit {
 
   /**
    * Keeps a hold alive until `until`, provided it has not lapsed: the step before the write that makes
-   * it a booking's, so a crash in between leaves a hold that still lapses by itself. False if it had
-   * lapsed or is gone (the slot may be someone else's now).
+   * it booking `bookingId`'s, so a crash before that write leaves a hold that still lapses by itself,
+   * and one after it a hold its booking keeps (heldByItsBooking). False if it had lapsed or is gone
+   * (the slot may be someone else's now).
    */
-  async extend(holdId: string, until: Date, now: Date): Promise<boolean> {
-    const kept = await this.holds.updateOne({ _id: holdId, expiresAt: { $gt: now } }, { $set: { expiresAt: until } });
+  async extend(holdId: string, until: Date, now: Date, bookingId?: string): Promise<boolean> {
+    const kept = await this.holds.updateOne({ _id: holdId, expiresAt: { $gt: now } }, { $set: { expiresAt: until, ...(bookingId ? { bookingId } : {}) } });
     return kept.matchedCount === 1;
   }
 
@@ -188,19 +205,40 @@ export class SlotClaimStore implements OnModuleInit {
 
   /**
    * Deletes holds that lapsed by `now`, with their claims, and lapsed patient places (they already count
-   * as free; this only tidies up). Each delete is conditional on what was read, so a hold extended
-   * meanwhile stays. Reads only the holds and places that can lapse (equalities on small sets).
+   * as free; this only tidies up). A lapsed hold its booking still holds (the booking's write happened,
+   * the steps after it did not) is made permanent instead, and counted in `repaired`. Each delete is
+   * conditional on what was read, so a hold extended meanwhile stays. Reads only the holds and places
+   * that can lapse (equalities on small sets), and a booking by its key per hold that names one.
    */
-  async deleteLapsed(now: Date, limit: number): Promise<number> {
+  async deleteLapsed(now: Date, limit: number): Promise<{ deleted: number; repaired: string[] }> {
     let deleted = 0;
+    const repaired: string[] = [];
     const lapsed = (await this.holds.find({ lapsing: true }).limit(limit).toArray()).filter((h) => h.expiresAt && h.expiresAt.getTime() <= now.getTime());
     for (const hold of lapsed) {
+      if (await this.heldByItsBooking(hold)) {
+        await this.makePermanent(hold._id);
+        repaired.push(hold._id);
+        continue;
+      }
       if ((await this.holds.deleteOne({ _id: hold._id, expiresAt: hold.expiresAt! })).deletedCount === 0) continue;
       deleted += (await this.claims.deleteMany({ holdId: hold._id })).deletedCount + 1;
     }
     const places = (await this.claims.find({ kind: 'patient' }).limit(limit).toArray()).filter((c) => c.expiresAt && c.expiresAt.getTime() <= now.getTime());
     for (const place of places) deleted += (await this.claims.deleteOne({ _id: place._id, holdId: place.holdId, expiresAt: place.expiresAt! })).deletedCount;
-    return deleted;
+    return { deleted, repaired };
+  }
+
+  /** Whether the hold no longer lapses: made permanent (a booking's), as a converted reservation's is. */
+  async isPermanent(holdId: string): Promise<boolean> {
+    const hold = await this.holds.findOne({ _id: holdId }, { projection: { expiresAt: 1 } });
+    return Boolean(hold) && !hold!.expiresAt;
+  }
+
+  /** Whether a hold that lapsed is still its booking's: the booking it names exists, holds its time and holds this hold. */
+  private async heldByItsBooking(hold: HoldDocument): Promise<boolean> {
+    if (!hold.bookingId) return false;
+    const booking = await this.bookings.findOne({ _id: hold.bookingId }, { projection: { status: 1, holdId: 1 } });
+    return Boolean(booking) && booking!.holdId === hold._id && SLOT_HOLDING_STATUSES.includes(booking!.status);
   }
 
   /**
@@ -244,9 +282,12 @@ export class SlotClaimStore implements OnModuleInit {
   private async isLive(claim: ClaimDocument, now: Date): Promise<boolean> {
     if (claim.kind === 'patient') return !claim.expiresAt || claim.expiresAt.getTime() > now.getTime();
     const hold = await this.holds.findOne({ _id: claim.holdId });
-    const live = Boolean(hold) && (!hold!.expiresAt || hold!.expiresAt.getTime() > now.getTime());
-    if (live) this.rememberTaken(claim._id, Math.min(now.getTime() + SEEN_TAKEN_MS, hold!.expiresAt?.getTime() ?? Infinity), hold!.patientId);
-    return live;
+    if (!hold) return false;
+    const lapsed = hold.expiresAt !== undefined && hold.expiresAt.getTime() <= now.getTime();
+    if (lapsed && !(await this.heldByItsBooking(hold))) return false;
+    const until = lapsed ? now.getTime() + SEEN_TAKEN_MS : Math.min(now.getTime() + SEEN_TAKEN_MS, hold.expiresAt?.getTime() ?? Infinity);
+    this.rememberTaken(claim._id, until, hold.patientId);
+    return true;
   }
 
   private rememberTaken(claimId: string, until: number, patientId: string | undefined): void {

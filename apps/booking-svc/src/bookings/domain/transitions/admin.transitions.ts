@@ -56,7 +56,7 @@ export function adminOverride(booking: Booking, to: string, reason: string, ctx:
   if (!heldSlot && holdsSlot) {
     holdId = `${booking.id}:override:${booking.version + 1}`;
     const { start, end } = currentTimes(booking);
-    effects.push({ kind: 'claim_slot', holdId, start, end }, { kind: 'make_slot_permanent', holdId });
+    effects.push({ kind: 'claim_slot', holdId, start, end }, { kind: 'make_slot_permanent', holdId, bookingId: booking.id });
   }
   let payment = money.payment ?? booking.payment;
   if (to === 'payment_failed') payment = { ...payment, retryUntil: new Date(ctx.now.getTime() + options.retryWindowMs) };

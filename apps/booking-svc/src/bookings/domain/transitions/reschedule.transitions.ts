@@ -81,7 +81,7 @@ export function acceptReschedule(booking: Booking, ctx: TransitionContext): Book
       payment: { ...booking.payment, status: 'capture_requested' },
     },
     effects: [
-      { kind: 'make_slot_permanent', holdId: proposal.holdId },
+      { kind: 'make_slot_permanent', holdId: proposal.holdId, bookingId: booking.id },
       { kind: 'release_slot', holdId: booking.holdId },
       { kind: 'capture', amountCents: booking.payment.originalAmountCents, reason: 'reschedule_accepted' },
     ],
