@@ -171,12 +171,16 @@ describe('booking core', () => {
     expect(latecomer).toMatchObject({ status: 409, body: { error: { code: 'SLOT_UNAVAILABLE' } } });
   }, 60_000);
 
-  it('caps a patient at three live reservations', async () => {
+  it('caps a patient at three live reservations; one that becomes a booking gives its place back', async () => {
     const patient = newPatient();
     const answers = [];
     for (const hours of [60, 61, 62, 63]) answers.push(await reserve(patient, slotStart(hours)));
     expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 429]);
     expect(answers[3]?.body.error?.code).toBe('RESERVATION_LIMIT_REACHED');
+    const booked = await api('POST', '/internal/bookings', patient, { reservationId: answers[0]!.body.data.id, patientTimezone: 'UTC' });
+    expect(booked.status).toBe(201);
+    expect((await reserve(patient, slotStart(63))).status).toBe(201);
+    expect((await reserve(patient, slotStart(64))).body.error?.code).toBe('RESERVATION_LIMIT_REACHED');
   });
 
   it('gives one winner when the provider confirms, declines and the patient cancels at once', async () => {
@@ -255,15 +259,10 @@ describe('booking core', () => {
     const first = await api('POST', '/internal/bookings', patient, body, { 'x-idempotency-key': `create-${randomUUID()}` });
     expect(first.status).toBe(201);
     // What a crash between the booking's write and the steps after it leaves: the hold still lapsing
-    // (extended for the write only), the patient's place still taken, the reservation still active.
+    // (extended for the write only, so the patient's place still counts), the reservation still active.
     const db = platform.mongo.db(platform.database('booking-svc'));
-    const hold = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
-    expect(hold?.['patientPlace']).toEqual(expect.any(String));
     const lapsesAt = new Date(Date.now() + 10 * 60_000);
     await db.collection('slot_holds').updateOne({ _id: reservation.id as never }, { $set: { expiresAt: lapsesAt, lapsing: true } });
-    await db
-      .collection('slot_claims')
-      .insertOne({ _id: hold!['patientPlace'], kind: 'patient', holdId: reservation.id, expiresAt: lapsesAt, createdAt: new Date() } as never);
     await db.collection('slot_reservations').updateOne({ _id: reservation.id as never }, { $set: { status: 'active' }, $unset: { convertedAt: 1 } });
 
     const retried = await api('POST', '/internal/bookings', patient, body, { 'x-idempotency-key': `create-${randomUUID()}` });
@@ -272,7 +271,6 @@ describe('booking core', () => {
     const after = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
     expect(after).not.toHaveProperty('expiresAt');
     expect(after).not.toHaveProperty('lapsing');
-    expect(await db.collection('slot_claims').findOne({ _id: hold!['patientPlace'] })).toBeNull();
     expect(await db.collection('slot_reservations').findOne({ _id: reservation.id as never })).toMatchObject({ status: 'converted' });
   }, 60_000);
 
@@ -286,12 +284,9 @@ describe('booking core', () => {
     const hold = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
     expect(hold).toMatchObject({ bookingId: created.body.data.id }); // named before the booking's write
     // What a crash between the booking's write and the steps after it leaves, once its grace ran out and
-    // nobody retried: the hold and the patient's place lapsed, the reservation still active and lapsed.
+    // nobody retried: the hold lapsed, the reservation still active and lapsed.
     const past = new Date(Date.now() - 60_000);
     await db.collection('slot_holds').updateOne({ _id: reservation.id as never }, { $set: { expiresAt: past, lapsing: true } });
-    await db
-      .collection('slot_claims')
-      .insertOne({ _id: hold!['patientPlace'], kind: 'patient', holdId: reservation.id, expiresAt: past, createdAt: new Date() } as never);
     await db
       .collection('slot_reservations')
       .updateOne({ _id: reservation.id as never }, { $set: { status: 'active', expiresAt: past }, $unset: { convertedAt: 1 } });
@@ -314,7 +309,6 @@ describe('booking core', () => {
     const repaired = await db.collection('slot_holds').findOne({ _id: reservation.id as never });
     expect(repaired).not.toHaveProperty('expiresAt');
     expect(repaired).not.toHaveProperty('lapsing');
-    expect(await db.collection('slot_claims').findOne({ _id: hold!['patientPlace'] })).toBeNull();
     expect((await reserve(newPatient(), start)).body.error?.code).toBe('SLOT_UNAVAILABLE');
     const metrics = await (await fetch(`${platform.url('booking-svc')}/metrics`)).text();
     expect(metrics).toMatch(/^booking_holds_repaired_total(\{[^}]*\})? [1-9]/m);

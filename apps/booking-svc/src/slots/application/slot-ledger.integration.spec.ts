@@ -87,8 +87,9 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
     expect((await holds().findOne({ _id: reserved.holdId }))?.expiresAt?.getTime()).toBeGreaterThan(later(5).getTime()); // the write's grace
     await ledger.commit(booking);
     expect(await holds().findOne({ _id: reserved.holdId })).not.toHaveProperty('expiresAt');
-    expect((await claimsOf(reserved.holdId)).every((c) => c.kind === 'slot')).toBe(true);
     expect(await isFree(providerId, '10:00')).toBe(false);
+    // The patient's one place is theirs again.
+    await ledger.claim(plan(providerId, [slot('16:00')], { claimsLapseAt: later(5), patient: { id: 'patient-c', placeLimit: 1 } }), later(1));
   });
 
   it('refuses to book a reservation that lapsed with RESERVATION_EXPIRED', async () => {

@@ -26,21 +26,19 @@ export class SlotLedger {
     const lapseAt = plan.claimsLapseAt ?? graceEnd;
     for (const effect of plan.effects) {
       if (effect.kind === 'claim_slot') {
-        const patientPlace = plan.patient
-          ? await this.claims.claimPatientPlace(plan.patient.id, effect.holdId, plan.patient.placeLimit, lapseAt, now)
-          : undefined;
         // A refused slot gives back everything the hold claimed, the patient's place included.
         await this.claims.claimSlot(
           {
             holdId: effect.holdId,
             providerId: plan.providerId,
-            ...(plan.patient ? { patientId: plan.patient.id, patientPlace } : {}),
+            ...(plan.patient ? { patientId: plan.patient.id } : {}),
             start: effect.start,
             end: effect.end,
             bufferMinutes: plan.bufferMinutes,
             expiresAt: lapseAt,
           },
           now,
+          plan.patient?.placeLimit,
         );
       }
       if (effect.kind === 'make_slot_permanent' && !(await this.claims.extend(effect.holdId, graceEnd, now, effect.bookingId))) {

@@ -146,26 +146,37 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     expect(await holderOf(next)).toEqual(Array(9).fill(next.holdId));
   });
 
-  it.each([
-    ['naming the place it took', true],
-    ['written before holds named their place', false],
-  ])('keeps a hold that was made a booking’s past its expiry, and frees the patient’s reservation place (a hold %s)', async (_, named) => {
+  it('takes a patient’s place with the slot, and gives it back when the hold is made a booking’s, released or lapsed, never before', async () => {
     const providerId = newProvider();
     const patientId = `patient-${randomUUID()}`;
-    const holdId = `h-${randomUUID()}`;
-    const place = await store.claimPatientPlace(patientId, holdId, 1, later(10), now);
-    expect(place).toBe(patientClaimId(patientId, 1));
-    const reservation = hold(providerId, '16:00', { holdId, patientId, expiresAt: later(10), ...(named ? { patientPlace: place } : {}) });
-    await store.claimSlot(reservation, now);
-    await expect(store.claimPatientPlace(patientId, `h-${randomUUID()}`, 1, later(10), now)).rejects.toEqual(
-      expect.objectContaining({ code: BookingErrorCode.ReservationLimitReached }),
-    );
+    const reservation = (hhmm: string, minutes = 10) => hold(providerId, hhmm, { patientId, expiresAt: later(minutes) });
+    const first = reservation('08:00');
+    await store.claimSlot(first, now, 2);
+    expect(await claims().findOne({ _id: patientClaimId(patientId, 1) })).toMatchObject({ kind: 'patient', holdId: first.holdId });
+    const second = reservation('09:00');
+    await store.claimSlot(second, now, 2);
+    expect(await claims().findOne({ _id: patientClaimId(patientId, 2) })).toMatchObject({ holdId: second.holdId });
+    // Both places live: a third is refused, and keeps nothing (its hold, its granules).
+    const third = reservation('10:00');
+    await expect(store.claimSlot(third, now, 2)).rejects.toEqual(expect.objectContaining({ code: BookingErrorCode.ReservationLimitReached }));
+    expect(await holds().countDocuments({ _id: third.holdId })).toBe(0);
+    expect(await claims().countDocuments({ holdId: third.holdId })).toBe(0);
+    // A taken slot is refused as such, the patient's places untouched.
+    await expect(store.claimSlot(hold(providerId, '08:00', { patientId }), now, 2)).rejects.toEqual(slotUnavailable);
 
-    expect(await store.extend(reservation.holdId, later(30), later(5))).toBe(true);
-    await store.makePermanent(reservation.holdId);
-
-    await expect(store.claimSlot(hold(providerId, '16:00'), later(60))).rejects.toEqual(slotUnavailable);
-    await store.claimPatientPlace(patientId, `h-${randomUUID()}`, 1, later(20), now);
+    // The first becomes a booking's: its place is free at once (no write of its own), its slot stays taken.
+    expect(await store.extend(first.holdId, later(30), later(5))).toBe(true);
+    await store.makePermanent(first.holdId);
+    await expect(store.claimSlot(hold(providerId, '08:00'), later(60))).rejects.toEqual(slotUnavailable);
+    const fourth = reservation('11:00');
+    await store.claimSlot(fourth, now, 2);
+    expect(await claims().findOne({ _id: patientClaimId(patientId, 1) })).toMatchObject({ holdId: fourth.holdId });
+    // The second is released: its place is free.
+    await store.release(second.holdId);
+    await store.claimSlot(reservation('12:00'), now, 2);
+    // Both places live again until they lapse.
+    await expect(store.claimSlot(reservation('13:00'), now, 2)).rejects.toEqual(expect.objectContaining({ code: BookingErrorCode.ReservationLimitReached }));
+    await store.claimSlot(reservation('13:00', 30), later(10), 2);
   });
 
   it('remembers a slot as another patient’s only after seeing their live hold refuse someone, and never as the same patient’s', async () => {

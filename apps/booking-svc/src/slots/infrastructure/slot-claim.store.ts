@@ -6,12 +6,17 @@ import { SLOT_HOLDING_STATUSES, type BookingStatus } from '../../bookings/domain
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { granulesOf, patientClaimId, slotClaimId } from '../domain/slot-claims.js';
 
-/** One granule of a provider's time, or one of a patient's reservation places: a unique key naming its hold. */
+/**
+ * One granule of a provider's time, or one of a patient's reservation places: a unique key naming its
+ * hold. A granule counts while its hold does; a place while its hold is still a lapsing one (a
+ * reservation), so a reservation that became a booking, was released or lapsed gives its place back
+ * with no write of its own.
+ */
 interface ClaimDocument {
   _id: string;
   kind: 'slot' | 'patient';
   holdId: string;
-  /** Patient places only: they lapse with their reservation (slot claims lapse with their hold). */
+  /** Patient places only: when their reservation lapses at the latest. */
   expiresAt?: Date;
   createdAt: Date;
 }
@@ -26,8 +31,6 @@ interface HoldDocument {
   providerId: string;
   /** The patient a reservation's hold is for (a provider's proposal has none). */
   patientId?: string;
-  /** The id of the patient's reservation place it took (holds written before it was kept have none). */
-  patientPlace?: string;
   expiresAt?: Date;
   lapsing?: true;
   /**
@@ -49,10 +52,8 @@ interface BookingHoldView {
 export interface SlotHold {
   holdId: string;
   providerId: string;
-  /** The patient it is for, when it is a patient's (a reservation). */
+  /** The patient it is for, when it is a patient's (a reservation): it then takes one of their places. */
   patientId?: string;
-  /** The patient's reservation place it took (what claimPatientPlace answered). */
-  patientPlace?: string;
   start: Date;
   end: Date;
   bufferMinutes: number;
@@ -137,41 +138,47 @@ export class SlotClaimStore implements OnModuleInit {
     return first ? slotClaimId(hold.providerId, first) : undefined;
   }
 
-  /** Claims every granule of the hold, or none: SLOT_UNAVAILABLE when a live hold has any of them. */
-  async claimSlot(hold: SlotHold, now: Date): Promise<void> {
+  /**
+   * Claims every granule of the hold, or none: SLOT_UNAVAILABLE when a live hold has any of them. A
+   * patient's hold (a reservation) also takes one of the patient's `placeLimit` reservation places,
+   * the first in the same insert as the granules: RESERVATION_LIMIT_REACHED when every place is taken
+   * by a live reservation. A refused hold gives back everything it claimed.
+   */
+  async claimSlot(hold: SlotHold, now: Date, placeLimit = 0): Promise<void> {
     await this.holds.insertOne({
       _id: hold.holdId,
       providerId: hold.providerId,
       ...(hold.patientId ? { patientId: hold.patientId } : {}),
-      ...(hold.patientPlace ? { patientPlace: hold.patientPlace } : {}),
       ...(hold.expiresAt ? { expiresAt: hold.expiresAt, lapsing: true as const } : {}),
       createdAt: now,
     });
-    const docs: ClaimDocument[] = granulesOf(hold.start, hold.end, hold.bufferMinutes).map((at) => ({
+    const granules: ClaimDocument[] = granulesOf(hold.start, hold.end, hold.bufferMinutes).map((at) => ({
       _id: slotClaimId(hold.providerId, at),
       kind: 'slot',
       holdId: hold.holdId,
       createdAt: now,
     }));
+    const patientId = placeLimit > 0 ? hold.patientId : undefined;
+    const place = (n: number): ClaimDocument => ({
+      _id: patientClaimId(patientId!, n),
+      kind: 'patient',
+      holdId: hold.holdId,
+      ...(hold.expiresAt ? { expiresAt: hold.expiresAt } : {}),
+      createdAt: now,
+    });
+    const refuseSlot = (doc: ClaimDocument) => (doc.kind === 'slot' ? slotUnavailable(hold) : undefined);
     try {
-      await this.insertTakingOverLapsed(docs, now, () => slotUnavailable(hold));
+      const placeTaken = (await this.insertTakingOverLapsed(patientId ? [...granules, place(1)] : granules, now, refuseSlot)).length > 0;
+      if (placeTaken) await this.claimAnotherPlace(place, placeLimit, now);
     } catch (error) {
       await this.release(hold.holdId);
       throw error;
     }
   }
 
-  /** Takes one of the patient's `limit` reservation places and answers its id, or RESERVATION_LIMIT_REACHED. */
-  async claimPatientPlace(patientId: string, holdId: string, limit: number, expiresAt: Date, now: Date): Promise<string> {
-    for (let n = 1; n <= limit; n++) {
-      const doc: ClaimDocument = { _id: patientClaimId(patientId, n), kind: 'patient', holdId, expiresAt, createdAt: now };
-      try {
-        await this.insertTakingOverLapsed([doc], now, () => new BookingError(BookingErrorCode.SlotUnavailable, 'taken'));
-        return doc._id;
-      } catch (error) {
-        if (!(error instanceof BookingError)) throw error;
-      }
-    }
+  /** The patient's first place was taken by a live reservation: the next free one of places 2…limit, or RESERVATION_LIMIT_REACHED. */
+  private async claimAnotherPlace(place: (n: number) => ClaimDocument, limit: number, now: Date): Promise<void> {
+    for (let n = 2; n <= limit; n++) if ((await this.insertTakingOverLapsed([place(n)], now, () => undefined)).length === 0) return;
     throw new BookingError(BookingErrorCode.ReservationLimitReached, `A patient may hold at most ${limit} reservations at a time`, { limit });
   }
 
@@ -187,14 +194,11 @@ export class SlotClaimStore implements OnModuleInit {
   }
 
   /**
-   * After the booking write: the hold no longer lapses, and the patient's reservation place is free.
-   * The place is deleted by its id (the hold names it): a filter on `kind` as well would let FerretDB's
-   * PostgreSQL pick that field's index, full of places long gone.
+   * After the booking write: the hold no longer lapses, and with that the patient's reservation place
+   * is free (a place counts only while its hold lapses); the cleanup deletes the place once it lapses.
    */
   async makePermanent(holdId: string): Promise<void> {
-    const hold = await this.holds.findOneAndUpdate({ _id: holdId }, { $unset: { expiresAt: 1, lapsing: 1 } });
-    if (hold?.patientPlace) await this.claims.deleteOne({ _id: hold.patientPlace, holdId });
-    else await this.claims.deleteMany({ holdId, kind: 'patient' });
+    await this.holds.updateOne({ _id: holdId }, { $unset: { expiresAt: 1, lapsing: 1 } });
   }
 
   /** Frees what a hold claimed: the hold first (its claims count as free from then on), then the claims. */
@@ -243,13 +247,23 @@ export class SlotClaimStore implements OnModuleInit {
 
   /**
    * Inserts the claims (unordered: all that are free at once), then settles the keys that were taken:
-   * a claim of a live hold refuses (`conflict`), one whose hold is gone or lapsed is deleted, conditionally
-   * on still naming that hold, and the key is inserted again. Claims this hold already has count as taken.
+   * a claim of a live hold is refused (`refuse` answers the error to throw, at once) or, when `refuse`
+   * answers none, returned as held; one whose hold is gone or lapsed is deleted, conditionally on still
+   * naming that hold, and the key is inserted again. Claims this hold already has count as its own.
    */
-  private async insertTakingOverLapsed(docs: ClaimDocument[], now: Date, conflict: () => BookingError): Promise<void> {
+  private async insertTakingOverLapsed(docs: ClaimDocument[], now: Date, refuse: (doc: ClaimDocument) => BookingError | undefined): Promise<ClaimDocument[]> {
+    const held: ClaimDocument[] = [];
+    const refuseOrHold = (doc: ClaimDocument) => {
+      const error = refuse(doc);
+      if (error) throw error;
+      held.push(doc);
+    };
     let pending = docs;
     for (let round = 0; pending.length > 0; round++) {
-      if (round > TAKEOVER_ROUNDS) throw conflict();
+      if (round > TAKEOVER_ROUNDS) {
+        pending.forEach(refuseOrHold);
+        break;
+      }
       const taken = await this.insertUnordered(pending);
       const retry: ClaimDocument[] = [];
       for (const doc of taken) {
@@ -257,7 +271,7 @@ export class SlotClaimStore implements OnModuleInit {
         if (!holder)
           retry.push(doc); // freed meanwhile
         else if (holder.holdId === doc.holdId) continue;
-        else if (await this.isLive(holder, now)) throw conflict();
+        else if (await this.isLive(holder, now)) refuseOrHold(doc);
         else {
           await this.claims.deleteOne({ _id: holder._id, holdId: holder.holdId });
           retry.push(doc);
@@ -265,6 +279,7 @@ export class SlotClaimStore implements OnModuleInit {
       }
       pending = retry;
     }
+    return held;
   }
 
   /** Inserts what it can; returns the documents whose keys were taken. */
@@ -280,7 +295,12 @@ export class SlotClaimStore implements OnModuleInit {
   }
 
   private async isLive(claim: ClaimDocument, now: Date): Promise<boolean> {
-    if (claim.kind === 'patient') return !claim.expiresAt || claim.expiresAt.getTime() > now.getTime();
+    if (claim.kind === 'patient') {
+      if (claim.expiresAt && claim.expiresAt.getTime() <= now.getTime()) return false;
+      // Taken while its reservation is one: a hold gone (released) or permanent (booked) gives it back.
+      const hold = await this.holds.findOne({ _id: claim.holdId }, { projection: { expiresAt: 1 } });
+      return Boolean(hold?.expiresAt);
+    }
     const hold = await this.holds.findOne({ _id: claim.holdId });
     if (!hold) return false;
     const lapsed = hold.expiresAt !== undefined && hold.expiresAt.getTime() <= now.getTime();
