@@ -54,11 +54,21 @@ function hashOf(body: unknown): string {
     .digest('hex');
 }
 
+/** The record of a key's answer: a document of its own, so storing it is an insert. */
+function answerId(id: string): string {
+  return `${id}#answer`;
+}
+
 /**
  * Idempotency keys scoped by actor and operation. The first request with a key records itself
  * (a unique _id, so concurrent duplicates cannot both run), runs, and stores its response; a retry
  * with the same body gets that response replayed, with a different body IDEMPOTENCY_KEY_REUSED, and
  * while the first still runs IDEMPOTENCY_KEY_IN_PROGRESS. A failed run frees the key.
+ *
+ * The response is stored as a second record (`<key>#answer`), inserted, rather than written into the
+ * first: an insert is one statement where an update is a read and a write on FerretDB, for every
+ * mutation of every service. A retry looks for the answer first. (Records written before kept the
+ * answer in the first record, `state: 'done'`; they are still replayed.)
  */
 @Injectable()
 export class IdempotencyStore implements OnModuleInit {
@@ -78,19 +88,21 @@ export class IdempotencyStore implements OnModuleInit {
   ): Promise<StoredResponse> {
     const id = `${scope.actor.type}:${scope.actor.id}:${scope.operation}:${scope.key}`;
     const requestHash = hashOf(body);
-    const claimed = await this.claim(id, requestHash, now);
-    if (!claimed) return this.replay(id, requestHash, now);
+    const earlier = await this.claim(id, requestHash, now);
+    if (earlier) return earlier;
+    let response: { status: number; body: unknown };
     try {
-      const response = await execute();
-      await this.records.updateOne({ _id: id }, { $set: { state: 'done', response } });
-      return { ...response, replayed: false };
+      response = await execute();
     } catch (error) {
       await this.records.deleteOne({ _id: id, state: 'in_progress' });
       throw error;
     }
+    await this.storeAnswer(id, requestHash, response, now);
+    return { ...response, replayed: false };
   }
 
-  private async claim(id: string, requestHash: string, now: Date): Promise<boolean> {
+  /** Records the key as running; or, when it is taken, answers what a retry gets (the first answer, or an error). */
+  private async claim(id: string, requestHash: string, now: Date): Promise<StoredResponse | undefined> {
     try {
       await this.records.insertOne({
         _id: id,
@@ -100,30 +112,48 @@ export class IdempotencyStore implements OnModuleInit {
         createdAt: now,
         day: utcDayOf(now),
       });
-      return true;
+      return undefined;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
+    const answer = await this.records.findOne({ _id: answerId(id) });
+    if (answer) return replayOf(answer, requestHash);
     // A run that died holding the key: take it over once its lock lapsed.
     const takeover = await this.records.updateOne(
       { _id: id, state: 'in_progress', requestHash, lockedUntil: { $lte: now } },
       { $set: { lockedUntil: new Date(now.getTime() + LOCK_MS) } },
     );
-    return takeover.modifiedCount === 1;
-  }
-
-  private async replay(id: string, requestHash: string, now: Date): Promise<StoredResponse> {
+    if (takeover.modifiedCount === 1) return undefined;
     const record = await this.records.findOne({ _id: id });
     if (!record) throw new ApiError(409, IdempotencyErrorCode.InProgress, 'Retry: the first request with this key just failed');
-    if (record.requestHash !== requestHash)
-      throw new ApiError(422, IdempotencyErrorCode.Reused, 'This idempotency key was already used for a different request');
-    if (record.state !== 'done' || !record.response) {
-      throw new ApiError(409, IdempotencyErrorCode.InProgress, 'A request with this idempotency key is still running', {
-        retryAfterSeconds: Math.max(1, Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 1000)),
-      });
-    }
-    return { ...record.response, replayed: true };
+    if (record.state === 'done') return replayOf(record, requestHash);
+    if (record.requestHash !== requestHash) throw reused();
+    // The run may have answered since the answer was looked for.
+    const answered = await this.records.findOne({ _id: answerId(id) });
+    if (answered) return replayOf(answered, requestHash);
+    throw new ApiError(409, IdempotencyErrorCode.InProgress, 'A request with this idempotency key is still running', {
+      retryAfterSeconds: Math.max(1, Math.ceil((record.lockedUntil.getTime() - now.getTime()) / 1000)),
+    });
   }
+
+  /** The first answer stands: a run that took over a key whose first run answered after all keeps that answer. */
+  private async storeAnswer(id: string, requestHash: string, response: { status: number; body: unknown }, now: Date): Promise<void> {
+    try {
+      await this.records.insertOne({ _id: answerId(id), requestHash, state: 'done', lockedUntil: now, response, createdAt: now, day: utcDayOf(now) });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+  }
+}
+
+function reused(): ApiError {
+  return new ApiError(422, IdempotencyErrorCode.Reused, 'This idempotency key was already used for a different request');
+}
+
+/** What a retry gets from a key's answer: the answer, or IDEMPOTENCY_KEY_REUSED for another body. */
+function replayOf(answer: IdempotencyRecord, requestHash: string): StoredResponse {
+  if (answer.requestHash !== requestHash) throw reused();
+  return { ...answer.response!, replayed: true };
 }
 
 /** The idempotency records of a service's mutating calls, in its own database. */
