@@ -176,7 +176,15 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     await store.claimSlot(reservation('12:00'), now, 2);
     // Both places live again until they lapse.
     await expect(store.claimSlot(reservation('13:00'), now, 2)).rejects.toEqual(expect.objectContaining({ code: BookingErrorCode.ReservationLimitReached }));
-    await store.claimSlot(reservation('13:00', 30), later(10), 2);
+    const last = reservation('13:00', 30);
+    await store.claimSlot(last, later(10), 2);
+
+    // The cleanup deletes the places that lapsed, and no other.
+    await store.deleteLapsed(later(20), 1000);
+    const places = await claims()
+      .find({ _id: { $in: [patientClaimId(patientId, 1), patientClaimId(patientId, 2)] } })
+      .toArray();
+    expect(places.map((p) => p.holdId)).toEqual([last.holdId]);
   });
 
   it('remembers a slot as another patient’s only after seeing their live hold refuse someone, and never as the same patient’s', async () => {
