@@ -81,6 +81,16 @@ describe('invariant rules', () => {
     ]);
   });
 
+  it('counts a permanent hold that names its booking only while that booking holds it', () => {
+    const cancelled = booking('b1', 'cancelled_patient');
+    const older = booking('b2', 'cancelled_patient');
+    const holds = [
+      { _id: 'hold-b1', bookingId: 'b1' }, // its release never ran: counts no more
+      { _id: 'hold-b2' }, // from before holds named their booking: still counts
+    ];
+    expect(rules(snapshot({ bookings: [cancelled, older], holds }))).toEqual(['ended-booking-holds-slot:b2']);
+  });
+
   it('flags money kept that the state does not owe, allowing refunds an admin chose to make', () => {
     const b = (id: string, status: string) => booking(id, status);
     const holds = ['x1', 'x3'].map((id) => ({ _id: `hold-${id}` }));

@@ -1,4 +1,4 @@
-import type { BookingRecord, Findings, PaymentRecord, PlatformSnapshot, Violation } from './snapshot.js';
+import type { BookingRecord, Findings, HoldRecord, PaymentRecord, PlatformSnapshot, Violation } from './snapshot.js';
 
 /** The statuses in which a booking holds its time (booking-svc's SLOT_HOLDING_STATUSES; slot_reserved is a reservation). */
 const HOLDS_SLOT = new Set([
@@ -50,11 +50,17 @@ export function findViolations(snapshot: PlatformSnapshot): Findings {
   const deferredCaptures: string[] = [];
   const flag = (rule: string, bookingId: string, detail: string) => violations.push({ rule, bookingId, detail });
   const now = snapshot.now.getTime();
-  const liveHolds = new Set(snapshot.holds.filter((h) => !h.expiresAt || new Date(h.expiresAt).getTime() > now).map((h) => h._id));
-  // A lapsed hold still counts for the live booking it names and that holds it (booking-svc's cleanup makes it permanent).
-  const keptByBooking = new Set(snapshot.holds.filter((h) => h.bookingId && !liveHolds.has(h._id)).map((h) => `${h.bookingId}/${h._id}`));
   const payments = new Map(snapshot.payments.map((p) => [p._id, p]));
   const bookings = new Map(snapshot.bookings.map((b) => [b._id, b]));
+  // As booking-svc's SlotClaimStore counts them: a hold that names its booking counts until it lapses,
+  // then (or once permanent) while that booking holds it; any other until it lapses, or for ever.
+  const counts = (hold: HoldRecord) => {
+    if (hold.expiresAt && new Date(hold.expiresAt).getTime() > now) return true;
+    if (!hold.bookingId) return !hold.expiresAt;
+    const booking = bookings.get(hold.bookingId);
+    return Boolean(booking) && booking!.holdId === hold._id && HOLDS_SLOT.has(booking!.status);
+  };
+  const liveHolds = new Set(snapshot.holds.filter(counts).map((h) => h._id));
   const timers = snapshot.timers && new Map(snapshot.timers.map((t) => [t._id, t]));
 
   for (const booking of snapshot.bookings) {
@@ -66,7 +72,7 @@ export function findViolations(snapshot: PlatformSnapshot): Findings {
       if (payment?.status === 'held')
         flag('ended-booking-authorised', id, `${booking.status} but its card authorisation ${payment.paymentIntentId ?? ''} is still held`);
     }
-    if (HOLDS_SLOT.has(booking.status) && !liveHolds.has(booking.holdId) && !keptByBooking.has(`${id}/${booking.holdId}`))
+    if (HOLDS_SLOT.has(booking.status) && !liveHolds.has(booking.holdId))
       flag('live-booking-without-slot', id, `${booking.status} but its hold ${booking.holdId} is gone`);
     const uncaptured = TAKES_PLACE.has(booking.status) && !CAPTURED.has(payment?.status ?? '');
     if (uncaptured) {

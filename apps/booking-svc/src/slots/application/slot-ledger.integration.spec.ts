@@ -15,6 +15,11 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
   let store: SlotClaimStore;
   let ledger: SlotLedger;
   const holds = () => connection.collection<{ _id: string; expiresAt?: Date; patientId?: string }>('slot_holds');
+  /** The booking's write, as far as its slot goes: the hold it holds, and its status. */
+  const bookingWritten = (bookingId: string, holdId: string) =>
+    connection
+      .collection<{ _id: string; status: string; holdId: string }>('bookings')
+      .updateOne({ _id: bookingId }, { $set: { status: 'confirmed', holdId } }, { upsert: true });
   const claimsOf = (holdId: string) => connection.collection<{ holdId: string; kind: string }>('slot_claims').find({ holdId }).toArray();
   /** 30 minutes at `hhmm` on 10 July, as a new hold of its own. */
   const slot = (hhmm: string, holdId = `h-${randomUUID()}`): Extract<SlotEffect, { kind: 'claim_slot' }> => {
@@ -81,10 +86,12 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
     const providerId = `provider-${randomUUID()}`;
     const reserved = slot('10:00');
     await ledger.claim(plan(providerId, [reserved], { claimsLapseAt: later(5), patient: { id: 'patient-c', placeLimit: 1 } }), now);
-    const booking = plan(providerId, [{ kind: 'make_slot_permanent', holdId: reserved.holdId, bookingId: 'b-1' }]);
+    const bookingId = `b-${randomUUID()}`;
+    const booking = plan(providerId, [{ kind: 'make_slot_permanent', holdId: reserved.holdId, bookingId }]);
 
     await ledger.claim(booking, later(1));
     expect((await holds().findOne({ _id: reserved.holdId }))?.expiresAt?.getTime()).toBeGreaterThan(later(5).getTime()); // the write's grace
+    await bookingWritten(bookingId, reserved.holdId);
     await ledger.commit(booking);
     expect(await holds().findOne({ _id: reserved.holdId })).not.toHaveProperty('expiresAt');
     expect(await isFree(providerId, '10:00')).toBe(false);
@@ -104,19 +111,22 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
   it('a reschedule: the proposed time is claimed until its deadline; accepting commits it and releases the old time', async () => {
     const providerId = `provider-${randomUUID()}`;
     const booked = slot('13:00');
-    await ledger.claim(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId, bookingId: 'b-2' }]), now);
-    await ledger.commit(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId, bookingId: 'b-2' }]));
+    const bookingId = `b-${randomUUID()}`;
+    await ledger.claim(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId, bookingId }]), now);
+    await bookingWritten(bookingId, booked.holdId);
+    await ledger.commit(plan(providerId, [booked, { kind: 'make_slot_permanent', holdId: booked.holdId, bookingId }]));
 
     const proposed = slot('15:00');
     await ledger.claim(plan(providerId, [proposed], { claimsLapseAt: later(60) }), now);
     expect((await holds().findOne({ _id: proposed.holdId }))?.expiresAt).toEqual(later(60));
 
     const accept = plan(providerId, [
-      { kind: 'make_slot_permanent', holdId: proposed.holdId, bookingId: 'b-2' },
+      { kind: 'make_slot_permanent', holdId: proposed.holdId, bookingId },
       { kind: 'release_slot', holdId: booked.holdId },
     ]);
     await ledger.claim(accept, later(2));
     expect(await isFree(providerId, '13:00')).toBe(false); // nothing released before the write
+    await bookingWritten(bookingId, proposed.holdId);
     await ledger.commit(accept);
     expect(await isFree(providerId, '13:00')).toBe(true);
     expect(await isFree(providerId, '15:00')).toBe(false);

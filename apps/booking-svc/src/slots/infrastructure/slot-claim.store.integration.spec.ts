@@ -115,7 +115,7 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     };
     const kept = await extendedFor('09:00', { status: 'confirmed', holdsIt: true });
     const unwritten = await extendedFor('11:00');
-    const cancelled = await extendedFor('13:00', { status: 'cancelled_by_patient', holdsIt: true });
+    const cancelled = await extendedFor('13:00', { status: 'cancelled_patient', holdsIt: true });
     const moved = await extendedFor('15:00', { status: 'confirmed', holdsIt: false });
 
     // Past the write's grace: only the hold its live booking holds still counts.
@@ -131,6 +131,33 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     expect(await holds().findOne({ _id: kept.holdId })).not.toHaveProperty('expiresAt');
     expect(await store.isPermanent(kept.holdId)).toBe(true);
     expect(await holds().countDocuments({ _id: { $in: [unwritten.holdId, cancelled.holdId, moved.holdId] } })).toBe(0);
+  });
+
+  it('stops counting a permanent hold its booking no longer holds (a release that never ran), and keeps one from before holds named their booking', async () => {
+    const bookings = connection.collection<{ _id: string; status: string; holdId: string }>('bookings');
+    const providerId = newProvider();
+    const madePermanentFor = async (hhmm: string, booking: { status: string; holdsIt: boolean }) => {
+      const reservation = hold(providerId, hhmm, { expiresAt: later(10) });
+      const bookingId = `b-${randomUUID()}`;
+      await store.claimSlot(reservation, now);
+      expect(await store.extend(reservation.holdId, later(20), later(5), bookingId)).toBe(true);
+      await bookings.insertOne({ _id: bookingId, status: booking.status, holdId: booking.holdsIt ? reservation.holdId : 'its-new-hold' });
+      await store.makePermanent(reservation.holdId);
+      return reservation;
+    };
+    await madePermanentFor('08:00', { status: 'confirmed', holdsIt: true });
+    await madePermanentFor('10:00', { status: 'cancelled_patient', holdsIt: true });
+    await madePermanentFor('12:00', { status: 'confirmed', holdsIt: false }); // moved by a reschedule
+    const older = hold(providerId, '14:00', { expiresAt: undefined });
+    await store.claimSlot(older, now);
+
+    await expect(store.claimSlot(hold(providerId, '08:00'), later(1))).rejects.toEqual(slotUnavailable);
+    await expect(store.claimSlot(hold(providerId, '14:00'), later(1))).rejects.toEqual(slotUnavailable);
+    for (const hhmm of ['10:00', '12:00']) {
+      const successor = hold(providerId, hhmm, { expiresAt: later(60) });
+      await store.claimSlot(successor, later(1));
+      expect(await holderOf(successor)).toEqual(Array(9).fill(successor.holdId));
+    }
   });
 
   it('frees a hold’s granules when it is released', async () => {

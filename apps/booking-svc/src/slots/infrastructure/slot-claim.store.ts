@@ -34,15 +34,15 @@ interface HoldDocument {
   expiresAt?: Date;
   lapsing?: true;
   /**
-   * The booking the hold is becoming (set with the extension before that booking's write). A hold
-   * still lapsing after its booking was written (the steps after the write never ran) counts for as
-   * long as that booking holds it, and the cleanup makes it permanent.
+   * The booking the hold is becoming (set with the extension before that booking's write): once the
+   * hold has lapsed or is permanent, it counts exactly while that booking holds it (SlotClaimStore's
+   * `counts`), whatever step after a write never ran.
    */
   bookingId?: string;
   createdAt: Date;
 }
 
-/** What a lapsed hold's booking says about it: only its status and the hold it holds now. */
+/** What a hold's booking says about it: only its status and the hold it holds now. */
 interface BookingHoldView {
   _id: string;
   status: BookingStatus;
@@ -85,10 +85,11 @@ function slotUnavailable(hold: SlotHold): BookingError {
 
 /**
  * The unique-key claims behind "no double booking" and "at most N reservations per patient". A slot
- * claim counts while its hold does: the hold document exists and has not lapsed. A claim whose hold is
- * gone or lapsed counts as free: the next claimant deletes it, by a conditional delete, and takes the
- * key; correctness never waits for a cleanup job. Keeping the hold's liveness in one document makes
- * turning a reservation into a booking one write, whatever the length of the slot.
+ * claim counts while its hold does: the hold document exists and has not lapsed, or its booking holds
+ * it (`counts`). A claim whose hold is gone or no longer counts is free: the next claimant deletes it,
+ * by a conditional delete, and takes the key; correctness never waits for a cleanup job. Keeping the
+ * hold's liveness in one document makes turning a reservation into a booking one write, whatever the
+ * length of the slot.
  */
 @Injectable()
 export class SlotClaimStore implements OnModuleInit {
@@ -304,12 +305,24 @@ export class SlotClaimStore implements OnModuleInit {
       return Boolean(hold?.expiresAt);
     }
     const hold = await this.holds.findOne({ _id: claim.holdId });
-    if (!hold) return false;
-    const lapsed = hold.expiresAt !== undefined && hold.expiresAt.getTime() <= now.getTime();
-    if (lapsed && !(await this.heldByItsBooking(hold))) return false;
-    const until = lapsed ? now.getTime() + SEEN_TAKEN_MS : Math.min(now.getTime() + SEEN_TAKEN_MS, hold.expiresAt?.getTime() ?? Infinity);
-    this.rememberTaken(claim._id, until, hold.patientId);
+    if (!hold || !(await this.counts(hold, now))) return false;
+    const lapsing = hold.expiresAt !== undefined && hold.expiresAt.getTime() > now.getTime();
+    this.rememberTaken(claim._id, Math.min(now.getTime() + SEEN_TAKEN_MS, lapsing ? hold.expiresAt!.getTime() : Infinity), hold.patientId);
     return true;
+  }
+
+  /**
+   * Whether a hold's claims count. One that names its booking counts until it lapses (that booking's
+   * write may be under way) and, after that or once permanent, while that booking holds it: a hold left
+   * lapsing by a booking's write whose next steps never ran still counts, and one left behind by a
+   * change whose release never ran (a booking ended, or moved to another hold) counts no more. Any
+   * other hold counts until it lapses, or for ever once permanent (bookings made before holds named them).
+   */
+  private async counts(hold: HoldDocument, now: Date): Promise<boolean> {
+    const lapsing = hold.expiresAt !== undefined && hold.expiresAt.getTime() > now.getTime();
+    if (lapsing) return true;
+    if (hold.bookingId) return this.heldByItsBooking(hold);
+    return hold.expiresAt === undefined;
   }
 
   private rememberTaken(claimId: string, until: number, patientId: string | undefined): void {
