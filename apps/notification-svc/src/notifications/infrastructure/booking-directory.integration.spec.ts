@@ -17,9 +17,10 @@ describe('BookingDirectory on the real MongoDB-compatible server', () => {
     await connection?.close();
   });
 
-  it('stores a booking’s parties once per change of them, and another replica finds them', async () => {
+  it('stores a booking’s parties once per change of them (first as an insert), and another replica finds and changes them', async () => {
     const directory = new BookingDirectory(connection);
     directory.onModuleInit();
+    const inserts = jest.spyOn(connection.collection('booking_parties'), 'insertMany');
     const writes = jest.spyOn(connection.collection('booking_parties'), 'replaceOne');
     const parties: BookingParties = {
       bookingId: randomUUID(),
@@ -33,13 +34,16 @@ describe('BookingDirectory on the real MongoDB-compatible server', () => {
 
     await directory.remember(parties);
     await directory.remember({ ...parties }); // the booking's next status change
-    expect(writes).toHaveBeenCalledTimes(1);
+    expect([inserts.mock.calls.length, writes.mock.calls.length]).toEqual([1, 0]);
     await directory.remember({ ...parties, currency: 'usd' });
-    expect(writes).toHaveBeenCalledTimes(2);
+    expect([inserts.mock.calls.length, writes.mock.calls.length]).toEqual([1, 1]);
 
     const replica = new BookingDirectory(connection);
     replica.onModuleInit();
     expect(await replica.find(parties.bookingId)).toEqual({ ...parties, currency: 'usd' });
     expect(await replica.find(randomUUID())).toBeUndefined();
+    // A replica that has not written the booking tries an insert, finds it there, and replaces it.
+    await replica.remember({ ...parties, currency: 'gbp' });
+    expect(await directory.find(parties.bookingId)).toEqual({ ...parties, currency: 'gbp' });
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Collection, Connection } from 'mongoose';
-import { RecentMap } from '@bp/platform';
+import { RecentMap, insertNew } from '@bp/platform';
 import type { BookingParties } from '../domain/notifications-for.js';
 
 type PartiesDocument = Omit<BookingParties, 'bookingId'> & { _id: string };
@@ -22,13 +22,18 @@ export class BookingDirectory implements OnModuleInit {
     this.bookings = this.connection.collection<PartiesDocument>('booking_parties');
   }
 
-  /** Stores a booking's parties; the same parties again (the booking's next status change) cost nothing. */
-  /** Writes the booking's parties unless this process wrote the same a moment ago; true when it wrote. */
+  /**
+   * Writes the booking's parties unless this process wrote the same a moment ago; true when it wrote.
+   * A booking this process has not written is most likely new (its first event): it is inserted, one
+   * statement where an upsert reads first on FerretDB, and replaced only when it was there already.
+   */
   async remember(parties: BookingParties): Promise<boolean> {
     const { bookingId, ...rest } = parties;
     const json = JSON.stringify(rest);
-    if (this.written.get(bookingId) === json) return false;
-    await this.bookings.replaceOne({ _id: bookingId }, rest, { upsert: true });
+    const written = this.written.get(bookingId);
+    if (written === json) return false;
+    const inserted = written === undefined && (await insertNew(this.bookings, [{ _id: bookingId, ...rest }])) === 1;
+    if (!inserted) await this.bookings.replaceOne({ _id: bookingId }, rest, { upsert: true });
     this.written.set(bookingId, json);
     return true;
   }
