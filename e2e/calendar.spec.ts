@@ -291,6 +291,28 @@ describe('calendar integrations', () => {
     graph.busyBlocks.length = 0;
   }, 120_000);
 
+  it('keeps no event for a booking of a provider without a calendar, and shows it from its next change once one is connected', async () => {
+    const provider = await createProvider(platform.url('booking-svc'));
+    const bookingId = randomUUID();
+    const start = slotStart(84);
+    // Handled without writing anything: there is nothing to show it on.
+    await sendAndAwaitConsumed(platform.url('calendar-svc'), { topic: Topics.bookingEvents, type: 'BookingStatusChanged' }, () =>
+      bookingEvent(bookingId, provider.id, 'confirmed', start),
+    );
+    const mappings = platform.mongo.db(platform.database('calendar-svc')).collection('event_mappings');
+    expect(await mappings.countDocuments({ _id: bookingId as never })).toBe(0);
+    expect((await internalCall(platform.url('calendar-svc'), 'GET', `/internal/calendar/bookings/${bookingId}/event`, admin)).status).toBe(404);
+
+    expect((await connect(provider.id, await devToken('provider', provider.id), 'google')).connected.status).toBe(201);
+    await bookingEvent(bookingId, provider.id, 'checked_in', start);
+    await waitFor(
+      async () => (await syncState(bookingId))?.status === 'synced',
+      20_000,
+      () => 'the event written once the calendar is connected',
+    );
+    expect(eventFor(google, bookingId)).toBeDefined();
+  }, 120_000);
+
   it('looks at the calendar afresh before a request is confirmed (and its hold captured): a clash is refused, a free slot confirms', async () => {
     const provider = await createProvider(platform.url('booking-svc'));
     const providerToken = await devToken('provider', provider.id);

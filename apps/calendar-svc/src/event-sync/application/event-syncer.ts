@@ -5,6 +5,7 @@ import { ApiError, counter, gauge } from '@bp/platform';
 import { CalendarConfig } from '../../config/calendar.config.js';
 import { type CalendarApi, CalendarApiError, type CalendarEventContent } from '../../calendar-apis/domain/calendar-api.js';
 import { CalendarSession } from '../../connections/application/calendar-session.js';
+import type { CalendarConnection } from '../../connections/domain/calendar-connection.js';
 import { desiredEventFor, nextAttemptDelayMs } from '../domain/event-sync.js';
 import type { EventMappingDocument } from '../infrastructure/event-mapping.schema.js';
 import { EventMappingStore } from '../infrastructure/event-mapping.store.js';
@@ -37,8 +38,14 @@ export class EventSyncer {
     metrics.failing();
   }
 
-  /** Records what the calendar should show after this booking event: the mapping as written, undefined when nothing changed. */
-  async record(event: BookingStatusChanged, version: number): Promise<EventMappingDocument | undefined> {
+  /**
+   * Records what the calendar should show after this booking event: the mapping as written (with the
+   * provider's connection when it was read for it), undefined when nothing changed. A booking of a
+   * provider with no connected calendar gets no mapping: there is nothing to show it on, and the
+   * mapping would only record `not_applicable` (a read, an insert and an update); a calendar connected
+   * later shows the booking from its next change, as it did with that mapping.
+   */
+  async record(event: BookingStatusChanged, version: number): Promise<{ mapping: EventMappingDocument; connection?: CalendarConnection } | undefined> {
     const desired = desiredEventFor(event.status);
     if (!desired) return undefined;
     const now = new Date();
@@ -46,20 +53,25 @@ export class EventSyncer {
     const existing = await this.mappings.find(event.bookingId);
     if (!existing) {
       if (desired === 'absent') return undefined; // never shown: nothing to remove
-      return this.mappings.create(event.bookingId, { providerId: event.providerId, bookingNumber: event.bookingNumber }, wanted, now);
+      const connection = await this.session.connected(event.providerId);
+      if (!connection) return undefined;
+      const mapping = await this.mappings.create(event.bookingId, { providerId: event.providerId, bookingNumber: event.bookingNumber }, wanted, now);
+      return mapping && { mapping, connection };
     }
     if (existing.sourceVersion >= version) return undefined; // late or repeated event
-    return this.mappings.revise(existing, wanted, now);
+    const mapping = await this.mappings.revise(existing, wanted, now);
+    return mapping && { mapping };
   }
 
   /**
    * Brings the booking's calendar event in line with its mapping, starting from the mapping as the
-   * caller has it (just written, or just read). Never throws for a calendar failure: it is recorded.
+   * caller has it (just written, or just read), and the provider's connection when the caller just read
+   * it. Never throws for a calendar failure: it is recorded.
    */
-  async sync(known: EventMappingDocument): Promise<void> {
+  async sync(known: EventMappingDocument, connection?: CalendarConnection): Promise<void> {
     let mapping: EventMappingDocument | undefined = known;
     for (let round = 0; round < 3 && mapping && mapping.syncedRevision !== mapping.revision; round++) {
-      if (await this.attempt(mapping)) return;
+      if (await this.attempt(mapping, round === 0 ? connection : undefined)) return;
       mapping = await this.mappings.find(known._id); // changed meanwhile: the latest wish is synced instead
     }
   }
@@ -83,8 +95,8 @@ export class EventSyncer {
   }
 
   /** One write to the calendar; false when the mapping changed meanwhile (the caller reads it again). */
-  private async attempt(mapping: EventMappingDocument): Promise<boolean> {
-    const connection = await this.session.connected(mapping.providerId);
+  private async attempt(mapping: EventMappingDocument, known?: CalendarConnection): Promise<boolean> {
+    const connection = known ?? (await this.session.connected(mapping.providerId));
     if (!connection) return this.mappings.settle(mapping, { status: 'not_applicable', syncedRevision: mapping.revision });
     const operation = mapping.desired === 'absent' ? 'delete' : mapping.externalEventId ? 'update' : 'create';
     try {

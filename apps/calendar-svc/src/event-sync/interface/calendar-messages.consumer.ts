@@ -24,9 +24,9 @@ export class CalendarMessagesConsumer {
    */
   @OnMessage(Topics.bookingEvents, 'BookingStatusChanged')
   async onStatusChanged(@Payload() message: InboundMessage<BookingStatusChanged>) {
-    const mapping = await this.events.record(message.payload, message.aggregateVersion);
-    if (!mapping) return UNCHANGED;
-    await this.events.sync(mapping);
+    const recorded = await this.events.record(message.payload, message.aggregateVersion);
+    if (!recorded) return UNCHANGED;
+    await this.events.sync(recorded.mapping, recorded.connection);
     return undefined;
   }
 
