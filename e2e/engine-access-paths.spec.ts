@@ -59,7 +59,62 @@ describe('the FerretDB engine: what PostgreSQL is asked, and which indexes serve
     // The write is conditional on the row version read (its xmin), not on the whole document as read
     // (infra/ferretdb/row-version-updates.patch); engine-guarantees.spec.ts checks the races it settles.
     const writes = (await statementsOn('things')).filter((query) => query.startsWith('UPDATE'));
-    expect(writes).toEqual([expect.stringMatching(/ WHERE _jsonb->\$\d+ = \$2 AND xmin::text = \$3$/)]);
+    expect(writes).toEqual([expect.stringMatching(/ WHERE _jsonb->\$\d+ = \$2 AND xmin::text = \$3 RETURNING xmin::text$/)]);
+  });
+
+  /** How many times PostgreSQL ran a SELECT and an UPDATE on this test's collection so far. */
+  async function callsOn(collection: string): Promise<{ reads: number; writes: number }> {
+    const { rows } = await sql.query<{ verb: string; calls: string }>(
+      "SELECT split_part(ltrim(query), ' ', 1) AS verb, sum(calls) AS calls FROM pg_stat_statements WHERE query LIKE $1 GROUP BY 1",
+      [`%"${database}"."${collection}\\_%`],
+    );
+    const calls = (verb: string) => Number(rows.find((row) => row.verb === verb)?.calls ?? 0);
+    return { reads: calls('SELECT'), writes: calls('UPDATE') };
+  }
+
+  it('updates a document by _id from the row as it last read or wrote it, without reading it again', async () => {
+    const remembered = connection.collection<Thing & { n: number }>('remembered');
+    await remembered.insertOne({ _id: 'r1', status: 'new', n: 0 });
+    expect((await remembered.updateOne({ _id: 'r1', status: 'new' }, { $set: { status: 'held' } })).modifiedCount).toBe(1);
+    expect(await remembered.findOne({ _id: 'r1' })).toEqual({ _id: 'r1', status: 'held', n: 0 });
+    expect(await remembered.findOneAndUpdate({ _id: 'r1', status: 'held' }, { $inc: { n: 1 } }, { returnDocument: 'after' })).toEqual({
+      _id: 'r1',
+      status: 'held',
+      n: 1,
+    });
+    // The find is the only read: a find is never answered from memory, the two updates needed none.
+    expect(await callsOn('remembered')).toEqual({ reads: 1, writes: 2 });
+  });
+
+  it('reads a row changed since it was remembered afresh, and applies the whole filter to what it read', async () => {
+    const changed = connection.collection<Thing>('changed');
+    await changed.insertOne({ _id: 'c1', status: 'a' });
+    const { rows } = await sql.query<{ table: string }>(
+      "SELECT table_name AS table FROM information_schema.tables WHERE table_schema = $1 AND table_name LIKE 'changed\\_%'",
+      [database],
+    );
+    const table = `"${database}"."${rows[0]!.table}"`;
+    // Another writer (here PostgreSQL itself) changes the row behind FerretDB's back: a new xmin.
+    const setBehind = (status: string) =>
+      sql.query(`UPDATE ${table} SET _jsonb = jsonb_set(_jsonb, '{status}', to_jsonb($1::text)) WHERE _jsonb->'_id' = '"c1"'`, [status]);
+
+    await setBehind('b');
+    expect((await changed.updateOne({ _id: 'c1', status: 'a' }, { $set: { status: 'x' } })).matchedCount).toBe(0);
+    expect(await changed.findOne({ _id: 'c1' })).toEqual({ _id: 'c1', status: 'b' });
+
+    await setBehind('d');
+    expect((await changed.updateOne({ _id: 'c1', status: 'd' }, { $set: { status: 'e' } })).modifiedCount).toBe(1);
+
+    // An update that would write nothing confirms nothing either: it reads the row.
+    await setBehind('f');
+    expect((await changed.updateOne({ _id: 'c1', status: 'e' }, { $set: { status: 'e' } })).matchedCount).toBe(0);
+
+    await setBehind('g');
+    expect(await changed.findOneAndUpdate({ _id: 'c1', status: 'f' }, { $set: { status: 'h' } })).toBeNull();
+    expect(await changed.findOneAndUpdate({ _id: 'c1', status: 'g' }, { $set: { status: 'h' } }, { returnDocument: 'after' })).toEqual({
+      _id: 'c1',
+      status: 'h',
+    });
   });
 
   it('sends another field’s equality as containment, served by a GIN index; the _id has its unique btree only', async () => {

@@ -194,11 +194,13 @@ mongod_up() {
 
 # FerretDB v1 loses concurrent conditional updates, can run out of connections under concurrent
 # updates, wraps single statements in transactions and lets PostgreSQL pick a poor index for a filter
-# with an _id; the project patches it (see each patch's header), in this order.
+# with an _id, and reads every document again before updating it; the project patches it (see each
+# patch's header), in this order.
 ferretdb_patches() {
   echo "$REPO_ROOT/infra/ferretdb/compare-and-swap-updates.patch" "$REPO_ROOT/infra/ferretdb/update-after-read.patch" \
     "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch" "$REPO_ROOT/infra/ferretdb/single-statement-writes.patch" \
-    "$REPO_ROOT/infra/ferretdb/id-equality-pushdown.patch" "$REPO_ROOT/infra/ferretdb/row-version-updates.patch"
+    "$REPO_ROOT/infra/ferretdb/id-equality-pushdown.patch" "$REPO_ROOT/infra/ferretdb/row-version-updates.patch" \
+    "$REPO_ROOT/infra/ferretdb/remembered-rows.patch"
 }
 # shellcheck disable=SC2046 # one word per patch file
 ferretdb_bin() { echo "$INFRA_CACHE/bin/ferretdb-v$FERRETDB_VERSION-$(cat $(ferretdb_patches) | sha256sum | cut -c1-12)"; }
