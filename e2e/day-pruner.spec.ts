@@ -1,6 +1,6 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { DayPruner, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 
 const DAY_MS = 86_400_000;
 
@@ -10,12 +10,11 @@ describe('DayPruner on the real MongoDB-compatible server', () => {
   const daysAgo = (n: number, from = new Date('2030-06-15T12:00:00Z')) => utcDayOf(new Date(from.getTime() - n * DAY_MS));
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `day_buckets_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`day_buckets_${uniqueSuffix()}`);
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('deletes the records of the days before the cutoff’s, keeps the cutoff’s day and later, and deletes late arrivals in recent days', async () => {

@@ -1,6 +1,6 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import pg from 'pg';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { infraEnv, uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 
 interface Thing {
   _id: string;
@@ -27,15 +27,14 @@ describe('the FerretDB engine: what PostgreSQL is asked, and which indexes serve
       );
     sql = new pg.Client({ connectionString: url });
     await sql.connect();
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: database }).asPromise();
+    connection = await connectScratchDatabase(database);
     const things = connection.collection<Thing>('things');
     await things.createIndex({ status: 1 });
     await things.insertMany(Array.from({ length: 20 }, (_, i) => ({ _id: `t${i}`, status: i === 0 ? 'active' : 'done' })));
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
     await sql?.end();
   });
 

@@ -1,19 +1,18 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { insertNew } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 
 describe('insertNew on the real MongoDB-compatible server', () => {
   let connection: Connection;
   const records = () => connection.collection<{ _id: string; n: number; email?: string }>('records');
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `insert_new_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`insert_new_${uniqueSuffix()}`);
     await records().createIndex({ email: 1 }, { unique: true, sparse: true });
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('inserts what is new, skips what is there already (one or several, by _id or a unique key), and counts the new', async () => {

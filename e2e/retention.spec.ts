@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { Retention, type RetentionRule, metricsRegistry, utcDayOf } from '@bp/platform';
 
 const DAY = 86_400_000;
@@ -23,14 +23,13 @@ describe('Retention on the real MongoDB-compatible server', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     const suffix = uniqueSuffix();
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `retention_${suffix}` }).asPromise();
+    connection = await connectScratchDatabase(`retention_${suffix}`);
     let n = 0;
     name = (base) => `${base}_${++n}`;
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('deletes the records of days before the cutoff’s, keeps the cutoff’s day, later days and records without a day, and logs what went', async () => {

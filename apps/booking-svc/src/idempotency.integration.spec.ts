@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { IdempotencyStore } from '@bp/platform';
 
 const now = new Date('2031-07-01T10:00:00Z');
@@ -21,14 +21,13 @@ describe('IdempotencyStore', () => {
   };
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `idempotency_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`idempotency_${uniqueSuffix()}`);
     store = new IdempotencyStore(connection);
     store.onModuleInit();
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('runs a key once and replays its first answer, with the same status, to a retry with the same body', async () => {

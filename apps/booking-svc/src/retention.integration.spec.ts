@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { IdempotencyStore, Retention } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { BookingConfig } from './config/booking.config.js';
 import type { SlotReservation } from './reservations/domain/slot-reservation.js';
 import { ReservationRepository } from './reservations/infrastructure/reservation.repository.js';
@@ -48,15 +48,14 @@ describe('booking-svc retention on the real MongoDB-compatible server', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `booking_retention_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`booking_retention_${uniqueSuffix()}`);
     model = connection.model<ReservationDocument>(RESERVATION_MODEL, ReservationSchema);
     await model.init();
     reservations = new ReservationRepository(model, new AggregateStore(model, relayThatNeverPublishes()));
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('deletes converted and expired reservations after their period once SlotReserved is published, and never one still active', async () => {

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { IdempotencyStore, Retention, utcDayOf } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { CalendarApis } from './calendar-apis/infrastructure/calendar-apis.js';
 import { CalendarConfig } from './config/calendar.config.js';
 import { CalendarSession } from './connections/application/calendar-session.js';
@@ -32,7 +32,7 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `calendar_retention_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`calendar_retention_${uniqueSuffix()}`);
     states = connection.model<OAuthStateDocument>(OAUTH_STATE_MODEL, OAuthStateSchema);
     const connectionModel = connection.model<ConnectionDocument>(CONNECTION_MODEL, ConnectionSchema);
     const connections = new ConnectionRepository(connectionModel, new AggregateStore(connectionModel, relayThatNeverPublishes()));
@@ -42,8 +42,7 @@ describe('calendar-svc retention on the real MongoDB-compatible server', () => {
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('keeps an OAuth state while it can be used and deletes it OAUTH_STATE_RETENTION_DAYS after it expired, used or not', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { Retention } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { NotificationConfig } from './config/notification.config.js';
 import { ChannelError } from './notifications/infrastructure/channel.port.js';
 import { DeliveryRepository, type NewDelivery } from './notifications/infrastructure/delivery.repository.js';
@@ -39,7 +39,7 @@ describe('notification-svc retention on the real MongoDB-compatible server', () 
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `notification_retention_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`notification_retention_${uniqueSuffix()}`);
     model = connection.model<DeliveryDocument>(DELIVERY_MODEL, DeliverySchema);
     await model.init();
     deliveries = new DeliveryRepository(model, new AggregateStore(model, relayThatNeverPublishes()));
@@ -48,8 +48,7 @@ describe('notification-svc retention on the real MongoDB-compatible server', () 
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('deletes sent, given-up and skipped deliveries after DELIVERY_RETENTION_DAYS (a given-up one once NotificationFailed is published), never one still waiting or being sent', async () => {

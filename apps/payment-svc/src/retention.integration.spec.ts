@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { MongoInbox } from '@bp/messaging';
 import { IdempotencyStore, Retention } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { PaymentConfig } from './config/payment.config.js';
 import { paymentRetentionRules } from './retention.js';
 import { StripeEventStore } from './webhooks/infrastructure/stripe-event.store.js';
@@ -23,7 +23,7 @@ describe('payment-svc retention on the real MongoDB-compatible server', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `payment_retention_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`payment_retention_${uniqueSuffix()}`);
     events = new StripeEventStore(connection);
     await events.onModuleInit();
     idempotency = new IdempotencyStore(connection);
@@ -33,8 +33,7 @@ describe('payment-svc retention on the real MongoDB-compatible server', () => {
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('deletes processed Stripe events, idempotency records and inbox entries after their periods, and never an event still waiting or parked', async () => {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
-import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
 import { Retention } from '@bp/platform';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { SchedulerConfig } from './config/scheduler.config.js';
 import { JobCatalog } from './jobs/application/job-catalog.js';
 import { JobRunner } from './jobs/application/job-runner.js';
@@ -45,15 +45,14 @@ describe('scheduler-svc retention on the real MongoDB-compatible server', () => 
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `scheduler_retention_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`scheduler_retention_${uniqueSuffix()}`);
     timers = connection.model<TimerDocument>(TIMER_MODEL, TimerSchema);
     runs = connection.model<JobRunDocument>(JOB_RUN_MODEL, JobRunSchema);
     await Promise.all([timers.init(), runs.init()]);
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('deletes fired and cancelled timers and job runs after their periods once their messages are published, and never a scheduled timer', async () => {

@@ -10,3 +10,4 @@ export * from './fcm-fake.js';
 export * from './twilio-fake.js';
 export * from './messages.js';
 export * from './migration-harness.js';
+export * from './scratch-database.js';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { OutboxRelay } from '@bp/outbox';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { decodeEntries } from '../../slots/domain/busy-day.js';
 import { BusyDayStore } from '../../slots/infrastructure/busy-day.store.js';
 import type { Booking } from '../domain/booking.js';
@@ -82,7 +82,7 @@ describe('BookingBusyProjection', () => {
     const newProvider = () => `provider-${randomUUID()}`;
 
     beforeAll(async () => {
-      connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `booking_busy_${uniqueSuffix()}` }).asPromise();
+      connection = await connectScratchDatabase(`booking_busy_${uniqueSuffix()}`);
       store = new BusyDayStore(connection);
       await store.onModuleInit();
       projection = new BookingBusyProjection(relay as unknown as OutboxRelay, store);
@@ -90,8 +90,7 @@ describe('BookingBusyProjection', () => {
     });
 
     afterAll(async () => {
-      await connection?.dropDatabase();
-      await connection?.close();
+      await dropScratchDatabase(connection);
     });
 
     it('is registered with the outbox relay for bookings, and projects a booking document as the relay hands it over', async () => {

@@ -1,5 +1,5 @@
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { type TallyMembership, talliesOf } from '../domain/booking-tallies.js';
 import { BookingTallyStore } from './booking-tally.store.js';
 
@@ -12,14 +12,13 @@ describe('BookingTallyStore on the real MongoDB-compatible server', () => {
   const count = async (id: string) => (await connection.collection('booking_tallies').findOne({ _id: id as never }))?.['n'] ?? 0;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `tallies_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`tallies_${uniqueSuffix()}`);
     store = new BookingTallyStore(connection);
     await store.onModuleInit();
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('counts a booking once however often its projection runs, and takes it off once when it leaves', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { RecordBookingOutcomeUseCase } from '../application/record-booking-outcome.use-case.js';
 import { EMPTY_BOOKING_STATS } from '../domain/booking-stats.js';
 import { PROVIDER_STATS_COLLECTION, type ProviderStatsDocument, ProviderStatsStore, compactEventId } from './provider-stats.store.js';
@@ -20,7 +20,7 @@ describe('ProviderStatsStore on the real MongoDB-compatible server', () => {
   const requestsOf = async (providerId: string) => (await documents().findOne({ _id: providerId }))?.stats.totalRequests;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `provider_stats_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`provider_stats_${uniqueSuffix()}`);
   });
 
   afterEach(() => {
@@ -28,8 +28,7 @@ describe('ProviderStatsStore on the real MongoDB-compatible server', () => {
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('counts an event once, whichever replica sees it again, and keeps the ids it remembers in one short string', async () => {

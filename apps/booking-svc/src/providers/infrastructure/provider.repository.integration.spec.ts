@@ -1,5 +1,5 @@
-import mongoose, { type Connection, type Model } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection, Model } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { ProviderStatsStore } from '../../provider-stats/infrastructure/provider-stats.store.js';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { walkBucketOf } from '../../shared/infrastructure/walk-bucket.js';
@@ -23,7 +23,7 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
     });
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `providers_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`providers_${uniqueSuffix()}`);
     model = connection.model<ProviderDocument>(PROVIDER_MODEL, ProviderSchema);
     await model.init();
     stats = new ProviderStatsStore(connection);
@@ -32,8 +32,7 @@ describe('ProviderRepository on the real MongoDB-compatible server', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('reads back exactly what it stored, dates as dates, absent weekdays absent', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import type { OutboxRelay } from '@bp/outbox';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { BusyDayStore } from '../../slots/infrastructure/busy-day.store.js';
 import type { ReservationDocument } from '../infrastructure/reservation.schema.js';
 import { ReservationBusyProjection, reservationBusyEntry } from './reservation-busy-projection.js';
@@ -54,7 +54,7 @@ describe('ReservationBusyProjection', () => {
     const newProvider = () => `provider-${randomUUID()}`;
 
     beforeAll(async () => {
-      connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `reservation_busy_${uniqueSuffix()}` }).asPromise();
+      connection = await connectScratchDatabase(`reservation_busy_${uniqueSuffix()}`);
       store = new BusyDayStore(connection);
       await store.onModuleInit();
       projection = new ReservationBusyProjection(relay as unknown as OutboxRelay, store);
@@ -62,8 +62,7 @@ describe('ReservationBusyProjection', () => {
     });
 
     afterAll(async () => {
-      await connection?.dropDatabase();
-      await connection?.close();
+      await dropScratchDatabase(connection);
     });
 
     it('is registered with the outbox relay for reservations: a committed reservation takes its slot until it lapses', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { SlotEffect, SlotPlan } from '../domain/slot-plan.js';
 import { SlotClaimStore } from '../infrastructure/slot-claim.store.js';
@@ -40,15 +40,14 @@ describe('SlotLedger: claim, commit and abort around a write, on the real MongoD
   };
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `slot_ledger_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`slot_ledger_${uniqueSuffix()}`);
     store = new SlotClaimStore(connection);
     await store.onModuleInit();
     ledger = new SlotLedger(store);
   }, 60_000);
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('a reservation: claims the slot and a patient place that lapse at its expiry; abort gives both back', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { type BusyEntry, busyEntry, decodeEntries, encodeEntries, goneEntry } from '../domain/busy-day.js';
 import { BusyDayStore } from './busy-day.store.js';
 
@@ -39,7 +39,7 @@ describe('BusyDayStore on the real MongoDB-compatible server', () => {
   const dayRange = (day: string) => [new Date(`${day}T00:00:00.000Z`), new Date(Date.parse(`${day}T00:00:00.000Z`) + 86_400_000)] as const;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `busy_days_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`busy_days_${uniqueSuffix()}`);
   });
 
   afterEach(() => {
@@ -47,8 +47,7 @@ describe('BusyDayStore on the real MongoDB-compatible server', () => {
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('keeps every entry when many writers put entries on one day at once, within a replica and across replicas', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { granulesOf, patientClaimId, slotClaimId } from '../domain/slot-claims.js';
 import { type SlotHold, SlotClaimStore } from './slot-claim.store.js';
@@ -54,13 +54,12 @@ describe('SlotClaimStore on the real MongoDB-compatible server', () => {
     ).map((c) => c.holdId);
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `slot_claims_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`slot_claims_${uniqueSuffix()}`);
     store = await newProcess();
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('gives overlapping time to the first hold only, and keeps nothing of the one refused', async () => {

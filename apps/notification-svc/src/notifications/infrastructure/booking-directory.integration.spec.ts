@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import type { BookingParties } from '../domain/notifications-for.js';
 import { BookingDirectory } from './booking-directory.js';
 
@@ -9,12 +9,11 @@ describe('BookingDirectory on the real MongoDB-compatible server', () => {
   let connection: Connection;
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `booking_directory_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`booking_directory_${uniqueSuffix()}`);
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('stores a booking’s parties once per change of them (first as an insert), and another replica finds and changes them', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection } from 'mongoose';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import type { Connection } from 'mongoose';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { type Digest, DigestRepository } from './digest.repository.js';
 
 describe('DigestRepository on the real MongoDB-compatible server', () => {
@@ -9,14 +9,13 @@ describe('DigestRepository on the real MongoDB-compatible server', () => {
   const digests = () => connection.collection<Digest>('digests');
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `digests_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`digests_${uniqueSuffix()}`);
     repository = new DigestRepository(connection);
     repository.onModuleInit();
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('puts a provider’s requests that arrive at the same moment into one digest, and a repeat of one not again', async () => {

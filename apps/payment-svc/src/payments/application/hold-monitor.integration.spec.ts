@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
-import { type FakeIntent, StripeFake, infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
+import { type FakeIntent, StripeFake, uniqueSuffix, waitFor, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { PaymentConfig } from '../../config/payment.config.js';
 import { hourOf, hoursAfter } from '../domain/hold-review.js';
 import { type Payment, markHoldExpiringNotified, newPayment, recordHold } from '../domain/payment.js';
@@ -40,7 +40,7 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
   beforeAll(async () => {
     Logger.overrideLogger(false);
     const stripeBase = await fake.start();
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `hold_monitor_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`hold_monitor_${uniqueSuffix()}`);
     model = connection.model<PaymentDocument>(PAYMENT_MODEL, PaymentSchema);
     await model.init();
     const relay = relayThatNeverPublishes();
@@ -52,8 +52,7 @@ describe('HoldMonitor on the real MongoDB-compatible server', () => {
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
     await fake.stop();
   });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { type Connection, type Model } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { AggregateStore, relayThatNeverPublishes } from '@bp/outbox';
-import { infraEnv, uniqueSuffix } from '@bp/testing';
+import { uniqueSuffix, connectScratchDatabase, dropScratchDatabase } from '@bp/testing';
 import { timerId } from '../../domain/timer.js';
 import { type TimerDocument, TimerSchema } from '../../infrastructure/timer.schema.js';
 import { TimerStore } from '../../infrastructure/timer.store.js';
@@ -16,7 +16,7 @@ describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
   const stored = (kind: string, subjectId: string) => timers.findById(timerId(kind as never, subjectId)).lean<TimerDocument>();
 
   beforeAll(async () => {
-    connection = await mongoose.createConnection(infraEnv().MONGO_URL, { dbName: `timers_${uniqueSuffix()}` }).asPromise();
+    connection = await connectScratchDatabase(`timers_${uniqueSuffix()}`);
     timers = connection.model<TimerDocument>('Timer', TimerSchema);
     await timers.init();
     // Scheduling writes no messages: the relay is never asked to publish.
@@ -24,8 +24,7 @@ describe('ScheduleTimerUseCase on the real MongoDB-compatible server', () => {
   });
 
   afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   it('creates a new deadline, moves it for a newer event, and ignores an older one or a repeat', async () => {
