@@ -4,7 +4,7 @@ import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { KafkaClient, KafkaProducer, type OutgoingMessage } from '@bp/messaging';
 import { DatabaseServiceConfig, DuplicateKeyConflict, ReadinessRegistry, VersionConflict } from '@bp/platform';
-import { infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
+import { infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor, dropScratchDatabase } from '@bp/testing';
 import { AggregateStore } from './aggregate-store.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, withOutboxFields, withOutboxUpdate } from './outbox.schema.js';
@@ -54,8 +54,7 @@ describe('AggregateStore on the real MongoDB-compatible server and Kafka', () =>
     await probe?.stop();
     await producer?.onApplicationShutdown();
     await kafka?.onApplicationShutdown();
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   }, 30_000);
 
   it('inserts the aggregate with its messages in one write and publishes them at once, without a sweep', async () => {

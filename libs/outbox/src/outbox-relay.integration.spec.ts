@@ -4,7 +4,7 @@ import mongoose, { type Connection, type Model, Schema } from 'mongoose';
 import { Topics } from '@bp/contracts';
 import { KafkaClient, KafkaProducer, type OutgoingMessage } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { type TopicProbe, infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
+import { type TopicProbe, infraEnv, probeTopic, slotReserved, uniqueSuffix, waitFor, dropScratchDatabase } from '@bp/testing';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, outboxOnInsert, withOutboxFields, withOutboxUpdate } from './outbox.schema.js';
 
@@ -57,8 +57,7 @@ describe('OutboxRelay on the real MongoDB-compatible server and Kafka', () => {
     await probe?.stop();
     await Promise.all(producers.map((p) => p.onApplicationShutdown()));
     await Promise.all(clients.map((c) => c.onApplicationShutdown()));
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   }, 30_000);
 
   it('publishes, exactly once, what a writer that crashed before publishing left behind, even with two relays sweeping at once', async () => {

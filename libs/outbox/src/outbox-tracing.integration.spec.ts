@@ -16,7 +16,7 @@ import {
   consumerOptionsFrom,
 } from '@bp/messaging';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { infraEnv, slotReserved, uniqueSuffix, waitFor } from '@bp/testing';
+import { infraEnv, slotReserved, uniqueSuffix, waitFor, dropScratchDatabase } from '@bp/testing';
 import { OutboxRelay } from './outbox-relay.js';
 import { type OutboxFields, outboxOnInsert, withOutboxFields } from './outbox.schema.js';
 
@@ -87,8 +87,7 @@ describe('trace context through the outbox and Kafka (real MongoDB-compatible se
     await transport?.close();
     await producer?.onApplicationShutdown();
     await client?.onApplicationShutdown();
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
     await provider.shutdown();
   }, 30_000);
 

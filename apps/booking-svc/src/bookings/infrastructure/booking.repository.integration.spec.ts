@@ -2,7 +2,7 @@ import mongoose, { type Connection, type Model } from 'mongoose';
 import { KafkaClient, KafkaProducer } from '@bp/messaging';
 import { AggregateStore, OutboxRelay } from '@bp/outbox';
 import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { infraEnv, uniqueSuffix, waitFor } from '@bp/testing';
+import { infraEnv, uniqueSuffix, waitFor, dropScratchDatabase } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { messagesFor } from '../application/booking-messages.js';
 import type { Booking } from '../domain/booking.js';
@@ -41,8 +41,7 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
     await relay.onApplicationShutdown(); // lets the publishes the writes started finish
     await producer.onApplicationShutdown();
     await client.onApplicationShutdown();
-    await connection?.dropDatabase();
-    await connection?.close();
+    await dropScratchDatabase(connection);
   });
 
   async function pendingBooking(n: number): Promise<Booking> {
