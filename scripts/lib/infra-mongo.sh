@@ -200,7 +200,7 @@ ferretdb_patches() {
   echo "$REPO_ROOT/infra/ferretdb/compare-and-swap-updates.patch" "$REPO_ROOT/infra/ferretdb/update-after-read.patch" \
     "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch" "$REPO_ROOT/infra/ferretdb/single-statement-writes.patch" \
     "$REPO_ROOT/infra/ferretdb/id-equality-pushdown.patch" "$REPO_ROOT/infra/ferretdb/row-version-updates.patch" \
-    "$REPO_ROOT/infra/ferretdb/remembered-rows.patch" "$REPO_ROOT/infra/ferretdb/fast-sjson-decoding.patch"
+    "$REPO_ROOT/infra/ferretdb/remembered-rows.patch" "$REPO_ROOT/infra/ferretdb/fast-sjson.patch"
 }
 # shellcheck disable=SC2046 # one word per patch file
 ferretdb_bin() { echo "$INFRA_CACHE/bin/ferretdb-v$FERRETDB_VERSION-$(cat $(ferretdb_patches) | sha256sum | cut -c1-12)"; }
