@@ -58,19 +58,21 @@ export async function reserveAndBookViaGateway(ctx, arrival, forwardedFor) {
 /**
  * What an open-loop run of the flow answered: every answer by status and code, pair latency from the
  * scheduled arrival to the booking's answer (so queueing in the client counts too), 5xx, timeouts, and
- * the 429/503 answers' latency and Retry-After.
+ * the 429/503 answers' latency and Retry-After. A 503 with Retry-After is load shed, the answer wanted
+ * past saturation (docs/back-pressure.md), not a server error; any other 5xx is.
  */
 export function flowSummary(results) {
   const answers = results.flatMap((r) => [r.reservation, ...(r.booking ? [r.booking] : [])]);
   const completed = results.filter((r) => r.booking && ok(r.booking));
   const shed = answers.filter((a) => a.status === 429 || a.status === 503);
+  const isShed = (a) => (a.status === 429 || a.status === 503) && a.retryAfter !== null && a.retryAfter !== '';
   const shedSorted = shed.map((a) => a.ms).sort((a, b) => a - b);
   return {
     arrivals: results.length,
     completedPairs: completed.length,
     answers: countBy(answers, answerKey),
     errors: answers.filter((a) => !ok(a)).length,
-    serverErrors: answers.filter((a) => a.status >= 500).length,
+    serverErrors: answers.filter((a) => a.status >= 500 && !isShed(a)).length,
     timeouts: answers.filter((a) => a.timedOut).length,
     networkErrors: answers.filter((a) => a.status === 0 && !a.timedOut).length,
     pairMs: summarize(completed.map((r) => r.answeredAt - r.scheduledAt)),
@@ -78,7 +80,7 @@ export function flowSummary(results) {
     shed: {
       count: shed.length,
       p99Ms: round(percentile(shedSorted, 99)),
-      withRetryAfter: shed.filter((a) => a.retryAfter !== null && a.retryAfter !== '').length,
+      withRetryAfter: shed.filter(isShed).length,
     },
   };
 }
