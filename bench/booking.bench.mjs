@@ -33,7 +33,10 @@ const cfg = {
 const RUN = newRunId();
 const ok = (answer) => answer.status >= 200 && answer.status < 300;
 const statusCounts = (answers) => countBy(answers, (a) => a.status);
-const firstError = (answers) => answers.find((a) => !ok(a))?.body?.error;
+const firstError = (answers) => {
+  const failed = answers.find((a) => !ok(a));
+  return failed && (failed.body?.error ?? { code: failed.code });
+};
 
 // ---------------------------------------------------------------- run
 

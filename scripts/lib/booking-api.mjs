@@ -2,40 +2,30 @@
 // it: a token signed with the gateway's development key for booking-svc, this request and the actor
 // (docs/security.md), a fresh idempotency key per mutation. Needs the build (dist/).
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { developmentSigningKey, requestLine, signInternalToken } from '../../dist/libs/platform/src/http/internal-token.js';
 import { serviceEnv, services } from './env.mjs';
+import { httpRequest } from './http-request.mjs';
 
 const gatewayKey = developmentSigningKey('gateway');
 
 const env = serviceEnv();
 export const BOOKING_URL = env.BOOKING_SVC_URL ?? `http://127.0.0.1:${services.find((s) => s.name === 'booking-svc')?.port ?? 3001}`;
 
-/** One internal call; `ms` is from sending the request to having read the whole response body. Network failures answer status 0. */
-export async function callBookingSvc(method, path, actor, body) {
-  const started = performance.now();
-  try {
-    const response = await fetch(`${BOOKING_URL}${path}`, {
-      method,
-      headers: {
-        'x-internal-token': signInternalToken(gatewayKey, { iss: 'gateway', aud: 'booking-svc', act: actor, req: requestLine(method, path) }),
-        ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    const ms = performance.now() - started;
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = { raw: text.slice(0, 200) };
-    }
-    return { status: response.status, body: json, ms, code: json?.error?.code, retryAfter: response.headers.get('retry-after') };
-  } catch (error) {
-    return { status: 0, body: { error: { code: 'NETWORK', message: error.cause?.code ?? error.message } }, ms: performance.now() - started };
-  }
+/**
+ * One internal call (scripts/lib/http-request.mjs: `ms` from sending to having read the whole body; no
+ * answer is status 0 with a TIMEOUT or NETWORK:<cause> code). The deadline is long: seeding and the
+ * benchmarks count slow answers, they do not cut them short.
+ */
+export function callBookingSvc(method, path, actor, body) {
+  return httpRequest(`${BOOKING_URL}${path}`, {
+    method,
+    body,
+    deadlineMs: 120_000,
+    headers: {
+      'x-internal-token': signInternalToken(gatewayKey, { iss: 'gateway', aud: 'booking-svc', act: actor, req: requestLine(method, path) }),
+      ...(method === 'GET' ? {} : { 'x-idempotency-key': randomUUID() }),
+    },
+  });
 }
 
 /**
