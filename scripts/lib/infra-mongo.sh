@@ -204,7 +204,7 @@ ferretdb_patches() {
     "$REPO_ROOT/infra/ferretdb/no-resource-tracking.patch" "$REPO_ROOT/infra/ferretdb/single-statement-writes.patch" \
     "$REPO_ROOT/infra/ferretdb/id-equality-pushdown.patch" "$REPO_ROOT/infra/ferretdb/row-version-updates.patch" \
     "$REPO_ROOT/infra/ferretdb/remembered-rows.patch" "$REPO_ROOT/infra/ferretdb/fast-sjson.patch" \
-    "$REPO_ROOT/infra/ferretdb/parsed-params.patch"
+    "$REPO_ROOT/infra/ferretdb/parsed-params.patch" "$REPO_ROOT/infra/ferretdb/collection-by-name.patch"
 }
 # Patches to pgx, FerretDB's PostgreSQL driver, applied to a copy of its module that the build uses.
 ferretdb_pgx_patches() { echo "$REPO_ROOT/infra/ferretdb/pgx-context-watcher.patch"; }
