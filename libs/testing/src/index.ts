@@ -10,4 +10,5 @@ export * from './fcm-fake.js';
 export * from './twilio-fake.js';
 export * from './messages.js';
 export * from './migration-harness.js';
+export * from './retention-days.js';
 export * from './scratch-database.js';

@@ -1,32 +1,26 @@
 import { utcDayOf } from '@bp/platform';
-import { migrationSpecDatabase } from '@bp/testing';
+import { aWeekAgoDay, dayFields, daysAgo, migrationSpecDatabase } from '@bp/testing';
 import { notificationRetentionDays } from './20261205180000-retention-days.js';
-
-const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 /** As the release before left them: no day on deliveries or digests. */
 const seededDeliveries = [
-  { _id: 'sent', status: 'sent', sentAt: ago(3), updatedAt: ago(3) },
-  { _id: 'failed', status: 'failed', failedAt: ago(2), updatedAt: ago(2) },
-  { _id: 'ancient', status: 'sent', sentAt: ago(400), updatedAt: ago(400) },
-  { _id: 'deferred', status: 'deferred', notBefore: ago(-1), updatedAt: ago(20) },
-  { _id: 'retrying', status: 'retrying', notBefore: ago(0), updatedAt: ago(0) },
-  { _id: 'sending', status: 'sending', updatedAt: ago(9) },
+  { _id: 'sent', status: 'sent', sentAt: daysAgo(3), updatedAt: daysAgo(3) },
+  { _id: 'failed', status: 'failed', failedAt: daysAgo(2), updatedAt: daysAgo(2) },
+  { _id: 'ancient', status: 'sent', sentAt: daysAgo(400), updatedAt: daysAgo(400) },
+  { _id: 'deferred', status: 'deferred', notBefore: daysAgo(-1), updatedAt: daysAgo(20) },
+  { _id: 'retrying', status: 'retrying', notBefore: daysAgo(0), updatedAt: daysAgo(0) },
+  { _id: 'sending', status: 'sending', updatedAt: daysAgo(9) },
 ];
 const seededDigests = [
-  { _id: 'd-sent', status: 'sent', sentAt: ago(5), updatedAt: ago(5) },
-  { _id: 'd-open', status: 'open', updatedAt: ago(0) },
-  { _id: 'd-closing', status: 'closing', updatedAt: ago(0) },
+  { _id: 'd-sent', status: 'sent', sentAt: daysAgo(5), updatedAt: daysAgo(5) },
+  { _id: 'd-open', status: 'open', updatedAt: daysAgo(0) },
+  { _id: 'd-closing', status: 'closing', updatedAt: daysAgo(0) },
 ];
-const seededInbox = [{ _id: 'g:old', processedAt: ago(80), day: utcDayOf(ago(80)) }];
+const seededInbox = [{ _id: 'g:old', processedAt: daysAgo(80), day: utcDayOf(daysAgo(80)) }];
 
 describe('notification-svc migration 20261205180000 retention-days', () => {
   const { db, runner } = migrationSpecDatabase('notification_retention_migration', [notificationRetentionDays]);
-  const days = async (collection: string) =>
-    Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
-  /** A week before the migration ran (either side of a midnight the run may straddle). */
-  const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
+  const days = (collection: string) => dayFields(db, collection);
 
   beforeEach(async () => {
     await db.collection('deliveries').insertMany(seededDeliveries.map((d) => ({ ...d })) as never[]);
@@ -40,13 +34,13 @@ describe('notification-svc migration 20261205180000 retention-days', () => {
     expect(await days('deliveries')).toEqual({
       sent: utcDayOf(seededDeliveries[0]!.sentAt!),
       failed: utcDayOf(seededDeliveries[1]!.failedAt!),
-      ancient: oldest(),
+      ancient: aWeekAgoDay(),
       deferred: undefined,
       retrying: undefined,
       sending: undefined,
     });
     expect(await days('digests')).toEqual({ 'd-sent': utcDayOf(seededDigests[0]!.sentAt!), 'd-open': undefined, 'd-closing': undefined });
-    expect(await days('inbox')).toEqual({ 'g:old': oldest() });
+    expect(await days('inbox')).toEqual({ 'g:old': aWeekAgoDay() });
   });
 
   it('changes nothing when its up runs again, and down removes the day from deliveries and digests', async () => {

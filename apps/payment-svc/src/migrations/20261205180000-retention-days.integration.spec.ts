@@ -1,35 +1,31 @@
 import { Logger } from '@nestjs/common';
 import { Retention, utcDayOf } from '@bp/platform';
-import { migrationSpecDatabase } from '@bp/testing';
+import { aWeekAgoDay, dayFields, daysAgo, migrationSpecDatabase } from '@bp/testing';
 import { PaymentConfig } from '../config/payment.config.js';
 import { paymentRetentionRules } from '../retention.js';
 import { paymentRetentionDays } from './20261205180000-retention-days.js';
 
 const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 /** Stored as the release before left them: no day on Stripe events; inbox and idempotency days as old as the records. */
 const seededEvents = [
-  { _id: 'evt_recent', type: 't', processedAt: ago(3), outcome: 'applied: captured' },
-  { _id: 'evt_ancient', type: 't', processedAt: ago(200), outcome: 'ignored: unknown booking' },
+  { _id: 'evt_recent', type: 't', processedAt: daysAgo(3), outcome: 'applied: captured' },
+  { _id: 'evt_ancient', type: 't', processedAt: daysAgo(200), outcome: 'ignored: unknown booking' },
   { _id: 'evt_waiting', type: 't', pending: true, attempts: 2 },
   { _id: 'evt_parked', type: 't', parked: true, attempts: 8, outcome: 'parked: boom' },
 ];
 const seededInbox = [
-  { _id: 'g:old', processedAt: ago(100), day: utcDayOf(ago(100)) },
-  { _id: 'g:new', processedAt: ago(5), day: utcDayOf(ago(5)) },
+  { _id: 'g:old', processedAt: daysAgo(100), day: utcDayOf(daysAgo(100)) },
+  { _id: 'g:new', processedAt: daysAgo(5), day: utcDayOf(daysAgo(5)) },
 ];
 const seededRecords = [
-  { _id: 'k:old', createdAt: ago(60), day: utcDayOf(ago(60)) },
-  { _id: 'k:new', createdAt: ago(0), day: utcDayOf(ago(0)) },
+  { _id: 'k:old', createdAt: daysAgo(60), day: utcDayOf(daysAgo(60)) },
+  { _id: 'k:new', createdAt: daysAgo(0), day: utcDayOf(daysAgo(0)) },
 ];
 
 describe('payment-svc migration 20261205180000 retention-days', () => {
   const { db, connection, runner } = migrationSpecDatabase('payment_retention_migration', [paymentRetentionDays], { connection: true });
-  const days = async (collection: string) =>
-    Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
-  /** The oldest day the migration sets: a week before it ran (either side of a midnight the run may straddle). */
-  const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
+  const days = (collection: string) => dayFields(db, collection);
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
@@ -46,12 +42,12 @@ describe('payment-svc migration 20261205180000 retention-days', () => {
 
     expect(await days('stripe_events')).toEqual({
       evt_recent: utcDayOf(seededEvents[0]!.processedAt!),
-      evt_ancient: oldest(),
+      evt_ancient: aWeekAgoDay(),
       evt_waiting: undefined,
       evt_parked: undefined,
     });
-    expect(await days('inbox')).toEqual({ 'g:old': oldest(), 'g:new': seededInbox[1]!.day });
-    expect(await days('idempotency_records')).toEqual({ 'k:old': oldest(), 'k:new': seededRecords[1]!.day });
+    expect(await days('inbox')).toEqual({ 'g:old': aWeekAgoDay(), 'g:new': seededInbox[1]!.day });
+    expect(await days('idempotency_records')).toEqual({ 'k:old': aWeekAgoDay(), 'k:new': seededRecords[1]!.day });
   });
 
   it('puts what it back-filled within the pruner’s reach: records older than their periods go, even when the first run comes days after the migration', async () => {
@@ -86,7 +82,7 @@ describe('payment-svc migration 20261205180000 retention-days', () => {
     await runner().down();
 
     expect(Object.values(await days('stripe_events'))).toEqual([undefined, undefined, undefined, undefined]);
-    expect((await days('inbox'))['g:old']).toEqual(oldest());
+    expect((await days('inbox'))['g:old']).toEqual(aWeekAgoDay());
     expect((await runner().status()).map((row) => row.state)).toEqual(['pending']);
   });
 });

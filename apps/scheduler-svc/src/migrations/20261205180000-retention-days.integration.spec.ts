@@ -1,34 +1,30 @@
 import { utcDayOf } from '@bp/platform';
-import { migrationSpecDatabase } from '@bp/testing';
+import { aWeekAgoDay, dayFields, daysAgo, migrationSpecDatabase } from '@bp/testing';
 import { schedulerRetentionDays } from './20261205180000-retention-days.js';
 
 const DAY = 86_400_000;
-const ago = (days: number) => new Date(Date.now() - days * DAY);
 
 /** As the release before left them: no day on timers or job runs. */
 const seededTimers = [
-  { _id: 'fired', status: 'fired', dueAt: ago(3), firedAt: ago(3), updatedAt: ago(3) },
-  { _id: 'cancelled', status: 'cancelled', dueAt: ago(1), updatedAt: ago(2) },
-  { _id: 'cancelled-long-ago', status: 'cancelled', dueAt: ago(90), updatedAt: ago(100) },
+  { _id: 'fired', status: 'fired', dueAt: daysAgo(3), firedAt: daysAgo(3), updatedAt: daysAgo(3) },
+  { _id: 'cancelled', status: 'cancelled', dueAt: daysAgo(1), updatedAt: daysAgo(2) },
+  { _id: 'cancelled-long-ago', status: 'cancelled', dueAt: daysAgo(90), updatedAt: daysAgo(100) },
   // Scheduled, however long ago it was set or fell due: live.
-  { _id: 'overdue', status: 'scheduled', dueAt: ago(40), updatedAt: ago(50) },
-  { _id: 'ahead', status: 'scheduled', dueAt: new Date(Date.now() + 5 * DAY), updatedAt: ago(1) },
+  { _id: 'overdue', status: 'scheduled', dueAt: daysAgo(40), updatedAt: daysAgo(50) },
+  { _id: 'ahead', status: 'scheduled', dueAt: new Date(Date.now() + 5 * DAY), updatedAt: daysAgo(1) },
 ];
 const seededRuns = [
-  { _id: 'cleanup:a', job: 'cleanup', endedAt: ago(2), outcome: 'success' },
-  { _id: 'cleanup:b', job: 'cleanup', endedAt: ago(60), outcome: 'failure' },
+  { _id: 'cleanup:a', job: 'cleanup', endedAt: daysAgo(2), outcome: 'success' },
+  { _id: 'cleanup:b', job: 'cleanup', endedAt: daysAgo(60), outcome: 'failure' },
 ];
 const seededInbox = [
-  { _id: 'g:old', processedAt: ago(70), day: utcDayOf(ago(70)) },
-  { _id: 'g:new', processedAt: ago(1), day: utcDayOf(ago(1)) },
+  { _id: 'g:old', processedAt: daysAgo(70), day: utcDayOf(daysAgo(70)) },
+  { _id: 'g:new', processedAt: daysAgo(1), day: utcDayOf(daysAgo(1)) },
 ];
 
 describe('scheduler-svc migration 20261205180000 retention-days', () => {
   const { db, runner } = migrationSpecDatabase('scheduler_retention_migration', [schedulerRetentionDays]);
-  const days = async (collection: string) =>
-    Object.fromEntries((await db.collection(collection).find({}).toArray()).map((d) => [String(d._id), d['day'] as string | undefined]));
-  /** A week before the migration ran (either side of a midnight the run may straddle). */
-  const oldest = () => expect.stringMatching(new RegExp(`^(${utcDayOf(ago(7))}|${utcDayOf(ago(8))})$`));
+  const days = (collection: string) => dayFields(db, collection);
 
   beforeEach(async () => {
     await db.collection('timers').insertMany(seededTimers.map((t) => ({ ...t })) as never[]);
@@ -42,12 +38,12 @@ describe('scheduler-svc migration 20261205180000 retention-days', () => {
     expect(await days('timers')).toEqual({
       fired: utcDayOf(seededTimers[0]!.firedAt!),
       cancelled: utcDayOf(seededTimers[1]!.updatedAt),
-      'cancelled-long-ago': oldest(),
+      'cancelled-long-ago': aWeekAgoDay(),
       overdue: undefined,
       ahead: undefined,
     });
-    expect(await days('job_runs')).toEqual({ 'cleanup:a': utcDayOf(seededRuns[0]!.endedAt), 'cleanup:b': oldest() });
-    expect(await days('inbox')).toEqual({ 'g:old': oldest(), 'g:new': seededInbox[1]!.day });
+    expect(await days('job_runs')).toEqual({ 'cleanup:a': utcDayOf(seededRuns[0]!.endedAt), 'cleanup:b': aWeekAgoDay() });
+    expect(await days('inbox')).toEqual({ 'g:old': aWeekAgoDay(), 'g:new': seededInbox[1]!.day });
   });
 
   it('changes nothing when its up runs again, and down removes the day from timers and job runs', async () => {
