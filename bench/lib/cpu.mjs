@@ -99,33 +99,86 @@ function snapshot(roots) {
 }
 
 /**
- * Samples the processes' CPU for `seconds`, every `intervalMs`. Returns per name the share of one core
- * (percent), the processes counted, and the total.
+ * Counts the processes' CPU from now until `stop()`, sampling every `intervalMs` (PostgreSQL's backends
+ * come and go between samples). `stop()` returns the window's length and the CPU seconds used per name.
+ * `untilIdle()` resolves once the platform used less than `percent` % of one core over the last second
+ * (the asynchronous work behind a load done), or after `maxSeconds`, with how long that took.
  */
-export async function sampleCpu(roots, seconds, intervalMs = 1000) {
-  const first = snapshot(roots);
+export function meterCpu(roots, intervalMs = 500) {
   const started = performance.now();
   const used = new Map(); // pid → { name, ticks used within the window }
-  let previous = first;
-  while (performance.now() - started < seconds * 1000) {
-    await sleep(Math.min(intervalMs, seconds * 1000 - (performance.now() - started)));
+  const totals = [{ at: started, ticks: 0 }]; // the running total of ticks, per sample
+  let previous = snapshot(roots);
+  let total = 0;
+  const take = () => {
     const current = snapshot(roots);
     for (const [pid, { name, ticks }] of current) {
       const before = previous.get(pid)?.ticks ?? 0; // a process new since the last sample: its whole life is in the window
       const entry = used.get(pid) ?? { name, ticks: 0 };
-      entry.ticks += Math.max(0, ticks - before);
+      const delta = Math.max(0, ticks - before);
+      entry.ticks += delta;
+      total += delta;
       used.set(pid, entry);
     }
     previous = current;
+    totals.push({ at: performance.now(), ticks: total });
+  };
+  const timer = setInterval(take, intervalMs).unref(); // a run that fails before stop() still exits
+  return {
+    async untilIdle({ percent = 20, maxSeconds = 15 } = {}) {
+      const from = performance.now();
+      for (;;) {
+        await sleep(intervalMs);
+        const now = performance.now();
+        const last = totals[totals.length - 1];
+        const second = totals.findLast((t) => t.at <= last.at - 1000);
+        if (second && last.at >= from + 1000 && (100 * (last.ticks - second.ticks)) / TICKS_PER_SECOND / ((last.at - second.at) / 1000) < percent) {
+          return { idle: true, seconds: Math.round((now - from) / 100) / 10 };
+        }
+        if (now - from >= maxSeconds * 1000) return { idle: false, seconds: Math.round((now - from) / 100) / 10 };
+      }
+    },
+    stop() {
+      clearInterval(timer);
+      take();
+      const cpuSeconds = {};
+      for (const { name, ticks } of used.values()) cpuSeconds[name] = (cpuSeconds[name] ?? 0) + ticks / TICKS_PER_SECOND;
+      const processes = {};
+      for (const { name } of used.values()) processes[name] = (processes[name] ?? 0) + 1;
+      return { seconds: (performance.now() - started) / 1000, cpuSeconds, processes, totalCpuSeconds: total / TICKS_PER_SECOND };
+    },
+  };
+}
+
+/**
+ * Samples the processes' CPU for `seconds`, every `intervalMs`. Returns per name the share of one core
+ * (percent), the processes counted, and the total.
+ */
+export async function sampleCpu(roots, seconds, intervalMs = 1000) {
+  const meter = meterCpu(roots, intervalMs);
+  await sleep(seconds * 1000);
+  const { seconds: elapsed, cpuSeconds, processes } = meter.stop();
+  const perProcess = {};
+  for (const [name, cpu] of Object.entries(cpuSeconds)) {
+    perProcess[name] = { percent: Math.round((1000 * cpu) / elapsed) / 10, processes: processes[name] };
   }
-  const elapsed = (performance.now() - started) / 1000;
-  const perName = {};
-  for (const { name, ticks } of used.values()) {
-    const entry = (perName[name] ??= { percent: 0, processes: 0 });
-    entry.percent += (100 * ticks) / TICKS_PER_SECOND / elapsed;
-    entry.processes += 1;
-  }
-  for (const entry of Object.values(perName)) entry.percent = Math.round(entry.percent * 10) / 10;
-  const total = Math.round(Object.values(perName).reduce((sum, e) => sum + e.percent, 0) * 10) / 10;
-  return { seconds: Math.round(elapsed * 10) / 10, totalPercent: total, perProcess: perName };
+  const total = Math.round(Object.values(perProcess).reduce((sum, e) => sum + e.percent, 0) * 10) / 10;
+  return { seconds: Math.round(elapsed * 10) / 10, totalPercent: total, perProcess };
+}
+
+/** A meter's CPU divided over `units` (pairs, bookings): milliseconds in all and per name, largest first. */
+export function cpuPerUnit({ cpuSeconds, totalCpuSeconds }, units) {
+  const ms = (seconds) => Math.round((10_000 * seconds) / units) / 10;
+  const perProcessMs = Object.fromEntries(
+    Object.entries(cpuSeconds)
+      .sort(([, a], [, b]) => b - a)
+      .map(([name, seconds]) => [name, ms(seconds)]),
+  );
+  return { units, totalMs: ms(totalCpuSeconds), perProcessMs };
+}
+
+/** "41.2 ms (booking-svc 9.1, ferretdb 7, …)": the processes that used 0.1 ms or more. */
+export function cpuPerUnitText({ totalMs, perProcessMs }) {
+  const parts = Object.entries(perProcessMs).filter(([, ms]) => ms >= 0.1);
+  return `${totalMs} ms (${parts.map(([name, ms]) => `${name} ${ms}`).join(', ')})`;
 }

@@ -2,9 +2,10 @@
 // completion as the admin's live stream shows it.
 import { callBookingSvc } from '../../scripts/lib/booking-api.mjs';
 import { CompletionTracker, END_STATE } from '../lib/completion.mjs';
+import { cpuPerUnit, cpuPerUnitText, meterCpu, platformProcesses } from '../lib/cpu.mjs';
 import { ok } from '../lib/http.mjs';
 import { openLoop } from '../lib/open-loop.mjs';
-import { ADMIN, serviceUrl } from '../lib/platform.mjs';
+import { ADMIN, serviceNames, serviceUrl } from '../lib/platform.mjs';
 import { countsText } from '../lib/report.mjs';
 import { openSse } from '../lib/sse.mjs';
 import { countBy, latencyLine, msOf, pool, round, summarize } from '../lib/stats.mjs';
@@ -51,7 +52,9 @@ export async function openLoopPhase(ctx) {
   log(
     `  ${count} arrivals at ${cfg.rate}/s over ${cfg.durationS} s (${providers.map((p) => p.kind).join(' + ')} providers), completion seen on one admin SSE stream…`,
   );
+  const meter = meterCpu(platformProcesses(ctx.infraHome, serviceNames));
   let load;
+  let tail;
   try {
     load = await openLoop({
       rate: cfg.rate,
@@ -70,10 +73,12 @@ export async function openLoopPhase(ctx) {
       `  sent in ${load.sentSeconds.toFixed(1)} s, last answer after ${load.finishedSeconds.toFixed(1)} s; waiting up to ${cfg.completionDeadlineS} s per booking for its end state…`,
     );
     await tracker.settle();
+    tail = await meter.untilIdle();
   } finally {
     stream.close();
   }
   const summary = flowSummary(load.results);
+  const cpu = cpuPerUnit(meter.stop(), Math.max(1, summary.completedPairs));
   const outcomes = tracker.outcomes();
 
   // Bookings not seen done on the stream: their patient reads them (GET /api/bookings/:id); should the
@@ -96,6 +101,7 @@ export async function openLoopPhase(ctx) {
     );
   }
   if (unseen.length) log(`  not seen done within ${cfg.completionDeadlineS} s, state read back: ${countsText(unseenStates)}`);
+  log(`  platform CPU per booking: ${cpuPerUnitText(cpu)}, idle ${tail.seconds} s after the last booking done${tail.idle ? '' : ' (not idle yet)'}`);
   log(`  stream: ${stream.state.events} events (${tracker.updates.ours} status changes of this phase's bookings), ${stream.state.reconnects} reconnects`);
 
   const rows = [
@@ -106,6 +112,7 @@ export async function openLoopPhase(ctx) {
     ...notes.map((note) => ({ name: 'note', measured: note })),
     { name: 'answers', measured: countsText(summary.answers), target: '0 errors', met: summary.errors === 0 },
     { name: 'pair p50 / p99', measured: msOf(summary.pairMs) },
+    { name: 'platform CPU per booking (its pipeline until idle)', measured: cpuPerUnitText(cpu) },
   ];
   for (const kind of ['instant', 'request']) {
     const c = completion[kind];
@@ -132,6 +139,7 @@ export async function openLoopPhase(ctx) {
       finishedSeconds: round(load.finishedSeconds),
       ...summary,
       completion,
+      cpuPerBooking: { ...cpu, idleAfterSeconds: tail.seconds, idle: tail.idle },
       notSeenDone: unseenStates,
       stream: { ...stream.state, updates: tracker.updates },
     },
