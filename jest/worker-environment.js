@@ -1,6 +1,8 @@
 // Jest's node environment, pointed at the infrastructure of the worker it runs in: worker n's specs,
 // and every process they start, use instance n (scripts/lib/test-instances.mjs). It is set on the
 // worker's own process before the sandbox copies its environment, so child processes get it too.
+// So does a short long poll for idle consumers: every service a spec starts waits for its consumers'
+// first fetch before it is ready, and for the fetch in flight when it stops (KAFKA_FETCH_MAX_WAIT_MS).
 import { TestEnvironment } from 'jest-environment-node';
 import { instanceEnv } from '../scripts/lib/test-instances.mjs';
 
@@ -9,6 +11,7 @@ export default class WorkerEnvironment extends TestEnvironment {
     if (!process.env.TEST_INSTANCE) {
       const instance = Number(process.env.JEST_WORKER_ID ?? 1);
       Object.assign(process.env, instanceEnv(instance), { TEST_INSTANCE: String(instance) });
+      process.env.KAFKA_FETCH_MAX_WAIT_MS ??= '1000';
     }
     super(config, context);
   }

@@ -1,5 +1,7 @@
+import 'reflect-metadata';
 import { DomainError } from '@bp/domain';
-import { isRetryable } from './consumer-options.js';
+import { ConfigValidationError, ServiceConfig, loadConfig } from '@bp/platform';
+import { consumerOptionsFrom, isRetryable } from './consumer-options.js';
 
 class LostRace extends DomainError<'VERSION_CONFLICT' | 'NOT_ALLOWED'> {
   override get retryable(): boolean {
@@ -22,5 +24,21 @@ describe('isRetryable: what a consumer tries again and what it dead-letters at o
     expect(isRetryable(new Error('connection reset'))).toBe(true);
     expect(isRetryable(Object.assign(new Error('duck'), { retryable: false }))).toBe(true);
     expect(isRetryable(undefined)).toBe(true);
+  });
+});
+
+describe('consumerOptionsFrom: how long an idle consumer waits on the broker', () => {
+  const env = { PORT: '3001', KAFKA_BROKERS: '127.0.0.1:9092' };
+  const fetchWait = (extra: Record<string, string>) =>
+    consumerOptionsFrom(loadConfig('svc', ServiceConfig, { ...env, ...extra }), { inbox: 'none' }).fetchMaxWaitMs;
+
+  it('waits 5 s by default (kafkajs’s own), or what KAFKA_FETCH_MAX_WAIT_MS says', () => {
+    expect(fetchWait({})).toBe(5000);
+    expect(fetchWait({ KAFKA_FETCH_MAX_WAIT_MS: '1000' })).toBe(1000);
+  });
+
+  it('refuses a wait under 100 ms (a busy poll) or over 10 s (well within the group’s 30 s session timeout)', () => {
+    expect(() => fetchWait({ KAFKA_FETCH_MAX_WAIT_MS: '0' })).toThrow(ConfigValidationError);
+    expect(() => fetchWait({ KAFKA_FETCH_MAX_WAIT_MS: '10001' })).toThrow(ConfigValidationError);
   });
 });

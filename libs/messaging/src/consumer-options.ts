@@ -44,6 +44,8 @@ export interface ConsumerOptions {
   maxInFlightPerPartition: number;
   /** The least time from one fetch that brought messages to the next (KAFKA_FETCH_GATHER_MS). */
   fetchGatherMs: number;
+  /** How long a fetch waits on the broker for something new (KAFKA_FETCH_MAX_WAIT_MS). */
+  fetchMaxWaitMs: number;
   /** How long close() waits for the messages in flight before it commits what finished and leaves the group. */
   drainTimeoutMs: number;
 }
@@ -66,6 +68,7 @@ export function consumerOptionsFrom(config: ServiceConfig, options: MessagingOpt
     keyConcurrency: config.KAFKA_KEY_CONCURRENCY,
     maxInFlightPerPartition: config.KAFKA_MAX_IN_FLIGHT_PER_PARTITION,
     fetchGatherMs: config.KAFKA_FETCH_GATHER_MS,
+    fetchMaxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS,
     // Half the shutdown budget: the other half commits, leaves the group and closes HTTP and the outbox relay.
     drainTimeoutMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2),
   };

@@ -167,8 +167,8 @@ export class KafkaConsumerTransport extends Server implements CustomTransportStr
       heartbeatInterval: 3000,
       // Never give up for good: after a broker outage the consumer restarts and rejoins.
       retry: { retries: 8, initialRetryTime: 300, restartOnFailure: async () => true },
-      // Bounds how long an idle consumer waits on a fetch, and so how soon readiness sees the first one.
-      maxWaitTimeInMs: 1000,
+      // How often an idle consumer asks; readiness waits for the first answer, a graceful stop for the last.
+      maxWaitTimeInMs: this.options.fetchMaxWaitMs,
     });
     const pipeline = new ConsumerPipeline(consumer, (topic, partition, message, maybeHandled) => this.process(topic, partition, message, maybeHandled), {
       keyConcurrency: this.options.keyConcurrency,

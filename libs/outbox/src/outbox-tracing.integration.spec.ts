@@ -39,7 +39,11 @@ interface Handled {
  * span, and extracted by the consumer transport into the CONSUMER span the handler runs in.
  */
 describe('trace context through the outbox and Kafka (real MongoDB-compatible server and Kafka)', () => {
-  const config = Object.assign(new DatabaseServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS, MONGO_URL: infraEnv().MONGO_URL });
+  const config = Object.assign(new DatabaseServiceConfig(), {
+    KAFKA_BROKERS: infraEnv().KAFKA_BROKERS,
+    MONGO_URL: infraEnv().MONGO_URL,
+    KAFKA_FETCH_MAX_WAIT_MS: Number(process.env['KAFKA_FETCH_MAX_WAIT_MS'] ?? 1000), // as the suite's services (jest/worker-environment.js)
+  });
   const exporter = new InMemorySpanExporter();
   const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = () => trace.getTracer('outbox-tracing.spec');

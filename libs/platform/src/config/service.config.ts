@@ -136,6 +136,18 @@ export class ServiceConfig {
   KAFKA_FETCH_GATHER_MS: number = 200;
 
   /**
+   * How long a fetch waits on the broker when its partitions have nothing new (it is answered at once
+   * when a message arrives): an idle consumer asks this often. kafkajs's own default, 5000: the idle
+   * platform's polling is most of its CPU at rest. Starting and stopping wait for a fetch to come back
+   * (readiness for the first, a graceful stop for the one in flight), so the test suite, which starts
+   * a few hundred services, sets 1000 (docs/kafka-consumers.md).
+   */
+  @IsInt()
+  @Min(100)
+  @Max(10000)
+  KAFKA_FETCH_MAX_WAIT_MS: number = 5000;
+
+  /**
    * A send that finds no produce request of this process under way waits this long for others to join
    * it in one request (sends asked for while one is under way always join the next). Each request costs
    * the broker about the same whatever it carries; 0 sends at once.
