@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 /**
  * Module boundaries (STYLE.md): apps never import apps; contracts import nothing internal; platform
  * imports nothing internal but contracts; messaging builds on contracts + domain + platform; outbox on
- * messaging; the testing library is for specs only; the invariant checker (an ops tool reading every
+ * messaging; the testing library is for specs and their shared fixtures only; the invariant checker (an ops tool reading every
  * service's records) imports nothing internal and nothing imports it but specs and its command; domain folders import no framework (pricing,
  * plain functions on money, and domain, the building blocks every domain shares, are the libraries they may use).
  * The browser portal (type:web) may use contracts only, and only their types: the validation classes
@@ -50,8 +50,8 @@ export default tseslint.config(
     },
   },
   {
-    // Specs may use the testing library besides what their project may use.
-    files: ['**/*.spec.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    // Specs and the fixtures they share may use the testing library besides what their project may use.
+    files: ['**/*.spec.ts', '**/*.fixtures.ts', 'e2e/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': ['error', { enforceBuildableLibDependency: false, allow: ['@bp/testing'], depConstraints }],
     },

@@ -162,6 +162,10 @@ describe('access paths: every query an index serves', () => {
     await as(confirmed!.patient, 'GET', `/api/providers/${requestProvider}/profile`);
     await as(confirmed!.patient, 'GET', '/api/notifications/preferences');
     await as(admin, 'GET', `/api/admin/bookings?providerId=${requestProvider}`);
+    // Every booking, newest first: a created day at a time (booking-created-days.ts), here and on the next page.
+    const everyBooking = await as(admin, 'GET', '/api/admin/bookings?limit=2&type=request');
+    expect(everyBooking.items).toHaveLength(2);
+    await as(admin, 'GET', `/api/admin/bookings?limit=2&type=request&cursor=${everyBooking.nextCursor}`);
     await as(admin, 'GET', `/api/admin/bookings?patientId=${encodeURIComponent(`x-${randomUUID()}`)}`);
     await as(admin, 'GET', `/api/admin/bookings/${confirmed!.id}`);
     await as(admin, 'GET', '/api/admin/bookings/health');

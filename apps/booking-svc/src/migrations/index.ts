@@ -10,6 +10,7 @@ import { bookingTallies } from './20261205000600-booking-tallies.js';
 import { providerWalkBuckets } from './20261205000700-provider-walk-buckets.js';
 import { bookingRetentionDays } from './20261205180000-retention-days.js';
 import { providerStatsWalkBuckets } from './20261206000000-provider-stats-walk-buckets.js';
+import { bookingCreatedDays } from './20261207200000-booking-created-days.js';
 
 /** booking-svc's migrations, oldest first (docs/migrations.md). */
 export const bookingMigrations: readonly Migration[] = [
@@ -24,4 +25,5 @@ export const bookingMigrations: readonly Migration[] = [
   providerWalkBuckets,
   bookingRetentionDays,
   providerStatsWalkBuckets,
+  bookingCreatedDays,
 ];

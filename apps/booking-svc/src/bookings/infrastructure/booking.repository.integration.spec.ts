@@ -1,15 +1,10 @@
-import mongoose, { type Connection, type Model } from 'mongoose';
-import { KafkaClient, KafkaProducer } from '@bp/messaging';
-import { AggregateStore, OutboxRelay } from '@bp/outbox';
-import { DatabaseServiceConfig, ReadinessRegistry } from '@bp/platform';
-import { infraEnv, uniqueSuffix, waitFor, dropScratchDatabase } from '@bp/testing';
+import { uniqueSuffix, waitFor } from '@bp/testing';
 import { BookingErrorCode } from '../../shared/domain/booking-error.js';
 import { messagesFor } from '../application/booking-messages.js';
 import type { Booking } from '../domain/booking.js';
 import * as t from '../domain/booking-transitions.js';
 import { TEST_RULES, createdChange, testReservation } from '../domain/booking.fixtures.js';
-import { BookingRepository } from './booking.repository.js';
-import { BOOKING_MODEL, type BookingDocument, BookingSchema } from './booking.schema.js';
+import { scratchBookings } from './booking-repository.fixtures.js';
 
 const rules: t.TransitionRules = { ...TEST_RULES, cancellationFeePercent: 0 };
 const system = { type: 'system' as const, id: 'test' };
@@ -21,28 +16,7 @@ const provider = { type: 'provider' as const, id: 'p1' };
  * written at the same moment on the real database, many times over.
  */
 describe('BookingRepository on the real MongoDB-compatible server', () => {
-  const config = Object.assign(new DatabaseServiceConfig(), { KAFKA_BROKERS: infraEnv().KAFKA_BROKERS, MONGO_URL: infraEnv().MONGO_URL });
-  const client = new KafkaClient(config);
-  const producer = new KafkaProducer(client);
-  let connection: Connection;
-  let model: Model<BookingDocument>;
-  let repository: BookingRepository;
-  let relay: OutboxRelay;
-
-  beforeAll(async () => {
-    connection = await mongoose.createConnection(config.MONGO_URL, { dbName: `bookings_${uniqueSuffix()}` }).asPromise();
-    model = connection.model<BookingDocument>(BOOKING_MODEL, BookingSchema);
-    await model.init();
-    relay = new OutboxRelay([model as never], producer, config, new ReadinessRegistry());
-    repository = new BookingRepository(model, new AggregateStore(model, relay));
-  }, 60_000);
-
-  afterAll(async () => {
-    await relay.onApplicationShutdown(); // lets the publishes the writes started finish
-    await producer.onApplicationShutdown();
-    await client.onApplicationShutdown();
-    await dropScratchDatabase(connection);
-  });
+  const scratch = scratchBookings('bookings');
 
   async function pendingBooking(n: number): Promise<Booking> {
     const now = new Date();
@@ -57,9 +31,9 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
       patientTimezone: 'UTC',
       now,
     });
-    expect(await repository.insert(created, messagesFor(created))).toBe(true);
+    expect(await scratch.repository.insert(created, messagesFor(created))).toBe(true);
     const held = t.recordHoldPlaced(created.booking, 'pi', rules, { actor: system, now });
-    await repository.apply(held, messagesFor(held));
+    await scratch.repository.apply(held, messagesFor(held));
     return held.booking;
   }
 
@@ -70,18 +44,21 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
       const deadline = booking.confirmation.expiresAt!;
       const confirm = t.confirm(booking, { actor: provider, now: new Date(deadline.getTime() - 1) });
       const expire = t.expire(booking, 'confirmation', { actor: system, now: deadline });
-      const results = await Promise.allSettled([repository.apply(confirm, messagesFor(confirm)), repository.apply(expire, messagesFor(expire))]);
+      const results = await Promise.allSettled([
+        scratch.repository.apply(confirm, messagesFor(confirm)),
+        scratch.repository.apply(expire, messagesFor(expire)),
+      ]);
       const winners = results.filter((r) => r.status === 'fulfilled');
       expect(winners).toHaveLength(1);
       const loser = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(loser?.reason).toMatchObject({ code: BookingErrorCode.VersionConflict });
-      const stored = (await repository.findById(booking.id))!;
+      const stored = (await scratch.repository.findById(booking.id))!;
       const won = results[0]?.status === 'fulfilled' ? 'confirm' : 'expire';
       outcomes.push(won);
       expect(stored.status).toBe(won === 'confirm' ? 'pending_confirmation' : 'expired');
       expect(stored.confirmation.responseType).toBe(won === 'confirm' ? 'confirmed' : 'expired');
       // The trail holds the winner's entry only: one entry per applied change.
-      expect((await repository.auditTrail(booking.id)).map((a) => a.eventType)).toEqual([
+      expect((await scratch.repository.auditTrail(booking.id)).map((a) => a.eventType)).toEqual([
         'created',
         'payment_held',
         won === 'confirm' ? 'confirmed' : 'expired',
@@ -93,17 +70,17 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
   it('refuses a change computed from a stale version', async () => {
     const booking = await pendingBooking(99);
     const first = t.decline(booking, 'no', { actor: provider, now: new Date() });
-    await repository.apply(first, messagesFor(first));
+    await scratch.repository.apply(first, messagesFor(first));
     const stale = t.confirm(booking, { actor: provider, now: new Date() });
-    await expect(repository.apply(stale, messagesFor(stale))).rejects.toMatchObject({ code: BookingErrorCode.VersionConflict });
-    expect((await repository.findById(booking.id))?.status).toBe('cancelled_provider');
+    await expect(scratch.repository.apply(stale, messagesFor(stale))).rejects.toMatchObject({ code: BookingErrorCode.VersionConflict });
+    expect((await scratch.repository.findById(booking.id))?.status).toBe('cancelled_provider');
   });
 
   it('moves each change’s audit entries out of the booking, in order, once, and the booking stays the same size', async () => {
     const booking = await pendingBooking(100);
-    const sizeOf = async () => JSON.stringify(await model.findById(booking.id).lean()).length;
+    const sizeOf = async () => JSON.stringify(await scratch.model.findById(booking.id).lean()).length;
     await waitFor(
-      async () => (await model.findById(booking.id).lean())?.outboxPending !== true,
+      async () => (await scratch.model.findById(booking.id).lean())?.outboxPending !== true,
       20_000,
       () => 'the relay to publish',
     );
@@ -111,21 +88,21 @@ describe('BookingRepository on the real MongoDB-compatible server', () => {
     let current = booking;
     for (const reason of ['a', 'b', 'c']) {
       const note = t.adminOverride(current, 'pending_confirmation', reason, { actor: { type: 'admin', id: 'a1' }, now: new Date() }, { retryWindowMs: 60_000 });
-      await repository.apply(note, messagesFor(note));
+      await scratch.repository.apply(note, messagesFor(note));
       current = note.booking;
     }
     // Before and after the relay moved them, the trail reads the same.
     const expected = ['created', 'payment_held', 'admin_override', 'admin_override', 'admin_override'];
-    expect((await repository.auditTrail(booking.id)).map((a) => a.eventType)).toEqual(expected);
+    expect((await scratch.repository.auditTrail(booking.id)).map((a) => a.eventType)).toEqual(expected);
     await waitFor(
-      async () => (await model.findById(booking.id).lean())?.outboxPending !== true,
+      async () => (await scratch.model.findById(booking.id).lean())?.outboxPending !== true,
       20_000,
       () => 'the relay to move the entries',
     );
-    const trail = await repository.auditTrail(booking.id);
+    const trail = await scratch.repository.auditTrail(booking.id);
     expect(trail.map((a) => a.eventType)).toEqual(expected);
     expect(trail.slice(2).map((a) => a.data?.['reason'])).toEqual(['a', 'b', 'c']);
-    expect(await connection.collection('booking_audit').countDocuments({ bookingId: booking.id })).toBe(5);
+    expect(await scratch.connection.collection('booking_audit').countDocuments({ bookingId: booking.id })).toBe(5);
     // Only the notes grew (the admin's reason), not a history: the document is about the size it was.
     expect(Math.abs((await sizeOf()) - settled)).toBeLessThan(100);
   }, 60_000);

@@ -6,11 +6,13 @@ import { type AggregateStore, InjectAggregateStore, type OutboxRecord, withoutOu
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingAuditEvent } from '../domain/booking.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
+import { CREATED_DAYS_COLLECTION, MAX_DAYS_PER_PAGE, OldestCreatedDay, createdDayOf, dayBefore, startOfDay } from './booking-created-days.js';
 import { BOOKING_AUDIT_COLLECTION, BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 
 export function toBooking(doc: BookingDocument): Booking {
-  // A booking written before the audit trail moved out may still carry it in `audit`: not part of the aggregate.
-  const { _id, audit: _legacyAudit, ...rest } = withoutOutbox(doc as BookingDocument & { audit?: unknown });
+  // A booking written before the audit trail moved out may still carry it in `audit`, and `createdDay` is
+  // the admin list's bucket: neither is part of the aggregate.
+  const { _id, audit: _legacyAudit, createdDay: _day, ...rest } = withoutOutbox(doc as BookingDocument & { audit?: unknown });
   return { id: _id, ...rest };
 }
 
@@ -39,12 +41,52 @@ export interface BookingCriteria {
   startTo?: Date;
 }
 
+/** Where a page starts: after this item (`createdAt`, `id`), or with `id` '' before this moment. */
+export interface ListCursor {
+  createdAt: Date;
+  id: string;
+}
+
+export interface BookingPage {
+  items: Booking[];
+  /** Where the next page starts, or null when nothing older is left. */
+  next: ListCursor | null;
+}
+
+const DAY_MS = 86_400_000;
+
+function cursorOf(items: Booking[]): ListCursor {
+  const last = items[items.length - 1]!;
+  return { createdAt: last.createdAt, id: last.id };
+}
+
+function listFilter(criteria: BookingCriteria, after?: ListCursor): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [];
+  const query: Record<string, unknown> = {
+    ...(criteria.patientId ? { patientId: criteria.patientId } : {}),
+    ...(criteria.providerId ? { providerId: criteria.providerId } : {}),
+    ...(criteria.bookingType ? { bookingType: criteria.bookingType } : {}),
+    ...(criteria.statuses?.length ? { status: { $in: criteria.statuses } } : {}),
+  };
+  if (criteria.startFrom || criteria.startTo) {
+    const range = { ...(criteria.startFrom ? { $gte: criteria.startFrom } : {}), ...(criteria.startTo ? { $lt: criteria.startTo } : {}) };
+    and.push({ $or: [{ 'dateTime.confirmedStart': range }, { 'dateTime.confirmedStart': { $exists: false }, 'dateTime.requestedStart': range }] });
+  }
+  if (after) and.push({ $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }] });
+  if (and.length > 0) query['$and'] = and;
+  return query;
+}
+
 @Injectable()
 export class BookingRepository implements OnModuleInit {
+  private readonly oldestDay: OldestCreatedDay;
+
   constructor(
     @InjectModel(BOOKING_MODEL) private readonly model: Model<BookingDocument>,
     @InjectAggregateStore(BOOKING_MODEL) private readonly store: AggregateStore<BookingDocument>,
-  ) {}
+  ) {
+    this.oldestDay = new OldestCreatedDay(model.db.collection(CREATED_DAYS_COLLECTION));
+  }
 
   async onModuleInit(): Promise<void> {
     await this.model.db.collection(BOOKING_AUDIT_COLLECTION).createIndex({ bookingId: 1 });
@@ -62,23 +104,37 @@ export class BookingRepository implements OnModuleInit {
 
   /**
    * Bookings matching the criteria, newest first, a page at a time (cursor: the last item's createdAt
-   * and id). `startFrom`/`startTo` bound the appointment's start, original or moved.
+   * and id). `startFrom`/`startTo` bound the appointment's start, original or moved. A patient's or a
+   * provider's bookings are found by that equality; every booking (the admin's list) a created day at a
+   * time, at most `MAX_DAYS_PER_PAGE` days per page: a page the walk ended before filling still has a
+   * cursor (the day to go on from) while older days are left.
    */
-  async list(criteria: BookingCriteria, page: { limit: number; after?: { createdAt: Date; id: string } }): Promise<Booking[]> {
-    const and: Record<string, unknown>[] = [];
-    const query: Record<string, unknown> = {
-      ...(criteria.patientId ? { patientId: criteria.patientId } : {}),
-      ...(criteria.providerId ? { providerId: criteria.providerId } : {}),
-      ...(criteria.bookingType ? { bookingType: criteria.bookingType } : {}),
-      ...(criteria.statuses?.length ? { status: { $in: criteria.statuses } } : {}),
-    };
-    if (criteria.startFrom || criteria.startTo) {
-      const range = { ...(criteria.startFrom ? { $gte: criteria.startFrom } : {}), ...(criteria.startTo ? { $lt: criteria.startTo } : {}) };
-      and.push({ $or: [{ 'dateTime.confirmedStart': range }, { 'dateTime.confirmedStart': { $exists: false }, 'dateTime.requestedStart': range }] });
+  async list(criteria: BookingCriteria, page: { limit: number; after?: ListCursor }): Promise<BookingPage> {
+    const filter = listFilter(criteria, page.after);
+    if (criteria.patientId || criteria.providerId) {
+      const items = await this.newestFirst(filter, page.limit);
+      return { items, next: items.length === page.limit ? cursorOf(items) : null };
     }
-    if (page.after) and.push({ $or: [{ createdAt: { $lt: page.after.createdAt } }, { createdAt: page.after.createdAt, _id: { $lt: page.after.id } }] });
-    if (and.length > 0) query['$and'] = and;
-    const docs = await this.model.find(query).sort({ createdAt: -1, _id: -1 }).limit(page.limit).lean<BookingDocument[]>();
+    return this.walkCreatedDays(filter, page.limit, page.after);
+  }
+
+  private async walkCreatedDays(filter: Record<string, unknown>, limit: number, after?: ListCursor): Promise<BookingPage> {
+    const oldest = await this.oldestDay.read();
+    if (!oldest) return { items: [], next: null };
+    // From the cursor's day (a day cursor's is the day before its moment), or from tomorrow: another
+    // replica's clock may run ahead of this one's.
+    let day = after ? createdDayOf(new Date(after.createdAt.getTime() - (after.id === '' ? 1 : 0))) : createdDayOf(new Date(Date.now() + DAY_MS));
+    const items: Booking[] = [];
+    for (let walked = 0; day >= oldest; walked++, day = dayBefore(day)) {
+      if (walked === MAX_DAYS_PER_PAGE) return { items, next: { createdAt: new Date(startOfDay(day).getTime() + DAY_MS), id: '' } };
+      items.push(...(await this.newestFirst({ ...filter, createdDay: day }, limit - items.length)));
+      if (items.length === limit) return { items, next: cursorOf(items) };
+    }
+    return { items, next: null };
+  }
+
+  private async newestFirst(filter: Record<string, unknown>, limit: number): Promise<Booking[]> {
+    const docs = await this.model.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<BookingDocument[]>();
     return docs.map(toBooking);
   }
 
@@ -107,7 +163,9 @@ export class BookingRepository implements OnModuleInit {
    */
   async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<boolean> {
     const { id, ...fields } = change.booking;
-    return (await this.store.insert({ _id: id, ...fields }, messages, { records: auditRecords(id, change.booking.version, change.audit) })).ok;
+    const createdDay = createdDayOf(fields.createdAt);
+    await this.oldestDay.ensureBefore(createdDay);
+    return (await this.store.insert({ _id: id, ...fields, createdDay }, messages, { records: auditRecords(id, change.booking.version, change.audit) })).ok;
   }
 
   /**

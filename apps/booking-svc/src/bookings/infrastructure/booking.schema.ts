@@ -7,7 +7,8 @@ export const BOOKING_COLLECTION = 'bookings';
 /** The audit trail: one document per entry, `<bookingId>:<version>:<n>`, moved out of the booking by the outbox relay. */
 export const BOOKING_AUDIT_COLLECTION = 'booking_audit';
 
-export type BookingDocument = Omit<Booking, 'id'> & OutboxFields & { _id: string };
+/** `createdDay`: the UTC day of `createdAt`, the bucket the admin's list walks (booking-created-days.ts); not part of the aggregate. */
+export type BookingDocument = Omit<Booking, 'id'> & OutboxFields & { _id: string; createdDay?: string };
 
 /**
  * One document per booking: its state and its outbox. Each change's audit entries travel in the
@@ -42,6 +43,7 @@ export const BookingSchema = withOutboxFields(
       needsAdminReason: { type: String },
       version: { type: Number, required: true },
       createdAt: { type: Date, required: true },
+      createdDay: { type: String },
       updatedAt: { type: Date, required: true },
     },
     { collection: BOOKING_COLLECTION, versionKey: false, minimize: false },
@@ -56,3 +58,5 @@ BookingSchema.index({ patientId: 1, status: 1, createdAt: -1 });
 BookingSchema.index({ status: 1, 'confirmation.expiresAt': 1 });
 // The bookings waiting for an admin: a small set, found by an equality (booking_needs_admin, the admin list).
 BookingSchema.index({ needsAdmin: 1 }, { sparse: true });
+// Every booking, newest first (the admin's list): a created day at a time, by this equality.
+BookingSchema.index({ createdDay: 1 });

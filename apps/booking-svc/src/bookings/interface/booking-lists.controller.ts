@@ -49,10 +49,9 @@ export class BookingListsController {
     if (query.cursor && !after) throw new BookingError(BookingErrorCode.ValidationFailed, 'cursor is not one this API gave out');
     const statuses = query.status === undefined ? undefined : [query.status].flat(); // ?status=a or ?status=a&status=b
     const page = await this.bookings.list({ ...criteria, ...(statuses ? { statuses } : {}) }, { limit, ...(after ? { after } : {}) });
-    const last = page.at(-1);
     return success<BookingPageView>({
-      items: page.map((b) => bookingView(b, actor)),
-      nextCursor: page.length === limit && last ? encodeCursor(last.createdAt, last.id) : null,
+      items: page.items.map((b) => bookingView(b, actor)),
+      nextCursor: page.next ? encodeCursor(page.next.createdAt, page.next.id) : null,
     });
   }
 
