@@ -78,6 +78,7 @@ describe('migrate.js: the per-service migration CLI on a fresh database', () => 
     '20261205000700 provider-walk-buckets',
     '20261205180000 retention-days',
     '20261206000000 provider-stats-walk-buckets',
+    '20261207200000 booking-created-days',
   ];
 
   it('lists the pending migration, applies it to legacy documents, records it, and finds nothing to do the second time', async () => {
