@@ -3,8 +3,8 @@ import { insertNew, utcDayOf } from '@bp/platform';
 
 /*
  * The admin's list of every booking, newest first, without a patient or a provider to narrow it, reads
- * a UTC day of bookings at a time by the indexed equality `createdDay`, walking back from today to the
- * oldest day a booking was created on. Sorting the whole collection by `createdAt` is what MongoDB's
+ * a UTC day of bookings at a time by the indexed equality `createdDay`, walking back from tomorrow (a
+ * replica's clock may run ahead) to the oldest day a booking was created on. Sorting the whole collection by `createdAt` is what MongoDB's
  * index would serve, but the local engine (FerretDB) reads and sorts every booking for it
  * (docs/performance.md, _Access paths_).
  */

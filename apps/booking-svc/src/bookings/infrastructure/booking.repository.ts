@@ -121,9 +121,11 @@ export class BookingRepository implements OnModuleInit {
   private async walkCreatedDays(filter: Record<string, unknown>, limit: number, after?: ListCursor): Promise<BookingPage> {
     const oldest = await this.oldestDay.read();
     if (!oldest) return { items: [], next: null };
-    // From the cursor's day (a day cursor's is the day before its moment), or from tomorrow: another
-    // replica's clock may run ahead of this one's.
-    let day = after ? createdDayOf(new Date(after.createdAt.getTime() - (after.id === '' ? 1 : 0))) : createdDayOf(new Date(Date.now() + DAY_MS));
+    // From tomorrow (another replica's clock may run ahead of this one's), or from the cursor's day if
+    // earlier (a day cursor's is the day before its moment).
+    const tomorrow = createdDayOf(new Date(Date.now() + DAY_MS));
+    const from = after ? createdDayOf(new Date(after.createdAt.getTime() - (after.id === '' ? 1 : 0))) : tomorrow;
+    let day = from < tomorrow ? from : tomorrow;
     const items: Booking[] = [];
     for (let walked = 0; day >= oldest; walked++, day = dayBefore(day)) {
       if (walked === MAX_DAYS_PER_PAGE) return { items, next: { createdAt: new Date(startOfDay(day).getTime() + DAY_MS), id: '' } };
