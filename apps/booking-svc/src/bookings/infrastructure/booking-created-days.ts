@@ -3,10 +3,10 @@ import { insertNew, utcDayOf } from '@bp/platform';
 
 /*
  * The admin's list of every booking, newest first, without a patient or a provider to narrow it, reads
- * a UTC day of bookings at a time by the indexed equality `createdDay`, walking back from tomorrow (a
- * replica's clock may run ahead) to the oldest day a booking was created on. Sorting the whole collection by `createdAt` is what MongoDB's
- * index would serve, but the local engine (FerretDB) reads and sorts every booking for it
- * (docs/performance.md, _Access paths_).
+ * a UTC day of bookings at a time by the indexed equality `createdDay` (`utcDayOf(createdAt)`), walking
+ * back from tomorrow (a replica's clock may run ahead) to the oldest day a booking was created on.
+ * Sorting the whole collection by `createdAt` is what MongoDB's index would serve, but the local engine
+ * (FerretDB) reads and sorts every booking for it (docs/performance.md, _Access paths_).
  */
 
 export const CREATED_DAYS_COLLECTION = 'booking_created_days';
@@ -16,19 +16,23 @@ const DAY_MS = 86_400_000;
 /** Days one page walks at most; a page that ends its walk unfilled answers with a cursor to go on from. */
 export const MAX_DAYS_PER_PAGE = 31;
 
-/** The UTC day a booking was created on: the bucket the admin's list walks. */
-export function createdDayOf(createdAt: Date): string {
-  return utcDayOf(createdAt);
+function startOf(day: string): number {
+  return Date.parse(`${day}T00:00:00.000Z`);
 }
 
 /** The day before `day` (both `YYYY-MM-DD`). */
 export function dayBefore(day: string): string {
-  return utcDayOf(new Date(Date.parse(`${day}T00:00:00.000Z`) - DAY_MS));
+  return utcDayOf(new Date(startOf(day) - DAY_MS));
 }
 
-/** The first moment of a UTC day. */
-export function startOfDay(day: string): Date {
-  return new Date(`${day}T00:00:00.000Z`);
+/** The first moment after a UTC day. */
+export function endOf(day: string): Date {
+  return new Date(startOf(day) + DAY_MS);
+}
+
+/** Tomorrow's UTC day, by this process's clock. */
+export function tomorrow(): string {
+  return utcDayOf(new Date(Date.now() + DAY_MS));
 }
 
 interface OldestDayDocument {

@@ -45,6 +45,7 @@ describe('BookingRepository.list without a patient or a provider, on the real Mo
       after = page.next;
     }
   }
+
   const newestFirst = (bookings: Booking[]) => [...bookings].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).map((b) => b.id);
 
   it('answers an empty page and no cursor before any booking was written', async () => {

@@ -3,10 +3,11 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import type { OutgoingMessage } from '@bp/messaging';
 import { type AggregateStore, InjectAggregateStore, type OutboxRecord, withoutOutbox } from '@bp/outbox';
+import { utcDayOf } from '@bp/platform';
 import { BookingError, BookingErrorCode } from '../../shared/domain/booking-error.js';
 import type { Booking, BookingAuditEvent } from '../domain/booking.js';
 import type { BookingChange } from '../domain/booking-transitions.js';
-import { CREATED_DAYS_COLLECTION, MAX_DAYS_PER_PAGE, OldestCreatedDay, createdDayOf, dayBefore, startOfDay } from './booking-created-days.js';
+import { CREATED_DAYS_COLLECTION, MAX_DAYS_PER_PAGE, OldestCreatedDay, dayBefore, endOf, tomorrow } from './booking-created-days.js';
 import { BOOKING_AUDIT_COLLECTION, BOOKING_MODEL, type BookingDocument } from './booking.schema.js';
 
 export function toBooking(doc: BookingDocument): Booking {
@@ -52,8 +53,6 @@ export interface BookingPage {
   /** Where the next page starts, or null when nothing older is left. */
   next: ListCursor | null;
 }
-
-const DAY_MS = 86_400_000;
 
 function cursorOf(items: Booking[]): ListCursor {
   const last = items[items.length - 1]!;
@@ -123,12 +122,12 @@ export class BookingRepository implements OnModuleInit {
     if (!oldest) return { items: [], next: null };
     // From tomorrow (another replica's clock may run ahead of this one's), or from the cursor's day if
     // earlier (a day cursor's is the day before its moment).
-    const tomorrow = createdDayOf(new Date(Date.now() + DAY_MS));
-    const from = after ? createdDayOf(new Date(after.createdAt.getTime() - (after.id === '' ? 1 : 0))) : tomorrow;
-    let day = from < tomorrow ? from : tomorrow;
+    const latest = tomorrow();
+    const from = after ? utcDayOf(new Date(after.createdAt.getTime() - (after.id === '' ? 1 : 0))) : latest;
+    let day = from < latest ? from : latest;
     const items: Booking[] = [];
     for (let walked = 0; day >= oldest; walked++, day = dayBefore(day)) {
-      if (walked === MAX_DAYS_PER_PAGE) return { items, next: { createdAt: new Date(startOfDay(day).getTime() + DAY_MS), id: '' } };
+      if (walked === MAX_DAYS_PER_PAGE) return { items, next: { createdAt: endOf(day), id: '' } };
       items.push(...(await this.newestFirst({ ...filter, createdDay: day }, limit - items.length)));
       if (items.length === limit) return { items, next: cursorOf(items) };
     }
@@ -165,7 +164,7 @@ export class BookingRepository implements OnModuleInit {
    */
   async insert(change: BookingChange, messages: OutgoingMessage[]): Promise<boolean> {
     const { id, ...fields } = change.booking;
-    const createdDay = createdDayOf(fields.createdAt);
+    const createdDay = utcDayOf(fields.createdAt);
     await this.oldestDay.ensureBefore(createdDay);
     return (await this.store.insert({ _id: id, ...fields, createdDay }, messages, { records: auditRecords(id, change.booking.version, change.audit) })).ok;
   }
